@@ -1,0 +1,59 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "kafka-operator",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kafka-operator", targets: ["kafka-operator"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // OpenSSL from Debian's libssl-dev, for TLS termination.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(
+            name: "HTTPServer",
+            dependencies: [
+                "COpenSSL",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(name: "ClusterModel"),
+        .target(name: "ActionEngine", dependencies: ["ClusterModel"]),
+        .target(name: "AlertReceiver", dependencies: ["ClusterModel", "ActionEngine", "HTTPServer"]),
+        .target(name: "KafkaAdmin", dependencies: ["ClusterModel"]),
+        .executableTarget(
+            name: "kafka-operator",
+            dependencies: [
+                "HTTPServer",
+                "ClusterModel",
+                "AlertReceiver",
+                "ActionEngine",
+                "KafkaAdmin",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
+        .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "TestSupport"]),
+        .testTarget(name: "KafkaAdminTests", dependencies: ["KafkaAdmin", "TestSupport"]),
+        .testTarget(name: "OperatorTests", dependencies: ["kafka-operator", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
