@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // OpenSSL from Debian's libssl-dev, for TLS termination.
@@ -30,15 +31,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "ClusterModel"),
+        .target(name: "ClusterModel", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // The file-backed ClusterStore: kept out of ClusterModel, which does no I/O.
+        .target(name: "FileClusterStore", dependencies: ["ClusterModel"]),
         .target(name: "ActionEngine", dependencies: ["ClusterModel"]),
         .target(name: "AlertReceiver", dependencies: ["ClusterModel", "ActionEngine", "HTTPServer"]),
-        .target(name: "KafkaAdmin", dependencies: ["ClusterModel"]),
+        .target(name: "KafkaAdmin", dependencies: ["ClusterModel", "COpenSSL"]),
         .executableTarget(
             name: "kafka-operator",
             dependencies: [
                 "HTTPServer",
                 "ClusterModel",
+                "FileClusterStore",
                 "AlertReceiver",
                 "ActionEngine",
                 "KafkaAdmin",
@@ -52,6 +56,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "TestSupport"]),
+        .testTarget(name: "FileClusterStoreTests", dependencies: ["FileClusterStore", "TestSupport"]),
         .testTarget(name: "KafkaAdminTests", dependencies: ["KafkaAdmin", "TestSupport"]),
         .testTarget(name: "OperatorTests", dependencies: ["kafka-operator", "TestSupport"]),
     ],
