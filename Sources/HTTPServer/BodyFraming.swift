@@ -1,0 +1,55 @@
+/// How a request's body is delimited (RFC 9112 §6.3), decided from its head.
+enum BodyFraming: Equatable {
+    case none
+    case length(Int)
+    case chunked
+
+    init(head: HTTPRequestHead, maxBodyBytes: Int) throws(HTTPParseError) {
+        let transferEncodings = head.headers.values(of: "Transfer-Encoding")
+        let contentLengths = head.headers.values(of: "Content-Length")
+        if !transferEncodings.isEmpty {
+            // Both framings at once is the classic request-smuggling vector: refuse it outright.
+            guard contentLengths.isEmpty else {
+                throw .conflictingFraming("both Transfer-Encoding and Content-Length are present")
+            }
+            guard head.version == .http11 else {
+                throw .conflictingFraming("Transfer-Encoding is not allowed in an HTTP/1.0 request")
+            }
+            let codings = transferEncodings.flatMap(Tokens.list)
+            guard let last = codings.last, last.caseInsensitiveEquals("chunked") else {
+                throw .unsupportedTransferCoding(codings.last ?? "")
+            }
+            if let other = codings.dropLast().first {
+                throw .unsupportedTransferCoding(other)
+            }
+            self = .chunked
+            return
+        }
+        if !contentLengths.isEmpty {
+            let values = contentLengths.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
+                .map { $0.trimmingCharacters(in: " \t") }
+            guard let first = values.first, values.allSatisfy({ $0 == first }) else {
+                throw .conflictingFraming("differing Content-Length values")
+            }
+            guard !first.isEmpty, first.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                throw .invalidContentLength(String(first.prefix(32)))
+            }
+            // All digits: anything too long to be a sane length is over any limit we allow.
+            guard first.utf8.count <= 18, let length = Int(first) else {
+                throw .bodyTooLarge(limit: maxBodyBytes)
+            }
+            guard length <= maxBodyBytes else { throw .bodyTooLarge(limit: maxBodyBytes) }
+            self = .length(length)
+            return
+        }
+        if [.post, .put, .patch].contains(head.method) { throw .lengthRequired }
+        self = .none
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> String {
+        let characters = Set(set)
+        return String(drop { characters.contains($0) }.reversed().drop { characters.contains($0) }.reversed())
+    }
+}

@@ -1,0 +1,400 @@
+import Dispatch
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One client connection: reads and parses requests, runs their handlers in order, writes the
+/// responses, and enforces the timeouts.
+///
+/// Every mutable property is touched only on `queue`; handlers run in Swift concurrency and hand
+/// their response back to the queue, so a slow handler never holds an I/O thread.
+final class Connection: @unchecked Sendable {
+    private enum Phase {
+        /// Waiting for (the rest of) a request head.
+        case readingHead
+        /// The head arrived; waiting for the body.
+        case readingBody(HTTPRequestHead)
+        /// A handler is running.
+        case handling
+        /// Output is being flushed, then the connection closes.
+        case closing
+        /// Write side shut; discarding what the client still sends so it can read our response.
+        case lingering
+        case closed
+    }
+
+    private enum TimerPurpose {
+        case header, body, idle, write, linger
+    }
+
+    let id: Int
+    private let fd: Int32
+    private let queue: DispatchQueue
+    private let transport: any Transport
+    private let context: ServerContext
+    private let remoteAddress: String
+    private var parser: RequestParser
+    private var readSource: (any DispatchSourceRead)?
+    private var readSuspended = false
+    private var writeSource: (any DispatchSourceWrite)?
+    private var writeSourceActive = false
+    private let deadline = Atomic<UInt64>(.max)
+    private var timerPurpose: TimerPurpose?
+    private var phase: Phase = .readingHead
+    private var output: [UInt8] = []
+    private var outputOffset = 0
+    private var readBuffer = [UInt8](repeating: 0, count: 16 * 1024)
+    private var peerClosed = false
+    private var shuttingDown = false
+    private var lingerBytes = 0
+
+    init(id: Int, fd: Int32, transport: any Transport, remoteAddress: String, context: ServerContext) {
+        self.id = id
+        self.fd = fd
+        self.transport = transport
+        self.remoteAddress = remoteAddress
+        self.context = context
+        self.queue = DispatchQueue(label: "http.connection", target: context.ioQueue)
+        self.parser = RequestParser(
+            limits: .init(
+                maxHeadBytes: context.limits.maxRequestHeadBytes, maxBodyBytes: context.limits.maxBodyBytes))
+    }
+
+    func start() {
+        queue.async { [self] in
+            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+            source.setEventHandler { [self] in onReadable() }
+            source.setCancelHandler { [fd] in _ = close(fd) }
+            readSource = source
+            source.resume()
+            arm(.header, after: context.limits.headerTimeout)
+        }
+    }
+
+    /// Asks the connection to finish its current request, if any, and close.
+    func beginShutdown() {
+        queue.async { [self] in
+            shuttingDown = true
+            if case .readingHead = phase, parser.isIdle, output.count == outputOffset { closeNow() }
+        }
+    }
+
+    /// Closes at once, whatever is in flight (the shutdown grace period is over).
+    func forceClose() {
+        queue.async { [self] in closeNow() }
+    }
+
+    // MARK: - Reading
+
+    private func onReadable() {
+        if transport.wantsWritable { flush() }
+        var received = 0
+        readLoop: while true {
+            let result = readBuffer.withUnsafeMutableBytes { transport.read(into: $0) }
+            switch result {
+            case .bytes(let count):
+                received += count
+                let drained = count < readBuffer.count
+                if case .lingering = phase {
+                    lingerBytes += count
+                    if lingerBytes > 1 << 20 { return closeNow() }
+                    continue
+                }
+                readBuffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                // Bound what a pipelining client can make us buffer while a handler runs.
+                if parser.bufferedByteCount > context.limits.maxRequestHeadBytes + context.limits.maxBodyBytes
+                {
+                    suspendReading()
+                    break readLoop
+                }
+                // A short read means the socket is empty: skip the read that would only say
+                // EAGAIN. The source fires again when more arrives.
+                if drained && !(transport is TLSTransport) { break readLoop }
+            case .wouldBlock:
+                break readLoop
+            case .endOfStream:
+                // The source stays readable at end of stream; stop watching or it fires forever.
+                peerClosed = true
+                suspendReading()
+                break readLoop
+            case .failed:
+                return closeNow()
+            }
+        }
+        switch phase {
+        case .lingering:
+            if peerClosed { closeNow() }
+            return
+        case .closed, .closing:
+            return
+        default:
+            break
+        }
+        if received > 0, case .readingHead = phase, timerPurpose == .idle {
+            // The first byte of a new request: from now on the header timeout applies.
+            arm(.header, after: context.limits.headerTimeout)
+        }
+        processInput()
+        if peerClosed {
+            switch phase {
+            case .handling, .closing: break  // a half-closed client still gets its response
+            default: closeNow()
+            }
+        }
+    }
+
+    private func processInput() {
+        while true {
+            switch phase {
+            case .readingHead, .readingBody: break
+            default: return
+            }
+            let event: RequestParser.Event?
+            do {
+                event = try parser.next()
+            } catch {
+                context.logger.debug(
+                    "refused request", metadata: ["peer": "\(remoteAddress)", "reason": "\(error)"])
+                return refuse(error.status, error.description, version: .http11)
+            }
+            guard let event else { return }
+            switch event {
+            case .head(let head):
+                if case .unsupported(let value) = head.expectation {
+                    return refuse(.expectationFailed, "cannot meet 'Expect: \(value)'", version: head.version)
+                }
+                phase = .readingBody(head)
+                if head.hasBody {
+                    arm(.body, after: context.limits.bodyTimeout)
+                    if head.expectation == .continueBeforeBody && head.version == .http11
+                        && parser.bufferedByteCount == 0
+                    {
+                        output.append(contentsOf: ResponseEncoder.continueResponse)
+                        flush()
+                    }
+                }
+            case .body(let body):
+                guard case .readingBody(let head) = phase else { return }
+                dispatch(head: head, body: body)
+            }
+        }
+    }
+
+    private func suspendReading() {
+        guard !readSuspended, let readSource else { return }
+        readSuspended = true
+        readSource.suspend()
+    }
+
+    private func resumeReading() {
+        guard readSuspended, !peerClosed, let readSource else { return }
+        readSuspended = false
+        readSource.resume()
+    }
+
+    // MARK: - Handling
+
+    private func dispatch(head: HTTPRequestHead, body: [UInt8]) {
+        phase = .handling
+        disarm()
+        let started = DispatchTime.now().uptimeNanoseconds
+        let request = HTTPRequest(
+            method: head.method, target: head.target, path: head.path, query: head.query,
+            version: head.version,
+            headers: head.headers, body: body, remoteAddress: remoteAddress)
+        switch context.router.match(method: head.method, path: head.path) {
+        case .found(let handler, let pattern, let parameters):
+            var routed = request
+            routed.pathParameters = parameters
+            // The handler starts on this thread: one that never suspends (a probe, a metrics
+            // scrape, a decode-and-answer) completes here without any thread hop. One that does
+            // suspend frees this thread and sends its response back through the queue.
+            let handoff = ResponseHandoff()
+            Task.immediate { [self] in
+                let response = await handler(routed)
+                if !handoff.completeSynchronously(response) {
+                    queue.async { [self] in respond(response, to: head, route: pattern, started: started) }
+                }
+            }
+            if let response = handoff.takeSynchronousResponse() {
+                respond(response, to: head, route: pattern, started: started)
+            }
+        case .methodNotAllowed(let allowed):
+            var response = ResponseEncoder.errorResponse(
+                .methodNotAllowed, "\(head.method) is not allowed on \(head.path)")
+            response.headers.add(name: "Allow", value: allowed.map { $0.rawValue }.joined(separator: ", "))
+            respond(response, to: head, route: "unmatched", started: started)
+        case .notFound:
+            respond(
+                ResponseEncoder.errorResponse(.notFound, "no route for \(head.path)"), to: head,
+                route: "unmatched",
+                started: started)
+        }
+    }
+
+    private func respond(_ response: HTTPResponse, to head: HTTPRequestHead, route: String, started: UInt64) {
+        guard case .handling = phase else { return }  // closed meanwhile
+        let keepAlive = head.keepAlive && !shuttingDown && !peerClosed
+        ResponseEncoder.encode(
+            response, version: head.version, keepAlive: keepAlive, omitBody: head.method == .head,
+            into: &output)
+        context.metrics.recordRequest(
+            method: head.method, route: route, status: response.status.code,
+            nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
+        if keepAlive {
+            phase = .readingHead
+            arm(
+                parser.isIdle ? .idle : .header,
+                after: parser.isIdle ? context.limits.idleTimeout : context.limits.headerTimeout)
+            flush()
+            resumeReading()
+            processInput()  // a pipelined request may be waiting in the buffer
+        } else {
+            phase = .closing
+            flush()
+        }
+    }
+
+    /// Answers a request the server itself refuses, then closes.
+    private func refuse(_ status: HTTPStatus, _ message: String, version: HTTPVersion) {
+        ResponseEncoder.encode(
+            ResponseEncoder.errorResponse(status, message), version: version, keepAlive: false,
+            omitBody: false,
+            into: &output)
+        context.metrics.recordRequest(
+            method: HTTPMethod(rawValue: "INVALID"), route: "unmatched", status: status.code, nanoseconds: 0)
+        phase = .closing
+        flush()
+    }
+
+    // MARK: - Writing
+
+    private func flush() {
+        while outputOffset < output.count {
+            let result = output.withUnsafeBytes { bytes in
+                transport.write(UnsafeRawBufferPointer(rebasing: bytes[outputOffset...]))
+            }
+            switch result {
+            case .bytes(let count):
+                outputOffset += count
+            case .wouldBlock:
+                enableWriteSource()
+                if timerPurpose != .write, case .closing = phase {
+                    arm(.write, after: context.limits.idleTimeout)
+                }
+                return
+            case .endOfStream, .failed:
+                return closeNow()
+            }
+        }
+        output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
+        outputOffset = 0
+        disableWriteSource()
+        switch phase {
+        case .closing: startLingering()
+        case .readingHead where shuttingDown && parser.isIdle: closeNow()
+        default: break
+        }
+    }
+
+    private func enableWriteSource() {
+        if writeSource == nil {
+            let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+            source.setEventHandler { [self] in
+                flush()
+                if transport.wantsWritable == false, case .readingHead = phase { onReadable() }
+            }
+            writeSource = source
+        }
+        if !writeSourceActive {
+            writeSourceActive = true
+            writeSource?.resume()
+        }
+    }
+
+    private func disableWriteSource() {
+        if writeSourceActive {
+            writeSourceActive = false
+            writeSource?.suspend()
+        }
+    }
+
+    /// After an error response, shut our write side and drain the client's remaining bytes for a
+    /// moment: closing with unread input makes the kernel send RST, which can destroy the response
+    /// before the client reads it.
+    private func startLingering() {
+        guard transport is PlainTransport, !peerClosed else { return closeNow() }
+        phase = .lingering
+        shutdown(fd, Int32(SHUT_WR))
+        arm(.linger, after: .seconds(2))
+    }
+
+    // MARK: - Timers
+
+    /// Sets the connection's one deadline. Re-arming a Dispatch timer per request costs a wake-up
+    /// of Dispatch's timer thread; a plain atomic deadline that the server's sweeper checks
+    /// costs a store.
+    private func arm(_ purpose: TimerPurpose, after duration: Duration) {
+        timerPurpose = purpose
+        let nanoseconds =
+            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        deadline.store(
+            DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, nanoseconds)), ordering: .relaxed)
+    }
+
+    private func disarm() {
+        timerPurpose = nil
+        deadline.store(.max, ordering: .relaxed)
+    }
+
+    /// Called by the server's sweeper from any thread; hops to the queue when the deadline passed.
+    func checkDeadline(now: UInt64) {
+        guard deadline.load(ordering: .relaxed) <= now else { return }
+        queue.async { [self] in
+            guard deadline.load(ordering: .relaxed) <= DispatchTime.now().uptimeNanoseconds else { return }
+            deadline.store(.max, ordering: .relaxed)
+            timerFired()
+        }
+    }
+
+    private func timerFired() {
+        guard let purpose = timerPurpose else { return }
+        timerPurpose = nil
+        switch purpose {
+        case .header:
+            guard case .readingHead = phase else { return }
+            if parser.isIdle && parser.bufferedByteCount == 0 && shuttingDown { return closeNow() }
+            context.logger.debug("header timeout", metadata: ["peer": "\(remoteAddress)"])
+            refuse(.requestTimeout, "the request head did not arrive in time", version: .http11)
+        case .body:
+            guard case .readingBody = phase else { return }
+            refuse(.requestTimeout, "the request body did not arrive in time", version: .http11)
+        case .idle, .write, .linger:
+            closeNow()
+        }
+    }
+
+    // MARK: - Closing
+
+    private func closeNow() {
+        if case .closed = phase { return }
+        phase = .closed
+        transport.close()
+        disarm()
+        if let writeSource {
+            if !writeSourceActive { writeSource.resume() }  // a suspended source cannot be cancelled cleanly
+            writeSource.cancel()
+        }
+        writeSource = nil
+        // The read source's cancel handler closes the descriptor, after Dispatch stops watching it.
+        if readSuspended { readSource?.resume() }
+        readSource?.cancel()
+        readSource = nil
+        context.connectionClosed(self)
+    }
+}

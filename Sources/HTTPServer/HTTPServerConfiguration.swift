@@ -1,0 +1,61 @@
+/// PEM files for a TLS listener.
+public struct TLSFiles: Sendable, Equatable {
+    public var certificatePath: String
+    public var keyPath: String
+
+    public init(certificatePath: String, keyPath: String) {
+        self.certificatePath = certificatePath
+        self.keyPath = keyPath
+    }
+}
+
+/// One address to listen on. Host `0.0.0.0`, `::`, a literal address or a name; port 0 picks a
+/// free port (see `HTTPServer.boundAddresses()`).
+public struct HTTPListener: Sendable, Equatable {
+    public var host: String
+    public var port: UInt16
+    public var tls: TLSFiles?
+
+    public init(host: String, port: UInt16, tls: TLSFiles? = nil) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+    }
+}
+
+/// Bounds that keep one client from exhausting the server.
+public struct HTTPLimits: Sendable {
+    /// Request line plus header fields; more gets 431.
+    public var maxRequestHeadBytes = 16 * 1024
+    /// Request body; more gets 413 before the body is read.
+    public var maxBodyBytes = 1 << 20
+    /// Connections open at once; a connection over the cap gets 503 and is closed.
+    public var maxConnections = 4096
+    /// Time from a request's first byte (or the connection's start) to the end of its head; 408 after.
+    public var headerTimeout: Duration = .seconds(10)
+    /// Time to receive a body once its head has arrived; 408 after.
+    public var bodyTimeout: Duration = .seconds(30)
+    /// How long a keep-alive connection may sit between requests.
+    public var idleTimeout: Duration = .seconds(60)
+    /// How long in-flight requests may take to finish once shutdown starts.
+    public var shutdownGracePeriod: Duration = .seconds(10)
+
+    public init() {}
+}
+
+public struct HTTPServerConfiguration: Sendable {
+    public var listeners: [HTTPListener]
+    public var limits: HTTPLimits
+
+    public init(listeners: [HTTPListener], limits: HTTPLimits = .init()) {
+        self.listeners = listeners
+        self.limits = limits
+    }
+}
+
+/// An address the server actually listens on.
+public struct BoundAddress: Sendable, Equatable {
+    public var host: String
+    public var port: UInt16
+    public var isTLS: Bool
+}

@@ -1,0 +1,74 @@
+/// Routes requests by method and path pattern. A pattern is a path whose `{name}` segments
+/// match any one segment and fill `HTTPRequest.pathParameters`.
+public struct Router: Sendable {
+    struct Route: Sendable {
+        let method: HTTPMethod
+        let pattern: String
+        let segments: [Segment]
+        let handler: HTTPHandler
+    }
+
+    enum Segment: Equatable, Sendable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    /// What the router found for a request.
+    public enum Match: Sendable {
+        case found(handler: HTTPHandler, pattern: String, parameters: [String: String])
+        /// The path exists under other methods: answer 405 with these in `Allow`.
+        case methodNotAllowed(allowed: [HTTPMethod])
+        case notFound
+    }
+
+    private(set) var routes: [Route] = []
+
+    public init() {}
+
+    /// Adds a route; a later route with the same method and pattern replaces an earlier one.
+    public mutating func add(_ method: HTTPMethod, _ pattern: String, handler: @escaping HTTPHandler) {
+        let segments = Self.split(pattern).map { part -> Segment in
+            part.hasPrefix("{") && part.hasSuffix("}")
+                ? .parameter(String(part.dropFirst().dropLast())) : .literal(part)
+        }
+        routes.removeAll { $0.method == method && $0.segments == segments }
+        routes.append(Route(method: method, pattern: pattern, segments: segments, handler: handler))
+    }
+
+    public func match(method: HTTPMethod, path: String) -> Match {
+        let parts = Self.split(path)
+        var allowed: [HTTPMethod] = []
+        var getFallback: Match?
+        for route in routes {
+            guard let parameters = Self.bind(route.segments, to: parts) else { continue }
+            if route.method == method {
+                return .found(handler: route.handler, pattern: route.pattern, parameters: parameters)
+            }
+            if method == .head && route.method == .get {
+                getFallback = .found(handler: route.handler, pattern: route.pattern, parameters: parameters)
+            }
+            if !allowed.contains(route.method) { allowed.append(route.method) }
+        }
+        if let getFallback { return getFallback }
+        if allowed.contains(.get) && !allowed.contains(.head) { allowed.append(.head) }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+    }
+
+    private static func split(_ path: String) -> [String] {
+        path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+    }
+
+    private static func bind(_ segments: [Segment], to parts: [String]) -> [String: String]? {
+        guard segments.count == parts.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (segment, part) in zip(segments, parts) {
+            switch segment {
+            case .literal(let literal): guard literal == part else { return nil }
+            case .parameter(let name):
+                guard !part.isEmpty else { return nil }
+                parameters[name] = part
+            }
+        }
+        return parameters
+    }
+}

@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The outcome of one non-blocking read or write on a connection.
+enum TransportResult: Equatable {
+    case bytes(Int)
+    case wouldBlock
+    /// The peer closed its side (reads only).
+    case endOfStream
+    case failed
+}
+
+/// A connection's byte stream: plain TCP or TLS over it. Used only from the connection's queue.
+protocol Transport: AnyObject {
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> TransportResult
+    func write(_ bytes: UnsafeRawBufferPointer) -> TransportResult
+    /// Whether a blocked TLS read is waiting for the socket to become writable (or vice versa).
+    var wantsWritable: Bool { get }
+    func close()
+}
+
+/// Plain TCP on a non-blocking socket.
+final class PlainTransport: Transport {
+    let fd: Int32
+
+    init(fd: Int32) {
+        self.fd = fd
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> TransportResult {
+        let count = recv(fd, buffer.baseAddress, buffer.count, 0)
+        if count > 0 { return .bytes(count) }
+        if count == 0 { return .endOfStream }
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? .wouldBlock : .failed
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) -> TransportResult {
+        let count = send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+        if count >= 0 { return .bytes(count) }
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? .wouldBlock : .failed
+    }
+
+    var wantsWritable: Bool { false }
+
+    func close() {}
+}
