@@ -58,6 +58,7 @@ let package = Package(
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "TestSupport"]),
         .testTarget(name: "FileClusterStoreTests", dependencies: ["FileClusterStore", "TestSupport"]),
         .testTarget(name: "KafkaAdminTests", dependencies: ["KafkaAdmin", "TestSupport"]),
+        .testTarget(name: "AlertReceiverTests", dependencies: ["AlertReceiver", "TestSupport"]),
         .testTarget(name: "OperatorTests", dependencies: ["kafka-operator", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

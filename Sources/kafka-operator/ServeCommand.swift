@@ -1,0 +1,199 @@
+import AlertReceiver
+import ArgumentParser
+import CoreMetrics
+import Foundation
+import HTTPServer
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// `kafka-operator serve`: the HTTP front door (Alertmanager webhooks, probes, metrics).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the Alertmanager webhook, health probes and metrics over HTTP."
+    )
+
+    @Option(
+        name: .customLong("listen"),
+        help: ArgumentHelp(
+            "Plain-HTTP address to listen on, host:port; repeat for more (port 0 picks a free one). Env: KAFKA_OPERATOR_LISTEN (comma-separated).",
+            valueName: "host:port"))
+    var plainListeners: [String] = EnvironmentDefault.list("KAFKA_OPERATOR_LISTEN", ["0.0.0.0:8080"])
+
+    @Option(
+        name: .customLong("tls-listen"),
+        help: ArgumentHelp(
+            "HTTPS address to listen on, host:port; repeat for more. Needs --tls-cert and --tls-key. Env: KAFKA_OPERATOR_TLS_LISTEN.",
+            valueName: "host:port"))
+    var tlsListeners: [String] = EnvironmentDefault.list("KAFKA_OPERATOR_TLS_LISTEN", [])
+
+    @Option(
+        help: ArgumentHelp(
+            "PEM certificate chain for HTTPS. Env: KAFKA_OPERATOR_TLS_CERT.", valueName: "file"))
+    var tlsCert: String = EnvironmentDefault.string("KAFKA_OPERATOR_TLS_CERT", "")
+
+    @Option(help: ArgumentHelp("PEM private key for HTTPS. Env: KAFKA_OPERATOR_TLS_KEY.", valueName: "file"))
+    var tlsKey: String = EnvironmentDefault.string("KAFKA_OPERATOR_TLS_KEY", "")
+
+    @Option(
+        help:
+            "Largest request body accepted, in bytes; larger ones get 413. Env: KAFKA_OPERATOR_MAX_BODY_BYTES."
+    )
+    var maxBodyBytes: Int = EnvironmentDefault.int("KAFKA_OPERATOR_MAX_BODY_BYTES", 1 << 20)
+
+    @Option(help: "Most connections open at once. Env: KAFKA_OPERATOR_MAX_CONNECTIONS.")
+    var maxConnections: Int = EnvironmentDefault.int("KAFKA_OPERATOR_MAX_CONNECTIONS", 4096)
+
+    @Option(help: "Seconds a client has to send a request's headers. Env: KAFKA_OPERATOR_HEADER_TIMEOUT.")
+    var headerTimeout: Double = EnvironmentDefault.double("KAFKA_OPERATOR_HEADER_TIMEOUT", 10)
+
+    @Option(help: "Seconds a client has to send a request's body. Env: KAFKA_OPERATOR_BODY_TIMEOUT.")
+    var bodyTimeout: Double = EnvironmentDefault.double("KAFKA_OPERATOR_BODY_TIMEOUT", 30)
+
+    @Option(help: "Seconds an idle keep-alive connection stays open. Env: KAFKA_OPERATOR_IDLE_TIMEOUT.")
+    var idleTimeout: Double = EnvironmentDefault.double("KAFKA_OPERATOR_IDLE_TIMEOUT", 60)
+
+    @Option(
+        help:
+            "Seconds in-flight requests may take to finish after SIGTERM/SIGINT. Env: KAFKA_OPERATOR_SHUTDOWN_GRACE."
+    )
+    var shutdownGrace: Double = EnvironmentDefault.double("KAFKA_OPERATOR_SHUTDOWN_GRACE", 10)
+
+    @Option(
+        help: ArgumentHelp(
+            "Bearer token Alertmanager must send to POST /alerts (its http_config.authorization). Env: KAFKA_OPERATOR_ALERTS_TOKEN.",
+            valueName: "token"))
+    var alertsToken: String = EnvironmentDefault.string("KAFKA_OPERATOR_ALERTS_TOKEN", "")
+
+    @Option(
+        help: ArgumentHelp(
+            "File holding that bearer token, e.g. a mounted Secret. Env: KAFKA_OPERATOR_ALERTS_TOKEN_FILE.",
+            valueName: "file"))
+    var alertsTokenFile: String = EnvironmentDefault.string("KAFKA_OPERATOR_ALERTS_TOKEN_FILE", "")
+
+    @Option(
+        help: ArgumentHelp(
+            "user:password Alertmanager must send as basic auth to POST /alerts. Env: KAFKA_OPERATOR_ALERTS_BASIC_AUTH.",
+            valueName: "user:password"))
+    var alertsBasicAuth: String = EnvironmentDefault.string("KAFKA_OPERATOR_ALERTS_BASIC_AUTH", "")
+
+    @Option(help: "Log line format: logfmt or json. Env: KAFKA_OPERATOR_LOG_FORMAT.")
+    var logFormat: LogFormat =
+        LogFormat(rawValue: EnvironmentDefault.string("KAFKA_OPERATOR_LOG_FORMAT", "logfmt")) ?? .logfmt
+
+    @Option(
+        help:
+            "Least severe level logged: trace, debug, info, notice, warning, error, critical. Env: KAFKA_OPERATOR_LOG_LEVEL."
+    )
+    var logLevel: LogLevelOption =
+        LogLevelOption(rawValue: EnvironmentDefault.string("KAFKA_OPERATOR_LOG_LEVEL", "info")) ?? .info
+
+    func validate() throws {
+        if !tlsListeners.isEmpty && (tlsCert.isEmpty || tlsKey.isEmpty) {
+            throw ValidationError("--tls-listen needs both --tls-cert and --tls-key.")
+        }
+        if plainListeners.isEmpty && tlsListeners.isEmpty {
+            throw ValidationError("Give at least one --listen or --tls-listen address.")
+        }
+        for address in plainListeners + tlsListeners {
+            do { _ = try ListenAddress(parsing: address) } catch { throw ValidationError(error.description) }
+        }
+        if !alertsBasicAuth.isEmpty && !alertsBasicAuth.contains(":") {
+            throw ValidationError("--alerts-basic-auth must be user:password.")
+        }
+        guard maxBodyBytes > 0, maxConnections > 0 else {
+            throw ValidationError("--max-body-bytes and --max-connections must be positive.")
+        }
+        for (name, seconds) in [
+            ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout),
+            ("--idle-timeout", idleTimeout), ("--shutdown-grace", shutdownGrace),
+        ] where !(seconds > 0 && seconds <= 86_400) {
+            throw ValidationError("\(name) must be a number of seconds between 0 and 86400.")
+        }
+    }
+
+    func run() async throws {
+        let format = logFormat
+        let level = logLevel.level
+        LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, format: format, level: level) }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(DocumentedMetricsFactory(registry: registry))
+        CoreMetrics.Gauge(label: "operator_build_info", dimensions: [("version", OperatorVersion.current)])
+            .record(1)
+
+        let logger = Logger(label: "kafka-operator")
+        let readiness = Readiness()
+        var router = Router()
+        OperatorEndpoints(registry: registry, readiness: readiness).register(on: &router)
+        let credentials = try alertCredentials()
+        if credentials.isOpen {
+            logger.warning(
+                "POST /alerts accepts requests without credentials; set --alerts-token or --alerts-basic-auth"
+            )
+        }
+        AlertWebhookEndpoint(logger: logger, credentials: credentials).register(on: &router)
+
+        let server = HTTPServer(configuration: try serverConfiguration(), router: router, logger: logger)
+        readiness.track(server)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: server)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            tasks.addTask {
+                let addresses = try await server.boundAddresses()
+                for address in addresses {
+                    logger.info(
+                        "listening",
+                        metadata: [
+                            "address": "\(ListenAddress(host: address.host, port: address.port))",
+                            "tls": "\(address.isTLS)",
+                        ])
+                }
+            }
+            try await tasks.waitForAll()
+        }
+        logger.info("stopped")
+    }
+
+    private func alertCredentials() throws -> WebhookCredentials {
+        var credentials = WebhookCredentials()
+        if !alertsToken.isEmpty { credentials.allowBearer(token: alertsToken) }
+        if !alertsTokenFile.isEmpty {
+            let token = try String(contentsOfFile: alertsTokenFile, encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty else { throw ValidationError("\(alertsTokenFile) holds no token.") }
+            credentials.allowBearer(token: token)
+        }
+        if let colon = alertsBasicAuth.firstIndex(of: ":") {
+            credentials.allowBasic(
+                username: String(alertsBasicAuth[..<colon]),
+                password: String(alertsBasicAuth[alertsBasicAuth.index(after: colon)...]))
+        }
+        return credentials
+    }
+
+    private func serverConfiguration() throws -> HTTPServerConfiguration {
+        var listeners = try plainListeners.map { text in
+            let address = try ListenAddress(parsing: text)
+            return HTTPListener(host: address.host, port: address.port)
+        }
+        let tls = TLSFiles(certificatePath: tlsCert, keyPath: tlsKey)
+        listeners += try tlsListeners.map { text in
+            let address = try ListenAddress(parsing: text)
+            return HTTPListener(host: address.host, port: address.port, tls: tls)
+        }
+        var limits = HTTPLimits()
+        limits.maxBodyBytes = maxBodyBytes
+        limits.maxConnections = maxConnections
+        limits.headerTimeout = .seconds(headerTimeout)
+        limits.bodyTimeout = .seconds(bodyTimeout)
+        limits.idleTimeout = .seconds(idleTimeout)
+        limits.shutdownGracePeriod = .seconds(shutdownGrace)
+        return HTTPServerConfiguration(listeners: listeners, limits: limits)
+    }
+}

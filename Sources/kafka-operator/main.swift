@@ -1,1 +1,0 @@
-print("kafka-operator")

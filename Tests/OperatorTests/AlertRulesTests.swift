@@ -1,0 +1,43 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The shipped alert rules and Alertmanager example, checked by Prometheus's own tools.
+@Suite struct AlertRulesTests {
+    let rules = repositoryRoot.appendingPathComponent("alerts/kafka-scaling.rules.yml").path
+
+    @Test func rulesPassPromtoolCheck() throws {
+        guard Peer.available("promtool") else { return }
+        let output = try runProcess("promtool", ["check", "rules", rules])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        #expect(output.stdout.contains("SUCCESS: 4 rules found"))
+    }
+
+    /// The unit tests under alerts/tests fire each rule on its series and check the labels and
+    /// annotations the operator acts on.
+    @Test func rulesFireWithTheOperatorAnnotations() throws {
+        guard Peer.available("promtool") else { return }
+        let tests = repositoryRoot.appendingPathComponent("alerts/tests/kafka-scaling.test.yml").path
+        let output = try runProcess("promtool", ["test", "rules", tests])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+    }
+
+    @Test func alertmanagerExamplePassesAmtool() throws {
+        guard Peer.available("amtool") else { return }
+        let config = repositoryRoot.appendingPathComponent("examples/alertmanager.yml").path
+        let output = try runProcess("amtool", ["check-config", config])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+    }
+
+    @Test func everyRuleCarriesAKnownCommand() throws {
+        let text = try String(contentsOfFile: rules, encoding: .utf8)
+        let commands = text.split(separator: "\n")
+            .compactMap { line -> String? in
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                return trimmed.hasPrefix("command:")
+                    ? String(trimmed.dropFirst("command:".count)).trimmingCharacters(in: .whitespaces) : nil
+            }
+        #expect(commands.count == 4)
+        #expect(Set(commands).isSubset(of: ["upScale", "downScale", "addPvc"]))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// A real Prometheus and Alertmanager on loopback, wired to post webhooks to `webhookURL`.
+///
+/// Prometheus evaluates `rules` every second and resends firing alerts every 2 s (without the
+/// short resend delay it drops the first notification while it is still discovering
+/// Alertmanager); Alertmanager groups for 1 s and repeats every `repeatInterval`.
+public final class AlertingStack: Sendable {
+    public let prometheus: BackgroundProcess
+    public let alertmanager: BackgroundProcess
+    public let directory: TemporaryDirectory
+
+    /// Whether both programs are installed (under CI their absence is a failure).
+    public static var isAvailable: Bool {
+        Peer.available("prometheus") && Peer.available("prometheus-alertmanager")
+    }
+
+    public init(
+        rules: String, webhookURL: String, bearerToken: String? = nil, repeatInterval: String = "2s"
+    ) async throws {
+        directory = try TemporaryDirectory(prefix: "alerting-stack")
+        let prometheusPort = freeLoopbackPort()
+        let alertmanagerPort = freeLoopbackPort()
+
+        var httpConfig = ""
+        if let bearerToken {
+            try bearerToken.write(to: directory.file("token"), atomically: true, encoding: .utf8)
+            httpConfig = """
+                        http_config:
+                          authorization:
+                            credentials_file: \(directory.file("token").path)
+                """
+        }
+        try """
+        route:
+          receiver: operator
+          group_by: [alertname, namespace, kafka_cr]
+          group_wait: 1s
+          group_interval: 1s
+          repeat_interval: \(repeatInterval)
+        receivers:
+          - name: operator
+            webhook_configs:
+              - url: \(webhookURL)
+                send_resolved: true
+        \(httpConfig)
+        """.write(to: directory.file("alertmanager.yml"), atomically: true, encoding: .utf8)
+        try rules.write(to: directory.file("rules.yml"), atomically: true, encoding: .utf8)
+        try """
+        global:
+          evaluation_interval: 1s
+          scrape_interval: 1s
+        rule_files: [\(directory.file("rules.yml").path)]
+        alerting:
+          alertmanagers:
+            - static_configs:
+                - targets: ["127.0.0.1:\(alertmanagerPort)"]
+        """.write(to: directory.file("prometheus.yml"), atomically: true, encoding: .utf8)
+
+        alertmanager = try BackgroundProcess(
+            "prometheus-alertmanager",
+            [
+                "--config.file=\(directory.file("alertmanager.yml").path)",
+                "--storage.path=\(directory.file("am-data").path)",
+                "--web.listen-address=127.0.0.1:\(alertmanagerPort)",
+                "--cluster.listen-address=",
+            ],
+            logFile: directory.file("alertmanager.log"))
+        prometheus = try BackgroundProcess(
+            "prometheus",
+            [
+                "--config.file=\(directory.file("prometheus.yml").path)",
+                "--storage.tsdb.path=\(directory.file("prom-data").path)",
+                "--web.listen-address=127.0.0.1:\(prometheusPort)",
+                "--rules.alert.resend-delay=2s",
+            ],
+            logFile: directory.file("prometheus.log"))
+    }
+
+    /// Both programs' output, for failure messages.
+    public var logs: String {
+        "--- prometheus\n\(prometheus.log)\n--- alertmanager\n\(alertmanager.log)"
+    }
+
+    public func stop() {
+        prometheus.stop()
+        alertmanager.stop()
+        directory.remove()
+    }
+}
