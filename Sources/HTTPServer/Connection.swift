@@ -52,6 +52,8 @@ final class Connection: @unchecked Sendable {
     private var peerClosed = false
     private var shuttingDown = false
     private var lingerBytes = 0
+    /// Set when we refuse a request whose remaining bytes we never read.
+    private var unreadInput = false
 
     init(id: Int, fd: Int32, transport: any Transport, remoteAddress: String, context: ServerContext) {
         self.id = id
@@ -266,6 +268,7 @@ final class Connection: @unchecked Sendable {
             ResponseEncoder.errorResponse(status, message), version: version, keepAlive: false,
             omitBody: false,
             into: &output)
+        unreadInput = true
         context.metrics.recordRequest(
             method: HTTPMethod(rawValue: "INVALID"), route: "unmatched", status: status.code, nanoseconds: 0)
         phase = .closing
@@ -296,7 +299,8 @@ final class Connection: @unchecked Sendable {
         outputOffset = 0
         disableWriteSource()
         switch phase {
-        case .closing: startLingering()
+        case .closing where unreadInput || parser.bufferedByteCount > 0: startLingering()
+        case .closing: closeNow()
         case .readingHead where shuttingDown && parser.isIdle: closeNow()
         default: break
         }

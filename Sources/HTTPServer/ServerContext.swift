@@ -15,13 +15,13 @@ final class ServerContext: Sendable {
     private let drained = Mutex<CheckedContinuation<Void, Never>?>(nil)
 
     // Dispatch sources are thread-safe; the protocol just is not annotated Sendable.
-    nonisolated(unsafe) private let sweeper: any DispatchSourceTimer
+    nonisolated(unsafe) private let sweeper = DispatchSource.makeTimerSource(
+        queue: DispatchQueue(label: "http.timeouts"))
 
     init(router: Router, limits: HTTPLimits, logger: Logger) {
         self.router = router
         self.limits = limits
         self.logger = logger
-        sweeper = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "http.timeouts"))
     }
 
     /// Starts checking connection deadlines every 50 ms: timeouts fire within that much of their
@@ -38,6 +38,12 @@ final class ServerContext: Sendable {
     }
 
     func stopSweeping() { sweeper.cancel() }
+
+    deinit {
+        // Dispatch traps on releasing a source that was never resumed (a server that failed to bind).
+        sweeper.activate()
+        sweeper.cancel()
+    }
 
     /// Registers a new connection, or returns false when the cap is reached.
     func admit(_ connection: Connection) -> Bool {
