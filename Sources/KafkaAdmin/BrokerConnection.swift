@@ -34,6 +34,11 @@ final class BrokerConnection: @unchecked Sendable {
         }
     }
 
+    /// The version `send` uses for `Request`.
+    func version<Request: KafkaRequest>(for type: Request.Type) async throws -> Int16 {
+        try await onQueue { try self.negotiatedVersion(type) }
+    }
+
     /// Sends `request` at the highest version both sides implement and returns its response.
     func send<Request: KafkaRequest>(_ request: Request) async throws -> Request.Response {
         try await onQueue {
@@ -117,10 +122,14 @@ final class BrokerConnection: @unchecked Sendable {
     }
 
     private func negotiatedVersion<Request: KafkaRequest>(_ type: Request.Type) throws -> Int16 {
+        var ours = Request.supportedVersions
+        if let cap = options.versionCaps[Request.apiKey] {
+            ours = ours.lowerBound...max(ours.lowerBound, min(cap, ours.upperBound))
+        }
         let theirs = apiVersions.range(for: Request.apiKey)
-        guard let theirs, let version = Self.highestCommon(Request.supportedVersions, theirs) else {
+        guard let theirs, let version = Self.highestCommon(ours, theirs) else {
             throw KafkaAdminError.noCommonVersion(
-                broker: address, api: Request.apiKey, ours: Request.supportedVersions, theirs: theirs)
+                broker: address, api: Request.apiKey, ours: ours, theirs: theirs)
         }
         return version
     }

@@ -12,13 +12,16 @@ public struct KafkaAdminOptions: Sendable {
     public var initialBackoff: Duration
     public var tls: KafkaTLSOptions?
     public var sasl: SASLCredentials?
+    /// Highest version to use per API, below what negotiation would pick: a workaround for a
+    /// broker that mis-implements a newer version, and how tests exercise the classic encodings.
+    public var versionCaps: [ApiKey: Int16]
 
     public init(
         clientId: String = "kafka-operator", connectTimeout: Duration = .seconds(5),
         requestTimeout: Duration = .seconds(15),
         maximumResponseSize: Int = KafkaFrame.defaultMaximumResponseSize,
         attempts: Int = 3, initialBackoff: Duration = .milliseconds(200), tls: KafkaTLSOptions? = nil,
-        sasl: SASLCredentials? = nil
+        sasl: SASLCredentials? = nil, versionCaps: [ApiKey: Int16] = [:]
     ) {
         self.clientId = clientId
         self.connectTimeout = connectTimeout
@@ -28,6 +31,7 @@ public struct KafkaAdminOptions: Sendable {
         self.initialBackoff = initialBackoff
         self.tls = tls
         self.sasl = sasl
+        self.versionCaps = versionCaps
     }
 }
 

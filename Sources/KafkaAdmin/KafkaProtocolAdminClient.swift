@@ -31,7 +31,7 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
         connectionsByNode = [:]
     }
 
-    /// The versions broker `address` answered ApiVersions with, for the APIs this client uses.
+    /// The versions a broker answered ApiVersions with, for the APIs this client uses.
     public func negotiatedRanges() async throws -> [ApiKey: ClosedRange<Int16>] {
         try await withAnyBroker { connection in
             var ranges: [ApiKey: ClosedRange<Int16>] = [:]
@@ -40,6 +40,19 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
             }
             return ranges
         }
+    }
+
+    /// The version requests of `type` are sent at, after negotiation and caps.
+    public func version<Request: KafkaRequest>(for type: Request.Type) async throws -> Int16 {
+        try await withAnyBroker { try await $0.version(for: type) }
+    }
+
+    /// Any resource's configuration (a topic's, say), asked of any broker.
+    public func describeConfigs(_ resource: DescribeConfigsRequest.Resource) async throws -> [ConfigEntry] {
+        let response = try await withAnyBroker {
+            try await $0.send(DescribeConfigsRequest(resources: [resource]))
+        }
+        return try Self.entries(of: response, resource: "\(resource.type) \(resource.name)")
     }
 
     // MARK: - KafkaAdminClient
@@ -116,11 +129,17 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
     private func describeConfigs(_ target: ConfigTarget) async throws -> [ConfigEntry] {
         let request = DescribeConfigsRequest(resources: [.init(type: .broker, name: target.resourceName)])
         let response = try await withTarget(target) { try await $0.send(request) }
+        return try Self.entries(of: response, resource: target.description)
+    }
+
+    private static func entries(of response: DescribeConfigsResponse, resource: String) throws
+        -> [ConfigEntry]
+    {
         guard let result = response.results.first else { return [] }
         guard result.errorCode == KafkaErrorCode.none else {
             throw KafkaAdminError.brokerError(
                 api: .describeConfigs, code: result.errorCode, message: result.errorMessage,
-                resource: target.description)
+                resource: resource)
         }
         return result.configs
     }

@@ -38,14 +38,16 @@ public final class TansuBroker: @unchecked Sendable {
 
     /// Starts tansu on a free loopback port and waits until it accepts connections.
     /// `extraArguments` adds options such as `--cert`/`--key`.
-    public init(clusterId: String = "tansu_cluster", extraArguments: [String] = [], scheme: String = "tcp")
-        async throws
-    {
+    /// `port` reuses a port (to restart a broker in place); by default a free one is chosen.
+    public init(
+        clusterId: String = "tansu_cluster", port: UInt16? = nil, extraArguments: [String] = [],
+        scheme: String = "tcp"
+    ) async throws {
         guard let executable = Self.executable else { throw TansuUnavailable() }
         self.clusterId = clusterId
-        port = freeLoopbackPort()
+        self.port = port ?? freeLoopbackPort()
         directory = try TemporaryDirectory(prefix: "tansu")
-        let url = "\(scheme)://127.0.0.1:\(port)"
+        let url = "\(scheme)://127.0.0.1:\(self.port)"
         process = try BackgroundProcess(
             executable,
             [
