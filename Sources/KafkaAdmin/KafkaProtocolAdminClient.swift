@@ -176,7 +176,7 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
                 do { return try await body(connection) } catch let error as KafkaAdminError
                     where error.isConnectionFailure
                 {
-                    failures.append("\(connection.address): \(error)")
+                    failures.append("\(connection.address): \(error.briefReason)")
                     connection.close()
                     anyConnection = nil
                 }
@@ -190,7 +190,7 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
                     anyConnection = connection
                     return try await body(connection)
                 } catch let error as KafkaAdminError where error.isConnectionFailure {
-                    failures.append("\(address): \(error)")
+                    failures.append("\(address): \(error.briefReason)")
                     anyConnection?.close()
                     anyConnection = nil
                 }
@@ -236,6 +236,20 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
 }
 
 extension KafkaAdminError {
+    /// A few words for lists of failed attempts, without the broker address or retry advice.
+    var briefReason: String {
+        switch self {
+        case .addressResolutionFailed(_, let reason): return "cannot resolve (\(reason))"
+        case .connectFailed(_, let reason): return reason
+        case .timedOut(_, let operation): return "timed out during \(operation)"
+        case .connectionClosed: return "connection closed"
+        case .ioFailed(_, let reason): return reason
+        case .correlationMismatch(_, let expected, let received):
+            return "correlation id \(received) instead of \(expected)"
+        default: return description
+        }
+    }
+
     /// Failures of the connection itself, after which another broker (or a reconnect) may work.
     var isConnectionFailure: Bool {
         switch self {

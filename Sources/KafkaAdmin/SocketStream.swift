@@ -48,7 +48,7 @@ final class SocketStream: ByteStream {
                 return stream
             } catch let error as KafkaAdminError {
                 if case .timedOut = error { throw error }
-                lastReason = "\(error)"
+                lastReason = error.briefReason
             }
         }
         throw KafkaAdminError.connectFailed(broker: address, reason: lastReason)
