@@ -64,7 +64,9 @@ final class TLSStream: ByteStream {
             throw failure("creating a session")
         }
         let stream = TLSStream(socket: socket, context: context, connection: connection)
-        _ = kafka_ssl_set_sni_host(connection, address.host)
+        // SNI carries host names only (RFC 6066), never IP literals.
+        let isIPLiteral = address.host.contains(":") || address.host.allSatisfy { $0.isNumber || $0 == "." }
+        if !isIPLiteral { _ = kafka_ssl_set_sni_host(connection, address.host) }
         if options.verifyHostname { _ = SSL_set1_host(connection, address.host) }
         guard SSL_set_fd(connection, socket.descriptor) == 1 else { throw failure("attaching the socket") }
         while true {
