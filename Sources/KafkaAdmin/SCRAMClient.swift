@@ -44,6 +44,7 @@ public struct SCRAMClient: Sendable {
     /// Answers the server-first message with the client-final message.
     public mutating func clientFinalMessage(serverFirst: String) throws(Failure) -> String {
         let attributes = Self.attributes(serverFirst)
+        if let error = attributes["e"] { throw Failure.serverError(error) }
         guard let nonce = attributes["r"], let saltText = attributes["s"], let salt = Base64.decode(saltText),
             let iterationText = attributes["i"], let iterations = Int32(iterationText)
         else {
