@@ -70,13 +70,16 @@ final class TLSStream: ByteStream {
         if options.verifyHostname { _ = SSL_set1_host(connection, address.host) }
         guard SSL_set_fd(connection, socket.descriptor) == 1 else { throw failure("attaching the socket") }
         while true {
+            // OpenSSL's error queue is per thread and Dispatch threads are shared, so a stale
+            // entry left by another connection would make SSL_get_error misreport this one.
+            ERR_clear_error()
             let result = SSL_connect(connection)
             if result == 1 { return stream }
             try stream.waitAfter(result: result, deadline: deadline, operation: "TLS handshake") {
                 let verify = SSL_get_verify_result(connection)
+                let queued = Self.drainErrors()
                 let detail =
-                    verify == X509_V_OK
-                    ? Self.drainErrors() : String(cString: X509_verify_cert_error_string(verify))
+                    verify == X509_V_OK ? queued : String(cString: X509_verify_cert_error_string(verify))
                 return KafkaAdminError.tlsFailed(broker: address, reason: "handshake: \(detail)")
             }
         }
@@ -86,6 +89,7 @@ final class TLSStream: ByteStream {
         var sent = 0
         while sent < bytes.count {
             var written = 0
+            ERR_clear_error()
             // `sent < bytes.count` here, so the buffer is non-empty and has a base address.
             let result = bytes.withUnsafeBytes { buffer in
                 SSL_write_ex(connection, buffer.baseAddress! + sent, bytes.count - sent, &written)
@@ -104,6 +108,7 @@ final class TLSStream: ByteStream {
         var buffer = [UInt8](repeating: 0, count: maximum)
         while true {
             var count = 0
+            ERR_clear_error()
             let result = buffer.withUnsafeMutableBytes {
                 SSL_read_ex(connection, $0.baseAddress, maximum, &count)
             }

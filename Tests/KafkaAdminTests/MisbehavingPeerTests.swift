@@ -46,7 +46,7 @@ struct MisbehavingPeerTests {
             return
         }
         #expect(operation == "ApiVersions v3")
-        #expect(elapsed < .seconds(2))
+        #expect(elapsed < .seconds(5))
     }
 
     @Test func silenceTimesOut() async {
@@ -55,14 +55,15 @@ struct MisbehavingPeerTests {
             Issue.record("unexpected \(String(describing: error))")
             return
         }
-        #expect(elapsed < .seconds(2))
+        #expect(elapsed < .seconds(5))
     }
 
     @Test(arguments: [Int32.max, 1025, 100 * 1024 * 1024 + 1] as [Int32])
     func aSizePrefixOverTheLimitIsRejectedBeforeReadingTheBody(size: Int32) async {
         let (error, elapsed) = await openError(.reply { _ in B.i32(size) })
         #expect(error?.codecProblem == .frameTooLarge(size: Int(size), limit: 1024))
-        #expect(elapsed < .seconds(1))
+        // Reading the announced body would have ended in a timeout instead of this error.
+        #expect(elapsed < .seconds(5))
     }
 
     @Test func aNegativeSizePrefixIsRejected() async {

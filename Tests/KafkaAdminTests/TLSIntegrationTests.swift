@@ -15,10 +15,11 @@ final class TLSIntegrationTests {
 
     static let terminator = """
         import socket, ssl, sys, threading
-        cert, key, port, upstream = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+        cert, key, upstream = sys.argv[1], sys.argv[2], int(sys.argv[3])
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
-        listener = socket.create_server(('127.0.0.1', port))
+        listener = socket.create_server(('127.0.0.1', 0))
+        print('port', listener.getsockname()[1], flush=True)
         def pipe(source, sink):
             try:
                 while True:
@@ -50,22 +51,28 @@ final class TLSIntegrationTests {
         broker = try await TansuBroker()
         directory = try TemporaryDirectory(prefix: "kafka-tls")
         try Self.makeCertificates(in: directory)
-        port = freeLoopbackPort()
         try Self.terminator.write(to: directory.file("terminator.py"), atomically: true, encoding: .utf8)
         proxy = try BackgroundProcess(
             "python3",
             [
                 directory.file("terminator.py").path, directory.file("server.pem").path,
-                directory.file("server.key").path, String(port), String(broker.port),
+                directory.file("server.key").path, String(broker.port),
             ], logFile: directory.file("terminator.log"))
-        let port = self.port
-        _ = await waitUntil(timeout: .seconds(10)) { isListening(port: port) }
+        // The terminator binds port 0 and reports the port, so parallel suites cannot collide.
+        let proxy = self.proxy
+        _ = await waitUntil(timeout: .seconds(10)) { Self.reportedPort(proxy.log) != nil }
+        guard let port = Self.reportedPort(proxy.log) else { throw CertificateSetupFailed(detail: proxy.log) }
+        self.port = port
     }
 
     deinit {
         proxy.stop(signal: SIGKILL)
         broker.stop()
         directory.remove()
+    }
+
+    private static func reportedPort(_ log: String) -> UInt16? {
+        log.split(separator: "\n").first { $0.hasPrefix("port ") }.flatMap { UInt16($0.dropFirst(5)) }
     }
 
     /// A CA, a server certificate for 127.0.0.1 signed by it, and an unrelated second CA.

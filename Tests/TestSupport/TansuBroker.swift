@@ -37,30 +37,44 @@ public final class TansuBroker: @unchecked Sendable {
     }
 
     /// Starts tansu on a free loopback port and waits until it accepts connections.
-    /// `extraArguments` adds options such as `--cert`/`--key`.
-    /// `port` reuses a port (to restart a broker in place); by default a free one is chosen.
+    /// `extraArguments` adds options such as `--authentication`.
+    /// `port` reuses a port (to restart a broker in place); by default a free one is chosen, and
+    /// chosen again if another process took it between choosing and binding.
     public init(
         clusterId: String = "tansu_cluster", port: UInt16? = nil, extraArguments: [String] = [],
         scheme: String = "tcp"
     ) async throws {
         guard let executable = Self.executable else { throw TansuUnavailable() }
         self.clusterId = clusterId
-        self.port = port ?? freeLoopbackPort()
         directory = try TemporaryDirectory(prefix: "tansu")
-        let url = "\(scheme)://127.0.0.1:\(self.port)"
-        process = try BackgroundProcess(
-            executable,
-            [
-                "broker", "--listener-url", url, "--advertised-listener-url", url, "--storage-engine",
-                "memory://tansu/", "--cluster-id", clusterId,
-            ] + extraArguments,
-            logFile: directory.file("tansu.log"))
-        let port = self.port
-        guard await waitUntil(timeout: .seconds(20), { isListening(port: port) }) else {
-            let log = process.log
+        var lastLog = ""
+        for attempt in 0..<5 {
+            let candidate = port ?? freeLoopbackPort()
+            let url = "\(scheme)://127.0.0.1:\(candidate)"
+            let process = try BackgroundProcess(
+                executable,
+                [
+                    "broker", "--listener-url", url, "--advertised-listener-url", url, "--storage-engine",
+                    "memory://tansu/", "--cluster-id", clusterId,
+                ] + extraArguments,
+                logFile: directory.file("tansu-\(attempt).log"))
+            // Someone else may be listening on the port: only a running tansu without a bind
+            // error in its log, some time after the port answers, is ours.
+            let listening = await waitUntil(timeout: .seconds(20)) {
+                isListening(port: candidate) || !process.isRunning
+            }
+            try? await Task.sleep(for: .milliseconds(150))
+            if listening && process.isRunning && !process.log.contains("AddrInUse") {
+                self.port = candidate
+                self.process = process
+                return
+            }
+            lastLog = process.log
             process.stop(signal: SIGKILL)
-            throw TansuDidNotStart(log: log)
+            if port != nil { break }
         }
+        directory.remove()
+        throw TansuDidNotStart(log: lastLog)
     }
 
     public var bootstrap: String { "127.0.0.1:\(port)" }
