@@ -12,7 +12,7 @@ struct KafkaOperatorCommand: AsyncParsableCommand {
             Every option can also be set through the environment variable named in its help.
             """,
         version: OperatorVersion.current,
-        subcommands: [ServeCommand.self],
+        subcommands: [ServeCommand.self, KafkaCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

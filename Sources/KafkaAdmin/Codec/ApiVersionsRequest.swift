@@ -1,0 +1,23 @@
+/// ApiVersions (key 18): which APIs and versions the broker supports. v0 is empty; v3 (flexible)
+/// names the client software.
+public struct ApiVersionsRequest: KafkaRequest {
+    public typealias Response = ApiVersionsResponse
+    public static let apiKey = ApiKey.apiVersions
+    public static let supportedVersions: ClosedRange<Int16> = 0...3
+    public static let firstFlexibleVersion: Int16? = 3
+
+    public var clientSoftwareName: String
+    public var clientSoftwareVersion: String
+
+    public init(clientSoftwareName: String = "kafka-operator", clientSoftwareVersion: String = "1.0.0") {
+        self.clientSoftwareName = clientSoftwareName
+        self.clientSoftwareVersion = clientSoftwareVersion
+    }
+
+    public func encode(into writer: inout WireWriter, version: Int16) throws {
+        guard version >= 3 else { return }
+        try writer.writeString(clientSoftwareName, flexible: true, field: "client_software_name")
+        try writer.writeString(clientSoftwareVersion, flexible: true, field: "client_software_version")
+        writer.writeEmptyTaggedFields()
+    }
+}

@@ -1,0 +1,11 @@
+/// The response header: v0 is the correlation id alone, v1 adds tagged fields.
+public struct ResponseHeader: Sendable, Equatable {
+    public var correlationId: Int32
+
+    public init(correlationId: Int32) { self.correlationId = correlationId }
+
+    public init(from reader: inout WireReader, flexible: Bool) throws {
+        correlationId = try reader.readInt32("correlation_id")
+        try reader.endStructure("response header", flexible: flexible)
+    }
+}

@@ -1,0 +1,17 @@
+/// The broker among `candidates` that holds the fewest partition replicas, ties to the highest
+/// id: the one Koperator's downScale removes when no broker is named. Candidates that hold no
+/// replica at all count zero. nil when there are no candidates.
+public func fewestReplicasBroker(metadata: MetadataResponse, candidates: [Int32]) -> Int32? {
+    var counts: [Int32: Int] = [:]
+    for candidate in candidates { counts[candidate] = 0 }
+    for topic in metadata.topics {
+        for partition in topic.partitions {
+            for replica in Set(partition.replicaNodes) where counts[replica] != nil {
+                counts[replica, default: 0] += 1
+            }
+        }
+    }
+    return counts.min { left, right in
+        left.value != right.value ? left.value < right.value : left.key > right.key
+    }?.key
+}

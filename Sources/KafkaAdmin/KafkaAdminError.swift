@@ -1,0 +1,85 @@
+/// Why a Kafka admin operation failed, with what a person needs to fix it.
+///
+/// `isRetryable` says whether the same call may succeed later without anyone changing anything
+/// (a broker restarting, a leader moving); terminal errors need a human or a different request.
+public enum KafkaAdminError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalidBootstrap(String)
+    case addressResolutionFailed(broker: BrokerAddress, reason: String)
+    case connectFailed(broker: BrokerAddress, reason: String)
+    case timedOut(broker: BrokerAddress, operation: String)
+    case connectionClosed(broker: BrokerAddress)
+    case ioFailed(broker: BrokerAddress, reason: String)
+    case malformedResponse(broker: BrokerAddress, api: ApiKey, problem: KafkaCodecError)
+    case correlationMismatch(broker: BrokerAddress, expected: Int32, received: Int32)
+    case noCommonVersion(
+        broker: BrokerAddress, api: ApiKey, ours: ClosedRange<Int16>, theirs: ClosedRange<Int16>?)
+    case brokerError(api: ApiKey, code: Int16, message: String?, resource: String?)
+    case noBrokerReachable(attempts: [String])
+    case unknownBroker(id: Int32)
+    case tlsFailed(broker: BrokerAddress, reason: String)
+    case saslFailed(broker: BrokerAddress, mechanism: String, reason: String)
+    case configNotApplied(resource: String, key: String, expected: String?, actual: String?)
+    case invalidConfigChange(key: String, reason: String)
+
+    public var isRetryable: Bool {
+        switch self {
+        case .addressResolutionFailed, .connectFailed, .timedOut, .connectionClosed, .ioFailed,
+            .correlationMismatch, .noBrokerReachable, .unknownBroker, .configNotApplied:
+            return true
+        case .brokerError(_, let code, _, _):
+            return KafkaErrorCode.isRetriable(code)
+        case .invalidBootstrap, .malformedResponse, .noCommonVersion, .tlsFailed, .saslFailed,
+            .invalidConfigChange:
+            return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .invalidBootstrap(let text):
+            return
+                "The bootstrap list \"\(text)\" is not a comma-separated list of host:port; fix the setting."
+        case .addressResolutionFailed(let broker, let reason):
+            return "The broker address \(broker) could not be resolved (\(reason)); retrying may help."
+        case .connectFailed(let broker, let reason):
+            return "Connecting to broker \(broker) failed (\(reason)); retrying may help."
+        case .timedOut(let broker, let operation):
+            return "Broker \(broker) did not finish \(operation) in time; retrying may help."
+        case .connectionClosed(let broker):
+            return "Broker \(broker) closed the connection; retrying may help."
+        case .ioFailed(let broker, let reason):
+            return "Talking to broker \(broker) failed (\(reason)); retrying may help."
+        case .malformedResponse(let broker, let api, let problem):
+            return "Broker \(broker) sent a malformed \(api) response: \(problem) Retrying will not help."
+        case .correlationMismatch(let broker, let expected, let received):
+            return
+                "Broker \(broker) answered correlation id \(received) where \(expected) was expected; "
+                + "the connection was dropped and retrying may help."
+        case .noCommonVersion(let broker, let api, let ours, let theirs):
+            let offered = theirs.map { "\($0.lowerBound)...\($0.upperBound)" } ?? "none"
+            return
+                "Broker \(broker) offers \(api) versions \(offered) and this client implements "
+                + "\(ours.lowerBound)...\(ours.upperBound); upgrade one side."
+        case .brokerError(let api, let code, let message, let resource):
+            let on = resource.map { " for \($0)" } ?? ""
+            let detail = message.map { ": \($0)" } ?? ""
+            let retry = KafkaErrorCode.isRetriable(code) ? "retrying may help" : "retrying will not help"
+            return "\(api)\(on) failed with \(KafkaErrorCode.name(code))\(detail); \(retry)."
+        case .noBrokerReachable(let attempts):
+            return "No broker could be reached (\(attempts.joined(separator: "; "))); retrying may help."
+        case .unknownBroker(let id):
+            return "Broker \(id) is not in the cluster metadata; retrying may help once it registers."
+        case .tlsFailed(let broker, let reason):
+            return "TLS with broker \(broker) failed (\(reason)); check certificates and settings."
+        case .saslFailed(let broker, let mechanism, let reason):
+            return
+                "SASL \(mechanism) authentication with broker \(broker) failed (\(reason)); check credentials."
+        case .configNotApplied(let resource, let key, let expected, let actual):
+            return
+                "After altering \(resource), \(key) reads \(actual ?? "unset") instead of \(expected ?? "unset"); "
+                + "retrying may help."
+        case .invalidConfigChange(let key, let reason):
+            return "The config change for \(key) is invalid: \(reason); nothing was changed."
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import TestSupport
+
+/// A tiny TCP peer on loopback that reads each request frame and answers with scripted bytes,
+/// for the ways a broker (or something that is not a broker) can misbehave.
+final class FakeKafkaPeer: @unchecked Sendable {
+    enum Behaviour: Sendable {
+        /// Sends these bytes (built from the request's correlation id), then keeps the connection open.
+        case reply(@Sendable (_ correlationId: Int32) -> [UInt8])
+        /// Reads the request and never answers.
+        case silence
+        /// Closes the connection as soon as the request arrives.
+        case hangUp
+    }
+
+    // `listener` is set once in init; `clients` is guarded by `lock`.
+    let port: UInt16
+    private let listener: Int32
+    private let lock = NSLock()
+    private var clients: [Int32] = []
+
+    init(_ behaviour: Behaviour) throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0
+            }
+        }
+        guard bound, listen(listener, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
+        port = UInt16(bigEndian: address.sin_port)
+        self.listener = listener
+        // Descriptors are closed only by the thread that uses them, after `stop()` has shut them
+        // down, so a number can never be reused by another test's socket while still in use here.
+        Thread.detachNewThread { [self] in
+            while true {
+                let client = accept(listener, nil, nil)
+                guard client >= 0 else {
+                    close(listener)
+                    return
+                }
+                lock.withLock { clients.append(client) }
+                Thread.detachNewThread {
+                    Self.serve(client, behaviour)
+                    self.lock.withLock { self.clients.removeAll { $0 == client } }
+                    close(client)
+                }
+            }
+        }
+    }
+
+    var bootstrap: String { "127.0.0.1:\(port)" }
+
+    private static func serve(_ client: Int32, _ behaviour: Behaviour) {
+        while true {
+            guard let size = readExactly(client, 4).map(bigEndianInt32), size >= 8,
+                let request = readExactly(client, Int(size))
+            else { return }
+            let correlationId = bigEndianInt32(Array(request[4..<8]))
+            switch behaviour {
+            case .reply(let bytes):
+                let reply = bytes(correlationId)
+                _ = reply.withUnsafeBytes { send(client, $0.baseAddress, reply.count, Int32(MSG_NOSIGNAL)) }
+            case .silence:
+                continue
+            case .hangUp:
+                shutdown(client, Int32(SHUT_RDWR))
+                return
+            }
+        }
+    }
+
+    private static func readExactly(_ fd: Int32, _ count: Int) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var have = 0
+        while have < count {
+            let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + have, count - have, 0) }
+            if got <= 0 { return nil }
+            have += got
+        }
+        return buffer
+    }
+
+    private static func bigEndianInt32(_ bytes: [UInt8]) -> Int32 {
+        Int32(bitPattern: bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+    }
+
+    func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        lock.withLock {
+            for client in clients { shutdown(client, Int32(SHUT_RDWR)) }
+        }
+    }
+
+    deinit { stop() }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import KafkaAdmin
+import TestSupport
+import Testing
+
+/// The admin client against a real Kafka-protocol broker (tansu) on loopback, one broker per test.
+///
+/// What tansu 0.6 answers, as these tests pin down: ApiVersions 0–4, Metadata 0–12,
+/// CreateTopics 0–7, DescribeConfigs 0–4, IncrementalAlterConfigs 0–1, DescribeCluster 0–1,
+/// SaslHandshake 0–1, SaslAuthenticate 0–2. DescribeConfigs for a BROKER resource (a broker id
+/// or the cluster default "") answers with no entries, and IncrementalAlterConfigs on a broker
+/// resource answers success without storing anything; topic configs given at creation are
+/// described back.
+@Suite(.enabled(if: TansuBroker.isAvailable, "tansu is not installed"))
+final class TansuIntegrationTests {
+    let broker: TansuBroker
+    let client: KafkaProtocolAdminClient
+
+    /// The two encodings: classic versions (capped below the first flexible one) and the
+    /// highest versions tansu and we share, which are flexible.
+    static let encodings: [(name: String, caps: [ApiKey: Int16])] = [
+        (
+            "classic",
+            [
+                .apiVersions: 2, .metadata: 8, .describeConfigs: 3, .createTopics: 4,
+                .incrementalAlterConfigs: 0,
+            ]
+        ),
+        ("flexible", [:]),
+    ]
+
+    init() async throws {
+        broker = try await TansuBroker()
+        client = try KafkaProtocolAdminClient(bootstrap: broker.bootstrap)
+    }
+
+    deinit { broker.stop() }
+
+    private func client(caps: [ApiKey: Int16]) throws -> KafkaProtocolAdminClient {
+        try KafkaProtocolAdminClient(
+            bootstrap: broker.bootstrap, options: KafkaAdminOptions(versionCaps: caps))
+    }
+
+    @Test func apiVersionsReportsTheRangesTansuImplements() async throws {
+        let ranges = try await client.negotiatedRanges()
+        #expect(ranges[.apiVersions] == 0...4)
+        #expect(ranges[.metadata] == 0...12)
+        #expect(ranges[.createTopics] == 0...7)
+        #expect(ranges[.describeConfigs] == 0...4)
+        #expect(ranges[.incrementalAlterConfigs] == 0...1)
+        #expect(ranges[.describeCluster] == 0...1)
+        #expect(ranges[.saslHandshake] == 0...1)
+        #expect(ranges[.saslAuthenticate] == 0...2)
+    }
+
+    @Test func negotiationPicksOurHighestVersionWithinTheBrokersRange() async throws {
+        #expect(try await client.version(for: MetadataRequest.self) == 12)
+        #expect(try await client.version(for: CreateTopicsRequest.self) == 7)
+        #expect(try await client.version(for: DescribeConfigsRequest.self) == 4)
+        #expect(try await client.version(for: IncrementalAlterConfigsRequest.self) == 1)
+        #expect(try await client.version(for: DescribeClusterRequest.self) == 1)
+        let capped = try client(caps: [.metadata: 8])
+        #expect(try await capped.version(for: MetadataRequest.self) == 8)
+    }
+
+    @Test(arguments: encodings.map(\.name))
+    func createdTopicShowsUpInMetadataWithLeaderReplicasAndIsr(encoding: String) async throws {
+        let client = try client(caps: Self.encodings.first { $0.name == encoding }?.caps ?? [:])
+        let topic = CreateTopicsRequest.Topic(
+            name: "orders", partitions: 3, replicationFactor: 1, configs: ["cleanup.policy": "compact"])
+        #expect(try await client.createTopic(topic) == .created)
+        #expect(try await client.createTopic(topic) == .alreadyExists)
+        let metadata = try await client.metadata(topics: nil)
+        #expect(metadata.brokers == [.init(nodeId: 111, host: "127.0.0.1", port: Int32(broker.port))])
+        #expect(metadata.controllerId == 111)
+        #expect(metadata.clusterId == "tansu_cluster")
+        let orders = try #require(metadata.topics.first { $0.name == "orders" })
+        #expect(orders.errorCode == 0)
+        #expect(orders.partitions.map(\.partitionIndex).sorted() == [0, 1, 2])
+        for partition in orders.partitions {
+            #expect(partition.leaderId == 111)
+            #expect(partition.replicaNodes == [111])
+            #expect(partition.isrNodes == [111])
+            #expect(partition.offlineReplicas == [])
+        }
+        let configs = try await client.describeConfigs(.init(type: .topic, name: "orders"))
+        #expect(configs.contains { $0.name == "cleanup.policy" && $0.value == "compact" })
+    }
+
+    @Test func describeClusterNamesTheClusterControllerAndBroker() async throws {
+        let cluster = try await client.describeCluster()
+        #expect(cluster.clusterId == "tansu_cluster")
+        #expect(cluster.controllerId == 111)
+        #expect(cluster.brokers == [.init(nodeId: 111, host: "127.0.0.1", port: Int32(broker.port))])
+    }
+
+    @Test(arguments: encodings.map(\.name))
+    func describeConfigsOfABrokerAndOfTheClusterDefaultAnswerWithoutEntries(encoding: String) async throws {
+        let client = try client(caps: Self.encodings.first { $0.name == encoding }?.caps ?? [:])
+        #expect(try await client.describeConfigs(broker: 111) == [])
+        #expect(try await client.describeClusterDefaultConfigs() == [])
+    }
+
+    /// tansu accepts IncrementalAlterConfigs on broker resources but does not keep the values,
+    /// so the SET is not visible afterwards; the config applier reports exactly that.
+    @Test(arguments: encodings.map(\.name))
+    func incrementalAlterConfigsIsAcceptedButNotStoredByTansu(encoding: String) async throws {
+        let client = try client(caps: Self.encodings.first { $0.name == encoding }?.caps ?? [:])
+        for target in [ConfigTarget.broker(111), .clusterDefault] {
+            try await client.incrementalAlterConfigs(
+                target, operations: [.set(key: "log.retention.ms", value: "1234")])
+            let afterSet =
+                target == .clusterDefault
+                ? try await client.describeClusterDefaultConfigs()
+                : try await client.describeConfigs(broker: 111)
+            #expect(!afterSet.contains { $0.name == "log.retention.ms" })
+            try await client.incrementalAlterConfigs(target, operations: [.delete(key: "log.retention.ms")])
+        }
+        let applier = DynamicConfigApplier(
+            client: client, verifyAttempts: 2, verifyBackoff: .milliseconds(10))
+        await #expect(
+            throws: KafkaAdminError.configNotApplied(
+                resource: "broker 111", key: "log.retention.ms", expected: "1234", actual: nil)
+        ) {
+            _ = try await applier.apply(
+                previousPerBroker: [:], desiredPerBroker: [111: ["log.retention.ms": "1234"]],
+                previousClusterWide: [:], desiredClusterWide: [:], classify: { _ in .perBroker })
+        }
+    }
+
+    @Test func healthReportOfFreshTopicsIsHealthy() async throws {
+        _ = try await client.createTopic(.init(name: "payments", partitions: 2, replicationFactor: 1))
+        let report = try await client.healthReport()
+        #expect(report.isHealthy)
+        #expect(report.brokers == [111])
+        #expect(report.controllerId == 111)
+        #expect(report.partitionCount == 2)
+        #expect(report.offlinePartitions.isEmpty && report.underReplicatedPartitions.isEmpty)
+    }
+
+    @Test func failsOverFromADeadBootstrapAddressToALiveOne() async throws {
+        let dead = freeLoopbackPort()
+        let failover = try KafkaProtocolAdminClient(
+            bootstrap: "127.0.0.1:\(dead),\(broker.bootstrap)",
+            options: KafkaAdminOptions(connectTimeout: .seconds(1), requestTimeout: .seconds(2)))
+        let metadata = try await failover.metadata(topics: [])
+        #expect(metadata.brokers.map(\.nodeId) == [111])
+        await failover.close()
+    }
+
+    @Test func reconnectsAfterTheBrokerRestartsOnTheSamePort() async throws {
+        _ = try await client.metadata(topics: [])
+        let port = broker.port
+        broker.stop()
+        let restarted = try await TansuBroker(port: port)
+        defer { restarted.stop() }
+        let metadata = try await client.metadata(topics: [])
+        #expect(metadata.brokers.map(\.nodeId) == [111])
+    }
+
+    @Test func metadataMatchesWhatConfluentKafkaSees() async throws {
+        guard Peer.available("python3") else { return }
+        _ = try await client.createTopic(.init(name: "audit", partitions: 2, replicationFactor: 1))
+        let script = """
+            import json
+            from confluent_kafka.admin import AdminClient
+            md = AdminClient({'bootstrap.servers': '\(broker.bootstrap)'}).list_topics(timeout=10)
+            print(json.dumps({'cluster': md.cluster_id, 'controller': md.controller_id,
+              'brokers': sorted(md.brokers), 'topics': {n: sorted([[p.id, p.leader, p.replicas, p.isrs]
+              for p in t.partitions.values()]) for n, t in md.topics.items()}}))
+            """
+        let output = try runProcess("python3", ["-c", script])
+        guard output.status == 0 else {
+            #expect(!Peer.isCI, "confluent-kafka failed: \(output.stderr)")
+            return
+        }
+        struct Seen: Decodable {
+            let cluster: String
+            let controller: Int32
+            let brokers: [Int32]
+            let topics: [String: [[Int32OrList]]]
+        }
+        let seen = try JSONDecoder().decode(Seen.self, from: Data(output.stdout.utf8))
+        let ours = try await client.metadata(topics: nil)
+        #expect(seen.cluster == ours.clusterId)
+        #expect(seen.controller == ours.controllerId)
+        #expect(seen.brokers == ours.brokers.map(\.nodeId).sorted())
+        let theirAudit = try #require(seen.topics["audit"])
+        let ourAudit = try #require(ours.topics.first { $0.name == "audit" })
+        let ourRows = ourAudit.partitions.sorted { $0.partitionIndex < $1.partitionIndex }.map {
+            [
+                Int32OrList.one($0.partitionIndex), .one($0.leaderId), .list($0.replicaNodes),
+                .list($0.isrNodes),
+            ]
+        }
+        #expect(theirAudit == ourRows)
+    }
+}
+
+/// A JSON array element that is a number or a list of numbers.
+enum Int32OrList: Decodable, Equatable {
+    case one(Int32)
+    case list([Int32])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(Int32.self) {
+            self = .one(value)
+        } else {
+            self = .list(try container.decode([Int32].self))
+        }
+    }
+}
