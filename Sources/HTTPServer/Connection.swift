@@ -61,7 +61,7 @@ final class Connection: @unchecked Sendable {
         self.transport = transport
         self.remoteAddress = remoteAddress
         self.context = context
-        self.queue = DispatchQueue(label: "http.connection", target: context.ioQueue)
+        self.queue = DispatchQueue(label: "http.connection", target: context.eventLoop(for: id))
         self.parser = RequestParser(
             limits: .init(
                 maxHeadBytes: context.limits.maxRequestHeadBytes, maxBodyBytes: context.limits.maxBodyBytes))

@@ -9,8 +9,14 @@ final class ServerContext: Sendable {
     let limits: HTTPLimits
     let logger: Logger
     let metrics = ServerMetrics()
-    /// Connections' serial queues target this one, so Dispatch bounds the I/O threads.
-    let ioQueue = DispatchQueue(label: "http.io", attributes: .concurrent)
+    /// One serial queue per core, like an event loop each: a connection's queue targets one of
+    /// them, so under load a busy thread drains many connections' events in a row instead of
+    /// Dispatch waking a thread per event.
+    let eventLoops: [DispatchQueue] = (0..<max(1, System.coreCount)).map {
+        DispatchQueue(label: "http.loop.\($0)", qos: .userInitiated)
+    }
+
+    func eventLoop(for connectionID: Int) -> DispatchQueue { eventLoops[connectionID % eventLoops.count] }
     private let open = Mutex<[Int: Connection]>([:])
     private let drained = Mutex<CheckedContinuation<Void, Never>?>(nil)
 
