@@ -27,8 +27,8 @@ public struct AlertWebhookEndpoint: Sendable {
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         guard credentials.accepts(authorization: request.headers["Authorization"]) else {
             logger.warning("webhook refused: bad credentials", metadata: ["peer": "\(request.remoteAddress)"])
-            var response = HTTPResponse.json(
-                .unauthorized, ErrorResponse(error: "missing or invalid credentials for POST /alerts"))
+            var response = HTTPResponse.jsonError(
+                .unauthorized, "missing or invalid credentials for POST /alerts")
             response.headers.add(name: "WWW-Authenticate", value: #"Bearer realm="kafka-operator""#)
             return response
         }
@@ -38,7 +38,7 @@ public struct AlertWebhookEndpoint: Sendable {
         } catch {
             logger.warning(
                 "webhook refused", metadata: ["reason": "\(error)", "peer": "\(request.remoteAddress)"])
-            return .json(.badRequest, ErrorResponse(error: error.description))
+            return .jsonError(.badRequest, error.description)
         }
         var outcomes: [WebhookResponse.AlertOutcome] = []
         for alert in webhook.alerts {
@@ -52,6 +52,6 @@ public struct AlertWebhookEndpoint: Sendable {
             outcomes.append(
                 .init(fingerprint: alert.fingerprint, status: alert.status.rawValue, outcome: "recorded"))
         }
-        return .json(.ok, WebhookResponse(received: webhook.alerts.count, alerts: outcomes))
+        return .json(.ok, WebhookResponse(received: webhook.alerts.count, alerts: outcomes).json)
     }
 }

@@ -1,14 +1,8 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// The body Alertmanager posts to a webhook receiver (payload version "4").
 ///
 /// Tolerant of fields the operator does not use (they are ignored), strict about the ones it does:
 /// `version`, `status`, and per alert `status`, `labels`, `annotations`, `startsAt`, `fingerprint`.
-public struct AlertmanagerWebhook: Decodable, Sendable, Equatable {
+public struct AlertmanagerWebhook: Sendable, Equatable {
     public var version: String
     public var status: AlertStatus
     public var receiver: String
@@ -17,7 +11,7 @@ public struct AlertmanagerWebhook: Decodable, Sendable, Equatable {
     public var truncatedAlerts: Int
     public var alerts: [Alert]
 
-    public struct Alert: Decodable, Sendable, Equatable {
+    public struct Alert: Sendable, Equatable {
         public var status: AlertStatus
         public var labels: [String: String]
         public var annotations: [String: String]
@@ -25,24 +19,10 @@ public struct AlertmanagerWebhook: Decodable, Sendable, Equatable {
         public var startsAt: String
         public var fingerprint: String
     }
-
-    enum CodingKeys: String, CodingKey {
-        case version, status, receiver, groupKey, truncatedAlerts, alerts
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        version = try container.decode(String.self, forKey: .version)
-        status = try container.decode(AlertStatus.self, forKey: .status)
-        receiver = try container.decodeIfPresent(String.self, forKey: .receiver) ?? ""
-        groupKey = try container.decodeIfPresent(String.self, forKey: .groupKey) ?? ""
-        truncatedAlerts = try container.decodeIfPresent(Int.self, forKey: .truncatedAlerts) ?? 0
-        alerts = try container.decode([Alert].self, forKey: .alerts)
-    }
 }
 
 /// Whether an alert is firing or resolved.
-public enum AlertStatus: String, Decodable, Sendable {
+public enum AlertStatus: String, Sendable {
     case firing
     case resolved
 }

@@ -1,10 +1,4 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
-/// Turns a webhook body into an `AlertmanagerWebhook`, or a `WebhookError` that says what is wrong.
+/// Turns a webhook body into an `AlertmanagerWebhook`, or a `WebhookError` that names the field.
 public struct WebhookDecoder: Sendable {
     /// More alerts than this in one notification is refused: Alertmanager groups never get near it,
     /// and each alert may become an action.
@@ -16,22 +10,98 @@ public struct WebhookDecoder: Sendable {
 
     public func decode(_ body: [UInt8]) throws(WebhookError) -> AlertmanagerWebhook {
         guard !body.isEmpty else { throw .emptyBody }
-        let webhook: AlertmanagerWebhook
+        let document: JSONValue
         do {
-            webhook = try JSONDecoder().decode(AlertmanagerWebhook.self, from: Data(body))
-        } catch let error as DecodingError {
-            throw .malformed(WebhookError.describe(error))
+            document = try JSONReader.parse(body)
         } catch {
-            throw .malformed("\(error)")
+            throw .malformed(error.description)
         }
-        guard webhook.version == "4" else { throw .unsupportedVersion(webhook.version) }
-        guard webhook.alerts.count <= maxAlerts else {
-            throw .tooManyAlerts(count: webhook.alerts.count, limit: maxAlerts)
+        let root = Field(path: "", value: document)
+        let version = try root.member("version").string()
+        guard version == "4" else { throw .unsupportedVersion(version) }
+        let alertValues = try root.member("alerts").array()
+        guard alertValues.count <= maxAlerts else {
+            throw .tooManyAlerts(count: alertValues.count, limit: maxAlerts)
         }
-        for (index, alert) in webhook.alerts.enumerated() where alert.fingerprint.isEmpty {
-            throw .missingField("alerts[\(index)].fingerprint")
+        return AlertmanagerWebhook(
+            version: version,
+            status: try root.member("status").status(),
+            receiver: try root.optionalMember("receiver")?.string() ?? "",
+            groupKey: try root.optionalMember("groupKey")?.string() ?? "",
+            truncatedAlerts: try root.optionalMember("truncatedAlerts")?.integer() ?? 0,
+            alerts: try alertValues.map { alert throws(WebhookError) in
+                let fingerprint = try alert.member("fingerprint").string()
+                guard !fingerprint.isEmpty else { throw .missingField(alert.path + ".fingerprint") }
+                return AlertmanagerWebhook.Alert(
+                    status: try alert.member("status").status(),
+                    labels: try alert.member("labels").stringMap(),
+                    annotations: try alert.member("annotations").stringMap(),
+                    startsAt: try alert.member("startsAt").string(),
+                    fingerprint: fingerprint)
+            })
+    }
+}
+
+/// A value in the payload with its path, so every error can say where it is.
+private struct Field {
+    let path: String
+    let value: JSONValue
+
+    private func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func optionalMember(_ key: String) throws(WebhookError) -> Field? {
+        guard case .object = value else {
+            throw .wrongType(
+                path: path.isEmpty ? "the payload" : path, expected: "an object", found: value.kind)
         }
-        return webhook
+        return value[key].map { Field(path: child(key), value: $0) }
+    }
+
+    func member(_ key: String) throws(WebhookError) -> Field {
+        guard let field = try optionalMember(key) else { throw .missingField(child(key)) }
+        return field
+    }
+
+    func string() throws(WebhookError) -> String {
+        guard case .string(let string) = value else {
+            throw .wrongType(path: path, expected: "a string", found: value.kind)
+        }
+        return string
+    }
+
+    func integer() throws(WebhookError) -> Int {
+        guard case .number(let text) = value, let number = Int(text) else {
+            throw .wrongType(path: path, expected: "an integer", found: value.kind)
+        }
+        return number
+    }
+
+    func status() throws(WebhookError) -> AlertStatus {
+        let text = try string()
+        guard let status = AlertStatus(rawValue: text) else { throw .invalidValue(path: path, value: text) }
+        return status
+    }
+
+    func array() throws(WebhookError) -> [Field] {
+        guard case .array(let elements) = value else {
+            throw .wrongType(path: path, expected: "an array", found: value.kind)
+        }
+        return elements.enumerated().map { Field(path: "\(path)[\($0.offset)]", value: $0.element) }
+    }
+
+    func stringMap() throws(WebhookError) -> [String: String] {
+        guard case .object(let members) = value else {
+            throw .wrongType(path: path, expected: "an object", found: value.kind)
+        }
+        var map: [String: String] = [:]
+        map.reserveCapacity(members.count)
+        for member in members {
+            guard case .string(let string) = member.value else {
+                throw .wrongType(path: child(member.key), expected: "a string", found: member.value.kind)
+            }
+            map[member.key] = string
+        }
+        return map
     }
 }
 
@@ -42,40 +112,22 @@ public enum WebhookError: Error, Equatable, CustomStringConvertible {
     case unsupportedVersion(String)
     case tooManyAlerts(count: Int, limit: Int)
     case missingField(String)
+    case wrongType(path: String, expected: String, found: String)
+    case invalidValue(path: String, value: String)
 
     public var description: String {
         switch self {
         case .emptyBody: return "the request body is empty; expected an Alertmanager webhook payload"
-        case .malformed(let detail): return "the body is not an Alertmanager webhook payload: \(detail)"
+        case .malformed(let detail): return "the body is not JSON: \(detail)"
         case .unsupportedVersion(let version):
-            return "webhook payload version '\(version)' is not supported; expected version \"4\""
+            return "webhook payload version '\(version.prefix(32))' is not supported; expected version \"4\""
         case .tooManyAlerts(let count, let limit):
             return "the payload carries \(count) alerts, more than the limit of \(limit)"
         case .missingField(let path): return "\(path) is missing or empty"
-        }
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let components = context.codingPath.map { key in
-                key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)"
-            }
-            let joined = components.joined()
-            if joined.isEmpty { return "the payload" }
-            return joined.hasPrefix(".") ? String(joined.dropFirst()) : joined
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            let parent = context.codingPath.isEmpty ? "" : path(context) + "."
-            return "\(parent)\(key.stringValue) is missing"
-        case .typeMismatch(let type, let context):
-            return "\(path(context)) should be \(type)"
-        case .valueNotFound(let type, let context):
-            return "\(path(context)) should be \(type), found null"
-        case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "invalid JSON" : "\(path(context)) has an invalid value"
-        @unknown default:
-            return "invalid payload"
+        case .wrongType(let path, let expected, let found):
+            return "\(path) should be \(expected), not \(found)"
+        case .invalidValue(let path, let value):
+            return "\(path) is '\(value.prefix(32))'; expected \"firing\" or \"resolved\""
         }
     }
 }

@@ -1,14 +1,8 @@
 import HTTPServer
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// What `POST /alerts` answers: the outcome for each alert in the notification.
-struct WebhookResponse: Encodable {
-    struct AlertOutcome: Encodable {
+struct WebhookResponse {
+    struct AlertOutcome {
         var fingerprint: String
         var status: String
         var outcome: String
@@ -16,21 +10,34 @@ struct WebhookResponse: Encodable {
 
     var received: Int
     var alerts: [AlertOutcome]
-}
 
-/// The body of every refused request: one sentence saying what was wrong.
-struct ErrorResponse: Encodable {
-    var error: String
+    var json: JSONValue {
+        .object([
+            (
+                "alerts",
+                .array(
+                    alerts.map {
+                        .object([
+                            ("fingerprint", .string($0.fingerprint)), ("outcome", .string($0.outcome)),
+                            ("status", .string($0.status)),
+                        ])
+                    })
+            ),
+            ("received", .number(String(received))),
+        ])
+    }
 }
 
 extension HTTPResponse {
-    /// A JSON response of `value`; encoding our own plain structs cannot fail.
-    static func json(_ status: HTTPStatus, _ value: some Encodable) -> HTTPResponse {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var body =
-            (try? encoder.encode(value)).map { Array($0) } ?? Array(#"{"error":"encoding failed"}"#.utf8)
+    /// A JSON response, one line.
+    static func json(_ status: HTTPStatus, _ value: JSONValue) -> HTTPResponse {
+        var body = value.encoded()
         body.append(UInt8(ascii: "\n"))
         return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
+    }
+
+    /// The body of every refused request: one sentence saying what was wrong.
+    static func jsonError(_ status: HTTPStatus, _ message: String) -> HTTPResponse {
+        json(status, .object([("error", .string(message))]))
     }
 }

@@ -32,28 +32,47 @@ import Testing
 
     static let refused: [(name: String, body: String, error: WebhookError)] = [
         ("empty body", "", .emptyBody),
-        ("not JSON", "{{{", .malformed("invalid JSON")),
-        ("JSON array", "[]", .malformed("the payload should be Dictionary<String, Any>")),
-        ("truncated", #"{"version":"4","status":"firing","alerts":[{"#, .malformed("invalid JSON")),
+        ("not JSON", "{{{", .malformed("unexpected character at byte 1")),
+        ("JSON array", "[]", .wrongType(path: "the payload", expected: "an object", found: "an array")),
+        (
+            "truncated", #"{"version":"4","status":"firing","alerts":[{"#,
+            .malformed("the JSON ends too early")
+        ),
+        (
+            "trailing garbage", #"{"version":"4","status":"firing","alerts":[]} x"#,
+            .malformed("unexpected data after the JSON value at byte 46")
+        ),
+        (
+            "duplicate key", #"{"version":"4","version":"3","status":"firing","alerts":[]}"#,
+            .malformed("the key 'version' appears twice in one object")
+        ),
+        (
+            "deep nesting", String(repeating: "[", count: 100_000),
+            .malformed("the JSON nests deeper than 64 levels")
+        ),
         ("wrong version", #"{"version":"3","status":"firing","alerts":[]}"#, .unsupportedVersion("3")),
-        ("missing version", #"{"status":"firing","alerts":[]}"#, .malformed("version is missing")),
+        (
+            "version as number", #"{"version":4,"status":"firing","alerts":[]}"#,
+            .wrongType(path: "version", expected: "a string", found: "a number")
+        ),
+        ("missing version", #"{"status":"firing","alerts":[]}"#, .missingField("version")),
         (
             "unknown status", #"{"version":"4","status":"burning","alerts":[]}"#,
-            .malformed("status has an invalid value")
+            .invalidValue(path: "status", value: "burning")
         ),
         (
             "alerts not an array", #"{"version":"4","status":"firing","alerts":{}}"#,
-            .malformed("alerts should be Array<Any>")
+            .wrongType(path: "alerts", expected: "an array", found: "an object")
         ),
         (
             "label value not a string",
             #"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"brokerId":1},"annotations":{},"startsAt":"x","fingerprint":"f"}]}"#,
-            .malformed("alerts[0].labels.brokerId should be String")
+            .wrongType(path: "alerts[0].labels.brokerId", expected: "a string", found: "a number")
         ),
         (
             "alert without fingerprint",
             #"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{},"annotations":{},"startsAt":"x"}]}"#,
-            .malformed("alerts[0].fingerprint is missing")
+            .missingField("alerts[0].fingerprint")
         ),
         (
             "empty fingerprint",
