@@ -165,6 +165,8 @@ public struct JSONReader {
             if byte == UInt8(ascii: "\"") {
                 let content = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
                 index += 1
+                // Nearly every string in a notification is ASCII, which needs no validation.
+                if content.allSatisfy({ $0 < 0x80 }) { return String(decoding: content, as: UTF8.self) }
                 guard let string = String(validating: content, as: UTF8.self) else {
                     throw .invalidUTF8(offset: start)
                 }

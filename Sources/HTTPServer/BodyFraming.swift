@@ -25,6 +25,12 @@ enum BodyFraming: Equatable {
             self = .chunked
             return
         }
+        if contentLengths.count == 1, let length = Self.plainLength(contentLengths[0]) {
+            // The common case, without splitting and trimming: one field of 1 to 18 digits.
+            guard length <= maxBodyBytes else { throw .bodyTooLarge(limit: maxBodyBytes) }
+            self = .length(length)
+            return
+        }
         if !contentLengths.isEmpty {
             let values = contentLengths.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
                 .map { $0.trimmingCharacters(in: " \t") }
@@ -44,6 +50,19 @@ enum BodyFraming: Equatable {
         }
         if [.post, .put, .patch].contains(head.method) { throw .lengthRequired }
         self = .none
+    }
+}
+
+extension BodyFraming {
+    fileprivate static func plainLength(_ value: String) -> Int? {
+        var length = 0
+        var digits = 0
+        for byte in value.utf8 {
+            guard byte >= 48 && byte <= 57, digits < 18 else { return nil }
+            length = length * 10 + Int(byte - 48)
+            digits += 1
+        }
+        return digits > 0 ? length : nil
     }
 }
 
