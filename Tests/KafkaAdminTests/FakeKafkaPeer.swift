@@ -11,6 +11,18 @@ final class FakeKafkaPeer: @unchecked Sendable {
         case silence
         /// Closes the connection as soon as the request arrives.
         case hangUp
+        /// Answers each request by what it is: the closure gets the request header's api key,
+        /// version and correlation id and the bytes after the client id, and returns a whole
+        /// frame, or nil to close the connection.
+        case script(@Sendable (_ request: Request) -> [UInt8]?)
+    }
+
+    struct Request: Sendable {
+        let apiKey: Int16
+        let version: Int16
+        let correlationId: Int32
+        /// Everything after the client id (for flexible versions, starting with the header's tags).
+        let rest: [UInt8]
     }
 
     // `listener` is set once in init; `clients` is guarded by `lock`.
@@ -69,6 +81,19 @@ final class FakeKafkaPeer: @unchecked Sendable {
             case .hangUp:
                 shutdown(client, Int32(SHUT_RDWR))
                 return
+            case .script(let answer):
+                let apiKey = Int16(bitPattern: UInt16(request[0]) << 8 | UInt16(request[1]))
+                let version = Int16(bitPattern: UInt16(request[2]) << 8 | UInt16(request[3]))
+                let clientIdLength = Int(Int16(bitPattern: UInt16(request[8]) << 8 | UInt16(request[9])))
+                let restStart = min(request.count, 10 + max(0, clientIdLength))
+                let parsed = Request(
+                    apiKey: apiKey, version: version, correlationId: correlationId,
+                    rest: Array(request[restStart...]))
+                guard let reply = answer(parsed) else {
+                    shutdown(client, Int32(SHUT_RDWR))
+                    return
+                }
+                _ = reply.withUnsafeBytes { send(client, $0.baseAddress, reply.count, Int32(MSG_NOSIGNAL)) }
             }
         }
     }
