@@ -30,6 +30,7 @@ final class FakeKafkaPeer: @unchecked Sendable {
     private let listener: Int32
     private let lock = NSLock()
     private var clients: [Int32] = []
+    private var stopped = false
 
     init(_ behaviour: Behaviour) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -113,9 +114,12 @@ final class FakeKafkaPeer: @unchecked Sendable {
         Int32(bitPattern: bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
     }
 
+    /// Idempotent: once stopped, the listener's descriptor may already belong to someone else.
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
         lock.withLock {
+            guard !stopped else { return }
+            stopped = true
+            shutdown(listener, Int32(SHUT_RDWR))
             for client in clients { shutdown(client, Int32(SHUT_RDWR)) }
         }
     }
