@@ -120,8 +120,8 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
         }
     }
 
-    public func healthReport() async throws -> ClusterHealthReport {
-        ClusterHealthReport(metadata: try await metadata(topics: nil))
+    public func healthReport(expectedBrokers: [Int32]) async throws -> ClusterHealthReport {
+        ClusterHealthReport(metadata: try await metadata(topics: nil), expectedBrokers: expectedBrokers)
     }
 
     // MARK: - Routing

@@ -7,6 +7,8 @@ final class FakeKafkaPeer: @unchecked Sendable {
     enum Behaviour: Sendable {
         /// Sends these bytes (built from the request's correlation id), then keeps the connection open.
         case reply(@Sendable (_ correlationId: Int32) -> [UInt8])
+        /// Sends these bytes one at a time with `gap` between them: a peer slower than any timeout.
+        case trickle(gap: Duration, @Sendable (_ correlationId: Int32) -> [UInt8])
         /// Reads the request and never answers.
         case silence
         /// Closes the connection as soon as the request arrives.
@@ -77,6 +79,13 @@ final class FakeKafkaPeer: @unchecked Sendable {
             case .reply(let bytes):
                 let reply = bytes(correlationId)
                 _ = reply.withUnsafeBytes { send(client, $0.baseAddress, reply.count, Int32(MSG_NOSIGNAL)) }
+            case .trickle(let gap, let bytes):
+                for byte in bytes(correlationId) {
+                    var single = byte
+                    guard send(client, &single, 1, Int32(MSG_NOSIGNAL)) == 1 else { return }
+                    let (seconds, attoseconds) = gap.components
+                    usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+                }
             case .silence:
                 continue
             case .hangUp:

@@ -49,6 +49,21 @@ struct MisbehavingPeerTests {
         #expect(elapsed < .seconds(5))
     }
 
+    @Test func aPeerTricklingAValidResponseByteByByteStillTimesOutOnTheWholeResponse() async {
+        // 24 bytes at 50 ms each need 1.2 s; the request timeout is 300 ms for the whole
+        // response, however steadily bytes keep arriving (a per-read timeout would never fire).
+        let body = B.i16(0) + B.ccount(0) + B.i32(0) + B.noTags
+        let (error, elapsed) = await openError(
+            .trickle(gap: .milliseconds(50)) {
+                B.i32(Int32(4 + body.count)) + B.i32($0) + body + [UInt8](repeating: 0, count: 8)
+            })
+        guard case .timedOut? = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
+        #expect(elapsed < .seconds(5))
+    }
+
     @Test func silenceTimesOut() async {
         let (error, elapsed) = await openError(.silence)
         guard case .timedOut? = error else {

@@ -136,6 +136,9 @@ final class TansuIntegrationTests {
         #expect(report.controllerId == 111)
         #expect(report.partitionCount == 2)
         #expect(report.offlinePartitions.isEmpty && report.underReplicatedPartitions.isEmpty)
+        let expectingMore = try await client.healthReport(expectedBrokers: [111, 112])
+        #expect(expectingMore.missingBrokers == [112])
+        #expect(!expectingMore.isHealthy)
     }
 
     @Test func failsOverFromADeadBootstrapAddressToALiveOne() async throws {
