@@ -151,6 +151,18 @@ final class TansuIntegrationTests {
         await failover.close()
     }
 
+    @Test func failsOverFromABootstrapBrokerThatAcceptsButNeverAnswers() async throws {
+        let stalled = try FakeKafkaPeer(.silence)
+        defer { stalled.stop() }
+        let failover = try KafkaProtocolAdminClient(
+            bootstrap: "\(stalled.bootstrap),\(broker.bootstrap)",
+            options: KafkaAdminOptions(connectTimeout: .seconds(1), requestTimeout: .milliseconds(500)))
+        let start = ContinuousClock.now
+        #expect(try await failover.describeCluster().clusterId == "tansu_cluster")
+        #expect(start.duration(to: .now) < .seconds(5))
+        await failover.close()
+    }
+
     @Test func reconnectsAfterTheBrokerRestartsOnTheSamePort() async throws {
         _ = try await client.metadata(topics: [])
         let port = broker.port
