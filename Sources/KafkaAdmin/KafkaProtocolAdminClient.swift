@@ -231,7 +231,7 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
 
     private func backoff(pass: Int) async throws {
         let factor = 1 << min(pass - 1, 6)
-        try await Task.sleep(for: options.initialBackoff * factor)
+        try await options.sleep(options.initialBackoff * factor)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import KafkaAdmin
@@ -123,11 +124,13 @@ struct MisbehavingPeerTests {
     @Test func theClientGivesUpAfterItsBoundedAttemptsWhenNoBrokerAnswers() async throws {
         let peer = try FakeKafkaPeer(.silence)
         defer { peer.stop() }
+        let waits = LockedBox<[Duration]>([])
         let client = try KafkaProtocolAdminClient(
             bootstrap: peer.bootstrap,
             options: KafkaAdminOptions(
-                connectTimeout: .milliseconds(200), requestTimeout: .milliseconds(200), attempts: 2,
-                initialBackoff: .milliseconds(10)))
+                connectTimeout: .milliseconds(200), requestTimeout: .milliseconds(200), attempts: 3,
+                initialBackoff: .milliseconds(50), sleep: { duration in waits.update { $0.append(duration) } }
+            ))
         let start = ContinuousClock.now
         do {
             _ = try await client.metadata(topics: [])
@@ -137,10 +140,11 @@ struct MisbehavingPeerTests {
                 Issue.record("unexpected \(error)")
                 return
             }
-            #expect(attempts.count == 2)
+            #expect(attempts.count == 3)
             #expect(error.isRetryable)
         }
-        #expect(start.duration(to: .now) < .seconds(3))
+        #expect(waits.get() == [.milliseconds(50), .milliseconds(100)])
+        #expect(start.duration(to: .now) < .seconds(10))
     }
 }
 
