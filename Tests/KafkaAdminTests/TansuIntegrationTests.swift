@@ -173,6 +173,34 @@ final class TansuIntegrationTests {
         #expect(metadata.brokers.map(\.nodeId) == [111])
     }
 
+    @Test func topicAndBrokerConfigsMatchWhatConfluentKafkaSees() async throws {
+        guard Peer.available("python3") else { return }
+        let configs = ["cleanup.policy": "compact", "retention.ms": "60000"]
+        _ = try await client.createTopic(
+            .init(name: "ledger", partitions: 1, replicationFactor: 1, configs: configs))
+        let script = """
+            import json
+            from confluent_kafka.admin import AdminClient, ConfigResource, ResourceType
+            admin = AdminClient({'bootstrap.servers': '\(broker.bootstrap)'})
+            seen = {}
+            for kind, name in [(ResourceType.TOPIC, 'ledger'), (ResourceType.BROKER, '111')]:
+                for resource, future in admin.describe_configs([ConfigResource(kind, name)]).items():
+                    seen[name] = {k: v.value for k, v in future.result(timeout=10).items()}
+            print(json.dumps(seen))
+            """
+        let output = try runProcess("python3", ["-c", script])
+        guard output.status == 0 else {
+            #expect(!Peer.isCI, "confluent-kafka failed: \(output.stderr)")
+            return
+        }
+        let seen = try JSONDecoder().decode([String: [String: String?]].self, from: Data(output.stdout.utf8))
+        let ourTopic = try await client.describeConfigs(.init(type: .topic, name: "ledger"))
+        #expect(seen["ledger"] == Dictionary(uniqueKeysWithValues: ourTopic.map { ($0.name, $0.value) }))
+        #expect(seen["ledger"]?["retention.ms"] == "60000")
+        let ourBroker = try await client.describeConfigs(broker: 111)
+        #expect(seen["111"] == Dictionary(uniqueKeysWithValues: ourBroker.map { ($0.name, $0.value) }))
+    }
+
     @Test func metadataMatchesWhatConfluentKafkaSees() async throws {
         guard Peer.available("python3") else { return }
         _ = try await client.createTopic(.init(name: "audit", partitions: 2, replicationFactor: 1))
