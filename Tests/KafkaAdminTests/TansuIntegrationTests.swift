@@ -163,6 +163,25 @@ final class TansuIntegrationTests {
         await failover.close()
     }
 
+    @Test func concurrentCallsShareConnectionsWithoutMixingUpResponses() async throws {
+        _ = try await client.createTopic(.init(name: "busy", partitions: 4, replicationFactor: 1))
+        let client = self.client
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    switch index % 3 {
+                    case 0:
+                        return try await client.metadata(topics: ["busy"]).topics.first?.partitions.count
+                            == 4
+                    case 1: return try await client.describeCluster().controllerId == 111
+                    default: return try await client.describeConfigs(broker: 111) == []
+                    }
+                }
+            }
+            for try await answeredCorrectly in group { #expect(answeredCorrectly) }
+        }
+    }
+
     @Test func reconnectsAfterTheBrokerRestartsOnTheSamePort() async throws {
         _ = try await client.metadata(topics: [])
         let port = broker.port
