@@ -75,10 +75,9 @@ final class BrokerConnection: @unchecked Sendable {
     }
 
     private func negotiateVersions() throws {
-        var response = try roundTrip(
-            ApiVersionsRequest(), version: ApiVersionsRequest.supportedVersions.upperBound)
+        var response = try apiVersionsRoundTrip(version: ApiVersionsRequest.supportedVersions.upperBound)
         if response.errorCode == KafkaErrorCode.unsupportedVersion {
-            // The broker answered in v0 with its own ApiVersions range; ask again in a version it has.
+            // The broker answered with its own ApiVersions range; ask again in a version it has.
             let theirs = response.range(for: .apiVersions)
             guard let theirs, let version = Self.highestCommon(ApiVersionsRequest.supportedVersions, theirs)
             else {
@@ -86,13 +85,31 @@ final class BrokerConnection: @unchecked Sendable {
                     broker: address, api: .apiVersions, ours: ApiVersionsRequest.supportedVersions,
                     theirs: theirs)
             }
-            response = try roundTrip(ApiVersionsRequest(), version: version)
+            response = try apiVersionsRoundTrip(version: version)
         }
         guard response.errorCode == KafkaErrorCode.none else {
             throw KafkaAdminError.brokerError(
                 api: .apiVersions, code: response.errorCode, message: nil, resource: nil)
         }
         apiVersions = response
+    }
+
+    /// A broker that does not know the ApiVersions version we sent answers UNSUPPORTED_VERSION
+    /// with a v0 body, whatever version was asked; such an answer is accepted in v0 form.
+    private func apiVersionsRoundTrip(version: Int16) throws -> ApiVersionsResponse {
+        try roundTrip(ApiVersionsRequest(), version: version) { payload in
+            do {
+                return try KafkaFrame.decodeResponse(
+                    ApiVersionsRequest.self, version: version, payload: payload)
+            } catch let error as KafkaCodecError {
+                guard
+                    let v0 = try? KafkaFrame.decodeResponse(
+                        ApiVersionsRequest.self, version: 0, payload: payload),
+                    v0.response.errorCode == KafkaErrorCode.unsupportedVersion
+                else { throw error }
+                return v0
+            }
+        }
     }
 
     private func authenticate(_ credentials: SASLCredentials) throws {
@@ -140,9 +157,10 @@ final class BrokerConnection: @unchecked Sendable {
         return low <= high ? high : nil
     }
 
-    private func roundTrip<Request: KafkaRequest>(_ request: Request, version: Int16) throws
-        -> Request.Response
-    {
+    private func roundTrip<Request: KafkaRequest>(
+        _ request: Request, version: Int16,
+        decode: (([UInt8]) throws -> (correlationId: Int32, response: Request.Response))? = nil
+    ) throws -> Request.Response {
         guard let stream else { throw KafkaAdminError.connectionClosed(broker: address) }
         let correlationId = nextCorrelationId
         nextCorrelationId = nextCorrelationId == Int32.max ? 1 : nextCorrelationId + 1
@@ -163,7 +181,9 @@ final class BrokerConnection: @unchecked Sendable {
             do {
                 let size = try KafkaFrame.responseSize(prefix: prefix, limit: options.maximumResponseSize)
                 payload = try stream.read(exactly: size, deadline: deadline, operation: operation)
-                decoded = try KafkaFrame.decodeResponse(Request.self, version: version, payload: payload)
+                decoded =
+                    try decode?(payload)
+                    ?? KafkaFrame.decodeResponse(Request.self, version: version, payload: payload)
             } catch let error as KafkaCodecError {
                 throw KafkaAdminError.malformedResponse(broker: address, api: Request.apiKey, problem: error)
             }

@@ -19,6 +19,8 @@ public struct ClusterHealthReport: Sendable, Equatable, Codable, CustomStringCon
     /// nil when no broker knows the controller.
     public var controllerId: Int32?
     public var brokers: [Int32]
+    /// Brokers the caller expected that are not registered.
+    public var missingBrokers: [Int32]
     public var topicCount: Int
     public var partitionCount: Int
     /// Partitions without a leader: unavailable to clients.
@@ -28,10 +30,13 @@ public struct ClusterHealthReport: Sendable, Equatable, Codable, CustomStringCon
     public var topicProblems: [TopicProblem]
     public var isHealthy: Bool
 
-    public init(metadata: MetadataResponse) {
+    /// `expectedBrokers` are the brokers the cluster should have (from the cluster spec); any of
+    /// them not registered makes the cluster unhealthy.
+    public init(metadata: MetadataResponse, expectedBrokers: [Int32] = []) {
         clusterId = metadata.clusterId
         controllerId = metadata.controllerId >= 0 ? metadata.controllerId : nil
         brokers = metadata.brokers.map(\.nodeId).sorted()
+        missingBrokers = Set(expectedBrokers).subtracting(brokers).sorted()
         topicCount = metadata.topics.count
         var partitions = 0
         var offline: [PartitionState] = []
@@ -60,8 +65,8 @@ public struct ClusterHealthReport: Sendable, Equatable, Codable, CustomStringCon
         underReplicatedPartitions = underReplicated
         topicProblems = problems
         isHealthy =
-            controllerId != nil && !brokers.isEmpty && offline.isEmpty && underReplicated.isEmpty
-            && problems.isEmpty
+            controllerId != nil && !brokers.isEmpty && missingBrokers.isEmpty && offline.isEmpty
+            && underReplicated.isEmpty && problems.isEmpty
     }
 
     /// A few lines for people: the verdict first, then what is wrong.
@@ -70,6 +75,9 @@ public struct ClusterHealthReport: Sendable, Equatable, Codable, CustomStringCon
         lines.append("cluster \(clusterId ?? "(unknown id)"): \(isHealthy ? "healthy" : "NOT healthy")")
         lines.append("controller: \(controllerId.map(String.init) ?? "none")")
         lines.append("brokers (\(brokers.count)): \(brokers.map(String.init).joined(separator: ", "))")
+        if !missingBrokers.isEmpty {
+            lines.append("missing brokers: \(missingBrokers.map(String.init).joined(separator: ", "))")
+        }
         lines.append("topics: \(topicCount), partitions: \(partitionCount)")
         lines.append("offline partitions: \(offlinePartitions.count)")
         for state in offlinePartitions { lines.append("  \(Self.render(state))") }

@@ -13,15 +13,19 @@ public struct DynamicConfigApplier: Sendable {
     private let client: any KafkaAdminClient
     private let verifyAttempts: Int
     private let verifyBackoff: Duration
+    private let sleep: @Sendable (Duration) async throws -> Void
 
     /// Brokers apply dynamic configs asynchronously, so a check that fails is repeated up to
     /// `verifyAttempts` times with doubling backoff before the change counts as not applied.
+    /// `sleep` waits between checks; tests pass one that records instead of waiting.
     public init(
-        client: any KafkaAdminClient, verifyAttempts: Int = 5, verifyBackoff: Duration = .milliseconds(100)
+        client: any KafkaAdminClient, verifyAttempts: Int = 5, verifyBackoff: Duration = .milliseconds(100),
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
         self.client = client
         self.verifyAttempts = max(1, verifyAttempts)
         self.verifyBackoff = verifyBackoff
+        self.sleep = sleep
     }
 
     public func apply(
@@ -62,7 +66,7 @@ public struct DynamicConfigApplier: Sendable {
             guard let mismatch = Self.firstMismatch(operations, entries, target: target) else { return }
             attempt += 1
             if attempt >= verifyAttempts { throw mismatch }
-            try await Task.sleep(for: verifyBackoff * (1 << min(attempt - 1, 6)))
+            try await sleep(verifyBackoff * (1 << min(attempt - 1, 6)))
         }
     }
 

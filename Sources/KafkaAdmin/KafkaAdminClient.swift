@@ -11,7 +11,15 @@ public protocol KafkaAdminClient: Sendable {
     /// Sets and deletes keys on one broker or on the cluster-wide default.
     func incrementalAlterConfigs(_ target: ConfigTarget, operations: [ConfigOperation]) async throws
     func createTopic(_ topic: CreateTopicsRequest.Topic) async throws -> CreateTopicOutcome
-    func healthReport() async throws -> ClusterHealthReport
+    /// Health from metadata for all topics; `expectedBrokers` missing from it make it unhealthy.
+    func healthReport(expectedBrokers: [Int32]) async throws -> ClusterHealthReport
+}
+
+extension KafkaAdminClient {
+    /// Health without an expectation about which brokers should be registered.
+    public func healthReport() async throws -> ClusterHealthReport {
+        try await healthReport(expectedBrokers: [])
+    }
 }
 
 /// A SET or DELETE of one key, as IncrementalAlterConfigs carries it.

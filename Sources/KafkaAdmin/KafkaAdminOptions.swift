@@ -15,13 +15,16 @@ public struct KafkaAdminOptions: Sendable {
     /// Highest version to use per API, below what negotiation would pick: a workaround for a
     /// broker that mis-implements a newer version, and how tests exercise the classic encodings.
     public var versionCaps: [ApiKey: Int16]
+    /// Waits out a backoff; tests pass one that records instead of waiting.
+    public var sleep: @Sendable (Duration) async throws -> Void
 
     public init(
         clientId: String = "kafka-operator", connectTimeout: Duration = .seconds(5),
         requestTimeout: Duration = .seconds(15),
         maximumResponseSize: Int = KafkaFrame.defaultMaximumResponseSize,
         attempts: Int = 3, initialBackoff: Duration = .milliseconds(200), tls: KafkaTLSOptions? = nil,
-        sasl: SASLCredentials? = nil, versionCaps: [ApiKey: Int16] = [:]
+        sasl: SASLCredentials? = nil, versionCaps: [ApiKey: Int16] = [:],
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
         self.clientId = clientId
         self.connectTimeout = connectTimeout
@@ -32,6 +35,7 @@ public struct KafkaAdminOptions: Sendable {
         self.tls = tls
         self.sasl = sasl
         self.versionCaps = versionCaps
+        self.sleep = sleep
     }
 }
 

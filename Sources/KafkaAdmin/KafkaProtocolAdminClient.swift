@@ -120,8 +120,8 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
         }
     }
 
-    public func healthReport() async throws -> ClusterHealthReport {
-        ClusterHealthReport(metadata: try await metadata(topics: nil))
+    public func healthReport(expectedBrokers: [Int32]) async throws -> ClusterHealthReport {
+        ClusterHealthReport(metadata: try await metadata(topics: nil), expectedBrokers: expectedBrokers)
     }
 
     // MARK: - Routing
@@ -178,21 +178,25 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
                 {
                     failures.append("\(connection.address): \(error.briefReason)")
                     connection.close()
-                    anyConnection = nil
+                    if anyConnection === connection { anyConnection = nil }
                 }
             }
             let known = addressesByNode.keys.sorted().compactMap { addressesByNode[$0] }
             var candidates = bootstrap
             for address in known where !candidates.contains(address) { candidates.append(address) }
             for address in candidates {
+                // Calls interleave on this actor while one awaits, so only the connection this
+                // attempt opened is closed and forgotten when it fails.
+                var opened: BrokerConnection?
                 do {
                     let connection = try await BrokerConnection.open(to: address, options: options)
+                    opened = connection
                     anyConnection = connection
                     return try await body(connection)
                 } catch let error as KafkaAdminError where error.isConnectionFailure {
                     failures.append("\(address): \(error.briefReason)")
-                    anyConnection?.close()
-                    anyConnection = nil
+                    opened?.close()
+                    if let opened, anyConnection === opened { anyConnection = nil }
                 }
             }
         }
@@ -212,6 +216,7 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
                 lastError = .unknownBroker(id: id)
                 continue
             }
+            var used: BrokerConnection?
             do {
                 let connection: BrokerConnection
                 if let existing = connectionsByNode[id] {
@@ -220,10 +225,12 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
                     connection = try await BrokerConnection.open(to: address, options: options)
                     connectionsByNode[id] = connection
                 }
+                used = connection
                 return try await body(connection)
             } catch let error as KafkaAdminError where error.isConnectionFailure {
                 lastError = error
-                connectionsByNode.removeValue(forKey: id)?.close()
+                used?.close()
+                if let used, connectionsByNode[id] === used { connectionsByNode[id] = nil }
             }
         }
         throw lastError
@@ -231,7 +238,7 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
 
     private func backoff(pass: Int) async throws {
         let factor = 1 << min(pass - 1, 6)
-        try await Task.sleep(for: options.initialBackoff * factor)
+        try await options.sleep(options.initialBackoff * factor)
     }
 }
 

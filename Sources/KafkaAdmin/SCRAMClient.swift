@@ -8,6 +8,8 @@ public struct SCRAMClient: Sendable {
         case malformedServerMessage(String)
         case nonceMismatch
         case iterationCountTooLow(Int)
+        /// Kafka allows at most 16384; far more would let a hostile server stall us in PBKDF2.
+        case iterationCountTooHigh(Int)
         case serverError(String)
         case serverSignatureMismatch
 
@@ -17,12 +19,17 @@ public struct SCRAMClient: Sendable {
                 return "The server's SCRAM message \"\(message)\" is malformed."
             case .nonceMismatch: return "The server's nonce does not extend ours."
             case .iterationCountTooLow(let count): return "The server asked for only \(count) iterations."
+            case .iterationCountTooHigh(let count):
+                return
+                    "The server asked for \(count) iterations, more than the \(SCRAMClient.maximumIterations) allowed."
             case .serverError(let text): return "The server rejected the credentials: \(text)."
             case .serverSignatureMismatch:
                 return "The server's signature is wrong; it does not know the password."
             }
         }
     }
+
+    static let maximumIterations: Int32 = 100_000
 
     private let hash: SCRAMHash
     private let username: String
@@ -53,8 +60,11 @@ public struct SCRAMClient: Sendable {
         guard nonce.hasPrefix(clientNonce), nonce.count > clientNonce.count else {
             throw Failure.nonceMismatch
         }
-        guard iterations >= 4096 || iterations >= 1 && hash == .sha1 else {
+        guard iterations >= 4096 else {
             throw Failure.iterationCountTooLow(Int(iterations))
+        }
+        guard iterations <= Self.maximumIterations else {
+            throw Failure.iterationCountTooHigh(Int(iterations))
         }
         let withoutProof = "c=biws,r=\(nonce)"
         let saltedPassword = hash.pbkdf2(password: Array(password.utf8), salt: salt, iterations: iterations)

@@ -27,9 +27,14 @@ struct KafkaCommand: AsyncParsableCommand {
 
         @OptionGroup var connection: KafkaConnectionOptions
         @Flag(help: "Print the report as JSON.") var json = false
+        @Option(
+            name: .customLong("expect-broker"),
+            help: "A broker id that must be registered; repeat for each (missing ones make it unhealthy).")
+        var expectedBrokers: [Int32] = []
 
         func run() async throws {
-            let report = try await connection.run { try await $0.healthReport() }
+            let expected = expectedBrokers
+            let report = try await connection.run { try await $0.healthReport(expectedBrokers: expected) }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -48,6 +48,13 @@ struct ClusterHealthReportTests {
         #expect(withError.topicProblems.first?.error == "LEADER_NOT_AVAILABLE")
     }
 
+    @Test func anExpectedBrokerThatIsNotRegisteredIsMissingAndUnhealthy() {
+        let report = ClusterHealthReport(metadata: metadata([]), expectedBrokers: [1, 2, 3])
+        #expect(report.missingBrokers == [3])
+        #expect(!report.isHealthy)
+        #expect(report.description.contains("missing brokers: 3"))
+    }
+
     @Test func jsonRoundTripsAndCarriesTheVerdict() throws {
         let report = ClusterHealthReport(
             metadata: metadata([.init(partitionIndex: 0, leaderId: 1, replicaNodes: [1], isrNodes: [1])]))

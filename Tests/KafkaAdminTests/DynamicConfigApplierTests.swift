@@ -1,4 +1,5 @@
 import KafkaAdmin
+import TestSupport
 import Testing
 
 struct DynamicConfigPlanTests {

@@ -7,10 +7,24 @@ final class FakeKafkaPeer: @unchecked Sendable {
     enum Behaviour: Sendable {
         /// Sends these bytes (built from the request's correlation id), then keeps the connection open.
         case reply(@Sendable (_ correlationId: Int32) -> [UInt8])
+        /// Sends these bytes one at a time with `gap` between them: a peer slower than any timeout.
+        case trickle(gap: Duration, @Sendable (_ correlationId: Int32) -> [UInt8])
         /// Reads the request and never answers.
         case silence
         /// Closes the connection as soon as the request arrives.
         case hangUp
+        /// Answers each request by what it is: the closure gets the request header's api key,
+        /// version and correlation id and the bytes after the client id, and returns a whole
+        /// frame, or nil to close the connection.
+        case script(@Sendable (_ request: Request) -> [UInt8]?)
+    }
+
+    struct Request: Sendable {
+        let apiKey: Int16
+        let version: Int16
+        let correlationId: Int32
+        /// Everything after the client id (for flexible versions, starting with the header's tags).
+        let rest: [UInt8]
     }
 
     // `listener` is set once in init; `clients` is guarded by `lock`.
@@ -18,6 +32,7 @@ final class FakeKafkaPeer: @unchecked Sendable {
     private let listener: Int32
     private let lock = NSLock()
     private var clients: [Int32] = []
+    private var stopped = false
 
     init(_ behaviour: Behaviour) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -64,11 +79,31 @@ final class FakeKafkaPeer: @unchecked Sendable {
             case .reply(let bytes):
                 let reply = bytes(correlationId)
                 _ = reply.withUnsafeBytes { send(client, $0.baseAddress, reply.count, Int32(MSG_NOSIGNAL)) }
+            case .trickle(let gap, let bytes):
+                for byte in bytes(correlationId) {
+                    var single = byte
+                    guard send(client, &single, 1, Int32(MSG_NOSIGNAL)) == 1 else { return }
+                    let (seconds, attoseconds) = gap.components
+                    usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+                }
             case .silence:
                 continue
             case .hangUp:
                 shutdown(client, Int32(SHUT_RDWR))
                 return
+            case .script(let answer):
+                let apiKey = Int16(bitPattern: UInt16(request[0]) << 8 | UInt16(request[1]))
+                let version = Int16(bitPattern: UInt16(request[2]) << 8 | UInt16(request[3]))
+                let clientIdLength = Int(Int16(bitPattern: UInt16(request[8]) << 8 | UInt16(request[9])))
+                let restStart = min(request.count, 10 + max(0, clientIdLength))
+                let parsed = Request(
+                    apiKey: apiKey, version: version, correlationId: correlationId,
+                    rest: Array(request[restStart...]))
+                guard let reply = answer(parsed) else {
+                    shutdown(client, Int32(SHUT_RDWR))
+                    return
+                }
+                _ = reply.withUnsafeBytes { send(client, $0.baseAddress, reply.count, Int32(MSG_NOSIGNAL)) }
             }
         }
     }
@@ -88,9 +123,12 @@ final class FakeKafkaPeer: @unchecked Sendable {
         Int32(bitPattern: bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
     }
 
+    /// Idempotent: once stopped, the listener's descriptor may already belong to someone else.
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
         lock.withLock {
+            guard !stopped else { return }
+            stopped = true
+            shutdown(listener, Int32(SHUT_RDWR))
             for client in clients { shutdown(client, Int32(SHUT_RDWR)) }
         }
     }

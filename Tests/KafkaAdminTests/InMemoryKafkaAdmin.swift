@@ -64,7 +64,7 @@ actor InMemoryKafkaAdmin: KafkaAdminClient {
 
     func createTopic(_ topic: CreateTopicsRequest.Topic) async throws -> CreateTopicOutcome { .created }
 
-    func healthReport() async throws -> ClusterHealthReport {
-        ClusterHealthReport(metadata: try await metadata(topics: nil))
+    func healthReport(expectedBrokers: [Int32]) async throws -> ClusterHealthReport {
+        ClusterHealthReport(metadata: try await metadata(topics: nil), expectedBrokers: expectedBrokers)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import KafkaAdmin
@@ -46,6 +47,21 @@ struct MisbehavingPeerTests {
             return
         }
         #expect(operation == "ApiVersions v3")
+        #expect(elapsed < .seconds(5))
+    }
+
+    @Test func aPeerTricklingAValidResponseByteByByteStillTimesOutOnTheWholeResponse() async {
+        // 24 bytes at 50 ms each need 1.2 s; the request timeout is 300 ms for the whole
+        // response, however steadily bytes keep arriving (a per-read timeout would never fire).
+        let body = B.i16(0) + B.ccount(0) + B.i32(0) + B.noTags
+        let (error, elapsed) = await openError(
+            .trickle(gap: .milliseconds(50)) {
+                B.i32(Int32(4 + body.count)) + B.i32($0) + body + [UInt8](repeating: 0, count: 8)
+            })
+        guard case .timedOut? = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
         #expect(elapsed < .seconds(5))
     }
 
@@ -108,11 +124,13 @@ struct MisbehavingPeerTests {
     @Test func theClientGivesUpAfterItsBoundedAttemptsWhenNoBrokerAnswers() async throws {
         let peer = try FakeKafkaPeer(.silence)
         defer { peer.stop() }
+        let waits = LockedBox<[Duration]>([])
         let client = try KafkaProtocolAdminClient(
             bootstrap: peer.bootstrap,
             options: KafkaAdminOptions(
-                connectTimeout: .milliseconds(200), requestTimeout: .milliseconds(200), attempts: 2,
-                initialBackoff: .milliseconds(10)))
+                connectTimeout: .milliseconds(200), requestTimeout: .milliseconds(200), attempts: 3,
+                initialBackoff: .milliseconds(50), sleep: { duration in waits.update { $0.append(duration) } }
+            ))
         let start = ContinuousClock.now
         do {
             _ = try await client.metadata(topics: [])
@@ -122,10 +140,11 @@ struct MisbehavingPeerTests {
                 Issue.record("unexpected \(error)")
                 return
             }
-            #expect(attempts.count == 2)
+            #expect(attempts.count == 3)
             #expect(error.isRetryable)
         }
-        #expect(start.duration(to: .now) < .seconds(3))
+        #expect(waits.get() == [.milliseconds(50), .milliseconds(100)])
+        #expect(start.duration(to: .now) < .seconds(10))
     }
 }
 

@@ -22,11 +22,12 @@ final class SASLIntegrationTests {
             options: KafkaAdminOptions(
                 connectTimeout: .seconds(3), requestTimeout: .seconds(3), attempts: 1,
                 sasl: SASLCredentials(mechanism: mechanism, username: "alice", password: "secret")))
-        defer { Task { await client.close() } }
         do {
             _ = try await client.metadata(topics: [])
+            await client.close()
             return nil
         } catch let error as KafkaAdminError {
+            await client.close()
             return error
         }
     }

@@ -64,6 +64,10 @@ struct SCRAMClientTests {
                 .malformedServerMessage("r=abcdef,s=QSXCR+Q6sek8bf92,i=x")
             ),
             ("too few iterations", "r=abcdef,s=QSXCR+Q6sek8bf92,i=1", .iterationCountTooLow(1)),
+            (
+                "iterations that would stall us", "r=abcdef,s=QSXCR+Q6sek8bf92,i=2000000000",
+                .iterationCountTooHigh(2_000_000_000)
+            ),
             ("empty message", "", .malformedServerMessage("")),
         ] as [(String, String, SCRAMClient.Failure)])
     func hostileServerFirstMessagesAreRejected(

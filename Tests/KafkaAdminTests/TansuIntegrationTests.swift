@@ -136,6 +136,9 @@ final class TansuIntegrationTests {
         #expect(report.controllerId == 111)
         #expect(report.partitionCount == 2)
         #expect(report.offlinePartitions.isEmpty && report.underReplicatedPartitions.isEmpty)
+        let expectingMore = try await client.healthReport(expectedBrokers: [111, 112])
+        #expect(expectingMore.missingBrokers == [112])
+        #expect(!expectingMore.isHealthy)
     }
 
     @Test func failsOverFromADeadBootstrapAddressToALiveOne() async throws {
@@ -148,6 +151,37 @@ final class TansuIntegrationTests {
         await failover.close()
     }
 
+    @Test func failsOverFromABootstrapBrokerThatAcceptsButNeverAnswers() async throws {
+        let stalled = try FakeKafkaPeer(.silence)
+        defer { stalled.stop() }
+        let failover = try KafkaProtocolAdminClient(
+            bootstrap: "\(stalled.bootstrap),\(broker.bootstrap)",
+            options: KafkaAdminOptions(connectTimeout: .seconds(1), requestTimeout: .milliseconds(500)))
+        let start = ContinuousClock.now
+        #expect(try await failover.describeCluster().clusterId == "tansu_cluster")
+        #expect(start.duration(to: .now) < .seconds(5))
+        await failover.close()
+    }
+
+    @Test func concurrentCallsShareConnectionsWithoutMixingUpResponses() async throws {
+        _ = try await client.createTopic(.init(name: "busy", partitions: 4, replicationFactor: 1))
+        let client = self.client
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    switch index % 3 {
+                    case 0:
+                        return try await client.metadata(topics: ["busy"]).topics.first?.partitions.count
+                            == 4
+                    case 1: return try await client.describeCluster().controllerId == 111
+                    default: return try await client.describeConfigs(broker: 111) == []
+                    }
+                }
+            }
+            for try await answeredCorrectly in group { #expect(answeredCorrectly) }
+        }
+    }
+
     @Test func reconnectsAfterTheBrokerRestartsOnTheSamePort() async throws {
         _ = try await client.metadata(topics: [])
         let port = broker.port
@@ -156,6 +190,34 @@ final class TansuIntegrationTests {
         defer { restarted.stop() }
         let metadata = try await client.metadata(topics: [])
         #expect(metadata.brokers.map(\.nodeId) == [111])
+    }
+
+    @Test func topicAndBrokerConfigsMatchWhatConfluentKafkaSees() async throws {
+        guard Peer.available("python3") else { return }
+        let configs = ["cleanup.policy": "compact", "retention.ms": "60000"]
+        _ = try await client.createTopic(
+            .init(name: "ledger", partitions: 1, replicationFactor: 1, configs: configs))
+        let script = """
+            import json
+            from confluent_kafka.admin import AdminClient, ConfigResource, ResourceType
+            admin = AdminClient({'bootstrap.servers': '\(broker.bootstrap)'})
+            seen = {}
+            for kind, name in [(ResourceType.TOPIC, 'ledger'), (ResourceType.BROKER, '111')]:
+                for resource, future in admin.describe_configs([ConfigResource(kind, name)]).items():
+                    seen[name] = {k: v.value for k, v in future.result(timeout=10).items()}
+            print(json.dumps(seen))
+            """
+        let output = try runProcess("python3", ["-c", script])
+        guard output.status == 0 else {
+            #expect(!Peer.isCI, "confluent-kafka failed: \(output.stderr)")
+            return
+        }
+        let seen = try JSONDecoder().decode([String: [String: String?]].self, from: Data(output.stdout.utf8))
+        let ourTopic = try await client.describeConfigs(.init(type: .topic, name: "ledger"))
+        #expect(seen["ledger"] == Dictionary(uniqueKeysWithValues: ourTopic.map { ($0.name, $0.value) }))
+        #expect(seen["ledger"]?["retention.ms"] == "60000")
+        let ourBroker = try await client.describeConfigs(broker: 111)
+        #expect(seen["111"] == Dictionary(uniqueKeysWithValues: ourBroker.map { ($0.name, $0.value) }))
     }
 
     @Test func metadataMatchesWhatConfluentKafkaSees() async throws {

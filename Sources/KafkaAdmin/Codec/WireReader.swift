@@ -100,9 +100,8 @@ public struct WireReader: Sendable {
             guard raw >= 0 else { throw KafkaCodecError.invalidLength(field: field, length: Int(raw)) }
             count = Int(raw)
         }
-        guard count.multipliedReportingOverflow(by: max(1, minimumElementSize)).partialValue <= remaining,
-            count <= remaining
-        else {
+        let (needed, overflow) = count.multipliedReportingOverflow(by: max(1, minimumElementSize))
+        guard !overflow, needed <= remaining else {
             throw KafkaCodecError.invalidLength(field: field, length: count)
         }
         return count
