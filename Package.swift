@@ -22,10 +22,13 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        // Linux's epoll header, for the HTTP server's event loops.
+        .systemLibrary(name: "CEpoll"),
         .target(
             name: "HTTPServer",
             dependencies: [
                 "COpenSSL",
+                "CEpoll",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

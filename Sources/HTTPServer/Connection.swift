@@ -13,7 +13,7 @@ import Synchronization
 ///
 /// Every mutable property is touched only on `queue`; handlers run in Swift concurrency and hand
 /// their response back to the queue, so a slow handler never holds an I/O thread.
-final class Connection: @unchecked Sendable {
+final class Connection: EventLoopHandler, @unchecked Sendable {
     private enum Phase {
         /// Waiting for (the rest of) a request head.
         case readingHead
@@ -34,15 +34,14 @@ final class Connection: @unchecked Sendable {
 
     let id: Int
     private let fd: Int32
-    private let queue: DispatchQueue
+    private let loop: EventLoop
+    private var queue: DispatchQueue { loop.queue }
     private let transport: any Transport
     private let context: ServerContext
     private let remoteAddress: String
     private var parser: RequestParser
-    private var readSource: (any DispatchSourceRead)?
     private var readSuspended = false
-    private var writeSource: (any DispatchSourceWrite)?
-    private var writeSourceActive = false
+    private var writeInterest = false
     private let deadline = Atomic<UInt64>(.max)
     private var timerPurpose: TimerPurpose?
     private var phase: Phase = .readingHead
@@ -54,6 +53,7 @@ final class Connection: @unchecked Sendable {
     private var lingerBytes = 0
     /// Set when we refuse a request whose remaining bytes we never read.
     private var unreadInput = false
+    private var lastMetrics: ServerMetrics.Handles?
 
     init(id: Int, fd: Int32, transport: any Transport, remoteAddress: String, context: ServerContext) {
         self.id = id
@@ -61,7 +61,7 @@ final class Connection: @unchecked Sendable {
         self.transport = transport
         self.remoteAddress = remoteAddress
         self.context = context
-        self.queue = DispatchQueue(label: "http.connection", target: context.eventLoop(for: id))
+        self.loop = context.eventLoop(for: id)
         self.parser = RequestParser(
             limits: .init(
                 maxHeadBytes: context.limits.maxRequestHeadBytes, maxBodyBytes: context.limits.maxBodyBytes))
@@ -69,11 +69,7 @@ final class Connection: @unchecked Sendable {
 
     func start() {
         queue.async { [self] in
-            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-            source.setEventHandler { [self] in onReadable() }
-            source.setCancelHandler { [fd] in _ = close(fd) }
-            readSource = source
-            source.resume()
+            loop.register(fd, handler: self)
             arm(.header, after: context.limits.headerTimeout)
         }
     }
@@ -92,6 +88,13 @@ final class Connection: @unchecked Sendable {
     }
 
     // MARK: - Reading
+
+    func readable() { onReadable() }
+
+    func writable() {
+        flush()
+        if transport.wantsWritable == false, case .readingHead = phase { onReadable() }
+    }
 
     private func onReadable() {
         if transport.wantsWritable { flush() }
@@ -188,15 +191,15 @@ final class Connection: @unchecked Sendable {
     }
 
     private func suspendReading() {
-        guard !readSuspended, let readSource else { return }
+        guard !readSuspended else { return }
         readSuspended = true
-        readSource.suspend()
+        loop.setInterest(fd, read: false, write: writeInterest)
     }
 
     private func resumeReading() {
-        guard readSuspended, !peerClosed, let readSource else { return }
+        guard readSuspended, !peerClosed else { return }
         readSuspended = false
-        readSource.resume()
+        loop.setInterest(fd, read: true, write: writeInterest)
     }
 
     // MARK: - Handling
@@ -245,7 +248,7 @@ final class Connection: @unchecked Sendable {
         ResponseEncoder.encode(
             response, version: head.version, keepAlive: keepAlive, omitBody: head.method == .head,
             into: &output)
-        context.metrics.recordRequest(
+        record(
             method: head.method, route: route, status: response.status.code,
             nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
         if keepAlive {
@@ -262,6 +265,16 @@ final class Connection: @unchecked Sendable {
         }
     }
 
+    private func record(method: HTTPMethod, route: String, status: Int, nanoseconds: Int64) {
+        if let last = lastMetrics, last.matches(method, route, status) {
+            last.record(nanoseconds: nanoseconds)
+            return
+        }
+        let handles = context.metrics.handles(method: method, route: route, status: status)
+        lastMetrics = handles
+        handles.record(nanoseconds: nanoseconds)
+    }
+
     /// Answers a request the server itself refuses, then closes.
     private func refuse(_ status: HTTPStatus, _ message: String, version: HTTPVersion) {
         ResponseEncoder.encode(
@@ -269,7 +282,7 @@ final class Connection: @unchecked Sendable {
             omitBody: false,
             into: &output)
         unreadInput = true
-        context.metrics.recordRequest(
+        record(
             method: HTTPMethod(rawValue: "INVALID"), route: "unmatched", status: status.code, nanoseconds: 0)
         phase = .closing
         flush()
@@ -307,25 +320,15 @@ final class Connection: @unchecked Sendable {
     }
 
     private func enableWriteSource() {
-        if writeSource == nil {
-            let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-            source.setEventHandler { [self] in
-                flush()
-                if transport.wantsWritable == false, case .readingHead = phase { onReadable() }
-            }
-            writeSource = source
-        }
-        if !writeSourceActive {
-            writeSourceActive = true
-            writeSource?.resume()
-        }
+        guard !writeInterest else { return }
+        writeInterest = true
+        loop.setInterest(fd, read: !readSuspended, write: true)
     }
 
     private func disableWriteSource() {
-        if writeSourceActive {
-            writeSourceActive = false
-            writeSource?.suspend()
-        }
+        guard writeInterest else { return }
+        writeInterest = false
+        loop.setInterest(fd, read: !readSuspended, write: false)
     }
 
     /// After an error response, shut our write side and drain the client's remaining bytes for a
@@ -390,15 +393,8 @@ final class Connection: @unchecked Sendable {
         phase = .closed
         transport.close()
         disarm()
-        if let writeSource {
-            if !writeSourceActive { writeSource.resume() }  // a suspended source cannot be cancelled cleanly
-            writeSource.cancel()
-        }
-        writeSource = nil
-        // The read source's cancel handler closes the descriptor, after Dispatch stops watching it.
-        if readSuspended { readSource?.resume() }
-        readSource?.cancel()
-        readSource = nil
+        loop.deregister(fd)
+        close(fd)
         context.connectionClosed(self)
     }
 }

@@ -1,14 +1,19 @@
 /// Routes requests by method and path pattern. A pattern is a path whose `{name}` segments
-/// match any one segment and fill `HTTPRequest.pathParameters`.
+/// match any one segment and fill `HTTPRequest.pathParameters`. A pattern without parameters
+/// that equals the path wins over patterns with parameters; among those, the first added wins.
 public struct Router: Sendable {
     struct Route: Sendable {
         let method: HTTPMethod
         let pattern: String
         let segments: [Segment]
         let handler: HTTPHandler
+
+        var isLiteral: Bool { !segments.contains(where: \.isParameter) }
     }
 
     enum Segment: Equatable, Sendable {
+        var isParameter: Bool { if case .parameter = self { true } else { false } }
+
         case literal(String)
         case parameter(String)
     }
@@ -22,6 +27,9 @@ public struct Router: Sendable {
     }
 
     private(set) var routes: [Route] = []
+    /// Routes without parameters by exact path: most requests are answered from here with one
+    /// dictionary lookup instead of splitting the path.
+    private var literalRoutes: [String: [Route]] = [:]
 
     public init() {}
 
@@ -33,9 +41,13 @@ public struct Router: Sendable {
         }
         routes.removeAll { $0.method == method && $0.segments == segments }
         routes.append(Route(method: method, pattern: pattern, segments: segments, handler: handler))
+        literalRoutes = Dictionary(grouping: routes.filter(\.isLiteral), by: \.pattern)
     }
 
     public func match(method: HTTPMethod, path: String) -> Match {
+        if let route = literalRoutes[path]?.first(where: { $0.method == method }) {
+            return .found(handler: route.handler, pattern: route.pattern, parameters: [:])
+        }
         let parts = Self.split(path)
         var allowed: [HTTPMethod] = []
         var getFallback: Match?

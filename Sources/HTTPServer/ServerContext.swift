@@ -12,11 +12,9 @@ final class ServerContext: Sendable {
     /// One serial queue per core, like an event loop each: a connection's queue targets one of
     /// them, so under load a busy thread drains many connections' events in a row instead of
     /// Dispatch waking a thread per event.
-    let eventLoops: [DispatchQueue] = (0..<max(1, System.coreCount)).map {
-        DispatchQueue(label: "http.loop.\($0)", qos: .userInitiated)
-    }
+    let eventLoops: [EventLoop] = (0..<max(1, System.coreCount)).map { EventLoop(label: "http.loop.\($0)") }
 
-    func eventLoop(for connectionID: Int) -> DispatchQueue { eventLoops[connectionID % eventLoops.count] }
+    func eventLoop(for connectionID: Int) -> EventLoop { eventLoops[connectionID % eventLoops.count] }
     private let open = Mutex<[Int: Connection]>([:])
     private let drained = Mutex<CheckedContinuation<Void, Never>?>(nil)
 

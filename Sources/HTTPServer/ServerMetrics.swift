@@ -15,7 +15,26 @@ final class ServerMetrics: Sendable {
     private let timers = Mutex<[Key: Timer]>([:])
     private let connections = Meter(label: "http_connections_open")
 
-    func recordRequest(method: HTTPMethod, route: String, status: Int, nanoseconds: Int64) {
+    /// The counter and timer for one method, route and status; a connection keeps the last one,
+    /// since a client mostly repeats the same request.
+    struct Handles {
+        let method: HTTPMethod
+        let route: String
+        let status: Int
+        let counter: Counter
+        let timer: Timer
+
+        func matches(_ method: HTTPMethod, _ route: String, _ status: Int) -> Bool {
+            self.status == status && self.method == method && self.route == route
+        }
+
+        func record(nanoseconds: Int64) {
+            counter.increment()
+            timer.recordNanoseconds(nanoseconds)
+        }
+    }
+
+    func handles(method: HTTPMethod, route: String, status: Int) -> Handles {
         let key = Key(method: method.rawValue, route: route, status: status)
         let counter = counters.withLock { cache in
             if let counter = cache[key] { return counter }
@@ -25,7 +44,6 @@ final class ServerMetrics: Sendable {
             cache[key] = counter
             return counter
         }
-        counter.increment()
         let timerKey = Key(method: key.method, route: route, status: 0)
         let timer = timers.withLock { cache in
             if let timer = cache[timerKey] { return timer }
@@ -35,7 +53,7 @@ final class ServerMetrics: Sendable {
             cache[timerKey] = timer
             return timer
         }
-        timer.recordNanoseconds(nanoseconds)
+        return Handles(method: method, route: route, status: status, counter: counter, timer: timer)
     }
 
     func connectionOpened() { connections.increment() }
