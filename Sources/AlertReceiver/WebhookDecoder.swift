@@ -1,3 +1,5 @@
+import ClusterModel
+
 /// Turns a webhook body into an `AlertmanagerWebhook`, or a `WebhookError` that names the field.
 public struct WebhookDecoder: Sendable {
     /// More alerts than this in one notification is refused: Alertmanager groups never get near it,

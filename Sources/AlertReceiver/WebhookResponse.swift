@@ -1,3 +1,4 @@
+import ClusterModel
 import HTTPServer
 
 /// What `POST /alerts` answers: the outcome for each alert in the notification.

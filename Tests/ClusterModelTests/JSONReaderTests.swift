@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@testable import AlertReceiver
+@testable import ClusterModel
 
 @Suite struct JSONReaderTests {
     static let accepted: [(json: String, value: JSONValue)] = [

@@ -1,0 +1,73 @@
+/// What the operator observed and did: Koperator's `KafkaClusterStatus` plus the operator's
+/// own action log and alert dedupe records (fields Koperator does not know, and ignores).
+public struct KafkaClusterStatus: Codable, Equatable, Sendable {
+    public var state: String?
+    public var brokersState: [String: BrokerState]?
+    public var rollingUpgradeStatus: RollingUpgradeStatus?
+    public var alertCount: Int?
+    /// Every action taken on this cluster, oldest first, bounded.
+    public var actionLog: [ActionRecord]?
+    /// Alerts already acted on, so a re-sent notification is not acted on twice.
+    public var processedAlerts: [ProcessedAlert]?
+
+    public init() {}
+}
+
+public struct BrokerState: Codable, Equatable, Sendable {
+    public var configurationState: String?
+    public var gracefulActionState: GracefulActionState?
+    public var rollingUpgradeState: String?
+
+    public init() {}
+}
+
+/// A broker's graceful upscale/downscale progress, with the Cruise Control task that drives it.
+public struct GracefulActionState: Codable, Equatable, Sendable {
+    public var cruiseControlState: String?
+    public var cruiseControlOperationReference: JSONValue?
+    public var errorMessage: String?
+    public var volumeStates: [String: JSONValue]?
+
+    public init(cruiseControlState: String? = nil) { self.cruiseControlState = cruiseControlState }
+}
+
+public struct RollingUpgradeStatus: Codable, Equatable, Sendable {
+    public var lastSuccess: String?
+    public var errorCount: Int?
+
+    public init() {}
+}
+
+/// One action as recorded with the cluster.
+public struct ActionRecord: Codable, Equatable, Sendable {
+    public var id: String
+    public var command: String
+    /// `alert:<fingerprint>` or `manual:<caller>`.
+    public var source: String
+    /// RFC 3339.
+    public var time: String
+    public var change: String
+    public var outcome: String
+
+    public init(id: String, command: String, source: String, time: String, change: String, outcome: String) {
+        self.id = id
+        self.command = command
+        self.source = source
+        self.time = time
+        self.change = change
+        self.outcome = outcome
+    }
+}
+
+/// An alert firing (fingerprint and start) that was acted on.
+public struct ProcessedAlert: Codable, Equatable, Sendable {
+    public var fingerprint: String
+    public var startsAt: String
+    public var processedAt: String
+
+    public init(fingerprint: String, startsAt: String, processedAt: String) {
+        self.fingerprint = fingerprint
+        self.startsAt = startsAt
+        self.processedAt = processedAt
+    }
+}
