@@ -1,0 +1,135 @@
+/// Checks a KafkaCluster against the rules the operator relies on, reporting every problem.
+public enum ClusterValidator {
+    public static func problems(in cluster: KafkaCluster) -> [ValidationProblem] {
+        var problems: [ValidationProblem] = []
+        func report(_ path: String, _ rule: String) {
+            problems.append(ValidationProblem(path: path, rule: rule))
+        }
+
+        if cluster.metadata.name.isEmpty { report("metadata.name", "must not be empty") }
+        let spec = cluster.spec
+        let groups = spec.brokerConfigGroups ?? [:]
+
+        for name in groups.keys.sorted() {
+            checkStorage(
+                groups[name]?.storageConfigs ?? [], at: "spec.brokerConfigGroups.\(name)", report: report)
+        }
+
+        var seenIDs: Set<Int32> = []
+        for (index, broker) in spec.brokers.enumerated() {
+            let path = "spec.brokers[\(index)]"
+            if broker.id < 0 || broker.id >= 65_535 {
+                report("\(path).id", "must be between 0 and 65534, not \(broker.id)")
+            }
+            if !seenIDs.insert(broker.id).inserted {
+                report("\(path).id", "broker id \(broker.id) is used twice")
+            }
+            if let group = broker.brokerConfigGroup, groups[group] == nil {
+                report("\(path).brokerConfigGroup", "no broker config group is called '\(group)'")
+            }
+            checkStorage(
+                broker.brokerConfig?.storageConfigs ?? [], at: "\(path).brokerConfig", report: report)
+            let effective = spec.effectiveStorage(of: broker)
+            checkMountPathCollisions(effective.map(\.mountPath), at: path, report: report)
+        }
+
+        var listenerNames: Set<String> = []
+        var listenerPorts: Set<Int> = []
+        let listeners =
+            (spec.listenersConfig?.internalListeners ?? []).enumerated().map {
+                (
+                    "spec.listenersConfig.internalListeners[\($0.offset)]", $0.element.name,
+                    $0.element.containerPort
+                )
+            }
+            + (spec.listenersConfig?.externalListeners ?? []).enumerated().map {
+                (
+                    "spec.listenersConfig.externalListeners[\($0.offset)]", $0.element.name,
+                    $0.element.containerPort
+                )
+            }
+        for (path, name, port) in listeners {
+            if name.isEmpty { report("\(path).name", "must not be empty") }
+            if !listenerNames.insert(name).inserted {
+                report("\(path).name", "listener name '\(name)' is used twice")
+            }
+            if !(1...65_535).contains(port) {
+                report("\(path).containerPort", "must be a port between 1 and 65535")
+            }
+            if !listenerPorts.insert(port).inserted {
+                report("\(path).containerPort", "port \(port) is used twice")
+            }
+        }
+
+        if let limits = spec.alertManagerConfig {
+            if let up = limits.upScaleLimit, up < spec.brokers.count {
+                report(
+                    "spec.alertManagerConfig.upScaleLimit",
+                    "is \(up), below the \(spec.brokers.count) brokers the cluster already has")
+            }
+            if let down = limits.downScaleLimit, down < 0 {
+                report("spec.alertManagerConfig.downScaleLimit", "must not be negative")
+            }
+            if let up = limits.upScaleLimit, let down = limits.downScaleLimit, down > up {
+                report("spec.alertManagerConfig.downScaleLimit", "is above upScaleLimit (\(down) > \(up))")
+            }
+        }
+        if let threshold = spec.rollingUpgradeConfig?.failureThreshold, threshold < 0 {
+            report("spec.rollingUpgradeConfig.failureThreshold", "must not be negative")
+        }
+        return problems
+    }
+
+    private static func checkStorage(
+        _ storage: [StorageConfig], at path: String, report: (String, String) -> Void
+    ) {
+        for (index, disk) in storage.enumerated() {
+            let diskPath = "\(path).storageConfigs[\(index)]"
+            if !disk.mountPath.hasPrefix("/") || disk.mountPath.count < 2 {
+                report(
+                    "\(diskPath).mountPath", "must be an absolute path other than /, not '\(disk.mountPath)'")
+            }
+            guard let size = disk.pvcSpec?.storage else { continue }
+            do {
+                let quantity = try Quantity(parsing: size)
+                if quantity.milliValue <= 0 {
+                    report("\(diskPath).pvcSpec.resources.requests.storage", "must be more than zero")
+                }
+            } catch {
+                report("\(diskPath).pvcSpec.resources.requests.storage", error.description)
+            }
+        }
+    }
+
+    /// Two disks of one broker must not share a mount path, nor may one be inside the other.
+    private static func checkMountPathCollisions(
+        _ paths: [String], at path: String, report: (String, String) -> Void
+    ) {
+        let normalised = paths.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        for (index, mount) in normalised.enumerated() {
+            for other in normalised[..<index] {
+                if mount == other {
+                    report("\(path).storageConfigs", "mount path \(mount) is used twice")
+                } else if mount.hasPrefix(other + "/") || other.hasPrefix(mount + "/") {
+                    report("\(path).storageConfigs", "mount paths \(other) and \(mount) are nested")
+                }
+            }
+        }
+    }
+}
+
+/// One broken rule, at a field path such as `spec.brokers[2].id`.
+public struct ValidationProblem: Equatable, Sendable, CustomStringConvertible {
+    public let path: String
+    public let rule: String
+
+    public var description: String { "\(path): \(rule)" }
+}
+
+extension KafkaClusterSpec {
+    /// The broker's disks: those of its config group, then its own.
+    public func effectiveStorage(of broker: Broker) -> [StorageConfig] {
+        let group = broker.brokerConfigGroup.flatMap { brokerConfigGroups?[$0] }
+        return (group?.storageConfigs ?? []) + (broker.brokerConfig?.storageConfigs ?? [])
+    }
+}
