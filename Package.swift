@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "TestSupport"]),
         .testTarget(name: "FileClusterStoreTests", dependencies: ["FileClusterStore", "TestSupport"]),
-        .testTarget(name: "KafkaAdminTests", dependencies: ["KafkaAdmin", "TestSupport"]),
+        .testTarget(name: "KafkaAdminTests", dependencies: ["KafkaAdmin", "ClusterModel", "TestSupport"]),
         .testTarget(name: "AlertReceiverTests", dependencies: ["AlertReceiver", "TestSupport"]),
         .testTarget(name: "OperatorTests", dependencies: ["kafka-operator", "TestSupport"]),
     ],

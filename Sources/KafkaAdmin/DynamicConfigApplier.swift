@@ -1,3 +1,5 @@
+import ClusterModel
+
 /// Applies desired dynamic broker configs through IncrementalAlterConfigs and checks each change
 /// with DescribeConfigs; read-only changes are returned as brokers that need a restart.
 public struct DynamicConfigApplier: Sendable {

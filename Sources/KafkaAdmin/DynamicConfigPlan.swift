@@ -1,3 +1,5 @@
+import ClusterModel
+
 /// The IncrementalAlterConfigs operations that take brokers from the previous desired configs
 /// to the new ones, and the brokers that need a restart for read-only keys.
 ///

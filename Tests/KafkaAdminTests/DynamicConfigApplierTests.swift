@@ -1,3 +1,4 @@
+import ClusterModel
 import KafkaAdmin
 import TestSupport
 import Testing
