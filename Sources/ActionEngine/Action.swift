@@ -1,0 +1,63 @@
+import ClusterModel
+
+/// One kind of change an alert or a person can ask for. To add a command, write a type that
+/// conforms and register it in `ActionRegistry`.
+public protocol Action: Sendable {
+    /// The `command` annotation value that selects this action.
+    var command: String { get }
+
+    /// Changes `cluster` as `request` asks, or throws why it cannot. Pure: no I/O. Returns a
+    /// one-line summary of the change for the action log.
+    func apply(_ request: ActionRequest, to cluster: inout KafkaCluster, context: ActionContext)
+        throws(ActionError)
+        -> String
+}
+
+/// Why an action was not taken.
+public enum ActionError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The request itself is wrong (a parameter's value, an unknown broker); resending it cannot help.
+    case invalidParameter(name: String, reason: String)
+    /// A bound of the cluster or the operator stops it (broker limits, disks per broker).
+    case limitReached(String)
+    /// Applying it would leave the cluster invalid.
+    case invalidResult([ValidationProblem])
+
+    public var description: String {
+        switch self {
+        case .invalidParameter(let name, let reason): return "parameter '\(name)': \(reason)"
+        case .limitReached(let reason): return reason
+        case .invalidResult(let problems):
+            return "the change would make the cluster invalid: "
+                + problems.map(\.description).joined(separator: "; ")
+        }
+    }
+}
+
+extension ActionRequest {
+    /// A parameter's value, with empty treated as absent.
+    func parameter(_ name: String) -> String? {
+        guard let value = parameters[name], !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// A broker id parameter, checked to be a number in Kafka's range.
+    func brokerID(_ name: String) throws(ActionError) -> Int32? {
+        guard let text = parameter(name) else { return nil }
+        guard let id = Int32(text), id >= 0 else {
+            throw .invalidParameter(name: name, reason: "'\(text.prefix(32))' is not a broker id")
+        }
+        return id
+    }
+}
+
+/// What an action may consult besides the request and the cluster.
+public struct ActionContext: Sendable {
+    public var policy: ActionPolicy
+    /// The broker holding the fewest partition replicas, from live metadata, when known.
+    public var fewestReplicasBroker: Int32?
+
+    public init(policy: ActionPolicy, fewestReplicasBroker: Int32? = nil) {
+        self.policy = policy
+        self.fewestReplicasBroker = fewestReplicasBroker
+    }
+}

@@ -1,0 +1,177 @@
+import ClusterModel
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Runs action requests against the cluster store: checks policies, applies the action, and
+/// records it with the cluster, all in one optimistic write, so an accepted action is durable
+/// before anyone is told it was accepted, and an alert is acted on at most once.
+public actor ActionRunner {
+    private let store: any ClusterStore
+    private let registry: ActionRegistry
+    private let policy: ActionPolicy
+    private let time: any TimeSource
+    /// Finds the broker holding the fewest partition replicas, for downScale without brokerId.
+    private let fewestReplicasBroker: @Sendable (KafkaCluster) async -> Int32?
+    /// Alert firings known to be processed, so a storm of re-sends is answered without I/O.
+    /// Only an optimisation: the durable record is the cluster's `processedAlerts`.
+    private var processed: Set<String> = []
+
+    public init(
+        store: any ClusterStore, registry: ActionRegistry = .builtIn, policy: ActionPolicy = ActionPolicy(),
+        time: any TimeSource = SystemTime(),
+        fewestReplicasBroker: @escaping @Sendable (KafkaCluster) async -> Int32? = { _ in nil }
+    ) {
+        self.store = store
+        self.registry = registry
+        self.policy = policy
+        self.time = time
+        self.fewestReplicasBroker = fewestReplicasBroker
+    }
+
+    /// Runs one request. Throws only when retrying can help (the store failed); every other
+    /// result is an outcome.
+    public func run(_ request: ActionRequest) async throws(ClusterStoreError) -> ActionOutcome {
+        let dedupeKey = Self.dedupeKey(request.source)
+        if let dedupeKey, processed.contains(dedupeKey) { return .duplicate }
+        guard let action = registry.action(for: request.command) else {
+            return .rejected(
+                reason:
+                    "unknown command '\(request.command.prefix(64))'; known: \(registry.commands.joined(separator: ", "))"
+            )
+        }
+        let current: StoredCluster
+        do {
+            current = try await store.get(namespace: request.namespace, name: request.cluster)
+        } catch .notFound {
+            return .rejected(reason: "KafkaCluster \(request.namespace)/\(request.cluster) does not exist")
+        }
+        var context = ActionContext(policy: policy)
+        if action.command == DownScaleAction().command, request.parameter("brokerId") == nil {
+            context.fewestReplicasBroker = await fewestReplicasBroker(current.cluster)
+        }
+
+        var attempt = 0
+        var stored = current
+        while true {
+            attempt += 1
+            var document = stored.document
+            let now = time.now()
+            let decision = decide(action, request, &document.cluster, context: context, now: now)
+            guard case .accepted(_, let change) = decision else {
+                if case .duplicate = decision, let dedupeKey { remember(dedupeKey) }
+                return decision
+            }
+            if request.dryRun { return .planned(change: change) }
+            do {
+                _ = try await store.update(document, expectedRevision: stored.revision)
+                if let dedupeKey { remember(dedupeKey) }
+                return decision
+            } catch .conflict where attempt < 10 {
+                stored = try await store.get(namespace: request.namespace, name: request.cluster)
+            }
+        }
+    }
+
+    /// Counts an alert labelled `rollingupgrade` against the cluster's rolling upgrade: no action.
+    public func countRollingUpgradeAlert(namespace: String, cluster: String) async throws(ClusterStoreError)
+        -> ActionOutcome
+    {
+        do {
+            _ = try await store.modify(namespace: namespace, name: cluster) { document in
+                var status = document.cluster.status ?? KafkaClusterStatus()
+                status.alertCount = (status.alertCount ?? 0) + 1
+                document.cluster.status = status
+            }
+        } catch let error as ClusterStoreError {
+            if case .notFound = error { return .rejected(reason: error.description) }
+            throw error
+        } catch {
+            throw .storage("\(error)")
+        }
+        return .recorded(reason: "counted against the rolling upgrade's failure threshold")
+    }
+
+    /// The actions recorded with a cluster, oldest first.
+    public func actionLog(namespace: String, cluster: String) async throws(ClusterStoreError)
+        -> [ActionRecord]
+    {
+        try await store.get(namespace: namespace, name: cluster).cluster.status?.actionLog ?? []
+    }
+
+    /// Checks every policy, then applies the action to `cluster` and records it there.
+    private func decide(
+        _ action: any Action, _ request: ActionRequest, _ cluster: inout KafkaCluster, context: ActionContext,
+        now: Date
+    ) -> ActionOutcome {
+        var status = cluster.status ?? KafkaClusterStatus()
+        if case .alert(let fingerprint, let startsAt) = request.source,
+            status.processedAlerts?.contains(where: {
+                $0.fingerprint == fingerprint && $0.startsAt == startsAt
+            }) == true
+        {
+            return .duplicate
+        }
+        if let busy = status.brokersState?.first(where: {
+            GracefulState.inProgress.contains($0.value.gracefulActionState?.cruiseControlState ?? "")
+        }) {
+            return .deferred(
+                reason:
+                    "broker \(busy.key) is still in \(busy.value.gracefulActionState?.cruiseControlState ?? "")"
+            )
+        }
+        let lastSame = status.actionLog?.last {
+            $0.command.lowercased() == action.command.lowercased() && $0.outcome == "accepted"
+        }
+        if let lastSame, let at = Date(rfc3339: lastSame.time) {
+            let elapsed = now.timeIntervalSince(at)
+            let cooldown = Double(policy.cooldown.components.seconds)
+            if elapsed < cooldown {
+                return .deferred(
+                    reason: "\(action.command) ran \(Int(elapsed)) s ago; the cooldown is \(Int(cooldown)) s")
+            }
+        }
+
+        var changed = cluster
+        let change: String
+        do {
+            change = try action.apply(request, to: &changed, context: context)
+        } catch {
+            return .rejected(reason: error.description)
+        }
+        let problems = ClusterValidator.problems(in: changed)
+        guard problems.isEmpty else {
+            return .rejected(reason: ActionError.invalidResult(problems).description)
+        }
+
+        let id = "\(action.command)-\(Int(now.timeIntervalSince1970 * 1000))"
+        status = changed.status ?? KafkaClusterStatus()
+        let record = ActionRecord(
+            id: id, command: action.command, source: request.source.description, time: now.rfc3339,
+            change: change,
+            outcome: "accepted")
+        status.actionLog = Array(((status.actionLog ?? []) + [record]).suffix(policy.actionLogLimit))
+        if case .alert(let fingerprint, let startsAt) = request.source {
+            let entry = ProcessedAlert(fingerprint: fingerprint, startsAt: startsAt, processedAt: now.rfc3339)
+            status.processedAlerts = Array(
+                ((status.processedAlerts ?? []) + [entry]).suffix(policy.processedAlertLimit))
+        }
+        changed.status = status
+        cluster = changed
+        return .accepted(id: id, change: change)
+    }
+
+    private func remember(_ key: String) {
+        // Bounded: the store's processedAlerts stays the authority for anything forgotten here.
+        if processed.count >= 10_000 { processed.removeAll(keepingCapacity: true) }
+        processed.insert(key)
+    }
+
+    private static func dedupeKey(_ source: ActionSource) -> String? {
+        guard case .alert(let fingerprint, let startsAt) = source else { return nil }
+        return "\(fingerprint)@\(startsAt)"
+    }
+}

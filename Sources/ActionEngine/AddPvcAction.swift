@@ -1,0 +1,62 @@
+import ClusterModel
+
+/// `addPvc`: adds a disk to the broker named by the `brokerId` label, or by the
+/// `persistentvolumeclaim` label (`<cluster>-<broker>-storage-<n>-<hash>`), mounted at
+/// `mountPathPrefix` with the next free numeric suffix (`/kafka-logs-1`, `-2`, ...).
+public struct AddPvcAction: Action {
+    public let command = "addPvc"
+
+    public init() {}
+
+    public func apply(_ request: ActionRequest, to cluster: inout KafkaCluster, context: ActionContext)
+        throws(ActionError) -> String
+    {
+        let id = try brokerID(request, cluster: cluster.metadata.name)
+        guard let index = cluster.spec.brokers.firstIndex(where: { $0.id == id }) else {
+            throw .invalidParameter(name: "brokerId", reason: "the cluster has no broker \(id)")
+        }
+        let existing = cluster.spec.effectiveStorage(of: cluster.spec.brokers[index])
+        guard existing.count < context.policy.maximumDisksPerBroker else {
+            throw .limitReached(
+                "broker \(id) already has \(existing.count) disks, the limit is \(context.policy.maximumDisksPerBroker)"
+            )
+        }
+        let prefix = request.parameter("mountPathPrefix") ?? "/kafka-logs"
+        guard prefix.hasPrefix("/"), prefix.count > 1, !prefix.contains("..") else {
+            throw .invalidParameter(
+                name: "mountPathPrefix", reason: "'\(prefix.prefix(64))' is not an absolute path")
+        }
+        let used = Set(existing.map(\.mountPath))
+        let mountPath = (1...).lazy.map { "\(prefix)-\($0)" }.first { !used.contains($0) } ?? prefix
+        let size = try DiskParameters.size(request)
+        var config = cluster.spec.brokers[index].brokerConfig ?? BrokerConfig()
+        config.storageConfigs =
+            (config.storageConfigs ?? []) + [
+                StorageConfig(
+                    mountPath: mountPath,
+                    pvcSpec: PersistentVolumeClaimSpec(
+                        accessModes: ["ReadWriteOnce"], storageClassName: request.parameter("storageClass"),
+                        storage: size))
+            ]
+        cluster.spec.brokers[index].brokerConfig = config
+        return "added a \(size) disk at \(mountPath) to broker \(id)"
+    }
+
+    private func brokerID(_ request: ActionRequest, cluster: String) throws(ActionError) -> Int32 {
+        if let id = try request.brokerID("brokerId") { return id }
+        guard let claim = request.parameter("persistentvolumeclaim") else {
+            throw .invalidParameter(name: "brokerId", reason: "give brokerId or persistentvolumeclaim")
+        }
+        // <cluster>-<broker>-storage-<n>-<hash>
+        let prefix = "\(cluster)-"
+        guard claim.hasPrefix(prefix), let end = claim.range(of: "-storage-"),
+            let id = Int32(claim[claim.index(claim.startIndex, offsetBy: prefix.count)..<end.lowerBound]),
+            id >= 0
+        else {
+            throw .invalidParameter(
+                name: "persistentvolumeclaim",
+                reason: "'\(claim.prefix(64))' is not a disk of cluster \(cluster)")
+        }
+        return id
+    }
+}

@@ -1,1 +1,0 @@
-// Filled by a later change; see DESIGN.md for what this module owns.

@@ -1,0 +1,220 @@
+import ClusterModel
+import Foundation
+import TestSupport
+import Testing
+
+@testable import ActionEngine
+
+/// A clock the test moves by hand.
+final class ManualTime: TimeSource, @unchecked Sendable {
+    // Every access to `current` holds `lock`.
+    private var current = Date(timeIntervalSince1970: 1_800_000_000)
+    private let lock = NSLock()
+    func now() -> Date { lock.withLock { current } }
+    func advance(seconds: TimeInterval) { lock.withLock { current += seconds } }
+}
+
+@Suite struct ActionRunnerTests {
+    let store = InMemoryClusterStore()
+    let time = ManualTime()
+
+    init() async throws {
+        let yaml = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml"), encoding: .utf8)
+        _ = try await store.create(try ClusterDocument(yaml: yaml))
+    }
+
+    func runner(
+        policy: ActionPolicy = ActionPolicy(), fewest: Int32? = nil, registry: ActionRegistry = .builtIn
+    ) -> ActionRunner {
+        ActionRunner(
+            store: store, registry: registry, policy: policy, time: time,
+            fewestReplicasBroker: { _ in fewest })
+    }
+
+    func request(
+        _ command: String, _ parameters: [String: String] = [:], fingerprint: String = "f1",
+        dryRun: Bool = false
+    ) -> ActionRequest {
+        ActionRequest(
+            command: command, namespace: "kafka", cluster: "kafka", parameters: parameters,
+            source: .alert(fingerprint: fingerprint, startsAt: "2026-11-24T17:00:17.451Z"), dryRun: dryRun)
+    }
+
+    func cluster() async throws -> KafkaCluster {
+        try await store.get(namespace: "kafka", name: "kafka").cluster
+    }
+
+    @Test func upScaleAddsTheNextBrokerFromItsGroup() async throws {
+        let outcome = try await runner().run(
+            request("upScale", ["brokerConfigGroup": "large", "image": "kafka:next"]))
+        #expect(outcome.name == "accepted")
+        let broker = try #require(try await cluster().spec.brokers.last)
+        #expect(broker.id == 3)
+        #expect(broker.brokerConfigGroup == "large")
+        #expect(broker.brokerConfig?.image == "kafka:next")
+        let log = try await runner().actionLog(namespace: "kafka", cluster: "kafka")
+        #expect(log.map(\.source) == ["alert:f1"])
+        #expect(log.first?.time == "2027-01-15T08:00:00.000Z")
+    }
+
+    @Test func upScaleWithDiskOverridesAddsTheBrokersOwnDisk() async throws {
+        _ = try await runner().run(
+            request("upScale", ["mountPath": "/data", "diskSize": "20Gi", "storageClass": "fast"]))
+        let disk = try #require(try await cluster().spec.brokers.last?.brokerConfig?.storageConfigs?.first)
+        #expect(disk.mountPath == "/data")
+        #expect(disk.pvcSpec?.storage == "20Gi")
+        #expect(disk.pvcSpec?.storageClassName == "fast")
+    }
+
+    @Test func theSameAlertIsActedOnOnceEvenAfterARestart() async throws {
+        let first = runner()
+        #expect(try await first.run(request("upScale")).name == "accepted")
+        #expect(try await first.run(request("upScale")) == .duplicate)
+        // A new runner on the same store: nothing in memory, the stored record decides.
+        time.advance(seconds: 3600)
+        #expect(try await runner().run(request("upScale")) == .duplicate)
+        #expect(try await cluster().spec.brokers.count == 4)
+    }
+
+    @Test func cooldownDefersARepeatUntilItPasses() async throws {
+        let runner = runner()
+        #expect(try await runner.run(request("upScale", fingerprint: "a")).name == "accepted")
+        time.advance(seconds: 60)
+        let deferred = try await runner.run(request("upScale", fingerprint: "b"))
+        #expect(deferred == .deferred(reason: "upScale ran 60 s ago; the cooldown is 300 s"))
+        time.advance(seconds: 241)
+        #expect(try await runner.run(request("upScale", fingerprint: "b")).name == "accepted")
+        #expect(try await cluster().spec.brokers.count == 5)
+    }
+
+    @Test func boundsStopScalingBothWays() async throws {
+        var policy = ActionPolicy()
+        policy.cooldown = .zero
+        let runner = runner(policy: policy)
+        for index in 0..<3 { _ = try await runner.run(request("upScale", fingerprint: "up\(index)")) }
+        #expect(try await cluster().spec.brokers.count == 6)
+        let refused = try await runner.run(request("upScale", fingerprint: "up-more"))
+        #expect(refused == .rejected(reason: "the cluster already has 6 brokers, the upscale limit is 6"))
+    }
+
+    @Test func downScaleRemovesTheNamedBrokerAndMarksItLeaving() async throws {
+        var policy = ActionPolicy()
+        policy.cooldown = .zero
+        _ = try await runner(policy: policy).run(request("upScale", fingerprint: "up"))
+        let outcome = try await runner(policy: policy).run(
+            request("downScale", ["brokerId": "1"], fingerprint: "down"))
+        #expect(outcome == .accepted(id: "downScale-1800000000000", change: "removing broker 1 gracefully"))
+        let cluster = try await cluster()
+        #expect(cluster.spec.brokers.map(\.id) == [0, 2, 3])
+        #expect(
+            cluster.status?.brokersState?["1"]?.gracefulActionState?.cruiseControlState
+                == "GracefulDownscaleRequired")
+        // While that removal runs, no other action starts.
+        let next = try await runner(policy: policy).run(request("upScale", fingerprint: "up2"))
+        #expect(next == .deferred(reason: "broker 1 is still in GracefulDownscaleRequired"))
+    }
+
+    @Test func downScaleWithoutABrokerIdTakesTheFewestReplicasBrokerOrTheHighestId() async throws {
+        var policy = ActionPolicy()
+        policy.cooldown = .zero
+        #expect(
+            try await runner(policy: policy).run(request("downScale"))
+                == .rejected(reason: "the cluster has 3 brokers, the downscale limit is 3"))
+        _ = try await runner(policy: policy).run(request("upScale", fingerprint: "up"))
+        let planned = try await runner(policy: policy, fewest: 1).run(request("downScale", dryRun: true))
+        #expect(planned == .planned(change: "removing broker 1 gracefully"))
+        let fallback = try await runner(policy: policy).run(request("downScale", dryRun: true))
+        #expect(fallback == .planned(change: "removing broker 3 gracefully"))
+        #expect(try await cluster().spec.brokers.count == 4, "a dry run changes nothing")
+    }
+
+    @Test func addPvcFindsTheBrokerFromItsClaimAndPicksTheNextMountPath() async throws {
+        let outcome = try await runner().run(
+            request(
+                "addPVC",
+                [
+                    "persistentvolumeclaim": "kafka-2-storage-0-abcde", "diskSize": "2G",
+                    "mountPathPrefix": "/kafka-logs",
+                ]))
+        #expect(outcome.name == "accepted", "\(outcome)")
+        let broker = try #require(try await cluster().spec.brokers.first { $0.id == 2 })
+        #expect(broker.brokerConfig?.storageConfigs?.map(\.mountPath) == ["/kafka-logs-1"])
+    }
+
+    static let rejected: [(command: String, parameters: [String: String], reason: String)] = [
+        ("scaleSideways", [:], "unknown command 'scaleSideways'; known: addPvc, downScale, upScale"),
+        ("downScale", ["brokerId": "x"], "parameter 'brokerId': 'x' is not a broker id"),
+        ("downScale", ["brokerId": "-1"], "parameter 'brokerId': '-1' is not a broker id"),
+        (
+            "downScale", ["brokerId": "7"],
+            "parameter 'brokerId': the cluster has no broker 7, or it is already leaving"
+        ),
+        (
+            "upScale", ["brokerConfigGroup": "gold"],
+            "parameter 'brokerConfigGroup': no broker config group is called 'gold'"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "diskSize": "10Gx"],
+            "parameter 'diskSize': '10Gx' is not a quantity like 10Gi, 500m or 1.5G"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "diskSize": "-1Gi"],
+            "parameter 'diskSize': '-1Gi' is negative; a quantity here must be zero or more"
+        ),
+        ("addPvc", ["brokerId": "0", "diskSize": "0"], "parameter 'diskSize': must be more than zero"),
+        (
+            "addPvc", ["persistentvolumeclaim": "other-0-storage-0-x"],
+            "parameter 'persistentvolumeclaim': 'other-0-storage-0-x' is not a disk of cluster kafka"
+        ),
+        ("addPvc", [:], "parameter 'brokerId': give brokerId or persistentvolumeclaim"),
+        (
+            "addPvc", ["brokerId": "0", "mountPathPrefix": "relative"],
+            "parameter 'mountPathPrefix': 'relative' is not an absolute path"
+        ),
+    ]
+
+    @Test(arguments: rejected)
+    func badRequestsAreRejectedAndChangeNothing(
+        _ row: (command: String, parameters: [String: String], reason: String)
+    ) async throws {
+        let before = try await store.get(namespace: "kafka", name: "kafka")
+        #expect(try await runner().run(request(row.command, row.parameters)) == .rejected(reason: row.reason))
+        let after = try await store.get(namespace: "kafka", name: "kafka")
+        #expect(after == before)
+    }
+
+    @Test func anUnknownClusterIsRejected() async throws {
+        let outcome = try await runner().run(
+            ActionRequest(
+                command: "upScale", namespace: "kafka", cluster: "nope", source: .manual(caller: "ops")))
+        #expect(outcome == .rejected(reason: "KafkaCluster kafka/nope does not exist"))
+    }
+
+    /// A new command is one type registered in one place.
+    struct LabelAction: Action {
+        let command = "label"
+        func apply(_ request: ActionRequest, to cluster: inout KafkaCluster, context: ActionContext)
+            throws(ActionError) -> String
+        {
+            cluster.metadata.labels = (cluster.metadata.labels ?? [:]).merging(["scaled": "yes"]) { _, new in
+                new
+            }
+            return "labelled"
+        }
+    }
+
+    @Test func aRegisteredPluginRunsLikeTheBuiltIns() async throws {
+        var registry = ActionRegistry.builtIn
+        registry.register(LabelAction())
+        #expect(try await runner(registry: registry).run(request("LABEL")).name == "accepted")
+        #expect(try await cluster().metadata.labels?["scaled"] == "yes")
+    }
+
+    @Test func rollingUpgradeAlertsAreCountedNotActedOn() async throws {
+        let outcome = try await runner().countRollingUpgradeAlert(namespace: "kafka", cluster: "kafka")
+        #expect(outcome.name == "recorded")
+        #expect(try await cluster().status?.alertCount == 1)
+        #expect(try await cluster().spec.brokers.count == 3)
+    }
+}
