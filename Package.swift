@@ -38,7 +38,14 @@ let package = Package(
         // The file-backed ClusterStore: kept out of ClusterModel, which does no I/O.
         .target(name: "FileClusterStore", dependencies: ["ClusterModel"]),
         .target(name: "ActionEngine", dependencies: ["ClusterModel"]),
-        .target(name: "AlertReceiver", dependencies: ["ClusterModel", "ActionEngine", "HTTPServer"]),
+        .target(
+            name: "AlertReceiver",
+            dependencies: [
+                "ClusterModel", "ActionEngine", "HTTPServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
         .target(name: "KafkaAdmin", dependencies: ["ClusterModel", "COpenSSL"]),
         .executableTarget(
             name: "kafka-operator",

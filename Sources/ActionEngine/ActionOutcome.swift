@@ -10,6 +10,8 @@ public enum ActionOutcome: Sendable, Equatable {
     case deferred(reason: String)
     /// Never, as asked: the request is wrong or a bound stops it.
     case rejected(reason: String)
+    /// The request names a cluster the store does not have.
+    case unknownCluster(reason: String)
     /// Noted, no action (a resolved alert, a rolling-upgrade alert).
     case recorded(reason: String)
 
@@ -20,7 +22,7 @@ public enum ActionOutcome: Sendable, Equatable {
         case .planned: return "planned"
         case .duplicate: return "duplicate"
         case .deferred: return "deferred"
-        case .rejected: return "rejected"
+        case .rejected, .unknownCluster: return "rejected"
         case .recorded: return "recorded"
         }
     }
@@ -28,7 +30,8 @@ public enum ActionOutcome: Sendable, Equatable {
     public var detail: String? {
         switch self {
         case .accepted(_, let change), .planned(let change): return change
-        case .deferred(let reason), .rejected(let reason), .recorded(let reason): return reason
+        case .deferred(let reason), .rejected(let reason), .unknownCluster(let reason), .recorded(let reason):
+            return reason
         case .duplicate: return nil
         }
     }

@@ -11,6 +11,8 @@ public struct ActionPolicy: Sendable, Equatable {
     public var actionLogLimit: Int = 100
     /// Processed alerts remembered per cluster for dedupe.
     public var processedAlertLimit: Int = 500
+    /// Report every change without making it (an operator-wide dry run).
+    public var dryRun = false
 
     public init() {}
 }

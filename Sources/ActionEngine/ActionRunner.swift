@@ -47,7 +47,8 @@ public actor ActionRunner {
         do {
             current = try await store.get(namespace: request.namespace, name: request.cluster)
         } catch .notFound {
-            return .rejected(reason: "KafkaCluster \(request.namespace)/\(request.cluster) does not exist")
+            return .unknownCluster(
+                reason: "KafkaCluster \(request.namespace)/\(request.cluster) does not exist")
         }
         var context = ActionContext(policy: policy)
         if action.command == DownScaleAction().command, request.parameter("brokerId") == nil {
@@ -65,7 +66,7 @@ public actor ActionRunner {
                 if case .duplicate = decision, let dedupeKey { remember(dedupeKey) }
                 return decision
             }
-            if request.dryRun { return .planned(change: change) }
+            if request.dryRun || policy.dryRun { return .planned(change: change) }
             do {
                 _ = try await store.update(document, expectedRevision: stored.revision)
                 if let dedupeKey { remember(dedupeKey) }
@@ -87,7 +88,7 @@ public actor ActionRunner {
                 document.cluster.status = status
             }
         } catch let error as ClusterStoreError {
-            if case .notFound = error { return .rejected(reason: error.description) }
+            if case .notFound = error { return .unknownCluster(reason: error.description) }
             throw error
         } catch {
             throw .storage("\(error)")

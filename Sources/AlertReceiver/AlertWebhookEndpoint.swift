@@ -1,57 +1,104 @@
+import ActionEngine
+import ClusterModel
+import CoreMetrics
 import HTTPServer
 import Logging
 
-/// `POST /alerts`: receives Alertmanager notifications.
+/// `POST /alerts` (Alertmanager's webhook) and `POST /api/v2/alerts` (Prometheus's own alert
+/// push, for setups that point Prometheus straight at the operator as Koperator's do).
 ///
-/// This stage decodes and validates each notification and records every alert in the log; it
-/// reports each alert's outcome as `recorded`. Turning alerts into actions is the action
-/// engine's job and is wired in with it.
+/// Each alert gets an outcome in the response. The status follows Alertmanager's retry rules:
+/// 200 when every alert was handled (acted on, deduplicated, deferred, recorded or rejected for
+/// good), 503 when the store failed for one of them, so Alertmanager sends the notification
+/// again; alerts already acted on are then recognised as duplicates.
 public struct AlertWebhookEndpoint: Sendable {
     let logger: Logger
     let decoder: WebhookDecoder
     let credentials: WebhookCredentials
+    let runner: ActionRunner
 
     public init(
-        logger: Logger, credentials: WebhookCredentials = WebhookCredentials(),
+        runner: ActionRunner, logger: Logger, credentials: WebhookCredentials = WebhookCredentials(),
         decoder: WebhookDecoder = WebhookDecoder()
     ) {
+        self.runner = runner
         self.logger = logger
         self.credentials = credentials
         self.decoder = decoder
     }
 
     public func register(on router: inout Router) {
-        router.add(.post, "/alerts") { request in self.handle(request) }
+        router.add(.post, "/alerts") { request in await self.handle(request, prometheusPush: false) }
+        router.add(.post, "/api/v2/alerts") { request in await self.handle(request, prometheusPush: true) }
     }
 
-    func handle(_ request: HTTPRequest) -> HTTPResponse {
+    func handle(_ request: HTTPRequest, prometheusPush: Bool) async -> HTTPResponse {
         guard credentials.accepts(authorization: request.headers["Authorization"]) else {
             logger.warning("webhook refused: bad credentials", metadata: ["peer": "\(request.remoteAddress)"])
             var response = HTTPResponse.jsonError(
-                .unauthorized, "missing or invalid credentials for POST /alerts")
+                .unauthorized, "missing or invalid credentials for \(request.path)")
             response.headers.add(name: "WWW-Authenticate", value: #"Bearer realm="kafka-operator""#)
             return response
         }
-        let webhook: AlertmanagerWebhook
+        let alerts: [AlertmanagerWebhook.Alert]
         do {
-            webhook = try decoder.decode(request.body)
+            alerts =
+                prometheusPush
+                ? try decoder.decodePrometheusPush(request.body) : try decoder.decode(request.body).alerts
         } catch {
             logger.warning(
                 "webhook refused", metadata: ["reason": "\(error)", "peer": "\(request.remoteAddress)"])
             return .jsonError(.badRequest, error.description)
         }
         var outcomes: [WebhookResponse.AlertOutcome] = []
-        for alert in webhook.alerts {
+        var storeFailed = false
+        for alert in alerts {
+            let outcome: ActionOutcome
+            do {
+                outcome = try await run(AlertActionMapper.decide(alert))
+            } catch {
+                storeFailed = true
+                logger.error(
+                    "alert not handled: store failed",
+                    metadata: ["fingerprint": "\(alert.fingerprint)", "error": "\(error)"])
+                outcomes.append(
+                    .init(
+                        fingerprint: alert.fingerprint, status: alert.status.rawValue, outcome: "failed",
+                        detail: error.description))
+                continue
+            }
+            Counter(label: "alerts_total", dimensions: [("outcome", outcome.name)]).increment()
             logger.info(
-                "alert received",
+                "alert \(outcome.name)",
                 metadata: [
                     "fingerprint": "\(alert.fingerprint)", "status": "\(alert.status.rawValue)",
                     "alertname": "\(alert.labels["alertname"] ?? "")",
                     "command": "\(alert.annotations["command"] ?? "")",
+                    "detail": "\(outcome.detail ?? "")",
                 ])
             outcomes.append(
-                .init(fingerprint: alert.fingerprint, status: alert.status.rawValue, outcome: "recorded"))
+                .init(
+                    fingerprint: alert.fingerprint, status: alert.status.rawValue, outcome: outcome.name,
+                    detail: outcome.detail))
         }
-        return .json(.ok, WebhookResponse(received: webhook.alerts.count, alerts: outcomes).json)
+        let body = WebhookResponse(received: alerts.count, alerts: outcomes).json
+        return .json(storeFailed ? .serviceUnavailable : .ok, body)
+    }
+
+    private func run(_ decision: AlertActionMapper.Decision) async throws(ClusterStoreError) -> ActionOutcome
+    {
+        switch decision {
+        case .outcome(let outcome): return outcome
+        case .countRollingUpgrade(let namespace, let cluster):
+            return try await runner.countRollingUpgradeAlert(namespace: namespace, cluster: cluster)
+        case .act(let request):
+            let outcome = try await runner.run(request)
+            Counter(
+                label: "actions_total",
+                dimensions: [("command", request.command.lowercased()), ("outcome", outcome.name)]
+            )
+            .increment()
+            return outcome
+        }
     }
 }

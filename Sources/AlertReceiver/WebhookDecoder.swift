@@ -1,5 +1,9 @@
 import ClusterModel
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Turns a webhook body into an `AlertmanagerWebhook`, or a `WebhookError` that names the field.
 public struct WebhookDecoder: Sendable {
     /// More alerts than this in one notification is refused: Alertmanager groups never get near it,
@@ -11,14 +15,7 @@ public struct WebhookDecoder: Sendable {
     }
 
     public func decode(_ body: [UInt8]) throws(WebhookError) -> AlertmanagerWebhook {
-        guard !body.isEmpty else { throw .emptyBody }
-        let document: JSONValue
-        do {
-            document = try JSONReader.parse(body)
-        } catch {
-            throw .malformed(error.description)
-        }
-        let root = Field(path: "", value: document)
+        let root = Field(path: "", value: try Self.parse(body))
         let version = try root.member("version").string()
         guard version == "4" else { throw .unsupportedVersion(version) }
         let alertValues = try root.member("alerts").array()
@@ -41,6 +38,53 @@ public struct WebhookDecoder: Sendable {
                     startsAt: try alert.member("startsAt").string(),
                     fingerprint: fingerprint)
             })
+    }
+
+    /// Prometheus's own alert push (`POST /api/v2/alerts`): a JSON array of alerts with
+    /// `labels`, `annotations`, `startsAt` and `endsAt`, no envelope and no fingerprint. The
+    /// fingerprint is derived from the sorted labels, as Alertmanager does for its own, and an
+    /// alert whose `endsAt` has passed counts as resolved.
+    public func decodePrometheusPush(_ body: [UInt8], now: String? = nil) throws(WebhookError)
+        -> [AlertmanagerWebhook.Alert]
+    {
+        let elements = try Field(path: "", value: try Self.parse(body)).array()
+        guard elements.count <= maxAlerts else {
+            throw .tooManyAlerts(count: elements.count, limit: maxAlerts)
+        }
+        return try elements.map { alert throws(WebhookError) in
+            let labels = try alert.member("labels").stringMap()
+            let endsAt = try alert.optionalMember("endsAt")?.string()
+            let current = now ?? Self.currentTimestamp()
+            let resolved = endsAt.map { !$0.isEmpty && !$0.hasPrefix("0001-") && $0 <= current } ?? false
+            return AlertmanagerWebhook.Alert(
+                status: resolved ? .resolved : .firing, labels: labels,
+                annotations: try alert.optionalMember("annotations")?.stringMap() ?? [:],
+                startsAt: try alert.optionalMember("startsAt")?.string() ?? "",
+                fingerprint: LabelFingerprint.of(labels))
+        }
+    }
+
+    private static func parse(_ body: [UInt8]) throws(WebhookError) -> JSONValue {
+        guard !body.isEmpty else { throw .emptyBody }
+        do {
+            return try JSONReader.parse(body)
+        } catch {
+            throw .malformed(error.description)
+        }
+    }
+
+    private static func currentTimestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))Z"
     }
 }
 

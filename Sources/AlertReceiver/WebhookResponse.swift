@@ -7,6 +7,7 @@ struct WebhookResponse {
         var fingerprint: String
         var status: String
         var outcome: String
+        var detail: String?
     }
 
     var received: Int
@@ -17,11 +18,13 @@ struct WebhookResponse {
             (
                 "alerts",
                 .array(
-                    alerts.map {
-                        .object([
-                            ("fingerprint", .string($0.fingerprint)), ("outcome", .string($0.outcome)),
-                            ("status", .string($0.status)),
-                        ])
+                    alerts.map { alert in
+                        var members: [(key: String, value: JSONValue)] = [
+                            ("fingerprint", .string(alert.fingerprint)), ("outcome", .string(alert.outcome)),
+                            ("status", .string(alert.status)),
+                        ]
+                        if let detail = alert.detail { members.append(("detail", .string(detail))) }
+                        return .object(members)
                     })
             ),
             ("received", .number(String(received))),

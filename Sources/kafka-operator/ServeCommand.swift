@@ -89,6 +89,8 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: LogLevelOption =
         LogLevelOption(rawValue: EnvironmentDefault.string("KAFKA_OPERATOR_LOG_LEVEL", "info")) ?? .info
 
+    @OptionGroup(title: "Clusters and actions") var actionOptions: ActionOptions
+
     func validate() throws {
         if !tlsListeners.isEmpty && (tlsCert.isEmpty || tlsKey.isEmpty) {
             throw ValidationError("--tls-listen needs both --tls-cert and --tls-key.")
@@ -132,7 +134,10 @@ struct ServeCommand: AsyncParsableCommand {
                 "POST /alerts accepts requests without credentials; set --alerts-token or --alerts-basic-auth"
             )
         }
-        AlertWebhookEndpoint(logger: logger, credentials: credentials).register(on: &router)
+        let runner = try await actionOptions.makeRunner(logger: logger)
+        AlertWebhookEndpoint(runner: runner, logger: logger, credentials: credentials).register(on: &router)
+        ActionsEndpoint(runner: runner, credentials: actionOptions.apiCredentials, logger: logger).register(
+            on: &router)
 
         let server = HTTPServer(configuration: try serverConfiguration(), router: router, logger: logger)
         readiness.track(server)

@@ -188,7 +188,7 @@ final class ManualTime: TimeSource, @unchecked Sendable {
         let outcome = try await runner().run(
             ActionRequest(
                 command: "upScale", namespace: "kafka", cluster: "nope", source: .manual(caller: "ops")))
-        #expect(outcome == .rejected(reason: "KafkaCluster kafka/nope does not exist"))
+        #expect(outcome == .unknownCluster(reason: "KafkaCluster kafka/nope does not exist"))
     }
 
     /// A new command is one type registered in one place.

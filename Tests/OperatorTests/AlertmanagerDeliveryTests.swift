@@ -14,23 +14,32 @@ import Testing
                 annotations: {command: upScale, brokerConfigGroup: default}
         """
 
-    @Test func aFiringRuleReachesTheOperatorWithItsCredentials() async throws {
+    /// Alertmanager re-sends the firing alert every 2 s; exactly one broker is added.
+    @Test func aFiringRuleAddsExactlyOneBrokerThoughAlertmanagerKeepsResending() async throws {
         guard AlertingStack.isAvailable else { return }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
+        let manifest = repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml").path
         let server = try await OperatorProcess(
-            arguments: ["--alerts-token", "am-token"], logDirectory: directory)
+            arguments: ["--alerts-token", "am-token", "--cluster", manifest], logDirectory: directory)
         defer { server.process.stop() }
         let stack = try await AlertingStack(
-            rules: Self.rule, webhookURL: server.baseURL + "/alerts", bearerToken: "am-token")
+            rules: Self.rule, webhookURL: server.baseURL + "/alerts", bearerToken: "am-token",
+            repeatInterval: "2s")
         defer { stack.stop() }
 
-        let delivered = await waitUntil(timeout: .seconds(60)) {
-            server.process.log.contains("msg=\"alert received\"")
+        func notifications() -> [Substring] {
+            server.process.log.split(separator: "\n").filter { $0.contains("msg=\"alert ") }
         }
-        #expect(delivered, "no notification arrived.\n\(server.process.log)\n\(stack.logs)")
-        let received = server.process.log.split(separator: "\n").filter { $0.contains("alert received") }
-        #expect(received.allSatisfy { $0.contains("command=upScale") && $0.contains("status=firing") })
+        let resent = await waitUntil(timeout: .seconds(90)) { notifications().count >= 3 }
+        #expect(resent, "fewer than 3 notifications arrived.\n\(server.process.log)\n\(stack.logs)")
+        let lines = notifications()
+        #expect(lines.filter { $0.contains("msg=\"alert accepted\"") }.count == 1, "\(lines)")
+        #expect(lines.dropFirst().allSatisfy { $0.contains("msg=\"alert duplicate\"") }, "\(lines)")
         #expect(!server.process.log.contains("bad credentials"))
+        let data = try Data(contentsOf: directory.file("data/kafka/kafka.json"))
+        let document = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let brokers = ((document?["spec"] as? [String: Any])?["brokers"] as? [[String: Any]]) ?? []
+        #expect(brokers.compactMap { $0["id"] as? Int } == [0, 1, 2, 3])
     }
 }

@@ -27,7 +27,8 @@ final class OperatorProcess: Sendable {
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
         process = try BackgroundProcess(
-            Self.binary, ["serve", "--listen", "127.0.0.1:0"] + arguments,
+            Self.binary,
+            ["serve", "--listen", "127.0.0.1:0", "--data-dir", logDirectory.file("data").path] + arguments,
             logFile: logDirectory.file("operator.log"), environment: env)
         let process = self.process
         var found: UInt16?

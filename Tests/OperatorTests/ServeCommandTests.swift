@@ -49,7 +49,7 @@ import Testing
         #expect(accepted.status == 200)
         #expect(
             accepted.body
-                == #"{"alerts":[{"fingerprint":"6b06d65f877c8079","outcome":"recorded","status":"firing"}],"received":1}\#n"#
+                == #"{"alerts":[{"fingerprint":"6b06d65f877c8079","outcome":"rejected","status":"firing","detail":"KafkaCluster kafka/kafka does not exist"}],"received":1}\#n"#
         )
 
         let refused = try server.curl(

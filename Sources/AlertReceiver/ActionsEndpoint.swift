@@ -1,0 +1,121 @@
+import ActionEngine
+import ClusterModel
+import HTTPServer
+import Logging
+
+/// The manual action API for people with curl:
+///
+/// - `POST /api/v1/namespaces/{namespace}/kafkaclusters/{name}/actions` with a JSON object
+///   `{"command": "upScale", ...}` (the same parameters as alert annotations and labels);
+///   `?dryRun=true` returns the planned change without making it.
+/// - `GET` on the same path lists the actions recorded with the cluster.
+///
+/// Both need `Authorization: Bearer <token>` with one of the configured API tokens.
+public struct ActionsEndpoint: Sendable {
+    static let path = "/api/v1/namespaces/{namespace}/kafkaclusters/{name}/actions"
+
+    let runner: ActionRunner
+    let credentials: WebhookCredentials
+    let logger: Logger
+
+    public init(runner: ActionRunner, credentials: WebhookCredentials, logger: Logger) {
+        self.runner = runner
+        self.credentials = credentials
+        self.logger = logger
+    }
+
+    public func register(on router: inout Router) {
+        router.add(.post, Self.path) { request in await self.post(request) }
+        router.add(.get, Self.path) { request in await self.list(request) }
+    }
+
+    private func authorized(_ request: HTTPRequest) -> HTTPResponse? {
+        guard !credentials.isOpen, credentials.accepts(authorization: request.headers["Authorization"]) else {
+            var response = HTTPResponse.jsonError(
+                .unauthorized,
+                credentials.isOpen
+                    ? "the action API is disabled: start the operator with --api-token"
+                    : "missing or invalid bearer token")
+            response.headers.add(name: "WWW-Authenticate", value: #"Bearer realm="kafka-operator""#)
+            return response
+        }
+        return nil
+    }
+
+    func post(_ request: HTTPRequest) async -> HTTPResponse {
+        if let refusal = authorized(request) { return refusal }
+        let namespace = request.pathParameters["namespace"] ?? ""
+        let name = request.pathParameters["name"] ?? ""
+        var parameters: [String: String] = [:]
+        do {
+            guard case .object(let members) = try JSONReader.parse(request.body) else {
+                return .jsonError(
+                    .badRequest, #"the body must be a JSON object such as {"command": "upScale"}"#)
+            }
+            for member in members {
+                guard case .string(let value) = member.value else {
+                    return .jsonError(
+                        .badRequest, "\(member.key) should be a string, not \(member.value.kind)")
+                }
+                parameters[member.key] = value
+            }
+        } catch {
+            return .jsonError(.badRequest, "the body is not JSON: \(error.description)")
+        }
+        guard let command = parameters.removeValue(forKey: "command"), !command.isEmpty else {
+            return .jsonError(.badRequest, "command is missing")
+        }
+        let dryRun = request.queryValue("dryRun").map { $0 == "true" || $0 == "1" } ?? false
+        let caller = "api-token"
+        let actionRequest = ActionRequest(
+            command: command, namespace: namespace, cluster: name, parameters: parameters,
+            source: .manual(caller: caller), dryRun: dryRun)
+        let outcome: ActionOutcome
+        do {
+            outcome = try await runner.run(actionRequest)
+        } catch {
+            logger.error("manual action failed", metadata: ["error": "\(error)"])
+            return .jsonError(.serviceUnavailable, error.description)
+        }
+        logger.info(
+            "manual action \(outcome.name)",
+            metadata: [
+                "cluster": "\(namespace)/\(name)", "command": "\(command)",
+                "detail": "\(outcome.detail ?? "")",
+            ])
+        var members: [(key: String, value: JSONValue)] = [("outcome", .string(outcome.name))]
+        if case .accepted(let id, _) = outcome { members.append(("id", .string(id))) }
+        if let detail = outcome.detail { members.append(("detail", .string(detail))) }
+        let status: HTTPStatus
+        switch outcome {
+        case .accepted: status = .accepted
+        case .planned, .duplicate, .recorded: status = .ok
+        case .deferred: status = .conflict
+        case .rejected: status = .unprocessableContent
+        case .unknownCluster: status = .notFound
+        }
+        return .json(status, .object(members))
+    }
+
+    func list(_ request: HTTPRequest) async -> HTTPResponse {
+        if let refusal = authorized(request) { return refusal }
+        let namespace = request.pathParameters["namespace"] ?? ""
+        let name = request.pathParameters["name"] ?? ""
+        do {
+            let records = try await runner.actionLog(namespace: namespace, cluster: name)
+            let actions: [JSONValue] = records.map { record in
+                .object([
+                    ("id", .string(record.id)), ("command", .string(record.command)),
+                    ("source", .string(record.source)),
+                    ("time", .string(record.time)), ("change", .string(record.change)),
+                    ("outcome", .string(record.outcome)),
+                ])
+            }
+            return .json(.ok, .object([("actions", .array(actions))]))
+        } catch .notFound {
+            return .jsonError(.notFound, "KafkaCluster \(namespace)/\(name) does not exist")
+        } catch {
+            return .jsonError(.serviceUnavailable, error.description)
+        }
+    }
+}

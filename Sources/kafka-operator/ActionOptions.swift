@@ -1,0 +1,94 @@
+import ActionEngine
+import AlertReceiver
+import ArgumentParser
+import ClusterModel
+import FileClusterStore
+import Foundation
+import KafkaAdmin
+import Logging
+
+/// The options of `serve` that concern clusters and actions.
+struct ActionOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Directory where cluster state (spec, status, action log) is kept. Env: KAFKA_OPERATOR_DATA_DIR.",
+            valueName: "dir"))
+    var dataDir: String = EnvironmentDefault.string("KAFKA_OPERATOR_DATA_DIR", ".kafka-operator")
+
+    @Option(
+        name: .customLong("cluster"),
+        help: ArgumentHelp(
+            "KafkaCluster manifest (YAML or JSON) to manage; created in the data directory when absent there. Repeatable. Env: KAFKA_OPERATOR_CLUSTERS (comma-separated).",
+            valueName: "file"))
+    var clusterManifests: [String] = EnvironmentDefault.list("KAFKA_OPERATOR_CLUSTERS", [])
+
+    @Option(
+        help: ArgumentHelp(
+            "Bearer token for the manual action API; without one the API is disabled. Env: KAFKA_OPERATOR_API_TOKEN.",
+            valueName: "token"))
+    var apiToken: String = EnvironmentDefault.string("KAFKA_OPERATOR_API_TOKEN", "")
+
+    @Option(
+        help: "Seconds between two actions of the same command on one cluster. Env: KAFKA_OPERATOR_COOLDOWN.")
+    var cooldown: Int = EnvironmentDefault.int("KAFKA_OPERATOR_COOLDOWN", 300)
+
+    @Option(help: "Most disks an addPvc may give one broker. Env: KAFKA_OPERATOR_MAX_DISKS.")
+    var maxDisksPerBroker: Int = EnvironmentDefault.int("KAFKA_OPERATOR_MAX_DISKS", 8)
+
+    @Flag(help: "Report every action's change without making it.")
+    var dryRun = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Kafka bootstrap servers (host:port,...): downScale without brokerId then removes the broker holding the fewest partition replicas. Env: KAFKA_OPERATOR_KAFKA_BOOTSTRAP.",
+            valueName: "servers"))
+    var kafkaBootstrap: String = EnvironmentDefault.string("KAFKA_OPERATOR_KAFKA_BOOTSTRAP", "")
+
+    func validate() throws {
+        guard cooldown >= 0, maxDisksPerBroker > 0 else {
+            throw ValidationError("--cooldown must be zero or more and --max-disks-per-broker positive.")
+        }
+    }
+
+    var apiCredentials: WebhookCredentials {
+        var credentials = WebhookCredentials()
+        if !apiToken.isEmpty { credentials.allowBearer(token: apiToken) }
+        return credentials
+    }
+
+    /// Opens the store, loads the manifests not stored yet, and builds the action runner.
+    func makeRunner(logger: Logger) async throws -> ActionRunner {
+        let store = try FileClusterStore(directory: URL(fileURLWithPath: dataDir))
+        for manifest in clusterManifests {
+            let text = try String(contentsOfFile: manifest, encoding: .utf8)
+            let document = try ClusterDocument(yaml: text)
+            let problems = ClusterValidator.problems(in: document.cluster)
+            guard problems.isEmpty else {
+                throw ValidationError(
+                    "\(manifest) is not a valid KafkaCluster: \(problems.map(\.description).joined(separator: "; "))"
+                )
+            }
+            let name = "\(document.namespace)/\(document.name)"
+            do {
+                _ = try await store.create(document)
+                logger.info("cluster loaded", metadata: ["cluster": "\(name)", "from": "\(manifest)"])
+            } catch {
+                // A restart: what is stored (with its status and action log) wins over the manifest.
+                guard case .alreadyExists = error else { throw error }
+                logger.info("cluster already stored", metadata: ["cluster": "\(name)"])
+            }
+        }
+        var policy = ActionPolicy()
+        policy.cooldown = .seconds(cooldown)
+        policy.maximumDisksPerBroker = maxDisksPerBroker
+        policy.dryRun = dryRun
+        let kafka = kafkaBootstrap.isEmpty ? nil : try KafkaProtocolAdminClient(bootstrap: kafkaBootstrap)
+        return ActionRunner(
+            store: store, policy: policy,
+            fewestReplicasBroker: { cluster in
+                guard let kafka, let metadata = try? await kafka.metadata(topics: nil) else { return nil }
+                return KafkaAdmin.fewestReplicasBroker(
+                    metadata: metadata, candidates: cluster.spec.brokers.map(\.id))
+            })
+    }
+}

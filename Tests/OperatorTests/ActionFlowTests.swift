@@ -1,0 +1,93 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Alerts and manual requests changing a stored cluster, through the running program.
+@Suite(.serialized) struct ActionFlowTests {
+    static let manifest = repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml").path
+    static let fixture = "@" + Fixtures.url("alertmanager/alertmanager-0.25-firing.json").path
+
+    static func brokerIDs(in directory: TemporaryDirectory) throws -> [Int] {
+        let data = try Data(contentsOf: directory.file("data/kafka/kafka.json"))
+        let document = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let spec = document?["spec"] as? [String: Any]
+        return (spec?["brokers"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } ?? []
+    }
+
+    @Test func anAlertAddsOneBrokerOnceEvenAcrossARestart() async throws {
+        guard Peer.available("curl") else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let arguments = ["--cluster", Self.manifest, "--api-token", "ops"]
+        let server = try await OperatorProcess(arguments: arguments, logDirectory: directory)
+        let first = try server.curl("/alerts", ["--data-binary", Self.fixture])
+        #expect(first.status == 200)
+        #expect(first.body.contains(#""outcome":"accepted""#), "\(first.body)")
+        #expect(first.body.contains("added broker 3 (config group default)"))
+        #expect(try Self.brokerIDs(in: directory) == [0, 1, 2, 3])
+
+        let again = try server.curl("/alerts", ["--data-binary", Self.fixture])
+        #expect(again.body.contains(#""outcome":"duplicate""#))
+        #expect(server.process.stop() == 0)
+
+        // The restarted operator keeps the stored cluster (not the manifest) and still knows the alert.
+        let restarted = try await OperatorProcess(arguments: arguments, logDirectory: directory)
+        defer { restarted.process.stop() }
+        let third = try restarted.curl("/alerts", ["--data-binary", Self.fixture])
+        #expect(third.body.contains(#""outcome":"duplicate""#), "\(third.body)")
+        #expect(try Self.brokerIDs(in: directory) == [0, 1, 2, 3])
+
+        let log = try restarted.curl(
+            "/api/v1/namespaces/kafka/kafkaclusters/kafka/actions", ["-H", "Authorization: Bearer ops"])
+        #expect(log.status == 200)
+        #expect(log.body.contains(#""source":"alert:6b06d65f877c8079""#))
+    }
+
+    @Test func theManualAPIPlansActsAndRefuses() async throws {
+        guard Peer.available("curl") else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try await OperatorProcess(
+            arguments: ["--cluster", Self.manifest, "--api-token", "ops"], logDirectory: directory)
+        defer { server.process.stop() }
+        let path = "/api/v1/namespaces/kafka/kafkaclusters/kafka/actions"
+        let auth = ["-H", "Authorization: Bearer ops", "-H", "Content-Type: application/json"]
+
+        #expect(try server.curl(path, ["--data-binary", #"{"command":"upScale"}"#]).status == 401)
+        #expect(
+            try server.curl(path, ["-H", "Authorization: Bearer wrong", "--data-binary", "{}"]).status == 401)
+
+        let planned = try server.curl(
+            path + "?dryRun=true",
+            auth + ["--data-binary", #"{"command":"addPvc","brokerId":"1","diskSize":"50Gi"}"#])
+        #expect(planned.status == 200)
+        #expect(planned.body.contains("added a 50Gi disk at /kafka-logs-1 to broker 1"), "\(planned.body)")
+        #expect(try Self.brokerIDs(in: directory) == [0, 1, 2])
+
+        let stored = try Data(contentsOf: directory.file("data/kafka/kafka.json"))
+        for body in [
+            #"{"command":"downScale","brokerId":"x"}"#, #"{"command":"teleport"}"#, #"{"command":42}"#, "[]",
+            "{",
+            #"{"command":"addPvc","brokerId":"0","diskSize":"10Gx"}"#,
+        ] {
+            let refused = try server.curl(path, auth + ["--data-binary", body])
+            #expect([400, 422].contains(refused.status), "\(body) → \(refused.status) \(refused.body)")
+            #expect(refused.body.contains("\"error\"") || refused.body.contains("\"detail\""))
+        }
+        #expect(
+            try Data(contentsOf: directory.file("data/kafka/kafka.json")) == stored, "refusals change nothing"
+        )
+
+        let accepted = try server.curl(
+            path, auth + ["--data-binary", #"{"command":"upScale","brokerConfigGroup":"large"}"#])
+        #expect(accepted.status == 202, "\(accepted.body)")
+        #expect(try Self.brokerIDs(in: directory) == [0, 1, 2, 3])
+        let cooling = try server.curl(path, auth + ["--data-binary", #"{"command":"upScale"}"#])
+        #expect(cooling.status == 409)
+        #expect(
+            try server.curl(
+                "/api/v1/namespaces/kafka/kafkaclusters/nope/actions",
+                auth + ["--data-binary", #"{"command":"upScale"}"#]
+            ).status == 404)
+    }
+}
