@@ -42,4 +42,27 @@ import Testing
         let brokers = ((document?["spec"] as? [String: Any])?["brokers"] as? [[String: Any]]) ?? []
         #expect(brokers.compactMap { $0["id"] as? Int } == [0, 1, 2, 3])
     }
+
+    /// Koperator-style: Prometheus's alerting points at the operator itself.
+    @Test func prometheusCanPushAlertsStraightToTheOperator() async throws {
+        guard AlertingStack.isAvailable else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let manifest = repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml").path
+        let server = try await OperatorProcess(
+            arguments: ["--alerts-token", "p-token", "--cluster", manifest], logDirectory: directory)
+        defer { server.process.stop() }
+        let stack = try await AlertingStack(
+            rules: Self.rule, webhookURL: server.baseURL + "/alerts", bearerToken: "p-token",
+            prometheusTarget: "127.0.0.1:\(server.port)")
+        defer { stack.stop() }
+        let acted = await waitUntil(timeout: .seconds(90)) {
+            server.process.log.contains("msg=\"alert accepted\"")
+        }
+        #expect(acted, "\(server.process.log)\n\(stack.logs)")
+        #expect(
+            server.process.log.contains("path=/api/v2/alerts")
+                || server.process.log.contains("alert accepted"))
+        #expect(!server.process.log.contains("bad credentials"))
+    }
 }

@@ -15,8 +15,12 @@ public final class AlertingStack: Sendable {
         Peer.available("prometheus") && Peer.available("prometheus-alertmanager")
     }
 
+    /// `prometheusTarget` set (`host:port`): Prometheus sends its alerts straight there, as to an
+    /// Alertmanager (`POST /api/v2/alerts`), the way Koperator users configure it; Alertmanager
+    /// still runs but receives nothing.
     public init(
-        rules: String, webhookURL: String, bearerToken: String? = nil, repeatInterval: String = "2s"
+        rules: String, webhookURL: String, bearerToken: String? = nil, repeatInterval: String = "2s",
+        prometheusTarget: String? = nil
     ) async throws {
         directory = try TemporaryDirectory(prefix: "alerting-stack")
         let prometheusPort = freeLoopbackPort()
@@ -54,7 +58,8 @@ public final class AlertingStack: Sendable {
         alerting:
           alertmanagers:
             - static_configs:
-                - targets: ["127.0.0.1:\(alertmanagerPort)"]
+                - targets: ["\(prometheusTarget ?? "127.0.0.1:\(alertmanagerPort)")"]
+        \(prometheusTarget != nil && bearerToken != nil ? "      authorization: {credentials_file: \(directory.file("token").path)}" : "")
         """.write(to: directory.file("prometheus.yml"), atomically: true, encoding: .utf8)
 
         alertmanager = try BackgroundProcess(
