@@ -1,9 +1,5 @@
 import ClusterModel
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Turns a webhook body into an `AlertmanagerWebhook`, or a `WebhookError` that names the field.
 public struct WebhookDecoder: Sendable {
     /// More alerts than this in one notification is refused: Alertmanager groups never get near it,
@@ -54,7 +50,7 @@ public struct WebhookDecoder: Sendable {
         return try elements.map { alert throws(WebhookError) in
             let labels = try alert.member("labels").stringMap()
             let endsAt = try alert.optionalMember("endsAt")?.string()
-            let current = now ?? Self.currentTimestamp()
+            let current = now ?? UTCTimestamp.now()
             let resolved = endsAt.map { !$0.isEmpty && !$0.hasPrefix("0001-") && $0 <= current } ?? false
             return AlertmanagerWebhook.Alert(
                 status: resolved ? .resolved : .firing, labels: labels,
@@ -72,20 +68,6 @@ public struct WebhookDecoder: Sendable {
             throw .malformed(error.description)
         }
     }
-
-    private static func currentTimestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))Z"
-    }
 }
 
 /// A value in the payload with its path, so every error can say where it is.
@@ -95,10 +77,13 @@ private struct Field {
 
     private func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
+    /// The path as errors name it.
+    private var name: String { path.isEmpty ? "the payload" : path }
+
     func optionalMember(_ key: String) throws(WebhookError) -> Field? {
         guard case .object = value else {
             throw .wrongType(
-                path: path.isEmpty ? "the payload" : path, expected: "an object", found: value.kind)
+                path: name, expected: "an object", found: value.kind)
         }
         return value[key].map { Field(path: child(key), value: $0) }
     }
@@ -110,34 +95,34 @@ private struct Field {
 
     func string() throws(WebhookError) -> String {
         guard case .string(let string) = value else {
-            throw .wrongType(path: path, expected: "a string", found: value.kind)
+            throw .wrongType(path: name, expected: "a string", found: value.kind)
         }
         return string
     }
 
     func integer() throws(WebhookError) -> Int {
         guard case .number(let text) = value, let number = Int(text) else {
-            throw .wrongType(path: path, expected: "an integer", found: value.kind)
+            throw .wrongType(path: name, expected: "an integer", found: value.kind)
         }
         return number
     }
 
     func status() throws(WebhookError) -> AlertStatus {
         let text = try string()
-        guard let status = AlertStatus(rawValue: text) else { throw .invalidValue(path: path, value: text) }
+        guard let status = AlertStatus(rawValue: text) else { throw .invalidValue(path: name, value: text) }
         return status
     }
 
     func array() throws(WebhookError) -> [Field] {
         guard case .array(let elements) = value else {
-            throw .wrongType(path: path, expected: "an array", found: value.kind)
+            throw .wrongType(path: name, expected: "an array", found: value.kind)
         }
         return elements.enumerated().map { Field(path: "\(path)[\($0.offset)]", value: $0.element) }
     }
 
     func stringMap() throws(WebhookError) -> [String: String] {
         guard case .object(let members) = value else {
-            throw .wrongType(path: path, expected: "an object", found: value.kind)
+            throw .wrongType(path: name, expected: "an object", found: value.kind)
         }
         var map: [String: String] = [:]
         map.reserveCapacity(members.count)

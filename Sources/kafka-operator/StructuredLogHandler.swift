@@ -1,3 +1,4 @@
+import ClusterModel
 import Logging
 
 #if canImport(Glibc)
@@ -58,18 +59,5 @@ struct StructuredLogHandler: LogHandler {
     }
 
     /// RFC 3339 UTC with milliseconds, e.g. `2026-11-24T17:00:17.451Z`.
-    static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var parts = tm()
-        var seconds = now.tv_sec
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
-            + "T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))"
-            + ".\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
-    }
+    static func timestamp() -> String { UTCTimestamp.now() }
 }

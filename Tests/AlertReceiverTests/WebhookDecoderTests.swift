@@ -95,4 +95,23 @@ import Testing
             try decoder.decode(Array(body.utf8))
         }
     }
+
+    @Test func decodesPrometheusAlertPushes() throws {
+        let body = #"""
+            [{"labels":{"alertname":"A","kafka_cr":"kafka","namespace":"kafka"},"annotations":{"command":"upScale"},
+              "startsAt":"2026-11-24T17:00:00Z","endsAt":"2026-11-24T17:05:00Z","generatorURL":"http://p"},
+             {"labels":{"namespace":"kafka","kafka_cr":"kafka","alertname":"A"},"startsAt":"2026-11-24T17:00:00Z",
+              "endsAt":"2026-11-24T16:00:00Z"}]
+            """#
+        let alerts = try decoder.decodePrometheusPush(Array(body.utf8), now: "2026-11-24T17:01:00Z")
+        #expect(alerts.map(\.status) == [.firing, .resolved])
+        #expect(alerts[0].annotations["command"] == "upScale")
+        // The same labels in another order give the same fingerprint.
+        #expect(alerts[0].fingerprint == alerts[1].fingerprint)
+        #expect(alerts[0].fingerprint.count == 16)
+        #expect(throws: WebhookError.wrongType(path: "the payload", expected: "an array", found: "an object"))
+        {
+            try decoder.decodePrometheusPush(Array("{}".utf8))
+        }
+    }
 }
