@@ -68,8 +68,11 @@ let package = Package(
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "TestSupport"]),
         .testTarget(name: "FileClusterStoreTests", dependencies: ["FileClusterStore", "TestSupport"]),
         .testTarget(name: "KafkaAdminTests", dependencies: ["KafkaAdmin", "ClusterModel", "TestSupport"]),
-        .testTarget(name: "AlertReceiverTests", dependencies: ["AlertReceiver", "ClusterModel", "ActionEngine", "TestSupport"]),
-        .testTarget(name: "ActionEngineTests", dependencies: ["ActionEngine", "ClusterModel", "TestSupport"]),
+        .testTarget(
+            name: "AlertReceiverTests",
+            dependencies: ["AlertReceiver", "ClusterModel", "ActionEngine", "TestSupport"]),
+        .testTarget(
+            name: "ActionEngineTests", dependencies: ["ActionEngine", "ClusterModel", "TestSupport"]),
         .testTarget(name: "OperatorTests", dependencies: ["kafka-operator", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
