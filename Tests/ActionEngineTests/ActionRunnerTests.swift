@@ -217,4 +217,25 @@ final class ManualTime: TimeSource, @unchecked Sendable {
         #expect(try await cluster().status?.alertCount == 1)
         #expect(try await cluster().spec.brokers.count == 3)
     }
+
+    @Test func diskCountPerBrokerIsBounded() async throws {
+        var policy = ActionPolicy()
+        policy.cooldown = .zero
+        policy.maximumDisksPerBroker = 2
+        let runner = runner(policy: policy)
+        // Broker 0 has its group's one disk; one more reaches the bound.
+        #expect(
+            try await runner.run(request("addPvc", ["brokerId": "0"], fingerprint: "d1")).name == "accepted")
+        let refused = try await runner.run(request("addPvc", ["brokerId": "0"], fingerprint: "d2"))
+        #expect(refused == .rejected(reason: "broker 0 already has 2 disks, the limit is 2"))
+    }
+
+    @Test func anOperatorWideDryRunChangesNothing() async throws {
+        var policy = ActionPolicy()
+        policy.dryRun = true
+        let before = try await store.get(namespace: "kafka", name: "kafka")
+        let outcome = try await runner(policy: policy).run(request("upScale"))
+        #expect(outcome == .planned(change: "added broker 3 (config group default)"))
+        #expect(try await store.get(namespace: "kafka", name: "kafka") == before)
+    }
 }

@@ -28,6 +28,9 @@ import Testing
 
         let again = try server.curl("/alerts", ["--data-binary", Self.fixture])
         #expect(again.body.contains(#""outcome":"duplicate""#))
+        let metrics = try server.curl("/metrics").body
+        #expect(metrics.contains(#"actions_total{command="upscale",outcome="accepted"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"alerts_total{outcome="duplicate"} 1"#))
         #expect(server.process.stop() == 0)
 
         // The restarted operator keeps the stored cluster (not the manifest) and still knows the alert.
@@ -89,5 +92,27 @@ import Testing
                 "/api/v1/namespaces/kafka/kafkaclusters/nope/actions",
                 auth + ["--data-binary", #"{"command":"upScale"}"#]
             ).status == 404)
+    }
+
+    /// The curl calls in examples/actions.sh work as written.
+    @Test func theExampleCurlCallsWork() async throws {
+        guard Peer.available("curl") else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try await OperatorProcess(
+            arguments: ["--cluster", Self.manifest, "--api-token", "ops", "--cooldown", "0"],
+            logDirectory: directory)
+        defer { server.process.stop() }
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPERATOR"] = server.baseURL
+        environment["TOKEN"] = "ops"
+        let output = try runProcess(
+            "/bin/bash", [repositoryRoot.appendingPathComponent("examples/actions.sh").path],
+            environment: environment)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains(#""outcome":"planned""#))
+        #expect(output.stdout.contains("added a 100Gi disk at /kafka-logs-1 to broker 1"))
+        #expect(output.stdout.contains("removing broker 2 gracefully"))
+        #expect(output.stdout.contains(#""received":1"#))
     }
 }
