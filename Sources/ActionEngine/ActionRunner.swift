@@ -1,4 +1,5 @@
 import ClusterModel
+import Synchronization
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -16,9 +17,10 @@ public actor ActionRunner {
     private let time: any TimeSource
     /// Finds the broker holding the fewest partition replicas, for downScale without brokerId.
     private let fewestReplicasBroker: @Sendable (KafkaCluster) async -> Int32?
-    /// Alert firings known to be processed, so a storm of re-sends is answered without I/O.
-    /// Only an optimisation: the durable record is the cluster's `processedAlerts`.
-    private var processed: Set<String> = []
+    /// Alert firings known to be processed, so a storm of re-sends is answered without I/O or
+    /// even a hop onto this actor. Only an optimisation: the durable record is the cluster's
+    /// `processedAlerts`.
+    private let processed = Mutex<Set<String>>([])
 
     public init(
         store: any ClusterStore, registry: ActionRegistry = .builtIn, policy: ActionPolicy = ActionPolicy(),
@@ -36,7 +38,7 @@ public actor ActionRunner {
     /// result is an outcome.
     public func run(_ request: ActionRequest) async throws(ClusterStoreError) -> ActionOutcome {
         let dedupeKey = Self.dedupeKey(request.source)
-        if let dedupeKey, processed.contains(dedupeKey) { return .duplicate }
+        if isKnownDuplicate(request.source) { return .duplicate }
         guard let action = registry.action(for: request.command) else {
             return .rejected(
                 reason:
@@ -165,10 +167,19 @@ public actor ActionRunner {
         return .accepted(id: id, change: change)
     }
 
+    /// Whether this alert firing is already known to be acted on; answers from memory, so a
+    /// caller can skip the asynchronous `run` for re-sends.
+    public nonisolated func isKnownDuplicate(_ source: ActionSource) -> Bool {
+        guard let key = Self.dedupeKey(source) else { return false }
+        return processed.withLock { $0.contains(key) }
+    }
+
     private func remember(_ key: String) {
-        // Bounded: the store's processedAlerts stays the authority for anything forgotten here.
-        if processed.count >= 10_000 { processed.removeAll(keepingCapacity: true) }
-        processed.insert(key)
+        processed.withLock { processed in
+            // Bounded: the store's processedAlerts stays the authority for anything forgotten here.
+            if processed.count >= 10_000 { processed.removeAll(keepingCapacity: true) }
+            processed.insert(key)
+        }
     }
 
     private static func dedupeKey(_ source: ActionSource) -> String? {

@@ -1,6 +1,5 @@
 import ActionEngine
 import ClusterModel
-import CoreMetrics
 import HTTPServer
 import Logging
 
@@ -16,12 +15,14 @@ public struct AlertWebhookEndpoint: Sendable {
     let decoder: WebhookDecoder
     let credentials: WebhookCredentials
     let runner: ActionRunner
+    let metrics: ReceiverMetrics
 
     public init(
         runner: ActionRunner, logger: Logger, credentials: WebhookCredentials = WebhookCredentials(),
-        decoder: WebhookDecoder = WebhookDecoder()
+        decoder: WebhookDecoder = WebhookDecoder(), commands: [String] = ActionRegistry.builtIn.commands
     ) {
         self.runner = runner
+        self.metrics = ReceiverMetrics(commands: commands)
         self.logger = logger
         self.credentials = credentials
         self.decoder = decoder
@@ -67,7 +68,7 @@ public struct AlertWebhookEndpoint: Sendable {
                         detail: error.description))
                 continue
             }
-            Counter(label: "alerts_total", dimensions: [("outcome", outcome.name)]).increment()
+            metrics.alert(outcome)
             logger.info(
                 "alert \(outcome.name)",
                 metadata: [
@@ -92,12 +93,10 @@ public struct AlertWebhookEndpoint: Sendable {
         case .countRollingUpgrade(let namespace, let cluster):
             return try await runner.countRollingUpgradeAlert(namespace: namespace, cluster: cluster)
         case .act(let request):
-            let outcome = try await runner.run(request)
-            Counter(
-                label: "actions_total",
-                dimensions: [("command", request.command.lowercased()), ("outcome", outcome.name)]
-            )
-            .increment()
+            // A re-send of an alert already acted on is answered here, without suspending, so a
+            // storm of them is served on the I/O thread.
+            let outcome = runner.isKnownDuplicate(request.source) ? .duplicate : try await runner.run(request)
+            metrics.action(command: request.command, outcome)
             return outcome
         }
     }
