@@ -161,5 +161,7 @@ public struct HTTPResponse: Sendable {
     }
 }
 
-/// An async request handler. It runs on the Swift concurrency pool, never on the server's I/O queue.
+/// An async request handler. It starts on its connection's event-loop thread and runs there
+/// until it first suspends, so it must await rather than block: a handler that blocks holds up
+/// every connection of its event loop. One that suspends continues on the concurrency pool.
 public typealias HTTPHandler = @Sendable (HTTPRequest) async -> HTTPResponse
