@@ -1,3 +1,4 @@
+import ClusterModel
 import Logging
 
 /// One log event, rendered as a logfmt or JSON line.
@@ -60,20 +61,6 @@ struct LogLine {
 
     /// A JSON string literal with the escapes RFC 8259 requires.
     static func jsonString(_ string: String) -> String {
-        var out = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        String(decoding: JSONValue.string(string).encoded(), as: UTF8.self)
     }
 }
