@@ -24,6 +24,15 @@ let package = Package(
         ),
         // Linux's epoll header, for the HTTP server's event loops.
         .systemLibrary(name: "CEpoll"),
+        // libcurl from Debian's libcurl4-openssl-dev (HTTP/2 through nghttp2, TLS through
+        // OpenSSL), for the Kubernetes API client.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // JSON values and the strict reader: shared by the model, the receiver and the API layers.
+        .target(name: "JSON"),
         .target(
             name: "HTTPServer",
             dependencies: [
@@ -34,25 +43,56 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "ClusterModel", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "ClusterModel", dependencies: ["JSON", .product(name: "Yams", package: "Yams")]),
         // The file-backed ClusterStore: kept out of ClusterModel, which does no I/O.
         .target(name: "FileClusterStore", dependencies: ["ClusterModel"]),
         .target(name: "ActionEngine", dependencies: ["ClusterModel"]),
         .target(
             name: "AlertReceiver",
             dependencies: [
-                "ClusterModel", "ActionEngine", "HTTPServer",
+                "JSON", "ClusterModel", "ActionEngine", "HTTPServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .target(name: "KafkaAdmin", dependencies: ["ClusterModel", "COpenSSL"]),
+        .target(
+            name: "Kubernetes",
+            dependencies: [
+                "JSON", "CCurl",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The Kubernetes-backed ClusterStore: the KafkaCluster object is the store.
+        .target(name: "KubernetesClusterStore", dependencies: ["ClusterModel", "Kubernetes", "JSON"]),
+        .target(
+            name: "LocalCluster",
+            dependencies: [
+                "HTTPServer", "Kubernetes", "JSON",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "Reconciler",
+            dependencies: [
+                "ClusterModel", "Kubernetes", "KafkaAdmin", "JSON",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "kafka-operator",
             dependencies: [
                 "HTTPServer",
+                "JSON",
                 "ClusterModel",
                 "FileClusterStore",
+                "Kubernetes",
+                "KubernetesClusterStore",
+                "LocalCluster",
+                "Reconciler",
                 "AlertReceiver",
                 "ActionEngine",
                 "KafkaAdmin",
@@ -65,7 +105,18 @@ let package = Package(
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
-        .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "TestSupport"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
+        .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "JSON", "TestSupport"]),
+        .testTarget(
+            name: "KubernetesTests", dependencies: ["Kubernetes", "LocalCluster", "JSON", "TestSupport"]),
+        .testTarget(
+            name: "LocalClusterTests", dependencies: ["LocalCluster", "Kubernetes", "JSON", "TestSupport"]),
+        .testTarget(
+            name: "ReconcilerTests",
+            dependencies: [
+                "Reconciler", "ClusterModel", "Kubernetes", "KubernetesClusterStore", "LocalCluster", "JSON",
+                "TestSupport",
+            ]),
         .testTarget(name: "FileClusterStoreTests", dependencies: ["FileClusterStore", "TestSupport"]),
         .testTarget(name: "KafkaAdminTests", dependencies: ["KafkaAdmin", "ClusterModel", "TestSupport"]),
         .testTarget(

@@ -1,6 +1,7 @@
 import ActionEngine
 import ClusterModel
 import HTTPServer
+import JSON
 import Logging
 
 /// The manual action API for people with curl:

@@ -1,4 +1,5 @@
 import ClusterModel
+import JSON
 
 /// Turns a webhook body into an `AlertmanagerWebhook`, or a `WebhookError` that names the field.
 public struct WebhookDecoder: Sendable {

@@ -1,5 +1,6 @@
 import ClusterModel
 import HTTPServer
+import JSON
 
 /// What `POST /alerts` answers: the outcome for each alert in the notification.
 struct WebhookResponse {

@@ -1,3 +1,4 @@
+import JSON
 import Yams
 
 #if canImport(FoundationEssentials)

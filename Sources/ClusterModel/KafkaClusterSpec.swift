@@ -1,3 +1,5 @@
+import JSON
+
 /// The desired state of a cluster: Koperator's `KafkaClusterSpec` fields the operator uses.
 public struct KafkaClusterSpec: Codable, Equatable, Sendable {
     public var clusterImage: String?

@@ -1,3 +1,5 @@
+import JSON
+
 /// What the operator observed and did: Koperator's `KafkaClusterStatus` plus the operator's
 /// own action log and alert dedupe records (fields Koperator does not know, and ignores).
 public struct KafkaClusterStatus: Codable, Equatable, Sendable {

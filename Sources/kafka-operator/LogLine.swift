@@ -1,4 +1,5 @@
 import ClusterModel
+import JSON
 import Logging
 
 /// One log event, rendered as a logfmt or JSON line.

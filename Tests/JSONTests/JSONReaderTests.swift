@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@testable import ClusterModel
+@testable import JSON
 
 @Suite struct JSONReaderTests {
     static let accepted: [(json: String, value: JSONValue)] = [

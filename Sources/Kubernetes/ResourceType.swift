@@ -1,0 +1,96 @@
+/// Where a kind of object lives in the API: its group, version, plural resource name, and
+/// whether objects of it belong to a namespace.
+public struct ResourceType: Hashable, Sendable, CustomStringConvertible {
+    /// Empty for the core group (`/api/v1`).
+    public let group: String
+    public let version: String
+    public let kind: String
+    /// The lower-case plural in paths: `pods`, `kafkaclusters`.
+    public let plural: String
+    public let namespaced: Bool
+
+    public init(group: String, version: String, kind: String, plural: String, namespaced: Bool = true) {
+        self.group = group
+        self.version = version
+        self.kind = kind
+        self.plural = plural
+        self.namespaced = namespaced
+    }
+
+    /// `v1` for the core group, `group/version` otherwise.
+    public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
+
+    public var description: String { group.isEmpty ? plural : "\(plural).\(group)" }
+
+    /// The path of a collection (`name` nil) or of one object, and optionally its subresource.
+    /// A namespaced type with `namespace` nil names the collection across every namespace.
+    public func path(namespace: String? = nil, name: String? = nil, subresource: String? = nil) -> String {
+        var path = group.isEmpty ? "/api/\(version)" : "/apis/\(group)/\(version)"
+        if namespaced, let namespace { path += "/namespaces/\(Self.escape(namespace))" }
+        path += "/\(plural)"
+        if let name {
+            path += "/\(Self.escape(name))"
+            if let subresource { path += "/\(subresource)" }
+        }
+        return path
+    }
+
+    /// Names are DNS labels or subdomains, but a caller may pass anything: escape what a path
+    /// segment cannot carry so a hostile name cannot reach another path.
+    static func escape(_ segment: String) -> String {
+        var out = ""
+        for byte in segment.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF")
+                out += "%\(hex[Int(byte >> 4)])\(hex[Int(byte & 0x0F)])"
+            }
+        }
+        return out
+    }
+
+    public static let pods = ResourceType(group: "", version: "v1", kind: "Pod", plural: "pods")
+    public static let configMaps = ResourceType(
+        group: "", version: "v1", kind: "ConfigMap", plural: "configmaps")
+    public static let persistentVolumeClaims = ResourceType(
+        group: "", version: "v1", kind: "PersistentVolumeClaim", plural: "persistentvolumeclaims")
+    public static let services = ResourceType(group: "", version: "v1", kind: "Service", plural: "services")
+    public static let secrets = ResourceType(group: "", version: "v1", kind: "Secret", plural: "secrets")
+    public static let events = ResourceType(group: "", version: "v1", kind: "Event", plural: "events")
+    public static let namespaces = ResourceType(
+        group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false)
+    public static let deployments = ResourceType(
+        group: "apps", version: "v1", kind: "Deployment", plural: "deployments")
+    public static let kafkaClusters = ResourceType(
+        group: "kafka.banzaicloud.io", version: "v1beta1", kind: "KafkaCluster", plural: "kafkaclusters")
+    public static let customResourceDefinitions = ResourceType(
+        group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition",
+        plural: "customresourcedefinitions", namespaced: false)
+}
+
+/// A typed Kubernetes object: Codable in the API's JSON field names, and knowing its type.
+///
+/// `apiVersion` and `kind` are optional because the API leaves them out of list items; the
+/// typed operations fill them in before sending an object and after reading one.
+public protocol KubernetesObject: Codable, Sendable {
+    static var resourceType: ResourceType { get }
+    var apiVersion: String? { get set }
+    var kind: String? { get set }
+    var metadata: ObjectMeta { get set }
+}
+
+extension KubernetesObject {
+    /// Sets `apiVersion` and `kind` from the type.
+    public mutating func stampTypeMeta() {
+        apiVersion = Self.resourceType.apiVersion
+        kind = Self.resourceType.kind
+    }
+
+    public var name: String { metadata.name ?? "" }
+    public var namespace: String? { metadata.namespace }
+}

@@ -1,0 +1,1 @@
+// Desired-state rendering and the control loops.
