@@ -13,22 +13,23 @@ public struct ObjectList<Object: KubernetesObject>: Codable, Sendable {
     }
 }
 
+/// What a watch event says happened.
+public enum WatchEventKind: String, Codable, Sendable {
+    case added = "ADDED"
+    case modified = "MODIFIED"
+    case deleted = "DELETED"
+    /// Carries only a newer `resourceVersion` to resume from.
+    case bookmark = "BOOKMARK"
+    /// The object is a `Status`; a 410 here means: list again.
+    case error = "ERROR"
+}
+
 /// One change seen by a watch.
 public struct WatchEvent<Object: Sendable>: Sendable {
-    public enum Kind: String, Codable, Sendable {
-        case added = "ADDED"
-        case modified = "MODIFIED"
-        case deleted = "DELETED"
-        /// Carries only a newer `resourceVersion` to resume from.
-        case bookmark = "BOOKMARK"
-        /// The object is a `Status`; a 410 here means: list again.
-        case error = "ERROR"
-    }
-
-    public var type: Kind
+    public var type: WatchEventKind
     public var object: Object
 
-    public init(type: Kind, object: Object) {
+    public init(type: WatchEventKind, object: Object) {
         self.type = type
         self.object = object
     }
