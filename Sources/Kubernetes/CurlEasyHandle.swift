@@ -191,7 +191,8 @@ final class CurlEasyHandle: @unchecked Sendable {
         setLong(CURLOPT_NOPROGRESS, 0)
         _ = ccurl_easy_setopt_xferinfo_callback(handle) { context, _, _, _, _ in
             guard let context else { return 0 }
-            return Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue().control.isCancelled ? 1 : 0
+            return Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue().control.isCancelled
+                ? 1 : 0
         }
         _ = ccurl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
 
@@ -207,7 +208,8 @@ final class CurlEasyHandle: @unchecked Sendable {
             return body.withUnsafeBytes { bytes in
                 _ = ccurl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
                 _ = ccurl_easy_setopt_pointer(
-                    handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(errorBuffer)))
+                    handle, CURLOPT_POSTFIELDS,
+                    UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(errorBuffer)))
                 return curl_easy_perform(handle)
             }
         }

@@ -126,7 +126,8 @@ public struct KubeConfig: Equatable, Sendable {
                     namespace: nonEmpty(entry.context?.namespace)))
         }
         self.init(
-            currentContext: nonEmpty(raw.currentContext), clusters: clusters, users: users, contexts: contexts)
+            currentContext: nonEmpty(raw.currentContext), clusters: clusters, users: users, contexts: contexts
+        )
     }
 
     /// Reads one kubeconfig file.
@@ -180,7 +181,8 @@ public struct KubeConfig: Equatable, Sendable {
     /// The client configuration of `context` (the current context when nil): its cluster's
     /// server and CA, its user's credentials, its namespace. Certificate and key files are read
     /// now; a token file is read by the client, and again whenever it changes.
-    public func configuration(context: String? = nil) throws(KubernetesError) -> KubernetesClientConfiguration {
+    public func configuration(context: String? = nil) throws(KubernetesError) -> KubernetesClientConfiguration
+    {
         guard let contextName = context ?? currentContext else {
             throw .configuration("the kubeconfig has no current-context and no context was named")
         }
@@ -189,7 +191,8 @@ public struct KubeConfig: Equatable, Sendable {
         }
         guard let cluster = clusters.first(where: { $0.name == chosen.cluster }) else {
             throw .configuration(
-                "context \(contextName) names cluster \(chosen.cluster), which the kubeconfig does not define")
+                "context \(contextName) names cluster \(chosen.cluster), which the kubeconfig does not define"
+            )
         }
         guard let server = cluster.server else {
             throw .configuration("cluster \(cluster.name) in the kubeconfig has no server")

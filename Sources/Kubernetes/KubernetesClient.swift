@@ -107,7 +107,8 @@ public final class KubernetesClient: KubernetesAPI {
             queue.async {
                 // A watch holds its connection for its whole life, so it gets its own handle.
                 guard let handle = CurlEasyHandle() else {
-                    continuation.finish(throwing: KubernetesError.transport("libcurl could not make a handle"))
+                    continuation.finish(
+                        throwing: KubernetesError.transport("libcurl could not make a handle"))
                     return
                 }
                 let outcome = handle.perform(transfer, settings: settings, control: control) { line in
@@ -175,7 +176,9 @@ public final class KubernetesClient: KubernetesAPI {
         }
         var url = baseURL + (request.path.hasPrefix("/") ? request.path : "/" + request.path)
         if !request.query.isEmpty {
-            url += "?" + request.query.map { "\(Self.escape($0.name))=\(Self.escape($0.value))" }
+            url +=
+                "?"
+                + request.query.map { "\(Self.escape($0.name))=\(Self.escape($0.value))" }
                 .joined(separator: "&")
         }
         return CurlRequest(
@@ -198,7 +201,8 @@ public final class KubernetesClient: KubernetesAPI {
                 message: text.isEmpty ? "the server answered \(response.code) without a body" : text)
         }
         if status.code == nil { status.code = response.code }
-        return KubernetesError(code: response.code, status: status, retryAfterSeconds: response.retryAfterSeconds)
+        return KubernetesError(
+            code: response.code, status: status, retryAfterSeconds: response.retryAfterSeconds)
     }
 
     static func mayRetry(code: Int, method: String) -> Bool {
@@ -236,7 +240,8 @@ public final class KubernetesClient: KubernetesAPI {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"),
                 UInt8(ascii: "~"):
                 escaped.unicodeScalars.append(Unicode.Scalar(byte))
             default:
@@ -273,12 +278,13 @@ struct ServerEndpoint: Equatable, Sendable {
     var prefix: String
 
     init(_ server: String) throws(KubernetesError) {
-        let parts = server.split(separator: "://", maxSplits: 1).map(String.init)
-        guard parts.count == 2, ["http", "https"].contains(parts[0].lowercased()) else {
+        guard let separator = server.firstRange(of: "://"),
+            ["http", "https"].contains(server[..<separator.lowerBound].lowercased())
+        else {
             throw .configuration("the server \(server) is not an http:// or https:// URL")
         }
-        scheme = parts[0].lowercased()
-        let rest = parts[1]
+        scheme = server[..<separator.lowerBound].lowercased()
+        let rest = server[separator.upperBound...]
         let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
         let authority = String(rest[..<authorityEnd])
         var trimmed = String(rest[authorityEnd...])

@@ -31,7 +31,8 @@ extension KubernetesClientConfiguration {
         }
         var namespace = "default"
         if let bytes = FileManager.default.contents(atPath: directory + "/namespace") {
-            let text = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isWhitespace).first
+            let text =
+                String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isWhitespace).first
                 .map(String.init) ?? ""
             if !text.isEmpty { namespace = text }
         }
@@ -62,7 +63,8 @@ extension KubernetesClientConfiguration {
         {
             return inCluster
         }
-        let home = KubeConfig.paths(environment: ["HOME": homeDirectory ?? environment["HOME"] ?? ""], homeDirectory: nil)
+        let home = KubeConfig.paths(
+            environment: ["HOME": homeDirectory ?? environment["HOME"] ?? ""], homeDirectory: nil)
         if let config = try KubeConfig.load(files: home) {
             return try config.configuration(context: context)
         }
