@@ -21,6 +21,9 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         case readingBody(HTTPRequestHead)
         /// A handler is running.
         case handling
+        /// A streamed body is being relayed; `keepAlive` says what follows its end, `chunked`
+        /// whether it is framed (HTTP/1.1) or runs until close (HTTP/1.0).
+        case streaming(keepAlive: Bool, chunked: Bool)
         /// Output is being flushed, then the connection closes.
         case closing
         /// Write side shut; discarding what the client still sends so it can read our response.
@@ -54,6 +57,11 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     /// Set when we refuse a request whose remaining bytes we never read.
     private var unreadInput = false
     private var lastMetrics: ServerMetrics.Handles?
+    /// The task relaying a streamed body; cancelling it terminates the handler's stream.
+    private var streamTask: Task<Void, Never>?
+    /// Unsent output a streamed body may pile up behind a slow reader before the connection
+    /// is dropped: a stream has no end the server could wait for.
+    static let maxStreamBacklog = 4 << 20
 
     init(id: Int, fd: Int32, transport: any Transport, remoteAddress: String, context: ServerContext) {
         self.id = id
@@ -79,6 +87,9 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         queue.async { [self] in
             shuttingDown = true
             if case .readingHead = phase, parser.isIdle, output.count == outputOffset { closeNow() }
+            // A stream has no natural end: end it now; its last chunk goes out and the
+            // connection closes, since it is no longer kept alive.
+            if case .streaming = phase { streamTask?.cancel() }
         }
     }
 
@@ -137,6 +148,11 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             return
         case .closed, .closing:
             return
+        case .streaming:
+            // Pipelined requests wait in the parser until the stream ends; only the end of
+            // the client's stream matters now.
+            if peerClosed { closeNow() }
+            return
         default:
             break
         }
@@ -148,7 +164,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         if peerClosed {
             switch phase {
             case .handling, .closing: break  // a half-closed client still gets its response
-            default: closeNow()
+            default: closeNow()  // includes a stream: nobody is left to read it
             }
         }
     }
@@ -244,6 +260,9 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     private func respond(_ response: HTTPResponse, to head: HTTPRequestHead, route: String, started: UInt64) {
         guard case .handling = phase else { return }  // closed meanwhile
+        if let stream = response.bodyStream, head.method != .head {
+            return startStreaming(stream, response: response, head: head, route: route, started: started)
+        }
         let keepAlive = head.keepAlive && !shuttingDown && !peerClosed
         ResponseEncoder.encode(
             response, version: head.version, keepAlive: keepAlive, omitBody: head.method == .head,
@@ -251,6 +270,11 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         record(
             method: head.method, route: route, status: response.status.code,
             nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
+        finishResponse(keepAlive: keepAlive)
+    }
+
+    /// After a response is queued: wait for the next request, or flush and close.
+    private func finishResponse(keepAlive: Bool) {
         if keepAlive {
             phase = .readingHead
             arm(
@@ -263,6 +287,55 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             phase = .closing
             flush()
         }
+    }
+
+    // MARK: - Streamed bodies
+
+    private func startStreaming(
+        _ stream: AsyncStream<[UInt8]>, response: HTTPResponse, head: HTTPRequestHead, route: String,
+        started: UInt64
+    ) {
+        let chunked = head.version == .http11
+        let keepAlive = chunked && head.keepAlive && !shuttingDown && !peerClosed
+        ResponseEncoder.encodeStreamingHead(response, version: head.version, keepAlive: keepAlive, into: &output)
+        record(
+            method: head.method, route: route, status: response.status.code,
+            nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
+        phase = .streaming(keepAlive: keepAlive, chunked: chunked)
+        // A live stream may be quiet for as long as it likes; the backlog bound and the
+        // client's own close end it instead of a timer.
+        disarm()
+        flush()
+        guard case .streaming = phase else { return }  // the write failed and closed
+        streamTask = Task { [self] in
+            for await chunk in stream {
+                queue.async { [self] in relay(chunk) }
+            }
+            queue.async { [self] in endStream() }
+        }
+        if shuttingDown { streamTask?.cancel() }
+    }
+
+    private func relay(_ chunk: [UInt8]) {
+        guard case .streaming(_, let chunked) = phase, !chunk.isEmpty else { return }
+        if chunked {
+            ResponseEncoder.encodeChunk(chunk, into: &output)
+        } else {
+            output.append(contentsOf: chunk)
+        }
+        if output.count - outputOffset > Self.maxStreamBacklog {
+            context.logger.debug(
+                "client reads a stream too slowly; closing", metadata: ["peer": "\(remoteAddress)"])
+            return closeNow()
+        }
+        flush()
+    }
+
+    private func endStream() {
+        guard case .streaming(let keepAlive, let chunked) = phase else { return }
+        streamTask = nil
+        if chunked { output.append(contentsOf: ResponseEncoder.lastChunk) }
+        finishResponse(keepAlive: keepAlive && !shuttingDown && !peerClosed)
     }
 
     private func record(method: HTTPMethod, route: String, status: Int, nanoseconds: Int64) {
@@ -391,6 +464,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     private func closeNow() {
         if case .closed = phase { return }
         phase = .closed
+        streamTask?.cancel()
+        streamTask = nil
         transport.close()
         disarm()
         loop.deregister(fd)

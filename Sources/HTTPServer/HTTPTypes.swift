@@ -149,11 +149,25 @@ public struct HTTPResponse: Sendable {
     public var status: HTTPStatus
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// A body produced over time (a watch, a log): when set, `body` is ignored and the server
+    /// sends each element as it arrives, chunked on HTTP/1.1 and until close on HTTP/1.0.
+    /// The response ends when the stream finishes; if the client goes away or the server
+    /// drains, the server stops iterating, which terminates the stream (its `onTermination`
+    /// runs) so the producer can stop.
+    public var bodyStream: AsyncStream<[UInt8]>?
 
     public init(status: HTTPStatus, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+
+    /// A response whose body is streamed (see `bodyStream`).
+    public init(status: HTTPStatus, headers: HTTPHeaders = [:], bodyStream: AsyncStream<[UInt8]>) {
+        self.status = status
+        self.headers = headers
+        self.body = []
+        self.bodyStream = bodyStream
     }
 
     public init(status: HTTPStatus, contentType: String, body: String) {

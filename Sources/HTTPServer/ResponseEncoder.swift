@@ -14,6 +14,59 @@ enum ResponseEncoder {
         into out: inout [UInt8]
     ) {
         out.reserveCapacity(out.count + 160 + response.body.count)
+        let hasContentType = appendStatusAndFields(response, version: version, into: &out)
+        if !hasContentType && !response.body.isEmpty {
+            out.append(contentsOf: "Content-Type: application/octet-stream\r\n".utf8)
+        }
+        let bodiless =
+            response.status.code < 200 || response.status.code == 204 || response.status.code == 304
+        if !bodiless {
+            out.append(contentsOf: contentLengthPrefix)
+            out.append(contentsOf: String(response.body.count).utf8)
+            out.append(contentsOf: crlf)
+        }
+        out.append(contentsOf: DateField.current())
+        if !keepAlive {
+            out.append(contentsOf: connectionClose)
+        } else if version == .http10 {
+            out.append(contentsOf: connectionKeepAlive)
+        }
+        out.append(contentsOf: crlf)
+        if !omitBody && !bodiless { out.append(contentsOf: response.body) }
+    }
+
+    /// The head of a response whose body is streamed: chunked on HTTP/1.1; on HTTP/1.0, which
+    /// has no chunking, the body runs until the connection closes (so `keepAlive` must be false).
+    static func encodeStreamingHead(
+        _ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, into out: inout [UInt8]
+    ) {
+        if !appendStatusAndFields(response, version: version, into: &out) {
+            out.append(contentsOf: "Content-Type: application/octet-stream\r\n".utf8)
+        }
+        if version == .http11 { out.append(contentsOf: transferEncodingChunked) }
+        out.append(contentsOf: DateField.current())
+        if !keepAlive { out.append(contentsOf: connectionClose) }
+        out.append(contentsOf: crlf)
+    }
+
+    /// One chunk of a chunked body (RFC 9112 §7.1); an empty chunk would end the body, so
+    /// callers skip empty elements.
+    static func encodeChunk(_ bytes: [UInt8], into out: inout [UInt8]) {
+        out.append(contentsOf: String(bytes.count, radix: 16).utf8)
+        out.append(contentsOf: crlf)
+        out.append(contentsOf: bytes)
+        out.append(contentsOf: crlf)
+    }
+
+    /// The last chunk, with no trailer fields.
+    static let lastChunk = Array("0\r\n\r\n".utf8)
+
+    /// Writes the status line and the handler's fields (less those the server owns); returns
+    /// whether the handler gave a `Content-Type`.
+    @inline(__always)
+    private static func appendStatusAndFields(
+        _ response: HTTPResponse, version: HTTPVersion, into out: inout [UInt8]
+    ) -> Bool {
         out.append(contentsOf: version == .http10 ? http10Prefix : http11Prefix)
         out.append(contentsOf: String(response.status.code).utf8)
         out.append(32)
@@ -35,24 +88,7 @@ enum ResponseEncoder {
             out.append(contentsOf: field.value.utf8)
             out.append(contentsOf: crlf)
         }
-        if !hasContentType && !response.body.isEmpty {
-            out.append(contentsOf: "Content-Type: application/octet-stream\r\n".utf8)
-        }
-        let bodiless =
-            response.status.code < 200 || response.status.code == 204 || response.status.code == 304
-        if !bodiless {
-            out.append(contentsOf: contentLengthPrefix)
-            out.append(contentsOf: String(response.body.count).utf8)
-            out.append(contentsOf: crlf)
-        }
-        out.append(contentsOf: DateField.current())
-        if !keepAlive {
-            out.append(contentsOf: connectionClose)
-        } else if version == .http10 {
-            out.append(contentsOf: connectionKeepAlive)
-        }
-        out.append(contentsOf: crlf)
-        if !omitBody && !bodiless { out.append(contentsOf: response.body) }
+        return hasContentType
     }
 
     /// A plain-text error response for a request the server refused itself.
@@ -68,6 +104,7 @@ enum ResponseEncoder {
     private static let contentLengthPrefix = Array("Content-Length: ".utf8)
     private static let connectionClose = Array("Connection: close\r\n".utf8)
     private static let connectionKeepAlive = Array("Connection: keep-alive\r\n".utf8)
+    private static let transferEncodingChunked = Array("Transfer-Encoding: chunked\r\n".utf8)
 }
 
 /// The `Date` field (RFC 9110 §6.6.1), formatted once per second rather than per response.

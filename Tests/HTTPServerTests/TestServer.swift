@@ -35,7 +35,7 @@ final class TestServer: Sendable {
 
     init(
         listeners: [HTTPListener] = [HTTPListener(host: "127.0.0.1", port: 0)],
-        limits: HTTPLimits = HTTPLimits()
+        limits: HTTPLimits = HTTPLimits(), router: Router = TestServer.routes()
     )
         async throws
     {
@@ -43,7 +43,7 @@ final class TestServer: Sendable {
         logger.logLevel = .critical
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(listeners: listeners, limits: limits),
-            router: Self.routes(),
+            router: router,
             logger: logger)
         self.server = server
         task = Task { try await server.run() }

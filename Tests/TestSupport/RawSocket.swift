@@ -119,6 +119,21 @@ public final class RawSocket {
         return response
     }
 
+    /// Reads until `marker` has arrived and returns everything up to and including it; what
+    /// follows stays buffered for the next read. For streamed bodies, which have no length.
+    public func readUntil(_ marker: String) throws -> String {
+        let needle = Array(marker.utf8)
+        while true {
+            if let start = Self.find(needle, in: pending) {
+                let end = start + needle.count
+                let text = String(decoding: pending[0..<end], as: UTF8.self)
+                pending.removeFirst(end)
+                return text
+            }
+            if try !fill() { throw Failure.closed }
+        }
+    }
+
     /// Whether the server closes the connection (end of stream or reset) before the read timeout.
     public func waitForClose() -> Bool {
         while true {

@@ -1,0 +1,290 @@
+import HTTPServer
+import JSON
+import Kubernetes
+import Logging
+
+/// Serves the Kubernetes REST API over the object store: parses the path and query, applies
+/// injected faults, runs the verb, and answers JSON (a Table when kubectl asks for one, a
+/// stream of events for a watch, a `Status` for every failure).
+struct APIHandler: Sendable {
+    let store: ObjectStore
+    let registry: ResourceRegistry
+    let discovery: Discovery
+    let faults: FaultInjector
+    let configuration: LocalClusterConfiguration
+    let logger: Logger
+
+    /// Every method on every path below `/api` and `/apis`, plus `/version`, comes here.
+    func routes() -> Router {
+        var router = Router()
+        let handler: HTTPHandler = { request in await handle(request) }
+        let methods: [HTTPMethod] = [.get, .post, .put, .patch, .delete]
+        for method in methods {
+            router.add(method, "/version", handler: handler)
+            for root in ["/api", "/apis"] {
+                var pattern = root
+                router.add(method, pattern, handler: handler)
+                for depth in 1...8 {
+                    pattern += "/{p\(depth)}"
+                    router.add(method, pattern, handler: handler)
+                }
+            }
+        }
+        return router
+    }
+
+    func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        if configuration.requireToken,
+            request.headers["Authorization"] != "Bearer \(configuration.token)"
+        {
+            return Self.failure(.unauthorized())
+        }
+        guard let path = APIPath(request.path) else { return Self.failure(.unknownPath(request.path)) }
+        do {
+            return try await serve(path, request)
+        } catch {
+            return Self.failure(error)
+        }
+    }
+
+    private func serve(_ path: APIPath, _ request: HTTPRequest) async throws(APIError) -> HTTPResponse {
+        switch path {
+        case .version: return try discoveryAnswer(discovery.version, request)
+        case .coreVersions: return try discoveryAnswer(discovery.coreVersions, request)
+        case .groupList: return try discoveryAnswer(discovery.groupList, request)
+        case .group(let name):
+            guard let document = discovery.group(named: name) else { throw .unknownPath(request.path) }
+            return try discoveryAnswer(document, request)
+        case .resourceList(let group, let version):
+            guard let document = discovery.resourceList(group: group, version: version) else {
+                throw .unknownPath(request.path)
+            }
+            return try discoveryAnswer(document, request)
+        case .resource(let group, let version, let plural, let namespace, let name, let subresource):
+            guard let resource = registry.find(group: group, version: version, plural: plural) else {
+                throw .unknownPath(request.path)
+            }
+            return try await serve(resource, namespace: namespace, name: name, subresource: subresource, request)
+        }
+    }
+
+    private func discoveryAnswer(_ document: JSONValue, _ request: HTTPRequest) throws(APIError) -> HTTPResponse {
+        guard request.method == .get else { throw .methodNotAllowed(request.method.rawValue) }
+        return Self.json(.ok, document)
+    }
+
+    // MARK: - Resources
+
+    private func serve(
+        _ resource: ResourceDefinition, namespace: String?, name: String?, subresource: String?,
+        _ request: HTTPRequest
+    ) async throws(APIError) -> HTTPResponse {
+        if let subresource, subresource != "status" || !resource.hasStatus { throw .unknownPath(request.path) }
+        if namespace != nil && !resource.namespaced { throw .unknownPath(request.path) }
+        let watching = ["true", "1"].contains(request.queryValue("watch") ?? "")
+        let verb = Self.verb(request.method, named: name != nil, watching: watching)
+        let decision = faults.decide(verb: verb, resource: resource.plural)
+        if let delay = decision.delay { try? await Task.sleep(for: delay) }
+        if let code = decision.failureCode { throw .injected(code: code) }
+        if decision.conflict, let name { throw .staleResourceVersion(resource, name) }
+        if let namespace, await !store.namespaceExists(namespace) {
+            // Deleting or reading inside a missing namespace is NotFound for the namespace.
+            throw .namespaceNotFound(namespace)
+        }
+        let status = subresource == "status"
+        switch (request.method, name) {
+        case (.get, nil):
+            if watching { return try await watch(resource, namespace: namespace, request) }
+            return try await list(resource, namespace: namespace, request)
+        case (.get, let name?):
+            let object = try await store.get(resource, namespace: namespace, name: name)
+            if wantsTable(request) && !status {
+                return Self.json(.ok, TableRenderer.table(resource, items: [object], resourceVersion: await store.resourceVersion))
+            }
+            return Self.json(.ok, object)
+        case (.post, nil):
+            let body = try jsonBody(request)
+            return Self.json(.created, try await store.create(resource, namespace: namespace, body: body))
+        case (.put, let name?):
+            let body = try jsonBody(request)
+            return Self.json(
+                .ok, try await store.update(resource, namespace: namespace, name: name, body: body, status: status))
+        case (.patch, let name?):
+            let contentType = (request.headers["Content-Type"] ?? "").split(separator: ";").first.map {
+                String(LabelSelector.trim($0)).lowercased()
+            } ?? ""
+            guard ["application/merge-patch+json", "application/strategic-merge-patch+json"].contains(contentType) else {
+                throw .unsupportedMediaType(contentType)
+            }
+            let patch = try parse(request.body)
+            return Self.json(
+                .ok, try await store.patch(resource, namespace: namespace, name: name, patch: patch, status: status))
+        case (.delete, let name?):
+            let options = try deleteRequest(request)
+            let (object, gone) = try await store.delete(resource, namespace: namespace, name: name, request: options)
+            return Self.json(gone ? .ok : .accepted, object)
+        case (.delete, nil):
+            let options = try deleteRequest(request)
+            let page = try await list(resource, namespace: namespace, request, page: false)
+            var deleted: [JSONValue] = []
+            for item in page.items {
+                let itemNamespace = resource.namespaced ? ObjectStore.namespace(of: item) : nil
+                if let (object, _) = try? await store.delete(resource, namespace: itemNamespace, name: ObjectStore.name(of: item), request: options) {
+                    deleted.append(object)
+                }
+            }
+            return Self.json(.ok, listDocument(resource, deleted, resourceVersion: await store.resourceVersion, continueToken: nil))
+        default:
+            throw .methodNotAllowed(request.method.rawValue)
+        }
+    }
+
+    private static func verb(_ method: HTTPMethod, named: Bool, watching: Bool) -> String {
+        switch method {
+        case .get: return watching ? "watch" : named ? "get" : "list"
+        case .post: return "create"
+        case .put: return "update"
+        case .patch: return "patch"
+        case .delete: return named ? "delete" : "deletecollection"
+        default: return method.rawValue.lowercased()
+        }
+    }
+
+    private func selectors(_ resource: ResourceDefinition, _ request: HTTPRequest) throws(APIError) -> (LabelSelector, FieldSelector) {
+        do {
+            let labels = try LabelSelector(parsing: request.queryValue("labelSelector") ?? "")
+            let fields = try FieldSelector(
+                parsing: request.queryValue("fieldSelector") ?? "",
+                supportedFields: FieldSelector.supportedFields(for: resource.plural), resource: resource.qualifiedName)
+            return (labels, fields)
+        } catch {
+            throw .badRequest(error.description)
+        }
+    }
+
+    private func list(
+        _ resource: ResourceDefinition, namespace: String?, _ request: HTTPRequest, page paged: Bool = true
+    ) async throws(APIError) -> ObjectStore.Page {
+        let (labels, fields) = try selectors(resource, request)
+        var limit: Int?
+        if paged, let text = request.queryValue("limit"), !text.isEmpty {
+            guard let value = Int(text), value >= 0 else { throw .badRequest("invalid limit \"\(text)\"") }
+            limit = value
+        }
+        var after: String?
+        if paged, let token = request.queryValue("continue"), !token.isEmpty {
+            guard let decoded = ContinueToken.decode(token) else {
+                throw APIError(code: 400, reason: "BadRequest", message: "continue key is not valid")
+            }
+            after = decoded
+        }
+        return await store.list(
+            resource, namespace: namespace, labels: labels, fields: fields, limit: limit, continueAfter: after)
+    }
+
+    private func list(_ resource: ResourceDefinition, namespace: String?, _ request: HTTPRequest) async throws(APIError) -> HTTPResponse {
+        let page: ObjectStore.Page = try await list(resource, namespace: namespace, request)
+        if wantsTable(request) {
+            return Self.json(.ok, TableRenderer.table(resource, items: page.items, resourceVersion: page.resourceVersion))
+        }
+        return Self.json(
+            .ok,
+            listDocument(resource, page.items, resourceVersion: page.resourceVersion, continueToken: page.continueToken.map(ContinueToken.encode), remaining: page.remaining))
+    }
+
+    private func listDocument(
+        _ resource: ResourceDefinition, _ items: [JSONValue], resourceVersion: UInt64, continueToken: String?, remaining: Int = 0
+    ) -> JSONValue {
+        var metadata: [(key: String, value: JSONValue)] = [("resourceVersion", .string(String(resourceVersion)))]
+        if let continueToken {
+            metadata.append(("continue", .string(continueToken)))
+            metadata.append(("remainingItemCount", .integer(remaining)))
+        }
+        return .object([
+            ("kind", .string("\(resource.kind)List")), ("apiVersion", .string(resource.apiVersion)),
+            ("metadata", .object(metadata)), ("items", .array(items)),
+        ])
+    }
+
+    private func watch(_ resource: ResourceDefinition, namespace: String?, _ request: HTTPRequest) async throws(APIError) -> HTTPResponse {
+        let (labels, fields) = try selectors(resource, request)
+        var timeout: Duration?
+        if let text = request.queryValue("timeoutSeconds"), !text.isEmpty {
+            guard let seconds = Int(text), seconds >= 0 else { throw .badRequest("invalid timeoutSeconds \"\(text)\"") }
+            if seconds > 0 { timeout = .seconds(seconds) }
+        }
+        let bookmarks = request.queryValue("allowWatchBookmarks") == "true"
+        let stream = try await store.watch(
+            WatchFilter(resource: resource, namespace: namespace, labels: labels, fields: fields),
+            since: request.queryValue("resourceVersion"), timeout: timeout, bookmarks: bookmarks)
+        return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], bodyStream: stream)
+    }
+
+    private func wantsTable(_ request: HTTPRequest) -> Bool {
+        (request.headers["Accept"] ?? "").contains("as=Table")
+    }
+
+    // MARK: - Bodies
+
+    private func jsonBody(_ request: HTTPRequest) throws(APIError) -> JSONValue {
+        let type = (request.headers["Content-Type"] ?? "application/json").split(separator: ";").first.map {
+            String(LabelSelector.trim($0)).lowercased()
+        } ?? ""
+        guard type == "application/json" || type.isEmpty else { throw .unsupportedMediaType(type) }
+        return try parse(request.body)
+    }
+
+    private func parse(_ body: [UInt8]) throws(APIError) -> JSONValue {
+        guard !body.isEmpty else { throw .badRequest("the request has no body") }
+        do { return try JSONReader.parse(body) } catch {
+            throw .badRequest("the request body is not valid JSON: \(error)")
+        }
+    }
+
+    private func deleteRequest(_ request: HTTPRequest) throws(APIError) -> ObjectStore.DeleteRequest {
+        var options = ObjectStore.DeleteRequest()
+        var policy = request.queryValue("propagationPolicy")
+        if !request.body.isEmpty {
+            let body = try parse(request.body)
+            guard body.members != nil else { throw .badRequest("DeleteOptions must be a JSON object") }
+            options.uid = body.value(at: ["preconditions", "uid"])?.stringValue
+            options.resourceVersion = body.value(at: ["preconditions", "resourceVersion"])?.stringValue
+            if let text = body["propagationPolicy"]?.stringValue { policy = text }
+            if body["orphanDependents"] == .bool(true) { policy = policy ?? "Orphan" }
+        }
+        if let policy {
+            guard let value = ObjectStore.Propagation(rawValue: policy) else {
+                throw .badRequest("propagationPolicy \"\(policy)\" is not one of Background, Foreground, Orphan")
+            }
+            options.propagation = value
+        }
+        return options
+    }
+
+    // MARK: - Answers
+
+    static func json(_ status: HTTPStatus, _ value: JSONValue) -> HTTPResponse {
+        HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: value.encoded())
+    }
+
+    static func failure(_ error: APIError) -> HTTPResponse {
+        HTTPResponse(
+            status: HTTPStatus(code: error.code, reason: reasonPhrase(error.code)),
+            headers: ["Content-Type": "application/json"], body: error.jsonValue.encoded())
+    }
+
+    private static func reasonPhrase(_ code: Int) -> String {
+        switch code {
+        case 400: return "Bad Request"
+        case 401: return "Unauthorized"
+        case 404: return "Not Found"
+        case 405: return "Method Not Allowed"
+        case 409: return "Conflict"
+        case 410: return "Gone"
+        case 415: return "Unsupported Media Type"
+        case 422: return "Unprocessable Entity"
+        case 503: return "Service Unavailable"
+        default: return code >= 500 ? "Internal Server Error" : "Error"
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/// How a local cluster listens, where it keeps its objects, and how fast its simulated
+/// kubelet works.
+public struct LocalClusterConfiguration: Sendable {
+    /// Delays of the simulated kubelet's steps.
+    public struct KubeletTiming: Sendable {
+        /// Pending until scheduled onto the node.
+        public var scheduleDelay: Duration
+        /// Scheduled until Running (containers started).
+        public var startDelay: Duration
+        /// Running until Ready.
+        public var readyDelay: Duration
+        /// A claim Pending until Bound.
+        public var bindDelay: Duration
+
+        public init(
+            scheduleDelay: Duration = .milliseconds(50), startDelay: Duration = .milliseconds(100),
+            readyDelay: Duration = .milliseconds(100), bindDelay: Duration = .milliseconds(50)
+        ) {
+            self.scheduleDelay = scheduleDelay
+            self.startDelay = startDelay
+            self.readyDelay = readyDelay
+            self.bindDelay = bindDelay
+        }
+    }
+
+    /// Where objects persist; nil keeps them in memory only.
+    public var dataDirectory: String?
+    public var host: String
+    /// 0 picks a free port; read the chosen one from `LocalCluster.port` after `start()`.
+    public var port: UInt16
+    public var kubelet: KubeletTiming
+    /// How many recent changes a watch can resume from; older resourceVersions get 410 Gone.
+    public var watchHistory: Int
+    /// How often a watch that allows bookmarks gets one.
+    public var bookmarkInterval: Duration
+    /// The bearer token the kubeconfig carries.
+    public var token: String
+    /// When true, requests without `Authorization: Bearer <token>` get 401.
+    public var requireToken: Bool
+    /// The largest request body accepted.
+    public var maxBodyBytes: Int
+
+    public init(
+        dataDirectory: String? = nil, host: String = "127.0.0.1", port: UInt16 = 0,
+        kubelet: KubeletTiming = KubeletTiming(), watchHistory: Int = 1000,
+        bookmarkInterval: Duration = .seconds(30), token: String = "local-cluster-token", requireToken: Bool = false,
+        maxBodyBytes: Int = 3 << 20
+    ) {
+        self.dataDirectory = dataDirectory
+        self.host = host
+        self.port = port
+        self.kubelet = kubelet
+        self.watchHistory = watchHistory
+        self.bookmarkInterval = bookmarkInterval
+        self.token = token
+        self.requireToken = requireToken
+        self.maxBodyBytes = maxBodyBytes
+    }
+}

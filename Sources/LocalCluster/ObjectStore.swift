@@ -1,0 +1,629 @@
+import JSON
+import Kubernetes
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Every object of the local cluster, with the API's write semantics: a cluster-wide
+/// resourceVersion bumped by each write, uid and creationTimestamp set on create, `generation`
+/// bumped by spec changes, optimistic concurrency, the status subresource, deletion with
+/// preconditions, finalizers and propagation, and watches fed from a bounded history.
+actor ObjectStore {
+    /// Where an object is kept: its resource and `namespace/name`.
+    struct Reference: Hashable, Sendable {
+        let resource: ResourceDefinition
+        let namespace: String
+        let name: String
+
+        var key: String { "\(namespace)/\(name)" }
+    }
+
+    /// How a delete treats the object's dependents.
+    enum Propagation: String, Sendable {
+        case background = "Background"
+        case foreground = "Foreground"
+        case orphan = "Orphan"
+    }
+
+    struct DeleteRequest: Sendable {
+        var uid: String?
+        var resourceVersion: String?
+        var propagation: Propagation = .background
+    }
+
+    /// A page of a list.
+    struct Page: Sendable {
+        let items: [JSONValue]
+        let resourceVersion: UInt64
+        let continueToken: String?
+        let remaining: Int
+    }
+
+    let registry: ResourceRegistry
+    private var objects: [ResourceDefinition: [String: JSONValue]] = [:]
+    private var version: UInt64
+    private var hub: WatchHub
+    private var observers: [Int: AsyncStream<StoreChange>.Continuation] = [:]
+    private var nextObserverID = 0
+    /// Owner uid to the objects that name it in `ownerReferences`.
+    private var dependents: [String: Set<Reference>] = [:]
+    private var byUID: [String: Reference] = [:]
+    private var clusterIPs = ClusterIPAllocator()
+    private let persistence: Persistence?
+    private let bookmarkInterval: Duration
+
+    init(
+        registry: ResourceRegistry, persistence: Persistence?, historyCapacity: Int, bookmarkInterval: Duration
+    ) async throws(LocalClusterError) {
+        self.registry = registry
+        self.persistence = persistence
+        self.bookmarkInterval = bookmarkInterval
+        var loaded = Persistence.Loaded()
+        if let persistence { loaded = try persistence.load() }
+        version = loaded.resourceVersion
+        hub = WatchHub(capacity: historyCapacity, floor: loaded.resourceVersion)
+        for (storageKey, object) in loaded.objects {
+            guard let resource = registry.definitions.first(where: { $0.storageKey == storageKey }) else {
+                throw .corruptObjectFile(
+                    path: "\(persistence?.directory ?? "")/objects/\(storageKey)", reason: "unknown resource")
+            }
+            let reference = Reference(
+                resource: resource, namespace: Self.namespace(of: object), name: Self.name(of: object))
+            objects[resource, default: [:]][reference.key] = object
+            index(reference, old: nil, new: object)
+            if resource.plural == "services", let ip = object.value(at: ["spec", "clusterIP"])?.stringValue {
+                clusterIPs.reserve(ip)
+            }
+        }
+        for name in ["default", "kube-system", "kube-public"] where !namespaceExists(name) {
+            let namespace = JSONValue.object([
+                ("apiVersion", .string("v1")), ("kind", .string("Namespace")),
+                ("metadata", .object([("name", .string(name))])),
+            ])
+            do { _ = try create(ResourceRegistry.namespaces, namespace: nil, body: namespace) } catch {
+                throw .dataDirectory(path: persistence?.directory ?? "", reason: error.message)
+            }
+        }
+    }
+
+    var resourceVersion: UInt64 { version }
+
+    func namespaceExists(_ name: String) -> Bool {
+        objects[ResourceRegistry.namespaces]?["/\(name)"] != nil
+    }
+
+    // MARK: - Reading
+
+    func get(_ resource: ResourceDefinition, namespace: String?, name: String) throws(APIError) -> JSONValue {
+        guard let object = objects[resource]?["\(namespace ?? "")/\(name)"] else {
+            throw .notFound(resource, name)
+        }
+        return object
+    }
+
+    func list(
+        _ resource: ResourceDefinition, namespace: String?, labels: LabelSelector, fields: FieldSelector,
+        limit: Int? = nil, continueAfter: String? = nil
+    ) -> Page {
+        let prefix = namespace.map { "\($0)/" }
+        var keys = (objects[resource] ?? [:]).keys.filter { prefix == nil || $0.hasPrefix(prefix!) }.sorted()
+        if let continueAfter { keys = keys.filter { $0 > continueAfter } }
+        var items: [JSONValue] = []
+        var lastKey: String?
+        var remaining = 0
+        for key in keys {
+            guard let object = objects[resource]?[key], matches(object, labels, fields) else { continue }
+            if let limit, limit > 0, items.count >= limit {
+                remaining += 1
+                continue
+            }
+            items.append(object)
+            lastKey = key
+        }
+        return Page(
+            items: items, resourceVersion: version, continueToken: remaining > 0 ? lastKey : nil,
+            remaining: remaining)
+    }
+
+    private func matches(_ object: JSONValue, _ labels: LabelSelector, _ fields: FieldSelector) -> Bool {
+        labels.matches(object.value(at: ["metadata", "labels"])?.stringMap ?? [:]) && fields.matches(object)
+    }
+
+    /// Every object, for the simulated kubelet's start.
+    func all(_ resource: ResourceDefinition) -> [JSONValue] {
+        (objects[resource] ?? [:]).values.map { $0 }
+    }
+
+    func object(uid: String) -> (Reference, JSONValue)? {
+        guard let reference = byUID[uid], let object = objects[reference.resource]?[reference.key] else {
+            return nil
+        }
+        return (reference, object)
+    }
+
+    func dependents(of uid: String) -> [Reference] {
+        Array(dependents[uid] ?? []).sorted { $0.key < $1.key }
+    }
+
+    // MARK: - Creating
+
+    func create(_ resource: ResourceDefinition, namespace: String?, body: JSONValue) throws(APIError) -> JSONValue {
+        var object = body
+        guard object.members != nil else { throw .badRequest("the request body must be a JSON object") }
+        try checkTypeMeta(&object, resource)
+        var name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
+        if name.isEmpty, let prefix = object.value(at: ["metadata", "generateName"])?.stringValue, !prefix.isEmpty {
+            name = String(prefix.prefix(58)) + Self.randomSuffix()
+            object.set(["metadata", "name"], .string(name))
+        }
+        if let problem = NameValidation.problem(name, rule: resource.nameRule) {
+            throw .invalid(
+                resource, name,
+                [Status.Cause(
+                    reason: name.isEmpty ? "FieldValueRequired" : "FieldValueInvalid",
+                    message: name.isEmpty ? "Required value: name or generateName is required" : "Invalid value: \"\(name)\": \(problem)",
+                    field: "metadata.name")])
+        }
+        let namespaceValue = try checkNamespace(&object, resource, path: namespace, name: name)
+        if let namespaceValue, !namespaceExists(namespaceValue) { throw .namespaceNotFound(namespaceValue) }
+        let reference = Reference(resource: resource, namespace: namespaceValue ?? "", name: name)
+        if objects[resource]?[reference.key] != nil { throw .alreadyExists(resource, name) }
+        try validateMetadata(object, resource, name)
+
+        let uid = UUID().uuidString.lowercased()
+        object.set(["metadata", "uid"], .string(uid))
+        object.set(["metadata", "creationTimestamp"], .string(Timestamp.now()))
+        object.set(["metadata", "generation"], .integer(1))
+        object.set(["metadata", "deletionTimestamp"], nil)
+        object.set(["metadata", "deletionGracePeriodSeconds"], nil)
+        object.set(["metadata", "selfLink"], nil)
+        if resource.hasStatus { object.set(["status"], Self.initialStatus(resource)) }
+        try applyDefaults(&object, resource, name)
+        return try commit(reference, object, kind: .added, previous: nil)
+    }
+
+    private func checkTypeMeta(_ object: inout JSONValue, _ resource: ResourceDefinition) throws(APIError) {
+        let name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
+        var causes: [Status.Cause] = []
+        if let kind = object["kind"], kind != .string(resource.kind) {
+            causes.append(
+                Status.Cause(
+                    reason: "FieldValueInvalid",
+                    message: "Invalid value: \(String(decoding: kind.encoded(), as: UTF8.self)): must be \(resource.kind)",
+                    field: "kind"))
+        }
+        if let apiVersion = object["apiVersion"], apiVersion != .string(resource.apiVersion) {
+            causes.append(
+                Status.Cause(
+                    reason: "FieldValueInvalid",
+                    message:
+                        "Invalid value: \(String(decoding: apiVersion.encoded(), as: UTF8.self)): must be \(resource.apiVersion)",
+                    field: "apiVersion"))
+        }
+        if let metadata = object["metadata"], metadata.members == nil {
+            causes.append(Status.Cause(reason: "FieldValueInvalid", message: "must be an object", field: "metadata"))
+        }
+        if !causes.isEmpty { throw .invalid(resource, name, causes) }
+        object.set(["kind"], .string(resource.kind))
+        object.set(["apiVersion"], .string(resource.apiVersion))
+    }
+
+    /// The object's namespace: the path's, which the body may repeat but not contradict.
+    private func checkNamespace(
+        _ object: inout JSONValue, _ resource: ResourceDefinition, path: String?, name: String
+    ) throws(APIError) -> String? {
+        let body = object.value(at: ["metadata", "namespace"])?.stringValue ?? ""
+        guard resource.namespaced else {
+            object.set(["metadata", "namespace"], nil)
+            return nil
+        }
+        guard let path else { throw .methodNotAllowed("a namespaced object needs a namespace in the path") }
+        if !body.isEmpty && body != path {
+            throw .invalid(
+                resource, name,
+                [Status.Cause(
+                    reason: "FieldValueInvalid",
+                    message: "Invalid value: \"\(body)\": the namespace of the provided object does not match "
+                        + "the namespace sent on the request (\(path))",
+                    field: "metadata.namespace")])
+        }
+        object.set(["metadata", "namespace"], .string(path))
+        return path
+    }
+
+    private func validateMetadata(_ object: JSONValue, _ resource: ResourceDefinition, _ name: String) throws(APIError) {
+        var causes: [Status.Cause] = []
+        for (field, value) in [("labels", object.value(at: ["metadata", "labels"])), ("annotations", object.value(at: ["metadata", "annotations"]))] {
+            guard let value, value != .null else { continue }
+            guard let members = value.members else {
+                causes.append(Status.Cause(reason: "FieldValueInvalid", message: "must be an object", field: "metadata.\(field)"))
+                continue
+            }
+            for (key, entry) in members {
+                do { try LabelSelector.validateKey(Substring(key), in: key) } catch {
+                    causes.append(Status.Cause(reason: "FieldValueInvalid", message: "Invalid value: \"\(key)\": name part must consist of alphanumeric characters, '-', '_' or '.'", field: "metadata.\(field)"))
+                }
+                guard let text = entry.stringValue else {
+                    causes.append(Status.Cause(reason: "FieldValueInvalid", message: "must be a string", field: "metadata.\(field).\(key)"))
+                    continue
+                }
+                if field == "labels" {
+                    do { try LabelSelector.validateValue(Substring(text), in: text) } catch {
+                        causes.append(Status.Cause(reason: "FieldValueInvalid", message: "Invalid value: \"\(text)\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.'", field: "metadata.labels"))
+                    }
+                }
+            }
+        }
+        if !causes.isEmpty { throw .invalid(resource, name, causes) }
+    }
+
+    private static func initialStatus(_ resource: ResourceDefinition) -> JSONValue {
+        switch resource.plural {
+        case "pods": return .object([("phase", .string("Pending")), ("qosClass", .string("BestEffort"))])
+        case "persistentvolumeclaims": return .object([("phase", .string("Pending"))])
+        case "namespaces": return .object([("phase", .string("Active"))])
+        case "services": return .object([("loadBalancer", .object([]))])
+        default: return .object([])
+        }
+    }
+
+    private func applyDefaults(_ object: inout JSONValue, _ resource: ResourceDefinition, _ name: String) throws(APIError) {
+        guard resource.plural == "services" else { return }
+        if object.value(at: ["spec", "type"]) == nil { object.set(["spec", "type"], .string("ClusterIP")) }
+        let requested = object.value(at: ["spec", "clusterIP"])?.stringValue ?? ""
+        if requested == "None" {
+            object.set(["spec", "clusterIPs"], .array([.string("None")]))
+            return
+        }
+        let ip: String
+        if requested.isEmpty {
+            guard let next = clusterIPs.allocate() else {
+                throw APIError(code: 500, reason: "InternalError", message: "the service IP range is exhausted")
+            }
+            ip = next
+        } else {
+            guard clusterIPs.reserve(requested) else {
+                throw .invalid(resource, name, [Status.Cause(reason: "FieldValueInvalid", message: "Invalid value: \"\(requested)\": provided IP is already allocated", field: "spec.clusterIPs")])
+            }
+            ip = requested
+        }
+        object.set(["spec", "clusterIP"], .string(ip))
+        object.set(["spec", "clusterIPs"], .array([.string(ip)]))
+    }
+
+    // MARK: - Updating
+
+    /// Replaces an object (PUT), or only its status (`status` true, PUT on `/status`).
+    func update(
+        _ resource: ResourceDefinition, namespace: String?, name: String, body: JSONValue, status: Bool
+    ) throws(APIError) -> JSONValue {
+        let reference = Reference(resource: resource, namespace: namespace ?? "", name: name)
+        guard let existing = objects[resource]?[reference.key] else { throw .notFound(resource, name) }
+        var object = body
+        guard object.members != nil else { throw .badRequest("the request body must be a JSON object") }
+        try checkTypeMeta(&object, resource)
+        let bodyName = object.value(at: ["metadata", "name"])?.stringValue ?? ""
+        if bodyName != name {
+            throw .badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+        }
+        _ = try checkNamespace(&object, resource, path: namespace, name: name)
+        let sent = object.value(at: ["metadata", "resourceVersion"])?.stringValue ?? ""
+        if sent.isEmpty {
+            if !resource.allowsUnconditionalUpdate {
+                throw .invalid(resource, name, [Status.Cause(reason: "FieldValueInvalid", message: "Invalid value: 0x0: must be specified for an update", field: "metadata.resourceVersion")])
+            }
+        } else if sent != existing.value(at: ["metadata", "resourceVersion"])?.stringValue {
+            throw .staleResourceVersion(resource, name)
+        }
+        try validateMetadata(object, resource, name)
+        return try replace(reference, existing: existing, with: object, status: status)
+    }
+
+    /// Applies a merge patch to the object, or only to its status.
+    func patch(
+        _ resource: ResourceDefinition, namespace: String?, name: String, patch: JSONValue, status: Bool
+    ) throws(APIError) -> JSONValue {
+        let reference = Reference(resource: resource, namespace: namespace ?? "", name: name)
+        guard let existing = objects[resource]?[reference.key] else { throw .notFound(resource, name) }
+        guard patch.members != nil else { throw .badRequest("a merge patch must be a JSON object") }
+        var object = MergePatch.apply(patch, to: existing)
+        try checkTypeMeta(&object, resource)
+        if object.value(at: ["metadata", "name"])?.stringValue != name {
+            throw .badRequest("a patch may not change metadata.name")
+        }
+        if let sent = patch.value(at: ["metadata", "resourceVersion"])?.stringValue,
+            sent != existing.value(at: ["metadata", "resourceVersion"])?.stringValue
+        {
+            throw .staleResourceVersion(resource, name)
+        }
+        try validateMetadata(object, resource, name)
+        return try replace(reference, existing: existing, with: object, status: status)
+    }
+
+    private func replace(
+        _ reference: Reference, existing: JSONValue, with body: JSONValue, status: Bool
+    ) throws(APIError) -> JSONValue {
+        let resource = reference.resource
+        var object: JSONValue
+        if status {
+            // The status subresource changes the status and nothing else.
+            object = existing
+            object.set(["status"], body["status"])
+        } else {
+            object = body
+            if resource.hasStatus { object.set(["status"], existing["status"]) }
+            // The server owns these; a client's copies are ignored.
+            for field in ["uid", "creationTimestamp", "generation", "deletionTimestamp", "namespace", "resourceVersion"] {
+                object.set(["metadata", field], existing.value(at: ["metadata", field]))
+            }
+            if resource.plural == "services" {
+                let previousIP = existing.value(at: ["spec", "clusterIP"])
+                let sentIP = object.value(at: ["spec", "clusterIP"])?.stringValue ?? ""
+                if sentIP.isEmpty {
+                    object.set(["spec", "clusterIP"], previousIP)
+                    object.set(["spec", "clusterIPs"], existing.value(at: ["spec", "clusterIPs"]))
+                } else if .string(sentIP) != previousIP {
+                    throw .invalid(resource, reference.name, [Status.Cause(reason: "FieldValueInvalid", message: "Invalid value: \"\(sentIP)\": field is immutable", field: "spec.clusterIPs[0]")])
+                }
+            }
+            let ignored: Set<String> = ["metadata", "status", "apiVersion", "kind"]
+            if object.removingMembers(ignored) != existing.removingMembers(ignored) {
+                let generation = Int(existing.value(at: ["metadata", "generation"]).flatMap(Self.numberText) ?? "1") ?? 1
+                object.set(["metadata", "generation"], .integer(generation + 1))
+            }
+        }
+        object.set(["metadata", "resourceVersion"], existing.value(at: ["metadata", "resourceVersion"]))
+        // A write that changes nothing is not a write: no new resourceVersion, no event.
+        if object == existing { return existing }
+        let finalizers = object.value(at: ["metadata", "finalizers"])
+        if existing.value(at: ["metadata", "deletionTimestamp"]) != nil, finalizers == nil || finalizers == .array([]) {
+            return try remove(reference, existing: object)
+        }
+        return try commit(reference, object, kind: .modified, previous: existing)
+    }
+
+    /// Changes an object on behalf of the cluster itself (the kubelet binding a volume, the
+    /// garbage collector dropping an owner reference): no validation, no generation bump.
+    /// Returns false when the object is gone or is another one with the same name now.
+    @discardableResult
+    func mutate(_ reference: Reference, uid: String?, _ change: (inout JSONValue) -> Void) -> Bool {
+        guard let existing = objects[reference.resource]?[reference.key] else { return false }
+        if let uid, existing.value(at: ["metadata", "uid"])?.stringValue != uid { return false }
+        var object = existing
+        change(&object)
+        if object == existing { return true }
+        do { _ = try commit(reference, object, kind: .modified, previous: existing) } catch { return false }
+        return true
+    }
+
+    // MARK: - Deleting
+
+    /// Deletes an object; returns it and whether it is gone (false while finalizers hold it).
+    func delete(
+        _ resource: ResourceDefinition, namespace: String?, name: String, request: DeleteRequest
+    ) throws(APIError) -> (object: JSONValue, gone: Bool) {
+        let reference = Reference(resource: resource, namespace: namespace ?? "", name: name)
+        guard let existing = objects[resource]?[reference.key] else { throw .notFound(resource, name) }
+        let uid = existing.value(at: ["metadata", "uid"])?.stringValue ?? ""
+        let current = existing.value(at: ["metadata", "resourceVersion"])?.stringValue ?? ""
+        if let wanted = request.uid, wanted != uid {
+            throw .conflict(resource, name, "Precondition failed: UID in precondition: \(wanted), UID in object meta: \(uid)")
+        }
+        if let wanted = request.resourceVersion, wanted != current {
+            throw .conflict(
+                resource, name,
+                "Precondition failed: ResourceVersion in precondition: \(wanted), ResourceVersion in object meta: \(current)")
+        }
+        if existing.value(at: ["metadata", "deletionTimestamp"]) != nil { return (existing, false) }
+        var finalizers = (existing.value(at: ["metadata", "finalizers"]).flatMap { value -> [JSONValue]? in
+            if case .array(let items) = value { return items }
+            return nil
+        }) ?? []
+        if request.propagation == .foreground && !(dependents[uid] ?? []).isEmpty {
+            finalizers.append(.string("foregroundDeletion"))
+        }
+        if !finalizers.isEmpty {
+            var marked = existing
+            marked.set(["metadata", "deletionTimestamp"], .string(Timestamp.now()))
+            marked.set(["metadata", "finalizers"], .array(finalizers))
+            return (try commit(reference, marked, kind: .modified, previous: existing), false)
+        }
+        if request.propagation == .orphan {
+            for dependent in dependents(of: uid) {
+                mutate(dependent, uid: nil) { object in
+                    guard case .array(let owners)? = object.value(at: ["metadata", "ownerReferences"]) else { return }
+                    let kept = owners.filter { $0["uid"]?.stringValue != uid }
+                    object.set(["metadata", "ownerReferences"], kept.isEmpty ? nil : .array(kept))
+                }
+            }
+        }
+        if resource == ResourceRegistry.namespaces {
+            for other in registry.definitions where other.namespaced {
+                for key in (objects[other] ?? [:]).keys where key.hasPrefix("\(name)/") {
+                    if let object = objects[other]?[key] {
+                        _ = try remove(Reference(resource: other, namespace: name, name: Self.name(of: object)), existing: object)
+                    }
+                }
+            }
+        }
+        return (try remove(reference, existing: existing), true)
+    }
+
+    /// Takes a finalizer off an object; if that was the last one of an object being deleted,
+    /// the object goes.
+    func removeFinalizer(_ finalizer: String, uid: String) {
+        guard let (reference, existing) = object(uid: uid) else { return }
+        guard case .array(let finalizers)? = existing.value(at: ["metadata", "finalizers"]) else { return }
+        let kept = finalizers.filter { $0 != .string(finalizer) }
+        guard kept.count != finalizers.count else { return }
+        var object = existing
+        object.set(["metadata", "finalizers"], kept.isEmpty ? nil : .array(kept))
+        if existing.value(at: ["metadata", "deletionTimestamp"]) != nil && kept.isEmpty {
+            _ = try? remove(reference, existing: object)
+        } else {
+            _ = try? commit(reference, object, kind: .modified, previous: existing)
+        }
+    }
+
+    private func remove(_ reference: Reference, existing: JSONValue) throws(APIError) -> JSONValue {
+        version += 1
+        var object = existing
+        object.set(["metadata", "resourceVersion"], .string(String(version)))
+        do {
+            try persistence?.remove(storageKey: reference.resource.storageKey, namespace: reference.namespace, name: reference.name)
+            try persistence?.saveResourceVersion(version)
+        } catch {
+            throw APIError(code: 500, reason: "InternalError", message: error.description)
+        }
+        objects[reference.resource]?[reference.key] = nil
+        index(reference, old: existing, new: nil)
+        if reference.resource.plural == "services", let ip = existing.value(at: ["spec", "clusterIP"])?.stringValue {
+            clusterIPs.release(ip)
+        }
+        publish(StoreChange(kind: .deleted, resource: reference.resource, resourceVersion: version, object: object, previous: existing))
+        return object
+    }
+
+    // MARK: - Committing
+
+    private func commit(
+        _ reference: Reference, _ candidate: JSONValue, kind: StoreChange.Kind, previous: JSONValue?
+    ) throws(APIError) -> JSONValue {
+        var object = candidate
+        object.set(["metadata", "resourceVersion"], .string(String(version + 1)))
+        do {
+            try persistence?.save(object, storageKey: reference.resource.storageKey, namespace: reference.namespace, name: reference.name)
+        } catch {
+            throw APIError(code: 500, reason: "InternalError", message: error.description)
+        }
+        version += 1
+        objects[reference.resource, default: [:]][reference.key] = object
+        index(reference, old: previous, new: object)
+        publish(StoreChange(kind: kind, resource: reference.resource, resourceVersion: version, object: object, previous: previous))
+        return object
+    }
+
+    private func publish(_ change: StoreChange) {
+        hub.record(change)
+        for observer in observers.values { observer.yield(change) }
+    }
+
+    private func index(_ reference: Reference, old: JSONValue?, new: JSONValue?) {
+        if let old {
+            if let uid = old.value(at: ["metadata", "uid"])?.stringValue { byUID[uid] = nil }
+            for owner in Self.ownerUIDs(old) { dependents[owner]?.remove(reference) }
+        }
+        if let new {
+            if let uid = new.value(at: ["metadata", "uid"])?.stringValue { byUID[uid] = reference }
+            for owner in Self.ownerUIDs(new) { dependents[owner, default: []].insert(reference) }
+        }
+    }
+
+    // MARK: - Watching
+
+    /// Opens a watch: the current objects as ADDED when `since` is nil, empty or "0", otherwise
+    /// the recorded changes after `since`; then every matching change until the watch ends.
+    func watch(
+        _ filter: WatchFilter, since: String?, timeout: Duration?, bookmarks: Bool
+    ) throws(APIError) -> AsyncStream<[UInt8]> {
+        let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self)
+        if let since, !since.isEmpty, since != "0" {
+            guard let requested = UInt64(since) else {
+                throw .badRequest("invalid resource version \"\(since)\"")
+            }
+            if requested < hub.floor {
+                continuation.yield(WatchFilter.line(type: "ERROR", object: APIError.expired(requested, oldest: hub.floor + 1).jsonValue))
+                continuation.finish()
+                return stream
+            }
+            for change in hub.changes(after: requested) {
+                if let event = filter.event(for: change) {
+                    continuation.yield(WatchFilter.line(type: event.type, object: event.object))
+                }
+            }
+        } else {
+            let page = list(filter.resource, namespace: filter.namespace, labels: filter.labels, fields: filter.fields)
+            for object in page.items { continuation.yield(WatchFilter.line(type: "ADDED", object: object)) }
+        }
+        let id = hub.add(filter, continuation: continuation)
+        continuation.onTermination = { _ in Task { await self.endWatch(id) } }
+        if let timeout {
+            hub.attach(Task { [weak self] in
+                try? await Task.sleep(for: timeout)
+                if !Task.isCancelled { await self?.endWatch(id) }
+            }, to: id)
+        }
+        if bookmarks {
+            let interval = bookmarkInterval
+            let resource = filter.resource
+            hub.attach(Task { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    guard !Task.isCancelled else { return }
+                    await self?.bookmark(id, resource)
+                }
+            }, to: id)
+        }
+        return stream
+    }
+
+    private func bookmark(_ id: Int, _ resource: ResourceDefinition) {
+        let object = JSONValue.object([
+            ("kind", .string(resource.kind)), ("apiVersion", .string(resource.apiVersion)),
+            ("metadata", .object([("resourceVersion", .string(String(version)))])),
+        ])
+        hub.yield(WatchFilter.line(type: "BOOKMARK", object: object), to: id)
+    }
+
+    func endWatch(_ id: Int) { hub.end(id) }
+
+    /// Ends every open watch now.
+    func dropWatches() { hub.endAll() }
+
+    var openWatches: Int { hub.watcherCount }
+
+    /// Every change from now on, for the cluster's own controllers.
+    func changes() -> AsyncStream<StoreChange> {
+        let (stream, continuation) = AsyncStream.makeStream(of: StoreChange.self)
+        nextObserverID += 1
+        let id = nextObserverID
+        observers[id] = continuation
+        continuation.onTermination = { _ in Task { await self.removeObserver(id) } }
+        return stream
+    }
+
+    private func removeObserver(_ id: Int) { observers[id] = nil }
+
+    /// Ends every watch and observer stream.
+    func shutdown() {
+        hub.endAll()
+        for observer in observers.values { observer.finish() }
+        observers = [:]
+    }
+
+    // MARK: - Helpers
+
+    static func name(of object: JSONValue) -> String { object.value(at: ["metadata", "name"])?.stringValue ?? "" }
+
+    static func namespace(of object: JSONValue) -> String {
+        object.value(at: ["metadata", "namespace"])?.stringValue ?? ""
+    }
+
+    static func ownerUIDs(_ object: JSONValue) -> [String] {
+        guard case .array(let owners)? = object.value(at: ["metadata", "ownerReferences"]) else { return [] }
+        return owners.compactMap { $0["uid"]?.stringValue }
+    }
+
+    static func numberText(_ value: JSONValue) -> String? {
+        if case .number(let text) = value { return text }
+        return nil
+    }
+
+    private static func randomSuffix() -> String {
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        return String((0..<5).map { _ in alphabet.randomElement()! })
+    }
+}

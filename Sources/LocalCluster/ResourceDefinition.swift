@@ -1,0 +1,37 @@
+import Kubernetes
+
+/// One resource the local API serves: its type, what discovery says about it, and the rules
+/// that differ between resources (a status subresource, how names are validated).
+struct ResourceDefinition: Sendable, Hashable {
+    enum NameRule: Sendable, Hashable {
+        /// RFC 1123 subdomain: up to 253 characters, dots allowed.
+        case subdomain
+        /// RFC 1123 label: up to 63 characters, no dots (namespaces, services).
+        case label
+    }
+
+    let type: ResourceType
+    let singularName: String
+    let shortNames: [String]
+    let categories: [String]
+    let hasStatus: Bool
+    let nameRule: NameRule
+    /// Whether a PUT without `metadata.resourceVersion` is accepted (custom resources refuse it).
+    let allowsUnconditionalUpdate: Bool
+
+    var kind: String { type.kind }
+    var group: String { type.group }
+    var plural: String { type.plural }
+    var namespaced: Bool { type.namespaced }
+    var apiVersion: String { type.apiVersion }
+    /// `pods`, `kafkaclusters.kafka.banzaicloud.io`: how messages name the resource.
+    var qualifiedName: String { type.group.isEmpty ? type.plural : "\(type.plural).\(type.group)" }
+    /// A key unique across groups, used for storage folders.
+    var storageKey: String { type.group.isEmpty ? type.plural : "\(type.plural).\(type.group)" }
+
+    func details(name: String) -> Status.Details {
+        Status.Details(name: name, group: type.group, kind: type.plural)
+    }
+
+    static let verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+}

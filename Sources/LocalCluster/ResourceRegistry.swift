@@ -1,0 +1,65 @@
+import Kubernetes
+
+/// The resources the local API serves, looked up by group, version and plural (or short name).
+struct ResourceRegistry: Sendable {
+    let definitions: [ResourceDefinition]
+
+    static let standard = ResourceRegistry(definitions: [
+        ResourceDefinition(
+            type: .pods, singularName: "pod", shortNames: ["po"], categories: ["all"], hasStatus: true,
+            nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .configMaps, singularName: "configmap", shortNames: ["cm"], categories: [], hasStatus: false,
+            nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .persistentVolumeClaims, singularName: "persistentvolumeclaim", shortNames: ["pvc"],
+            categories: [], hasStatus: true, nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .services, singularName: "service", shortNames: ["svc"], categories: ["all"], hasStatus: true,
+            nameRule: .label, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .secrets, singularName: "secret", shortNames: [], categories: [], hasStatus: false,
+            nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .events, singularName: "event", shortNames: ["ev"], categories: [], hasStatus: false,
+            nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .namespaces, singularName: "namespace", shortNames: ["ns"], categories: [], hasStatus: true,
+            nameRule: .label, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .deployments, singularName: "deployment", shortNames: ["deploy"], categories: ["all"],
+            hasStatus: true, nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .kafkaClusters, singularName: "kafkacluster", shortNames: ["kc"], categories: [],
+            hasStatus: true, nameRule: .subdomain, allowsUnconditionalUpdate: false),
+    ])
+
+    func find(group: String, version: String, plural: String) -> ResourceDefinition? {
+        definitions.first { $0.group == group && $0.type.version == version && $0.plural == plural }
+    }
+
+    func definition(for type: ResourceType) -> ResourceDefinition? {
+        definitions.first { $0.type == type }
+    }
+
+    /// The groups other than core, in the order they were defined, each with its versions.
+    var groups: [(name: String, versions: [String])] {
+        var result: [(name: String, versions: [String])] = []
+        for definition in definitions where !definition.group.isEmpty {
+            if let index = result.firstIndex(where: { $0.name == definition.group }) {
+                if !result[index].versions.contains(definition.type.version) {
+                    result[index].versions.append(definition.type.version)
+                }
+            } else {
+                result.append((definition.group, [definition.type.version]))
+            }
+        }
+        return result
+    }
+
+    func resources(group: String, version: String) -> [ResourceDefinition] {
+        definitions.filter { $0.group == group && $0.type.version == version }
+    }
+
+    static let namespaces = standard.definition(for: .namespaces)!
+}

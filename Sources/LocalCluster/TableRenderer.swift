@@ -1,0 +1,145 @@
+import JSON
+
+/// Renders objects as a `meta.k8s.io/v1` Table, the server-side printing `kubectl get` asks
+/// for, with the columns kubectl users expect for each resource.
+enum TableRenderer {
+    private struct Column: Sendable {
+        let name: String
+        let type: String
+        let priority: Int
+        let cell: @Sendable (JSONValue) -> JSONValue
+    }
+
+    static func table(_ resource: ResourceDefinition, items: [JSONValue], resourceVersion: UInt64) -> JSONValue {
+        let columns = self.columns(for: resource)
+        let definitions = columns.map { column in
+            JSONValue.object([
+                ("name", .string(column.name)), ("type", .string(column.type)),
+                ("format", .string(column.name == "Name" ? "name" : "")), ("description", .string(column.name)),
+                ("priority", .integer(column.priority)),
+            ])
+        }
+        let rows = items.map { item in
+            JSONValue.object([
+                ("cells", .array(columns.map { $0.cell(item) })),
+                ("object", .object([
+                    ("kind", .string("PartialObjectMetadata")), ("apiVersion", .string("meta.k8s.io/v1")),
+                    ("metadata", item["metadata"] ?? .object([])),
+                ])),
+            ])
+        }
+        return .object([
+            ("kind", .string("Table")), ("apiVersion", .string("meta.k8s.io/v1")),
+            ("metadata", .object([("resourceVersion", .string(String(resourceVersion)))])),
+            ("columnDefinitions", .array(definitions)), ("rows", .array(rows)),
+        ])
+    }
+
+    private static func text(_ path: [String], _ fallback: String = "<none>") -> @Sendable (JSONValue) -> JSONValue {
+        { object in
+            switch object.value(at: path) {
+            case .string(let text)? where !text.isEmpty: return .string(text)
+            case .number(let text)?: return .string(text)
+            default: return .string(fallback)
+            }
+        }
+    }
+
+    private static let name = Column(name: "Name", type: "string", priority: 0, cell: text(["metadata", "name"]))
+    private static let age = Column(name: "Age", type: "string", priority: 0) { object in
+        .string(Timestamp.age(since: object.value(at: ["metadata", "creationTimestamp"])?.stringValue))
+    }
+
+    private static func columns(for resource: ResourceDefinition) -> [Column] {
+        switch resource.plural {
+        case "pods":
+            return [
+                name,
+                Column(name: "Ready", type: "string", priority: 0) { pod in
+                    let statuses = pod.value(at: ["status", "containerStatuses"]).flatMap(array) ?? []
+                    let total = pod.value(at: ["spec", "containers"]).flatMap(array)?.count ?? 0
+                    let ready = statuses.filter { $0["ready"] == .bool(true) }.count
+                    return .string("\(ready)/\(total)")
+                },
+                Column(name: "Status", type: "string", priority: 0) { pod in
+                    if pod.value(at: ["metadata", "deletionTimestamp"]) != nil { return .string("Terminating") }
+                    return .string(pod.value(at: ["status", "phase"])?.stringValue ?? "Pending")
+                },
+                Column(name: "Restarts", type: "string", priority: 0) { _ in .string("0") },
+                age,
+                Column(name: "IP", type: "string", priority: 1, cell: text(["status", "podIP"])),
+                Column(name: "Node", type: "string", priority: 1, cell: text(["spec", "nodeName"])),
+            ]
+        case "services":
+            return [
+                name, Column(name: "Type", type: "string", priority: 0, cell: text(["spec", "type"], "ClusterIP")),
+                Column(name: "Cluster-IP", type: "string", priority: 0, cell: text(["spec", "clusterIP"])),
+                Column(name: "External-IP", type: "string", priority: 0) { _ in .string("<none>") },
+                Column(name: "Port(s)", type: "string", priority: 0) { service in
+                    let ports = service.value(at: ["spec", "ports"]).flatMap(array) ?? []
+                    let text = ports.map { port -> String in
+                        let number = port["port"].map { String(decoding: $0.encoded(), as: UTF8.self) } ?? "?"
+                        return "\(number)/\(port["protocol"]?.stringValue ?? "TCP")"
+                    }.joined(separator: ",")
+                    return .string(text.isEmpty ? "<none>" : text)
+                },
+                age,
+            ]
+        case "persistentvolumeclaims":
+            return [
+                name, Column(name: "Status", type: "string", priority: 0, cell: text(["status", "phase"], "Pending")),
+                Column(name: "Volume", type: "string", priority: 0, cell: text(["spec", "volumeName"], "")),
+                Column(name: "Capacity", type: "string", priority: 0, cell: text(["status", "capacity", "storage"], "")),
+                Column(name: "Access Modes", type: "string", priority: 0) { claim in
+                    let modes = claim.value(at: ["status", "accessModes"]).flatMap(array) ?? []
+                    return .string(modes.compactMap { mode -> String? in
+                        switch mode.stringValue {
+                        case "ReadWriteOnce": return "RWO"
+                        case "ReadOnlyMany": return "ROX"
+                        case "ReadWriteMany": return "RWX"
+                        case "ReadWriteOncePod": return "RWOP"
+                        default: return mode.stringValue
+                        }
+                    }.joined(separator: ","))
+                },
+                Column(name: "StorageClass", type: "string", priority: 0, cell: text(["spec", "storageClassName"])),
+                age,
+            ]
+        case "configmaps", "secrets":
+            return [
+                name,
+                Column(name: "Data", type: "integer", priority: 0) { object in
+                    .integer((object["data"]?.members?.count ?? 0) + (object["binaryData"]?.members?.count ?? 0))
+                },
+                age,
+            ]
+        case "kafkaclusters":
+            return [
+                name, Column(name: "Cluster State", type: "string", priority: 0, cell: text(["status", "state"], "")),
+                Column(name: "Brokers", type: "integer", priority: 0) { cluster in
+                    .integer(cluster.value(at: ["spec", "brokers"]).flatMap(array)?.count ?? 0)
+                },
+                age,
+            ]
+        case "namespaces":
+            return [name, Column(name: "Status", type: "string", priority: 0, cell: text(["status", "phase"])), age]
+        case "deployments":
+            return [
+                name,
+                Column(name: "Ready", type: "string", priority: 0) { deployment in
+                    let ready = deployment.value(at: ["status", "readyReplicas"]).flatMap(ObjectStore.numberText) ?? "0"
+                    let wanted = deployment.value(at: ["spec", "replicas"]).flatMap(ObjectStore.numberText) ?? "1"
+                    return .string("\(ready)/\(wanted)")
+                },
+                age,
+            ]
+        default:
+            return [name, age]
+        }
+    }
+
+    private static func array(_ value: JSONValue) -> [JSONValue]? {
+        if case .array(let items) = value { return items }
+        return nil
+    }
+}
