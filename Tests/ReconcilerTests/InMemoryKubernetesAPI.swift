@@ -122,6 +122,10 @@ final class InMemoryKubernetesAPI: KubernetesAPI {
         let parts = path.split(separator: "/").map(String.init)
         // api/v1/namespaces/NS/PLURAL[/NAME[/SUB]] or apis/G/V/namespaces/NS/PLURAL[...]
         let base = parts.first == "api" ? 2 : 3
+        if parts.count == base + 1, let type = types.first(where: { $0.plural == parts[base] }) {
+            // Every namespace: the collection path without one.
+            return Route(collection: type.path(), type: type, name: nil, subresource: nil)
+        }
         guard parts.count >= base + 3, parts[base] == "namespaces",
             let type = types.first(where: { $0.plural == parts[base + 2] })
         else { throw .notFound(status(404, "NotFound", "the server could not find \(path)")) }
@@ -145,10 +149,13 @@ final class InMemoryKubernetesAPI: KubernetesAPI {
         switch (request.method, route.name) {
         case ("GET", nil):
             let selector = request.query.first { $0.name == "labelSelector" }?.value
-            let items = (state.collections[route.collection] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
-                .filter {
-                    matches(selector, $0["metadata"]?["labels"])
-                }
+            // A collection path without a namespace lists every namespace's objects of the type.
+            let everywhere = route.collection == route.type.path()
+            let items = state.collections.filter { path, _ in
+                path == route.collection || (everywhere && Self.route(ofCollection: path)?.type == route.type)
+            }
+            .values.flatMap { $0 }.sorted { $0.key < $1.key }.map(\.value)
+            .filter { matches(selector, $0["metadata"]?["labels"]) }
             return .object([
                 ("apiVersion", .string(route.type.apiVersion)), ("kind", .string(route.type.kind + "List")),
                 ("metadata", .object([("resourceVersion", .string(String(state.version)))])),
@@ -205,6 +212,8 @@ final class InMemoryKubernetesAPI: KubernetesAPI {
             throw .server(code: 405, status(405, "MethodNotAllowed", "\(request.method) is not allowed here"))
         }
     }
+
+    static func route(ofCollection path: String) -> Route? { try? route(path) }
 
     static func existing(_ state: State, _ route: Route, _ name: String) throws(KubernetesError) -> JSONValue
     {
