@@ -28,7 +28,13 @@ public enum ClusterStatusPatch {
     public static func make(
         desired: DesiredState, actual: ActualState, steps: [ReconcileStep], status: JSONValue?
     ) -> JSONValue? {
-        let brokersState = status?["brokersState"]
+        var brokersState: [String: JSONValue] = [:]
+        if case .object(let members)? = status?["brokersState"] {
+            for member in members { brokersState[member.key] = member.value }
+        }
+        let livePods = Dictionary(
+            actual.pods.filter { $0.metadata.deletionTimestamp == nil }.map { ($0.name, $0) },
+            uniquingKeysWith: { first, _ in first })
         var brokerPatches: [(key: String, value: JSONValue)] = []
         var allReady = true
         let touched = Set(
@@ -42,12 +48,10 @@ public enum ClusterStatusPatch {
 
         for broker in desired.brokers {
             let key = String(broker.brokerID)
-            let current = brokersState?[key]
+            let current = brokersState[key]
             let configuration = touched.contains(broker.brokerID) ? configOutOfSync : configInSync
             let readiness: Readiness
-            if let pod = actual.pods.first(where: {
-                $0.name == broker.pod.name && $0.metadata.deletionTimestamp == nil
-            }) {
+            if let pod = livePods[broker.pod.name] {
                 readiness = pod.isReady ? .ready : .notReady
             } else {
                 readiness = .missing
@@ -67,7 +71,7 @@ public enum ClusterStatusPatch {
         for step in steps {
             switch step {
             case .forgetBroker(let id):
-                if brokersState?[String(id)] != nil { brokerPatches.append((String(id), .null)) }
+                if brokersState[String(id)] != nil { brokerPatches.append((String(id), .null)) }
             case .waitForBroker(let id, _): leaving.insert(id)
             case .delete(let target):
                 if let id = target.brokerID, !desired.brokerIDs.contains(id) { leaving.insert(id) }
@@ -75,7 +79,7 @@ public enum ClusterStatusPatch {
             }
         }
         for id in leaving.sorted() {
-            let current = brokersState?[String(id)]
+            let current = brokersState[String(id)]
             if current?["gracefulActionState"]?["cruiseControlState"] == nil {
                 brokerPatches.append(
                     (

@@ -27,6 +27,8 @@ public enum ReconcilePlan {
         let live = Dictionary(owned.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let desiredKeys = Set(desired.objects.map(\.key))
         let staying = desired.brokerIDs
+        // Indexed once, so a pass costs time linear in the number of objects.
+        let ownedByBroker = Dictionary(grouping: owned, by: \.brokerID)
         var steps: [ReconcileStep] = []
 
         func converge(_ object: OwnedObject) {
@@ -41,8 +43,8 @@ public enum ReconcilePlan {
         }
 
         func stale(brokerID: Int32?) -> [OwnedObject] {
-            owned.filter {
-                $0.brokerID == brokerID && !desiredKeys.contains($0.key)
+            (ownedByBroker[brokerID] ?? []).filter {
+                !desiredKeys.contains($0.key)
                     && $0.resourceType != .persistentVolumeClaims
                     && !$0.isTerminating
             }
@@ -66,7 +68,7 @@ public enum ReconcilePlan {
         let leaving = Set(owned.compactMap(\.brokerID)).union(brokerStates.keys.compactMap { Int32($0) })
             .subtracting(staying)
         for id in leaving.sorted() {
-            let objects = owned.filter { $0.brokerID == id }
+            let objects = ownedByBroker[id] ?? []
             var removal = BrokerRemoval(
                 brokerID: id,
                 cruiseControlState: brokerStates[String(id)]?.gracefulActionState?.cruiseControlState)

@@ -240,3 +240,31 @@ import Testing
         #expect(result.clusterMissing && result.writes == 0)
     }
 }
+
+@Suite struct ClusterReconcilerScaleTests {
+    @Test func fiveHundredBrokersFromScratchThenANoOpPassWithNoWrites() async throws {
+        let api = InMemoryKubernetesAPI()
+        let yaml = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml"), encoding: .utf8)
+        var document = try ClusterDocument(yaml: yaml)
+        document.cluster.spec.brokers = (0..<500).map { Broker(id: $0, brokerConfigGroup: "default") }
+        try api.seed(.kafkaClusters, namespace: "kafka", document.value)
+        let counting = CountingKubernetesAPI(api)
+        let reconciler = ClusterReconciler(api: counting)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let first = try await reconciler.reconcile(namespace: "kafka", name: "kafka")
+        let built = clock.now - start
+        #expect(first.created == 1 + 500 * 4)
+        #expect(counting.reset().writes == first.writes)
+        api.markPodsReady(namespace: "kafka")
+        _ = try await reconciler.reconcile(namespace: "kafka", name: "kafka")
+        counting.reset()
+        let quietStart = clock.now
+        let quiet = try await reconciler.reconcile(namespace: "kafka", name: "kafka")
+        let quietTime = clock.now - quietStart
+        #expect(quiet.writes == 0 && quiet.steps.isEmpty)
+        #expect(counting.counts.requests == 5 && counting.counts.writes == 0)
+        print("500 brokers: from scratch \(built), no-op pass \(quietTime)")
+    }
+}
