@@ -23,13 +23,16 @@ public struct ClusterReconciler: Sendable {
         public var removalGate: @Sendable (KafkaCluster) async -> RemovalGate
         /// Names the operator in Events.
         public var component: String
+        /// How many brokers' writes run at once.
+        public var maxConcurrentWrites: Int
 
         public init(
             defaultImage: String = ResourceConventions.defaultImage, recordEvents: Bool = true,
             waitInterval: Duration = .seconds(2),
             removalGate: @escaping @Sendable (KafkaCluster) async -> RemovalGate = { _ in .noCruiseControl },
-            component: String = "kafka-operator"
+            component: String = "kafka-operator", maxConcurrentWrites: Int = 8
         ) {
+            self.maxConcurrentWrites = max(1, maxConcurrentWrites)
             self.defaultImage = defaultImage
             self.recordEvents = recordEvents
             self.waitInterval = waitInterval
@@ -88,7 +91,7 @@ public struct ClusterReconciler: Sendable {
             api: api, cluster: cluster, uid: uid, component: configuration.component,
             enabled: configuration.recordEvents)
         do {
-            for step in steps { try await perform(step, events: events, result: &result) }
+            try await execute(steps, events: events, result: &result)
         } catch .api(.conflict(let status), let during) {
             logger.debug(
                 "conflict, reconciling again",
@@ -126,6 +129,60 @@ public struct ClusterReconciler: Sendable {
             result.requeueAfter = configuration.waitInterval
         }
         return result
+    }
+
+    /// Performs the steps: cluster-wide ones first, then each broker's in order, several
+    /// brokers at once. A broker's steps depend on each other (its old pod goes before the new
+    /// one comes); different brokers' do not.
+    private func execute(_ steps: [ReconcileStep], events: EventRecorder, result: inout ReconcileResult)
+        async throws(ReconcileError)
+    {
+        var clusterWide: [ReconcileStep] = []
+        var byBroker: [Int32: [ReconcileStep]] = [:]
+        var order: [Int32] = []
+        for step in steps {
+            guard let broker = step.brokerID else {
+                clusterWide.append(step)
+                continue
+            }
+            if byBroker[broker] == nil { order.append(broker) }
+            byBroker[broker, default: []].append(step)
+        }
+        for step in clusterWide { try await perform(step, events: events, result: &result) }
+
+        let outcomes = await withTaskGroup(of: (ReconcileResult, ReconcileError?).self) { group in
+            var pending = order[...]
+            func start() {
+                guard let broker = pending.popFirst(), let brokerSteps = byBroker[broker] else { return }
+                group.addTask {
+                    var partial = ReconcileResult()
+                    do throws(ReconcileError) {
+                        for step in brokerSteps { try await perform(step, events: events, result: &partial) }
+                        return (partial, nil)
+                    } catch {
+                        return (partial, error)
+                    }
+                }
+            }
+            for _ in 0..<configuration.maxConcurrentWrites { start() }
+            var outcomes: [(ReconcileResult, ReconcileError?)] = []
+            for await outcome in group {
+                outcomes.append(outcome)
+                start()
+            }
+            return outcomes
+        }
+        var failure: ReconcileError?
+        for (partial, error) in outcomes {
+            result.created += partial.created
+            result.updated += partial.updated
+            result.deleted += partial.deleted
+            result.eventsRecorded += partial.eventsRecorded
+            result.blocked += partial.blocked
+            // A conflict wins: it asks for a prompt requeue rather than a backoff.
+            if let error, failure == nil || error.isConflict { failure = error }
+        }
+        if let failure { throw failure }
     }
 
     /// Lists every object labelled with the cluster's name: four reads.

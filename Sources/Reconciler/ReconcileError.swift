@@ -21,6 +21,12 @@ public enum ReconcileError: Error, Equatable, Sendable, CustomStringConvertible 
         }
     }
 
+    /// A write met a newer version of the object: read again and retry at once.
+    public var isConflict: Bool {
+        if case .api(.conflict, _) = self { return true }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .unreadableCluster(let namespace, let name, let reason):

@@ -22,6 +22,15 @@ public enum ReconcileStep: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The broker the step is about; nil for cluster-wide objects.
+    public var brokerID: Int32? {
+        switch self {
+        case .create(let object), .update(let object): return object.brokerID
+        case .delete(let target): return target.brokerID
+        case .forgetBroker(let id), .waitForBroker(let id, _): return id
+        }
+    }
+
     /// Whether the step writes to the API server (status writes are counted apart).
     public var isWrite: Bool {
         switch self {
