@@ -79,6 +79,16 @@ public struct ClusterReconciler: Sendable {
         guard let uid = cluster.metadata.uid, !uid.isEmpty else {
             throw .clusterWithoutUID(namespace: namespace, name: name)
         }
+        // Rendering a broken spec (a broker id used twice, nested disks) would make broken
+        // objects: the cluster stays as it is until the spec is fixed. Bounds on what alerts may
+        // do are the action engine's business, not a reason to stop reconciling.
+        let problems = ClusterValidator.problems(in: cluster).filter {
+            !$0.path.hasPrefix("spec.alertManagerConfig") && !$0.path.hasPrefix("spec.rollingUpgradeConfig")
+        }
+        guard problems.isEmpty else {
+            throw .unreadableCluster(
+                namespace: namespace, name: name, reason: problems.map(\.description).joined(separator: "; "))
+        }
 
         let desired = DesiredStateRenderer(defaultImage: configuration.defaultImage).render(cluster, uid: uid)
         let actual = try await observe(namespace: namespace, cluster: name)
