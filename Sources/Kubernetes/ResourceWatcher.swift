@@ -30,11 +30,15 @@ public struct ResourceWatcher<Object: KubernetesObject>: AsyncSequence, Sendable
         public var watchTimeoutSeconds: Int
         public var initialBackoff: Duration
         public var maximumBackoff: Duration
+        /// Objects per list page; nil lists everything in one answer.
+        public var listPageSize: Int?
 
         public init(
             labelSelector: String? = nil, watchTimeoutSeconds: Int = 300,
-            initialBackoff: Duration = .milliseconds(100), maximumBackoff: Duration = .seconds(30)
+            initialBackoff: Duration = .milliseconds(100), maximumBackoff: Duration = .seconds(30),
+            listPageSize: Int? = 500
         ) {
+            self.listPageSize = listPageSize
             self.labelSelector = labelSelector
             self.watchTimeoutSeconds = watchTimeoutSeconds
             self.initialBackoff = initialBackoff
@@ -68,6 +72,23 @@ public struct ResourceWatcher<Object: KubernetesObject>: AsyncSequence, Sendable
         return stream.makeAsyncIterator()
     }
 
+    /// Every matching object, page by page, and the version the listing is consistent at. An
+    /// expired continue token (410) fails the whole listing, which is then started again.
+    private func listAll() async throws(KubernetesError) -> ([Object], String) {
+        var items: [Object] = []
+        var next: String?
+        repeat {
+            var page = ListOptions(labelSelector: options.labelSelector)
+            page.limit = options.listPageSize
+            page.continue = next
+            let list = try await api.list(Object.self, namespace: namespace, options: page)
+            items += list.items
+            next = list.metadata.continue.flatMap { $0.isEmpty ? nil : $0 }
+            if next == nil { return (items, list.metadata.resourceVersion ?? "") }
+        } while !Task.isCancelled
+        throw .transport("the listing was cancelled")
+    }
+
     private func run(_ continuation: AsyncStream<Element>.Continuation) async {
         var resourceVersion: String?
         var backoff = options.initialBackoff
@@ -79,11 +100,9 @@ public struct ResourceWatcher<Object: KubernetesObject>: AsyncSequence, Sendable
         while !Task.isCancelled {
             guard let version = resourceVersion else {
                 do {
-                    let list = try await api.list(
-                        Object.self, namespace: namespace,
-                        options: ListOptions(labelSelector: options.labelSelector))
-                    continuation.yield(.listed(list.items))
-                    resourceVersion = list.metadata.resourceVersion ?? ""
+                    let (items, listed) = try await listAll()
+                    continuation.yield(.listed(items))
+                    resourceVersion = listed
                     backoff = options.initialBackoff
                 } catch {
                     if Task.isCancelled { return }

@@ -90,8 +90,9 @@ public struct ClusterReconciler: Sendable {
                 namespace: namespace, name: name, reason: problems.map(\.description).joined(separator: "; "))
         }
 
-        let desired = DesiredStateRenderer(defaultImage: configuration.defaultImage).render(cluster, uid: uid)
         let actual = try await observe(namespace: namespace, cluster: name)
+        let desired = DesiredStateRenderer(defaultImage: configuration.defaultImage).render(
+            cluster, uid: uid, existingClaims: Self.claimsByMountPath(actual, uid: uid))
         let gate = await configuration.removalGate(cluster)
         let steps = ReconcilePlan.make(
             desired: desired, actual: actual, brokerStates: cluster.status?.brokersState ?? [:], gate: gate)
@@ -193,6 +194,19 @@ public struct ClusterReconciler: Sendable {
             if let error, failure == nil || error.isConflict { failure = error }
         }
         if let failure { throw failure }
+    }
+
+    /// The claims of ours that hold each broker's disks, by the mount path annotated on them.
+    static func claimsByMountPath(_ actual: ActualState, uid: String) -> [Int32: [String: String]] {
+        var claims: [Int32: [String: String]] = [:]
+        for claim in actual.persistentVolumeClaims {
+            let object = OwnedObject.persistentVolumeClaim(claim)
+            guard object.isControlled(byUID: uid), !object.isTerminating, let broker = object.brokerID,
+                let mountPath = claim.metadata.annotations?[ResourceConventions.mountPathAnnotation]
+            else { continue }
+            claims[broker, default: [:]][mountPath] = claim.name
+        }
+        return claims
     }
 
     /// Lists every object labelled with the cluster's name: four reads.

@@ -12,12 +12,17 @@ public struct DesiredStateRenderer: Sendable {
         self.defaultImage = defaultImage
     }
 
-    /// `uid` is the KafkaCluster's, for the owner references.
-    public func render(_ cluster: KafkaCluster, uid: String) -> DesiredState {
+    /// `uid` is the KafkaCluster's, for the owner references. `existingClaims` names claims
+    /// that already hold a broker's disk (broker → mount path → claim name): a disk keeps its
+    /// claim even if disks before it were inserted or removed, which would change its index.
+    public func render(
+        _ cluster: KafkaCluster, uid: String, existingClaims: [Int32: [String: String]] = [:]
+    ) -> DesiredState {
         let name = cluster.metadata.name
         let namespace = cluster.metadata.namespace ?? "default"
         let owner = ResourceConventions.ownerReference(cluster: name, uid: uid)
-        let context = Context(cluster: cluster, name: name, namespace: namespace, owner: owner)
+        let context = Context(
+            cluster: cluster, name: name, namespace: namespace, owner: owner, existingClaims: existingClaims)
         let brokers = cluster.spec.brokers.sorted { $0.id < $1.id }.map { render(broker: $0, context) }
         return DesiredState(
             clusterName: name, namespace: namespace, owner: owner, brokers: brokers,
@@ -29,6 +34,7 @@ public struct DesiredStateRenderer: Sendable {
         let name: String
         let namespace: String
         let owner: OwnerReference
+        let existingClaims: [Int32: [String: String]]
         var spec: KafkaClusterSpec { cluster.spec }
 
         func metadata(_ objectName: String, labels: [String: String], annotations: [String: String]? = nil)
@@ -63,8 +69,10 @@ public struct DesiredStateRenderer: Sendable {
                 podVolumes.append(Volume(name: volumeName, emptyDir: Volume.EmptyDirSource()))
                 continue
             }
-            let claimName = ResourceConventions.claimName(
-                cluster: context.name, broker: id, index: index, mountPath: disk.mountPath)
+            let claimName =
+                context.existingClaims[id]?[disk.mountPath]
+                ?? ResourceConventions.claimName(
+                    cluster: context.name, broker: id, index: index, mountPath: disk.mountPath)
             var spec = PersistentVolumeClaim.Spec(
                 accessModes: pvcSpec.accessModes ?? ["ReadWriteOnce"],
                 storageClassName: pvcSpec.storageClassName)

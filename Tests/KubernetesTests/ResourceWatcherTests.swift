@@ -19,6 +19,8 @@ private final class ScriptedWatchAPI: KubernetesAPI {
         var watches: [Watch] = []
         /// The `resourceVersion` of each list (nil) and watch call, in order.
         var calls: [(watch: Bool, resourceVersion: String?)] = []
+        /// The `continue` token of each list call.
+        var continues: [String?] = []
     }
 
     let script: Mutex<Script>
@@ -32,6 +34,7 @@ private final class ScriptedWatchAPI: KubernetesAPI {
     func send(_ request: APIRequest) async throws(KubernetesError) -> [UInt8] {
         let answer = script.withLock { script -> Result<String, KubernetesError> in
             script.calls.append((false, request.query.first { $0.name == "resourceVersion" }?.value))
+            script.continues.append(request.query.first { $0.name == "continue" }?.value)
             return script.lists.isEmpty
                 ? .failure(.transport("no more lists scripted")) : script.lists.removeFirst()
         }
@@ -94,6 +97,18 @@ private func collect(
 }
 
 @Suite struct ResourceWatcherTests {
+    @Test func aListingInPagesIsReportedWholeAndWatchedFromItsVersion() async {
+        let firstPage =
+            #"{"metadata":{"resourceVersion":"19","continue":"t1"},"items":[{"metadata":{"name":"a"}}]}"#
+        let api = ScriptedWatchAPI(
+            lists: [.success(firstPage), .success(list("20", ["b"]))],
+            watches: [.events([event("ADDED", "c", "21")], then: nil)])
+        let seen = await collect(api, count: 2)
+        #expect(seen == ["listed a,b", "ADDED c"])
+        #expect(api.script.withLock { $0.continues } == [nil, "t1"])
+        #expect(api.calls.map(\.resourceVersion).prefix(3) == [nil, nil, "20"])
+    }
+
     @Test func listsThenWatchesAndResumesFromTheLastVersionIncludingBookmarks() async {
         let api = ScriptedWatchAPI(
             lists: [.success(list("10", ["a"]))],

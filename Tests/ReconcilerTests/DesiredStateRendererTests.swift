@@ -224,3 +224,36 @@ import Testing
         }
     }
 }
+
+@Suite struct ExistingClaimTests {
+    @Test func aDiskInsertedBeforeOthersKeepsTheirClaims() throws {
+        var cluster = try ClusterFixtures.withBrokers([0])
+        let before = ClusterFixtures.render(cluster)
+        let original = try #require(before.broker(0)?.volumes.first)
+        // A disk added to the group ahead of the existing one shifts its index.
+        cluster.spec.brokerConfigGroups?["default"]?.storageConfigs?.insert(
+            StorageConfig(mountPath: "/kafka-logs-0", pvcSpec: PersistentVolumeClaimSpec(storage: "1Gi")),
+            at: 0)
+        let shifted = ClusterFixtures.render(cluster).broker(0)?.volumes.map(\.name) ?? []
+        #expect(!shifted.contains(original.name))
+        let kept = DesiredStateRenderer().render(
+            cluster, uid: ClusterFixtures.uid, existingClaims: [0: ["/kafka-logs": original.name]])
+        let claims = try #require(kept.broker(0)?.volumes)
+        #expect(claims.map(\.name).contains(original.name))
+        #expect(claims.count == 2)
+        let mounted = kept.broker(0)?.pod.spec?.volumes?.compactMap(\.persistentVolumeClaim?.claimName)
+        #expect(mounted == claims.map(\.name))
+        // Through the planner: one new claim, the old one untouched.
+        let steps = ReconcilePlan.make(desired: kept, actual: ClusterFixtures.live(before), brokerStates: [:])
+        let claimSteps = steps.filter {
+            if case .create(.persistentVolumeClaim) = $0 { return true }
+            if case .update(.persistentVolumeClaim) = $0 { return true }
+            if case .delete(let target) = $0 { return target.type == .persistentVolumeClaims }
+            return false
+        }
+        #expect(claimSteps.count == 1)
+        #expect(
+            claimSteps.first?.description.hasPrefix("create PersistentVolumeClaim kafka-0-storage-0-") == true
+        )
+    }
+}
