@@ -8,9 +8,20 @@ import Synchronization
 /// 409 Conflict on a stale resourceVersion or a failed uid precondition, 404 NotFound with a
 /// `Status` body, equality label selectors, the status subresource (PUT and merge patch), and
 /// pods that linger with a deletionTimestamp until `finishTerminations()` when
-/// `podsTerminateAtOnce` is false. Watches are not served.
+/// `podsTerminateAtOnce` is false, and watches that replay every change after the
+/// `resourceVersion` they name and then follow new ones.
 final class InMemoryKubernetesAPI: KubernetesAPI {
+    struct Watcher {
+        var route: Route
+        var selector: String?
+        var continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
+    }
+
     struct State {
+        /// Every change, oldest first, for watches to replay.
+        var history: [(version: Int, collection: String, line: [UInt8], labels: JSONValue?)] = []
+        var watchers: [Int: Watcher] = [:]
+        var nextWatcher = 0
         /// collection path (`/api/v1/namespaces/kafka/pods`) → name → object
         var collections: [String: [String: JSONValue]] = [:]
         var version = 1000
@@ -26,7 +37,7 @@ final class InMemoryKubernetesAPI: KubernetesAPI {
     init(podsTerminateAtOnce: Bool = true) { self.podsTerminateAtOnce = podsTerminateAtOnce }
 
     var requests: [String] { state.withLock { $0.requests } }
-    var writes: [String] { requests.filter { !$0.hasPrefix("GET ") } }
+    var writes: [String] { requests.filter { !$0.hasPrefix("GET ") && !$0.hasPrefix("WATCH ") } }
     func resetLog() { state.withLock { $0.requests = [] } }
 
     /// The next request matching `match` fails with `error`; with `afterApplying`, only after
@@ -65,9 +76,8 @@ final class InMemoryKubernetesAPI: KubernetesAPI {
                         .array([.object([("type", .string("Ready")), ("status", .string("True"))])])
                     ),
                 ])
-                state.version += 1
-                state.collections[path]?[name] = pod.setting("status", ready).setting(
-                    path: ["metadata", "resourceVersion"], .string(String(state.version)))
+                _ = Self.store(
+                    &state, Route(collection: path, type: .pods), name, pod.setting("status", ready))
             }
         }
     }
@@ -77,18 +87,66 @@ final class InMemoryKubernetesAPI: KubernetesAPI {
         state.withLock { state in
             for (path, objects) in state.collections {
                 for (name, object) in objects where object["metadata"]?["deletionTimestamp"] != nil {
-                    state.collections[path]?[name] = nil
+                    Self.remove(&state, path, name, object)
                 }
             }
         }
     }
 
     func stream(_ request: APIRequest) -> AsyncThrowingStream<[UInt8], any Error> {
-        AsyncThrowingStream {
-            $0.finish(
-                throwing: KubernetesError.server(
-                    code: 501, Self.status(501, "NotImplemented", "no watches here")))
+        let (stream, continuation) = AsyncThrowingStream.makeStream(
+            of: [UInt8].self, throwing: (any Error).self)
+        let id: Int? = state.withLock { state in
+            state.requests.append("WATCH \(request.path)")
+            guard let route = try? Self.route(request.path) else {
+                continuation.finish(
+                    throwing: KubernetesError.notFound(Self.status(404, "NotFound", request.path)))
+                return nil
+            }
+            let selector = request.query.first { $0.name == "labelSelector" }?.value
+            let since = request.query.first { $0.name == "resourceVersion" }.flatMap { Int($0.value) } ?? 0
+            let watcher = Watcher(route: route, selector: selector, continuation: continuation)
+            for change in state.history
+            where change.version > since && Self.sees(watcher, change.collection, change.labels) {
+                continuation.yield(change.line)
+            }
+            let id = state.nextWatcher
+            state.nextWatcher += 1
+            state.watchers[id] = watcher
+            return id
         }
+        if let id {
+            // Not under the lock: termination may be reported while a change is being published.
+            continuation.onTermination = { [weak self] _ in
+                Task { self?.state.withLock { _ = $0.watchers.removeValue(forKey: id) } }
+            }
+        }
+        return stream
+    }
+
+    static func sees(_ watcher: Watcher, _ collection: String, _ labels: JSONValue?) -> Bool {
+        let everywhere = watcher.route.collection == watcher.route.type.path()
+        let inScope =
+            collection == watcher.route.collection
+            || (everywhere && route(ofCollection: collection)?.type == watcher.route.type)
+        return inScope && matches(watcher.selector, labels)
+    }
+
+    static func publish(_ state: inout State, _ type: String, _ collection: String, _ object: JSONValue) {
+        let line = JSONValue.object([("type", .string(type)), ("object", object)]).encoded()
+        let labels = object["metadata"]?["labels"]
+        state.history.append((state.version, collection, line, labels))
+        for watcher in state.watchers.values where sees(watcher, collection, labels) {
+            watcher.continuation.yield(line)
+        }
+    }
+
+    static func remove(_ state: inout State, _ collection: String, _ name: String, _ object: JSONValue) {
+        state.collections[collection]?[name] = nil
+        state.version += 1
+        publish(
+            &state, "DELETED", collection,
+            object.setting(path: ["metadata", "resourceVersion"], .string(String(state.version))))
     }
 
     func send(_ request: APIRequest) async throws(KubernetesError) -> [UInt8] {
@@ -110,8 +168,8 @@ final class InMemoryKubernetesAPI: KubernetesAPI {
     struct Route {
         var collection: String
         var type: ResourceType
-        var name: String?
-        var subresource: String?
+        var name: String? = nil
+        var subresource: String? = nil
     }
 
     static let types: [ResourceType] = [
@@ -205,7 +263,7 @@ final class InMemoryKubernetesAPI: KubernetesAPI {
                             path: ["metadata", "deletionTimestamp"], .string("2026-12-01T00:00:00Z")))
                 }
             } else {
-                state.collections[route.collection]?[name] = nil
+                remove(&state, route.collection, name, current)
             }
             return .object([("kind", .string("Status")), ("status", .string("Success"))])
         default:
@@ -228,6 +286,7 @@ final class InMemoryKubernetesAPI: KubernetesAPI {
         state.version += 1
         let stored = object.setting(path: ["metadata", "resourceVersion"], .string(String(state.version)))
         state.collections[route.collection]?[name] = stored
+        publish(&state, "MODIFIED", route.collection, stored)
         return stored
     }
 
@@ -246,6 +305,7 @@ final class InMemoryKubernetesAPI: KubernetesAPI {
             .setting(path: ["metadata", "resourceVersion"], .string(String(state.version)))
             .setting(path: ["metadata", "creationTimestamp"], .string("2026-12-01T00:00:00Z"))
         state.collections[collection, default: [:]][name] = stored
+        publish(&state, "ADDED", collection, stored)
         return stored
     }
 

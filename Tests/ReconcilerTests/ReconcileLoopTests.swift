@@ -9,7 +9,8 @@ import Testing
 @testable import Reconciler
 
 @Suite struct ReconcileLoopTests {
-    @Test func theLoopBuildsTheClusterAndFollowsADownscale() async throws {
+    @Test(arguments: [Duration.milliseconds(50), .seconds(3600)])
+    func theLoopBuildsTheClusterAndFollowsADownscale(resync: Duration) async throws {
         let api = InMemoryKubernetesAPI()
         let yaml = try String(
             contentsOf: repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml"), encoding: .utf8)
@@ -20,7 +21,7 @@ import Testing
             reconciler: ClusterReconciler(
                 api: counting, configuration: .init(waitInterval: .milliseconds(20))),
             configuration: .init(
-                resyncInterval: .milliseconds(50), initialBackoff: .milliseconds(10),
+                resyncInterval: resync, initialBackoff: .milliseconds(10),
                 maximumBackoff: .milliseconds(50),
                 onReconcile: { _, _ in passes.withLock { $0 += 1 } }))
         let running = Task { try await loop.run() }
@@ -45,6 +46,14 @@ import Testing
         }
         #expect(removed)
         #expect(api.names(.pods, namespace: "kafka").count == 2)
+
+        // Watches (and resync, where short) drove it, and it settles: nothing left to write.
+        let settled = await waitUntil(timeout: .seconds(5)) {
+            let writes = counting.counts.writes
+            try? await Task.sleep(for: .milliseconds(100))
+            return counting.counts.writes == writes
+        }
+        #expect(settled)
 
         running.cancel()
         _ = await running.result
