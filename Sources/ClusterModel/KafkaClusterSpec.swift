@@ -12,6 +12,10 @@ public struct KafkaClusterSpec: Codable, Equatable, Sendable {
     public var brokerConfigGroups: [String: BrokerConfig]?
     public var brokers: [Broker]
     public var listenersConfig: ListenersConfig?
+    /// ZooKeeper `host:port` addresses the brokers register with (`zookeeper.connect`).
+    public var zkAddresses: [String]?
+    /// The ZooKeeper chroot path appended to `zkAddresses`, e.g. `/kafka`.
+    public var zkPath: String?
     public var rollingUpgradeConfig: RollingUpgradeConfig?
     public var alertManagerConfig: AlertManagerConfig?
     /// Passed through to Cruise Control's deployment; the operator reads only what it needs.

@@ -1,0 +1,36 @@
+import Kubernetes
+
+/// Everything the operator renders for one broker.
+public struct BrokerResources: Equatable, Sendable {
+    public let brokerID: Int32
+    public var configMap: ConfigMap
+    /// One claim per disk that has a `pvcSpec`, in the broker's disk order.
+    public var volumes: [PersistentVolumeClaim]
+    public var pod: Pod
+    public var service: Service
+    public var serverProperties: ServerProperties
+
+    /// In the order they are created: configuration and disks before the pod that mounts them.
+    public var objects: [OwnedObject] {
+        [.configMap(configMap)] + volumes.map { .persistentVolumeClaim($0) } + [.service(service), .pod(pod)]
+    }
+}
+
+/// Everything the operator renders for one KafkaCluster.
+public struct DesiredState: Equatable, Sendable {
+    public let clusterName: String
+    public let namespace: String
+    public let owner: OwnerReference
+    /// Sorted by broker id.
+    public var brokers: [BrokerResources]
+    public var clusterServices: [Service]
+
+    public var brokerIDs: Set<Int32> { Set(brokers.map(\.brokerID)) }
+
+    public func broker(_ id: Int32) -> BrokerResources? { brokers.first { $0.brokerID == id } }
+
+    /// Every object, cluster-wide ones first, then broker by broker in creation order.
+    public var objects: [OwnedObject] {
+        clusterServices.map { .service($0) } + brokers.flatMap(\.objects)
+    }
+}

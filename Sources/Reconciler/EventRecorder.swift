@@ -1,0 +1,52 @@
+import ClusterModel
+import Kubernetes
+
+/// Records core v1 Events on a KafkaCluster for what the reconciler did to its objects, so
+/// `kubectl describe kafkacluster` tells the story. An event that cannot be written is not
+/// worth failing a reconcile for: it is skipped.
+struct EventRecorder: Sendable {
+    let api: any KubernetesAPI
+    let cluster: KafkaCluster
+    let uid: String
+    let component: String
+    let enabled: Bool
+
+    /// Returns how many events were written (0 or 1).
+    func record(created object: OwnedObject) async -> Int {
+        let owner = object.brokerID.map { " for broker \($0)" } ?? ""
+        return await record(
+            reason: "Created\(object.resourceType.kind)",
+            message: "Created \(object.resourceType.kind) \(object.name)\(owner)")
+    }
+
+    func record(deleted target: DeletionTarget) async -> Int {
+        let owner = target.brokerID.map { " of broker \($0)" } ?? ""
+        return await record(
+            reason: "Deleted\(target.type.kind)",
+            message: "Deleted \(target.type.kind) \(target.name)\(owner)")
+    }
+
+    private func record(reason: String, message: String) async -> Int {
+        guard enabled else { return 0 }
+        let namespace = cluster.metadata.namespace ?? "default"
+        let now = String(UTCTimestamp.now().prefix(19)) + "Z"
+        let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        var event = Event(
+            metadata: Kubernetes.ObjectMeta(name: "\(cluster.metadata.name).\(suffix)", namespace: namespace),
+            involvedObject: ObjectReference(
+                apiVersion: KafkaCluster.apiVersion, kind: KafkaCluster.kind, name: cluster.metadata.name,
+                namespace: namespace, uid: uid),
+            reason: reason, message: message, type: "Normal")
+        event.source = Event.Source(component: component)
+        event.reportingComponent = component
+        event.count = 1
+        event.firstTimestamp = now
+        event.lastTimestamp = now
+        do {
+            _ = try await api.create(event)
+            return 1
+        } catch {
+            return 0
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Desired-state rendering and the control loops.

@@ -1,0 +1,154 @@
+import ClusterModel
+
+/// One broker's `server.properties`: what the operator derives from the spec (ids, listeners,
+/// disks, ZooKeeper) over the user's configuration, written sorted by key so the same spec
+/// always gives the same bytes.
+///
+/// Precedence, lowest first: the cluster's `readOnlyConfig`, the broker's `readOnlyConfig`, the
+/// config group's `config`, the broker's `brokerConfig.config`, then the operator's own keys.
+/// The operator's keys win because a user value for them (a listener port, a log dir) would
+/// contradict the Pod, Services and volumes rendered beside it. `zookeeper.connect` is the
+/// operator's only when the spec has `zkAddresses`; otherwise a user's value stands.
+public struct ServerProperties: Equatable, Sendable {
+    public let properties: [String: String]
+
+    public init(properties: [String: String]) { self.properties = properties }
+
+    public init(cluster spec: KafkaClusterSpec, broker: Broker, clusterName: String, namespace: String) {
+        var merged = spec.readOnlyProperties(of: broker).merging(spec.perBrokerProperties(of: broker)) {
+            _, perBroker in perBroker
+        }
+        let host = ResourceConventions.brokerHost(
+            cluster: clusterName, broker: broker.id, namespace: namespace)
+        let listeners = BrokerListeners(spec)
+        merged["broker.id"] = String(broker.id)
+        merged["node.id"] = String(broker.id)
+        merged["listeners"] = listeners.all.map { "\($0.listenerName)://:\($0.port)" }.joined(separator: ",")
+        merged["advertised.listeners"] =
+            listeners.all.map { "\($0.listenerName)://\(host):\($0.port)" }.joined(separator: ",")
+        merged["listener.security.protocol.map"] =
+            listeners.all.map { "\($0.listenerName):\($0.securityProtocol)" }.joined(separator: ",")
+        merged["inter.broker.listener.name"] = listeners.interBroker.listenerName
+        if let controller = listeners.controlPlane {
+            merged["control.plane.listener.name"] = controller.listenerName
+        }
+        let disks = spec.effectiveStorage(of: broker)
+        if !disks.isEmpty {
+            merged["log.dirs"] = disks.map { Self.logDir(mountPath: $0.mountPath) }.joined(separator: ",")
+        }
+        if let addresses = spec.zkAddresses, !addresses.isEmpty {
+            var connect = addresses.joined(separator: ",")
+            if let path = spec.zkPath, !path.isEmpty, path != "/" {
+                connect += path.hasPrefix("/") ? path : "/" + path
+            }
+            merged["zookeeper.connect"] = connect
+        }
+        properties = merged
+    }
+
+    /// Kafka's data directory on a disk: a folder inside the mount, so the volume's own
+    /// `lost+found` is not mistaken for a log.
+    public static func logDir(mountPath: String) -> String {
+        (mountPath.hasSuffix("/") ? String(mountPath.dropLast()) : mountPath) + "/kafka"
+    }
+
+    /// The file's text: `key=value` lines sorted by key, escaped so `BrokerProperties.parse`
+    /// (and Java's `Properties.load`) read back exactly these pairs.
+    public var text: String {
+        properties.keys.sorted().map {
+            "\(Self.escape($0, isKey: true))=\(Self.escape(properties[$0] ?? "", isKey: false))\n"
+        }
+        .joined()
+    }
+
+    /// The keys Kafka reads only at start-up: a change to any of them means a restart.
+    public var readOnlyPart: [String: String] {
+        properties.filter { KafkaConfigCatalog.mode(of: $0.key) == .readOnly }
+    }
+
+    static func escape(_ text: String, isKey: Bool) -> String {
+        var out = ""
+        for (offset, character) in text.enumerated() {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\r\n": out += "\\r\\n"
+            case "\t": out += "\\t"
+            case "\u{0C}": out += "\\f"
+            case " ", "=", ":", "#", "!":
+                // Separators end a key; leading white space and comment marks would be lost.
+                let special =
+                    isKey || offset == 0 && (character == " " || character == "#" || character == "!")
+                out += special ? "\\\(character)" : String(character)
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
+
+/// The spec's listeners in the forms the broker and its objects need. A spec without
+/// listeners gets one plaintext internal listener on Kafka's default port.
+struct BrokerListeners {
+    struct Listener {
+        let name: String
+        let type: String
+        let port: Int
+        let external: Bool
+        /// The name Kafka knows it by: upper case, as Koperator writes it.
+        var listenerName: String { name.uppercased() }
+        /// `plaintext`, `ssl`, `sasl_plaintext`, `sasl_ssl` → Kafka's security protocol names.
+        var securityProtocol: String { type.uppercased() }
+    }
+
+    let all: [Listener]
+    let interBroker: Listener
+    let controlPlane: Listener?
+
+    init(_ spec: KafkaClusterSpec) {
+        let configured = spec.listenersConfig?.internalListeners ?? []
+        let internalListeners =
+            configured.isEmpty
+            ? [InternalListener(name: "internal", type: "plaintext", containerPort: 9092)] : configured
+        let internals = internalListeners.map {
+            Listener(name: $0.name, type: $0.type, port: $0.containerPort, external: false)
+        }
+        let externals = (spec.listenersConfig?.externalListeners ?? []).map {
+            Listener(name: $0.name, type: $0.type, port: $0.containerPort, external: true)
+        }
+        all = internals + externals
+        // `internals` is never empty: a default listener stands in when the spec has none.
+        let innerIndex = internalListeners.firstIndex { $0.usedForInnerBrokerCommunication == true } ?? 0
+        interBroker = internals[innerIndex]
+        controlPlane = internalListeners.firstIndex { $0.usedForControllerCommunication == true }.map {
+            internals[$0]
+        }
+    }
+
+    /// A port name for `listener`: an IANA service name (at most 15 characters, lower-case
+    /// letters, digits and single dashes), unique among the pod's ports.
+    static func portNames(_ listeners: [Listener]) -> [String] {
+        var taken: Set<String> = []
+        return listeners.enumerated().map { index, listener in
+            var base = ""
+            for character in "tcp-" + listener.name.lowercased() {
+                if character.isASCII && (character.isLetter || character.isNumber) {
+                    base.append(character)
+                } else if base.last != "-" {
+                    base.append("-")
+                }
+            }
+            var name = String(base.prefix(15))
+            while name.hasSuffix("-") { name.removeLast() }
+            if taken.contains(name) || name.isEmpty {
+                let suffix = "-\(index)"
+                name = String(name.prefix(15 - suffix.count))
+                while name.hasSuffix("-") { name.removeLast() }
+                name += suffix
+            }
+            taken.insert(name)
+            return name
+        }
+    }
+}
