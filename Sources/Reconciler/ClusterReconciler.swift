@@ -248,7 +248,9 @@ public struct ClusterReconciler: Sendable {
                     result.blocked.append(object.key)
                     return
                 }
-                if live.specHash != object.specHash && object.resourceType != .pods {
+                if object.resourceType != .pods,
+                    live.specHash != object.specHash || ReconcilePlan.drifted(live, from: object)
+                {
                     try await update(ReconcilePlan.updated(object, over: live), result: &result)
                 }
             } catch {

@@ -37,7 +37,8 @@ public enum ReconcilePlan {
                 steps.append(.create(object))
                 return
             }
-            if current.specHash != object.specHash, object.resourceType != .pods {
+            guard object.resourceType != .pods else { return }
+            if current.specHash != object.specHash || drifted(current, from: object) {
                 steps.append(.update(updated(object, over: current)))
             }
         }
@@ -86,6 +87,26 @@ public enum ReconcilePlan {
             }
         }
         return steps
+    }
+
+    /// Whether someone changed what we rendered without touching the hash annotation: a
+    /// ConfigMap's data, a Service's selector, ports or type, a claim's requested size, or our
+    /// labels. Fields the server fills in (a cluster IP, defaults) are not compared.
+    static func drifted(_ live: OwnedObject, from desired: OwnedObject) -> Bool {
+        let labels = live.metadata.labels ?? [:]
+        if (desired.metadata.labels ?? [:]).contains(where: { labels[$0.key] != $0.value }) { return true }
+        switch (live, desired) {
+        case (.configMap(let live), .configMap(let desired)):
+            return live.data != desired.data
+        case (.service(let live), .service(let desired)):
+            return live.spec?.selector != desired.spec?.selector || live.spec?.ports != desired.spec?.ports
+                || (desired.spec?.type.map { $0 != live.spec?.type } ?? false)
+                || (desired.spec?.clusterIP == "None" && live.spec?.clusterIP != "None")
+        case (.persistentVolumeClaim(let live), .persistentVolumeClaim(let desired)):
+            return live.spec?.resources?.requests != desired.spec?.resources?.requests
+        default:
+            return false
+        }
     }
 
     /// The rendered object laid over the live one: server-owned metadata (uid, resourceVersion,

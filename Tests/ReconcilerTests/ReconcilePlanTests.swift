@@ -272,3 +272,40 @@ extension OwnedObject {
         return object
     }
 }
+
+@Suite struct DriftTests {
+    /// One row per hand edit that leaves the hash annotation alone; each is put back.
+    @Test(arguments: ["configMap data", "service ports", "service selector", "claim size", "label"])
+    func aHandEditIsPutBack(edit: String) throws {
+        let desired = ClusterFixtures.render(try ClusterFixtures.withBrokers([0]))
+        var actual = ClusterFixtures.live(desired)
+        switch edit {
+        case "configMap data": actual.configMaps[0].data = ["broker-config": "broker.id=7\n"]
+        case "service ports": actual.services[1].spec?.ports?.removeLast()
+        case "service selector": actual.services[1].spec?.selector = ["app": "kafka"]
+        case "claim size": actual.persistentVolumeClaims[0].spec?.resources?.requests = ["storage": "1Gi"]
+        default: actual.configMaps[0].metadata.labels?["kafka_cr"] = "other"
+        }
+        let steps = ReconcilePlan.make(desired: desired, actual: actual, brokerStates: [:])
+        #expect(steps.count == 1)
+        guard case .update(let object)? = steps.first else {
+            Issue.record("expected an update, got \(steps)")
+            return
+        }
+        #expect(ReconcilePlan.drifted(object, from: object) == false)
+    }
+
+    @Test func serverDefaultsAreNotDrift() throws {
+        let desired = ClusterFixtures.render(try ClusterFixtures.withBrokers([0]))
+        var actual = ClusterFixtures.live(desired)
+        for index in actual.services.indices {
+            if actual.services[index].spec?.clusterIP == nil {
+                actual.services[index].spec?.clusterIP = "10.0.0.9"
+            }
+        }
+        actual.persistentVolumeClaims[0].spec?.volumeName = "pv-1"
+        actual.persistentVolumeClaims[0].status = PersistentVolumeClaim.Status(phase: "Bound")
+        actual.configMaps[0].metadata.labels?["extra"] = "someone's"
+        #expect(ReconcilePlan.make(desired: desired, actual: actual, brokerStates: [:]).isEmpty)
+    }
+}
