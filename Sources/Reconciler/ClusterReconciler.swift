@@ -117,20 +117,33 @@ public struct ClusterReconciler: Sendable {
         if let patch = ClusterStatusPatch.make(
             desired: desired, actual: actual, steps: steps, status: document.original["status"])
         {
+            // The CRD has no status subresource (an action writes spec and status in one
+            // update), so the patch goes to the object itself. It names the resourceVersion the
+            // plan was made from: if an action wrote meanwhile, the patch is refused and the
+            // next pass plans from what the action left.
+            var members: [(key: String, value: JSONValue)] = []
+            if case .object(let patchMembers) = patch { members = patchMembers }
+            if let version = document.cluster.metadata.resourceVersion {
+                members.append(("metadata", .object([("resourceVersion", .string(version))])))
+            }
             do {
                 _ = try await api.send(
                     APIRequest(
                         method: "PATCH",
-                        path: ResourceType.kafkaClusters.path(
-                            namespace: namespace, name: name, subresource: "status"),
-                        body: patch.encoded(), contentType: PatchType.merge.rawValue))
+                        path: ResourceType.kafkaClusters.path(namespace: namespace, name: name),
+                        body: JSONValue.object(members).encoded(), contentType: PatchType.merge.rawValue))
                 result.statusWritten = true
             } catch {
-                if case .notFound = error {
+                switch error {
+                case .notFound:
                     result.clusterMissing = true
                     return result
+                case .conflict:
+                    result.requeueAfter = .zero
+                    return result
+                default:
+                    throw .api(error, during: "writing the status of KafkaCluster \(namespace)/\(name)")
                 }
-                throw .api(error, during: "writing the status of KafkaCluster \(namespace)/\(name)")
             }
         }
         let waits = steps.contains { if case .waitForBroker = $0 { true } else { false } }
