@@ -26,7 +26,8 @@ public struct KubernetesClientConfiguration: Equatable, Sendable {
     /// Skips verifying the server's certificate. For test clusters only.
     public var insecureSkipTLSVerify: Bool
     /// The name to verify the server's certificate against (and send as SNI) instead of the
-    /// server URL's host.
+    /// server URL's host. The connection still goes to the URL's host; the `Host` header
+    /// carries this name, which the API server does not check.
     public var tlsServerName: String?
     /// The namespace of the kubeconfig context or the pod; `default` otherwise.
     public var namespace: String
