@@ -104,9 +104,10 @@ public final class KubernetesClient: KubernetesAPI {
                 return
             }
             let settings = self.settings
+            let pool = self.pool
             queue.async {
                 // A watch holds its connection for its whole life, so it gets its own handle.
-                guard let handle = CurlEasyHandle() else {
+                guard let handle = pool.makeDedicated() else {
                     continuation.finish(
                         throwing: KubernetesError.transport("libcurl could not make a handle"))
                     return

@@ -179,3 +179,33 @@ struct TLSPeer {
         #expect(page.contains("s_server"))
     }
 }
+
+extension KubernetesClientTLSTests {
+    /// Every call here makes a new connection (s_server closes each one), so this also prints
+    /// what a TLS connection costs when it is not reused.
+    @Test func newConnectionsResumeTheSharedTLSSession() async throws {
+        guard Peer.available("openssl") else { return }
+        let certificates = try TestCertificates()
+        defer { certificates.directory.remove() }
+        let peer = try await TLSPeer(certificates: certificates, certificate: "server")
+        defer { peer.stop() }
+        var configuration = KubernetesClientConfiguration(
+            server: peer.server, certificateAuthority: .data(try certificates.bytes("ca.crt")))
+        configuration.maxIdleConnections = 0
+        configuration.retryPolicy = .never
+        let client = try KubernetesClient(configuration: configuration)
+        let request = APIRequest(method: "GET", path: "/")
+        let first = String(decoding: try await client.send(request), as: UTF8.self)
+        let second = String(decoding: try await client.send(request), as: UTF8.self)
+        #expect(first.contains("New, TLS"), "\(first.prefix(400))")
+        #expect(second.contains("Reused, TLS"), "\(second.prefix(400))")
+
+        let count = 50
+        let elapsed = try await ContinuousClock().measure {
+            for _ in 0..<count { _ = try await client.send(request) }
+        }
+        print(
+            "kubernetes client over loopback TLS, a new (resumed) connection per call: "
+                + "\(KubernetesClientConnectionTests.rate(count, elapsed)) requests/s")
+    }
+}
