@@ -27,6 +27,7 @@ public final class KubernetesClient: KubernetesAPI {
     private let pool: CurlHandlePool
     private let tokenFile: BearerTokenFile?
     private let clock: RetryClock
+    private let limiter: TransferLimiter
     private let queue = DispatchQueue(label: "kubernetes-client.transfers", attributes: .concurrent)
 
     /// Reads the configuration's certificate files now: a missing or unreadable one is a
@@ -51,6 +52,7 @@ public final class KubernetesClient: KubernetesAPI {
             insecureSkipTLSVerify: configuration.insecureSkipTLSVerify, connectTo: connectTo,
             connectTimeout: configuration.connectTimeout)
         pool = CurlHandlePool(capacity: configuration.maxIdleConnections)
+        limiter = TransferLimiter(limit: configuration.maxConcurrentRequests)
         if case .bearerTokenFile(let path) = configuration.credentials {
             tokenFile = BearerTokenFile(path: path)
         } else {
@@ -136,6 +138,13 @@ public final class KubernetesClient: KubernetesAPI {
     /// Runs one transfer on the client's queue with a pooled handle; cancelling the task aborts
     /// the transfer.
     private func perform(_ transfer: CurlRequest) async -> Result<CurlResponse, CurlFailure> {
+        await limiter.acquire()
+        let outcome = await performNow(transfer)
+        await limiter.release()
+        return outcome
+    }
+
+    private func performNow(_ transfer: CurlRequest) async -> Result<CurlResponse, CurlFailure> {
         let control = TransferControl()
         let pool = self.pool
         let settings = self.settings

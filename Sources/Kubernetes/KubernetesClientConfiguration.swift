@@ -41,6 +41,8 @@ public struct KubernetesClientConfiguration: Equatable, Sendable {
     public var userAgent: String
     /// Idle connections kept for reuse.
     public var maxIdleConnections: Int
+    /// Calls in flight at once (watches not counted); more wait their turn.
+    public var maxConcurrentRequests: Int
 
     public static let defaultUserAgent = "kafka-operator/0.1.0"
 
@@ -50,7 +52,7 @@ public struct KubernetesClientConfiguration: Equatable, Sendable {
         tlsServerName: String? = nil, namespace: String = "default", connectTimeout: Duration = .seconds(10),
         requestTimeout: Duration = .seconds(30), watchIdleTimeout: Duration? = .seconds(600),
         retryPolicy: RetryPolicy = .standard, userAgent: String = Self.defaultUserAgent,
-        maxIdleConnections: Int = 8
+        maxIdleConnections: Int = 8, maxConcurrentRequests: Int = 32
     ) {
         self.server = server
         self.certificateAuthority = certificateAuthority
@@ -66,5 +68,6 @@ public struct KubernetesClientConfiguration: Equatable, Sendable {
         self.retryPolicy = retryPolicy
         self.userAgent = userAgent
         self.maxIdleConnections = maxIdleConnections
+        self.maxConcurrentRequests = maxConcurrentRequests
     }
 }

@@ -58,3 +58,23 @@ import Testing
                 + "connection, \(Self.rate(count, connectingTime)) requests/s with a new connection each")
     }
 }
+
+extension KubernetesClientConnectionTests {
+    @Test func callsBeyondTheConcurrencyLimitWaitTheirTurn() async throws {
+        let peer = try ScriptedHTTPPeer { _ in .json(200, "{}") }
+        defer { peer.stop() }
+        var configuration = KubernetesClientConfiguration(server: peer.url)
+        configuration.maxConcurrentRequests = 2
+        configuration.maxIdleConnections = 8
+        let client = try KubernetesClient(configuration: configuration)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<40 {
+                group.addTask { _ = try await client.send(APIRequest(method: "GET", path: "/api/v1/pods")) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(peer.requests.count == 40)
+        // Never more than two transfers at once, so never more than two connections.
+        #expect(peer.connectionsAccepted <= 2)
+    }
+}
