@@ -20,6 +20,14 @@ import Dispatch
 /// the request went out. A create retried after a lost answer may therefore meet 409
 /// AlreadyExists for the object it created itself: callers should read the object then, and
 /// treat it as theirs when it matches. Likewise a retried DELETE may answer 404 NotFound.
+///
+/// ```swift
+/// guard let configuration = try KubernetesClientConfiguration.detect() else {
+///     // No kubeconfig and not in a pod: start the embedded cluster instead.
+/// }
+/// let client = try KubernetesClient(configuration: configuration)
+/// let pods = try await client.list(Pod.self, namespace: "kafka", options: ListOptions(labelSelector: "app=kafka"))
+/// ```
 public final class KubernetesClient: KubernetesAPI {
     public let configuration: KubernetesClientConfiguration
     private let baseURL: String
