@@ -36,4 +36,4 @@ ensure_pip() {
 }
 
 # What building the operator needs beyond the Swift toolchain.
-BUILD_PACKAGES=(libssl-dev pkg-config)
+BUILD_PACKAGES=(libssl-dev libcurl4-openssl-dev pkg-config)
