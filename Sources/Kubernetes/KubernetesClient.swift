@@ -1,5 +1,6 @@
 import CCurl
 import Dispatch
+import Logging
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -10,7 +11,7 @@ import Dispatch
 /// The Kubernetes API over libcurl: HTTP/1.1 or HTTP/2 (negotiated by ALPN), TLS through
 /// OpenSSL, connections kept and reused between calls.
 ///
-/// Each call is one libcurl transfer run on the client's own Dispatch queue, so Swift's
+/// Each call is one libcurl transfer run on a Dispatch thread of its own, so Swift's
 /// cooperative threads never block on I/O. Idle handles (and with them their connections)
 /// are pooled, so a reconcile of hundreds of objects pays one handshake, not hundreds.
 ///
@@ -36,15 +37,17 @@ public final class KubernetesClient: KubernetesAPI {
     private let tokenFile: BearerTokenFile?
     private let clock: RetryClock
     private let limiter: TransferLimiter
-    private let queue = DispatchQueue(label: "kubernetes-client.transfers", attributes: .concurrent)
+    private let logger: Logger
 
     /// Reads the configuration's certificate files now: a missing or unreadable one is a
-    /// configuration error here rather than on the first call.
-    public init(configuration: KubernetesClientConfiguration, clock: RetryClock = .continuous)
-        throws(KubernetesError)
-    {
+    /// configuration error here rather than on the first call. Retries are logged to `logger`.
+    public init(
+        configuration: KubernetesClientConfiguration, clock: RetryClock = .continuous,
+        logger: Logger = Logger(label: "kubernetes-client")
+    ) throws(KubernetesError) {
         self.configuration = configuration
         self.clock = clock
+        self.logger = logger
         let endpoint = try ServerEndpoint(configuration.server)
         var connectTo: String?
         if let name = configuration.tlsServerName, name != endpoint.host {
@@ -97,6 +100,12 @@ public final class KubernetesClient: KubernetesAPI {
             let delay = policy.delay(
                 beforeRetry: attempt, retryAfter: retryAfter, jitter: Double.random(in: 0..<1))
             guard clock.now() - started + delay <= policy.budget else { throw error }
+            logger.info(
+                "retrying a Kubernetes API call",
+                metadata: [
+                    "method": "\(request.method)", "path": "\(request.path)", "attempt": "\(attempt + 1)",
+                    "delay": "\(delay)", "error": "\(error)",
+                ])
             do { try await clock.sleep(delay) } catch {
                 throw .transport("the call \(request.method) \(request.path) was cancelled")
             }
@@ -115,7 +124,7 @@ public final class KubernetesClient: KubernetesAPI {
             }
             let settings = self.settings
             let pool = self.pool
-            queue.async {
+            Self.transferQueue().async {
                 // A watch holds its connection for its whole life, so it gets its own handle.
                 guard let handle = pool.makeDedicated() else {
                     continuation.finish(
@@ -143,7 +152,7 @@ public final class KubernetesClient: KubernetesAPI {
         }
     }
 
-    /// Runs one transfer on the client's queue with a pooled handle; cancelling the task aborts
+    /// Runs one transfer on its own queue with a pooled handle; cancelling the task aborts
     /// the transfer.
     private func perform(_ transfer: CurlRequest) async -> Result<CurlResponse, CurlFailure> {
         await limiter.acquire()
@@ -156,10 +165,9 @@ public final class KubernetesClient: KubernetesAPI {
         let control = TransferControl()
         let pool = self.pool
         let settings = self.settings
-        let queue = self.queue
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                queue.async {
+                Self.transferQueue().async {
                     guard let handle = pool.take() else {
                         continuation.resume(
                             returning: .failure(
@@ -176,6 +184,14 @@ public final class KubernetesClient: KubernetesAPI {
         } onCancel: {
             control.cancel()
         }
+    }
+
+    /// A serial queue for one blocking transfer. Serial queues draw on Dispatch's overcommitting
+    /// thread pool, which adds a thread at once when all are blocked; a shared concurrent queue
+    /// keeps about one thread per core and adds more only slowly, so a few open watches stalled
+    /// every other call by seconds.
+    private static func transferQueue() -> DispatchQueue {
+        DispatchQueue(label: "kubernetes-client.transfer")
     }
 
     private func prepare(_ request: APIRequest, watch: Bool) throws(KubernetesError) -> CurlRequest {

@@ -78,3 +78,28 @@ extension KubernetesClientConnectionTests {
         #expect(peer.connectionsAccepted <= 2)
     }
 }
+
+extension KubernetesClientConnectionTests {
+    @Test func openWatchesDoNotStarveOtherCalls() async throws {
+        let peer = try ScriptedHTTPPeer { request in
+            request.query?.contains("watch=true") == true
+                ? .stream(status: 200, headers: [], steps: [.holdOpen]) : .json(200, "{}")
+        }
+        defer { peer.stop() }
+        let client = try KubernetesClient(configuration: KubernetesClientConfiguration(server: peer.url))
+        let watchCount = ProcessInfo.processInfo.activeProcessorCount * 2 + 2
+        let watches = (0..<watchCount).map { _ in
+            Task {
+                for try await _ in client.stream(
+                    APIRequest(method: "GET", path: "/api/v1/pods", query: [("watch", "true")]))
+                {}
+            }
+        }
+        defer { for watch in watches { watch.cancel() } }
+        let started = ContinuousClock.now
+        #expect(await waitUntil(timeout: .seconds(10)) { peer.requests.count == watchCount })
+        _ = try await client.send(APIRequest(method: "GET", path: "/api/v1/namespaces"))
+        // Blocked threads are replaced at once: no call waits for a thread to be added.
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+}
