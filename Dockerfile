@@ -1,7 +1,8 @@
-# Build stage: the Swift toolchain image, with OpenSSL headers for the TLS code.
+# Build stage: the Swift toolchain image, with OpenSSL headers for the TLS code and libcurl's
+# for the Kubernetes client.
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libssl-dev pkg-config \
+    && apt-get install -y --no-install-recommends libssl-dev libcurl4-openssl-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -13,7 +14,7 @@ RUN swift build -c release --product kafka-operator --static-swift-stdlib \
 # Runtime stage: Debian slim with only the libraries the binary links.
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libssl3 libstdc++6 ca-certificates \
+    && apt-get install -y --no-install-recommends libssl3 libcurl4 libstdc++6 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin operator
 COPY --from=build /out/kafka-operator /usr/local/bin/kafka-operator

@@ -107,10 +107,14 @@ private final class TransferSink {
 final class CurlEasyHandle: @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// Held so that the share outlives every handle attached to it: `deinit` cleans the easy
+    /// handle up before this reference goes.
+    private let share: CurlShare?
 
-    init?() {
+    init?(share: CurlShare?) {
         guard curlGlobalInit == CURLE_OK, let handle = curl_easy_init() else { return nil }
         self.handle = handle
+        self.share = share
         errorBuffer = .allocate(capacity: Int(ccurl_error_size()))
     }
 
@@ -132,6 +136,7 @@ final class CurlEasyHandle: @unchecked Sendable {
         defer { for list in lists { curl_slist_free_all(list) } }
 
         setLong(CURLOPT_NOSIGNAL, 1)
+        if let share { _ = ccurl_easy_setopt_share(handle, share.handle) }
         _ = ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         setString(CURLOPT_URL, request.url)
         setLong(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
@@ -257,15 +262,20 @@ final class CurlEasyHandle: @unchecked Sendable {
 final class CurlHandlePool: Sendable {
     private let idle = Mutex<[CurlEasyHandle]>([])
     private let capacity: Int
+    let share: CurlShare?
 
     init(capacity: Int) {
         self.capacity = max(0, capacity)
+        share = CurlShare()
     }
 
     /// An idle handle, or a new one; nil only when libcurl cannot make one.
     func take() -> CurlEasyHandle? {
-        idle.withLock { $0.popLast() } ?? CurlEasyHandle()
+        idle.withLock { $0.popLast() } ?? CurlEasyHandle(share: share)
     }
+
+    /// A handle of its own for a long transfer (a watch), sharing DNS and TLS sessions.
+    func makeDedicated() -> CurlEasyHandle? { CurlEasyHandle(share: share) }
 
     /// Keeps `handle` for reuse, unless the pool is full.
     func give(_ handle: CurlEasyHandle) {

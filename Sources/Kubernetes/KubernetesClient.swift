@@ -1,5 +1,6 @@
 import CCurl
 import Dispatch
+import Logging
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -10,7 +11,7 @@ import Dispatch
 /// The Kubernetes API over libcurl: HTTP/1.1 or HTTP/2 (negotiated by ALPN), TLS through
 /// OpenSSL, connections kept and reused between calls.
 ///
-/// Each call is one libcurl transfer run on the client's own Dispatch queue, so Swift's
+/// Each call is one libcurl transfer run on a Dispatch thread of its own, so Swift's
 /// cooperative threads never block on I/O. Idle handles (and with them their connections)
 /// are pooled, so a reconcile of hundreds of objects pays one handshake, not hundreds.
 ///
@@ -20,6 +21,14 @@ import Dispatch
 /// the request went out. A create retried after a lost answer may therefore meet 409
 /// AlreadyExists for the object it created itself: callers should read the object then, and
 /// treat it as theirs when it matches. Likewise a retried DELETE may answer 404 NotFound.
+///
+/// ```swift
+/// guard let configuration = try KubernetesClientConfiguration.detect() else {
+///     // No kubeconfig and not in a pod: start the embedded cluster instead.
+/// }
+/// let client = try KubernetesClient(configuration: configuration)
+/// let pods = try await client.list(Pod.self, namespace: "kafka", options: ListOptions(labelSelector: "app=kafka"))
+/// ```
 public final class KubernetesClient: KubernetesAPI {
     public let configuration: KubernetesClientConfiguration
     private let baseURL: String
@@ -27,15 +36,18 @@ public final class KubernetesClient: KubernetesAPI {
     private let pool: CurlHandlePool
     private let tokenFile: BearerTokenFile?
     private let clock: RetryClock
-    private let queue = DispatchQueue(label: "kubernetes-client.transfers", attributes: .concurrent)
+    private let limiter: TransferLimiter
+    private let logger: Logger
 
     /// Reads the configuration's certificate files now: a missing or unreadable one is a
-    /// configuration error here rather than on the first call.
-    public init(configuration: KubernetesClientConfiguration, clock: RetryClock = .continuous)
-        throws(KubernetesError)
-    {
+    /// configuration error here rather than on the first call. Retries are logged to `logger`.
+    public init(
+        configuration: KubernetesClientConfiguration, clock: RetryClock = .continuous,
+        logger: Logger = Logger(label: "kubernetes-client")
+    ) throws(KubernetesError) {
         self.configuration = configuration
         self.clock = clock
+        self.logger = logger
         let endpoint = try ServerEndpoint(configuration.server)
         var connectTo: String?
         if let name = configuration.tlsServerName, name != endpoint.host {
@@ -51,6 +63,7 @@ public final class KubernetesClient: KubernetesAPI {
             insecureSkipTLSVerify: configuration.insecureSkipTLSVerify, connectTo: connectTo,
             connectTimeout: configuration.connectTimeout)
         pool = CurlHandlePool(capacity: configuration.maxIdleConnections)
+        limiter = TransferLimiter(limit: configuration.maxConcurrentRequests)
         if case .bearerTokenFile(let path) = configuration.credentials {
             tokenFile = BearerTokenFile(path: path)
         } else {
@@ -87,6 +100,12 @@ public final class KubernetesClient: KubernetesAPI {
             let delay = policy.delay(
                 beforeRetry: attempt, retryAfter: retryAfter, jitter: Double.random(in: 0..<1))
             guard clock.now() - started + delay <= policy.budget else { throw error }
+            logger.info(
+                "retrying a Kubernetes API call",
+                metadata: [
+                    "method": "\(request.method)", "path": "\(request.path)", "attempt": "\(attempt + 1)",
+                    "delay": "\(delay)", "error": "\(error)",
+                ])
             do { try await clock.sleep(delay) } catch {
                 throw .transport("the call \(request.method) \(request.path) was cancelled")
             }
@@ -104,9 +123,10 @@ public final class KubernetesClient: KubernetesAPI {
                 return
             }
             let settings = self.settings
-            queue.async {
+            let pool = self.pool
+            Self.transferQueue().async {
                 // A watch holds its connection for its whole life, so it gets its own handle.
-                guard let handle = CurlEasyHandle() else {
+                guard let handle = pool.makeDedicated() else {
                     continuation.finish(
                         throwing: KubernetesError.transport("libcurl could not make a handle"))
                     return
@@ -132,16 +152,22 @@ public final class KubernetesClient: KubernetesAPI {
         }
     }
 
-    /// Runs one transfer on the client's queue with a pooled handle; cancelling the task aborts
+    /// Runs one transfer on its own queue with a pooled handle; cancelling the task aborts
     /// the transfer.
     private func perform(_ transfer: CurlRequest) async -> Result<CurlResponse, CurlFailure> {
+        await limiter.acquire()
+        let outcome = await performNow(transfer)
+        await limiter.release()
+        return outcome
+    }
+
+    private func performNow(_ transfer: CurlRequest) async -> Result<CurlResponse, CurlFailure> {
         let control = TransferControl()
         let pool = self.pool
         let settings = self.settings
-        let queue = self.queue
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                queue.async {
+                Self.transferQueue().async {
                     guard let handle = pool.take() else {
                         continuation.resume(
                             returning: .failure(
@@ -158,6 +184,14 @@ public final class KubernetesClient: KubernetesAPI {
         } onCancel: {
             control.cancel()
         }
+    }
+
+    /// A serial queue for one blocking transfer. Serial queues draw on Dispatch's overcommitting
+    /// thread pool, which adds a thread at once when all are blocked; a shared concurrent queue
+    /// keeps about one thread per core and adds more only slowly, so a few open watches stalled
+    /// every other call by seconds.
+    private static func transferQueue() -> DispatchQueue {
+        DispatchQueue(label: "kubernetes-client.transfer")
     }
 
     private func prepare(_ request: APIRequest, watch: Bool) throws(KubernetesError) -> CurlRequest {

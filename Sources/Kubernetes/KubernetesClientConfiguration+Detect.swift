@@ -46,13 +46,15 @@ extension KubernetesClientConfiguration {
     /// which means no cluster is configured (the caller then starts the embedded one).
     ///
     /// In a pod the service account wins over a stray `~/.kube/config`; outside one,
-    /// `KUBECONFIG` and `~/.kube/config` behave as in kubectl. `context` picks a context other
+    /// `KUBECONFIG` and `~/.kube/config` behave as in kubectl: missing files in `KUBECONFIG` are
+    /// skipped, and a set `KUBECONFIG` is never supplemented by `~/.kube/config`. `context` picks a context other
     /// than the kubeconfig's current one.
     public static func detect(
         environment: [String: String] = ProcessInfo.processInfo.environment, context: String? = nil,
         homeDirectory: String? = nil, serviceAccountDirectory: String = serviceAccountDirectory
     ) throws(KubernetesError) -> KubernetesClientConfiguration? {
-        if let list = environment["KUBECONFIG"], !list.isEmpty {
+        let kubeconfigVariable = environment["KUBECONFIG"].map { !$0.isEmpty } ?? false
+        if kubeconfigVariable {
             let paths = KubeConfig.paths(environment: environment, homeDirectory: homeDirectory)
             if let config = try KubeConfig.load(files: paths) {
                 return try config.configuration(context: context)
@@ -63,6 +65,8 @@ extension KubernetesClientConfiguration {
         {
             return inCluster
         }
+        // As in kubectl, a set KUBECONFIG replaces ~/.kube/config even when its files are missing.
+        if kubeconfigVariable { return nil }
         let home = KubeConfig.paths(
             environment: ["HOME": homeDirectory ?? environment["HOME"] ?? ""], homeDirectory: nil)
         if let config = try KubeConfig.load(files: home) {

@@ -26,7 +26,8 @@ public struct KubernetesClientConfiguration: Equatable, Sendable {
     /// Skips verifying the server's certificate. For test clusters only.
     public var insecureSkipTLSVerify: Bool
     /// The name to verify the server's certificate against (and send as SNI) instead of the
-    /// server URL's host.
+    /// server URL's host. The connection still goes to the URL's host; the `Host` header
+    /// carries this name, which the API server does not check.
     public var tlsServerName: String?
     /// The namespace of the kubeconfig context or the pod; `default` otherwise.
     public var namespace: String
@@ -40,6 +41,8 @@ public struct KubernetesClientConfiguration: Equatable, Sendable {
     public var userAgent: String
     /// Idle connections kept for reuse.
     public var maxIdleConnections: Int
+    /// Calls in flight at once (watches not counted); more wait their turn.
+    public var maxConcurrentRequests: Int
 
     public static let defaultUserAgent = "kafka-operator/0.1.0"
 
@@ -49,7 +52,7 @@ public struct KubernetesClientConfiguration: Equatable, Sendable {
         tlsServerName: String? = nil, namespace: String = "default", connectTimeout: Duration = .seconds(10),
         requestTimeout: Duration = .seconds(30), watchIdleTimeout: Duration? = .seconds(600),
         retryPolicy: RetryPolicy = .standard, userAgent: String = Self.defaultUserAgent,
-        maxIdleConnections: Int = 8
+        maxIdleConnections: Int = 8, maxConcurrentRequests: Int = 32
     ) {
         self.server = server
         self.certificateAuthority = certificateAuthority
@@ -65,5 +68,6 @@ public struct KubernetesClientConfiguration: Equatable, Sendable {
         self.retryPolicy = retryPolicy
         self.userAgent = userAgent
         self.maxIdleConnections = maxIdleConnections
+        self.maxConcurrentRequests = maxConcurrentRequests
     }
 }

@@ -124,3 +124,17 @@ import Testing
         }
     }
 }
+
+extension InClusterConfigurationTests {
+    @Test func aSetKubeconfigVariableWithMissingFilesDoesNotFallBackToHome() throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        try FileManager.default.createDirectory(at: home.file(".kube"), withIntermediateDirectories: true)
+        try Data(KubeConfigTests.document(cluster: "server: https://home:6443").utf8).write(
+            to: home.file(".kube/config"))
+        #expect(
+            try KubernetesClientConfiguration.detect(
+                environment: ["KUBECONFIG": home.path + "/missing", "HOME": home.path],
+                serviceAccountDirectory: home.path + "/none") == nil)
+    }
+}

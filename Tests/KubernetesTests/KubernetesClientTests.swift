@@ -420,3 +420,34 @@ import Testing
         }
     }
 }
+
+extension KubernetesClientTests {
+    @Test func aConnectionClosedWithoutAnAnswerIsRetriedForAGet() async throws {
+        let peer = try ScriptedHTTPPeer(replies: [.close, .json(200, #"{"ok":true}"#)])
+        defer { peer.stop() }
+        let clock = ManualRetryClock()
+        let client = try Self.client(peer, clock: clock)
+        let body = try await client.send(APIRequest(method: "GET", path: "/api/v1/pods"))
+        #expect(String(decoding: body, as: UTF8.self) == #"{"ok":true}"#)
+        #expect(peer.requests.count == 2)
+        #expect(clock.sleeps.count == 1)
+    }
+
+    @Test func aPostWhoseConnectionClosedAfterSendingIsNotSentAgain() async throws {
+        let peer = try ScriptedHTTPPeer(replies: [.close, .json(201, "{}")])
+        defer { peer.stop() }
+        let client = try Self.client(peer)
+        do {
+            _ = try await client.send(
+                APIRequest(method: "POST", path: "/api/v1/pods", body: Array("{}".utf8)))
+            Issue.record("expected an error")
+        } catch {
+            guard case .transport(let why) = error else {
+                Issue.record("got \(error)")
+                return
+            }
+            #expect(why.contains("POST /api/v1/pods"), "\(why)")
+        }
+        #expect(peer.requests.count == 1)
+    }
+}

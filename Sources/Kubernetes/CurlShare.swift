@@ -1,0 +1,47 @@
+import CCurl
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A libcurl share handle: the DNS cache and TLS sessions common to all of one client's easy
+/// handles, so a handle made when the pool runs dry (or for a watch) resolves nothing again and
+/// resumes a TLS session instead of a full handshake.
+///
+/// libcurl calls the lock callbacks from whichever thread runs a transfer; one mutex per kind
+/// of shared data serialises them.
+final class CurlShare: @unchecked Sendable {
+    // The handle and the mutexes are made in `init`, only read afterwards, and freed in
+    // `deinit`; libcurl guards the shared data with the mutexes.
+    let handle: UnsafeMutableRawPointer
+    private let locks: UnsafeMutablePointer<pthread_mutex_t>
+    private let lockCount = Int(CURL_LOCK_DATA_LAST.rawValue) + 1
+
+    init?() {
+        guard let handle = curl_share_init() else { return nil }
+        self.handle = handle
+        locks = .allocate(capacity: lockCount)
+        for index in 0..<lockCount { pthread_mutex_init(locks + index, nil) }
+        _ = ccurl_share_setopt_pointer(handle, CURLSHOPT_USERDATA, locks)
+        _ = ccurl_share_setopt_lock(handle) { _, data, _, context in
+            guard let context else { return }
+            pthread_mutex_lock(context.assumingMemoryBound(to: pthread_mutex_t.self) + Int(data.rawValue))
+        }
+        _ = ccurl_share_setopt_unlock(handle) { _, data, context in
+            guard let context else { return }
+            pthread_mutex_unlock(context.assumingMemoryBound(to: pthread_mutex_t.self) + Int(data.rawValue))
+        }
+        _ = ccurl_share_setopt_long(handle, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_DNS.rawValue))
+        _ = ccurl_share_setopt_long(handle, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_SSL_SESSION.rawValue))
+    }
+
+    /// Only once no easy handle uses the share any more: the client owns both and its pool and
+    /// watches hold the share alive.
+    deinit {
+        curl_share_cleanup(handle)
+        for index in 0..<lockCount { pthread_mutex_destroy(locks + index) }
+        locks.deallocate()
+    }
+}
