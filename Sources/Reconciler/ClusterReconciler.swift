@@ -114,8 +114,18 @@ public struct ClusterReconciler: Sendable {
             return result
         }
 
+        let marker: String? = {
+            if case .string(let id)? = document.original["status"]?[ActionAnnouncements.markerField] {
+                return id
+            }
+            return nil
+        }()
+        let announce = ActionAnnouncements.pending(
+            actionLog: cluster.status?.actionLog ?? [], announcedThrough: marker)
+        for record in announce { result.eventsRecorded += await events.record(action: record) }
         if let patch = ClusterStatusPatch.make(
-            desired: desired, actual: actual, steps: steps, status: document.original["status"])
+            desired: desired, actual: actual, steps: steps, status: document.original["status"],
+            announcedActionsThrough: announce.last?.id ?? marker)
         {
             // The CRD has no status subresource (an action writes spec and status in one
             // update), so the patch goes to the object itself. It names the resourceVersion the

@@ -5,7 +5,7 @@ import Kubernetes
 /// The part of a KafkaCluster's status the reconciler owns, as a JSON merge patch of only the
 /// fields that differ from the current status, or nil when nothing does.
 ///
-/// Owned fields: `status.state`, and per broker `configurationState`, `readiness` and (for a
+/// Owned fields: `status.state`, `status.announcedActionsThrough`, and per broker `configurationState`, `readiness` and (for a
 /// leaving broker that has none) `gracefulActionState.cruiseControlState`. A broker whose
 /// removal finished has its entry removed (`null` in the patch). Everything else in the
 /// status, such as the action log and processed alerts, is never part of the patch, so a
@@ -24,9 +24,11 @@ public enum ClusterStatusPatch {
         case missing = "Missing"
     }
 
-    /// `status` is the current `status` object of the KafkaCluster, as stored.
+    /// `status` is the current `status` object of the KafkaCluster, as stored;
+    /// `announcedActionsThrough` the id of the newest action record announced by an Event.
     public static func make(
-        desired: DesiredState, actual: ActualState, steps: [ReconcileStep], status: JSONValue?
+        desired: DesiredState, actual: ActualState, steps: [ReconcileStep], status: JSONValue?,
+        announcedActionsThrough: String? = nil
     ) -> JSONValue? {
         var brokersState: [String: JSONValue] = [:]
         if case .object(let members)? = status?["brokersState"] {
@@ -100,6 +102,11 @@ public enum ClusterStatusPatch {
         var patch: [(key: String, value: JSONValue)] = []
         if status?["state"] != .string(state) { patch.append(("state", .string(state))) }
         if !brokerPatches.isEmpty { patch.append(("brokersState", .object(brokerPatches))) }
+        if let announcedActionsThrough,
+            status?[ActionAnnouncements.markerField] != .string(announcedActionsThrough)
+        {
+            patch.append((ActionAnnouncements.markerField, .string(announcedActionsThrough)))
+        }
         return patch.isEmpty ? nil : .object([("status", .object(patch))])
     }
 }

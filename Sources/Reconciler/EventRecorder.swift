@@ -26,13 +26,23 @@ struct EventRecorder: Sendable {
             message: "Deleted \(target.type.kind) \(target.name)\(owner)")
     }
 
-    private func record(reason: String, message: String) async -> Int {
+    /// Announces an action the action engine recorded. A repeat (same record) is refused by
+    /// the API as AlreadyExists and counts as done.
+    func record(action: ActionRecord) async -> Int {
+        await record(
+            reason: "ActionApplied",
+            message: "\(action.command) from \(action.source): \(action.change)",
+            name: ActionAnnouncements.eventName(cluster: cluster.metadata.name, record: action))
+    }
+
+    private func record(reason: String, message: String, name: String? = nil) async -> Int {
         guard enabled else { return 0 }
         let namespace = cluster.metadata.namespace ?? "default"
         let now = String(UTCTimestamp.now().prefix(19)) + "Z"
         let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         var event = Event(
-            metadata: Kubernetes.ObjectMeta(name: "\(cluster.metadata.name).\(suffix)", namespace: namespace),
+            metadata: Kubernetes.ObjectMeta(
+                name: name ?? "\(cluster.metadata.name).\(suffix)", namespace: namespace),
             involvedObject: ObjectReference(
                 apiVersion: KafkaCluster.apiVersion, kind: KafkaCluster.kind, name: cluster.metadata.name,
                 namespace: namespace, uid: uid),
