@@ -2,7 +2,6 @@ import ActionEngine
 import AlertReceiver
 import ArgumentParser
 import ClusterModel
-import FileClusterStore
 import Foundation
 import KafkaAdmin
 import Logging
@@ -11,14 +10,14 @@ import Logging
 struct ActionOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Directory where cluster state (spec, status, action log) is kept. Env: KAFKA_OPERATOR_DATA_DIR.",
+            "Directory for the embedded local cluster's objects and its kubeconfig. Env: KAFKA_OPERATOR_DATA_DIR.",
             valueName: "dir"))
     var dataDir: String = EnvironmentDefault.string("KAFKA_OPERATOR_DATA_DIR", ".kafka-operator")
 
     @Option(
         name: .customLong("cluster"),
         help: ArgumentHelp(
-            "KafkaCluster manifest (YAML or JSON) to manage; created in the data directory when absent there. Repeatable. Env: KAFKA_OPERATOR_CLUSTERS (comma-separated).",
+            "KafkaCluster manifest (YAML or JSON) to create when the cluster has no KafkaCluster of that name yet (the local cluster loads examples/kafkacluster.yaml when none is given). Repeatable. Env: KAFKA_OPERATOR_CLUSTERS (comma-separated).",
             valueName: "file"))
     var clusterManifests: [String] = EnvironmentDefault.list("KAFKA_OPERATOR_CLUSTERS", [])
 
@@ -56,10 +55,18 @@ struct ActionOptions: ParsableArguments {
         return credentials
     }
 
-    /// Opens the store, loads the manifests not stored yet, and builds the action runner.
-    func makeRunner(logger: Logger) async throws -> ActionRunner {
-        let store = try FileClusterStore(directory: URL(fileURLWithPath: dataDir))
-        for manifest in clusterManifests {
+    /// Creates the KafkaClusters of the manifests that do not exist yet. In local mode without
+    /// manifests it loads the example cluster, when there is one in the working directory.
+    func loadManifests(into store: any ClusterStore, connection: ClusterConnection, logger: Logger)
+        async throws
+    {
+        var manifests = clusterManifests
+        let example = "examples/kafkacluster.yaml"
+        if manifests.isEmpty, connection.localCluster != nil, FileManager.default.fileExists(atPath: example)
+        {
+            manifests = [example]
+        }
+        for manifest in manifests {
             let text = try String(contentsOfFile: manifest, encoding: .utf8)
             let document = try ClusterDocument(yaml: text)
             let problems = ClusterValidator.problems(in: document.cluster)
@@ -69,15 +76,20 @@ struct ActionOptions: ParsableArguments {
                 )
             }
             let name = "\(document.namespace)/\(document.name)"
+            if connection.localCluster != nil { try await connection.ensureNamespace(document.namespace) }
             do {
                 _ = try await store.create(document)
-                logger.info("cluster loaded", metadata: ["cluster": "\(name)", "from": "\(manifest)"])
+                logger.info("cluster created", metadata: ["cluster": "\(name)", "from": "\(manifest)"])
             } catch {
                 // A restart: what is stored (with its status and action log) wins over the manifest.
                 guard case .alreadyExists = error else { throw error }
-                logger.info("cluster already stored", metadata: ["cluster": "\(name)"])
+                logger.info("cluster already exists", metadata: ["cluster": "\(name)"])
             }
         }
+    }
+
+    /// Builds the action runner over the store.
+    func makeRunner(store: any ClusterStore) throws -> ActionRunner {
         var policy = ActionPolicy()
         policy.cooldown = .seconds(cooldown)
         policy.maximumDisksPerBroker = maxDisksPerBroker

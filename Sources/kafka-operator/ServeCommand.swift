@@ -3,15 +3,18 @@ import ArgumentParser
 import CoreMetrics
 import Foundation
 import HTTPServer
+import KubernetesClusterStore
 import Logging
 import Prometheus
+import Reconciler
 import ServiceLifecycle
 
 /// `kafka-operator serve`: the HTTP front door (Alertmanager webhooks, probes, metrics).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the Alertmanager webhook, health probes and metrics over HTTP."
+        abstract:
+            "Serve the Alertmanager webhook, health probes and metrics, and reconcile KafkaClusters into brokers."
     )
 
     @Option(
@@ -91,6 +94,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Clusters and actions") var actionOptions: ActionOptions
 
+    @OptionGroup(title: "Kubernetes") var clusterOptions: ClusterOptions
+
     func validate() throws {
         if !tlsListeners.isEmpty && (tlsCert.isEmpty || tlsKey.isEmpty) {
             throw ValidationError("--tls-listen needs both --tls-cert and --tls-key.")
@@ -134,16 +139,31 @@ struct ServeCommand: AsyncParsableCommand {
                 "POST /alerts accepts requests without credentials; set --alerts-token or --alerts-basic-auth"
             )
         }
-        let runner = try await actionOptions.makeRunner(logger: logger)
+        let connection = try await ClusterConnection.open(
+            options: clusterOptions, dataDirectory: actionOptions.dataDir, logger: logger)
+        let store = KubernetesClusterStore(api: connection.api, namespace: clusterOptions.namespace)
+        try await actionOptions.loadManifests(into: store, connection: connection, logger: logger)
+        let runner = try actionOptions.makeRunner(store: store)
+        let reconcileLoop = ReconcileLoop(
+            reconciler: ClusterReconciler(
+                api: connection.api, logger: Logger(label: "kafka-operator.reconciler")),
+            configuration: .init(
+                namespace: clusterOptions.namespace, resyncInterval: .seconds(clusterOptions.resync)),
+            logger: Logger(label: "kafka-operator.reconcile-loop"))
         AlertWebhookEndpoint(runner: runner, logger: logger, credentials: credentials).register(on: &router)
         ActionsEndpoint(runner: runner, credentials: actionOptions.apiCredentials, logger: logger).register(
             on: &router)
 
         let server = HTTPServer(configuration: try serverConfiguration(), router: router, logger: logger)
         readiness.track(server)
+        // Shutdown runs in reverse: the HTTP server stops taking alerts, then the loop finishes
+        // its reconcile, then the local cluster (if any) stops.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let local = connection.localCluster { services.append(.init(service: local)) }
+        services += [.init(service: reconcileLoop), .init(service: server)]
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
 

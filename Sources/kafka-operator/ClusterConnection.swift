@@ -1,0 +1,98 @@
+import Foundation
+import JSON
+import Kubernetes
+import LocalCluster
+import Logging
+
+/// The Kubernetes API the operator talks to: a configured cluster, or the embedded local
+/// cluster when none is configured (or `--local-cluster` asks for it).
+struct ClusterConnection {
+    let api: any KubernetesAPI
+    /// Set in local mode: the embedded cluster, already started, to run with the other services.
+    let localCluster: LocalCluster?
+
+    /// Finds the cluster, or starts the local one with its state under `dataDirectory`.
+    static func open(options: ClusterOptions, dataDirectory: String, logger: Logger) async throws
+        -> ClusterConnection
+    {
+        var environment = ProcessInfo.processInfo.environment
+        if !options.kubeconfig.isEmpty { environment["KUBECONFIG"] = options.kubeconfig }
+        if !options.localCluster,
+            let configuration = try KubernetesClientConfiguration.detect(
+                environment: environment, context: options.context.isEmpty ? nil : options.context)
+        {
+            logger.info("managing a Kubernetes cluster", metadata: ["server": "\(configuration.server)"])
+            return ClusterConnection(
+                api: try KubernetesClient(configuration: configuration, logger: logger), localCluster: nil)
+        }
+        return try await startLocalCluster(options: options, dataDirectory: dataDirectory, logger: logger)
+    }
+
+    private static func startLocalCluster(options: ClusterOptions, dataDirectory: String, logger: Logger)
+        async throws -> ClusterConnection
+    {
+        let address = try ListenAddress(parsing: options.localClusterListen)
+        let folder = URL(fileURLWithPath: dataDirectory).standardizedFileURL
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var timing = LocalClusterConfiguration.KubeletTiming()
+        timing.readyDelay = .seconds(options.localPodReadySeconds)
+        let configuration = LocalClusterConfiguration(
+            dataDirectory: folder.appendingPathComponent("local-cluster").path, host: address.host,
+            port: address.port, kubelet: timing, token: Self.randomToken(), requireToken: true)
+        let cluster = LocalCluster(configuration: configuration, logger: Logger(label: "local-cluster"))
+        try await cluster.start()
+        let kubeconfigPath = folder.appendingPathComponent("kubeconfig").path
+        try cluster.writeKubeconfig(to: kubeconfigPath, namespace: "kafka")
+        let server = try cluster.baseURL
+        logger.notice(
+            "no Kubernetes cluster configured: running the embedded local cluster",
+            metadata: [
+                "server": "\(server)", "kubeconfig": "\(kubeconfigPath)",
+                "try": "export KUBECONFIG=\(kubeconfigPath); kubectl get kafkaclusters,pods,pvc -n kafka",
+            ])
+        guard
+            let configuration = try KubernetesClientConfiguration.detect(environment: [
+                "KUBECONFIG": kubeconfigPath
+            ])
+        else {
+            throw ClusterConnectionError.unreadableKubeconfig(kubeconfigPath)
+        }
+        return ClusterConnection(
+            api: try KubernetesClient(configuration: configuration, logger: logger), localCluster: cluster)
+    }
+
+    /// A fresh bearer token per start, so only holders of the kubeconfig reach the local API.
+    private static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
+            .joined()
+    }
+
+    /// Creates a namespace unless it exists, as `kubectl create namespace` would; only the
+    /// local cluster gets this help, a real cluster's namespaces are its administrators' call.
+    func ensureNamespace(_ name: String) async throws {
+        let body = JSONValue.object([
+            ("apiVersion", .string("v1")), ("kind", .string("Namespace")),
+            ("metadata", .object([("name", .string(name))])),
+        ])
+        do {
+            _ = try await api.send(
+                APIRequest(
+                    method: "POST", path: ResourceType.namespaces.path(), body: body.encoded(),
+                    contentType: "application/json"))
+        } catch {
+            guard case .alreadyExists = error else { throw error }
+        }
+    }
+}
+
+enum ClusterConnectionError: Error, CustomStringConvertible {
+    case unreadableKubeconfig(String)
+
+    var description: String {
+        switch self {
+        case .unreadableKubeconfig(let path):
+            return "the local cluster's kubeconfig at \(path) cannot be read back"
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+
+/// The options of `serve` that choose the Kubernetes cluster and tune the reconcile loop.
+struct ClusterOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Kubeconfig file of the cluster to manage (default: KUBECONFIG, then the pod's service account, then ~/.kube/config).",
+            valueName: "file"))
+    var kubeconfig: String = ""
+
+    @Option(
+        help: ArgumentHelp(
+            "Kubeconfig context to use instead of its current one. Env: KAFKA_OPERATOR_CONTEXT.",
+            valueName: "name"))
+    var context: String = EnvironmentDefault.string("KAFKA_OPERATOR_CONTEXT", "")
+
+    @Flag(
+        help:
+            "Run the embedded local cluster even when a Kubernetes cluster is configured (it runs anyway when none is)."
+    )
+    var localCluster = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Address the embedded local cluster's API listens on (port 0 picks a free one). Env: KAFKA_OPERATOR_LOCAL_CLUSTER_LISTEN.",
+            valueName: "host:port"))
+    var localClusterListen: String = EnvironmentDefault.string(
+        "KAFKA_OPERATOR_LOCAL_CLUSTER_LISTEN", "127.0.0.1:6443")
+
+    @Option(
+        help:
+            "Seconds the local cluster's kubelet takes to make a pod Ready. Env: KAFKA_OPERATOR_LOCAL_POD_READY_SECONDS."
+    )
+    var localPodReadySeconds: Double = EnvironmentDefault.double("KAFKA_OPERATOR_LOCAL_POD_READY_SECONDS", 2)
+
+    @Option(
+        help: ArgumentHelp(
+            "Only manage KafkaClusters in this namespace (default: every namespace). Env: KAFKA_OPERATOR_WATCH_NAMESPACE.",
+            valueName: "namespace"))
+    var watchNamespace: String = EnvironmentDefault.string("KAFKA_OPERATOR_WATCH_NAMESPACE", "")
+
+    @Option(help: "Seconds between two full reconciles of every cluster. Env: KAFKA_OPERATOR_RESYNC.")
+    var resync: Double = EnvironmentDefault.double("KAFKA_OPERATOR_RESYNC", 300)
+
+    func validate() throws {
+        do { _ = try ListenAddress(parsing: localClusterListen) } catch {
+            throw ValidationError(error.description)
+        }
+        guard resync > 0, resync <= 86_400 else {
+            throw ValidationError("--resync must be a number of seconds between 0 and 86400.")
+        }
+        guard localPodReadySeconds >= 0, localPodReadySeconds <= 3_600 else {
+            throw ValidationError("--local-pod-ready-seconds must be between 0 and 3600.")
+        }
+    }
+
+    var namespace: String? { watchNamespace.isEmpty ? nil : watchNamespace }
+}
