@@ -14,14 +14,19 @@ import Testing
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start(
             kubelet: .init(
-                scheduleDelay: .milliseconds(100), startDelay: .milliseconds(100), readyDelay: .milliseconds(100),
+                scheduleDelay: .milliseconds(100), startDelay: .milliseconds(100),
+                readyDelay: .milliseconds(100),
                 bindDelay: .milliseconds(10)))
         defer { Task { await cluster.stop() } }
         let created = try await cluster.post(Self.pods, TestCluster.pod("kafka-0"))
         #expect(created.string("status.phase") == "Pending")
-        #expect(try await cluster.waitFor(Self.pods + "/kafka-0") { $0.string("spec.nodeName") == "local-node" })
+        #expect(
+            try await cluster.waitFor(Self.pods + "/kafka-0") { $0.string("spec.nodeName") == "local-node" })
         #expect(try await cluster.waitFor(Self.pods + "/kafka-0") { $0.string("status.phase") == "Running" })
-        #expect(try await cluster.waitFor(Self.pods + "/kafka-0") { $0.text.contains(#""type":"Ready","status":"True""#) })
+        #expect(
+            try await cluster.waitFor(Self.pods + "/kafka-0") {
+                $0.text.contains(#""type":"Ready","status":"True""#)
+            })
         let ready = try await cluster.get(Self.pods + "/kafka-0")
         #expect(ready.string("status.podIP")?.hasPrefix("10.244.") == true)
         #expect(ready.text.contains(#""type":"ContainersReady","status":"True""#))
@@ -41,7 +46,8 @@ import Testing
         let path = "/api/v1/namespaces/default/persistentvolumeclaims"
         let created = try await cluster.post(
             path,
-            #"{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"data"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"10Gi"}}}}"#)
+            #"{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"data"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"10Gi"}}}}"#
+        )
         #expect(created.string("status.phase") == "Pending")
         #expect(try await cluster.waitFor(path + "/data") { $0.string("status.phase") == "Bound" })
         let bound = try await cluster.get(path + "/data")
@@ -58,21 +64,34 @@ import Testing
         _ = try await cluster.post(Self.pods, TestCluster.pod("stuck-0"))
         _ = try await cluster.post(Self.pods, TestCluster.pod("kafka-7", labels: ["brokerId": "7"]))
         _ = try await cluster.post(Self.pods, TestCluster.pod("healthy"))
-        #expect(try await cluster.waitFor(Self.pods + "/healthy") { $0.text.contains(#""type":"Ready","status":"True""#) })
+        #expect(
+            try await cluster.waitFor(Self.pods + "/healthy") {
+                $0.text.contains(#""type":"Ready","status":"True""#)
+            })
         for name in ["stuck-0", "kafka-7"] {
-            #expect(try await cluster.waitFor(Self.pods + "/\(name)") { $0.string("status.phase") == "Running" })
-            #expect(try await cluster.get(Self.pods + "/\(name)").text.contains(#""type":"Ready","status":"False""#))
+            #expect(
+                try await cluster.waitFor(Self.pods + "/\(name)") { $0.string("status.phase") == "Running" })
+            #expect(
+                try await cluster.get(Self.pods + "/\(name)").text.contains(
+                    #""type":"Ready","status":"False""#))
         }
         cluster.cluster.faults.reset()
-        #expect(try await cluster.waitFor(Self.pods + "/stuck-0") { $0.text.contains(#""type":"Ready","status":"True""#) })
+        #expect(
+            try await cluster.waitFor(Self.pods + "/stuck-0") {
+                $0.text.contains(#""type":"Ready","status":"True""#)
+            })
     }
 
     /// A KafkaCluster owning a pod and a configmap; returns the owner's uid.
     private func makeOwnedObjects(_ cluster: TestCluster) async throws -> String {
         let owner = try await cluster.post(Self.kafkaClusters, TestCluster.kafkaCluster("kafka"))
         let uid = owner.string("metadata.uid") ?? ""
-        #expect(try await cluster.post(Self.pods, TestCluster.pod("kafka-0", owner: ("KafkaCluster", "kafka", uid))).status == 201)
-        let configMap = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kafka-config-0","ownerReferences":[{"apiVersion":"kafka.banzaicloud.io/v1beta1","kind":"KafkaCluster","name":"kafka","uid":"\#(uid)"}]}}"#
+        #expect(
+            try await cluster.post(
+                Self.pods, TestCluster.pod("kafka-0", owner: ("KafkaCluster", "kafka", uid))
+            ).status == 201)
+        let configMap =
+            #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kafka-config-0","ownerReferences":[{"apiVersion":"kafka.banzaicloud.io/v1beta1","kind":"KafkaCluster","name":"kafka","uid":"\#(uid)"}]}}"#
         #expect(try await cluster.post(Self.configMaps, configMap).status == 201)
         #expect(try await cluster.post(Self.configMaps, TestCluster.configMap("unowned")).status == 201)
         return uid
@@ -93,7 +112,9 @@ import Testing
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.stop() } }
         _ = try await makeOwnedObjects(cluster)
-        #expect(try await cluster.delete(Self.kafkaClusters + "/kafka", #"{"propagationPolicy":"Orphan"}"#).status == 200)
+        #expect(
+            try await cluster.delete(Self.kafkaClusters + "/kafka", #"{"propagationPolicy":"Orphan"}"#).status
+                == 200)
         try await Task.sleep(for: .milliseconds(200))
         let pod = try await cluster.get(Self.pods + "/kafka-0")
         #expect(pod.status == 200)
@@ -107,8 +128,10 @@ import Testing
         defer { Task { await cluster.stop() } }
         let uid = try await makeOwnedObjects(cluster)
         // A finalizer on the dependent holds the owner in foreground deletion.
-        _ = try await cluster.mergePatch(Self.configMaps + "/kafka-config-0", #"{"metadata":{"finalizers":["example.com/hold"]}}"#)
-        let deleting = try await cluster.delete(Self.kafkaClusters + "/kafka", #"{"propagationPolicy":"Foreground"}"#)
+        _ = try await cluster.mergePatch(
+            Self.configMaps + "/kafka-config-0", #"{"metadata":{"finalizers":["example.com/hold"]}}"#)
+        let deleting = try await cluster.delete(
+            Self.kafkaClusters + "/kafka", #"{"propagationPolicy":"Foreground"}"#)
         #expect(deleting.status == 202, "\(deleting.text)")
         #expect(deleting.string("metadata.deletionTimestamp") != nil)
         #expect(deleting.text.contains("foregroundDeletion"))
@@ -116,8 +139,11 @@ import Testing
         let held = try await cluster.get(Self.kafkaClusters + "/kafka")
         #expect(held.status == 200)
         #expect(held.string("metadata.uid") == uid)
-        #expect(try await cluster.get(Self.configMaps + "/kafka-config-0").string("metadata.deletionTimestamp") != nil)
-        _ = try await cluster.mergePatch(Self.configMaps + "/kafka-config-0", #"{"metadata":{"finalizers":null}}"#)
+        #expect(
+            try await cluster.get(Self.configMaps + "/kafka-config-0").string("metadata.deletionTimestamp")
+                != nil)
+        _ = try await cluster.mergePatch(
+            Self.configMaps + "/kafka-config-0", #"{"metadata":{"finalizers":null}}"#)
         #expect(try await cluster.waitFor(Self.kafkaClusters + "/kafka") { $0.status == 404 })
         #expect(try await cluster.get(Self.configMaps).itemNames == ["unowned"])
     }
@@ -128,11 +154,13 @@ import Testing
         defer { directory.remove() }
         let first = try await TestCluster.start(dataDirectory: directory.path)
         try await first.createNamespace("kafka")
-        let created = try await first.post("/api/v1/namespaces/kafka/configmaps", TestCluster.configMap("kept"))
+        let created = try await first.post(
+            "/api/v1/namespaces/kafka/configmaps", TestCluster.configMap("kept"))
         _ = try await first.post("/api/v1/namespaces/kafka/configmaps", TestCluster.configMap("gone"))
         let deleted = try await first.delete("/api/v1/namespaces/kafka/configmaps/gone")
         _ = try await first.post(Self.kafkaClusters, TestCluster.kafkaCluster("kafka"))
-        _ = try await first.mergePatch(Self.kafkaClusters + "/kafka/status", #"{"status":{"state":"ClusterRunning"}}"#)
+        _ = try await first.mergePatch(
+            Self.kafkaClusters + "/kafka/status", #"{"status":{"state":"ClusterRunning"}}"#)
         let lastVersion = UInt64(deleted.string("metadata.resourceVersion") ?? "") ?? 0
         let before = try await first.get("/api/v1/namespaces/kafka/configmaps/kept")
         await first.stop()
@@ -144,7 +172,8 @@ import Testing
         #expect(after.json == before.json)
         #expect(after.string("metadata.uid") == created.string("metadata.uid"))
         #expect(try await second.get("/api/v1/namespaces/kafka/configmaps/gone").status == 404)
-        #expect(try await second.get(Self.kafkaClusters + "/kafka").string("status.state") == "ClusterRunning")
+        #expect(
+            try await second.get(Self.kafkaClusters + "/kafka").string("status.state") == "ClusterRunning")
         let next = try await second.post("/api/v1/namespaces/kafka/configmaps", TestCluster.configMap("new"))
         #expect(UInt64(next.string("metadata.resourceVersion") ?? "") ?? 0 > lastVersion)
     }
@@ -156,7 +185,8 @@ import Testing
         await first.stop()
         let folder = directory.path + "/objects/configmaps/default"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try Data(#"{"metadata":{"name":"broken","#.utf8).write(to: URL(fileURLWithPath: folder + "/broken.json"))
+        try Data(#"{"metadata":{"name":"broken","#.utf8).write(
+            to: URL(fileURLWithPath: folder + "/broken.json"))
         do {
             _ = try await TestCluster.start(dataDirectory: directory.path)
             Issue.record("a corrupt file must stop the start")
@@ -222,6 +252,8 @@ import Testing
         #expect(kubeconfig.contains("current-context: local-cluster"))
         let token = cluster.cluster.configuration.token
         #expect(kubeconfig.contains("token: \(token)"))
-        #expect(try await cluster.request("GET", Self.configMaps, headers: ["Authorization: Bearer \(token)"]).status == 200)
+        #expect(
+            try await cluster.request("GET", Self.configMaps, headers: ["Authorization: Bearer \(token)"])
+                .status == 200)
     }
 }

@@ -61,7 +61,10 @@ import Testing
 
     static let event = JSONValue.object([
         ("metadata", .object([("name", .string("e1")), ("namespace", .string("kafka"))])),
-        ("involvedObject", .object([("kind", .string("Pod")), ("name", .string("kafka-0")), ("uid", .string("u1"))])),
+        (
+            "involvedObject",
+            .object([("kind", .string("Pod")), ("name", .string("kafka-0")), ("uid", .string("u1"))])
+        ),
         ("type", .string("Normal")),
     ])
 
@@ -77,7 +80,8 @@ import Testing
     ])
     func fieldSelectorsMatchEvents(_ selector: String, _ expected: Bool) throws {
         let parsed = try FieldSelector(
-            parsing: selector, supportedFields: FieldSelector.supportedFields(for: "events"), resource: "events")
+            parsing: selector, supportedFields: FieldSelector.supportedFields(for: "events"),
+            resource: "events")
         #expect(parsed.matches(Self.event) == expected, "\(selector)")
     }
 
@@ -133,16 +137,24 @@ import Testing
         #expect(APIPath("/apis/") == .groupList)
         #expect(
             APIPath("/api/v1/namespaces/kafka/pods/kafka-0/status")
-                == .resource(group: "", version: "v1", plural: "pods", namespace: "kafka", name: "kafka-0", subresource: "status"))
+                == .resource(
+                    group: "", version: "v1", plural: "pods", namespace: "kafka", name: "kafka-0",
+                    subresource: "status"))
         #expect(
             APIPath("/api/v1/namespaces/kafka")
-                == .resource(group: "", version: "v1", plural: "namespaces", namespace: nil, name: "kafka", subresource: nil))
+                == .resource(
+                    group: "", version: "v1", plural: "namespaces", namespace: nil, name: "kafka",
+                    subresource: nil))
         #expect(
             APIPath("/api/v1/namespaces/kafka/status")
-                == .resource(group: "", version: "v1", plural: "namespaces", namespace: nil, name: "kafka", subresource: "status"))
+                == .resource(
+                    group: "", version: "v1", plural: "namespaces", namespace: nil, name: "kafka",
+                    subresource: "status"))
         #expect(
             APIPath("/apis/kafka.banzaicloud.io/v1beta1/kafkaclusters")
-                == .resource(group: "kafka.banzaicloud.io", version: "v1beta1", plural: "kafkaclusters", namespace: nil, name: nil, subresource: nil))
+                == .resource(
+                    group: "kafka.banzaicloud.io", version: "v1beta1", plural: "kafkaclusters",
+                    namespace: nil, name: nil, subresource: nil))
         #expect(APIPath("/api/v2/pods") == nil)
         #expect(APIPath("/api/v1//pods") == nil)
         #expect(APIPath("/api/v1/namespaces/a/pods/b/status/extra") == nil)

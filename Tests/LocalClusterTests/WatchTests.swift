@@ -26,7 +26,9 @@ final class WatchClient: Sendable {
 
     var isRunning: Bool { !finished.get() }
 
-    private var log: String { (try? String(contentsOfFile: directory.file("events").path, encoding: .utf8)) ?? "" }
+    private var log: String {
+        (try? String(contentsOfFile: directory.file("events").path, encoding: .utf8)) ?? ""
+    }
 
     struct Event: Equatable {
         let type: String
@@ -36,7 +38,8 @@ final class WatchClient: Sendable {
 
     var events: [Event] {
         log.split(separator: "\n").compactMap { line in
-            guard let value = try? JSONReader.parse(Array(line.utf8)), case .string(let type)? = value["type"] else {
+            guard let value = try? JSONReader.parse(Array(line.utf8)), case .string(let type)? = value["type"]
+            else {
                 return nil
             }
             let object = value["object"] ?? .null
@@ -98,8 +101,12 @@ final class WatchClient: Sendable {
         let cluster = try await TestCluster.start(watchHistory: 3)
         defer { Task { await cluster.stop() } }
         let first = try await cluster.post(Self.configMaps, TestCluster.configMap("a"))
-        for name in ["b", "c", "d", "e"] { _ = try await cluster.post(Self.configMaps, TestCluster.configMap(name)) }
-        let watch = try WatchClient(cluster, Self.configMaps + "?watch=1&resourceVersion=\(first.string("metadata.resourceVersion") ?? "")")
+        for name in ["b", "c", "d", "e"] {
+            _ = try await cluster.post(Self.configMaps, TestCluster.configMap(name))
+        }
+        let watch = try WatchClient(
+            cluster,
+            Self.configMaps + "?watch=1&resourceVersion=\(first.string("metadata.resourceVersion") ?? "")")
         #expect(await watch.waitFor(1))
         let event = try #require(watch.events.first)
         #expect(event.type == "ERROR")
@@ -108,7 +115,9 @@ final class WatchClient: Sendable {
         #expect(await waitUntil(timeout: .seconds(5)) { !watch.isRunning })
         // The latest version is still in the history.
         let list = try await cluster.get(Self.configMaps)
-        let recent = try WatchClient(cluster, Self.configMaps + "?watch=1&resourceVersion=\(list.string("metadata.resourceVersion") ?? "")")
+        let recent = try WatchClient(
+            cluster,
+            Self.configMaps + "?watch=1&resourceVersion=\(list.string("metadata.resourceVersion") ?? "")")
         _ = try await cluster.post(Self.configMaps, TestCluster.configMap("f"))
         #expect(await recent.waitFor(1))
         #expect(recent.summary == ["ADDED f"])
@@ -121,11 +130,14 @@ final class WatchClient: Sendable {
         let watch = try WatchClient(cluster, Self.configMaps + "?watch=true&labelSelector=app%3Dkafka")
         _ = try await cluster.post(Self.configMaps, TestCluster.configMap("other", labels: ["app": "envoy"]))
         _ = try await cluster.post(Self.configMaps, TestCluster.configMap("broker", labels: ["app": "kafka"]))
-        _ = try await cluster.mergePatch(Self.configMaps + "/broker", #"{"metadata":{"labels":{"app":"retired"}}}"#)
-        _ = try await cluster.mergePatch(Self.configMaps + "/other", #"{"metadata":{"labels":{"app":"kafka"}}}"#)
+        _ = try await cluster.mergePatch(
+            Self.configMaps + "/broker", #"{"metadata":{"labels":{"app":"retired"}}}"#)
+        _ = try await cluster.mergePatch(
+            Self.configMaps + "/other", #"{"metadata":{"labels":{"app":"kafka"}}}"#)
         #expect(await watch.waitFor(3))
         #expect(watch.summary == ["ADDED broker", "DELETED broker", "ADDED other"])
-        let fields = try WatchClient(cluster, Self.configMaps + "?watch=true&fieldSelector=metadata.name%3Dother")
+        let fields = try WatchClient(
+            cluster, Self.configMaps + "?watch=true&fieldSelector=metadata.name%3Dother")
         #expect(await fields.waitFor(1))
         #expect(fields.summary == ["ADDED other"])
     }
@@ -134,7 +146,8 @@ final class WatchClient: Sendable {
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.stop() } }
-        let watch = try WatchClient(cluster, Self.configMaps + "?watch=true&timeoutSeconds=1&allowWatchBookmarks=true")
+        let watch = try WatchClient(
+            cluster, Self.configMaps + "?watch=true&timeoutSeconds=1&allowWatchBookmarks=true")
         #expect(await waitUntil(timeout: .seconds(5)) { !watch.isRunning })
         let bookmark = try #require(watch.events.first { $0.type == "BOOKMARK" })
         #expect(bookmark.object["metadata"]?["resourceVersion"] != nil)
