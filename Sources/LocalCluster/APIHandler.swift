@@ -21,6 +21,9 @@ struct APIHandler: Sendable {
         let methods: [HTTPMethod] = [.get, .post, .put, .patch, .delete]
         for method in methods {
             router.add(method, "/version", handler: handler)
+            router.add(method, "/openapi/v3", handler: handler)
+            router.add(method, "/openapi/v3/api/v1", handler: handler)
+            router.add(method, "/openapi/v3/apis/{group}/{version}", handler: handler)
             for root in ["/api", "/apis"] {
                 var pattern = root
                 router.add(method, pattern, handler: handler)
@@ -39,12 +42,32 @@ struct APIHandler: Sendable {
         {
             return Self.failure(.unauthorized())
         }
+        if request.path.hasPrefix("/openapi/v3") {
+            return openAPI(request)
+        }
         guard let path = APIPath(request.path) else { return Self.failure(.unknownPath(request.path)) }
         do {
             return try await serve(path, request)
         } catch {
             return Self.failure(error)
         }
+    }
+
+    private func openAPI(_ request: HTTPRequest) -> HTTPResponse {
+        let documents = OpenAPIDocuments(registry: registry)
+        guard request.method == .get else { return Self.failure(.methodNotAllowed(request.method.rawValue)) }
+        if request.path == "/openapi/v3" { return Self.json(.ok, documents.root) }
+        let parts = request.path.split(separator: "/").map(String.init)
+        let document: JSONValue?
+        if parts.count == 4, parts[2] == "api" {
+            document = documents.document(group: "", version: parts[3])
+        } else if parts.count == 5, parts[2] == "apis" {
+            document = documents.document(group: parts[3], version: parts[4])
+        } else {
+            document = nil
+        }
+        guard let document else { return Self.failure(.unknownPath(request.path)) }
+        return Self.json(.ok, document)
     }
 
     private func serve(_ path: APIPath, _ request: HTTPRequest) async throws(APIError) -> HTTPResponse {

@@ -138,4 +138,59 @@ import Testing
         let namespaces = try await kubectl.run(["get", "ns"])
         #expect(namespaces.stdout.contains("kube-system"), "\(namespaces.stderr)")
     }
+
+    @Test func applyCreatesThenUpdatesAndLabelsAKafkaCluster() async throws {
+        guard Peer.available("curl"), Kubectl.available else { return }
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let kubectl = try KubectlSession(cluster)
+        defer { kubectl.remove() }
+        let file = kubectl.directory.file("kafka.yaml").path
+        func write(brokers: Int) throws {
+            let list = (0..<brokers).map { "  - id: \($0)" }.joined(separator: "\n")
+            try """
+            apiVersion: kafka.banzaicloud.io/v1beta1
+            kind: KafkaCluster
+            metadata:
+              name: kafka
+            spec:
+              brokers:
+            \(list)
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings
+            data:
+              brokers: "\(brokers)"
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        try write(brokers: 1)
+        let created = try await kubectl.run(["apply", "-f", file])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(
+            created.stdout.contains("kafkacluster.kafka.banzaicloud.io/kafka created"), "\(created.stdout)")
+        #expect(created.stdout.contains("configmap/settings created"))
+        try write(brokers: 2)
+        let updated = try await kubectl.run(["apply", "-f", file])
+        #expect(updated.status == 0, "\(updated.stderr)")
+        #expect(
+            updated.stdout.contains("kafkacluster.kafka.banzaicloud.io/kafka configured"), "\(updated.stdout)"
+        )
+        let object = try await cluster.get(
+            "/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters/kafka")
+        #expect(object.string("metadata.generation") == "2")
+        #expect(
+            try await cluster.get("/api/v1/namespaces/default/configmaps/settings").string("data.brokers")
+                == "2")
+        let labelled = try await kubectl.run(["label", "kc", "kafka", "team=data"])
+        #expect(labelled.status == 0, "\(labelled.stderr)")
+        let wide = try await kubectl.run(["get", "kc", "-l", "team=data"])
+        #expect(wide.stdout.contains("kafka "), "\(wide.stdout)")
+        let deleted = try await kubectl.run(["delete", "-f", file])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(
+            try await cluster.get("/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters/kafka")
+                .status == 404)
+    }
 }
