@@ -40,7 +40,10 @@ public final class LocalCluster: Service, Sendable {
     private let logger: Logger
     private let state = Mutex<State>(.idle)
 
-    public init(configuration: LocalClusterConfiguration = LocalClusterConfiguration(), logger: Logger) {
+    public init(
+        configuration: LocalClusterConfiguration = LocalClusterConfiguration(),
+        logger: Logger = Logger(label: "local-cluster")
+    ) {
         self.configuration = configuration
         self.logger = logger
     }

@@ -63,5 +63,6 @@ struct ResourceRegistry: Sendable {
         definitions.filter { $0.group == group && $0.type.version == version }
     }
 
+    // `standard` lists namespaces literally above, so the lookup cannot fail.
     static let namespaces = standard.definition(for: .namespaces)!
 }

@@ -256,4 +256,16 @@ import Testing
             try await cluster.request("GET", Self.configMaps, headers: ["Authorization: Bearer \(token)"])
                 .status == 200)
     }
+
+    @Test func runsAsAServiceUntilCancelled() async throws {
+        guard Peer.available("curl") else { return }
+        let cluster = LocalCluster(configuration: LocalClusterConfiguration())
+        let task = Task { try await cluster.run() }
+        #expect(await waitUntil(timeout: .seconds(10)) { (try? cluster.port) != nil })
+        let answer = try await runOffPool("curl", ["-s", "\(try cluster.baseURL)/api/v1/namespaces/default"])
+        #expect(answer.stdout.contains(#""name":"default""#))
+        task.cancel()
+        try await task.value
+        #expect((try? cluster.port) == nil)
+    }
 }
