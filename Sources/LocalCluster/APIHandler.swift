@@ -276,7 +276,9 @@ struct APIHandler: Sendable {
         }
         let bookmarks = request.queryValue("allowWatchBookmarks") == "true"
         let stream = try await store.watch(
-            WatchFilter(resource: resource, namespace: namespace, labels: labels, fields: fields),
+            WatchFilter(
+                resource: resource, namespace: namespace, labels: labels, fields: fields,
+                asTable: wantsTable(request)),
             since: request.queryValue("resourceVersion"), timeout: timeout, bookmarks: bookmarks)
         return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], bodyStream: stream)
     }

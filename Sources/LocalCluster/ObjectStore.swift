@@ -628,13 +628,13 @@ actor ObjectStore {
             }
             for change in hub.changes(after: requested) {
                 if let event = filter.event(for: change) {
-                    continuation.yield(WatchFilter.line(type: event.type, object: event.object))
+                    continuation.yield(filter.line(type: event.type, object: event.object))
                 }
             }
         } else {
             let page = list(
                 filter.resource, namespace: filter.namespace, labels: filter.labels, fields: filter.fields)
-            for object in page.items { continuation.yield(WatchFilter.line(type: "ADDED", object: object)) }
+            for object in page.items { continuation.yield(filter.line(type: "ADDED", object: object)) }
         }
         let id = hub.add(filter, continuation: continuation)
         continuation.onTermination = { _ in Task { await self.endWatch(id) } }

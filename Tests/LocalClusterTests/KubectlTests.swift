@@ -193,4 +193,26 @@ import Testing
             try await cluster.get("/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters/kafka")
                 .status == 404)
     }
+
+    @Test func watchShowsAPodBecomingReady() async throws {
+        guard Peer.available("curl"), Kubectl.available else { return }
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let kubectl = try KubectlSession(cluster)
+        defer { kubectl.remove() }
+        let creator = Task {
+            try await Task.sleep(for: .milliseconds(700))
+            _ = try await cluster.post("/api/v1/namespaces/default/pods", TestCluster.pod("kafka-0"))
+        }
+        let output = try await kubectl.run(["get", "pods", "--watch", "--request-timeout", "3s"])
+        try await creator.value
+        let rows = output.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(
+            rows.first == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"], "\(output.stdout) \(output.stderr)")
+        #expect(
+            rows.contains { $0.count > 2 && $0[0] == "kafka-0" && $0[2] == "Pending" }, "\(output.stdout)")
+        #expect(
+            rows.last.map { $0.count > 2 && $0[1] == "1/1" && $0[2] == "Running" } == true, "\(output.stdout)"
+        )
+    }
 }
