@@ -59,6 +59,9 @@ import Testing
         }
         let yaml = try await kubectl.run(["get", "kc", "kafka", "-o", "yaml"])
         #expect(yaml.stdout.contains("kind: KafkaCluster"), "\(yaml.stderr)")
+        let described = try await kubectl.run(["describe", "kc", "kafka"])
+        #expect(described.status == 0, "\(described.stderr)")
+        #expect(described.stdout.contains("Kind:         KafkaCluster"), "\(described.stdout)")
     }
 
     @Test func describeShowsAPodAndItsEvents() async throws {
