@@ -297,7 +297,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     ) {
         let chunked = head.version == .http11
         let keepAlive = chunked && head.keepAlive && !shuttingDown && !peerClosed
-        ResponseEncoder.encodeStreamingHead(response, version: head.version, keepAlive: keepAlive, into: &output)
+        ResponseEncoder.encodeStreamingHead(
+            response, version: head.version, keepAlive: keepAlive, into: &output)
         record(
             method: head.method, route: route, status: response.status.code,
             nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))

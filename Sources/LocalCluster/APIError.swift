@@ -35,7 +35,8 @@ struct APIError: Error, Sendable, CustomStringConvertible {
 
     static func alreadyExists(_ resource: ResourceDefinition, _ name: String) -> APIError {
         APIError(
-            code: 409, reason: "AlreadyExists", message: "\(resource.qualifiedName) \"\(name)\" already exists",
+            code: 409, reason: "AlreadyExists",
+            message: "\(resource.qualifiedName) \"\(name)\" already exists",
             details: resource.details(name: name))
     }
 
@@ -52,7 +53,8 @@ struct APIError: Error, Sendable, CustomStringConvertible {
             "the object has been modified; please apply your changes to the latest version and try again")
     }
 
-    static func invalid(_ resource: ResourceDefinition, _ name: String, _ causes: [Status.Cause]) -> APIError {
+    static func invalid(_ resource: ResourceDefinition, _ name: String, _ causes: [Status.Cause]) -> APIError
+    {
         let list = causes.map { "\($0.field ?? ""): \($0.message ?? "")" }.joined(separator: ", ")
         var details = resource.details(name: name)
         details.causes = causes
@@ -114,7 +116,9 @@ struct APIError: Error, Sendable, CustomStringConvertible {
                             causes.map { cause in
                                 var fields: [(key: String, value: JSONValue)] = []
                                 if let reason = cause.reason { fields.append(("reason", .string(reason))) }
-                                if let message = cause.message { fields.append(("message", .string(message))) }
+                                if let message = cause.message {
+                                    fields.append(("message", .string(message)))
+                                }
                                 if let field = cause.field { fields.append(("field", .string(field))) }
                                 return .object(fields)
                             })

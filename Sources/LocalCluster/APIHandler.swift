@@ -21,6 +21,9 @@ struct APIHandler: Sendable {
         let methods: [HTTPMethod] = [.get, .post, .put, .patch, .delete]
         for method in methods {
             router.add(method, "/version", handler: handler)
+            router.add(method, "/openapi/v3", handler: handler)
+            router.add(method, "/openapi/v3/api/v1", handler: handler)
+            router.add(method, "/openapi/v3/apis/{group}/{version}", handler: handler)
             for root in ["/api", "/apis"] {
                 var pattern = root
                 router.add(method, pattern, handler: handler)
@@ -39,12 +42,32 @@ struct APIHandler: Sendable {
         {
             return Self.failure(.unauthorized())
         }
+        if request.path.hasPrefix("/openapi/v3") {
+            return openAPI(request)
+        }
         guard let path = APIPath(request.path) else { return Self.failure(.unknownPath(request.path)) }
         do {
             return try await serve(path, request)
         } catch {
             return Self.failure(error)
         }
+    }
+
+    private func openAPI(_ request: HTTPRequest) -> HTTPResponse {
+        let documents = OpenAPIDocuments(registry: registry)
+        guard request.method == .get else { return Self.failure(.methodNotAllowed(request.method.rawValue)) }
+        if request.path == "/openapi/v3" { return Self.json(.ok, documents.root) }
+        let parts = request.path.split(separator: "/").map(String.init)
+        let document: JSONValue?
+        if parts.count == 4, parts[2] == "api" {
+            document = documents.document(group: "", version: parts[3])
+        } else if parts.count == 5, parts[2] == "apis" {
+            document = documents.document(group: parts[3], version: parts[4])
+        } else {
+            document = nil
+        }
+        guard let document else { return Self.failure(.unknownPath(request.path)) }
+        return Self.json(.ok, document)
     }
 
     private func serve(_ path: APIPath, _ request: HTTPRequest) async throws(APIError) -> HTTPResponse {
@@ -64,11 +87,14 @@ struct APIHandler: Sendable {
             guard let resource = registry.find(group: group, version: version, plural: plural) else {
                 throw .unknownPath(request.path)
             }
-            return try await serve(resource, namespace: namespace, name: name, subresource: subresource, request)
+            return try await serve(
+                resource, namespace: namespace, name: name, subresource: subresource, request)
         }
     }
 
-    private func discoveryAnswer(_ document: JSONValue, _ request: HTTPRequest) throws(APIError) -> HTTPResponse {
+    private func discoveryAnswer(_ document: JSONValue, _ request: HTTPRequest) throws(APIError)
+        -> HTTPResponse
+    {
         guard request.method == .get else { throw .methodNotAllowed(request.method.rawValue) }
         return Self.json(.ok, document)
     }
@@ -79,7 +105,9 @@ struct APIHandler: Sendable {
         _ resource: ResourceDefinition, namespace: String?, name: String?, subresource: String?,
         _ request: HTTPRequest
     ) async throws(APIError) -> HTTPResponse {
-        if let subresource, subresource != "status" || !resource.hasStatus { throw .unknownPath(request.path) }
+        if let subresource, subresource != "status" || !resource.hasStatus {
+            throw .unknownPath(request.path)
+        }
         if namespace != nil && !resource.namespaced { throw .unknownPath(request.path) }
         let watching = ["true", "1"].contains(request.queryValue("watch") ?? "")
         let verb = Self.verb(request.method, named: name != nil, watching: watching)
@@ -99,7 +127,10 @@ struct APIHandler: Sendable {
         case (.get, let name?):
             let object = try await store.get(resource, namespace: namespace, name: name)
             if wantsTable(request) && !status {
-                return Self.json(.ok, TableRenderer.table(resource, items: [object], resourceVersion: await store.resourceVersion))
+                return Self.json(
+                    .ok,
+                    TableRenderer.table(
+                        resource, items: [object], resourceVersion: await store.resourceVersion))
             }
             return Self.json(.ok, object)
         case (.post, nil):
@@ -108,20 +139,29 @@ struct APIHandler: Sendable {
         case (.put, let name?):
             let body = try jsonBody(request)
             return Self.json(
-                .ok, try await store.update(resource, namespace: namespace, name: name, body: body, status: status))
+                .ok,
+                try await store.update(resource, namespace: namespace, name: name, body: body, status: status)
+            )
         case (.patch, let name?):
-            let contentType = (request.headers["Content-Type"] ?? "").split(separator: ";").first.map {
-                String(LabelSelector.trim($0)).lowercased()
-            } ?? ""
-            guard ["application/merge-patch+json", "application/strategic-merge-patch+json"].contains(contentType) else {
+            let contentType =
+                (request.headers["Content-Type"] ?? "").split(separator: ";").first.map {
+                    String(LabelSelector.trim($0)).lowercased()
+                } ?? ""
+            guard
+                ["application/merge-patch+json", "application/strategic-merge-patch+json"].contains(
+                    contentType)
+            else {
                 throw .unsupportedMediaType(contentType)
             }
             let patch = try parse(request.body)
             return Self.json(
-                .ok, try await store.patch(resource, namespace: namespace, name: name, patch: patch, status: status))
+                .ok,
+                try await store.patch(
+                    resource, namespace: namespace, name: name, patch: patch, status: status))
         case (.delete, let name?):
             let options = try deleteRequest(request)
-            let (object, gone) = try await store.delete(resource, namespace: namespace, name: name, request: options)
+            let (object, gone) = try await store.delete(
+                resource, namespace: namespace, name: name, request: options)
             return Self.json(gone ? .ok : .accepted, object)
         case (.delete, nil):
             let options = try deleteRequest(request)
@@ -129,11 +169,16 @@ struct APIHandler: Sendable {
             var deleted: [JSONValue] = []
             for item in page.items {
                 let itemNamespace = resource.namespaced ? ObjectStore.namespace(of: item) : nil
-                if let (object, _) = try? await store.delete(resource, namespace: itemNamespace, name: ObjectStore.name(of: item), request: options) {
+                if let (object, _) = try? await store.delete(
+                    resource, namespace: itemNamespace, name: ObjectStore.name(of: item), request: options)
+                {
                     deleted.append(object)
                 }
             }
-            return Self.json(.ok, listDocument(resource, deleted, resourceVersion: await store.resourceVersion, continueToken: nil))
+            return Self.json(
+                .ok,
+                listDocument(
+                    resource, deleted, resourceVersion: await store.resourceVersion, continueToken: nil))
         default:
             throw .methodNotAllowed(request.method.rawValue)
         }
@@ -150,12 +195,15 @@ struct APIHandler: Sendable {
         }
     }
 
-    private func selectors(_ resource: ResourceDefinition, _ request: HTTPRequest) throws(APIError) -> (LabelSelector, FieldSelector) {
+    private func selectors(_ resource: ResourceDefinition, _ request: HTTPRequest) throws(APIError) -> (
+        LabelSelector, FieldSelector
+    ) {
         do {
             let labels = try LabelSelector(parsing: request.queryValue("labelSelector") ?? "")
             let fields = try FieldSelector(
                 parsing: request.queryValue("fieldSelector") ?? "",
-                supportedFields: FieldSelector.supportedFields(for: resource.plural), resource: resource.qualifiedName)
+                supportedFields: FieldSelector.supportedFields(for: resource.plural),
+                resource: resource.qualifiedName)
             return (labels, fields)
         } catch {
             throw .badRequest(error.description)
@@ -179,23 +227,32 @@ struct APIHandler: Sendable {
             after = decoded
         }
         return await store.list(
-            resource, namespace: namespace, labels: labels, fields: fields, limit: limit, continueAfter: after)
+            resource, namespace: namespace, labels: labels, fields: fields, limit: limit, continueAfter: after
+        )
     }
 
-    private func list(_ resource: ResourceDefinition, namespace: String?, _ request: HTTPRequest) async throws(APIError) -> HTTPResponse {
+    private func list(_ resource: ResourceDefinition, namespace: String?, _ request: HTTPRequest)
+        async throws(APIError) -> HTTPResponse
+    {
         let page: ObjectStore.Page = try await list(resource, namespace: namespace, request)
         if wantsTable(request) {
-            return Self.json(.ok, TableRenderer.table(resource, items: page.items, resourceVersion: page.resourceVersion))
+            return Self.json(
+                .ok, TableRenderer.table(resource, items: page.items, resourceVersion: page.resourceVersion))
         }
         return Self.json(
             .ok,
-            listDocument(resource, page.items, resourceVersion: page.resourceVersion, continueToken: page.continueToken.map(ContinueToken.encode), remaining: page.remaining))
+            listDocument(
+                resource, page.items, resourceVersion: page.resourceVersion,
+                continueToken: page.continueToken.map(ContinueToken.encode), remaining: page.remaining))
     }
 
     private func listDocument(
-        _ resource: ResourceDefinition, _ items: [JSONValue], resourceVersion: UInt64, continueToken: String?, remaining: Int = 0
+        _ resource: ResourceDefinition, _ items: [JSONValue], resourceVersion: UInt64, continueToken: String?,
+        remaining: Int = 0
     ) -> JSONValue {
-        var metadata: [(key: String, value: JSONValue)] = [("resourceVersion", .string(String(resourceVersion)))]
+        var metadata: [(key: String, value: JSONValue)] = [
+            ("resourceVersion", .string(String(resourceVersion)))
+        ]
         if let continueToken {
             metadata.append(("continue", .string(continueToken)))
             metadata.append(("remainingItemCount", .integer(remaining)))
@@ -206,16 +263,22 @@ struct APIHandler: Sendable {
         ])
     }
 
-    private func watch(_ resource: ResourceDefinition, namespace: String?, _ request: HTTPRequest) async throws(APIError) -> HTTPResponse {
+    private func watch(_ resource: ResourceDefinition, namespace: String?, _ request: HTTPRequest)
+        async throws(APIError) -> HTTPResponse
+    {
         let (labels, fields) = try selectors(resource, request)
         var timeout: Duration?
         if let text = request.queryValue("timeoutSeconds"), !text.isEmpty {
-            guard let seconds = Int(text), seconds >= 0 else { throw .badRequest("invalid timeoutSeconds \"\(text)\"") }
+            guard let seconds = Int(text), seconds >= 0 else {
+                throw .badRequest("invalid timeoutSeconds \"\(text)\"")
+            }
             if seconds > 0 { timeout = .seconds(seconds) }
         }
         let bookmarks = request.queryValue("allowWatchBookmarks") == "true"
         let stream = try await store.watch(
-            WatchFilter(resource: resource, namespace: namespace, labels: labels, fields: fields),
+            WatchFilter(
+                resource: resource, namespace: namespace, labels: labels, fields: fields,
+                asTable: wantsTable(request)),
             since: request.queryValue("resourceVersion"), timeout: timeout, bookmarks: bookmarks)
         return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], bodyStream: stream)
     }
@@ -227,9 +290,10 @@ struct APIHandler: Sendable {
     // MARK: - Bodies
 
     private func jsonBody(_ request: HTTPRequest) throws(APIError) -> JSONValue {
-        let type = (request.headers["Content-Type"] ?? "application/json").split(separator: ";").first.map {
-            String(LabelSelector.trim($0)).lowercased()
-        } ?? ""
+        let type =
+            (request.headers["Content-Type"] ?? "application/json").split(separator: ";").first.map {
+                String(LabelSelector.trim($0)).lowercased()
+            } ?? ""
         guard type == "application/json" || type.isEmpty else { throw .unsupportedMediaType(type) }
         return try parse(request.body)
     }
@@ -254,7 +318,8 @@ struct APIHandler: Sendable {
         }
         if let policy {
             guard let value = ObjectStore.Propagation(rawValue: policy) else {
-                throw .badRequest("propagationPolicy \"\(policy)\" is not one of Background, Foreground, Orphan")
+                throw .badRequest(
+                    "propagationPolicy \"\(policy)\" is not one of Background, Foreground, Orphan")
             }
             options.propagation = value
         }

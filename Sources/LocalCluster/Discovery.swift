@@ -19,9 +19,12 @@ struct Discovery: Sendable {
     var coreVersions: JSONValue {
         .object([
             ("kind", .string("APIVersions")), ("versions", .array([.string("v1")])),
-            ("serverAddressByClientCIDRs", .array([
-                .object([("clientCIDR", .string("0.0.0.0/0")), ("serverAddress", .string(serverAddress))])
-            ])),
+            (
+                "serverAddressByClientCIDRs",
+                .array([
+                    .object([("clientCIDR", .string("0.0.0.0/0")), ("serverAddress", .string(serverAddress))])
+                ])
+            ),
         ])
     }
 
@@ -67,11 +70,12 @@ struct Discovery: Sendable {
             }
             resources.append(.object(members))
             if definition.hasStatus {
-                resources.append(.object([
-                    ("name", .string("\(definition.plural)/status")), ("singularName", .string("")),
-                    ("namespaced", .bool(definition.namespaced)), ("kind", .string(definition.kind)),
-                    ("verbs", .array([.string("get"), .string("patch"), .string("update")])),
-                ]))
+                resources.append(
+                    .object([
+                        ("name", .string("\(definition.plural)/status")), ("singularName", .string("")),
+                        ("namespaced", .bool(definition.namespaced)), ("kind", .string(definition.kind)),
+                        ("verbs", .array([.string("get"), .string("patch"), .string("update")])),
+                    ]))
             }
         }
         return .object([

@@ -38,12 +38,15 @@ public final class FaultInjector: Sendable {
     init() {}
 
     /// Fails the next `count` matching requests with `code` (500 by default).
-    public func failNextRequests(_ count: Int, code: Int = 500, verb: String? = nil, resource: String? = nil) {
+    public func failNextRequests(_ count: Int, code: Int = 500, verb: String? = nil, resource: String? = nil)
+    {
         state.withLock { $0.failures.append((Scope(verb: verb, resource: resource), count, code)) }
     }
 
     /// Fails this fraction (0...1) of matching requests with `code`, until `reset()`.
-    public func failFraction(_ fraction: Double, code: Int = 500, verb: String? = nil, resource: String? = nil) {
+    public func failFraction(
+        _ fraction: Double, code: Int = 500, verb: String? = nil, resource: String? = nil
+    ) {
         state.withLock { $0.fractions.append((Scope(verb: verb, resource: resource), fraction, code)) }
     }
 
@@ -97,15 +100,21 @@ public final class FaultInjector: Sendable {
             for latency in state.latencies where latency.scope.covers(verb: verb, resource: resource) {
                 decision.delay = (decision.delay ?? .zero) + latency.delay
             }
-            if let index = state.failures.firstIndex(where: { $0.remaining > 0 && $0.scope.covers(verb: verb, resource: resource) }) {
+            if let index = state.failures.firstIndex(where: {
+                $0.remaining > 0 && $0.scope.covers(verb: verb, resource: resource)
+            }) {
                 state.failures[index].remaining -= 1
                 decision.failureCode = state.failures[index].code
-            } else if let fraction = state.fractions.first(where: { $0.scope.covers(verb: verb, resource: resource) }),
+            } else if let fraction = state.fractions.first(where: {
+                $0.scope.covers(verb: verb, resource: resource)
+            }),
                 Double.random(in: 0..<1) < fraction.fraction
             {
                 decision.failureCode = fraction.code
             } else if verb == "update" || verb == "patch",
-                let index = state.conflicts.firstIndex(where: { $0.remaining > 0 && ($0.resource == nil || $0.resource == resource) })
+                let index = state.conflicts.firstIndex(where: {
+                    $0.remaining > 0 && ($0.resource == nil || $0.resource == resource)
+                })
             {
                 state.conflicts[index].remaining -= 1
                 decision.conflict = true

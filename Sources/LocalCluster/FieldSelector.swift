@@ -69,7 +69,8 @@ struct FieldSelector: Equatable, Sendable {
         switch plural {
         case "events":
             fields.formUnion([
-                "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+                "involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
+                "involvedObject.uid",
                 "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
                 "reason", "reportingComponent", "source", "type",
             ])

@@ -31,7 +31,9 @@ struct GarbageCollector: Sendable {
     }
 
     private func finishForeground(_ uid: String) async {
-        guard let (_, owner) = await store.object(uid: uid), Self.isDeletingInForeground(owner) else { return }
+        guard let (_, owner) = await store.object(uid: uid), Self.isDeletingInForeground(owner) else {
+            return
+        }
         if await store.dependents(of: uid).isEmpty {
             await store.removeFinalizer("foregroundDeletion", uid: uid)
         }

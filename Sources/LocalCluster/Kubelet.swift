@@ -33,10 +33,13 @@ final class Kubelet: Sendable {
             return
         }
         let reference = ObjectStore.Reference(
-            resource: resource, namespace: ObjectStore.namespace(of: object), name: ObjectStore.name(of: object))
+            resource: resource, namespace: ObjectStore.namespace(of: object),
+            name: ObjectStore.name(of: object))
         switch resource.plural {
         case "pods":
-            guard object.value(at: ["metadata", "deletionTimestamp"]) == nil, !Self.isReady(object) else { return }
+            guard object.value(at: ["metadata", "deletionTimestamp"]) == nil, !Self.isReady(object) else {
+                return
+            }
             start(uid) { [self] in await runPod(reference, uid: uid) }
         case "persistentvolumeclaims":
             guard object.value(at: ["status", "phase"])?.stringValue != "Bound" else { return }
@@ -64,46 +67,66 @@ final class Kubelet: Sendable {
     // MARK: - Pods
 
     private func runPod(_ reference: ObjectStore.Reference, uid: String) async {
-        guard let pod = try? await store.get(reference.resource, namespace: reference.namespace, name: reference.name),
+        guard
+            let pod = try? await store.get(
+                reference.resource, namespace: reference.namespace, name: reference.name),
             pod.value(at: ["metadata", "uid"])?.stringValue == uid
         else { return }
         if pod.value(at: ["spec", "nodeName"])?.stringValue?.isEmpty ?? true {
             guard await pause(timing.scheduleDelay) else { return }
-            guard await store.mutate(reference, uid: uid, { pod in
-                pod.set(["spec", "nodeName"], .string(Self.nodeName))
-                pod.set(["status", "conditions"], .array([Self.condition("PodScheduled", true)]))
-            }) else { return }
+            guard
+                await store.mutate(
+                    reference, uid: uid,
+                    { pod in
+                        pod.set(["spec", "nodeName"], .string(Self.nodeName))
+                        pod.set(["status", "conditions"], .array([Self.condition("PodScheduled", true)]))
+                    })
+            else { return }
         }
         if pod.value(at: ["status", "phase"])?.stringValue != "Running" {
             guard await pause(timing.startDelay) else { return }
             let now = Timestamp.now()
             let address = Self.podIP(uid)
-            guard await store.mutate(reference, uid: uid, { pod in
-                pod.set(["status", "phase"], .string("Running"))
-                pod.set(["status", "hostIP"], .string("10.0.0.2"))
-                pod.set(["status", "podIP"], .string(address))
-                pod.set(["status", "podIPs"], .array([.object([("ip", .string(address))])]))
-                pod.set(["status", "startTime"], .string(now))
-                pod.set(["status", "conditions"], .array([
-                    Self.condition("PodReadyToStartContainers", true), Self.condition("Initialized", true),
-                    Self.condition("Ready", false), Self.condition("ContainersReady", false),
-                    Self.condition("PodScheduled", true),
-                ]))
-                pod.set(["status", "containerStatuses"], Self.containerStatuses(pod, ready: false, startedAt: now))
-            }) else { return }
+            guard
+                await store.mutate(
+                    reference, uid: uid,
+                    { pod in
+                        pod.set(["status", "phase"], .string("Running"))
+                        pod.set(["status", "hostIP"], .string("10.0.0.2"))
+                        pod.set(["status", "podIP"], .string(address))
+                        pod.set(["status", "podIPs"], .array([.object([("ip", .string(address))])]))
+                        pod.set(["status", "startTime"], .string(now))
+                        pod.set(
+                            ["status", "conditions"],
+                            .array([
+                                Self.condition("PodReadyToStartContainers", true),
+                                Self.condition("Initialized", true),
+                                Self.condition("Ready", false), Self.condition("ContainersReady", false),
+                                Self.condition("PodScheduled", true),
+                            ]))
+                        pod.set(
+                            ["status", "containerStatuses"],
+                            Self.containerStatuses(pod, ready: false, startedAt: now))
+                    })
+            else { return }
         }
         guard await pause(timing.readyDelay) else { return }
-        while faults.blocksReadiness(name: reference.name, labels: pod.value(at: ["metadata", "labels"])?.stringMap ?? [:]) {
+        while faults.blocksReadiness(
+            name: reference.name, labels: pod.value(at: ["metadata", "labels"])?.stringMap ?? [:])
+        {
             guard await pause(.milliseconds(200)) else { return }
         }
         await store.mutate(reference, uid: uid) { pod in
             let started = pod.value(at: ["status", "startTime"])?.stringValue ?? Timestamp.now()
-            pod.set(["status", "conditions"], .array([
-                Self.condition("PodReadyToStartContainers", true), Self.condition("Initialized", true),
-                Self.condition("Ready", true), Self.condition("ContainersReady", true),
-                Self.condition("PodScheduled", true),
-            ]))
-            pod.set(["status", "containerStatuses"], Self.containerStatuses(pod, ready: true, startedAt: started))
+            pod.set(
+                ["status", "conditions"],
+                .array([
+                    Self.condition("PodReadyToStartContainers", true), Self.condition("Initialized", true),
+                    Self.condition("Ready", true), Self.condition("ContainersReady", true),
+                    Self.condition("PodScheduled", true),
+                ]))
+            pod.set(
+                ["status", "containerStatuses"], Self.containerStatuses(pod, ready: true, startedAt: started))
         }
     }
 
@@ -121,17 +144,18 @@ final class Kubelet: Sendable {
 
     private static func containerStatuses(_ pod: JSONValue, ready: Bool, startedAt: String) -> JSONValue {
         guard case .array(let containers)? = pod.value(at: ["spec", "containers"]) else { return .array([]) }
-        return .array(containers.map { container in
-            let name = container["name"]?.stringValue ?? "main"
-            let image = container["image"]?.stringValue ?? ""
-            return .object([
-                ("name", .string(name)), ("image", .string(image)), ("imageID", .string(image)),
-                ("containerID", .string("local://\(name)")),
-                ("ready", .bool(ready)), ("started", .bool(true)), ("restartCount", .integer(0)),
-                ("state", .object([("running", .object([("startedAt", .string(startedAt))]))])),
-                ("lastState", .object([])),
-            ])
-        })
+        return .array(
+            containers.map { container in
+                let name = container["name"]?.stringValue ?? "main"
+                let image = container["image"]?.stringValue ?? ""
+                return .object([
+                    ("name", .string(name)), ("image", .string(image)), ("imageID", .string(image)),
+                    ("containerID", .string("local://\(name)")),
+                    ("ready", .bool(ready)), ("started", .bool(true)), ("restartCount", .integer(0)),
+                    ("state", .object([("running", .object([("startedAt", .string(startedAt))]))])),
+                    ("lastState", .object([])),
+                ])
+            })
     }
 
     /// A stable address in 10.244.0.0/16 from the pod's uid.

@@ -42,8 +42,10 @@ struct LabelSelector: Equatable, Sendable {
             case .notEquals(let key, let value): return labels[key] != value
             case .isIn(let key, let values): return labels[key].map(values.contains) ?? false
             case .notIn(let key, let values): return labels[key].map { !values.contains($0) } ?? true
-            case .greaterThan(let key, let bound): return labels[key].flatMap { Int($0) }.map { $0 > bound } ?? false
-            case .lessThan(let key, let bound): return labels[key].flatMap { Int($0) }.map { $0 < bound } ?? false
+            case .greaterThan(let key, let bound):
+                return labels[key].flatMap { Int($0) }.map { $0 > bound } ?? false
+            case .lessThan(let key, let bound):
+                return labels[key].flatMap { Int($0) }.map { $0 < bound } ?? false
             }
         }
     }
@@ -71,7 +73,9 @@ struct LabelSelector: Equatable, Sendable {
         return parts
     }
 
-    private static func requirement(_ part: Substring, in selector: String) throws(SelectorError) -> Requirement {
+    private static func requirement(_ part: Substring, in selector: String) throws(SelectorError)
+        -> Requirement
+    {
         if part.isEmpty { throw .invalid(selector, "found an empty requirement") }
         if part.hasPrefix("!") {
             let key = trim(part.dropFirst())

@@ -40,7 +40,10 @@ public final class LocalCluster: Service, Sendable {
     private let logger: Logger
     private let state = Mutex<State>(.idle)
 
-    public init(configuration: LocalClusterConfiguration = LocalClusterConfiguration(), logger: Logger) {
+    public init(
+        configuration: LocalClusterConfiguration = LocalClusterConfiguration(),
+        logger: Logger = Logger(label: "local-cluster")
+    ) {
         self.configuration = configuration
         self.logger = logger
     }
@@ -70,9 +73,11 @@ public final class LocalCluster: Service, Sendable {
         var limits = HTTPLimits()
         limits.maxBodyBytes = configuration.maxBodyBytes
         limits.shutdownGracePeriod = .seconds(2)
-        let placeholder = Discovery(registry: registry, serverAddress: "\(configuration.host):\(configuration.port)")
+        let placeholder = Discovery(
+            registry: registry, serverAddress: "\(configuration.host):\(configuration.port)")
         let handler = APIHandler(
-            store: store, registry: registry, discovery: placeholder, faults: faults, configuration: configuration,
+            store: store, registry: registry, discovery: placeholder, faults: faults,
+            configuration: configuration,
             logger: logger)
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(
@@ -89,7 +94,8 @@ public final class LocalCluster: Service, Sendable {
         let kubelet = Kubelet(store: store, timing: configuration.kubelet, faults: faults)
         let kubeletChanges = await store.changes()
         var existing: [(ResourceDefinition, JSONValue)] = []
-        for resource in registry.definitions where ["pods", "persistentvolumeclaims", "deployments"].contains(resource.plural) {
+        for resource in registry.definitions
+        where ["pods", "persistentvolumeclaims", "deployments"].contains(resource.plural) {
             for object in await store.all(resource) { existing.append((resource, object)) }
         }
         let collector = GarbageCollector(store: store)
@@ -98,8 +104,11 @@ public final class LocalCluster: Service, Sendable {
             Task { await kubelet.run(kubeletChanges, existing: existing) },
             Task { await collector.run(collectorChanges) },
         ]
-        logger.info("local cluster listening", metadata: ["port": "\(port)", "data": "\(configuration.dataDirectory ?? "memory")"])
-        return Running(store: store, server: server, serverTask: serverTask, controllers: controllers, port: port)
+        logger.info(
+            "local cluster listening",
+            metadata: ["port": "\(port)", "data": "\(configuration.dataDirectory ?? "memory")"])
+        return Running(
+            store: store, server: server, serverTask: serverTask, controllers: controllers, port: port)
     }
 
     /// Runs as a ServiceLifecycle service: starts, serves until graceful shutdown or

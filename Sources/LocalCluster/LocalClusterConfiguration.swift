@@ -43,7 +43,8 @@ public struct LocalClusterConfiguration: Sendable {
     public init(
         dataDirectory: String? = nil, host: String = "127.0.0.1", port: UInt16 = 0,
         kubelet: KubeletTiming = KubeletTiming(), watchHistory: Int = 1000,
-        bookmarkInterval: Duration = .seconds(30), token: String = "local-cluster-token", requireToken: Bool = false,
+        bookmarkInterval: Duration = .seconds(30), token: String = "local-cluster-token",
+        requireToken: Bool = false,
         maxBodyBytes: Int = 3 << 20
     ) {
         self.dataDirectory = dataDirectory

@@ -17,7 +17,8 @@ public enum LocalClusterError: Error, Equatable, Sendable, CustomStringConvertib
             return "the data directory \(path) cannot be used: \(reason)"
         case .notStarted: return "the local cluster has not been started"
         case .alreadyStarted: return "the local cluster was already started"
-        case .kubeconfig(let path, let reason): return "the kubeconfig could not be written to \(path): \(reason)"
+        case .kubeconfig(let path, let reason):
+            return "the kubeconfig could not be written to \(path): \(reason)"
         }
     }
 }

@@ -31,7 +31,8 @@ enum NameValidation {
         let bytes = Array(label.utf8)
         guard let first = bytes.first, let last = bytes.last, bytes.count <= 63 else { return false }
         func alphanumeric(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
         return alphanumeric(first) && alphanumeric(last)
             && bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") }

@@ -56,7 +56,8 @@ actor ObjectStore {
     private let bookmarkInterval: Duration
 
     init(
-        registry: ResourceRegistry, persistence: Persistence?, historyCapacity: Int, bookmarkInterval: Duration
+        registry: ResourceRegistry, persistence: Persistence?, historyCapacity: Int,
+        bookmarkInterval: Duration
     ) async throws(LocalClusterError) {
         self.registry = registry
         self.persistence = persistence
@@ -150,22 +151,30 @@ actor ObjectStore {
 
     // MARK: - Creating
 
-    func create(_ resource: ResourceDefinition, namespace: String?, body: JSONValue) throws(APIError) -> JSONValue {
+    func create(_ resource: ResourceDefinition, namespace: String?, body: JSONValue) throws(APIError)
+        -> JSONValue
+    {
         var object = body
         guard object.members != nil else { throw .badRequest("the request body must be a JSON object") }
         try checkTypeMeta(&object, resource)
         var name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
-        if name.isEmpty, let prefix = object.value(at: ["metadata", "generateName"])?.stringValue, !prefix.isEmpty {
+        if name.isEmpty, let prefix = object.value(at: ["metadata", "generateName"])?.stringValue,
+            !prefix.isEmpty
+        {
             name = String(prefix.prefix(58)) + Self.randomSuffix()
             object.set(["metadata", "name"], .string(name))
         }
         if let problem = NameValidation.problem(name, rule: resource.nameRule) {
             throw .invalid(
                 resource, name,
-                [Status.Cause(
-                    reason: name.isEmpty ? "FieldValueRequired" : "FieldValueInvalid",
-                    message: name.isEmpty ? "Required value: name or generateName is required" : "Invalid value: \"\(name)\": \(problem)",
-                    field: "metadata.name")])
+                [
+                    Status.Cause(
+                        reason: name.isEmpty ? "FieldValueRequired" : "FieldValueInvalid",
+                        message: name.isEmpty
+                            ? "Required value: name or generateName is required"
+                            : "Invalid value: \"\(name)\": \(problem)",
+                        field: "metadata.name")
+                ])
         }
         let namespaceValue = try checkNamespace(&object, resource, path: namespace, name: name)
         if let namespaceValue, !namespaceExists(namespaceValue) { throw .namespaceNotFound(namespaceValue) }
@@ -192,7 +201,8 @@ actor ObjectStore {
             causes.append(
                 Status.Cause(
                     reason: "FieldValueInvalid",
-                    message: "Invalid value: \(String(decoding: kind.encoded(), as: UTF8.self)): must be \(resource.kind)",
+                    message:
+                        "Invalid value: \(String(decoding: kind.encoded(), as: UTF8.self)): must be \(resource.kind)",
                     field: "kind"))
         }
         if let apiVersion = object["apiVersion"], apiVersion != .string(resource.apiVersion) {
@@ -204,7 +214,8 @@ actor ObjectStore {
                     field: "apiVersion"))
         }
         if let metadata = object["metadata"], metadata.members == nil {
-            causes.append(Status.Cause(reason: "FieldValueInvalid", message: "must be an object", field: "metadata"))
+            causes.append(
+                Status.Cause(reason: "FieldValueInvalid", message: "must be an object", field: "metadata"))
         }
         if !causes.isEmpty { throw .invalid(resource, name, causes) }
         object.set(["kind"], .string(resource.kind))
@@ -224,35 +235,59 @@ actor ObjectStore {
         if !body.isEmpty && body != path {
             throw .invalid(
                 resource, name,
-                [Status.Cause(
-                    reason: "FieldValueInvalid",
-                    message: "Invalid value: \"\(body)\": the namespace of the provided object does not match "
-                        + "the namespace sent on the request (\(path))",
-                    field: "metadata.namespace")])
+                [
+                    Status.Cause(
+                        reason: "FieldValueInvalid",
+                        message:
+                            "Invalid value: \"\(body)\": the namespace of the provided object does not match "
+                            + "the namespace sent on the request (\(path))",
+                        field: "metadata.namespace")
+                ])
         }
         object.set(["metadata", "namespace"], .string(path))
         return path
     }
 
-    private func validateMetadata(_ object: JSONValue, _ resource: ResourceDefinition, _ name: String) throws(APIError) {
+    private func validateMetadata(_ object: JSONValue, _ resource: ResourceDefinition, _ name: String)
+        throws(APIError)
+    {
         var causes: [Status.Cause] = []
-        for (field, value) in [("labels", object.value(at: ["metadata", "labels"])), ("annotations", object.value(at: ["metadata", "annotations"]))] {
+        for (field, value) in [
+            ("labels", object.value(at: ["metadata", "labels"])),
+            ("annotations", object.value(at: ["metadata", "annotations"])),
+        ] {
             guard let value, value != .null else { continue }
             guard let members = value.members else {
-                causes.append(Status.Cause(reason: "FieldValueInvalid", message: "must be an object", field: "metadata.\(field)"))
+                causes.append(
+                    Status.Cause(
+                        reason: "FieldValueInvalid", message: "must be an object", field: "metadata.\(field)")
+                )
                 continue
             }
             for (key, entry) in members {
                 do { try LabelSelector.validateKey(Substring(key), in: key) } catch {
-                    causes.append(Status.Cause(reason: "FieldValueInvalid", message: "Invalid value: \"\(key)\": name part must consist of alphanumeric characters, '-', '_' or '.'", field: "metadata.\(field)"))
+                    causes.append(
+                        Status.Cause(
+                            reason: "FieldValueInvalid",
+                            message:
+                                "Invalid value: \"\(key)\": name part must consist of alphanumeric characters, '-', '_' or '.'",
+                            field: "metadata.\(field)"))
                 }
                 guard let text = entry.stringValue else {
-                    causes.append(Status.Cause(reason: "FieldValueInvalid", message: "must be a string", field: "metadata.\(field).\(key)"))
+                    causes.append(
+                        Status.Cause(
+                            reason: "FieldValueInvalid", message: "must be a string",
+                            field: "metadata.\(field).\(key)"))
                     continue
                 }
                 if field == "labels" {
                     do { try LabelSelector.validateValue(Substring(text), in: text) } catch {
-                        causes.append(Status.Cause(reason: "FieldValueInvalid", message: "Invalid value: \"\(text)\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.'", field: "metadata.labels"))
+                        causes.append(
+                            Status.Cause(
+                                reason: "FieldValueInvalid",
+                                message:
+                                    "Invalid value: \"\(text)\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.'",
+                                field: "metadata.labels"))
                     }
                 }
             }
@@ -270,7 +305,9 @@ actor ObjectStore {
         }
     }
 
-    private func applyDefaults(_ object: inout JSONValue, _ resource: ResourceDefinition, _ name: String) throws(APIError) {
+    private func applyDefaults(_ object: inout JSONValue, _ resource: ResourceDefinition, _ name: String)
+        throws(APIError)
+    {
         guard resource.plural == "services" else { return }
         if object.value(at: ["spec", "type"]) == nil { object.set(["spec", "type"], .string("ClusterIP")) }
         let requested = object.value(at: ["spec", "clusterIP"])?.stringValue ?? ""
@@ -281,12 +318,20 @@ actor ObjectStore {
         let ip: String
         if requested.isEmpty {
             guard let next = clusterIPs.allocate() else {
-                throw APIError(code: 500, reason: "InternalError", message: "the service IP range is exhausted")
+                throw APIError(
+                    code: 500, reason: "InternalError", message: "the service IP range is exhausted")
             }
             ip = next
         } else {
             guard clusterIPs.reserve(requested) else {
-                throw .invalid(resource, name, [Status.Cause(reason: "FieldValueInvalid", message: "Invalid value: \"\(requested)\": provided IP is already allocated", field: "spec.clusterIPs")])
+                throw .invalid(
+                    resource, name,
+                    [
+                        Status.Cause(
+                            reason: "FieldValueInvalid",
+                            message: "Invalid value: \"\(requested)\": provided IP is already allocated",
+                            field: "spec.clusterIPs")
+                    ])
             }
             ip = requested
         }
@@ -307,13 +352,21 @@ actor ObjectStore {
         try checkTypeMeta(&object, resource)
         let bodyName = object.value(at: ["metadata", "name"])?.stringValue ?? ""
         if bodyName != name {
-            throw .badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+            throw .badRequest(
+                "the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
         _ = try checkNamespace(&object, resource, path: namespace, name: name)
         let sent = object.value(at: ["metadata", "resourceVersion"])?.stringValue ?? ""
         if sent.isEmpty {
             if !resource.allowsUnconditionalUpdate {
-                throw .invalid(resource, name, [Status.Cause(reason: "FieldValueInvalid", message: "Invalid value: 0x0: must be specified for an update", field: "metadata.resourceVersion")])
+                throw .invalid(
+                    resource, name,
+                    [
+                        Status.Cause(
+                            reason: "FieldValueInvalid",
+                            message: "Invalid value: 0x0: must be specified for an update",
+                            field: "metadata.resourceVersion")
+                    ])
             }
         } else if sent != existing.value(at: ["metadata", "resourceVersion"])?.stringValue {
             throw .staleResourceVersion(resource, name)
@@ -356,7 +409,9 @@ actor ObjectStore {
             object = body
             if resource.hasStatus { object.set(["status"], existing["status"]) }
             // The server owns these; a client's copies are ignored.
-            for field in ["uid", "creationTimestamp", "generation", "deletionTimestamp", "namespace", "resourceVersion"] {
+            for field in [
+                "uid", "creationTimestamp", "generation", "deletionTimestamp", "namespace", "resourceVersion",
+            ] {
                 object.set(["metadata", field], existing.value(at: ["metadata", field]))
             }
             if resource.plural == "services" {
@@ -366,12 +421,20 @@ actor ObjectStore {
                     object.set(["spec", "clusterIP"], previousIP)
                     object.set(["spec", "clusterIPs"], existing.value(at: ["spec", "clusterIPs"]))
                 } else if .string(sentIP) != previousIP {
-                    throw .invalid(resource, reference.name, [Status.Cause(reason: "FieldValueInvalid", message: "Invalid value: \"\(sentIP)\": field is immutable", field: "spec.clusterIPs[0]")])
+                    throw .invalid(
+                        resource, reference.name,
+                        [
+                            Status.Cause(
+                                reason: "FieldValueInvalid",
+                                message: "Invalid value: \"\(sentIP)\": field is immutable",
+                                field: "spec.clusterIPs[0]")
+                        ])
                 }
             }
             let ignored: Set<String> = ["metadata", "status", "apiVersion", "kind"]
             if object.removingMembers(ignored) != existing.removingMembers(ignored) {
-                let generation = Int(existing.value(at: ["metadata", "generation"]).flatMap(Self.numberText) ?? "1") ?? 1
+                let generation =
+                    Int(existing.value(at: ["metadata", "generation"]).flatMap(Self.numberText) ?? "1") ?? 1
                 object.set(["metadata", "generation"], .integer(generation + 1))
             }
         }
@@ -379,7 +442,9 @@ actor ObjectStore {
         // A write that changes nothing is not a write: no new resourceVersion, no event.
         if object == existing { return existing }
         let finalizers = object.value(at: ["metadata", "finalizers"])
-        if existing.value(at: ["metadata", "deletionTimestamp"]) != nil, finalizers == nil || finalizers == .array([]) {
+        if existing.value(at: ["metadata", "deletionTimestamp"]) != nil,
+            finalizers == nil || finalizers == .array([])
+        {
             return try remove(reference, existing: object)
         }
         return try commit(reference, object, kind: .modified, previous: existing)
@@ -410,18 +475,22 @@ actor ObjectStore {
         let uid = existing.value(at: ["metadata", "uid"])?.stringValue ?? ""
         let current = existing.value(at: ["metadata", "resourceVersion"])?.stringValue ?? ""
         if let wanted = request.uid, wanted != uid {
-            throw .conflict(resource, name, "Precondition failed: UID in precondition: \(wanted), UID in object meta: \(uid)")
+            throw .conflict(
+                resource, name,
+                "Precondition failed: UID in precondition: \(wanted), UID in object meta: \(uid)")
         }
         if let wanted = request.resourceVersion, wanted != current {
             throw .conflict(
                 resource, name,
-                "Precondition failed: ResourceVersion in precondition: \(wanted), ResourceVersion in object meta: \(current)")
+                "Precondition failed: ResourceVersion in precondition: \(wanted), ResourceVersion in object meta: \(current)"
+            )
         }
         if existing.value(at: ["metadata", "deletionTimestamp"]) != nil { return (existing, false) }
-        var finalizers = (existing.value(at: ["metadata", "finalizers"]).flatMap { value -> [JSONValue]? in
-            if case .array(let items) = value { return items }
-            return nil
-        }) ?? []
+        var finalizers =
+            (existing.value(at: ["metadata", "finalizers"]).flatMap { value -> [JSONValue]? in
+                if case .array(let items) = value { return items }
+                return nil
+            }) ?? []
         if request.propagation == .foreground && !(dependents[uid] ?? []).isEmpty {
             finalizers.append(.string("foregroundDeletion"))
         }
@@ -434,7 +503,9 @@ actor ObjectStore {
         if request.propagation == .orphan {
             for dependent in dependents(of: uid) {
                 mutate(dependent, uid: nil) { object in
-                    guard case .array(let owners)? = object.value(at: ["metadata", "ownerReferences"]) else { return }
+                    guard case .array(let owners)? = object.value(at: ["metadata", "ownerReferences"]) else {
+                        return
+                    }
                     let kept = owners.filter { $0["uid"]?.stringValue != uid }
                     object.set(["metadata", "ownerReferences"], kept.isEmpty ? nil : .array(kept))
                 }
@@ -444,7 +515,9 @@ actor ObjectStore {
             for other in registry.definitions where other.namespaced {
                 for key in (objects[other] ?? [:]).keys where key.hasPrefix("\(name)/") {
                     if let object = objects[other]?[key] {
-                        _ = try remove(Reference(resource: other, namespace: name, name: Self.name(of: object)), existing: object)
+                        _ = try remove(
+                            Reference(resource: other, namespace: name, name: Self.name(of: object)),
+                            existing: object)
                     }
                 }
             }
@@ -473,17 +546,24 @@ actor ObjectStore {
         var object = existing
         object.set(["metadata", "resourceVersion"], .string(String(version)))
         do {
-            try persistence?.remove(storageKey: reference.resource.storageKey, namespace: reference.namespace, name: reference.name)
+            try persistence?.remove(
+                storageKey: reference.resource.storageKey, namespace: reference.namespace,
+                name: reference.name)
             try persistence?.saveResourceVersion(version)
         } catch {
             throw APIError(code: 500, reason: "InternalError", message: error.description)
         }
         objects[reference.resource]?[reference.key] = nil
         index(reference, old: existing, new: nil)
-        if reference.resource.plural == "services", let ip = existing.value(at: ["spec", "clusterIP"])?.stringValue {
+        if reference.resource.plural == "services",
+            let ip = existing.value(at: ["spec", "clusterIP"])?.stringValue
+        {
             clusterIPs.release(ip)
         }
-        publish(StoreChange(kind: .deleted, resource: reference.resource, resourceVersion: version, object: object, previous: existing))
+        publish(
+            StoreChange(
+                kind: .deleted, resource: reference.resource, resourceVersion: version, object: object,
+                previous: existing))
         return object
     }
 
@@ -495,14 +575,19 @@ actor ObjectStore {
         var object = candidate
         object.set(["metadata", "resourceVersion"], .string(String(version + 1)))
         do {
-            try persistence?.save(object, storageKey: reference.resource.storageKey, namespace: reference.namespace, name: reference.name)
+            try persistence?.save(
+                object, storageKey: reference.resource.storageKey, namespace: reference.namespace,
+                name: reference.name)
         } catch {
             throw APIError(code: 500, reason: "InternalError", message: error.description)
         }
         version += 1
         objects[reference.resource, default: [:]][reference.key] = object
         index(reference, old: previous, new: object)
-        publish(StoreChange(kind: kind, resource: reference.resource, resourceVersion: version, object: object, previous: previous))
+        publish(
+            StoreChange(
+                kind: kind, resource: reference.resource, resourceVersion: version, object: object,
+                previous: previous))
         return object
     }
 
@@ -535,37 +620,42 @@ actor ObjectStore {
                 throw .badRequest("invalid resource version \"\(since)\"")
             }
             if requested < hub.floor {
-                continuation.yield(WatchFilter.line(type: "ERROR", object: APIError.expired(requested, oldest: hub.floor + 1).jsonValue))
+                continuation.yield(
+                    WatchFilter.line(
+                        type: "ERROR", object: APIError.expired(requested, oldest: hub.floor + 1).jsonValue))
                 continuation.finish()
                 return stream
             }
             for change in hub.changes(after: requested) {
                 if let event = filter.event(for: change) {
-                    continuation.yield(WatchFilter.line(type: event.type, object: event.object))
+                    continuation.yield(filter.line(type: event.type, object: event.object))
                 }
             }
         } else {
-            let page = list(filter.resource, namespace: filter.namespace, labels: filter.labels, fields: filter.fields)
-            for object in page.items { continuation.yield(WatchFilter.line(type: "ADDED", object: object)) }
+            let page = list(
+                filter.resource, namespace: filter.namespace, labels: filter.labels, fields: filter.fields)
+            for object in page.items { continuation.yield(filter.line(type: "ADDED", object: object)) }
         }
         let id = hub.add(filter, continuation: continuation)
         continuation.onTermination = { _ in Task { await self.endWatch(id) } }
         if let timeout {
-            hub.attach(Task { [weak self] in
-                try? await Task.sleep(for: timeout)
-                if !Task.isCancelled { await self?.endWatch(id) }
-            }, to: id)
+            hub.attach(
+                Task { [weak self] in
+                    try? await Task.sleep(for: timeout)
+                    if !Task.isCancelled { await self?.endWatch(id) }
+                }, to: id)
         }
         if bookmarks {
             let interval = bookmarkInterval
             let resource = filter.resource
-            hub.attach(Task { [weak self] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: interval)
-                    guard !Task.isCancelled else { return }
-                    await self?.bookmark(id, resource)
-                }
-            }, to: id)
+            hub.attach(
+                Task { [weak self] in
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        guard !Task.isCancelled else { return }
+                        await self?.bookmark(id, resource)
+                    }
+                }, to: id)
         }
         return stream
     }
@@ -606,7 +696,9 @@ actor ObjectStore {
 
     // MARK: - Helpers
 
-    static func name(of object: JSONValue) -> String { object.value(at: ["metadata", "name"])?.stringValue ?? "" }
+    static func name(of object: JSONValue) -> String {
+        object.value(at: ["metadata", "name"])?.stringValue ?? ""
+    }
 
     static func namespace(of object: JSONValue) -> String {
         object.value(at: ["metadata", "namespace"])?.stringValue ?? ""

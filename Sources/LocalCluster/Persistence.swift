@@ -47,11 +47,18 @@ struct Persistence: Sendable {
                     do { object = try JSONReader.parse(bytes) } catch {
                         throw .corruptObjectFile(path: path, reason: "\(error)")
                     }
-                    guard object.value(at: ["metadata", "name"])?.stringValue == String(file.dropLast(5)) else {
-                        throw .corruptObjectFile(path: path, reason: "its metadata.name does not match the file name")
+                    guard object.value(at: ["metadata", "name"])?.stringValue == String(file.dropLast(5))
+                    else {
+                        throw .corruptObjectFile(
+                            path: path, reason: "its metadata.name does not match the file name")
                     }
-                    guard let version = object.value(at: ["metadata", "resourceVersion"])?.stringValue.flatMap(UInt64.init)
-                    else { throw .corruptObjectFile(path: path, reason: "it has no integer metadata.resourceVersion") }
+                    guard
+                        let version = object.value(at: ["metadata", "resourceVersion"])?.stringValue.flatMap(
+                            UInt64.init)
+                    else {
+                        throw .corruptObjectFile(
+                            path: path, reason: "it has no integer metadata.resourceVersion")
+                    }
                     loaded.resourceVersion = max(loaded.resourceVersion, version)
                     loaded.objects.append((resource, object))
                 }
@@ -60,7 +67,9 @@ struct Persistence: Sendable {
         return loaded
     }
 
-    func save(_ object: JSONValue, storageKey: String, namespace: String, name: String) throws(LocalClusterError) {
+    func save(_ object: JSONValue, storageKey: String, namespace: String, name: String)
+        throws(LocalClusterError)
+    {
         let folder = "\(objectsDirectory)/\(storageKey)/\(namespace.isEmpty ? "_" : namespace)"
         try makeDirectory(folder)
         try writeAtomically(object.encoded(), to: "\(folder)/\(name).json", folder: folder)
@@ -79,7 +88,8 @@ struct Persistence: Sendable {
 
     // MARK: - Files
 
-    private func writeAtomically(_ bytes: [UInt8], to path: String, folder: String) throws(LocalClusterError) {
+    private func writeAtomically(_ bytes: [UInt8], to path: String, folder: String) throws(LocalClusterError)
+    {
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .dataDirectory(path: temporary, reason: Self.lastError()) }
@@ -121,7 +131,8 @@ struct Persistence: Sendable {
 
     private func list(_ path: String) throws(LocalClusterError) -> [String] {
         do {
-            return try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }.sorted()
+            return try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }
+                .sorted()
         } catch {
             throw .dataDirectory(path: path, reason: "\(error)")
         }

@@ -9,13 +9,15 @@ struct ResourceRegistry: Sendable {
             type: .pods, singularName: "pod", shortNames: ["po"], categories: ["all"], hasStatus: true,
             nameRule: .subdomain, allowsUnconditionalUpdate: true),
         ResourceDefinition(
-            type: .configMaps, singularName: "configmap", shortNames: ["cm"], categories: [], hasStatus: false,
+            type: .configMaps, singularName: "configmap", shortNames: ["cm"], categories: [],
+            hasStatus: false,
             nameRule: .subdomain, allowsUnconditionalUpdate: true),
         ResourceDefinition(
             type: .persistentVolumeClaims, singularName: "persistentvolumeclaim", shortNames: ["pvc"],
             categories: [], hasStatus: true, nameRule: .subdomain, allowsUnconditionalUpdate: true),
         ResourceDefinition(
-            type: .services, singularName: "service", shortNames: ["svc"], categories: ["all"], hasStatus: true,
+            type: .services, singularName: "service", shortNames: ["svc"], categories: ["all"],
+            hasStatus: true,
             nameRule: .label, allowsUnconditionalUpdate: true),
         ResourceDefinition(
             type: .secrets, singularName: "secret", shortNames: [], categories: [], hasStatus: false,
@@ -61,5 +63,6 @@ struct ResourceRegistry: Sendable {
         definitions.filter { $0.group == group && $0.type.version == version }
     }
 
+    // `standard` lists namespaces literally above, so the lookup cannot fail.
     static let namespaces = standard.definition(for: .namespaces)!
 }

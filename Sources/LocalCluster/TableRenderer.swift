@@ -10,22 +10,28 @@ enum TableRenderer {
         let cell: @Sendable (JSONValue) -> JSONValue
     }
 
-    static func table(_ resource: ResourceDefinition, items: [JSONValue], resourceVersion: UInt64) -> JSONValue {
+    static func table(_ resource: ResourceDefinition, items: [JSONValue], resourceVersion: UInt64)
+        -> JSONValue
+    {
         let columns = self.columns(for: resource)
         let definitions = columns.map { column in
             JSONValue.object([
                 ("name", .string(column.name)), ("type", .string(column.type)),
-                ("format", .string(column.name == "Name" ? "name" : "")), ("description", .string(column.name)),
+                ("format", .string(column.name == "Name" ? "name" : "")),
+                ("description", .string(column.name)),
                 ("priority", .integer(column.priority)),
             ])
         }
         let rows = items.map { item in
             JSONValue.object([
                 ("cells", .array(columns.map { $0.cell(item) })),
-                ("object", .object([
-                    ("kind", .string("PartialObjectMetadata")), ("apiVersion", .string("meta.k8s.io/v1")),
-                    ("metadata", item["metadata"] ?? .object([])),
-                ])),
+                (
+                    "object",
+                    .object([
+                        ("kind", .string("PartialObjectMetadata")), ("apiVersion", .string("meta.k8s.io/v1")),
+                        ("metadata", item["metadata"] ?? .object([])),
+                    ])
+                ),
             ])
         }
         return .object([
@@ -35,7 +41,9 @@ enum TableRenderer {
         ])
     }
 
-    private static func text(_ path: [String], _ fallback: String = "<none>") -> @Sendable (JSONValue) -> JSONValue {
+    private static func text(_ path: [String], _ fallback: String = "<none>")
+        -> @Sendable (JSONValue) -> JSONValue
+    {
         { object in
             switch object.value(at: path) {
             case .string(let text)? where !text.isEmpty: return .string(text)
@@ -45,7 +53,8 @@ enum TableRenderer {
         }
     }
 
-    private static let name = Column(name: "Name", type: "string", priority: 0, cell: text(["metadata", "name"]))
+    private static let name = Column(
+        name: "Name", type: "string", priority: 0, cell: text(["metadata", "name"]))
     private static let age = Column(name: "Age", type: "string", priority: 0) { object in
         .string(Timestamp.age(since: object.value(at: ["metadata", "creationTimestamp"])?.stringValue))
     }
@@ -62,7 +71,9 @@ enum TableRenderer {
                     return .string("\(ready)/\(total)")
                 },
                 Column(name: "Status", type: "string", priority: 0) { pod in
-                    if pod.value(at: ["metadata", "deletionTimestamp"]) != nil { return .string("Terminating") }
+                    if pod.value(at: ["metadata", "deletionTimestamp"]) != nil {
+                        return .string("Terminating")
+                    }
                     return .string(pod.value(at: ["status", "phase"])?.stringValue ?? "Pending")
                 },
                 Column(name: "Restarts", type: "string", priority: 0) { _ in .string("0") },
@@ -72,7 +83,8 @@ enum TableRenderer {
             ]
         case "services":
             return [
-                name, Column(name: "Type", type: "string", priority: 0, cell: text(["spec", "type"], "ClusterIP")),
+                name,
+                Column(name: "Type", type: "string", priority: 0, cell: text(["spec", "type"], "ClusterIP")),
                 Column(name: "Cluster-IP", type: "string", priority: 0, cell: text(["spec", "clusterIP"])),
                 Column(name: "External-IP", type: "string", priority: 0) { _ in .string("<none>") },
                 Column(name: "Port(s)", type: "string", priority: 0) { service in
@@ -87,48 +99,64 @@ enum TableRenderer {
             ]
         case "persistentvolumeclaims":
             return [
-                name, Column(name: "Status", type: "string", priority: 0, cell: text(["status", "phase"], "Pending")),
+                name,
+                Column(
+                    name: "Status", type: "string", priority: 0, cell: text(["status", "phase"], "Pending")),
                 Column(name: "Volume", type: "string", priority: 0, cell: text(["spec", "volumeName"], "")),
-                Column(name: "Capacity", type: "string", priority: 0, cell: text(["status", "capacity", "storage"], "")),
+                Column(
+                    name: "Capacity", type: "string", priority: 0,
+                    cell: text(["status", "capacity", "storage"], "")),
                 Column(name: "Access Modes", type: "string", priority: 0) { claim in
                     let modes = claim.value(at: ["status", "accessModes"]).flatMap(array) ?? []
-                    return .string(modes.compactMap { mode -> String? in
-                        switch mode.stringValue {
-                        case "ReadWriteOnce": return "RWO"
-                        case "ReadOnlyMany": return "ROX"
-                        case "ReadWriteMany": return "RWX"
-                        case "ReadWriteOncePod": return "RWOP"
-                        default: return mode.stringValue
-                        }
-                    }.joined(separator: ","))
+                    return .string(
+                        modes.compactMap { mode -> String? in
+                            switch mode.stringValue {
+                            case "ReadWriteOnce": return "RWO"
+                            case "ReadOnlyMany": return "ROX"
+                            case "ReadWriteMany": return "RWX"
+                            case "ReadWriteOncePod": return "RWOP"
+                            default: return mode.stringValue
+                            }
+                        }.joined(separator: ","))
                 },
-                Column(name: "StorageClass", type: "string", priority: 0, cell: text(["spec", "storageClassName"])),
+                Column(
+                    name: "StorageClass", type: "string", priority: 0,
+                    cell: text(["spec", "storageClassName"])),
                 age,
             ]
         case "configmaps", "secrets":
             return [
                 name,
                 Column(name: "Data", type: "integer", priority: 0) { object in
-                    .integer((object["data"]?.members?.count ?? 0) + (object["binaryData"]?.members?.count ?? 0))
+                    .integer(
+                        (object["data"]?.members?.count ?? 0) + (object["binaryData"]?.members?.count ?? 0))
                 },
                 age,
             ]
         case "kafkaclusters":
             return [
-                name, Column(name: "Cluster State", type: "string", priority: 0, cell: text(["status", "state"], "")),
+                name,
+                Column(
+                    name: "Cluster State", type: "string", priority: 0, cell: text(["status", "state"], "")),
                 Column(name: "Brokers", type: "integer", priority: 0) { cluster in
                     .integer(cluster.value(at: ["spec", "brokers"]).flatMap(array)?.count ?? 0)
                 },
                 age,
             ]
         case "namespaces":
-            return [name, Column(name: "Status", type: "string", priority: 0, cell: text(["status", "phase"])), age]
+            return [
+                name, Column(name: "Status", type: "string", priority: 0, cell: text(["status", "phase"])),
+                age,
+            ]
         case "deployments":
             return [
                 name,
                 Column(name: "Ready", type: "string", priority: 0) { deployment in
-                    let ready = deployment.value(at: ["status", "readyReplicas"]).flatMap(ObjectStore.numberText) ?? "0"
-                    let wanted = deployment.value(at: ["spec", "replicas"]).flatMap(ObjectStore.numberText) ?? "1"
+                    let ready =
+                        deployment.value(at: ["status", "readyReplicas"]).flatMap(ObjectStore.numberText)
+                        ?? "0"
+                    let wanted =
+                        deployment.value(at: ["spec", "replicas"]).flatMap(ObjectStore.numberText) ?? "1"
                     return .string("\(ready)/\(wanted)")
                 },
                 age,

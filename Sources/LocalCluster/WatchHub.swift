@@ -25,6 +25,8 @@ struct WatchFilter: Sendable {
     let namespace: String?
     let labels: LabelSelector
     let fields: FieldSelector
+    /// Send each object as a one-row Table, as `kubectl get --watch` asks.
+    var asTable = false
 
     func matches(_ object: JSONValue) -> Bool {
         labels.matches(object.value(at: ["metadata", "labels"])?.stringMap ?? [:]) && fields.matches(object)
@@ -48,6 +50,15 @@ struct WatchFilter: Sendable {
             case (false, false): return nil
             }
         }
+    }
+
+    /// The event line for an object change, rendered as this watch asked.
+    func line(type: String, object: JSONValue) -> [UInt8] {
+        guard asTable else { return Self.line(type: type, object: object) }
+        let version =
+            object.value(at: ["metadata", "resourceVersion"])?.stringValue.flatMap(UInt64.init) ?? 0
+        return Self.line(
+            type: type, object: TableRenderer.table(resource, items: [object], resourceVersion: version))
     }
 
     static func line(type: String, object: JSONValue) -> [UInt8] {
@@ -93,7 +104,7 @@ struct WatchHub {
         }
         for watcher in watchers.values {
             if let event = watcher.filter.event(for: change) {
-                watcher.continuation.yield(WatchFilter.line(type: event.type, object: event.object))
+                watcher.continuation.yield(watcher.filter.line(type: event.type, object: event.object))
             }
         }
     }

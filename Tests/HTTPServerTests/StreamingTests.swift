@@ -83,7 +83,8 @@ extension ServerTests {
         @Test func aStreamOutlivesTheIdleTimeout() async throws {
             let gate = GatedStream()
             let server = try await Self.server(
-                gate: gate, limits: .forTests(headerTimeout: .milliseconds(200), idleTimeout: .milliseconds(200)))
+                gate: gate,
+                limits: .forTests(headerTimeout: .milliseconds(200), idleTimeout: .milliseconds(200)))
             defer { Task { await server.stop() } }
             let socket = try server.connect()
             try socket.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -9,14 +9,16 @@ import Testing
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.stop() } }
-        let created = try await cluster.post("/api/v1/namespaces/default/configmaps", TestCluster.configMap("one"))
+        let created = try await cluster.post(
+            "/api/v1/namespaces/default/configmaps", TestCluster.configMap("one"))
         #expect(created.status == 201, "\(created.text)")
         #expect(created.string("metadata.uid")?.count == 36)
         #expect(created.string("metadata.generation") == "1")
         #expect(created.string("metadata.creationTimestamp")?.hasSuffix("Z") == true)
         #expect(created.string("metadata.namespace") == "default")
         let first = UInt64(created.string("metadata.resourceVersion") ?? "") ?? 0
-        let second = try await cluster.post("/api/v1/namespaces/default/configmaps", TestCluster.configMap("two"))
+        let second = try await cluster.post(
+            "/api/v1/namespaces/default/configmaps", TestCluster.configMap("two"))
         #expect(UInt64(second.string("metadata.resourceVersion") ?? "") ?? 0 > first)
 
         let got = try await cluster.get("/api/v1/namespaces/default/configmaps/one")
@@ -28,7 +30,8 @@ import Testing
         let everywhere = try await cluster.get("/api/v1/configmaps")
         #expect(everywhere.itemNames == ["one", "two"])
 
-        let again = try await cluster.post("/api/v1/namespaces/default/configmaps", TestCluster.configMap("one"))
+        let again = try await cluster.post(
+            "/api/v1/namespaces/default/configmaps", TestCluster.configMap("one"))
         #expect(again.status == 409)
         #expect(again.string("reason") == "AlreadyExists")
         #expect(again.string("details.name") == "one")
@@ -46,7 +49,8 @@ import Testing
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.stop() } }
         let created = try await cluster.post(
-            "/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters", TestCluster.kafkaCluster("kafka"))
+            "/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters",
+            TestCluster.kafkaCluster("kafka"))
         #expect(created.status == 201, "\(created.text)")
         #expect(created.json["spec"]?["custom"]?["kept"] == .bool(true))
         let generated = try await cluster.post(
@@ -61,11 +65,14 @@ import Testing
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.stop() } }
-        let refused = try await cluster.post("/api/v1/namespaces/kafka/configmaps", TestCluster.configMap("one"))
+        let refused = try await cluster.post(
+            "/api/v1/namespaces/kafka/configmaps", TestCluster.configMap("one"))
         #expect(refused.status == 404)
         #expect(refused.string("message") == #"namespaces "kafka" not found"#)
         #expect(try await cluster.createNamespace("kafka").status == 201)
-        #expect(try await cluster.post("/api/v1/namespaces/kafka/configmaps", TestCluster.configMap("one")).status == 201)
+        #expect(
+            try await cluster.post("/api/v1/namespaces/kafka/configmaps", TestCluster.configMap("one")).status
+                == 201)
         let namespaces = try await cluster.get("/api/v1/namespaces")
         #expect(Set(namespaces.itemNames).isSuperset(of: ["default", "kube-system", "kafka"]))
         #expect(try await cluster.get("/api/v1/namespaces/kafka").string("status.phase") == "Active")
@@ -77,9 +84,11 @@ import Testing
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.stop() } }
-        let created = try await cluster.post("/api/v1/namespaces/default/configmaps", TestCluster.configMap("one"))
+        let created = try await cluster.post(
+            "/api/v1/namespaces/default/configmaps", TestCluster.configMap("one"))
         let version = created.string("metadata.resourceVersion") ?? ""
-        let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"one","resourceVersion":"\#(version)"},"data":{"a":"2"}}"#
+        let body =
+            #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"one","resourceVersion":"\#(version)"},"data":{"a":"2"}}"#
         let updated = try await cluster.put("/api/v1/namespaces/default/configmaps/one", body)
         #expect(updated.status == 200, "\(updated.text)")
         #expect(updated.string("data.a") == "2")
@@ -96,7 +105,8 @@ import Testing
         let current = updated.string("metadata.resourceVersion") ?? ""
         let same = try await cluster.put(
             "/api/v1/namespaces/default/configmaps/one",
-            #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"one","resourceVersion":"\#(current)"},"data":{"a":"2"}}"#)
+            #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"one","resourceVersion":"\#(current)"},"data":{"a":"2"}}"#
+        )
         #expect(same.string("metadata.resourceVersion") == current)
     }
 
@@ -106,15 +116,18 @@ import Testing
         defer { Task { await cluster.stop() } }
         let path = "/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters/kafka"
         let created = try await cluster.post(
-            "/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters", TestCluster.kafkaCluster("kafka"))
+            "/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters",
+            TestCluster.kafkaCluster("kafka"))
         #expect(created.status == 201)
-        let status = try await cluster.mergePatch(path + "/status", #"{"status":{"state":"ClusterRunning"},"spec":{"brokers":[]}}"#)
+        let status = try await cluster.mergePatch(
+            path + "/status", #"{"status":{"state":"ClusterRunning"},"spec":{"brokers":[]}}"#)
         #expect(status.status == 200, "\(status.text)")
         #expect(status.string("status.state") == "ClusterRunning")
         #expect(status.string("metadata.generation") == "1")
         if case .array(let brokers)? = status.json["spec"]?["brokers"] { #expect(brokers.count == 3) }
         // A write to the main resource ignores status and bumps generation for the spec.
-        let spec = try await cluster.mergePatch(path, #"{"spec":{"brokers":[{"id":0}]},"status":{"state":"Other"}}"#)
+        let spec = try await cluster.mergePatch(
+            path, #"{"spec":{"brokers":[{"id":0}]},"status":{"state":"Other"}}"#)
         #expect(spec.status == 200)
         #expect(spec.string("status.state") == "ClusterRunning")
         #expect(spec.string("metadata.generation") == "2")
@@ -146,23 +159,30 @@ import Testing
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.stop() } }
-        let created = try await cluster.post("/api/v1/namespaces/default/configmaps", TestCluster.configMap("one"))
+        let created = try await cluster.post(
+            "/api/v1/namespaces/default/configmaps", TestCluster.configMap("one"))
         let uid = created.string("metadata.uid") ?? ""
         let wrongUID = try await cluster.delete(
-            "/api/v1/namespaces/default/configmaps/one", #"{"preconditions":{"uid":"00000000-0000-0000-0000-000000000000"}}"#)
+            "/api/v1/namespaces/default/configmaps/one",
+            #"{"preconditions":{"uid":"00000000-0000-0000-0000-000000000000"}}"#)
         #expect(wrongUID.status == 409)
         #expect(wrongUID.string("reason") == "Conflict")
         let wrongVersion = try await cluster.delete(
             "/api/v1/namespaces/default/configmaps/one", #"{"preconditions":{"resourceVersion":"1"}}"#)
         #expect(wrongVersion.status == 409)
         let deleted = try await cluster.delete(
-            "/api/v1/namespaces/default/configmaps/one", #"{"preconditions":{"uid":"\#(uid)"},"propagationPolicy":"Background"}"#)
+            "/api/v1/namespaces/default/configmaps/one",
+            #"{"preconditions":{"uid":"\#(uid)"},"propagationPolicy":"Background"}"#)
         #expect(deleted.status == 200, "\(deleted.text)")
         #expect(try await cluster.get("/api/v1/namespaces/default/configmaps/one").status == 404)
         #expect(try await cluster.delete("/api/v1/namespaces/default/configmaps/one").status == 404)
-        let badPolicy = try await cluster.post("/api/v1/namespaces/default/configmaps", TestCluster.configMap("two"))
+        let badPolicy = try await cluster.post(
+            "/api/v1/namespaces/default/configmaps", TestCluster.configMap("two"))
         #expect(badPolicy.status == 201)
-        #expect(try await cluster.delete("/api/v1/namespaces/default/configmaps/two", #"{"propagationPolicy":"Sideways"}"#).status == 400)
+        #expect(
+            try await cluster.delete(
+                "/api/v1/namespaces/default/configmaps/two", #"{"propagationPolicy":"Sideways"}"#
+            ).status == 400)
     }
 
     @Test func labelAndFieldSelectorsFilterLists() async throws {
@@ -173,7 +193,10 @@ import Testing
             ("a", ["app": "kafka", "brokerId": "0"]), ("b", ["app": "kafka", "brokerId": "1"]),
             ("c", ["app": "envoy"]),
         ] {
-            #expect(try await cluster.post("/api/v1/namespaces/default/configmaps", TestCluster.configMap(name, labels: labels)).status == 201)
+            #expect(
+                try await cluster.post(
+                    "/api/v1/namespaces/default/configmaps", TestCluster.configMap(name, labels: labels)
+                ).status == 201)
         }
         func names(_ query: String) async throws -> [String] {
             try await cluster.get("/api/v1/namespaces/default/configmaps?\(query)").itemNames
@@ -189,7 +212,8 @@ import Testing
         let bad = try await cluster.get("/api/v1/namespaces/default/configmaps?labelSelector=app%20in%20(x")
         #expect(bad.status == 400)
         #expect(bad.string("reason") == "BadRequest")
-        let badField = try await cluster.get("/api/v1/namespaces/default/configmaps?fieldSelector=spec.color%3Dred")
+        let badField = try await cluster.get(
+            "/api/v1/namespaces/default/configmaps?fieldSelector=spec.color%3Dred")
         #expect(badField.status == 400)
 
         let page = try await cluster.get("/api/v1/namespaces/default/configmaps?limit=2")
@@ -203,14 +227,19 @@ import Testing
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.stop() } }
-        for (name, kind, object) in [("e1", "Pod", "kafka-0"), ("e2", "Pod", "kafka-1"), ("e3", "KafkaCluster", "kafka")] {
-            let body = #"{"apiVersion":"v1","kind":"Event","metadata":{"name":"\#(name)"},"involvedObject":{"kind":"\#(kind)","name":"\#(object)","namespace":"default","uid":"u-\#(object)"},"reason":"Created","message":"m","type":"Normal"}"#
+        for (name, kind, object) in [
+            ("e1", "Pod", "kafka-0"), ("e2", "Pod", "kafka-1"), ("e3", "KafkaCluster", "kafka"),
+        ] {
+            let body =
+                #"{"apiVersion":"v1","kind":"Event","metadata":{"name":"\#(name)"},"involvedObject":{"kind":"\#(kind)","name":"\#(object)","namespace":"default","uid":"u-\#(object)"},"reason":"Created","message":"m","type":"Normal"}"#
             #expect(try await cluster.post("/api/v1/namespaces/default/events", body).status == 201)
         }
-        let pods = try await cluster.get("/api/v1/namespaces/default/events?fieldSelector=involvedObject.kind%3DPod")
+        let pods = try await cluster.get(
+            "/api/v1/namespaces/default/events?fieldSelector=involvedObject.kind%3DPod")
         #expect(pods.itemNames == ["e1", "e2"])
         let one = try await cluster.get(
-            "/api/v1/events?fieldSelector=involvedObject.name%3Dkafka-1,involvedObject.namespace%3Ddefault,involvedObject.uid%3Du-kafka-1")
+            "/api/v1/events?fieldSelector=involvedObject.name%3Dkafka-1,involvedObject.namespace%3Ddefault,involvedObject.uid%3Du-kafka-1"
+        )
         #expect(one.itemNames == ["e2"])
     }
 
@@ -220,33 +249,61 @@ import Testing
         defer { Task { await cluster.stop() } }
         let service = try await cluster.post(
             "/api/v1/namespaces/default/services",
-            #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"kafka-0"},"spec":{"ports":[{"port":9092}]}}"#)
+            #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"kafka-0"},"spec":{"ports":[{"port":9092}]}}"#
+        )
         #expect(service.status == 201)
         #expect(service.string("spec.clusterIP")?.hasPrefix("10.96.") == true)
         #expect(service.string("spec.type") == "ClusterIP")
         let headless = try await cluster.post(
             "/api/v1/namespaces/default/services",
-            #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"kafka-headless"},"spec":{"clusterIP":"None","ports":[{"port":9092}]}}"#)
+            #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"kafka-headless"},"spec":{"clusterIP":"None","ports":[{"port":9092}]}}"#
+        )
         #expect(headless.string("spec.clusterIP") == "None")
     }
 
     @Test(arguments: [
         ("malformed JSON", "/api/v1/namespaces/default/configmaps", #"{"apiVersion":"v1","#, 400),
         ("a JSON array", "/api/v1/namespaces/default/configmaps", "[]", 400),
-        ("the wrong kind", "/api/v1/namespaces/default/configmaps", #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}"#, 422),
-        ("the wrong apiVersion", "/api/v1/namespaces/default/configmaps", #"{"apiVersion":"v2","kind":"ConfigMap","metadata":{"name":"x"}}"#, 422),
-        ("no name", "/api/v1/namespaces/default/configmaps", #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{}}"#, 422),
+        (
+            "the wrong kind", "/api/v1/namespaces/default/configmaps",
+            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}"#, 422
+        ),
+        (
+            "the wrong apiVersion", "/api/v1/namespaces/default/configmaps",
+            #"{"apiVersion":"v2","kind":"ConfigMap","metadata":{"name":"x"}}"#, 422
+        ),
+        (
+            "no name", "/api/v1/namespaces/default/configmaps",
+            #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{}}"#, 422
+        ),
         ("an upper-case name", "/api/v1/namespaces/default/configmaps", TestCluster.configMap("Kafka"), 422),
         ("a name with a slash", "/api/v1/namespaces/default/configmaps", TestCluster.configMap("a/b"), 422),
         ("a name of dots", "/api/v1/namespaces/default/configmaps", TestCluster.configMap(".."), 422),
-        ("a huge name", "/api/v1/namespaces/default/configmaps", TestCluster.configMap(String(repeating: "a", count: 300)), 422),
-        ("a service name with a dot", "/api/v1/namespaces/default/services", #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"a.b"}}"#, 422),
-        ("a namespace that contradicts the path", "/api/v1/namespaces/default/configmaps", #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x","namespace":"other"}}"#, 422),
-        ("an invalid label", "/api/v1/namespaces/default/configmaps", TestCluster.configMap("x", labels: ["app": "no spaces"]), 422),
+        (
+            "a huge name", "/api/v1/namespaces/default/configmaps",
+            TestCluster.configMap(String(repeating: "a", count: 300)), 422
+        ),
+        (
+            "a service name with a dot", "/api/v1/namespaces/default/services",
+            #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"a.b"}}"#, 422
+        ),
+        (
+            "a namespace that contradicts the path", "/api/v1/namespaces/default/configmaps",
+            #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x","namespace":"other"}}"#, 422
+        ),
+        (
+            "an invalid label", "/api/v1/namespaces/default/configmaps",
+            TestCluster.configMap("x", labels: ["app": "no spaces"]), 422
+        ),
         ("an unknown resource", "/api/v1/namespaces/default/widgets", TestCluster.configMap("x"), 404),
-        ("an unknown group", "/apis/example.com/v1/namespaces/default/widgets", TestCluster.configMap("x"), 404),
+        (
+            "an unknown group", "/apis/example.com/v1/namespaces/default/widgets", TestCluster.configMap("x"),
+            404
+        ),
     ])
-    func hostileCreatesAreRefusedWithAStatus(_ name: String, _ path: String, _ body: String, _ code: Int) async throws {
+    func hostileCreatesAreRefusedWithAStatus(_ name: String, _ path: String, _ body: String, _ code: Int)
+        async throws
+    {
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.stop() } }
@@ -264,10 +321,14 @@ import Testing
         defer { directory.remove() }
         let cluster = try await TestCluster.start(dataDirectory: directory.path)
         defer { Task { await cluster.stop() } }
-        #expect(try await cluster.post("/api/v1/namespaces/default/configmaps", TestCluster.configMap("one")).status == 201)
+        #expect(
+            try await cluster.post("/api/v1/namespaces/default/configmaps", TestCluster.configMap("one"))
+                .status == 201)
         for path in [
-            "/api/v1/namespaces/default/configmaps/..", "/api/v1/namespaces/default/configmaps/../configmaps/one",
-            "/api/v1/namespaces/default/configmaps/%2e%2e%2fone", "/api/v1/namespaces/..%2fdefault/configmaps/one",
+            "/api/v1/namespaces/default/configmaps/..",
+            "/api/v1/namespaces/default/configmaps/../configmaps/one",
+            "/api/v1/namespaces/default/configmaps/%2e%2e%2fone",
+            "/api/v1/namespaces/..%2fdefault/configmaps/one",
             "/api/v1/namespaces/default/configmaps/one%00",
         ] {
             let answer = try await cluster.get(path)
@@ -289,7 +350,8 @@ import Testing
         let kafka = try await cluster.get("/apis/kafka.banzaicloud.io/v1beta1")
         #expect(kafka.string("kind") == "APIResourceList")
         let resources = kafka.json["resources"]
-        #expect(String(decoding: (resources ?? .null).encoded(), as: UTF8.self).contains(#""shortNames":["kc"]"#))
+        #expect(
+            String(decoding: (resources ?? .null).encoded(), as: UTF8.self).contains(#""shortNames":["kc"]"#))
         #expect(try await cluster.get("/version").string("major") == "1")
         #expect(try await cluster.get("/apis/nothing.example.com").status == 404)
     }

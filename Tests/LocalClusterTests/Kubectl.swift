@@ -7,7 +7,9 @@ enum Kubectl {
     static let path: String? = {
         var candidates: [String] = []
         if let explicit = ProcessInfo.processInfo.environment["KUBECTL"] { candidates.append(explicit) }
-        if let output = try? runProcess("python3", ["-c", "import sys; print(sys.prefix)"]), output.status == 0 {
+        if let output = try? runProcess("python3", ["-c", "import sys; print(sys.prefix)"]),
+            output.status == 0
+        {
             candidates.append(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "/bin/kubectl")
         }
         candidates.append("kubectl")
@@ -45,9 +47,15 @@ struct KubectlSession {
     func run(_ arguments: [String]) async throws -> ProcessOutput {
         try await runOffPool(
             Kubectl.path ?? "kubectl",
-            ["--kubeconfig", kubeconfig, "--cache-dir", directory.file("cache").path, "--request-timeout", "20s"]
+            [
+                "--kubeconfig", kubeconfig, "--cache-dir", directory.file("cache").path, "--request-timeout",
+                "20s",
+            ]
                 + arguments,
-            environment: ["HOME": directory.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
+            environment: [
+                "HOME": directory.path,
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            ])
     }
 
     func remove() { directory.remove() }

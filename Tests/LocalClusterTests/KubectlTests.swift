@@ -12,18 +12,32 @@ import Testing
         defer { kubectl.remove() }
         try await cluster.createNamespace("kafka")
         for name in ["kafka-0", "kafka-1"] {
-            #expect(try await cluster.post("/api/v1/namespaces/kafka/pods", TestCluster.pod(name, labels: ["app": "kafka"])).status == 201)
+            #expect(
+                try await cluster.post(
+                    "/api/v1/namespaces/kafka/pods", TestCluster.pod(name, labels: ["app": "kafka"])
+                ).status == 201)
         }
-        #expect(try await cluster.waitFor("/api/v1/namespaces/kafka/pods/kafka-1") { $0.text.contains(#""type":"Ready","status":"True""#) })
+        #expect(
+            try await cluster.waitFor("/api/v1/namespaces/kafka/pods/kafka-1") {
+                $0.text.contains(#""type":"Ready","status":"True""#)
+            })
         let output = try await kubectl.run(["get", "pods", "-n", "kafka"])
         #expect(output.status == 0, "\(output.stderr)")
-        let lines = output.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
-        #expect(lines.first?.map(String.init) == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"], "\(output.stdout)")
+        let lines = output.stdout.split(separator: "\n").map {
+            $0.split(separator: " ", omittingEmptySubsequences: true)
+        }
+        #expect(
+            lines.first?.map(String.init) == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+            "\(output.stdout)")
         #expect(lines.dropFirst().map { String($0[0]) } == ["kafka-0", "kafka-1"])
-        #expect(lines.dropFirst().allSatisfy { $0.count > 2 && $0[1] == "1/1" && $0[2] == "Running" }, "\(output.stdout)")
+        #expect(
+            lines.dropFirst().allSatisfy { $0.count > 2 && $0[1] == "1/1" && $0[2] == "Running" },
+            "\(output.stdout)")
         let selected = try await kubectl.run(["get", "pods", "-n", "kafka", "-l", "app=kafka", "-o", "name"])
         #expect(selected.stdout == "pod/kafka-0\npod/kafka-1\n", "\(selected.stderr)")
-        let json = try await kubectl.run(["get", "pod", "kafka-0", "-n", "kafka", "-o", "jsonpath={.status.phase}"])
+        let json = try await kubectl.run([
+            "get", "pod", "kafka-0", "-n", "kafka", "-o", "jsonpath={.status.phase}",
+        ])
         #expect(json.stdout == "Running", "\(json.stderr)")
     }
 
@@ -33,7 +47,11 @@ import Testing
         defer { Task { await cluster.stop() } }
         let kubectl = try KubectlSession(cluster)
         defer { kubectl.remove() }
-        #expect(try await cluster.post("/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters", TestCluster.kafkaCluster("kafka")).status == 201)
+        #expect(
+            try await cluster.post(
+                "/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters",
+                TestCluster.kafkaCluster("kafka")
+            ).status == 201)
         for resource in ["kafkaclusters", "kc", "kafkacluster.kafka.banzaicloud.io"] {
             let output = try await kubectl.run(["get", resource])
             #expect(output.status == 0, "\(resource): \(output.stderr)")
@@ -41,6 +59,9 @@ import Testing
         }
         let yaml = try await kubectl.run(["get", "kc", "kafka", "-o", "yaml"])
         #expect(yaml.stdout.contains("kind: KafkaCluster"), "\(yaml.stderr)")
+        let described = try await kubectl.run(["describe", "kc", "kafka"])
+        #expect(described.status == 0, "\(described.stderr)")
+        #expect(described.stdout.contains("Kind:         KafkaCluster"), "\(described.stdout)")
     }
 
     @Test func describeShowsAPodAndItsEvents() async throws {
@@ -49,11 +70,16 @@ import Testing
         defer { Task { await cluster.stop() } }
         let kubectl = try KubectlSession(cluster)
         defer { kubectl.remove() }
-        let pod = try await cluster.post("/api/v1/namespaces/default/pods", TestCluster.pod("kafka-0", labels: ["app": "kafka"]))
+        let pod = try await cluster.post(
+            "/api/v1/namespaces/default/pods", TestCluster.pod("kafka-0", labels: ["app": "kafka"]))
         let uid = pod.string("metadata.uid") ?? ""
-        let event = #"{"apiVersion":"v1","kind":"Event","metadata":{"name":"kafka-0.1"},"involvedObject":{"kind":"Pod","name":"kafka-0","namespace":"default","uid":"\#(uid)","apiVersion":"v1"},"reason":"BrokerCreated","message":"broker 0 created","type":"Normal","source":{"component":"kafka-operator"},"count":1,"firstTimestamp":"2026-01-01T00:00:00Z","lastTimestamp":"2026-01-01T00:00:00Z"}"#
+        let event =
+            #"{"apiVersion":"v1","kind":"Event","metadata":{"name":"kafka-0.1"},"involvedObject":{"kind":"Pod","name":"kafka-0","namespace":"default","uid":"\#(uid)","apiVersion":"v1"},"reason":"BrokerCreated","message":"broker 0 created","type":"Normal","source":{"component":"kafka-operator"},"count":1,"firstTimestamp":"2026-01-01T00:00:00Z","lastTimestamp":"2026-01-01T00:00:00Z"}"#
         #expect(try await cluster.post("/api/v1/namespaces/default/events", event).status == 201)
-        #expect(try await cluster.waitFor("/api/v1/namespaces/default/pods/kafka-0") { $0.string("status.phase") == "Running" })
+        #expect(
+            try await cluster.waitFor("/api/v1/namespaces/default/pods/kafka-0") {
+                $0.string("status.phase") == "Running"
+            })
         let output = try await kubectl.run(["describe", "pod", "kafka-0"])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("Name:"), "\(output.stdout)")
@@ -68,7 +94,9 @@ import Testing
         defer { Task { await cluster.stop() } }
         let kubectl = try KubectlSession(cluster)
         defer { kubectl.remove() }
-        #expect(try await cluster.post("/api/v1/namespaces/default/pods", TestCluster.pod("kafka-0")).status == 201)
+        #expect(
+            try await cluster.post("/api/v1/namespaces/default/pods", TestCluster.pod("kafka-0")).status
+                == 201)
         let output = try await kubectl.run(["delete", "pod", "kafka-0"])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains(#"pod "kafka-0" deleted"#), "\(output.stdout)")
@@ -84,12 +112,24 @@ import Testing
         defer { Task { await cluster.stop() } }
         let kubectl = try KubectlSession(cluster)
         defer { kubectl.remove() }
-        #expect(try await cluster.post("/api/v1/namespaces/default/configmaps", TestCluster.configMap("kafka-config-0")).status == 201)
-        #expect(try await cluster.post("/api/v1/namespaces/default/persistentvolumeclaims",
-            #"{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"kafka-0-storage-0"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"10Gi"}}}}"#).status == 201)
-        #expect(try await cluster.post("/api/v1/namespaces/default/services",
-            #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"kafka-0"},"spec":{"ports":[{"port":9092,"protocol":"TCP"}]}}"#).status == 201)
-        #expect(try await cluster.waitFor("/api/v1/namespaces/default/persistentvolumeclaims/kafka-0-storage-0") { $0.string("status.phase") == "Bound" })
+        #expect(
+            try await cluster.post(
+                "/api/v1/namespaces/default/configmaps", TestCluster.configMap("kafka-config-0")
+            ).status == 201)
+        #expect(
+            try await cluster.post(
+                "/api/v1/namespaces/default/persistentvolumeclaims",
+                #"{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"kafka-0-storage-0"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"10Gi"}}}}"#
+            ).status == 201)
+        #expect(
+            try await cluster.post(
+                "/api/v1/namespaces/default/services",
+                #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"kafka-0"},"spec":{"ports":[{"port":9092,"protocol":"TCP"}]}}"#
+            ).status == 201)
+        #expect(
+            try await cluster.waitFor("/api/v1/namespaces/default/persistentvolumeclaims/kafka-0-storage-0") {
+                $0.string("status.phase") == "Bound"
+            })
         let output = try await kubectl.run(["get", "configmaps,pvc,services"])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("configmap/kafka-config-0"), "\(output.stdout)")
@@ -100,5 +140,82 @@ import Testing
         #expect(output.stdout.contains("9092/TCP"))
         let namespaces = try await kubectl.run(["get", "ns"])
         #expect(namespaces.stdout.contains("kube-system"), "\(namespaces.stderr)")
+    }
+
+    @Test func applyCreatesThenUpdatesAndLabelsAKafkaCluster() async throws {
+        guard Peer.available("curl"), Kubectl.available else { return }
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let kubectl = try KubectlSession(cluster)
+        defer { kubectl.remove() }
+        let file = kubectl.directory.file("kafka.yaml").path
+        func write(brokers: Int) throws {
+            let list = (0..<brokers).map { "  - id: \($0)" }.joined(separator: "\n")
+            try """
+            apiVersion: kafka.banzaicloud.io/v1beta1
+            kind: KafkaCluster
+            metadata:
+              name: kafka
+            spec:
+              brokers:
+            \(list)
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings
+            data:
+              brokers: "\(brokers)"
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        try write(brokers: 1)
+        let created = try await kubectl.run(["apply", "-f", file])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(
+            created.stdout.contains("kafkacluster.kafka.banzaicloud.io/kafka created"), "\(created.stdout)")
+        #expect(created.stdout.contains("configmap/settings created"))
+        try write(brokers: 2)
+        let updated = try await kubectl.run(["apply", "-f", file])
+        #expect(updated.status == 0, "\(updated.stderr)")
+        #expect(
+            updated.stdout.contains("kafkacluster.kafka.banzaicloud.io/kafka configured"), "\(updated.stdout)"
+        )
+        let object = try await cluster.get(
+            "/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters/kafka")
+        #expect(object.string("metadata.generation") == "2")
+        #expect(
+            try await cluster.get("/api/v1/namespaces/default/configmaps/settings").string("data.brokers")
+                == "2")
+        let labelled = try await kubectl.run(["label", "kc", "kafka", "team=data"])
+        #expect(labelled.status == 0, "\(labelled.stderr)")
+        let wide = try await kubectl.run(["get", "kc", "-l", "team=data"])
+        #expect(wide.stdout.contains("kafka "), "\(wide.stdout)")
+        let deleted = try await kubectl.run(["delete", "-f", file])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(
+            try await cluster.get("/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters/kafka")
+                .status == 404)
+    }
+
+    @Test func watchShowsAPodBecomingReady() async throws {
+        guard Peer.available("curl"), Kubectl.available else { return }
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let kubectl = try KubectlSession(cluster)
+        defer { kubectl.remove() }
+        let creator = Task {
+            try await Task.sleep(for: .milliseconds(700))
+            _ = try await cluster.post("/api/v1/namespaces/default/pods", TestCluster.pod("kafka-0"))
+        }
+        let output = try await kubectl.run(["get", "pods", "--watch", "--request-timeout", "3s"])
+        try await creator.value
+        let rows = output.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(
+            rows.first == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"], "\(output.stdout) \(output.stderr)")
+        #expect(
+            rows.contains { $0.count > 2 && $0[0] == "kafka-0" && $0[2] == "Pending" }, "\(output.stdout)")
+        #expect(
+            rows.last.map { $0.count > 2 && $0[1] == "1/1" && $0[2] == "Running" } == true, "\(output.stdout)"
+        )
     }
 }

@@ -73,7 +73,8 @@ final class TestCluster: Sendable {
         arguments += extra
         arguments.append(base + path)
         let output = try await runOffPool("curl", arguments, input: body.map { Data($0.utf8) })
-        guard let newline = output.stdout.lastIndex(of: "\n"), let status = Int(output.stdout[output.stdout.index(after: newline)...])
+        guard let newline = output.stdout.lastIndex(of: "\n"),
+            let status = Int(output.stdout[output.stdout.index(after: newline)...])
         else {
             return Answer(status: -1, text: output.stderr)
         }
@@ -81,8 +82,12 @@ final class TestCluster: Sendable {
     }
 
     func get(_ path: String) async throws -> Answer { try await request("GET", path) }
-    func post(_ path: String, _ body: String) async throws -> Answer { try await request("POST", path, body: body) }
-    func put(_ path: String, _ body: String) async throws -> Answer { try await request("PUT", path, body: body) }
+    func post(_ path: String, _ body: String) async throws -> Answer {
+        try await request("POST", path, body: body)
+    }
+    func put(_ path: String, _ body: String) async throws -> Answer {
+        try await request("PUT", path, body: body)
+    }
     func mergePatch(_ path: String, _ body: String) async throws -> Answer {
         try await request("PATCH", path, body: body, contentType: "application/merge-patch+json")
     }
@@ -93,30 +98,44 @@ final class TestCluster: Sendable {
     /// Creates a namespace.
     @discardableResult
     func createNamespace(_ name: String) async throws -> Answer {
-        try await post("/api/v1/namespaces", #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"\#(name)"}}"#)
+        try await post(
+            "/api/v1/namespaces", #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"\#(name)"}}"#)
     }
 
     /// Waits until `condition` holds for the answer to GET `path`.
-    func waitFor(_ path: String, timeout: Duration = .seconds(10), _ condition: (Answer) -> Bool) async throws -> Bool {
+    func waitFor(_ path: String, timeout: Duration = .seconds(10), _ condition: (Answer) -> Bool) async throws
+        -> Bool
+    {
         try await waitUntil(timeout: timeout) { condition(try await get(path)) }
     }
 
-    static func configMap(_ name: String, labels: [String: String] = [:], data: String = #"{"a":"1"}"#) -> String {
-        let labelText = labels.sorted { $0.key < $1.key }.map { #""\#($0.key)":"\#($0.value)""# }.joined(separator: ",")
-        return #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"\#(name)","labels":{\#(labelText)}},"data":\#(data)}"#
+    static func configMap(_ name: String, labels: [String: String] = [:], data: String = #"{"a":"1"}"#)
+        -> String
+    {
+        let labelText = labels.sorted { $0.key < $1.key }.map { #""\#($0.key)":"\#($0.value)""# }.joined(
+            separator: ",")
+        return
+            #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"\#(name)","labels":{\#(labelText)}},"data":\#(data)}"#
     }
 
-    static func pod(_ name: String, labels: [String: String] = [:], owner: (kind: String, name: String, uid: String)? = nil) -> String {
-        let labelText = labels.sorted { $0.key < $1.key }.map { #""\#($0.key)":"\#($0.value)""# }.joined(separator: ",")
-        let ownerText = owner.map {
-            #","ownerReferences":[{"apiVersion":"kafka.banzaicloud.io/v1beta1","kind":"\#($0.kind)","name":"\#($0.name)","uid":"\#($0.uid)","controller":true,"blockOwnerDeletion":true}]"#
-        } ?? ""
-        return #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"\#(name)","labels":{\#(labelText)}\#(ownerText)},"spec":{"containers":[{"name":"kafka","image":"ghcr.io/banzaicloud/kafka:2.13-3.4.1"}]}}"#
+    static func pod(
+        _ name: String, labels: [String: String] = [:],
+        owner: (kind: String, name: String, uid: String)? = nil
+    ) -> String {
+        let labelText = labels.sorted { $0.key < $1.key }.map { #""\#($0.key)":"\#($0.value)""# }.joined(
+            separator: ",")
+        let ownerText =
+            owner.map {
+                #","ownerReferences":[{"apiVersion":"kafka.banzaicloud.io/v1beta1","kind":"\#($0.kind)","name":"\#($0.name)","uid":"\#($0.uid)","controller":true,"blockOwnerDeletion":true}]"#
+            } ?? ""
+        return
+            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"\#(name)","labels":{\#(labelText)}\#(ownerText)},"spec":{"containers":[{"name":"kafka","image":"ghcr.io/banzaicloud/kafka:2.13-3.4.1"}]}}"#
     }
 
     static func kafkaCluster(_ name: String, brokers: Int = 3) -> String {
         let brokerText = (0..<brokers).map { #"{"id":\#($0)}"# }.joined(separator: ",")
-        return #"{"apiVersion":"kafka.banzaicloud.io/v1beta1","kind":"KafkaCluster","metadata":{"name":"\#(name)"},"spec":{"brokers":[\#(brokerText)],"custom":{"kept":true}}}"#
+        return
+            #"{"apiVersion":"kafka.banzaicloud.io/v1beta1","kind":"KafkaCluster","metadata":{"name":"\#(name)"},"spec":{"brokers":[\#(brokerText)],"custom":{"kept":true}}}"#
     }
 }
 
@@ -127,7 +146,9 @@ func runOffPool(
 ) async throws -> ProcessOutput {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async {
-            continuation.resume(with: Result { try runProcess(executable, arguments, input: input, environment: environment) })
+            continuation.resume(
+                with: Result { try runProcess(executable, arguments, input: input, environment: environment) }
+            )
         }
     }
 }
