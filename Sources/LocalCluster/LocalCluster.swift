@@ -111,10 +111,15 @@ public final class LocalCluster: Service, Sendable {
             store: store, server: server, serverTask: serverTask, controllers: controllers, port: port)
     }
 
-    /// Runs as a ServiceLifecycle service: starts, serves until graceful shutdown or
+    /// Runs as a ServiceLifecycle service: starts (unless `start()` already did, so a caller can
+    /// use the API before the service group runs), serves until graceful shutdown or
     /// cancellation, then stops.
     public func run() async throws {
-        try await start()
+        let idle = state.withLock { state in
+            if case .idle = state { return true }
+            return false
+        }
+        if idle { try await start() }
         guard let task = running?.serverTask else { return }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {

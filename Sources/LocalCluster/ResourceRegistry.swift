@@ -32,8 +32,10 @@ struct ResourceRegistry: Sendable {
             type: .deployments, singularName: "deployment", shortNames: ["deploy"], categories: ["all"],
             hasStatus: true, nameRule: .subdomain, allowsUnconditionalUpdate: true),
         ResourceDefinition(
+            // As deploy/crd.yaml declares it: no status subresource, so an action's spec change
+            // and its status record are one write.
             type: .kafkaClusters, singularName: "kafkacluster", shortNames: ["kc"], categories: [],
-            hasStatus: true, nameRule: .subdomain, allowsUnconditionalUpdate: false),
+            hasStatus: false, nameRule: .subdomain, allowsUnconditionalUpdate: false),
     ])
 
     func find(group: String, version: String, plural: String) -> ResourceDefinition? {

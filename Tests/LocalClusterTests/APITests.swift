@@ -114,45 +114,62 @@ import Testing
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.stop() } }
-        let path = "/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters/kafka"
-        let created = try await cluster.post(
-            "/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters",
-            TestCluster.kafkaCluster("kafka"))
-        #expect(created.status == 201)
+        let collection = "/apis/apps/v1/namespaces/default/deployments"
+        let path = collection + "/web"
+        let created = try await cluster.post(collection, Self.deployment(replicas: 1))
+        #expect(created.status == 201, "\(created.text)")
         let status = try await cluster.mergePatch(
-            path + "/status", #"{"status":{"state":"ClusterRunning"},"spec":{"brokers":[]}}"#)
+            path + "/status", #"{"status":{"readyReplicas":1},"spec":{"replicas":5}}"#)
         #expect(status.status == 200, "\(status.text)")
-        #expect(status.string("status.state") == "ClusterRunning")
+        #expect(status.string("status.readyReplicas") == "1")
+        #expect(status.string("spec.replicas") == "1")
         #expect(status.string("metadata.generation") == "1")
-        if case .array(let brokers)? = status.json["spec"]?["brokers"] { #expect(brokers.count == 3) }
         // A write to the main resource ignores status and bumps generation for the spec.
         let spec = try await cluster.mergePatch(
-            path, #"{"spec":{"brokers":[{"id":0}]},"status":{"state":"Other"}}"#)
+            path, #"{"spec":{"replicas":2},"status":{"readyReplicas":7}}"#)
         #expect(spec.status == 200)
-        #expect(spec.string("status.state") == "ClusterRunning")
+        #expect(spec.string("status.readyReplicas") == "1")
         #expect(spec.string("metadata.generation") == "2")
         // Labels are metadata: no generation bump.
         let labelled = try await cluster.mergePatch(path, #"{"metadata":{"labels":{"team":"data"}}}"#)
         #expect(labelled.string("metadata.generation") == "2")
         #expect(labelled.string("metadata.labels.team") == "data")
         // PUT /status with the whole object changes only status.
-        var object = labelled.json
-        object = patched(object, status: "Updated")
-        let put = try await cluster.put(path + "/status", String(decoding: object.encoded(), as: UTF8.self))
+        guard case .object(var object) = labelled.json else { return }
+        object.removeAll { $0.key == "status" }
+        object.append(("status", .object([("readyReplicas", .number("2"))])))
+        let put = try await cluster.put(
+            path + "/status", String(decoding: JSONValue.object(object).encoded(), as: UTF8.self))
         #expect(put.status == 200, "\(put.text)")
-        #expect(put.string("status.state") == "Updated")
+        #expect(put.string("status.readyReplicas") == "2")
         #expect(put.string("metadata.generation") == "2")
+    }
+
+    /// The KafkaCluster resource is served as deploy/crd.yaml declares it: without a status
+    /// subresource, so one write changes spec and status together.
+    @Test func aKafkaClusterWritesSpecAndStatusInOneUpdate() async throws {
+        guard Peer.available("curl") else { return }
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let path = "/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters/kafka"
+        let created = try await cluster.post(
+            "/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters",
+            TestCluster.kafkaCluster("kafka"))
+        #expect(created.status == 201)
+        #expect(try await cluster.mergePatch(path + "/status", #"{"status":{"state":"X"}}"#).status == 404)
+        let both = try await cluster.mergePatch(
+            path, #"{"spec":{"brokers":[{"id":0}]},"status":{"state":"ClusterRunning"}}"#)
+        #expect(both.status == 200, "\(both.text)")
+        #expect(both.string("status.state") == "ClusterRunning")
+        if case .array(let brokers)? = both.json["spec"]?["brokers"] { #expect(brokers.count == 1) }
+        #expect(both.json["spec"]?["custom"]?["kept"] == .bool(true), "unknown spec fields survive")
         // A custom resource refuses an update without resourceVersion.
         let unconditional = try await cluster.put(path, TestCluster.kafkaCluster("kafka"))
         #expect(unconditional.status == 422)
     }
 
-    private func patched(_ object: JSONValue, status: String) -> JSONValue {
-        guard case .object(var members) = object else { return object }
-        members.removeAll { $0.key == "status" || $0.key == "spec" }
-        members.append(("status", .object([("state", .string(status))])))
-        members.append(("spec", .object([("brokers", .array([]))])))
-        return .object(members)
+    static func deployment(replicas: Int) -> String {
+        #"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":\#(replicas),"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx"}]}}}}"#
     }
 
     @Test func deletePreconditionsAndPropagation() async throws {

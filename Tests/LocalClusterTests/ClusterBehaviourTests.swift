@@ -160,7 +160,7 @@ import Testing
         let deleted = try await first.delete("/api/v1/namespaces/kafka/configmaps/gone")
         _ = try await first.post(Self.kafkaClusters, TestCluster.kafkaCluster("kafka"))
         _ = try await first.mergePatch(
-            Self.kafkaClusters + "/kafka/status", #"{"status":{"state":"ClusterRunning"}}"#)
+            Self.kafkaClusters + "/kafka", #"{"status":{"state":"ClusterRunning"}}"#)
         let lastVersion = UInt64(deleted.string("metadata.resourceVersion") ?? "") ?? 0
         let before = try await first.get("/api/v1/namespaces/kafka/configmaps/kept")
         await first.stop()
