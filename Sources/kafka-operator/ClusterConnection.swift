@@ -38,7 +38,14 @@ struct ClusterConnection {
         timing.readyDelay = .seconds(options.localPodReadySeconds)
         let configuration = LocalClusterConfiguration(
             dataDirectory: folder.appendingPathComponent("local-cluster").path, host: address.host,
-            port: address.port, kubelet: timing, token: Self.randomToken(), requireToken: true)
+            port: address.port, kubelet: timing)
+        // Plain HTTP and no authentication, as `kubectl proxy` serves: kubectl sends no bearer
+        // token over plain HTTP, and the local cluster is meant for loopback.
+        if !["127.0.0.1", "::1", "localhost"].contains(address.host) {
+            logger.warning(
+                "the local cluster's API has no authentication; it listens beyond loopback",
+                metadata: ["address": "\(address)"])
+        }
         let cluster = LocalCluster(configuration: configuration, logger: Logger(label: "local-cluster"))
         try await cluster.start()
         let kubeconfigPath = folder.appendingPathComponent("kubeconfig").path
@@ -59,13 +66,6 @@ struct ClusterConnection {
         }
         return ClusterConnection(
             api: try KubernetesClient(configuration: configuration, logger: logger), localCluster: cluster)
-    }
-
-    /// A fresh bearer token per start, so only holders of the kubeconfig reach the local API.
-    private static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
-            .joined()
     }
 
     /// Creates a namespace unless it exists, as `kubectl create namespace` would; only the
