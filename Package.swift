@@ -103,19 +103,38 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Measures reconcile cost on the local cluster: bench/reconcile drives it.
+        .executableTarget(
+            name: "reconcile-benchmark",
+            dependencies: [
+                "ClusterModel", "Kubernetes", "LocalCluster", "Reconciler", "JSON",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ReconcileBenchmark"
+        ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // A local cluster with a client pointed at it, for the tests of everything that talks to
+        // the Kubernetes API.
+        .target(
+            name: "ClusterTestSupport",
+            dependencies: [
+                "TestSupport", "Kubernetes", "LocalCluster", "JSON",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ClusterTestSupport"),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "JSON", "TestSupport"]),
         .testTarget(
-            name: "KubernetesTests", dependencies: ["Kubernetes", "LocalCluster", "JSON", "TestSupport"]),
+            name: "KubernetesTests",
+            dependencies: ["Kubernetes", "LocalCluster", "JSON", "TestSupport", "ClusterTestSupport"]),
         .testTarget(
             name: "LocalClusterTests", dependencies: ["LocalCluster", "Kubernetes", "JSON", "TestSupport"]),
         .testTarget(
             name: "ReconcilerTests",
             dependencies: [
                 "Reconciler", "ClusterModel", "Kubernetes", "KubernetesClusterStore", "LocalCluster", "JSON",
-                "TestSupport",
+                "TestSupport", "ClusterTestSupport",
             ]),
         .testTarget(name: "FileClusterStoreTests", dependencies: ["FileClusterStore", "TestSupport"]),
         .testTarget(name: "KafkaAdminTests", dependencies: ["KafkaAdmin", "ClusterModel", "TestSupport"]),
@@ -124,7 +143,9 @@ let package = Package(
             dependencies: ["AlertReceiver", "ClusterModel", "ActionEngine", "TestSupport"]),
         .testTarget(
             name: "ActionEngineTests", dependencies: ["ActionEngine", "ClusterModel", "TestSupport"]),
-        .testTarget(name: "OperatorTests", dependencies: ["kafka-operator", "TestSupport"]),
+        .testTarget(
+            name: "OperatorTests",
+            dependencies: ["kafka-operator", "TestSupport", "ClusterTestSupport", "Kubernetes", "JSON"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -138,17 +138,3 @@ final class TestCluster: Sendable {
             #"{"apiVersion":"kafka.banzaicloud.io/v1beta1","kind":"KafkaCluster","metadata":{"name":"\#(name)"},"spec":{"brokers":[\#(brokerText)],"custom":{"kept":true}}}"#
     }
 }
-
-/// `runProcess` on a Dispatch thread, so a test waiting for a child does not hold a thread of
-/// Swift's small cooperative pool.
-func runOffPool(
-    _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil
-) async throws -> ProcessOutput {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(
-                with: Result { try runProcess(executable, arguments, input: input, environment: environment) }
-            )
-        }
-    }
-}

@@ -93,3 +93,17 @@ public final class LockedBox<Value>: @unchecked Sendable {
     public func set(_ newValue: Value) { lock.withLock { value = newValue } }
     public func update<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
 }
+
+/// `runProcess` on a Dispatch thread, so a test waiting for a child does not hold a thread of
+/// Swift's small cooperative pool.
+public func runOffPool(
+    _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil
+) async throws -> ProcessOutput {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(
+                with: Result { try runProcess(executable, arguments, input: input, environment: environment) }
+            )
+        }
+    }
+}
