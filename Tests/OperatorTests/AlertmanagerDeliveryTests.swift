@@ -37,10 +37,7 @@ import Testing
         #expect(lines.filter { $0.contains("msg=\"alert accepted\"") }.count == 1, "\(lines)")
         #expect(lines.dropFirst().allSatisfy { $0.contains("msg=\"alert duplicate\"") }, "\(lines)")
         #expect(!server.process.log.contains("bad credentials"))
-        let data = try Data(contentsOf: directory.file("data/kafka/kafka.json"))
-        let document = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        let brokers = ((document?["spec"] as? [String: Any])?["brokers"] as? [[String: Any]]) ?? []
-        #expect(brokers.compactMap { $0["id"] as? Int } == [0, 1, 2, 3])
+        #expect(try server.brokerIDs() == [0, 1, 2, 3])
     }
 
     /// Koperator-style: Prometheus's alerting points at the operator itself.

@@ -5,6 +5,8 @@ import TestSupport
 final class OperatorProcess: Sendable {
     let process: BackgroundProcess
     let port: UInt16
+    /// The embedded local cluster's API, e.g. `http://127.0.0.1:PORT`.
+    let localCluster: String
 
     /// The binary `swift build` put beside this test bundle.
     static var binary: String {
@@ -20,24 +22,78 @@ final class OperatorProcess: Sendable {
         return directory.appendingPathComponent("kafka-operator").path
     }
 
-    /// Starts `kafka-operator serve` on 127.0.0.1 port 0 and waits for the port it reports.
-    init(arguments: [String] = [], environment: [String: String] = [:], logDirectory: TemporaryDirectory)
-        async throws
-    {
+    /// Starts `kafka-operator serve` on 127.0.0.1 port 0, with its embedded local cluster on
+    /// another free port (whatever kubeconfig the environment has), and waits for the ports it
+    /// reports. The data directory is `logDirectory/data`, so a second process started on the
+    /// same directory finds the first one's cluster.
+    init(
+        arguments: [String] = [], environment: [String: String] = [:], logDirectory: TemporaryDirectory,
+        logName: String = "operator.log"
+    ) async throws {
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
         process = try BackgroundProcess(
             Self.binary,
-            ["serve", "--listen", "127.0.0.1:0", "--data-dir", logDirectory.file("data").path] + arguments,
-            logFile: logDirectory.file("operator.log"), environment: env)
+            [
+                "serve", "--listen", "127.0.0.1:0", "--data-dir", logDirectory.file("data").path,
+                "--local-cluster",
+                "--local-cluster-listen", "127.0.0.1:0", "--local-pod-ready-seconds", "0.1",
+            ] + arguments,
+            logFile: logDirectory.file(logName), environment: env)
         let process = self.process
         var found: UInt16?
+        var cluster: String?
         _ = await waitUntil {
             found = Self.reportedPort(in: process.log)
-            return found != nil || !process.isRunning
+            cluster = Self.localClusterServer(in: process.log)
+            return (found != nil && cluster != nil) || !process.isRunning
         }
-        guard let found else { throw OperatorProcessError.didNotStart(log: process.log) }
+        guard let found, let cluster else { throw OperatorProcessError.didNotStart(log: process.log) }
         port = found
+        localCluster = cluster
+    }
+
+    /// The server address in the line announcing the local cluster (logfmt or JSON).
+    static func localClusterServer(in log: String) -> String? {
+        for line in log.split(separator: "\n") where line.contains("embedded local cluster") {
+            guard let range = line.range(of: "http://127.0.0.1:") else { continue }
+            let digits = line[range.upperBound...].prefix { $0.isNumber }
+            if !digits.isEmpty { return "http://127.0.0.1:\(digits)" }
+        }
+        return nil
+    }
+
+    /// The example KafkaCluster (`kafka/kafka`) as the local cluster has it.
+    func kafkaCluster(namespace: String = "kafka", name: String = "kafka") throws -> [String: Any] {
+        let output = try runProcess(
+            "curl",
+            [
+                "-sS", "--max-time", "10",
+                "\(localCluster)/apis/kafka.banzaicloud.io/v1beta1/namespaces/\(namespace)/kafkaclusters/\(name)",
+            ])
+        return (try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    /// The broker ids in the stored spec.
+    func brokerIDs() throws -> [Int] {
+        let spec = try kafkaCluster()["spec"] as? [String: Any]
+        return (spec?["brokers"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } ?? []
+    }
+
+    /// The stored KafkaCluster's resourceVersion: it changes with every write to it.
+    func clusterVersion() throws -> String {
+        (try kafkaCluster()["metadata"] as? [String: Any])?["resourceVersion"] as? String ?? ""
+    }
+
+    /// The cluster's `status.state`.
+    func clusterState() throws -> String? {
+        (try kafkaCluster()["status"] as? [String: Any])?["state"] as? String
+    }
+
+    /// Waits until the reconciler reports the cluster running (every broker Ready), after which
+    /// nothing writes to it unless something changes.
+    func waitUntilClusterRunning(timeout: Duration = .seconds(30)) async -> Bool {
+        await waitUntil(timeout: timeout) { (try? self.clusterState()) == "ClusterRunning" }
     }
 
     /// The port in the first `listening` log line: `... msg=listening address=127.0.0.1:PORT ...`

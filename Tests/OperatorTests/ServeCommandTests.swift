@@ -40,7 +40,14 @@ import Testing
         guard Peer.available("curl") else { return }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let server = try await OperatorProcess(logDirectory: directory)
+        // A cluster other than the one the alert names.
+        let example = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml"), encoding: .utf8)
+        let manifest = directory.file("other.yaml")
+        try example.replacingOccurrences(of: "  name: kafka\n", with: "  name: other\n").write(
+            to: manifest, atomically: true, encoding: .utf8)
+        let server = try await OperatorProcess(
+            arguments: ["--cluster", manifest.path], logDirectory: directory)
         defer { server.process.stop() }
 
         let fixture = Fixtures.url("alertmanager/alertmanager-0.25-firing.json").path
