@@ -153,6 +153,18 @@ public struct ReconcileLoop: ServiceLifecycle.Service {
             do {
                 let result = try await reconciler.reconcile(namespace: key.namespace, name: key.name)
                 await queue.succeeded(key)
+                if result.writes > 0 {
+                    logger.info(
+                        "reconciled",
+                        metadata: [
+                            "cluster": "\(key)", "created": "\(result.created)",
+                            "updated": "\(result.updated)",
+                            "deleted": "\(result.deleted)", "events": "\(result.eventsRecorded)",
+                            "status": "\(result.statusWritten)",
+                        ])
+                } else {
+                    logger.debug("reconciled, nothing to change", metadata: ["cluster": "\(key)"])
+                }
                 if let after = result.requeueAfter { await queue.add(key, after: after) }
                 configuration.onReconcile(key, .success(result))
             } catch {

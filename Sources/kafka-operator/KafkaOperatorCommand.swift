@@ -12,7 +12,7 @@ struct KafkaOperatorCommand: AsyncParsableCommand {
             Every option can also be set through the environment variable named in its help.
             """,
         version: OperatorVersion.current,
-        subcommands: [ServeCommand.self, KafkaCommand.self],
+        subcommands: [ServeCommand.self, KafkaCommand.self, LocalClusterCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -26,26 +26,32 @@ final class OperatorProcess: Sendable {
     /// another free port (whatever kubeconfig the environment has), and waits for the ports it
     /// reports. The data directory is `logDirectory/data`, so a second process started on the
     /// same directory finds the first one's cluster.
+    ///
+    /// With `apiServer` (and a `--kubeconfig` among the arguments) it manages that API server
+    /// instead, and starts no local cluster of its own.
     init(
         arguments: [String] = [], environment: [String: String] = [:], logDirectory: TemporaryDirectory,
-        logName: String = "operator.log"
+        logName: String = "operator.log", apiServer: String? = nil
     ) async throws {
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
+        let local =
+            apiServer == nil
+            ? [
+                "--local-cluster", "--local-cluster-listen", "127.0.0.1:0", "--local-pod-ready-seconds",
+                "0.1",
+            ] : []
         process = try BackgroundProcess(
             Self.binary,
-            [
-                "serve", "--listen", "127.0.0.1:0", "--data-dir", logDirectory.file("data").path,
-                "--local-cluster",
-                "--local-cluster-listen", "127.0.0.1:0", "--local-pod-ready-seconds", "0.1",
-            ] + arguments,
+            ["serve", "--listen", "127.0.0.1:0", "--data-dir", logDirectory.file("data").path] + local
+                + arguments,
             logFile: logDirectory.file(logName), environment: env)
         let process = self.process
         var found: UInt16?
-        var cluster: String?
+        var cluster = apiServer
         _ = await waitUntil {
             found = Self.reportedPort(in: process.log)
-            cluster = Self.localClusterServer(in: process.log)
+            cluster = cluster ?? Self.localClusterServer(in: process.log)
             return (found != nil && cluster != nil) || !process.isRunning
         }
         guard let found, let cluster else { throw OperatorProcessError.didNotStart(log: process.log) }
@@ -63,15 +69,20 @@ final class OperatorProcess: Sendable {
         return nil
     }
 
-    /// The example KafkaCluster (`kafka/kafka`) as the local cluster has it.
-    func kafkaCluster(namespace: String = "kafka", name: String = "kafka") throws -> [String: Any] {
-        let output = try runProcess(
-            "curl",
-            [
-                "-sS", "--max-time", "10",
-                "\(localCluster)/apis/kafka.banzaicloud.io/v1beta1/namespaces/\(namespace)/kafkaclusters/\(name)",
-            ])
+    /// GET on the cluster's API, decoded.
+    func api(_ path: String) throws -> [String: Any] {
+        let output = try runProcess("curl", ["-sS", "--max-time", "10", localCluster + path])
         return (try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    /// The items of a list on the cluster's API.
+    func items(_ path: String) throws -> [[String: Any]] {
+        try api(path)["items"] as? [[String: Any]] ?? []
+    }
+
+    /// The example KafkaCluster (`kafka/kafka`) as the API has it.
+    func kafkaCluster(namespace: String = "kafka", name: String = "kafka") throws -> [String: Any] {
+        try api("/apis/kafka.banzaicloud.io/v1beta1/namespaces/\(namespace)/kafkaclusters/\(name)")
     }
 
     /// The broker ids in the stored spec.
