@@ -11,6 +11,7 @@ struct APIHandler: Sendable {
     let registry: ResourceRegistry
     let discovery: Discovery
     let faults: FaultInjector
+    let audit: RequestAudit
     let configuration: LocalClusterConfiguration
     let logger: Logger
 
@@ -111,6 +112,9 @@ struct APIHandler: Sendable {
         if namespace != nil && !resource.namespaced { throw .unknownPath(request.path) }
         let watching = ["true", "1"].contains(request.queryValue("watch") ?? "")
         let verb = Self.verb(request.method, named: name != nil, watching: watching)
+        audit.record(
+            verb: verb, group: resource.type.group, resource: resource.plural, subresource: subresource,
+            userAgent: request.headers["User-Agent"] ?? "")
         let decision = faults.decide(verb: verb, resource: resource.plural)
         if let delay = decision.delay { try? await Task.sleep(for: delay) }
         if let code = decision.failureCode { throw .injected(code: code) }

@@ -37,6 +37,8 @@ public final class LocalCluster: Service, Sendable {
     public let configuration: LocalClusterConfiguration
     /// Faults to inject into API requests, watches and the kubelet; usable before and after start.
     public let faults = FaultInjector()
+    /// Every request served: verb, resource and user agent.
+    public let audit = RequestAudit()
     private let logger: Logger
     private let state = Mutex<State>(.idle)
 
@@ -70,13 +72,14 @@ public final class LocalCluster: Service, Sendable {
             registry: registry, persistence: configuration.dataDirectory.map(Persistence.init(directory:)),
             historyCapacity: configuration.watchHistory, bookmarkInterval: configuration.bookmarkInterval)
         faults.onDropWatches { await store.dropWatches() }
+        if let path = configuration.auditLogPath { try audit.writeAlso(to: path) }
         var limits = HTTPLimits()
         limits.maxBodyBytes = configuration.maxBodyBytes
         limits.shutdownGracePeriod = .seconds(2)
         let placeholder = Discovery(
             registry: registry, serverAddress: "\(configuration.host):\(configuration.port)")
         let handler = APIHandler(
-            store: store, registry: registry, discovery: placeholder, faults: faults,
+            store: store, registry: registry, discovery: placeholder, faults: faults, audit: audit,
             configuration: configuration,
             logger: logger)
         let server = HTTPServer(

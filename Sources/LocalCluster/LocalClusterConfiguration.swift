@@ -39,14 +39,17 @@ public struct LocalClusterConfiguration: Sendable {
     public var requireToken: Bool
     /// The largest request body accepted.
     public var maxBodyBytes: Int
+    /// A file that gets one line per request served (verb, group, resource, user agent).
+    public var auditLogPath: String?
 
     public init(
         dataDirectory: String? = nil, host: String = "127.0.0.1", port: UInt16 = 0,
         kubelet: KubeletTiming = KubeletTiming(), watchHistory: Int = 1000,
         bookmarkInterval: Duration = .seconds(30), token: String = "local-cluster-token",
         requireToken: Bool = false,
-        maxBodyBytes: Int = 3 << 20
+        maxBodyBytes: Int = 3 << 20, auditLogPath: String? = nil
     ) {
+        self.auditLogPath = auditLogPath
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port

@@ -32,6 +32,12 @@ struct LocalClusterCommand: AsyncParsableCommand {
     )
     var writeLatencyMs: Int = 0
 
+    @Option(
+        help: ArgumentHelp(
+            "File that gets one line per API request served: verb, group, resource, user agent.",
+            valueName: "file"))
+    var auditLog: String?
+
     func validate() throws {
         do { _ = try ListenAddress(parsing: listen) } catch { throw ValidationError(error.description) }
         guard podReadySeconds >= 0, podReadySeconds <= 3_600, writeLatencyMs >= 0, writeLatencyMs <= 60_000
@@ -48,7 +54,8 @@ struct LocalClusterCommand: AsyncParsableCommand {
         timing.readyDelay = .seconds(podReadySeconds)
         let cluster = LocalCluster(
             configuration: LocalClusterConfiguration(
-                dataDirectory: dataDir, host: address.host, port: address.port, kubelet: timing),
+                dataDirectory: dataDir, host: address.host, port: address.port, kubelet: timing,
+                auditLogPath: auditLog),
             logger: logger)
         if writeLatencyMs > 0 {
             for verb in ["create", "update", "patch", "delete"] {

@@ -1,0 +1,129 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// deploy/rbac.yaml grants exactly what the operator uses: every request it makes through a
+/// whole scaling story is allowed by its ClusterRole, and every verb the role grants was used.
+@Suite struct RBACTests {
+    /// `group resource verb` for every verb the ClusterRole grants, read by PyYAML.
+    static func granted() throws -> Set<String> {
+        let script = """
+            import sys, yaml
+            for doc in yaml.safe_load_all(open(sys.argv[1])):
+                if doc['kind'] != 'ClusterRole': continue
+                for rule in doc['rules']:
+                    for group in rule['apiGroups']:
+                        for resource in rule['resources']:
+                            for verb in rule['verbs']:
+                                print(group or 'core', resource, verb)
+            """
+        let output = try runProcess(
+            "python3", ["-c", script, repositoryRoot.appendingPathComponent("deploy/rbac.yaml").path])
+        return Set(output.stdout.split(separator: "\n").map(String.init))
+    }
+
+    @Test func theClusterRoleGrantsExactlyTheVerbsTheOperatorUses() async throws {
+        guard Peer.available("curl"), Peer.available("python3") else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let kubeconfig = directory.file("kubeconfig").path
+        let audit = directory.file("audit.log")
+        let api = try BackgroundProcess(
+            OperatorProcess.binary,
+            [
+                "local-cluster", "--listen", "127.0.0.1:0", "--data-dir", directory.file("api").path,
+                "--kubeconfig", kubeconfig, "--pod-ready-seconds", "0.05", "--audit-log", audit.path,
+            ],
+            logFile: directory.file("api.log"))
+        defer { _ = api.stop() }
+        #expect(await waitUntil { api.log.contains("local cluster serving") || !api.isRunning }, "\(api.log)")
+        guard let range = api.log.range(of: "http://127.0.0.1:") else { return }
+        let server = "http://127.0.0.1:" + api.log[range.upperBound...].prefix { $0.isNumber }
+        _ = try runProcess(
+            "curl",
+            [
+                "-sS", "-H", "Content-Type: application/json", "--data",
+                #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"kafka"}}"#,
+                server + "/api/v1/namespaces",
+            ])
+
+        let operatorProcess = try await OperatorProcess(
+            arguments: [
+                "--kubeconfig", kubeconfig, "--cluster", ReconcileFlowTests.example, "--cooldown", "0",
+                "--api-token", "ops",
+            ],
+            logDirectory: directory, apiServer: server)
+        defer { operatorProcess.process.stop() }
+        #expect(await operatorProcess.waitUntilClusterRunning(), "\(operatorProcess.process.log)")
+        _ = try operatorProcess.curl("/alerts", ["--data-binary", ReconcileFlowTests.upScaleAlert])
+        #expect(await operatorProcess.waitUntilClusterRunning(), "\(operatorProcess.process.log)")
+        _ = try operatorProcess.curl(
+            "/alerts", ["--data-binary", ReconcileFlowTests.downScaleAlert(brokerID: 1)])
+        #expect(
+            await waitUntil(timeout: .seconds(30)) {
+                (try? ReconcileFlowTests.names(operatorProcess, "pods", broker: 1).isEmpty) == true
+            })
+        // Its claims go next, then its status entry: until then an addPvc would be deferred.
+        #expect(await operatorProcess.waitUntilClusterRunning(), "\(operatorProcess.process.log)")
+        let added = try operatorProcess.curl(
+            "/api/v1/namespaces/kafka/kafkaclusters/kafka/actions",
+            [
+                "-H", "Authorization: Bearer ops", "-H", "Content-Type: application/json", "--data-binary",
+                #"{"command":"addPvc","brokerId":"0","diskSize":"20Gi"}"#,
+            ])
+        #expect(added.status == 202, "\(added.body)")
+        #expect(
+            await waitUntil(timeout: .seconds(30)) {
+                (try? ReconcileFlowTests.names(operatorProcess, "persistentvolumeclaims", broker: 0).count)
+                    == 2
+            })
+        #expect(await operatorProcess.waitUntilClusterRunning(), "\(operatorProcess.process.log)")
+
+        // Drift and a grown disk: someone edits a Service's selector, and the spec asks for
+        // larger claims; the reconciler updates both in place.
+        func mergePatch(_ path: String, _ body: String) throws {
+            let output = try runProcess(
+                "curl",
+                [
+                    "-sS", "-X", "PATCH", "-H", "Content-Type: application/merge-patch+json", "--data", body,
+                    server + path,
+                ])
+            #expect(output.stdout.contains("resourceVersion"), "\(path): \(output.stdout)")
+        }
+        try mergePatch("/api/v1/namespaces/kafka/services/kafka-0", #"{"spec":{"selector":{"app":"other"}}}"#)
+        try mergePatch(
+            "/apis/kafka.banzaicloud.io/v1beta1/namespaces/kafka/kafkaclusters/kafka",
+            #"{"spec":{"brokerConfigGroups":{"default":{"storageConfigs":[{"mountPath":"/kafka-logs","pvcSpec":{"accessModes":["ReadWriteOnce"],"storageClassName":"standard","resources":{"requests":{"storage":"20Gi"}}}}]}}}}"#
+        )
+        let restored = await waitUntil(timeout: .seconds(30)) {
+            let selector = (try? operatorProcess.api("/api/v1/namespaces/kafka/services/kafka-0"))
+                .flatMap { ($0["spec"] as? [String: Any])?["selector"] as? [String: String] }
+            let claims =
+                (try? operatorProcess.items(
+                    "/api/v1/namespaces/kafka/persistentvolumeclaims?labelSelector=brokerId%3D3")) ?? []
+            let sizes = claims.compactMap {
+                ((($0["spec"] as? [String: Any])?["resources"] as? [String: Any])?["requests"]
+                    as? [String: String])?[
+                        "storage"]
+            }
+            return selector?["app"] == "kafka" && sizes == ["20Gi"]
+        }
+        #expect(restored, "\(operatorProcess.process.log)")
+        operatorProcess.process.stop()
+
+        let used = Set(
+            try String(contentsOf: audit, encoding: .utf8).split(separator: "\n")
+                .filter { $0.contains(" kafka-operator/") }
+                .map { line in
+                    // `verb group resource user-agent` → `group resource verb`, as granted() says it.
+                    let fields = line.split(separator: " ").map(String.init)
+                    return "\(fields[1]) \(fields[2]) \(fields[0])"
+                })
+        let granted = try Self.granted()
+        #expect(
+            used.subtracting(granted).isEmpty, "used but not granted: \(used.subtracting(granted).sorted())")
+        #expect(
+            granted.subtracting(used).isEmpty, "granted but never used: \(granted.subtracting(used).sorted())"
+        )
+    }
+}
