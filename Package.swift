@@ -44,8 +44,6 @@ let package = Package(
             ]
         ),
         .target(name: "ClusterModel", dependencies: ["JSON", .product(name: "Yams", package: "Yams")]),
-        // The file-backed ClusterStore: kept out of ClusterModel, which does no I/O.
-        .target(name: "FileClusterStore", dependencies: ["ClusterModel"]),
         .target(name: "ActionEngine", dependencies: ["ClusterModel"]),
         .target(
             name: "AlertReceiver",
@@ -88,7 +86,6 @@ let package = Package(
                 "HTTPServer",
                 "JSON",
                 "ClusterModel",
-                "FileClusterStore",
                 "Kubernetes",
                 "KubernetesClusterStore",
                 "LocalCluster",
@@ -136,7 +133,6 @@ let package = Package(
                 "Reconciler", "ClusterModel", "Kubernetes", "KubernetesClusterStore", "LocalCluster", "JSON",
                 "TestSupport", "ClusterTestSupport",
             ]),
-        .testTarget(name: "FileClusterStoreTests", dependencies: ["FileClusterStore", "TestSupport"]),
         .testTarget(name: "KafkaAdminTests", dependencies: ["KafkaAdmin", "ClusterModel", "TestSupport"]),
         .testTarget(
             name: "AlertReceiverTests",
