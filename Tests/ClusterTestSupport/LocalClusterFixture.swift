@@ -17,13 +17,14 @@ public final class LocalClusterFixture: Sendable {
 
     public static func start(
         dataDirectory: String? = nil, kubelet: LocalClusterConfiguration.KubeletTiming = quickKubelet,
-        namespaces: [String] = ["kafka"], retryPolicy: RetryPolicy = .standard
+        namespaces: [String] = ["kafka"], retryPolicy: RetryPolicy = .standard, watchHistory: Int = 1000
     ) async throws -> LocalClusterFixture {
         var logger = Logger(label: "local-cluster-test")
         logger.logLevel = .critical
         let cluster = LocalCluster(
             configuration: LocalClusterConfiguration(
-                dataDirectory: dataDirectory, kubelet: kubelet, bookmarkInterval: .milliseconds(500)),
+                dataDirectory: dataDirectory, kubelet: kubelet, watchHistory: watchHistory,
+                bookmarkInterval: .milliseconds(500)),
             logger: logger)
         try await cluster.start()
         let baseURL = try cluster.baseURL
