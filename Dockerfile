@@ -8,6 +8,7 @@ WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
+COPY Benchmarks ./Benchmarks
 RUN swift build -c release --product kafka-operator --static-swift-stdlib \
     && install -D "$(swift build -c release --show-bin-path)/kafka-operator" /out/kafka-operator
 
