@@ -126,6 +126,12 @@ let package = Package(
             name: "KubernetesTests",
             dependencies: ["Kubernetes", "LocalCluster", "JSON", "TestSupport", "ClusterTestSupport"]),
         .testTarget(
+            name: "KubernetesClusterStoreTests",
+            dependencies: [
+                "KubernetesClusterStore", "ClusterModel", "Kubernetes", "JSON", "TestSupport",
+                "ClusterTestSupport",
+            ]),
+        .testTarget(
             name: "LocalClusterTests", dependencies: ["LocalCluster", "Kubernetes", "JSON", "TestSupport"]),
         .testTarget(
             name: "ReconcilerTests",
