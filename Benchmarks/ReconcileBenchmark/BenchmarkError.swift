@@ -15,8 +15,10 @@ enum BenchmarkError: Error, CustomStringConvertible {
         case .missingValue(let option): return "The option \(option) needs a value."
         case .invalidValue(let option, let value): return "The value \"\(value)\" is not valid for \(option)."
         case .unknownOption(let option): return "There is no option \(option).\n\(BenchmarkOptions.usage)"
-        case .unreadableManifest(let path, let reason): return "The manifest \(path) could not be read: \(reason)."
-        case .setupFailed(let step, let reason): return "Setting up the benchmark failed while \(step): \(reason)."
+        case .unreadableManifest(let path, let reason):
+            return "The manifest \(path) could not be read: \(reason)."
+        case .setupFailed(let step, let reason):
+            return "Setting up the benchmark failed while \(step): \(reason)."
         case .reconcileFailed(let brokers, let pass, let reason):
             return "Reconcile pass \(pass) of the \(brokers)-broker cluster failed: \(reason)."
         case .notConverged(let brokers, let passes):

@@ -38,7 +38,9 @@ struct BenchmarkOptions: Sendable {
                 brokerCounts = counts.compactMap { $0 }
             case "--repetitions":
                 let text = try value(of: argument)
-                guard let count = Int(text), count > 0 else { throw .invalidValue(option: argument, value: text) }
+                guard let count = Int(text), count > 0 else {
+                    throw .invalidValue(option: argument, value: text)
+                }
                 repetitions = count
             case "--cluster":
                 clusterManifest = try value(of: argument)

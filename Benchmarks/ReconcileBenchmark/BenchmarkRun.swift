@@ -1,3 +1,4 @@
+import ClusterModel
 import JSON
 import Kubernetes
 import LocalCluster
@@ -59,7 +60,8 @@ struct BenchmarkRun {
                 #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"\#(Self.namespace)"}}"#.utf8,
                 at: ResourceType.namespaces.path(), client: client)
             try await create(
-                manifest.encoded(), at: ResourceType.kafkaClusters.path(namespace: Self.namespace), client: client)
+                manifest.encoded(), at: ResourceType.kafkaClusters.path(namespace: Self.namespace),
+                client: client)
         } catch {
             throw .setupFailed(step: "creating the namespace and the KafkaCluster", reason: "\(error)")
         }
@@ -73,7 +75,8 @@ struct BenchmarkRun {
                 throw .notConverged(brokers: brokers, passes: figures.scratchPasses)
             }
             figures.scratchPasses += 1
-            let (result, counts, milliseconds) = try await pass(reconciler, counting, number: figures.scratchPasses)
+            let (result, counts, milliseconds) = try await pass(
+                reconciler, counting, number: figures.scratchPasses)
             figures.scratchRequests += counts.requests
             for (method, count) in counts.byMethod where method != "GET" {
                 figures.scratchWrites[method, default: 0] += count
@@ -92,9 +95,40 @@ struct BenchmarkRun {
             reconciler, counting, number: figures.scratchPasses + 1)
         figures.noOpRequests = counts.requests
         figures.noOpWrites = counts.byMethod.filter { $0.key != "GET" }
-        if result.writes > 0 && figures.noOpWrites.isEmpty { figures.noOpWrites["(reported)"] = result.writes }
+        if result.writes > 0 && figures.noOpWrites.isEmpty {
+            figures.noOpWrites["(reported)"] = result.writes
+        }
         figures.noOpMilliseconds = milliseconds
+        try await measurePhases(client, into: &figures)
         return figures
+    }
+
+    /// Times the two parts of a no-op pass that grow with brokers, each on its own.
+    private func measurePhases(_ client: KubernetesClient, into figures: inout RunFigures)
+        async throws(BenchmarkError)
+    {
+        let clock = ContinuousClock()
+        do {
+            let bytes = try await client.send(
+                APIRequest(
+                    method: "GET",
+                    path: ResourceType.kafkaClusters.path(namespace: Self.namespace, name: Self.clusterName)))
+            let cluster = try ClusterDocument(json: bytes).cluster
+            let started = clock.now
+            let desired = DesiredStateRenderer().render(cluster, uid: cluster.metadata.uid ?? "")
+            figures.renderMilliseconds = (clock.now - started).milliseconds
+            precondition(desired.brokers.count == brokers)
+
+            let options = ListOptions(labelSelector: ResourceConventions.selector(cluster: Self.clusterName))
+            let listed = clock.now
+            _ = try await client.list(Pod.self, namespace: Self.namespace, options: options)
+            _ = try await client.list(ConfigMap.self, namespace: Self.namespace, options: options)
+            _ = try await client.list(PersistentVolumeClaim.self, namespace: Self.namespace, options: options)
+            _ = try await client.list(Service.self, namespace: Self.namespace, options: options)
+            figures.listMilliseconds = (clock.now - listed).milliseconds
+        } catch {
+            throw .setupFailed(step: "timing the parts of a no-op pass", reason: "\(error)")
+        }
     }
 
     private func pass(_ reconciler: ClusterReconciler, _ counting: CountingKubernetesAPI, number: Int)
@@ -148,7 +182,8 @@ struct BenchmarkRun {
                 throw .setupFailed(step: "listing pods while waiting for them", reason: "\(error)")
             }
             guard clock.now < deadline else {
-                throw .setupFailed(step: "waiting for pods to become Ready", reason: "still not Ready after 120 s")
+                throw .setupFailed(
+                    step: "waiting for pods to become Ready", reason: "still not Ready after 120 s")
             }
             try? await Task.sleep(for: .milliseconds(5))
         }
@@ -158,7 +193,8 @@ struct BenchmarkRun {
     private static func makeTemporaryDirectory() throws(BenchmarkError) -> String {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("reconcile-benchmark-\(UInt64.random(in: 0...UInt64.max))").path
-        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch
+        {
             throw .setupFailed(step: "creating a temporary data directory", reason: "\(error)")
         }
         return path

@@ -29,7 +29,9 @@ struct ClusterManifest: Sendable {
         return Self.replacing(document, at: ["spec", "brokers"], with: brokers)
     }
 
-    private static func replacing(_ value: JSONValue, at path: ArraySlice<String>, with replacement: JSONValue)
+    private static func replacing(
+        _ value: JSONValue, at path: ArraySlice<String>, with replacement: JSONValue
+    )
         -> JSONValue
     {
         guard let key = path.first else { return replacement }

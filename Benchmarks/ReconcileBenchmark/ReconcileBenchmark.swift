@@ -25,7 +25,8 @@ import Logging
                 var runs: [RunFigures] = []
                 for _ in 0..<options.repetitions {
                     let run = BenchmarkRun(
-                        brokers: brokers, manifest: manifest.withBrokers(brokers), persistent: options.persistent,
+                        brokers: brokers, manifest: manifest.withBrokers(brokers),
+                        persistent: options.persistent,
                         logger: logger)
                     runs.append(try await run.run())
                 }

@@ -17,7 +17,8 @@ struct ResultTable: Sendable {
         }
         let storage = persistent ? "objects persisted in a temporary data directory" : "objects in memory"
         text += "reconcile from scratch until converged, then once more with nothing changed\n"
-        text += "(local cluster over loopback HTTP, \(storage); times are the median of \(repetitions) run(s))\n\n"
+        text +=
+            "(local cluster over loopback HTTP, \(storage); times are the median of \(repetitions) run(s))\n\n"
         line(Self.columns.map(\.title))
         for row in rows {
             let n = Double(row.brokers)
@@ -34,6 +35,15 @@ struct ResultTable: Sendable {
             text += "  \(pad("\(row.brokers)", 5)) brokers: \(verbs.joined(separator: ", "))"
             text += "; kubelet wait between passes \(fixed(row.kubeletWaitMilliseconds, 0)) ms (not in ms)\n"
         }
+        text +=
+            "\nno-op pass, its parts timed apart (render the desired state; the 4 lists, fetched and decoded):\n"
+        for row in rows {
+            let n = Double(row.brokers)
+            text += "  \(pad("\(row.brokers)", 5)) brokers: render \(fixed(row.renderMilliseconds, 1)) ms"
+            text +=
+                " (\(fixed(row.renderMilliseconds / n, 4))/broker), lists \(fixed(row.listMilliseconds, 1)) ms"
+            text += " (\(fixed(row.listMilliseconds / n, 4))/broker)\n"
+        }
         for row in rows where row.noOpWriteCount > 0 {
             let verbs = row.noOpWrites.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             text += "  NO-OP PASS WROTE at \(row.brokers) brokers: \(verbs.joined(separator: ", "))\n"
@@ -44,15 +54,19 @@ struct ResultTable: Sendable {
             text += "\nlinearity, \(last.brokers) brokers against \(first.brokers) (1.00 is linear):\n"
             text += ratioLine("requests per broker", first, last) { Double($0.scratchRequests) }
             text += ratioLine("ms per broker", first, last) { $0.scratchMilliseconds }
-            text += ratioLine("no-op requests per broker", first, last) { Double($0.noOpRequests) }
+            let noOpRequests = Set(rows.map(\.noOpRequests)).sorted().map(String.init).joined(separator: ", ")
+            text +=
+                "  no-op requests            \(noOpRequests) at every size (constant, so per broker they fall)\n"
             text += ratioLine("no-op ms per broker", first, last) { $0.noOpMilliseconds }
             text += "marginal cost per added broker (between consecutive sizes):\n"
             let sorted = rows.sorted { $0.brokers < $1.brokers }
             for (small, large) in zip(sorted, sorted.dropFirst()) where large.brokers > small.brokers {
                 let added = Double(large.brokers - small.brokers)
                 text += "  \(small.brokers)->\(large.brokers): "
-                text += "\(fixed(Double(large.scratchRequests - small.scratchRequests) / added, 2)) requests, "
-                text += "\(fixed((large.scratchMilliseconds - small.scratchMilliseconds) / added, 3)) ms scratch, "
+                text +=
+                    "\(fixed(Double(large.scratchRequests - small.scratchRequests) / added, 2)) requests, "
+                text +=
+                    "\(fixed((large.scratchMilliseconds - small.scratchMilliseconds) / added, 3)) ms scratch, "
                 text += "\(fixed((large.noOpMilliseconds - small.noOpMilliseconds) / added, 4)) ms no-op\n"
             }
         }
@@ -61,13 +75,16 @@ struct ResultTable: Sendable {
         return text
     }
 
-    private func ratioLine(_ label: String, _ first: RunFigures, _ last: RunFigures, _ value: (RunFigures) -> Double)
+    private func ratioLine(
+        _ label: String, _ first: RunFigures, _ last: RunFigures, _ value: (RunFigures) -> Double
+    )
         -> String
     {
         let small = value(first) / Double(first.brokers)
         let large = value(last) / Double(last.brokers)
         let ratio = small > 0 ? fixed(large / small, 2) : "n/a"
-        return "  \(label + String(repeating: " ", count: max(0, 26 - label.count))) \(fixed(small, 4)) -> \(fixed(large, 4))  ratio \(ratio)\n"
+        return
+            "  \(label + String(repeating: " ", count: max(0, 26 - label.count))) \(fixed(small, 4)) -> \(fixed(large, 4))  ratio \(ratio)\n"
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

@@ -16,6 +16,10 @@ struct RunFigures: Sendable {
     /// Writes of the pass with nothing changed, by HTTP method; must be empty.
     var noOpWrites: [String: Int] = [:]
     var noOpMilliseconds = 0.0
+    /// Apart from any pass, for where a no-op pass spends its time: rendering the desired state,
+    /// and listing the cluster's objects (the four typed lists a pass makes, over HTTP and decoded).
+    var renderMilliseconds = 0.0
+    var listMilliseconds = 0.0
 
     init(brokers: Int) { self.brokers = brokers }
 
@@ -33,8 +37,11 @@ struct RunFigures: Sendable {
         result.scratchMilliseconds = middle(runs.map(\.scratchMilliseconds))
         result.kubeletWaitMilliseconds = middle(runs.map(\.kubeletWaitMilliseconds))
         result.noOpMilliseconds = middle(runs.map(\.noOpMilliseconds))
+        result.renderMilliseconds = middle(runs.map(\.renderMilliseconds))
+        result.listMilliseconds = middle(runs.map(\.listMilliseconds))
         // A write in any run's no-op pass counts: it is the figure that must be zero.
-        result.noOpWrites = runs.map(\.noOpWrites).max { $0.values.reduce(0, +) < $1.values.reduce(0, +) } ?? [:]
+        result.noOpWrites =
+            runs.map(\.noOpWrites).max { $0.values.reduce(0, +) < $1.values.reduce(0, +) } ?? [:]
         return result
     }
 }
