@@ -1,4 +1,49 @@
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Measures what a reconcile costs on the local cluster; `bench/reconcile` runs it.
+///
+/// For each cluster size: the requests and milliseconds of reconciling from scratch until the
+/// cluster converges, and of one more pass with nothing changed, whose writes must be zero.
+/// Exits 1 when a pass with nothing changed wrote anything, 2 when the benchmark could not run.
 @main enum ReconcileBenchmark {
-    static func main() async throws {}
+    static func main() async {
+        let options: BenchmarkOptions
+        do { options = try BenchmarkOptions(arguments: Array(CommandLine.arguments.dropFirst())) } catch {
+            print(error.description)
+            exit(error.isHelp ? 0 : 2)
+        }
+        var logger = Logger(label: "reconcile-benchmark")
+        logger.logLevel = .critical
+        do {
+            let manifest = try ClusterManifest(path: options.clusterManifest)
+            var table = ResultTable(persistent: options.persistent, repetitions: options.repetitions)
+            for brokers in options.brokerCounts {
+                var runs: [RunFigures] = []
+                for _ in 0..<options.repetitions {
+                    let run = BenchmarkRun(
+                        brokers: brokers, manifest: manifest.withBrokers(brokers),
+                        persistent: options.persistent,
+                        logger: logger)
+                    runs.append(try await run.run())
+                }
+                table.rows.append(RunFigures.median(of: runs))
+            }
+            print(table.rendered(), terminator: "")
+            exit(table.rows.allSatisfy { $0.noOpWriteCount == 0 } ? 0 : 1)
+        } catch {
+            print("reconcile-benchmark: \(error.description)")
+            exit(2)
+        }
+    }
+}
+
+extension BenchmarkError {
+    var isHelp: Bool {
+        if case .helpRequested = self { return true }
+        return false
+    }
 }

@@ -1,0 +1,60 @@
+/// What to measure, from the command line:
+///
+///     reconcile-benchmark [--brokers 10,100,500] [--repetitions 1] [--cluster examples/kafkacluster.yaml]
+///                         [--data-dir]
+struct BenchmarkOptions: Sendable {
+    /// The cluster sizes, in order.
+    var brokerCounts: [Int] = [10, 100, 500]
+    /// Runs per size, each on a fresh local cluster; times are the median of the runs.
+    var repetitions = 1
+    /// The manifest whose shape every benchmarked cluster takes.
+    var clusterManifest = "examples/kafkacluster.yaml"
+    /// Whether the local cluster persists its objects (in a temporary data directory).
+    var persistent = false
+
+    static let usage = """
+        usage: reconcile-benchmark [--brokers N,N,...] [--repetitions R] [--cluster FILE] [--data-dir]
+          --brokers      cluster sizes to reconcile (default 10,100,500)
+          --repetitions  runs per size on a fresh local cluster; times are their median (default 1)
+          --cluster      the KafkaCluster manifest whose shape is used (default examples/kafkacluster.yaml)
+          --data-dir     let the local cluster persist its objects in a temporary directory
+                         (default: in memory, so the figures are the reconciler's and the API's)
+        """
+
+    init(arguments: [String]) throws(BenchmarkError) {
+        var remaining = arguments[...]
+        func value(of option: String) throws(BenchmarkError) -> String {
+            guard let value = remaining.popFirst() else { throw .missingValue(option: option) }
+            return value
+        }
+        while let argument = remaining.popFirst() {
+            switch argument {
+            case "--brokers":
+                let text = try value(of: argument)
+                let counts = text.split(separator: ",").map { Int($0.trimmingPrefixSpaces()) }
+                guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) > 0 }) else {
+                    throw .invalidValue(option: argument, value: text)
+                }
+                brokerCounts = counts.compactMap { $0 }
+            case "--repetitions":
+                let text = try value(of: argument)
+                guard let count = Int(text), count > 0 else {
+                    throw .invalidValue(option: argument, value: text)
+                }
+                repetitions = count
+            case "--cluster":
+                clusterManifest = try value(of: argument)
+            case "--data-dir":
+                persistent = true
+            case "-h", "--help":
+                throw .helpRequested
+            default:
+                throw .unknownOption(argument)
+            }
+        }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingPrefixSpaces() -> Substring { drop { $0 == " " } }
+}
