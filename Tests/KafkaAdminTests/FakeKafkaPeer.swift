@@ -35,18 +35,10 @@ final class FakeKafkaPeer: @unchecked Sendable {
     private var stopped = false
 
     init(_ behaviour: Behaviour) throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0
-            }
+        guard let (listener, port) = boundLoopbackSocket(listeningWith: 8) else {
+            throw POSIXError(.EADDRINUSE)
         }
-        guard bound, listen(listener, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
-        port = UInt16(bigEndian: address.sin_port)
+        self.port = port
         self.listener = listener
         // Descriptors are closed only by the thread that uses them, after `stop()` has shut them
         // down, so a number can never be reused by another test's socket while still in use here.

@@ -110,26 +110,11 @@ import Testing
         guard Peer.available("curl") else { return }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let kubeconfig = directory.file("kubeconfig").path
-        let api = try BackgroundProcess(
-            OperatorProcess.binary,
-            [
-                "local-cluster", "--listen", "127.0.0.1:0", "--data-dir", directory.file("api").path,
-                "--kubeconfig", kubeconfig, "--pod-ready-seconds", "0.05", "--write-latency-ms", "10",
-            ],
-            logFile: directory.file("api.log"))
-        defer { _ = api.stop() }
-        let served = await waitUntil { api.log.contains("local cluster serving") || !api.isRunning }
-        #expect(served, "\(api.log)")
-        guard let range = api.log.range(of: "http://127.0.0.1:") else { return }
-        let server = "http://127.0.0.1:" + api.log[range.upperBound...].prefix { $0.isNumber }
-        _ = try runProcess(
-            "curl",
-            [
-                "-sS", "-H", "Content-Type: application/json", "--data",
-                #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"kafka"}}"#,
-                server + "/api/v1/namespaces",
-            ])
+        let api = try await StandaloneLocalCluster(
+            directory: directory, extraArguments: ["--write-latency-ms", "10"])
+        defer { api.stop() }
+        let kubeconfig = api.kubeconfig
+        let server = api.server
 
         let brokers = 30
         var manifest = try String(contentsOfFile: Self.example, encoding: .utf8)

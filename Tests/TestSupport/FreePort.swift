@@ -4,13 +4,13 @@
     import Darwin
 #endif
 
-/// A TCP port on loopback that was free a moment ago: bind port 0, read what the kernel chose, close.
-/// Prefer letting a server bind port 0 itself and report its port; use this only for peers
-/// (Prometheus, tansu, nginx) that must be told their port up front.
-public func freeLoopbackPort() -> UInt16 {
+/// A TCP socket bound to 127.0.0.1 on a port the kernel chose, listening when `backlog` is
+/// given: the descriptor and the port, or nil when the kernel refused.
+public func boundLoopbackSocket(listeningWith backlog: Int32? = nil) -> (fd: Int32, port: UInt16)? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    precondition(fd >= 0, "socket() failed")
-    defer { close(fd) }
+    guard fd >= 0 else { return nil }
+    var yes: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = 0
@@ -18,9 +18,22 @@ public func freeLoopbackPort() -> UInt16 {
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafeMutablePointer(to: &address) { pointer in
         pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw -> Bool in
-            bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
+            bind(fd, raw, length) == 0 && backlog.map { listen(fd, $0) == 0 } ?? true
+                && getsockname(fd, raw, &length) == 0
         }
     }
-    precondition(bound, "bind() to 127.0.0.1:0 failed")
-    return UInt16(bigEndian: address.sin_port)
+    guard bound else {
+        close(fd)
+        return nil
+    }
+    return (fd, UInt16(bigEndian: address.sin_port))
+}
+
+/// A TCP port on loopback that was free a moment ago: bind port 0, read what the kernel chose, close.
+/// Prefer letting a server bind port 0 itself and report its port; use this only for peers
+/// (Prometheus, tansu, nginx) that must be told their port up front.
+public func freeLoopbackPort() -> UInt16 {
+    guard let (fd, port) = boundLoopbackSocket() else { preconditionFailure("bind() to 127.0.0.1:0 failed") }
+    close(fd)
+    return port
 }

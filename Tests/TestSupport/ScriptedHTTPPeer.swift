@@ -91,26 +91,11 @@ public final class ScriptedHTTPPeer: @unchecked Sendable {
     private init(script: [Reply], handler: (@Sendable (Request) -> Reply)?) throws {
         self.script = script
         self.handler = handler
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RawSocket.Failure.connect("socket: \(String(cString: strerror(errno)))") }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw -> Bool in
-                bind(fd, raw, length) == 0 && listen(fd, 64) == 0 && getsockname(fd, raw, &length) == 0
-            }
-        }
-        guard bound else {
-            close(fd)
+        guard let (fd, boundPort) = boundLoopbackSocket(listeningWith: 64) else {
             throw RawSocket.Failure.connect("bind: \(String(cString: strerror(errno)))")
         }
         listener = fd
-        port = UInt16(bigEndian: address.sin_port)
+        port = boundPort
         let thread = Thread { [self] in acceptLoop() }
         thread.start()
     }
@@ -127,11 +112,14 @@ public final class ScriptedHTTPPeer: @unchecked Sendable {
 
     /// Stops accepting and closes every connection.
     public func stop() {
-        let descriptors: Set<Int32> = lock.withLock {
-            guard !stopped else { return [] }
+        // A second stop (an explicit one, then deinit's) must not touch the descriptors: by then
+        // their numbers may belong to another test's sockets.
+        let descriptors: Set<Int32>? = lock.withLock {
+            guard !stopped else { return nil }
             stopped = true
             return openDescriptors
         }
+        guard let descriptors else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         for fd in descriptors { shutdown(fd, Int32(SHUT_RDWR)) }
     }
