@@ -29,18 +29,16 @@ final class OperatorProcess: Sendable {
     ///
     /// With `apiServer` (and a `--kubeconfig` among the arguments) it manages that API server
     /// instead, and starts no local cluster of its own.
+    ///
+    /// `forceLocalCluster` false leaves the choice to the operator's own detection.
     init(
         arguments: [String] = [], environment: [String: String] = [:], logDirectory: TemporaryDirectory,
-        logName: String = "operator.log", apiServer: String? = nil
+        logName: String = "operator.log", apiServer: String? = nil, forceLocalCluster: Bool = true
     ) async throws {
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
-        let local =
-            apiServer == nil
-            ? [
-                "--local-cluster", "--local-cluster-listen", "127.0.0.1:0", "--local-pod-ready-seconds",
-                "0.1",
-            ] : []
+        let localOptions = ["--local-cluster-listen", "127.0.0.1:0", "--local-pod-ready-seconds", "0.1"]
+        let local = apiServer == nil ? (forceLocalCluster ? ["--local-cluster"] : []) + localOptions : []
         process = try BackgroundProcess(
             Self.binary,
             ["serve", "--listen", "127.0.0.1:0", "--data-dir", logDirectory.file("data").path] + local

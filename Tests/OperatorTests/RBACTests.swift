@@ -34,11 +34,11 @@ import Testing
         let server = api.server
 
         let operatorProcess = try await OperatorProcess(
-            arguments: [
-                "--kubeconfig", kubeconfig, "--cluster", ReconcileFlowTests.example, "--cooldown", "0",
-                "--api-token", "ops",
-            ],
-            logDirectory: directory, apiServer: server)
+            arguments: ["--cluster", ReconcileFlowTests.example, "--cooldown", "0", "--api-token", "ops"],
+            environment: ["KUBECONFIG": kubeconfig], logDirectory: directory, apiServer: server)
+        #expect(
+            operatorProcess.process.log.contains("managing a Kubernetes cluster"),
+            "KUBECONFIG was not used: \(operatorProcess.process.log)")
         defer { operatorProcess.process.stop() }
         #expect(await operatorProcess.waitUntilClusterRunning(), "\(operatorProcess.process.log)")
         _ = try operatorProcess.curl("/alerts", ["--data-binary", ReconcileFlowTests.upScaleAlert])

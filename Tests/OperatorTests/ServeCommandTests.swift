@@ -18,6 +18,28 @@ import Testing
         #expect(server.process.log.contains("msg=stopped"))
     }
 
+    /// No KUBECONFIG, no ~/.kube/config, not in a pod: the operator runs the embedded local
+    /// cluster, writes a kubeconfig for it, says how to use it, and kubectl finds the cluster.
+    @Test func withNoKubernetesConfiguredItRunsTheLocalCluster() async throws {
+        guard Peer.available("curl"), Kubectl.available else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = directory.file("home")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let server = try await OperatorProcess(
+            arguments: ["--cluster", ReconcileFlowTests.example],
+            environment: ["KUBECONFIG": "", "HOME": home.path, "KUBERNETES_SERVICE_HOST": ""],
+            logDirectory: directory, forceLocalCluster: false)
+        defer { server.process.stop() }
+        let kubeconfig = directory.file("data/kubeconfig").path
+        #expect(server.process.log.contains("export KUBECONFIG=\(kubeconfig)"), "\(server.process.log)")
+        let output = try runProcess(
+            Kubectl.path ?? "kubectl",
+            ["--kubeconfig", kubeconfig, "get", "kafkaclusters", "-n", "kafka", "-o", "name"])
+        #expect(
+            output.stdout == "kafkacluster.kafka.banzaicloud.io/kafka\n", "\(output.stdout)\(output.stderr)")
+    }
+
     @Test func metricsPassPromtoolAndCountRequests() async throws {
         guard Peer.available("curl"), Peer.available("promtool") else { return }
         let directory = try TemporaryDirectory()
