@@ -37,11 +37,4 @@ enum NameValidation {
         return alphanumeric(first) && alphanumeric(last)
             && bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") }
     }
-
-    static func problem(_ name: String, rule: ResourceDefinition.NameRule) -> String? {
-        switch rule {
-        case .subdomain: return subdomainProblem(name)
-        case .label: return labelProblem(name)
-        }
-    }
 }

@@ -164,7 +164,7 @@ actor ObjectStore {
             name = String(prefix.prefix(58)) + Self.randomSuffix()
             object.set(["metadata", "name"], .string(name))
         }
-        if let problem = NameValidation.problem(name, rule: resource.nameRule) {
+        if let problem = resource.nameRule.problem(with: name) {
             throw .invalid(
                 resource, name,
                 [

@@ -8,6 +8,14 @@ struct ResourceDefinition: Sendable, Hashable {
         case subdomain
         /// RFC 1123 label: up to 63 characters, no dots (namespaces, services).
         case label
+
+        /// Why `name` breaks this rule, or nil when it keeps it.
+        func problem(with name: String) -> String? {
+            switch self {
+            case .subdomain: return NameValidation.subdomainProblem(name)
+            case .label: return NameValidation.labelProblem(name)
+            }
+        }
     }
 
     let type: ResourceType
