@@ -120,6 +120,16 @@ struct APIHandler: Sendable {
             throw .namespaceNotFound(namespace)
         }
         let status = subresource == "status"
+        let answer = try await perform(
+            resource, namespace: namespace, name: name, status: status, watching: watching, request)
+        if let code = decision.lateFailureCode { throw .injected(code: code) }
+        return answer
+    }
+
+    private func perform(
+        _ resource: ResourceDefinition, namespace: String?, name: String?, status: Bool, watching: Bool,
+        _ request: HTTPRequest
+    ) async throws(APIError) -> HTTPResponse {
         switch (request.method, name) {
         case (.get, nil):
             if watching { return try await watch(resource, namespace: namespace, request) }
@@ -308,6 +318,7 @@ struct APIHandler: Sendable {
     private func deleteRequest(_ request: HTTPRequest) throws(APIError) -> ObjectStore.DeleteRequest {
         var options = ObjectStore.DeleteRequest()
         var policy = request.queryValue("propagationPolicy")
+        var grace = request.queryValue("gracePeriodSeconds")
         if !request.body.isEmpty {
             let body = try parse(request.body)
             guard body.members != nil else { throw .badRequest("DeleteOptions must be a JSON object") }
@@ -315,6 +326,13 @@ struct APIHandler: Sendable {
             options.resourceVersion = body.value(at: ["preconditions", "resourceVersion"])?.stringValue
             if let text = body["propagationPolicy"]?.stringValue { policy = text }
             if body["orphanDependents"] == .bool(true) { policy = policy ?? "Orphan" }
+            if case .number(let text)? = body["gracePeriodSeconds"] { grace = text }
+        }
+        if let grace {
+            guard let seconds = Int(grace), seconds >= 0 else {
+                throw .badRequest("invalid gracePeriodSeconds \"\(grace)\"")
+            }
+            options.gracePeriodSeconds = seconds
         }
         if let policy {
             guard let value = ObjectStore.Propagation(rawValue: policy) else {
