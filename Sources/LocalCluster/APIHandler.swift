@@ -285,11 +285,19 @@ struct APIHandler: Sendable {
             if seconds > 0 { timeout = .seconds(seconds) }
         }
         let bookmarks = request.queryValue("allowWatchBookmarks") == "true"
+        // A streaming list (`sendInitialEvents=true`): the current objects first, whatever the
+        // resourceVersion, which with `resourceVersionMatch=NotOlderThan` they are at least as
+        // new as; then a bookmark saying the initial events are over.
+        let initialEvents = request.queryValue("sendInitialEvents") == "true"
+        if initialEvents && !bookmarks {
+            throw .badRequest("sendInitialEvents requires allowWatchBookmarks=true")
+        }
         let stream = try await store.watch(
             WatchFilter(
                 resource: resource, namespace: namespace, labels: labels, fields: fields,
                 asTable: wantsTable(request)),
-            since: request.queryValue("resourceVersion"), timeout: timeout, bookmarks: bookmarks)
+            since: initialEvents ? nil : request.queryValue("resourceVersion"), timeout: timeout,
+            bookmarks: bookmarks, initialEventsEnd: initialEvents)
         return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], bodyStream: stream)
     }
 

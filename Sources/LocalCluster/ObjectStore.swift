@@ -670,8 +670,11 @@ actor ObjectStore {
 
     /// Opens a watch: the current objects as ADDED when `since` is nil, empty or "0", otherwise
     /// the recorded changes after `since`; then every matching change until the watch ends.
+    /// With `initialEventsEnd`, the current objects are followed by a BOOKMARK annotated
+    /// `k8s.io/initial-events-end: "true"`, as a streaming list's are.
     func watch(
-        _ filter: WatchFilter, since: String?, timeout: Duration?, bookmarks: Bool
+        _ filter: WatchFilter, since: String?, timeout: Duration?, bookmarks: Bool,
+        initialEventsEnd: Bool = false
     ) throws(APIError) -> AsyncStream<[UInt8]> {
         let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self)
         if let since, !since.isEmpty, since != "0" {
@@ -694,6 +697,20 @@ actor ObjectStore {
             let page = list(
                 filter.resource, namespace: filter.namespace, labels: filter.labels, fields: filter.fields)
             for object in page.items { continuation.yield(filter.line(type: "ADDED", object: object)) }
+            if initialEventsEnd {
+                let end = JSONValue.object([
+                    ("kind", .string(filter.resource.kind)),
+                    ("apiVersion", .string(filter.resource.apiVersion)),
+                    (
+                        "metadata",
+                        .object([
+                            ("resourceVersion", .string(String(version))),
+                            ("annotations", .object([("k8s.io/initial-events-end", .string("true"))])),
+                        ])
+                    ),
+                ])
+                continuation.yield(WatchFilter.line(type: "BOOKMARK", object: end))
+            }
         }
         let id = hub.add(filter, continuation: continuation)
         continuation.onTermination = { _ in Task { await self.endWatch(id) } }
