@@ -101,6 +101,8 @@ import Testing
             #expect(await harness.waitUntilConverged())
             let before = try await Self.uids(cluster)
             let leaving = try #require(try await cluster.rendered().broker(2))
+            // The reconciler's first delete fails, retries included, whatever the fault.
+            cluster.faults.failNextRequests(LoopHarness.quickRetries.maxAttempts, verb: "delete")
             try await cluster.modify { kafka in
                 kafka.spec.brokers.removeAll { $0.id == 2 }
                 var state = kafka.status?.brokersState?["2"] ?? BrokerState()
@@ -111,6 +113,7 @@ import Testing
             #expect(await fault.inject(into: cluster))
             #expect(await harness.waitUntilConverged())
             #expect(await fault.showed(in: harness))
+            #expect(harness.failedPasses.withLock { $0 } > 0)
             cluster.faults.reset()
             let done = try await waitUntil(timeout: .seconds(10)) {
                 try await cluster.document().cluster.status?.brokersState?["2"] == nil
