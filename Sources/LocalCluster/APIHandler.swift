@@ -124,6 +124,16 @@ struct APIHandler: Sendable {
             throw .namespaceNotFound(namespace)
         }
         let status = subresource == "status"
+        let answer = try await perform(
+            resource, namespace: namespace, name: name, status: status, watching: watching, request)
+        if let code = decision.lateFailureCode { throw .injected(code: code) }
+        return answer
+    }
+
+    private func perform(
+        _ resource: ResourceDefinition, namespace: String?, name: String?, status: Bool, watching: Bool,
+        _ request: HTTPRequest
+    ) async throws(APIError) -> HTTPResponse {
         switch (request.method, name) {
         case (.get, nil):
             if watching { return try await watch(resource, namespace: namespace, request) }
@@ -279,11 +289,19 @@ struct APIHandler: Sendable {
             if seconds > 0 { timeout = .seconds(seconds) }
         }
         let bookmarks = request.queryValue("allowWatchBookmarks") == "true"
+        // A streaming list (`sendInitialEvents=true`): the current objects first, whatever the
+        // resourceVersion, which with `resourceVersionMatch=NotOlderThan` they are at least as
+        // new as; then a bookmark saying the initial events are over.
+        let initialEvents = request.queryValue("sendInitialEvents") == "true"
+        if initialEvents && !bookmarks {
+            throw .badRequest("sendInitialEvents requires allowWatchBookmarks=true")
+        }
         let stream = try await store.watch(
             WatchFilter(
                 resource: resource, namespace: namespace, labels: labels, fields: fields,
                 asTable: wantsTable(request)),
-            since: request.queryValue("resourceVersion"), timeout: timeout, bookmarks: bookmarks)
+            since: initialEvents ? nil : request.queryValue("resourceVersion"), timeout: timeout,
+            bookmarks: bookmarks, initialEventsEnd: initialEvents)
         return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], bodyStream: stream)
     }
 
@@ -312,6 +330,7 @@ struct APIHandler: Sendable {
     private func deleteRequest(_ request: HTTPRequest) throws(APIError) -> ObjectStore.DeleteRequest {
         var options = ObjectStore.DeleteRequest()
         var policy = request.queryValue("propagationPolicy")
+        var grace = request.queryValue("gracePeriodSeconds")
         if !request.body.isEmpty {
             let body = try parse(request.body)
             guard body.members != nil else { throw .badRequest("DeleteOptions must be a JSON object") }
@@ -319,6 +338,13 @@ struct APIHandler: Sendable {
             options.resourceVersion = body.value(at: ["preconditions", "resourceVersion"])?.stringValue
             if let text = body["propagationPolicy"]?.stringValue { policy = text }
             if body["orphanDependents"] == .bool(true) { policy = policy ?? "Orphan" }
+            if case .number(let text)? = body["gracePeriodSeconds"] { grace = text }
+        }
+        if let grace {
+            guard let seconds = Int(grace), seconds >= 0 else {
+                throw .badRequest("invalid gracePeriodSeconds \"\(grace)\"")
+            }
+            options.gracePeriodSeconds = seconds
         }
         if let policy {
             guard let value = ObjectStore.Propagation(rawValue: policy) else {

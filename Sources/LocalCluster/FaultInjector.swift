@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Faults the local cluster injects on request, for tests of how a client copes: failed and
-/// slow API calls, conflicting updates, dropped watches, and pods that never become ready.
+/// slow API calls, conflicting updates, dropped watches, pods that never become ready and pods that do not stop.
 ///
 /// A `verb` is the API's (`get`, `list`, `watch`, `create`, `update`, `patch`, `delete`) and a
 /// `resource` its plural (`pods`, `kafkaclusters`); nil matches any.
@@ -17,11 +17,13 @@ public final class FaultInjector: Sendable {
 
     private struct State: Sendable {
         var failures: [(scope: Scope, remaining: Int, code: Int)] = []
+        var lateFailures: [(scope: Scope, remaining: Int, code: Int)] = []
         var fractions: [(scope: Scope, fraction: Double, code: Int)] = []
         var latencies: [(scope: Scope, delay: Duration)] = []
         var conflicts: [(resource: String?, remaining: Int)] = []
         var unreadyPrefixes: [String] = []
         var unreadyLabels: [(key: String, value: String)] = []
+        var stubbornPrefixes: [String] = []
         var injected = 0
     }
 
@@ -29,6 +31,8 @@ public final class FaultInjector: Sendable {
     struct Decision: Sendable {
         var delay: Duration?
         var failureCode: Int?
+        /// Serve the request, then answer with this code instead.
+        var lateFailureCode: Int?
         var conflict = false
     }
 
@@ -41,6 +45,13 @@ public final class FaultInjector: Sendable {
     public func failNextRequests(_ count: Int, code: Int = 500, verb: String? = nil, resource: String? = nil)
     {
         state.withLock { $0.failures.append((Scope(verb: verb, resource: resource), count, code)) }
+    }
+
+    /// Serves the next `count` matching requests, then answers each with `code` (500 by
+    /// default) instead of the result, as an API server does whose write reached storage but
+    /// whose answer timed out: the client hears a failure for something that happened.
+    public func failNextAnswers(_ count: Int, code: Int = 500, verb: String? = nil, resource: String? = nil) {
+        state.withLock { $0.lateFailures.append((Scope(verb: verb, resource: resource), count, code)) }
     }
 
     /// Fails this fraction (0...1) of matching requests with `code`, until `reset()`.
@@ -74,6 +85,12 @@ public final class FaultInjector: Sendable {
     /// Pods carrying the label `key=value` start but never become ready.
     public func neverReady(podLabel key: String, value: String) {
         state.withLock { $0.unreadyLabels.append((key, value)) }
+    }
+
+    /// Pods whose name starts with `prefix` ignore the signal to stop: once deleted they stay,
+    /// terminating, until their grace period is over (or until `reset()`).
+    public func ignoreTermination(podNamePrefix prefix: String) {
+        state.withLock { $0.stubbornPrefixes.append(prefix) }
     }
 
     /// Removes every fault.
@@ -119,9 +136,23 @@ public final class FaultInjector: Sendable {
                 state.conflicts[index].remaining -= 1
                 decision.conflict = true
             }
-            if decision.failureCode != nil || decision.conflict { state.injected += 1 }
+            if decision.failureCode == nil, !decision.conflict,
+                let index = state.lateFailures.firstIndex(where: {
+                    $0.remaining > 0 && $0.scope.covers(verb: verb, resource: resource)
+                })
+            {
+                state.lateFailures[index].remaining -= 1
+                decision.lateFailureCode = state.lateFailures[index].code
+            }
+            if decision.failureCode != nil || decision.lateFailureCode != nil || decision.conflict {
+                state.injected += 1
+            }
             return decision
         }
+    }
+
+    func ignoresTermination(name: String) -> Bool {
+        state.withLock { state in state.stubbornPrefixes.contains { name.hasPrefix($0) } }
     }
 
     func blocksReadiness(name: String, labels: [String: String]) -> Bool {

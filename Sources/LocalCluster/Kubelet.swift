@@ -29,7 +29,10 @@ final class Kubelet: Sendable {
     private func consider(_ resource: ResourceDefinition, _ object: JSONValue, kind: StoreChange.Kind) {
         guard let uid = object.value(at: ["metadata", "uid"])?.stringValue else { return }
         if kind == .deleted {
-            tasks.withLock { $0.removeValue(forKey: uid) }?.cancel()
+            let ended = tasks.withLock {
+                [$0.removeValue(forKey: uid), $0.removeValue(forKey: uid + "/stop")]
+            }
+            for task in ended { task?.cancel() }
             return
         }
         let reference = ObjectStore.Reference(
@@ -37,9 +40,15 @@ final class Kubelet: Sendable {
             name: ObjectStore.name(of: object))
         switch resource.plural {
         case "pods":
-            guard object.value(at: ["metadata", "deletionTimestamp"]) == nil, !Self.isReady(object) else {
+            if let deadline = object.value(at: ["metadata", "deletionTimestamp"])?.stringValue {
+                guard object.value(at: ["metadata", "deletionGracePeriodSeconds"]) != .integer(0) else {
+                    return
+                }
+                tasks.withLock { $0.removeValue(forKey: uid) }?.cancel()
+                start(uid + "/stop") { [self] in await stopPod(reference, uid: uid, deadline: deadline) }
                 return
             }
+            guard !Self.isReady(object) else { return }
             start(uid) { [self] in await runPod(reference, uid: uid) }
         case "persistentvolumeclaims":
             guard object.value(at: ["status", "phase"])?.stringValue != "Bound" else { return }
@@ -128,6 +137,19 @@ final class Kubelet: Sendable {
             pod.set(
                 ["status", "containerStatuses"], Self.containerStatuses(pod, ready: true, startedAt: started))
         }
+    }
+
+    /// Stops a deleted pod's containers, then removes the pod: after the stop delay, or for a
+    /// pod that ignores the signal, when its grace period (the deletionTimestamp) is over.
+    private func stopPod(_ reference: ObjectStore.Reference, uid: String, deadline: String) async {
+        let end = Timestamp.secondsUntil(deadline).map { ContinuousClock.now + .seconds($0) }
+        let stopped = end.map { min(ContinuousClock.now + timing.stopDelay, $0) } ?? ContinuousClock.now
+        guard await pause(stopped - ContinuousClock.now) else { return }
+        while faults.ignoresTermination(name: reference.name), end.map({ ContinuousClock.now < $0 }) ?? false
+        {
+            guard await pause(.milliseconds(50)) else { return }
+        }
+        await store.finishTermination(reference, uid: uid)
     }
 
     static func isReady(_ pod: JSONValue) -> Bool {

@@ -11,11 +11,16 @@ public struct LocalClusterConfiguration: Sendable {
         public var readyDelay: Duration
         /// A claim Pending until Bound.
         public var bindDelay: Duration
+        /// A deleted pod's containers take this long to stop (at most its grace period); the
+        /// pod stays, terminating, until they have.
+        public var stopDelay: Duration
 
         public init(
             scheduleDelay: Duration = .milliseconds(50), startDelay: Duration = .milliseconds(100),
-            readyDelay: Duration = .milliseconds(100), bindDelay: Duration = .milliseconds(50)
+            readyDelay: Duration = .milliseconds(100), bindDelay: Duration = .milliseconds(50),
+            stopDelay: Duration = .milliseconds(100)
         ) {
+            self.stopDelay = stopDelay
             self.scheduleDelay = scheduleDelay
             self.startDelay = startDelay
             self.readyDelay = readyDelay

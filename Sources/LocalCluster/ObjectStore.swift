@@ -32,7 +32,13 @@ actor ObjectStore {
         var uid: String?
         var resourceVersion: String?
         var propagation: Propagation = .background
+        /// `gracePeriodSeconds` of the DeleteOptions: how long a pod may take to stop; nil takes
+        /// the pod's `spec.terminationGracePeriodSeconds`.
+        var gracePeriodSeconds: Int?
     }
+
+    /// A pod's default `terminationGracePeriodSeconds`.
+    static let defaultGracePeriodSeconds = 30
 
     /// A page of a list.
     struct Page: Sendable {
@@ -442,8 +448,13 @@ actor ObjectStore {
         // A write that changes nothing is not a write: no new resourceVersion, no event.
         if object == existing { return existing }
         let finalizers = object.value(at: ["metadata", "finalizers"])
+        // An object being deleted goes with its last finalizer, unless it is a pod its kubelet
+        // is still stopping.
+        let stopping = existing.value(at: ["metadata", "deletionGracePeriodSeconds"]).map {
+            $0 != .integer(0)
+        }
         if existing.value(at: ["metadata", "deletionTimestamp"]) != nil,
-            finalizers == nil || finalizers == .array([])
+            finalizers == nil || finalizers == .array([]), stopping != true
         {
             return try remove(reference, existing: object)
         }
@@ -485,7 +496,15 @@ actor ObjectStore {
                 "Precondition failed: ResourceVersion in precondition: \(wanted), ResourceVersion in object meta: \(current)"
             )
         }
-        if existing.value(at: ["metadata", "deletionTimestamp"]) != nil { return (existing, false) }
+        if existing.value(at: ["metadata", "deletionTimestamp"]) != nil {
+            // A pod already stopping may be deleted at once with a grace period of zero (a force
+            // delete) once nothing else holds it.
+            let held = existing.value(at: ["metadata", "finalizers"]).map { $0 != .array([]) } ?? false
+            if resource.plural == "pods", request.gracePeriodSeconds == 0, !held {
+                return (try remove(reference, existing: existing), true)
+            }
+            return (existing, false)
+        }
         var finalizers =
             (existing.value(at: ["metadata", "finalizers"]).flatMap { value -> [JSONValue]? in
                 if case .array(let items) = value { return items }
@@ -494,10 +513,14 @@ actor ObjectStore {
         if request.propagation == .foreground && !(dependents[uid] ?? []).isEmpty {
             finalizers.append(.string("foregroundDeletion"))
         }
-        if !finalizers.isEmpty {
+        let grace = Self.gracePeriod(resource, existing, requested: request.gracePeriodSeconds)
+        if !finalizers.isEmpty || grace != nil {
+            // Marked, not removed: finalizers hold the object, or a pod's kubelet stops its
+            // containers and then removes it, by the deadline the deletionTimestamp sets.
             var marked = existing
-            marked.set(["metadata", "deletionTimestamp"], .string(Timestamp.now()))
-            marked.set(["metadata", "finalizers"], .array(finalizers))
+            marked.set(["metadata", "deletionTimestamp"], .string(Timestamp.now(plus: grace ?? 0)))
+            if let grace { marked.set(["metadata", "deletionGracePeriodSeconds"], .integer(grace)) }
+            if !finalizers.isEmpty { marked.set(["metadata", "finalizers"], .array(finalizers)) }
             return (try commit(reference, marked, kind: .modified, previous: existing), false)
         }
         if request.propagation == .orphan {
@@ -525,6 +548,39 @@ actor ObjectStore {
         return (try remove(reference, existing: existing), true)
     }
 
+    /// The grace period a deleted pod gets to stop, or nil when it goes at once: as the API
+    /// server does, a pod not yet scheduled onto a node, one that has finished, or a delete
+    /// with a grace period of zero, removes the pod without waiting for a kubelet.
+    static func gracePeriod(_ resource: ResourceDefinition, _ pod: JSONValue, requested: Int?) -> Int? {
+        guard resource.plural == "pods" else { return nil }
+        let scheduled = !(pod.value(at: ["spec", "nodeName"])?.stringValue ?? "").isEmpty
+        let phase = pod.value(at: ["status", "phase"])?.stringValue
+        guard scheduled, phase != "Succeeded", phase != "Failed" else { return nil }
+        let declared = pod.value(at: ["spec", "terminationGracePeriodSeconds"]).flatMap(numberText).flatMap {
+            Int($0)
+        }
+        let grace = requested ?? declared ?? defaultGracePeriodSeconds
+        return grace > 0 ? grace : nil
+    }
+
+    /// Removes a pod whose deletion was requested, once its kubelet has stopped it. Returns
+    /// false when the pod is gone, is another one now, or was not being deleted.
+    @discardableResult
+    func finishTermination(_ reference: Reference, uid: String) -> Bool {
+        guard let existing = objects[reference.resource]?[reference.key],
+            existing.value(at: ["metadata", "uid"])?.stringValue == uid,
+            existing.value(at: ["metadata", "deletionTimestamp"]) != nil
+        else { return false }
+        if case .array(let finalizers)? = existing.value(at: ["metadata", "finalizers"]), !finalizers.isEmpty
+        {
+            // Stopped, but held: it goes when the last finalizer does.
+            var stopped = existing
+            stopped.set(["metadata", "deletionGracePeriodSeconds"], .integer(0))
+            return (try? commit(reference, stopped, kind: .modified, previous: existing)) != nil
+        }
+        return (try? remove(reference, existing: existing)) != nil
+    }
+
     /// Takes a finalizer off an object; if that was the last one of an object being deleted,
     /// the object goes.
     func removeFinalizer(_ finalizer: String, uid: String) {
@@ -534,7 +590,10 @@ actor ObjectStore {
         guard kept.count != finalizers.count else { return }
         var object = existing
         object.set(["metadata", "finalizers"], kept.isEmpty ? nil : .array(kept))
-        if existing.value(at: ["metadata", "deletionTimestamp"]) != nil && kept.isEmpty {
+        let stopping = existing.value(at: ["metadata", "deletionGracePeriodSeconds"]).map {
+            $0 != .integer(0)
+        }
+        if existing.value(at: ["metadata", "deletionTimestamp"]) != nil && kept.isEmpty && stopping != true {
             _ = try? remove(reference, existing: object)
         } else {
             _ = try? commit(reference, object, kind: .modified, previous: existing)
@@ -611,8 +670,11 @@ actor ObjectStore {
 
     /// Opens a watch: the current objects as ADDED when `since` is nil, empty or "0", otherwise
     /// the recorded changes after `since`; then every matching change until the watch ends.
+    /// With `initialEventsEnd`, the current objects are followed by a BOOKMARK annotated
+    /// `k8s.io/initial-events-end: "true"`, as a streaming list's are.
     func watch(
-        _ filter: WatchFilter, since: String?, timeout: Duration?, bookmarks: Bool
+        _ filter: WatchFilter, since: String?, timeout: Duration?, bookmarks: Bool,
+        initialEventsEnd: Bool = false
     ) throws(APIError) -> AsyncStream<[UInt8]> {
         let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self)
         if let since, !since.isEmpty, since != "0" {
@@ -635,6 +697,20 @@ actor ObjectStore {
             let page = list(
                 filter.resource, namespace: filter.namespace, labels: filter.labels, fields: filter.fields)
             for object in page.items { continuation.yield(filter.line(type: "ADDED", object: object)) }
+            if initialEventsEnd {
+                let end = JSONValue.object([
+                    ("kind", .string(filter.resource.kind)),
+                    ("apiVersion", .string(filter.resource.apiVersion)),
+                    (
+                        "metadata",
+                        .object([
+                            ("resourceVersion", .string(String(version))),
+                            ("annotations", .object([("k8s.io/initial-events-end", .string("true"))])),
+                        ])
+                    ),
+                ])
+                continuation.yield(WatchFilter.line(type: "BOOKMARK", object: end))
+            }
         }
         let id = hub.add(filter, continuation: continuation)
         continuation.onTermination = { _ in Task { await self.endWatch(id) } }

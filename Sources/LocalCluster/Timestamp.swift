@@ -6,7 +6,11 @@
 
 /// RFC 3339 timestamps in UTC with seconds precision, as the API writes them.
 enum Timestamp {
-    static func now() -> String { format(time(nil)) }
+    /// Now, or `seconds` from now.
+    static func now(plus seconds: Int = 0) -> String { format(time(nil) + seconds) }
+
+    /// Seconds from now until a timestamp (negative once it is past), or nil for another shape.
+    static func secondsUntil(_ text: String) -> Int? { parse(text).map { $0 - time(nil) } }
 
     static func format(_ seconds: Int) -> String {
         var value = seconds

@@ -13,7 +13,7 @@ public final class LocalClusterFixture: Sendable {
     /// Pods become Ready this long after they are created.
     public static let quickKubelet = LocalClusterConfiguration.KubeletTiming(
         scheduleDelay: .milliseconds(10), startDelay: .milliseconds(20), readyDelay: .milliseconds(30),
-        bindDelay: .milliseconds(10))
+        bindDelay: .milliseconds(10), stopDelay: .milliseconds(20))
 
     public static func start(
         dataDirectory: String? = nil, kubelet: LocalClusterConfiguration.KubeletTiming = quickKubelet,

@@ -39,6 +39,59 @@ import Testing
         #expect(try await cluster.get(Self.pods + "/kafka-0").status == 404)
     }
 
+    /// As the API server and a kubelet do: a scheduled pod is marked with a deletionTimestamp
+    /// its grace period away and stays, terminating, until its containers have stopped; a pod
+    /// not yet on a node, or a delete with a grace period of zero, goes at once.
+    @Test func aDeletedPodTerminatesGracefully() async throws {
+        guard Peer.available("curl") else { return }
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        cluster.cluster.faults.ignoreTermination(podNamePrefix: "stubborn-")
+        for name in ["kafka-0", "stubborn-0", "forced-0"] {
+            _ = try await cluster.post(Self.pods, TestCluster.pod(name))
+            #expect(try await cluster.waitFor(Self.pods + "/\(name)") { $0.string("spec.nodeName") != nil })
+        }
+        let deleting = try await cluster.delete(Self.pods + "/kafka-0")
+        #expect(deleting.status == 202)
+        #expect(deleting.string("metadata.deletionGracePeriodSeconds") == "30")
+        #expect(deleting.string("metadata.deletionTimestamp") != nil)
+        #expect(try await cluster.waitFor(Self.pods + "/kafka-0") { $0.status == 404 })
+
+        let stubborn = try await cluster.delete(Self.pods + "/stubborn-0", #"{"gracePeriodSeconds":60}"#)
+        #expect(stubborn.status == 202 && stubborn.string("metadata.deletionGracePeriodSeconds") == "60")
+        // A terminating pod is listed and updated like any other; it keeps stopping.
+        let patched = try await cluster.mergePatch(
+            Self.pods + "/stubborn-0", #"{"metadata":{"labels":{"seen":"yes"}}}"#)
+        #expect(patched.status == 200 && patched.string("metadata.deletionTimestamp") != nil)
+        let again = try await cluster.delete(Self.pods + "/stubborn-0")
+        #expect(again.status == 202)
+        #expect(try await cluster.get(Self.pods).itemNames.contains("stubborn-0"))
+        cluster.cluster.faults.reset()
+        #expect(try await cluster.waitFor(Self.pods + "/stubborn-0") { $0.status == 404 })
+
+        #expect(try await cluster.delete(Self.pods + "/forced-0", #"{"gracePeriodSeconds":0}"#).status == 200)
+        #expect(try await cluster.get(Self.pods + "/forced-0").status == 404)
+        // Not yet scheduled: nothing runs, so nothing waits.
+        let slow = try await TestCluster.start(
+            kubelet: .init(
+                scheduleDelay: .seconds(60), startDelay: .zero, readyDelay: .zero, bindDelay: .zero))
+        defer { Task { await slow.stop() } }
+        _ = try await slow.post(Self.pods, TestCluster.pod("pending-0"))
+        #expect(try await slow.delete(Self.pods + "/pending-0").status == 200)
+        #expect(try await slow.get(Self.pods + "/pending-0").status == 404)
+    }
+
+    @Test func aLostAnswerFailsARequestThatWasServed() async throws {
+        guard Peer.available("curl") else { return }
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        cluster.cluster.faults.failNextAnswers(1, verb: "create", resource: "configmaps")
+        #expect(try await cluster.post(Self.configMaps, TestCluster.configMap("lost")).status == 500)
+        #expect(try await cluster.get(Self.configMaps + "/lost").status == 200)
+        #expect(try await cluster.post(Self.configMaps, TestCluster.configMap("kept")).status == 201)
+        #expect(cluster.cluster.faults.injectedCount == 1)
+    }
+
     @Test func aClaimIsBound() async throws {
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()

@@ -83,6 +83,33 @@ final class WatchClient: Sendable {
         #expect(versions == versions.sorted())
     }
 
+    /// A streaming list, as kubectl and client-go informers ask for one: the current objects
+    /// whatever resourceVersion is named, a bookmark marking the end of them, then changes.
+    @Test func aStreamingListEndsItsInitialEventsWithABookmark() async throws {
+        guard Peer.available("curl") else { return }
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let first = try await cluster.post(Self.configMaps, TestCluster.configMap("a"))
+        _ = try await cluster.post(Self.configMaps, TestCluster.configMap("b"))
+        let version = first.string("metadata.resourceVersion") ?? ""
+        let watch = try WatchClient(
+            cluster,
+            Self.configMaps
+                + "?watch=true&sendInitialEvents=true&allowWatchBookmarks=true"
+                + "&resourceVersionMatch=NotOlderThan&resourceVersion=\(version)")
+        #expect(await watch.waitFor(2))
+        #expect(try await cluster.post(Self.configMaps, TestCluster.configMap("c")).status == 201)
+        #expect(await watch.waitFor(3))
+        let kinds = watch.events.map { event in
+            event.type == "BOOKMARK"
+                ? "BOOKMARK \(event.object["metadata"]?["annotations"]?["k8s.io/initial-events-end"] == .string("true"))"
+                : "\(event.type) \(event.name)"
+        }
+        #expect(kinds.prefix(4) == ["ADDED a", "ADDED b", "BOOKMARK true", "ADDED c"])
+        let refused = try await cluster.get(Self.configMaps + "?watch=true&sendInitialEvents=true")
+        #expect(refused.status == 400)
+    }
+
     @Test func aWatchResumesAfterAResourceVersion() async throws {
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()

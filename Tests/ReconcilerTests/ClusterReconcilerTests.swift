@@ -7,204 +7,168 @@ import Testing
 
 @testable import Reconciler
 
-/// The executor against an in-memory API server with the real write semantics.
+/// The executor against a local Kubernetes API server over real HTTP: the objects, the Events
+/// and the status it leaves are read back through the API.
 @Suite struct ClusterReconcilerTests {
-    let namespace = "kafka"
+    /// The action engine's records live in the status: the reconciler must keep them.
+    static let actionLog = [
+        ActionRecord(
+            id: "a1", command: "upScale", source: "manual:test", time: "t", change: "c", outcome: "applied")
+    ]
 
-    func seededServer(brokers: [Int32]? = nil, podsTerminateAtOnce: Bool = true) throws
-        -> InMemoryKubernetesAPI
-    {
-        let api = InMemoryKubernetesAPI(podsTerminateAtOnce: podsTerminateAtOnce)
-        let yaml = try String(
-            contentsOf: repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml"), encoding: .utf8)
-        var document = try ClusterDocument(yaml: yaml)
-        if let brokers {
-            document.cluster.spec.brokers = brokers.map { Broker(id: $0, brokerConfigGroup: "default") }
-        }
-        try api.seed(.kafkaClusters, namespace: namespace, document.value)
-        // The action engine's records live in the status: the reconciler must keep them.
-        var status = KafkaClusterStatus()
-        status.actionLog = [
-            ActionRecord(
-                id: "a1", command: "upScale", source: "manual:test", time: "t", change: "c",
-                outcome: "applied")
-        ]
-        try patchStatus(api, status: JSONReader.parse(Array(JSONEncoder().encode(status))))
-        return api
-    }
-
-    func patchStatus(_ api: InMemoryKubernetesAPI, status: JSONValue) throws {
-        let path = ResourceType.kafkaClusters.path(namespace: namespace, name: "kafka", subresource: "status")
-        let body = JSONValue.object([("status", status)]).encoded()
-        try api.state.withLock { state throws(KubernetesError) in
-            _ = try InMemoryKubernetesAPI.handle(
-                &state,
-                APIRequest(method: "PATCH", path: path, body: body, contentType: PatchType.merge.rawValue),
-                podsTerminateAtOnce: true)
-        }
-    }
-
-    func cluster(_ api: InMemoryKubernetesAPI) throws -> ClusterDocument {
-        let raw = try #require(api.objects(.kafkaClusters, namespace: namespace).first)
-        return try ClusterDocument(value: raw)
-    }
-
-    /// Changes the stored spec as the action engine would (read, modify, PUT with resourceVersion).
-    func modify(_ api: InMemoryKubernetesAPI, _ body: (inout KafkaCluster) -> Void) async throws {
-        var document = try cluster(api)
-        body(&document.cluster)
-        _ = try await api.send(
-            APIRequest(
-                method: "PUT", path: ResourceType.kafkaClusters.path(namespace: namespace, name: "kafka"),
-                body: document.json(), contentType: "application/json"))
-    }
-
-    func rendered(_ api: InMemoryKubernetesAPI) throws -> DesiredState {
-        let cluster = try cluster(api).cluster
-        return DesiredStateRenderer().render(cluster, uid: try #require(cluster.metadata.uid))
-    }
-
-    func reconcile(_ api: InMemoryKubernetesAPI) async throws -> ReconcileResult {
-        try await ClusterReconciler(api: api).reconcile(namespace: namespace, name: "kafka")
+    func seededServer(brokers: [Int32]? = nil) async throws -> ReconcilerCluster {
+        try await ReconcilerCluster.start(brokers: brokers, actionLog: Self.actionLog)
     }
 
     @Test func aNewClusterIsCreatedThenAPassWithNothingChangedWritesNothing() async throws {
-        let api = try seededServer()
-        let first = try await reconcile(api)
-        let desired = try rendered(api)
+        let api = try await seededServer()
+        defer { Task { await api.stop() } }
+        let first = try await api.reconcile()
+        let desired = try await api.rendered()
         #expect(first.created == desired.objects.count)
         #expect(first.eventsRecorded == first.created)
         #expect(first.statusWritten)
-        #expect(api.names(.pods, namespace: namespace) == desired.brokers.map(\.pod.name).sorted())
-        #expect(api.names(.persistentVolumeClaims, namespace: namespace).count == 4)
-        let reasons = api.objects(.events, namespace: namespace).compactMap { $0["reason"]?.stringValue }
+        #expect(try await api.names(.pods) == desired.brokers.map(\.pod.name).sorted())
+        #expect(try await api.names(.persistentVolumeClaims).count == 4)
+        let reasons = try await api.eventReasons()
+        #expect(reasons.count == first.created)
         #expect(
             Set(reasons) == [
                 "CreatedPod", "CreatedConfigMap", "CreatedPersistentVolumeClaim", "CreatedService",
             ])
-        #expect(try cluster(api).cluster.status?.state == "ClusterReconciling")
+        #expect(try await api.document().cluster.status?.state == "ClusterReconciling")
 
-        api.markPodsReady(namespace: namespace)
-        let second = try await reconcile(api)
+        // The kubelet runs the pods and binds the claims.
+        try await api.waitUntilSettled()
+        let second = try await api.reconcile()
         #expect(second.writes == 1 && second.statusWritten)
-        let status = try #require(try cluster(api).cluster.status)
+        let status = try #require(try await api.document().cluster.status)
         #expect(status.state == "ClusterRunning")
         #expect(status.brokersState?["2"]?.configurationState == "ConfigInSync")
         #expect(status.actionLog?.map(\.id) == ["a1"])
 
-        api.resetLog()
-        let third = try await reconcile(api)
+        api.api.reset()
+        let version = try await api.resourceVersion()
+        let third = try await api.reconcile()
         #expect(third.writes == 0 && third.steps.isEmpty && third.requeueAfter == nil)
-        #expect(api.writes.isEmpty)
-        #expect(api.requests.count == 5)
+        #expect(api.api.counts.writes == 0)
+        #expect(api.api.counts.requests == 5)
+        // Nothing anyone wrote: the server's resourceVersion stands, and no Event came.
+        #expect(try await api.resourceVersion() == version)
+        #expect(try await api.eventReasons().count == first.created)
     }
 
     @Test func removingABrokerDeletesExactlyItsObjectsAndItsDisksOnlyAfterItsPodIsGone() async throws {
-        let api = try seededServer(brokers: [0, 1, 2, 3], podsTerminateAtOnce: false)
-        _ = try await reconcile(api)
-        api.markPodsReady(namespace: namespace)
-        _ = try await reconcile(api)
-        let before = Set(api.state.withLock { $0.collections }.flatMap { $0.value.keys })
-        let one = try #require(try rendered(api).broker(1))
+        let api = try await seededServer(brokers: [0, 1, 2, 3])
+        defer { Task { await api.stop() } }
+        _ = try await api.reconcile()
+        try await api.waitUntilSettled()
+        _ = try await api.reconcile()
+        let before = try await api.everything()
+        let one = try #require(try await api.rendered().broker(1))
+        // Its broker ignores the signal to stop: the pod stays, terminating, until let go.
+        api.faults.ignoreTermination(podNamePrefix: one.pod.name)
 
-        // What downScale does: out of the spec, marked in the status.
-        try await modify(api) { cluster in
+        // What downScale does: out of the spec, marked in the status, in one update.
+        try await api.modify { cluster in
             cluster.spec.brokers.removeAll { $0.id == 1 }
             var state = cluster.status?.brokersState?["1"] ?? BrokerState()
             state.gracefulActionState = GracefulActionState(cruiseControlState: "GracefulDownscaleRequired")
             cluster.status?.brokersState?["1"] = state
         }
-        try patchStatus(
-            api,
-            status: .object([
-                (
-                    "brokersState",
-                    .object([
-                        (
-                            "1",
-                            .object([
-                                (
-                                    "gracefulActionState",
-                                    .object([("cruiseControlState", .string("GracefulDownscaleRequired"))])
-                                )
-                            ])
-                        )
-                    ])
-                )
-            ]))
 
-        let first = try await reconcile(api)
+        let first = try await api.reconcile()
         #expect(first.deleted == 3 && first.created == 0 && first.updated == 0)
-        #expect(api.names(.configMaps, namespace: namespace).contains(one.configMap.name) == false)
-        #expect(api.names(.services, namespace: namespace).contains(one.service.name) == false)
-        #expect(api.names(.persistentVolumeClaims, namespace: namespace).contains(one.volumes[0].name))
-        let reasons = api.objects(.events, namespace: namespace).compactMap { $0["reason"]?.stringValue }
+        #expect(try await api.names(.configMaps).contains(one.configMap.name) == false)
+        #expect(try await api.names(.services).contains(one.service.name) == false)
+        #expect(try await api.names(.persistentVolumeClaims).contains(one.volumes[0].name))
+        let reasons = try await api.eventReasons()
         #expect(reasons.filter { $0 == "DeletedPod" }.count == 1)
 
         // The pod is still terminating: its disk stays.
-        let waiting = try await reconcile(api)
+        let terminating = try await api.objects(.pods).first { $0["metadata"]?["name"]?.text == one.pod.name }
+        #expect(terminating?["metadata"]?["deletionTimestamp"] != nil)
+        let waiting = try await api.reconcile()
         #expect(waiting.steps == [.waitForBroker(1, .awaitingPodTermination)])
         #expect(waiting.deleted == 0 && waiting.requeueAfter != nil)
+        #expect(try await api.names(.persistentVolumeClaims).contains(one.volumes[0].name))
 
-        api.finishTerminations()
-        let disks = try await reconcile(api)
+        api.faults.reset()
+        #expect(
+            try await waitUntil(timeout: .seconds(10)) { try await !api.names(.pods).contains(one.pod.name) })
+        let disks = try await api.reconcile()
         #expect(disks.deleted == 1)
-        #expect(!api.names(.persistentVolumeClaims, namespace: namespace).contains(one.volumes[0].name))
+        #expect(try await !api.names(.persistentVolumeClaims).contains(one.volumes[0].name))
 
-        let forget = try await reconcile(api)
+        let forget = try await api.reconcile()
         #expect(forget.steps == [.forgetBroker(1)] && forget.statusWritten)
-        let status = try #require(try cluster(api).cluster.status)
+        let status = try #require(try await api.document().cluster.status)
         #expect(status.brokersState?["1"] == nil)
         #expect(status.brokersState?.keys.sorted() == ["0", "2", "3"])
         #expect(status.actionLog?.map(\.id) == ["a1"])
 
-        let after = Set(api.state.withLock { $0.collections }.flatMap { $0.value.keys })
+        let after = try await api.everything()
         let gone = before.subtracting(after)
-        #expect(gone == [one.pod.name, one.configMap.name, one.service.name, one.volumes[0].name])
+        #expect(
+            gone == [
+                "pods/\(one.pod.name)", "configmaps/\(one.configMap.name)", "services/\(one.service.name)",
+                "persistentvolumeclaims/\(one.volumes[0].name)",
+            ])
+        #expect(after.subtracting(before).allSatisfy { $0.hasPrefix("events/") })
 
-        api.resetLog()
-        let quiet = try await reconcile(api)
-        #expect(quiet.writes == 0 && api.writes.isEmpty, "\(quiet) \(api.writes)")
+        api.api.reset()
+        let quiet = try await api.reconcile()
+        #expect(quiet.writes == 0 && api.api.counts.writes == 0, "\(quiet) \(api.api.counts)")
     }
 
     @Test func aLostAnswerToACreateIsRetriedWithoutDuplicates() async throws {
-        let api = try seededServer(brokers: [0])
-        api.inject(
-            .transport("connection reset"), on: "POST /api/v1/namespaces/kafka/configmaps",
-            afterApplying: true)
-        await #expect(throws: ReconcileError.self) { try await reconcile(api) }
-        let second = try await reconcile(api)
+        let api = try await seededServer(brokers: [0])
+        defer { Task { await api.stop() } }
+        // The server makes the ConfigMap, but the reconciler hears a failure.
+        api.faults.failNextAnswers(1, verb: "create", resource: "configmaps")
+        await #expect(throws: ReconcileError.self) { try await api.reconcile() }
+        #expect(try await api.names(.configMaps) == ["kafka-config-0"])
+        let second = try await api.reconcile()
         #expect(second.created > 0)
-        #expect(api.names(.configMaps, namespace: namespace) == ["kafka-config-0"])
-        api.markPodsReady(namespace: namespace)
-        _ = try await reconcile(api)
-        #expect(try await reconcile(api).writes == 0)
+        #expect(try await api.names(.configMaps) == ["kafka-config-0"])
+        try await api.waitUntilSettled()
+        _ = try await api.reconcile()
+        #expect(try await api.reconcile().writes == 0)
+        #expect(api.faults.injectedCount == 1)
     }
 
     @Test func aConflictEndsThePassAndTheNextOneConverges() async throws {
-        let api = try seededServer(brokers: [0])
-        _ = try await reconcile(api)
-        try await modify(api) { $0.spec.brokers[0].brokerConfig = BrokerConfig(image: "kafka:next") }
-        try await modify(api) { $0.spec.brokers[0].readOnlyConfig = "num.io.threads=3" }
-        api.inject(
-            .conflict(Status(code: 409, reason: "Conflict", message: "the object has been modified")),
-            on: "PUT /api/v1/namespaces/kafka/configmaps")
-        let conflicted = try await reconcile(api)
+        let api = try await seededServer(brokers: [0])
+        defer { Task { await api.stop() } }
+        _ = try await api.reconcile()
+        try await api.waitUntilSettled()
+        try await api.modify { $0.spec.brokers[0].brokerConfig = BrokerConfig(image: "kafka:next") }
+        try await api.modify { $0.spec.brokers[0].readOnlyConfig = "num.io.threads=3" }
+        api.faults.conflictNextUpdates(1, resource: "configmaps")
+        let conflicted = try await api.reconcile()
         #expect(conflicted.requeueAfter == .zero)
-        _ = try await reconcile(api)
-        api.markPodsReady(namespace: namespace)
-        _ = try await reconcile(api)
-        let map = try #require(api.objects(.configMaps, namespace: namespace).first)
-        #expect(map["data"]?["broker-config"]?.stringValue?.contains("num.io.threads=3") == true)
-        #expect(api.names(.pods, namespace: namespace).count == 1)
-        #expect(try await reconcile(api).writes == 0)
+        #expect(api.faults.injectedCount == 1)
+        #expect(
+            try await waitUntil(timeout: .seconds(10)) {
+                _ = try await api.reconcile()
+                guard try await api.settled() else { return false }
+                return try await api.reconcile().writes == 0
+            })
+        let map = try #require(try await api.objects(.configMaps).first)
+        #expect(map["data"]?["broker-config"]?.text?.contains("num.io.threads=3") == true)
+        #expect(try await api.names(.pods).count == 1)
+        #expect(try await api.reconcile().writes == 0)
     }
 
     @Test func objectsWithOurLabelsButAnotherOwnerAreNeverTouched() async throws {
-        let api = try seededServer(brokers: [0])
+        let api = try await seededServer(brokers: [0])
+        defer { Task { await api.stop() } }
         let squatter: JSONValue = .object([
             ("apiVersion", .string("v1")), ("kind", .string("ConfigMap")),
-            ("metadata", .object([("name", .string("kafka-config-0")), ("namespace", .string(namespace))])),
+            (
+                "metadata",
+                .object([("name", .string("kafka-config-0")), ("namespace", .string(api.namespace))])
+            ),
             ("data", .object([("broker-config", .string("mine"))])),
         ])
         let stray: JSONValue = .object([
@@ -212,7 +176,7 @@ import Testing
             (
                 "metadata",
                 .object([
-                    ("name", .string("kafka-9")), ("namespace", .string(namespace)),
+                    ("name", .string("kafka-9")), ("namespace", .string(api.namespace)),
                     (
                         "labels",
                         .object([
@@ -222,56 +186,57 @@ import Testing
                     ),
                 ])
             ),
+            ("spec", .object([("ports", .array([.object([("port", .number("9092"))])]))])),
         ])
-        try api.seed(.configMaps, namespace: namespace, squatter)
-        try api.seed(.services, namespace: namespace, stray)
-        let result = try await reconcile(api)
+        for (type, object) in [(ResourceType.configMaps, squatter), (.services, stray)] {
+            _ = try await api.client.send(
+                APIRequest(
+                    method: "POST", path: type.path(namespace: api.namespace), body: object.encoded(),
+                    contentType: "application/json"))
+        }
+        let result = try await api.reconcile()
         #expect(result.blocked == [ObjectKey(type: .configMaps, name: "kafka-config-0")])
-        #expect(
-            api.objects(.configMaps, namespace: namespace).first?["data"]?["broker-config"] == .string("mine")
-        )
-        #expect(api.names(.services, namespace: namespace).contains("kafka-9"))
-        #expect(!api.writes.contains { $0.hasPrefix("DELETE") })
+        #expect(try await api.objects(.configMaps).first?["data"]?["broker-config"] == .string("mine"))
+        #expect(try await api.names(.services).contains("kafka-9"))
+        #expect(api.api.counts.byMethod["DELETE"] == nil)
     }
 
     @Test func anInvalidSpecIsRefusedWithoutWrites() async throws {
-        let api = try seededServer(brokers: [0, 0])
-        api.resetLog()
-        await #expect(throws: ReconcileError.self) { try await reconcile(api) }
-        #expect(api.writes.isEmpty)
+        let api = try await seededServer(brokers: [0, 0])
+        defer { Task { await api.stop() } }
+        let version = try await api.resourceVersion()
+        await #expect(throws: ReconcileError.self) { try await api.reconcile() }
+        #expect(api.api.counts.writes == 0)
+        #expect(try await api.resourceVersion() == version)
     }
 
     @Test func aMissingClusterIsNotAnError() async throws {
-        let api = InMemoryKubernetesAPI()
-        let result = try await ClusterReconciler(api: api).reconcile(namespace: namespace, name: "nothing")
+        let api = try await seededServer()
+        defer { Task { await api.stop() } }
+        let result = try await api.reconciler().reconcile(namespace: api.namespace, name: "nothing")
         #expect(result.clusterMissing && result.writes == 0)
     }
 }
 
 @Suite struct ClusterReconcilerScaleTests {
     @Test func twoHundredBrokersFromScratchThenANoOpPassWithNoWrites() async throws {
-        let api = InMemoryKubernetesAPI()
-        let yaml = try String(
-            contentsOf: repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml"), encoding: .utf8)
-        var document = try ClusterDocument(yaml: yaml)
-        document.cluster.spec.brokers = (0..<200).map { Broker(id: $0, brokerConfigGroup: "default") }
-        try api.seed(.kafkaClusters, namespace: "kafka", document.value)
-        let counting = CountingKubernetesAPI(api)
-        let reconciler = ClusterReconciler(api: counting)
+        let api = try await ReconcilerCluster.start(brokers: (0..<200).map { Int32($0) })
+        defer { Task { await api.stop() } }
+        let reconciler = api.reconciler()
         let clock = ContinuousClock()
         let start = clock.now
         let first = try await reconciler.reconcile(namespace: "kafka", name: "kafka")
         let built = clock.now - start
         #expect(first.created == 1 + 200 * 4)
-        #expect(counting.reset().writes == first.writes)
-        api.markPodsReady(namespace: "kafka")
+        #expect(api.api.reset().writes == first.writes)
+        try await api.waitUntilSettled()
         _ = try await reconciler.reconcile(namespace: "kafka", name: "kafka")
-        counting.reset()
+        api.api.reset()
         let quietStart = clock.now
         let quiet = try await reconciler.reconcile(namespace: "kafka", name: "kafka")
         let quietTime = clock.now - quietStart
         #expect(quiet.writes == 0 && quiet.steps.isEmpty)
-        #expect(counting.counts.requests == 5 && counting.counts.writes == 0)
+        #expect(api.api.counts.requests == 5 && api.api.counts.writes == 0)
         print("200 brokers: from scratch \(built), no-op pass \(quietTime)")
     }
 }
