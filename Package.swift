@@ -137,7 +137,7 @@ let package = Package(
             name: "ReconcilerTests",
             dependencies: [
                 "Reconciler", "ClusterModel", "Kubernetes", "KubernetesClusterStore", "LocalCluster", "JSON",
-                "TestSupport", "ClusterTestSupport",
+                "TestSupport", "ClusterTestSupport", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "KafkaAdminTests", dependencies: ["KafkaAdmin", "ClusterModel", "TestSupport"]),
         .testTarget(

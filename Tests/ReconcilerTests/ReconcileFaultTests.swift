@@ -58,8 +58,11 @@ import Testing
             case .someRequestsFail, .theNextWritesFail: harness.failedPasses.withLock { $0 } > 0
             case .updatesConflict: harness.conflictedPasses.withLock { $0 } > 0
             case .slowAnswers: true
-            // The loop watches again after the last drop.
-            case .watchesDropped: await harness.cluster.fixture.cluster.openWatchCount() >= 5
+            // The loop watches again after the last drop (after its backoff, so wait for it).
+            case .watchesDropped:
+                await waitUntil(timeout: .seconds(10)) {
+                    await harness.cluster.fixture.cluster.openWatchCount() >= 5
+                }
             }
         }
     }
