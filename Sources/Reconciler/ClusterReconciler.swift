@@ -86,8 +86,12 @@ public struct ClusterReconciler: Sendable {
             !$0.path.hasPrefix("spec.alertManagerConfig") && !$0.path.hasPrefix("spec.rollingUpgradeConfig")
         }
         guard problems.isEmpty else {
-            throw .unreadableCluster(
-                namespace: namespace, name: name, reason: problems.map(\.description).joined(separator: "; "))
+            let reason = problems.map(\.description).joined(separator: "; ")
+            let events = EventRecorder(
+                api: api, cluster: cluster, uid: uid, component: configuration.component,
+                enabled: configuration.recordEvents)
+            _ = await events.record(invalidSpec: reason, generation: cluster.metadata.generation ?? 0)
+            throw .unreadableCluster(namespace: namespace, name: name, reason: reason)
         }
 
         let actual = try await observe(namespace: namespace, cluster: name)

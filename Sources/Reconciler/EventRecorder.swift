@@ -35,7 +35,17 @@ struct EventRecorder: Sendable {
             name: ActionAnnouncements.eventName(cluster: cluster.metadata.name, record: action))
     }
 
-    private func record(reason: String, message: String, name: String? = nil) async -> Int {
+    /// Says, once per generation of the spec, why the reconciler will not render it: a Warning
+    /// named after the generation, so later passes over the same spec are refused as duplicates.
+    func record(invalidSpec problems: String, generation: Int) async -> Int {
+        await record(
+            reason: "InvalidSpec", message: "The spec is not reconciled until it is fixed: \(problems)",
+            name: "\(cluster.metadata.name).invalid-spec.\(generation)", type: "Warning")
+    }
+
+    private func record(reason: String, message: String, name: String? = nil, type: String = "Normal") async
+        -> Int
+    {
         guard enabled else { return 0 }
         let namespace = cluster.metadata.namespace ?? "default"
         let now = String(UTCTimestamp.now().prefix(19)) + "Z"
@@ -46,7 +56,7 @@ struct EventRecorder: Sendable {
             involvedObject: ObjectReference(
                 apiVersion: KafkaCluster.apiVersion, kind: KafkaCluster.kind, name: cluster.metadata.name,
                 namespace: namespace, uid: uid),
-            reason: reason, message: message, type: "Normal")
+            reason: reason, message: message, type: type)
         event.source = Event.Source(component: component)
         event.reportingComponent = component
         event.count = 1

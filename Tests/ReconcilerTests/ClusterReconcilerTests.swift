@@ -201,13 +201,22 @@ import Testing
         #expect(api.api.counts.byMethod["DELETE"] == nil)
     }
 
-    @Test func anInvalidSpecIsRefusedWithoutWrites() async throws {
+    /// A spec the validator refuses changes no object: the only write is one Warning Event
+    /// saying why, and a second pass over the same spec does not repeat it.
+    @Test func anInvalidSpecIsRefusedWithOneWarningAndNoOtherWrite() async throws {
         let api = try await seededServer(brokers: [0, 0])
         defer { Task { await api.stop() } }
+        await #expect(throws: ReconcileError.self) { try await api.reconcile() }
+        #expect(api.api.counts.writes == 1)
+        #expect(api.api.counts.byMethod.keys.sorted() == ["GET", "POST"])
+        let warnings = try await api.events().filter { $0["type"]?.text == "Warning" }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?["reason"]?.text == "InvalidSpec")
+        #expect(warnings.first?["message"]?.text?.contains("spec.brokers") == true, "\(warnings)")
         let version = try await api.resourceVersion()
         await #expect(throws: ReconcileError.self) { try await api.reconcile() }
-        #expect(api.api.counts.writes == 0)
-        #expect(try await api.resourceVersion() == version)
+        #expect(try await api.resourceVersion() == version, "the same invalid spec was announced again")
+        #expect(try await api.objects(.pods).isEmpty)
     }
 
     @Test func aMissingClusterIsNotAnError() async throws {
