@@ -160,3 +160,21 @@ private struct WatchEnvelope<Body: Decodable>: Decodable {
     var type: WatchEventKind
     var object: Body
 }
+
+extension KubernetesAPI {
+    /// Creates the namespace `name` unless it exists, as `kubectl create namespace` would.
+    public func createNamespaceUnlessPresent(_ name: String) async throws(KubernetesError) {
+        let body = JSONValue.object([
+            ("apiVersion", .string("v1")), ("kind", .string("Namespace")),
+            ("metadata", .object([("name", .string(name))])),
+        ])
+        do {
+            _ = try await send(
+                APIRequest(
+                    method: "POST", path: ResourceType.namespaces.path(), body: body.encoded(),
+                    contentType: "application/json"))
+        } catch {
+            guard case .alreadyExists = error else { throw error }
+        }
+    }
+}

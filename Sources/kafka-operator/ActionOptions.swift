@@ -4,6 +4,7 @@ import ArgumentParser
 import ClusterModel
 import Foundation
 import KafkaAdmin
+import Kubernetes
 import Logging
 
 /// The options of `serve` that concern clusters and actions.
@@ -76,7 +77,11 @@ struct ActionOptions: ParsableArguments {
                 )
             }
             let name = "\(document.namespace)/\(document.name)"
-            if connection.localCluster != nil { try await connection.ensureNamespace(document.namespace) }
+            // Only the local cluster gets this help: a real cluster's namespaces are its
+            // administrators' call.
+            if connection.localCluster != nil {
+                try await connection.api.createNamespaceUnlessPresent(document.namespace)
+            }
             do {
                 _ = try await store.create(document)
                 logger.info("cluster created", metadata: ["cluster": "\(name)", "from": "\(manifest)"])

@@ -1,5 +1,4 @@
 import Foundation
-import JSON
 import Kubernetes
 import LocalCluster
 import Logging
@@ -57,42 +56,9 @@ struct ClusterConnection {
                 "server": "\(server)", "kubeconfig": "\(kubeconfigPath)",
                 "try": "export KUBECONFIG=\(kubeconfigPath); kubectl get kafkaclusters,pods,pvc -n kafka",
             ])
-        guard
-            let configuration = try KubernetesClientConfiguration.detect(environment: [
-                "KUBECONFIG": kubeconfigPath
-            ])
-        else {
-            throw ClusterConnectionError.unreadableKubeconfig(kubeconfigPath)
-        }
         return ClusterConnection(
-            api: try KubernetesClient(configuration: configuration, logger: logger), localCluster: cluster)
-    }
-
-    /// Creates a namespace unless it exists, as `kubectl create namespace` would; only the
-    /// local cluster gets this help, a real cluster's namespaces are its administrators' call.
-    func ensureNamespace(_ name: String) async throws {
-        let body = JSONValue.object([
-            ("apiVersion", .string("v1")), ("kind", .string("Namespace")),
-            ("metadata", .object([("name", .string(name))])),
-        ])
-        do {
-            _ = try await api.send(
-                APIRequest(
-                    method: "POST", path: ResourceType.namespaces.path(), body: body.encoded(),
-                    contentType: "application/json"))
-        } catch {
-            guard case .alreadyExists = error else { throw error }
-        }
-    }
-}
-
-enum ClusterConnectionError: Error, CustomStringConvertible {
-    case unreadableKubeconfig(String)
-
-    var description: String {
-        switch self {
-        case .unreadableKubeconfig(let path):
-            return "the local cluster's kubeconfig at \(path) cannot be read back"
-        }
+            api: try KubernetesClient(
+                configuration: KubernetesClientConfiguration(server: server), logger: logger),
+            localCluster: cluster)
     }
 }

@@ -46,14 +46,6 @@ public final class LocalClusterFixture: Sendable {
     public func stop() async { await cluster.stop() }
 
     public func createNamespace(_ name: String) async throws {
-        let body = #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"\#(name)"}}"#
-        do {
-            _ = try await client.send(
-                APIRequest(
-                    method: "POST", path: ResourceType.namespaces.path(), body: Array(body.utf8),
-                    contentType: "application/json"))
-        } catch {
-            guard case .alreadyExists = error else { throw error }
-        }
+        try await client.createNamespaceUnlessPresent(name)
     }
 }

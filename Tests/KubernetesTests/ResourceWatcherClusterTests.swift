@@ -92,11 +92,7 @@ import Testing
         defer { Task { await cluster.stop() } }
         let client = try KubernetesClient(
             configuration: KubernetesClientConfiguration(server: try cluster.baseURL), logger: logger)
-        _ = try await client.send(
-            APIRequest(
-                method: "POST", path: ResourceType.namespaces.path(),
-                body: Array(#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"kafka"}}"#.utf8),
-                contentType: "application/json"))
+        try await client.createNamespaceUnlessPresent("kafka")
         _ = try await client.create(Self.configMap("a"))
         let seen = Seen(Self.watcher(client))
         defer { seen.stop() }
