@@ -1,8 +1,6 @@
 import ClusterTestSupport
 import JSON
 import Kubernetes
-import LocalCluster
-import Logging
 import Synchronization
 import TestSupport
 import Testing
@@ -84,15 +82,10 @@ import Testing
     }
 
     @Test func aVersionTheServerNoLongerHasIsListedAgain() async throws {
-        var logger = Logger(label: "local-cluster-test")
-        logger.logLevel = .critical
-        let cluster = LocalCluster(
-            configuration: LocalClusterConfiguration(watchHistory: 4), logger: logger)
-        try await cluster.start()
-        defer { Task { await cluster.stop() } }
-        let client = try KubernetesClient(
-            configuration: KubernetesClientConfiguration(server: try cluster.baseURL), logger: logger)
-        try await client.createNamespaceUnlessPresent("kafka")
+        let fixture = try await LocalClusterFixture.start(watchHistory: 4)
+        defer { Task { await fixture.stop() } }
+        let cluster = fixture.cluster
+        let client = fixture.client
         _ = try await client.create(Self.configMap("a"))
         let seen = Seen(Self.watcher(client))
         defer { seen.stop() }
