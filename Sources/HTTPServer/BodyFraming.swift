@@ -19,6 +19,11 @@ enum BodyFraming: Equatable {
             guard let last = codings.last, last.caseInsensitiveEquals("chunked") else {
                 throw .unsupportedTransferCoding(codings.last ?? "")
             }
+            // RFC 9112 §6.1: chunked is applied once, and last. Twice (in one field or two) is a
+            // malformed message, not a coding we lack.
+            if codings.dropLast().contains(where: { $0.caseInsensitiveEquals("chunked") }) {
+                throw .conflictingFraming("chunked is applied more than once")
+            }
             if let other = codings.dropLast().first {
                 throw .unsupportedTransferCoding(other)
             }
@@ -40,8 +45,9 @@ enum BodyFraming: Equatable {
             guard !first.isEmpty, first.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                 throw .invalidContentLength(String(first.prefix(32)))
             }
-            // All digits: anything too long to be a sane length is over any limit we allow.
-            guard first.utf8.count <= 18, let length = Int(first) else {
+            // All digits; leading zeros carry no value. Anything longer is over any limit we allow.
+            let significant = first.drop { $0 == "0" }
+            guard significant.utf8.count <= 18, let length = significant.isEmpty ? 0 : Int(significant) else {
                 throw .bodyTooLarge(limit: maxBodyBytes)
             }
             guard length <= maxBodyBytes else { throw .bodyTooLarge(limit: maxBodyBytes) }
@@ -56,13 +62,13 @@ enum BodyFraming: Equatable {
 extension BodyFraming {
     fileprivate static func plainLength(_ value: String) -> Int? {
         var length = 0
-        var digits = 0
+        var significantDigits = 0
         for byte in value.utf8 {
-            guard byte >= 48 && byte <= 57, digits < 18 else { return nil }
+            guard byte >= 48 && byte <= 57, significantDigits < 18 else { return nil }
             length = length * 10 + Int(byte - 48)
-            digits += 1
+            if length > 0 { significantDigits += 1 }
         }
-        return digits > 0 ? length : nil
+        return value.isEmpty ? nil : length
     }
 }
 

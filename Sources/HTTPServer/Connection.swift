@@ -1,4 +1,3 @@
-import Dispatch
 import Logging
 import Synchronization
 
@@ -8,60 +7,34 @@ import Synchronization
     import Darwin
 #endif
 
-/// One client connection: reads and parses requests, runs their handlers in order, writes the
-/// responses, and enforces the timeouts.
+/// One client connection: the thin I/O shell around a `ConnectionStateMachine`. It reads and
+/// writes the socket, runs handlers, relays streams and keeps the loop's deadline, doing what
+/// the machine's commands say and feeding the outcomes back as events.
 ///
-/// Every mutable property is touched only on `queue`; handlers run in Swift concurrency and hand
-/// their response back to the queue, so a slow handler never holds an I/O thread.
+/// Every mutable property is touched only on the loop's thread; handlers run in Swift
+/// concurrency and hand their response back through `EventLoop.execute`, so a slow handler never
+/// holds the loop.
 final class Connection: EventLoopHandler, @unchecked Sendable {
-    private enum Phase {
-        /// Waiting for (the rest of) a request head.
-        case readingHead
-        /// The head arrived; waiting for the body.
-        case readingBody(HTTPRequestHead)
-        /// A handler is running.
-        case handling
-        /// A streamed body is being relayed; `keepAlive` says what follows its end, `chunked`
-        /// whether it is framed (HTTP/1.1) or runs until close (HTTP/1.0).
-        case streaming(keepAlive: Bool, chunked: Bool)
-        /// Output is being flushed, then the connection closes.
-        case closing
-        /// Write side shut; discarding what the client still sends so it can read our response.
-        case lingering
-        case closed
-    }
-
-    private enum TimerPurpose {
-        case header, body, idle, write, linger
-    }
+    typealias Command = ConnectionStateMachine.Command
 
     let id: Int
     private let fd: Int32
     private let loop: EventLoop
-    private var queue: DispatchQueue { loop.queue }
     private let transport: any Transport
     private let context: ServerContext
     private let remoteAddress: String
-    private var parser: RequestParser
-    private var readSuspended = false
+    private var machine: ConnectionStateMachine
+    private var readInterest = true
     private var writeInterest = false
-    private let deadline = Atomic<UInt64>(.max)
-    private var timerPurpose: TimerPurpose?
-    private var phase: Phase = .readingHead
-    private var output: [UInt8] = []
-    private var outputOffset = 0
-    private var readBuffer = [UInt8](repeating: 0, count: 16 * 1024)
-    private var peerClosed = false
-    private var shuttingDown = false
-    private var lingerBytes = 0
-    /// Set when we refuse a request whose remaining bytes we never read.
-    private var unreadInput = false
     private var lastMetrics: ServerMetrics.Handles?
     /// The task relaying a streamed body; cancelling it terminates the handler's stream.
     private var streamTask: Task<Void, Never>?
-    /// Unsent output a streamed body may pile up behind a slow reader before the connection
-    /// is dropped: a stream has no end the server could wait for.
-    static let maxStreamBacklog = 4 << 20
+    /// When the connection became idle (no request under way), or 0 while it is busy. Read
+    /// from other threads by the connection cap, which closes the longest-idle connection.
+    let idleSince = Atomic<UInt64>(0)
+    /// Bodies larger than this are handed to a handler off the loop's thread: decoding them
+    /// must not stall the other connections of the loop (the probes among them).
+    static let inlineBodyLimit = 64 * 1024
 
     init(id: Int, fd: Int32, transport: any Transport, remoteAddress: String, context: ServerContext) {
         self.id = id
@@ -70,273 +43,196 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         self.remoteAddress = remoteAddress
         self.context = context
         self.loop = context.eventLoop(for: id)
-        self.parser = RequestParser(
-            limits: .init(
-                maxHeadBytes: context.limits.maxRequestHeadBytes, maxBodyBytes: context.limits.maxBodyBytes))
+        machine = ConnectionStateMachine(
+            limits: context.limits.connectionLimits(canLinger: transport is PlainTransport),
+            now: EventLoop.now())
     }
 
     func start() {
-        queue.async { [self] in
+        loop.execute { [self] in
             loop.register(fd, handler: self)
-            arm(.header, after: context.limits.headerTimeout)
+            settle()
         }
     }
 
     /// Asks the connection to finish its current request, if any, and close.
     func beginShutdown() {
-        queue.async { [self] in
-            shuttingDown = true
-            if case .readingHead = phase, parser.isIdle, output.count == outputOffset { closeNow() }
-            // A stream has no natural end: end it now; its last chunk goes out and the
-            // connection closes, since it is no longer kept alive.
-            if case .streaming = phase { streamTask?.cancel() }
+        loop.execute { [self] in perform(machine.beginShutdown()) }
+    }
+
+    /// Closes at once, whatever is in flight (the shutdown grace period is over, or the
+    /// connection was chosen to make room for another).
+    func forceClose() {
+        loop.execute { [self] in perform(machine.close()) }
+    }
+
+    /// Closes the connection if it is still idle: the connection cap's way to admit another.
+    func closeIfIdle() {
+        loop.execute { [self] in
+            if machine.isIdle { perform(machine.close()) }
         }
     }
 
-    /// Closes at once, whatever is in flight (the shutdown grace period is over).
-    func forceClose() {
-        queue.async { [self] in closeNow() }
+    // MARK: - Events from the loop
+
+    func ready(readable: Bool, writable: Bool, failed: Bool) {
+        if failed { return perform(machine.close()) }
+        if writable || (readable && transport.writeWaitsForReadable) {
+            machine.writeUnblocked()
+            perform(nil)
+        }
+        if !machine.isClosed, readable || (writable && transport.readWaitsForWritable) { readAvailable() }
+        settle()
     }
 
-    // MARK: - Reading
-
-    func readable() { onReadable() }
-
-    func writable() {
-        flush()
-        if transport.wantsWritable == false, case .readingHead = phase { onReadable() }
+    func deadlinePassed(now: UInt64) -> UInt64? {
+        if let deadline = machine.nextDeadline, deadline <= now {
+            perform(machine.deadlinePassed(now: now, transportReady: transport.isEstablished))
+        }
+        return machine.nextDeadline
     }
 
-    private func onReadable() {
-        if transport.wantsWritable { flush() }
-        var received = 0
-        readLoop: while true {
-            let result = readBuffer.withUnsafeMutableBytes { transport.read(into: $0) }
+    private func readAvailable() {
+        while machine.wantsInput {
+            let result = loop.readBuffer.withUnsafeMutableBytes { transport.read(into: $0) }
             switch result {
             case .bytes(let count):
-                received += count
-                let drained = count < readBuffer.count
-                if case .lingering = phase {
-                    lingerBytes += count
-                    if lingerBytes > 1 << 20 { return closeNow() }
-                    continue
+                let command = loop.readBuffer.withUnsafeBytes {
+                    machine.received(UnsafeRawBufferPointer(rebasing: $0[0..<count]), now: EventLoop.now())
                 }
-                readBuffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-                // Bound what a pipelining client can make us buffer while a handler runs.
-                if parser.bufferedByteCount > context.limits.maxRequestHeadBytes + context.limits.maxBodyBytes
-                {
-                    suspendReading()
-                    break readLoop
-                }
+                perform(command)
                 // A short read means the socket is empty: skip the read that would only say
-                // EAGAIN. The source fires again when more arrives.
-                if drained && !(transport is TLSTransport) { break readLoop }
+                // EAGAIN. The loop calls again when more arrives. TLS may hold decrypted bytes.
+                if count < loop.readBuffer.count && transport is PlainTransport { return }
             case .wouldBlock:
-                break readLoop
+                return
             case .endOfStream:
-                // The source stays readable at end of stream; stop watching or it fires forever.
-                peerClosed = true
-                suspendReading()
-                break readLoop
+                return perform(machine.peerClosedInput())
             case .failed:
-                return closeNow()
-            }
-        }
-        switch phase {
-        case .lingering:
-            if peerClosed { closeNow() }
-            return
-        case .closed, .closing:
-            return
-        case .streaming:
-            // Pipelined requests wait in the parser until the stream ends; only the end of
-            // the client's stream matters now.
-            if peerClosed { closeNow() }
-            return
-        default:
-            break
-        }
-        if received > 0, case .readingHead = phase, timerPurpose == .idle {
-            // The first byte of a new request: from now on the header timeout applies.
-            arm(.header, after: context.limits.headerTimeout)
-        }
-        processInput()
-        if peerClosed {
-            switch phase {
-            case .handling, .closing: break  // a half-closed client still gets its response
-            default: closeNow()  // includes a stream: nobody is left to read it
+                return perform(machine.close())
             }
         }
     }
 
-    private func processInput() {
+    // MARK: - Commands
+
+    /// Carries out `command` and whatever the machine asks next, until it asks nothing: one
+    /// loop, however many pipelined requests are answered in it.
+    private func perform(_ command: Command?) {
+        var next = command
         while true {
-            switch phase {
-            case .readingHead, .readingBody: break
-            default: return
+            if next == nil, !machine.isClosed, machine.unsentByteCount > 0, !machine.isWriteBlocked {
+                next = flush()
             }
-            let event: RequestParser.Event?
-            do {
-                event = try parser.next()
-            } catch {
-                context.logger.debug(
-                    "refused request", metadata: ["peer": "\(remoteAddress)", "reason": "\(error)"])
-                return refuse(error.status, error.description, version: .http11)
-            }
-            guard let event else { return }
-            switch event {
-            case .head(let head):
-                if case .unsupported(let value) = head.expectation {
-                    return refuse(.expectationFailed, "cannot meet 'Expect: \(value)'", version: head.version)
-                }
-                phase = .readingBody(head)
-                if head.hasBody {
-                    arm(.body, after: context.limits.bodyTimeout)
-                    if head.expectation == .continueBeforeBody && head.version == .http11
-                        && parser.bufferedByteCount == 0
-                    {
-                        output.append(contentsOf: ResponseEncoder.continueResponse)
-                        flush()
-                    }
-                }
-            case .body(let body):
-                guard case .readingBody(let head) = phase else { return }
-                dispatch(head: head, body: body)
-            }
+            guard let command = next else { break }
+            next = execute(command)
+        }
+        settle()
+    }
+
+    private func execute(_ command: Command) -> Command? {
+        switch command {
+        case .dispatch(let head, let body):
+            return dispatch(head: head, body: body)
+        case .relay(let stream, let cancelAtOnce):
+            startRelay(stream, cancelAtOnce: cancelAtOnce)
+            return nil
+        case .cancelStream:
+            streamTask?.cancel()
+            return nil
+        case .refused(let status, let reason):
+            context.logger.debug(
+                "refused request",
+                metadata: ["peer": "\(remoteAddress)", "status": "\(status.code)", "reason": "\(reason)"])
+            record(
+                method: HTTPMethod(rawValue: "INVALID"), route: "unmatched", status: status.code,
+                nanoseconds: 0)
+            return nil
+        case .shutdownWrite:
+            shutdown(fd, Int32(SHUT_WR))
+            return nil
+        case .close:
+            closeNow()
+            return nil
         }
     }
 
-    private func suspendReading() {
-        guard !readSuspended else { return }
-        readSuspended = true
-        loop.setInterest(fd, read: false, write: writeInterest)
-    }
-
-    private func resumeReading() {
-        guard readSuspended, !peerClosed else { return }
-        readSuspended = false
-        loop.setInterest(fd, read: true, write: writeInterest)
+    /// After a batch of events: make the loop's interest and deadline match the
+    /// machine.
+    private func settle() {
+        if machine.isClosed { return }
+        let read = machine.wantsInput || (machine.isWriteBlocked && transport.writeWaitsForReadable)
+        let write =
+            (machine.isWriteBlocked && !transport.writeWaitsForReadable)
+            || (machine.wantsInput && transport.readWaitsForWritable)
+        if read != readInterest || write != writeInterest {
+            readInterest = read
+            writeInterest = write
+            loop.setInterest(fd, read: read, write: write)
+        }
+        if let deadline = machine.nextDeadline { loop.noteDeadline(deadline) }
+        idleSince.store(machine.isIdle ? EventLoop.now() : 0, ordering: .relaxed)
     }
 
     // MARK: - Handling
 
-    private func dispatch(head: HTTPRequestHead, body: [UInt8]) {
-        phase = .handling
-        disarm()
-        let started = DispatchTime.now().uptimeNanoseconds
+    private func dispatch(head: HTTPRequestHead, body: [UInt8]) -> Command? {
+        let started = EventLoop.now()
         let request = HTTPRequest(
             method: head.method, target: head.target, path: head.path, query: head.query,
             version: head.version,
             headers: head.headers, body: body, remoteAddress: remoteAddress)
-        switch context.router.match(method: head.method, path: head.path) {
-        case .found(let handler, let pattern, let parameters):
-            var routed = request
-            routed.pathParameters = parameters
-            // The handler starts on this thread: one that never suspends (a probe, a metrics
-            // scrape, a decode-and-answer) completes here without any thread hop. One that does
-            // suspend frees this thread and sends its response back through the queue.
+        switch context.router.route(request) {
+        case .handler(let handler, let route, let routed):
+            // A handler given a small body starts on this thread: one that never suspends (a
+            // probe, a metrics scrape, a decode-and-answer) completes here without a thread hop.
+            // One that suspends frees this thread and hands its response back through the loop.
             let handoff = ResponseHandoff()
-            Task.immediate { [self] in
+            let run: @Sendable () async -> Void = { [self] in
                 let response = await handler(routed)
                 if !handoff.completeSynchronously(response) {
-                    queue.async { [self] in respond(response, to: head, route: pattern, started: started) }
+                    loop.execute { [self] in
+                        record(head: head, route: route, response: response, started: started)
+                        perform(machine.responseReady(response, now: EventLoop.now()))
+                    }
                 }
             }
-            if let response = handoff.takeSynchronousResponse() {
-                respond(response, to: head, route: pattern, started: started)
+            if body.count > Self.inlineBodyLimit {
+                _ = handoff.takeSynchronousResponse()
+                Task { await run() }
+                return nil
             }
-        case .methodNotAllowed(let allowed):
-            var response = ResponseEncoder.errorResponse(
-                .methodNotAllowed, "\(head.method) is not allowed on \(head.path)")
-            response.headers.add(name: "Allow", value: allowed.map { $0.rawValue }.joined(separator: ", "))
-            respond(response, to: head, route: "unmatched", started: started)
-        case .notFound:
-            respond(
-                ResponseEncoder.errorResponse(.notFound, "no route for \(head.path)"), to: head,
-                route: "unmatched",
-                started: started)
-        }
-    }
-
-    private func respond(_ response: HTTPResponse, to head: HTTPRequestHead, route: String, started: UInt64) {
-        guard case .handling = phase else { return }  // closed meanwhile
-        if let stream = response.bodyStream, head.method != .head {
-            return startStreaming(stream, response: response, head: head, route: route, started: started)
-        }
-        let keepAlive = head.keepAlive && !shuttingDown && !peerClosed
-        ResponseEncoder.encode(
-            response, version: head.version, keepAlive: keepAlive, omitBody: head.method == .head,
-            into: &output)
-        record(
-            method: head.method, route: route, status: response.status.code,
-            nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
-        finishResponse(keepAlive: keepAlive)
-    }
-
-    /// After a response is queued: wait for the next request, or flush and close.
-    private func finishResponse(keepAlive: Bool) {
-        if keepAlive {
-            phase = .readingHead
-            arm(
-                parser.isIdle ? .idle : .header,
-                after: parser.isIdle ? context.limits.idleTimeout : context.limits.headerTimeout)
-            flush()
-            resumeReading()
-            processInput()  // a pipelined request may be waiting in the buffer
-        } else {
-            phase = .closing
-            flush()
+            Task.immediate { await run() }
+            guard let response = handoff.takeSynchronousResponse() else { return nil }
+            record(head: head, route: route, response: response, started: started)
+            return machine.responseReady(response, now: EventLoop.now())
+        case .answer(let response):
+            record(head: head, route: "unmatched", response: response, started: started)
+            return machine.responseReady(response, now: EventLoop.now())
         }
     }
 
     // MARK: - Streamed bodies
 
-    private func startStreaming(
-        _ stream: AsyncStream<[UInt8]>, response: HTTPResponse, head: HTTPRequestHead, route: String,
-        started: UInt64
-    ) {
-        let chunked = head.version == .http11
-        let keepAlive = chunked && head.keepAlive && !shuttingDown && !peerClosed
-        ResponseEncoder.encodeStreamingHead(
-            response, version: head.version, keepAlive: keepAlive, into: &output)
-        record(
-            method: head.method, route: route, status: response.status.code,
-            nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
-        phase = .streaming(keepAlive: keepAlive, chunked: chunked)
-        // A live stream may be quiet for as long as it likes; the backlog bound and the
-        // client's own close end it instead of a timer.
-        disarm()
-        flush()
-        guard case .streaming = phase else { return }  // the write failed and closed
+    private func startRelay(_ stream: AsyncStream<[UInt8]>, cancelAtOnce: Bool) {
         streamTask = Task { [self] in
             for await chunk in stream {
-                queue.async { [self] in relay(chunk) }
+                loop.execute { [self] in perform(machine.streamChunk(chunk)) }
             }
-            queue.async { [self] in endStream() }
+            loop.execute { [self] in
+                streamTask = nil
+                perform(machine.streamEnded(now: EventLoop.now()))
+            }
         }
-        if shuttingDown { streamTask?.cancel() }
+        if cancelAtOnce { streamTask?.cancel() }
     }
 
-    private func relay(_ chunk: [UInt8]) {
-        guard case .streaming(_, let chunked) = phase, !chunk.isEmpty else { return }
-        if chunked {
-            ResponseEncoder.encodeChunk(chunk, into: &output)
-        } else {
-            output.append(contentsOf: chunk)
-        }
-        if output.count - outputOffset > Self.maxStreamBacklog {
-            context.logger.debug(
-                "client reads a stream too slowly; closing", metadata: ["peer": "\(remoteAddress)"])
-            return closeNow()
-        }
-        flush()
-    }
+    // MARK: - Metrics
 
-    private func endStream() {
-        guard case .streaming(let keepAlive, let chunked) = phase else { return }
-        streamTask = nil
-        if chunked { output.append(contentsOf: ResponseEncoder.lastChunk) }
-        finishResponse(keepAlive: keepAlive && !shuttingDown && !peerClosed)
+    private func record(head: HTTPRequestHead, route: String, response: HTTPResponse, started: UInt64) {
+        record(
+            method: head.method, route: route, status: response.status.code,
+            nanoseconds: Int64(EventLoop.now() - started))
     }
 
     private func record(method: HTTPMethod, route: String, status: Int, nanoseconds: Int64) {
@@ -349,126 +245,32 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         handles.record(nanoseconds: nanoseconds)
     }
 
-    /// Answers a request the server itself refuses, then closes.
-    private func refuse(_ status: HTTPStatus, _ message: String, version: HTTPVersion) {
-        ResponseEncoder.encode(
-            ResponseEncoder.errorResponse(status, message), version: version, keepAlive: false,
-            omitBody: false,
-            into: &output)
-        unreadInput = true
-        record(
-            method: HTTPMethod(rawValue: "INVALID"), route: "unmatched", status: status.code, nanoseconds: 0)
-        phase = .closing
-        flush()
-    }
-
     // MARK: - Writing
 
-    private func flush() {
-        while outputOffset < output.count {
-            let result = output.withUnsafeBytes { bytes in
-                transport.write(UnsafeRawBufferPointer(rebasing: bytes[outputOffset...]))
-            }
+    /// Writes what the socket takes; returns what the machine asks once the output drained.
+    private func flush() -> Command? {
+        while machine.unsentByteCount > 0 {
+            let result = machine.withUnsentOutput { transport.write($0) }
             switch result {
             case .bytes(let count):
-                outputOffset += count
+                if let command = machine.wrote(count, now: EventLoop.now()) { return command }
             case .wouldBlock:
-                enableWriteSource()
-                if timerPurpose != .write, case .closing = phase {
-                    arm(.write, after: context.limits.idleTimeout)
-                }
-                return
+                machine.writeBlocked(now: EventLoop.now())
+                return nil
             case .endOfStream, .failed:
-                return closeNow()
+                return machine.close()
             }
         }
-        output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
-        outputOffset = 0
-        disableWriteSource()
-        switch phase {
-        case .closing where unreadInput || parser.bufferedByteCount > 0: startLingering()
-        case .closing: closeNow()
-        case .readingHead where shuttingDown && parser.isIdle: closeNow()
-        default: break
-        }
-    }
-
-    private func enableWriteSource() {
-        guard !writeInterest else { return }
-        writeInterest = true
-        loop.setInterest(fd, read: !readSuspended, write: true)
-    }
-
-    private func disableWriteSource() {
-        guard writeInterest else { return }
-        writeInterest = false
-        loop.setInterest(fd, read: !readSuspended, write: false)
-    }
-
-    /// After an error response, shut our write side and drain the client's remaining bytes for a
-    /// moment: closing with unread input makes the kernel send RST, which can destroy the response
-    /// before the client reads it.
-    private func startLingering() {
-        guard transport is PlainTransport, !peerClosed else { return closeNow() }
-        phase = .lingering
-        shutdown(fd, Int32(SHUT_WR))
-        arm(.linger, after: .seconds(2))
-    }
-
-    // MARK: - Timers
-
-    /// Sets the connection's one deadline. Re-arming a Dispatch timer per request costs a wake-up
-    /// of Dispatch's timer thread; a plain atomic deadline that the server's sweeper checks
-    /// costs a store.
-    private func arm(_ purpose: TimerPurpose, after duration: Duration) {
-        timerPurpose = purpose
-        let nanoseconds =
-            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        deadline.store(
-            DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, nanoseconds)), ordering: .relaxed)
-    }
-
-    private func disarm() {
-        timerPurpose = nil
-        deadline.store(.max, ordering: .relaxed)
-    }
-
-    /// Called by the server's sweeper from any thread; hops to the queue when the deadline passed.
-    func checkDeadline(now: UInt64) {
-        guard deadline.load(ordering: .relaxed) <= now else { return }
-        queue.async { [self] in
-            guard deadline.load(ordering: .relaxed) <= DispatchTime.now().uptimeNanoseconds else { return }
-            deadline.store(.max, ordering: .relaxed)
-            timerFired()
-        }
-    }
-
-    private func timerFired() {
-        guard let purpose = timerPurpose else { return }
-        timerPurpose = nil
-        switch purpose {
-        case .header:
-            guard case .readingHead = phase else { return }
-            if parser.isIdle && parser.bufferedByteCount == 0 && shuttingDown { return closeNow() }
-            context.logger.debug("header timeout", metadata: ["peer": "\(remoteAddress)"])
-            refuse(.requestTimeout, "the request head did not arrive in time", version: .http11)
-        case .body:
-            guard case .readingBody = phase else { return }
-            refuse(.requestTimeout, "the request body did not arrive in time", version: .http11)
-        case .idle, .write, .linger:
-            closeNow()
-        }
+        return nil
     }
 
     // MARK: - Closing
 
     private func closeNow() {
-        if case .closed = phase { return }
-        phase = .closed
         streamTask?.cancel()
         streamTask = nil
+        idleSince.store(0, ordering: .relaxed)
         transport.close()
-        disarm()
         loop.deregister(fd)
         close(fd)
         context.connectionClosed(self)

@@ -35,6 +35,15 @@ public final class HTTPServer: Service, Sendable {
         self.context = ServerContext(router: router, limits: configuration.limits, logger: logger)
     }
 
+    /// Connections open now.
+    public var openConnectionCount: Int { context.openConnections.count }
+
+    /// Open connections between requests, with nothing received or left to send: the ones the
+    /// connection cap closes, longest-idle first, to admit new connections.
+    public var idleConnectionCount: Int {
+        context.openConnections.count { $0.idleSince.load(ordering: .relaxed) != 0 }
+    }
+
     /// Whether the server is draining for shutdown.
     public var isShuttingDown: Bool { draining.load(ordering: .relaxed) }
 
@@ -85,7 +94,7 @@ public final class HTTPServer: Service, Sendable {
             finishBinding(.failure(error))
             throw error
         }
-        context.startSweeping()
+        context.startLoops()
         for acceptor in acceptors { acceptor.start() }
         finishBinding(.success(sockets.map(\.address)))
         for socket in sockets {
@@ -119,7 +128,7 @@ public final class HTTPServer: Service, Sendable {
             for connection in left { connection.forceClose() }
             _ = await context.waitUntilDrained(deadline: .seconds(1))
         }
-        context.stopSweeping()
+        await context.stopLoops()
         lifecycle.withLock { $0 = .stopped }
         context.logger.info("http server stopped")
     }

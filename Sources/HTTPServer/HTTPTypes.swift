@@ -11,6 +11,17 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let patch = HTTPMethod(rawValue: "PATCH")
     public static let delete = HTTPMethod(rawValue: "DELETE")
     public static let options = HTTPMethod(rawValue: "OPTIONS")
+    public static let connect = HTTPMethod(rawValue: "CONNECT")
+    public static let trace = HTTPMethod(rawValue: "TRACE")
+
+    /// Whether this is a method the server knows (RFC 9110 §9 and PATCH): any other gets 501,
+    /// as RFC 9110 §9.1 asks of an unrecognised method, whatever the path.
+    public var isKnown: Bool {
+        switch rawValue {
+        case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE": return true
+        default: return false
+        }
+    }
 }
 
 /// The protocol version on a request line; only HTTP/1.0 and HTTP/1.1 are served.

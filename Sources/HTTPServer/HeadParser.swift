@@ -17,6 +17,10 @@ enum HeadParser {
             throw .malformedHeader(
                 hosts.isEmpty ? "HTTP/1.1 requests need a Host field" : "more than one Host field")
         }
+        if hosts.count > 1 { throw .malformedHeader("more than one Host field") }
+        if let host = hosts.first, !HostField.isValid(host) {
+            throw .malformedHeader("the Host field is not a valid host[:port]")
+        }
 
         let connectionTokens = headers.values(of: "Connection").flatMap(Tokens.list)
         let keepAlive: Bool
@@ -137,5 +141,42 @@ enum Tokens {
                 element.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }
                     .reversed())
         }.filter { !$0.isEmpty }
+    }
+}
+
+/// The `Host` field's grammar (RFC 9110 §7.2, RFC 3986 §3.2.2): `uri-host [ ":" port ]`, where
+/// the host is a reg-name (unreserved, sub-delims, percent-encoded) or a bracketed IP literal.
+/// An empty value is allowed (a target without authority).
+enum HostField {
+    static func isValid(_ value: String) -> Bool {
+        var bytes = Substring(value).utf8[...]
+        if bytes.first == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else { return false }
+            let literal = bytes[bytes.index(after: bytes.startIndex)..<close]
+            guard !literal.isEmpty, literal.allSatisfy(isIPLiteralByte) else { return false }
+            bytes = bytes[bytes.index(after: close)...]
+        } else {
+            let hostEnd = bytes.firstIndex(of: UInt8(ascii: ":")) ?? bytes.endIndex
+            guard bytes[..<hostEnd].allSatisfy(isRegNameByte) else { return false }
+            bytes = bytes[hostEnd...]
+        }
+        guard let colon = bytes.first else { return true }
+        guard colon == UInt8(ascii: ":") else { return false }
+        let port = bytes.dropFirst()
+        return port.count <= 5 && port.allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+
+    private static func isRegNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return Array("-._~%!$&'()*+,;=".utf8).contains(byte)
+        }
+    }
+
+    private static func isIPLiteralByte(_ byte: UInt8) -> Bool {
+        isRegNameByte(byte) || byte == UInt8(ascii: ":")
     }
 }

@@ -114,12 +114,16 @@ public struct RequestParser: Sendable {
     // MARK: - Head
 
     private mutating func parseHead(scanned: Int) throws(HTTPParseError) -> Event? {
-        // RFC 9112 §2.2: ignore empty lines before the request line.
+        // RFC 9112 §2.2: ignore empty lines before the request line, however the packets split them.
         if scanned == 0 {
             while bufferedByteCount >= 2, buffer[readIndex] == 13, buffer[readIndex + 1] == 10 {
                 readIndex += 2
             }
-            if bufferedByteCount == 1, buffer[readIndex] == 10 { throw .bareLineFeed }
+            if bufferedByteCount == 1 {
+                if buffer[readIndex] == 10 { throw .bareLineFeed }
+                // A lone CR may be the first half of an empty line: wait for its LF.
+                if buffer[readIndex] == 13 { return nil }
+            }
         }
         let start = readIndex
         var index = start + scanned

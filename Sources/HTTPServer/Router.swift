@@ -84,3 +84,56 @@ public struct Router: Sendable {
         return parameters
     }
 }
+
+extension Router {
+    /// What the server does with a request: run a route's handler, or answer at once.
+    enum Decision {
+        case handler(HTTPHandler, route: String, request: HTTPRequest)
+        case answer(HTTPResponse)
+    }
+
+    /// Routes a request, answering itself what no handler is for: 501 for an unknown method,
+    /// `OPTIONS` (on a path, or `*` for the whole server) with the methods allowed, 405 with
+    /// `Allow`, and 404.
+    func route(_ request: HTTPRequest) -> Decision {
+        guard request.method.isKnown else {
+            return .answer(
+                ResponseEncoder.errorResponse(.notImplemented, "method \(request.method) is not implemented"))
+        }
+        let match =
+            request.method == .options && request.path == "*"
+            ? .notFound : match(method: request.method, path: request.path)
+        switch match {
+        case .found(let handler, let pattern, let parameters):
+            var routed = request
+            routed.pathParameters = parameters
+            return .handler(handler, route: pattern, request: routed)
+        case .methodNotAllowed(let allowed) where request.method == .options:
+            return .answer(Self.optionsResponse(allowing: allowed))
+        case .methodNotAllowed(let allowed):
+            var response = ResponseEncoder.errorResponse(
+                .methodNotAllowed, "\(request.method) is not allowed on \(request.path)")
+            response.headers.add(name: "Allow", value: Self.allowValue(allowed))
+            return .answer(response)
+        case .notFound where request.method == .options && request.path == "*":
+            var methods: [HTTPMethod] = []
+            for route in routes where !methods.contains(route.method) { methods.append(route.method) }
+            if methods.contains(.get) && !methods.contains(.head) { methods.append(.head) }
+            return .answer(Self.optionsResponse(allowing: methods))
+        case .notFound:
+            return .answer(ResponseEncoder.errorResponse(.notFound, "no route for \(request.path)"))
+        }
+    }
+
+    private static func optionsResponse(allowing methods: [HTTPMethod]) -> HTTPResponse {
+        var response = HTTPResponse(status: .noContent)
+        response.headers.add(name: "Allow", value: allowValue(methods + [.options]))
+        return response
+    }
+
+    private static func allowValue(_ methods: [HTTPMethod]) -> String {
+        var unique: [HTTPMethod] = []
+        for method in methods where !unique.contains(method) { unique.append(method) }
+        return unique.map(\.rawValue).joined(separator: ", ")
+    }
+}

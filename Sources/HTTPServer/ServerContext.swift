@@ -9,18 +9,12 @@ final class ServerContext: Sendable {
     let limits: HTTPLimits
     let logger: Logger
     let metrics = ServerMetrics()
-    /// One serial queue per core, like an event loop each: a connection's queue targets one of
-    /// them, so under load a busy thread drains many connections' events in a row instead of
-    /// Dispatch waking a thread per event.
-    let eventLoops: [EventLoop] = (0..<max(1, System.coreCount)).map { EventLoop(label: "http.loop.\($0)") }
+    /// One event loop per core; a connection belongs to one for its whole life.
+    let eventLoops: [EventLoop] = (0..<max(1, System.coreCount)).map { EventLoop(name: "http.loop.\($0)") }
 
     func eventLoop(for connectionID: Int) -> EventLoop { eventLoops[connectionID % eventLoops.count] }
     private let open = Mutex<[Int: Connection]>([:])
     private let drained = Mutex<CheckedContinuation<Void, Never>?>(nil)
-
-    // Dispatch sources are thread-safe; the protocol just is not annotated Sendable.
-    nonisolated(unsafe) private let sweeper = DispatchSource.makeTimerSource(
-        queue: DispatchQueue(label: "http.timeouts"))
 
     init(router: Router, limits: HTTPLimits, logger: Logger) {
         self.router = router
@@ -28,33 +22,37 @@ final class ServerContext: Sendable {
         self.logger = logger
     }
 
-    /// Starts checking connection deadlines every 50 ms: timeouts fire within that much of their
-    /// due time, for one wake-up per tick however many connections are open.
-    func startSweeping() {
-        sweeper.setEventHandler { [weak self] in
-            guard let self else { return }
-            let now = DispatchTime.now().uptimeNanoseconds
-            for connection in openConnections { connection.checkDeadline(now: now) }
-        }
-        sweeper.schedule(
-            deadline: .now() + .milliseconds(50), repeating: .milliseconds(50), leeway: .milliseconds(10))
-        sweeper.resume()
+    func startLoops() {
+        for loop in eventLoops { loop.start() }
     }
 
-    func stopSweeping() { sweeper.cancel() }
-
-    deinit {
-        // Dispatch traps on releasing a source that was never resumed (a server that failed to bind).
-        sweeper.activate()
-        sweeper.cancel()
+    func stopLoops() async {
+        for loop in eventLoops { await loop.stop() }
     }
 
-    /// Registers a new connection, or returns false when the cap is reached.
+    /// Registers a new connection. At the cap, the longest-idle connection is asked to close
+    /// to make room (it may have become busy meanwhile, and then stays: the count can pass the
+    /// cap by the connections asked); returns false when no connection is idle.
     func admit(_ connection: Connection) -> Bool {
-        let admitted = open.withLock { connections in
-            guard connections.count < limits.maxConnections else { return false }
+        let (admitted, evicted) = open.withLock { connections -> (Bool, Connection?) in
+            if connections.count < limits.maxConnections {
+                connections[connection.id] = connection
+                return (true, nil)
+            }
+            var oldest: (connection: Connection, since: UInt64)?
+            for candidate in connections.values {
+                let since = candidate.idleSince.load(ordering: .relaxed)
+                if since != 0, since < oldest?.since ?? .max { oldest = (candidate, since) }
+            }
+            guard let oldest else { return (false, nil) }
+            // Not picked twice while its close is on the way.
+            oldest.connection.idleSince.store(0, ordering: .relaxed)
             connections[connection.id] = connection
-            return true
+            return (true, oldest.connection)
+        }
+        if let evicted {
+            metrics.connectionEvicted()
+            evicted.closeIfIdle()
         }
         if admitted { metrics.connectionOpened() }
         return admitted

@@ -1,7 +1,7 @@
 import CoreMetrics
 import Synchronization
 
-/// The server's request counter, latency histogram and open-connection gauge. Metric handles are
+/// The server's request counter, latency histogram, open-connection gauge and eviction counter. Metric handles are
 /// cached per label set: looking one up through the factory on every request costs more than
 /// the request.
 final class ServerMetrics: Sendable {
@@ -14,6 +14,7 @@ final class ServerMetrics: Sendable {
     private let counters = Mutex<[Key: Counter]>([:])
     private let timers = Mutex<[Key: Timer]>([:])
     private let connections = Meter(label: "http_connections_open")
+    private let evictions = Counter(label: "http_connections_evicted_total")
 
     /// The counter and timer for one method, route and status; a connection keeps the last one,
     /// since a client mostly repeats the same request.
@@ -58,4 +59,6 @@ final class ServerMetrics: Sendable {
 
     func connectionOpened() { connections.increment() }
     func connectionClosed() { connections.decrement() }
+    /// An idle connection closed at the connection cap to admit a new one.
+    func connectionEvicted() { evictions.increment() }
 }

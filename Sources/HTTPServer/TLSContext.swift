@@ -37,7 +37,8 @@ final class TLSContext: @unchecked Sendable {
 /// TLS on a non-blocking socket; the handshake happens inside the first reads and writes.
 final class TLSTransport: Transport {
     private let ssl: OpaquePointer
-    private(set) var wantsWritable = false
+    private(set) var readWaitsForWritable = false
+    private(set) var writeWaitsForReadable = false
 
     init?(fd: Int32, context: TLSContext) {
         guard let ssl = SSL_new(context.context) else { return nil }
@@ -59,15 +60,19 @@ final class TLSTransport: Transport {
         return result(count, reading: false)
     }
 
+    var isEstablished: Bool { SSL_is_init_finished(ssl) == 1 }
+
     private func result(_ count: Int32, reading: Bool) -> TransportResult {
-        wantsWritable = false
+        if reading { readWaitsForWritable = false } else { writeWaitsForReadable = false }
         if count > 0 { return .bytes(Int(count)) }
         let error = SSL_get_error(ssl, count)
         ERR_clear_error()
         switch error {
-        case SSL_ERROR_WANT_READ: return .wouldBlock
+        case SSL_ERROR_WANT_READ:
+            if !reading { writeWaitsForReadable = true }
+            return .wouldBlock
         case SSL_ERROR_WANT_WRITE:
-            wantsWritable = true
+            if reading { readWaitsForWritable = true }
             return .wouldBlock
         case SSL_ERROR_ZERO_RETURN: return reading ? .endOfStream : .failed
         case SSL_ERROR_SYSCALL where count == 0 && reading: return .endOfStream

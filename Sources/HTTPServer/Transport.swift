@@ -17,8 +17,14 @@ enum TransportResult: Equatable {
 protocol Transport: AnyObject {
     func read(into buffer: UnsafeMutableRawBufferPointer) -> TransportResult
     func write(_ bytes: UnsafeRawBufferPointer) -> TransportResult
-    /// Whether a blocked TLS read is waiting for the socket to become writable (or vice versa).
-    var wantsWritable: Bool { get }
+    /// Whether the last read that would block waits for the socket to become writable (a TLS
+    /// renegotiation or handshake step), not readable.
+    var readWaitsForWritable: Bool { get }
+    /// Whether the last write that would block waits for the socket to become readable (a TLS
+    /// handshake not finished yet), not writable: watching for writability then would spin.
+    var writeWaitsForReadable: Bool { get }
+    /// Whether the transport can carry HTTP yet (a TLS handshake has completed).
+    var isEstablished: Bool { get }
     func close()
 }
 
@@ -43,7 +49,9 @@ final class PlainTransport: Transport {
         return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? .wouldBlock : .failed
     }
 
-    var wantsWritable: Bool { false }
+    var readWaitsForWritable: Bool { false }
+    var writeWaitsForReadable: Bool { false }
+    var isEstablished: Bool { true }
 
     func close() {}
 }

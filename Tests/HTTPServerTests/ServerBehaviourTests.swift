@@ -103,29 +103,44 @@ extension ServerTests {
             #expect(socket.waitForClose())
         }
 
-        @Test func connectionsOverTheCapGet503() async throws {
+        @Test func atTheCapTheLongestIdleConnectionMakesRoomForANewOne() async throws {
             let server = try await TestServer(limits: .forTests(maxConnections: 2))
             defer { Task { await server.stop() } }
             let first = try server.connect()
             let second = try server.connect()
-            // Both are served, so both are registered before the third arrives.
+            // Both are served, so both are registered (and idle, the first for longer) before the
+            // third arrives.
             for socket in [first, second] {
                 try socket.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n")
                 #expect(try socket.readResponse().status == 200)
             }
+            let probe = try server.connect()
+            try probe.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try probe.readResponse().status == 200)
+            #expect(first.waitForClose(), "the longest-idle connection made room")
+            try second.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try second.readResponse().status == 200)
+        }
+
+        @Test func atTheCapWithEveryConnectionBusyANewOneGets503() async throws {
+            let server = try await TestServer(limits: .forTests(maxConnections: 2))
+            defer { Task { await server.stop() } }
+            // One waits for a handler, one is half-way through its head: neither is idle.
+            let handling = try server.connect()
+            try handling.send("GET /slow?ms=2000 HTTP/1.1\r\nHost: h\r\n\r\n")
+            let partial = try server.connect()
+            try partial.send("GET /hello HTTP/1.1\r\n")
+            // Both registered and busy before the third arrives: a served request on a third
+            // connection would otherwise evict nothing and prove nothing.
+            let busy = await waitUntil {
+                server.server.openConnectionCount == 2 && server.server.idleConnectionCount == 0
+            }
+            #expect(busy)
             let third = try server.connect()
             #expect(try third.readResponse().status == 503)
-            // Closing one frees a place.
-            try first.send("GET /hello HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
-            _ = try first.readResponse()
-            #expect(first.waitForClose())
-            let admitted = await waitUntil {
-                guard let socket = try? server.connect(),
-                    (try? socket.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n")) != nil
-                else { return false }
-                return (try? socket.readResponse().status) == 200
-            }
-            #expect(admitted)
+            #expect(try handling.readResponse().text == "slow done")
+            try partial.send("Host: h\r\n\r\n")
+            #expect(try partial.readResponse().status == 200)
         }
 
         @Test func aSlowHandlerDoesNotHoldUpOtherConnections() async throws {
