@@ -62,22 +62,13 @@ extension ServerTests {
 
         @Test func servesHTTPSWithATestCertificate() async throws {
             guard Peer.available("curl"), Peer.available("openssl") else { return }
-            let directory = try TemporaryDirectory()
-            defer { directory.remove() }
-            let certificate = directory.file("cert.pem").path
-            let key = directory.file("key.pem").path
-            let made = try runProcess(
-                "openssl",
-                [
-                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out",
-                    certificate,
-                ])
-            #expect(made.status == 0, "\(made.stderr)")
+            let made = try TestCertificate()
+            defer { made.directory.remove() }
+            let certificate = made.certificatePath
             let server = try await TestServer(
                 listeners: [
                     HTTPListener(
-                        host: "127.0.0.1", port: 0, tls: TLSFiles(certificatePath: certificate, keyPath: key))
+                        host: "127.0.0.1", port: 0, tls: made.files)
                 ], limits: .forTests())
             defer { Task { await server.stop() } }
             #expect(server.addresses.first?.isTLS == true)

@@ -56,6 +56,26 @@ import Testing
         #expect(chunked.first?.head.hasBody == true)
     }
 
+    @Test(arguments: [false, true])
+    func acceptsWhatRFC9112Allows(byteAtATime: Bool) throws {
+        let accepted = [
+            "GET / HTTP/1.1\r\nHost: kafka-operator.kafka.svc:8080\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: \r\n\r\n",
+            "\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 00000000000000000005\r\n\r\nhello",
+            "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n",
+        ]
+        for request in accepted {
+            #expect(
+                try Self.parse(request, byteAtATime: byteAtATime).count == 1, "\(request.debugDescription)")
+        }
+        let padded = try Self.parse(
+            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 00000000000000000005\r\n\r\nhello")
+        #expect(padded.first?.body == Array("hello".utf8))
+    }
+
     @Test func parsesPipelinedRequestsInOrder() throws {
         let requests = try Self.parse(
             "GET /1 HTTP/1.1\r\nHost: h\r\n\r\nPOST /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nokGET /3 HTTP/1.1\r\nHost: h\r\n\r\n"
@@ -184,6 +204,41 @@ import Testing
         ),
         ("POST without length", "POST / HTTP/1.1\r\nHost: h\r\n\r\n", .lengthRequired),
         ("PUT without length", "PUT / HTTP/1.0\r\n\r\n", .lengthRequired),
+        (
+            "Host with a space and a slash", "GET / HTTP/1.1\r\nHost: a b/c\r\n\r\n",
+            .malformedHeader("the Host field is not a valid host[:port]")
+        ),
+        (
+            "Host with userinfo", "GET / HTTP/1.1\r\nHost: user@h\r\n\r\n",
+            .malformedHeader("the Host field is not a valid host[:port]")
+        ),
+        (
+            "Host with a bad port", "GET / HTTP/1.1\r\nHost: h:8x\r\n\r\n",
+            .malformedHeader("the Host field is not a valid host[:port]")
+        ),
+        (
+            "Host with an unclosed IPv6 literal", "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n",
+            .malformedHeader("the Host field is not a valid host[:port]")
+        ),
+        (
+            "two Hosts in HTTP/1.0", "GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n",
+            .malformedHeader("more than one Host field")
+        ),
+        (
+            "chunked in two fields",
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+            .conflictingFraming("chunked is applied more than once")
+        ),
+        (
+            "chunked twice in one field",
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
+            .conflictingFraming("chunked is applied more than once")
+        ),
+        (
+            "leading zeros over the limit",
+            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0000000000000000000065\r\n\r\n",
+            .bodyTooLarge(limit: 64)
+        ),
         (
             "gzip coding", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n",
             .unsupportedTransferCoding("gzip")
