@@ -45,7 +45,10 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var maxBodyBytes: Int = EnvironmentDefault.int("KAFKA_OPERATOR_MAX_BODY_BYTES", 1 << 20)
 
-    @Option(help: "Most connections open at once. Env: KAFKA_OPERATOR_MAX_CONNECTIONS.")
+    @Option(
+        help:
+            "Most connections open at once; at the cap the longest-idle one is closed to admit a new one. Env: KAFKA_OPERATOR_MAX_CONNECTIONS."
+    )
     var maxConnections: Int = EnvironmentDefault.int("KAFKA_OPERATOR_MAX_CONNECTIONS", 4096)
 
     @Option(help: "Seconds a client has to send a request's headers. Env: KAFKA_OPERATOR_HEADER_TIMEOUT.")
@@ -56,6 +59,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Seconds an idle keep-alive connection stays open. Env: KAFKA_OPERATOR_IDLE_TIMEOUT.")
     var idleTimeout: Double = EnvironmentDefault.double("KAFKA_OPERATOR_IDLE_TIMEOUT", 60)
+
+    @Option(
+        help:
+            "Seconds unsent output may wait for a client that reads none of it. Env: KAFKA_OPERATOR_WRITE_TIMEOUT."
+    )
+    var writeTimeout: Double = EnvironmentDefault.double("KAFKA_OPERATOR_WRITE_TIMEOUT", 30)
 
     @Option(
         help:
@@ -114,7 +123,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         for (name, seconds) in [
             ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout),
-            ("--idle-timeout", idleTimeout), ("--shutdown-grace", shutdownGrace),
+            ("--idle-timeout", idleTimeout), ("--write-timeout", writeTimeout),
+            ("--shutdown-grace", shutdownGrace),
         ] where !(seconds > 0 && seconds <= 86_400) {
             throw ValidationError("\(name) must be a number of seconds between 0 and 86400.")
         }
@@ -218,6 +228,7 @@ struct ServeCommand: AsyncParsableCommand {
         limits.headerTimeout = .seconds(headerTimeout)
         limits.bodyTimeout = .seconds(bodyTimeout)
         limits.idleTimeout = .seconds(idleTimeout)
+        limits.writeTimeout = .seconds(writeTimeout)
         limits.shutdownGracePeriod = .seconds(shutdownGrace)
         return HTTPServerConfiguration(listeners: listeners, limits: limits)
     }
