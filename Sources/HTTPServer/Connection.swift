@@ -172,6 +172,15 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         }
         if let deadline = machine.nextDeadline { loop.noteDeadline(deadline) }
         idleSince.store(machine.isIdle ? EventLoop.now() : 0, ordering: .relaxed)
+        if machine.wantsInput, transport.hasBufferedInput {
+            // Input that epoll cannot report (decrypted bytes left while reading was paused):
+            // read it on the loop's next turn.
+            loop.execute { [self] in
+                guard !machine.isClosed else { return }
+                readAvailable()
+                settle()
+            }
+        }
     }
 
     // MARK: - Handling

@@ -61,6 +61,7 @@ final class TLSTransport: Transport {
     }
 
     var isEstablished: Bool { SSL_is_init_finished(ssl) == 1 }
+    var hasBufferedInput: Bool { SSL_pending(ssl) > 0 }
 
     private func result(_ count: Int32, reading: Bool) -> TransportResult {
         if reading { readWaitsForWritable = false } else { writeWaitsForReadable = false }

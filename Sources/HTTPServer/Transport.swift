@@ -25,6 +25,8 @@ protocol Transport: AnyObject {
     var writeWaitsForReadable: Bool { get }
     /// Whether the transport can carry HTTP yet (a TLS handshake has completed).
     var isEstablished: Bool { get }
+    /// Whether input is buffered above the socket (decrypted TLS bytes): epoll cannot see it.
+    var hasBufferedInput: Bool { get }
     func close()
 }
 
@@ -52,6 +54,7 @@ final class PlainTransport: Transport {
     var readWaitsForWritable: Bool { false }
     var writeWaitsForReadable: Bool { false }
     var isEstablished: Bool { true }
+    var hasBufferedInput: Bool { false }
 
     func close() {}
 }

@@ -106,14 +106,17 @@ extension ServerTests {
         @Test func atTheCapTheLongestIdleConnectionMakesRoomForANewOne() async throws {
             let server = try await TestServer(limits: .forTests(maxConnections: 2))
             defer { Task { await server.stop() } }
-            let first = try server.connect()
-            let second = try server.connect()
-            // Both are served, so both are registered (and idle, the first for longer) before the
-            // third arrives.
-            for socket in [first, second] {
+            // Both are served and idle, the first for longer, before the third arrives. The client
+            // reads an answer before the server has settled after writing it: wait for that.
+            var served: [RawSocket] = []
+            for index in 0..<2 {
+                let socket = try server.connect()
                 try socket.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n")
                 #expect(try socket.readResponse().status == 200)
+                #expect(await waitUntil { server.server.idleConnectionCount == index + 1 })
+                served.append(socket)
             }
+            let (first, second) = (served[0], served[1])
             let probe = try server.connect()
             try probe.send("GET /hello HTTP/1.1\r\nHost: h\r\n\r\n")
             #expect(try probe.readResponse().status == 200)
