@@ -17,7 +17,7 @@ public actor ActionRunner {
     private let time: any TimeSource
     /// Finds the broker holding the fewest partition replicas, for downScale without brokerId;
     /// nil when there is no live data to choose from.
-    private let fewestReplicasBroker: @Sendable (KafkaCluster) async throws(BrokerChoiceFailure) -> Int32?
+    private let fewestReplicasBroker: BrokerChooser
     /// Alert firings known to be processed, so a storm of re-sends is answered without I/O or
     /// even a hop onto this actor. Only an optimisation: the durable record is the cluster's
     /// `processedAlerts`.
@@ -26,10 +26,7 @@ public actor ActionRunner {
     public init(
         store: any ClusterStore, registry: ActionRegistry = .builtIn, policy: ActionPolicy = ActionPolicy(),
         time: any TimeSource = SystemTime(),
-        fewestReplicasBroker: @escaping @Sendable (KafkaCluster) async throws(BrokerChoiceFailure) -> Int32? =
-            {
-                _ in nil
-            }
+        fewestReplicasBroker: @escaping BrokerChooser = { _ in nil }
     ) {
         self.store = store
         self.registry = registry
