@@ -15,8 +15,9 @@ public actor ActionRunner {
     private let registry: ActionRegistry
     private let policy: ActionPolicy
     private let time: any TimeSource
-    /// Finds the broker holding the fewest partition replicas, for downScale without brokerId.
-    private let fewestReplicasBroker: @Sendable (KafkaCluster) async -> Int32?
+    /// Finds the broker holding the fewest partition replicas, for downScale without brokerId;
+    /// nil when there is no live data to choose from.
+    private let fewestReplicasBroker: BrokerChooser
     /// Alert firings known to be processed, so a storm of re-sends is answered without I/O or
     /// even a hop onto this actor. Only an optimisation: the durable record is the cluster's
     /// `processedAlerts`.
@@ -25,7 +26,7 @@ public actor ActionRunner {
     public init(
         store: any ClusterStore, registry: ActionRegistry = .builtIn, policy: ActionPolicy = ActionPolicy(),
         time: any TimeSource = SystemTime(),
-        fewestReplicasBroker: @escaping @Sendable (KafkaCluster) async -> Int32? = { _ in nil }
+        fewestReplicasBroker: @escaping BrokerChooser = { _ in nil }
     ) {
         self.store = store
         self.registry = registry
@@ -54,7 +55,12 @@ public actor ActionRunner {
         }
         var context = ActionContext(policy: policy)
         if action.command == DownScaleAction().command, request.parameter("brokerId") == nil {
-            context.fewestReplicasBroker = await fewestReplicasBroker(current.cluster)
+            do {
+                context.fewestReplicasBroker = try await fewestReplicasBroker(current.cluster)
+            } catch {
+                return error.isRetryable
+                    ? .deferred(reason: error.description) : .rejected(reason: error.description)
+            }
         }
 
         var attempt = 0

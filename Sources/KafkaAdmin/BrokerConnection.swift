@@ -20,10 +20,16 @@ final class BrokerConnection: @unchecked Sendable {
         self.queue = DispatchQueue(label: "kafka-admin.connection.\(address)")
     }
 
-    /// Connects, negotiates versions through ApiVersions and authenticates when SASL is configured.
-    static func open(to address: BrokerAddress, options: KafkaAdminOptions) async throws -> BrokerConnection {
+    /// Connects, negotiates versions through ApiVersions and authenticates when SASL is
+    /// configured; every step ends by its own timeout and by `deadline`, the call's.
+    static func open(
+        to address: BrokerAddress, options: KafkaAdminOptions,
+        deadline: Deadline? = CallBudget.current?.deadline
+    )
+        async throws -> BrokerConnection
+    {
         let connection = BrokerConnection(address: address, options: options)
-        try await connection.onQueue { try connection.establish() }
+        try await connection.onQueue { try connection.establish(within: deadline) }
         return connection
     }
 
@@ -39,11 +45,16 @@ final class BrokerConnection: @unchecked Sendable {
         try await onQueue { try self.negotiatedVersion(type) }
     }
 
-    /// Sends `request` at the highest version both sides implement and returns its response.
-    func send<Request: KafkaRequest>(_ request: Request) async throws -> Request.Response {
+    /// Sends `request` at the highest version both sides implement and returns its response,
+    /// within the request timeout and the call's `deadline`.
+    func send<Request: KafkaRequest>(
+        _ request: Request, deadline: Deadline? = CallBudget.current?.deadline
+    ) async throws
+        -> Request.Response
+    {
         try await onQueue {
             let version = try self.negotiatedVersion(Request.self)
-            return try self.roundTrip(request, version: version)
+            return try self.roundTrip(request, version: version, within: deadline)
         }
     }
 
@@ -62,20 +73,23 @@ final class BrokerConnection: @unchecked Sendable {
 
     // MARK: - On the queue
 
-    private func establish() throws {
-        let socket = try SocketStream.connect(to: address, deadline: Deadline(after: options.connectTimeout))
+    private func establish(within outer: Deadline?) throws {
+        let socket = try SocketStream.connect(
+            to: address, deadline: Deadline(after: options.connectTimeout, within: outer),
+            resolver: options.nameResolver)
         if let tls = options.tls {
             stream = try TLSStream.handshake(
-                over: socket, options: tls, deadline: Deadline(after: options.connectTimeout))
+                over: socket, options: tls, deadline: Deadline(after: options.connectTimeout, within: outer))
         } else {
             stream = socket
         }
-        try negotiateVersions()
-        if let sasl = options.sasl { try authenticate(sasl) }
+        try negotiateVersions(within: outer)
+        if let sasl = options.sasl { try authenticate(sasl, within: outer) }
     }
 
-    private func negotiateVersions() throws {
-        var response = try apiVersionsRoundTrip(version: ApiVersionsRequest.supportedVersions.upperBound)
+    private func negotiateVersions(within outer: Deadline?) throws {
+        var response = try apiVersionsRoundTrip(
+            version: ApiVersionsRequest.supportedVersions.upperBound, within: outer)
         if response.errorCode == KafkaErrorCode.unsupportedVersion {
             // The broker answered with its own ApiVersions range; ask again in a version it has.
             let theirs = response.range(for: .apiVersions)
@@ -85,7 +99,7 @@ final class BrokerConnection: @unchecked Sendable {
                     broker: address, api: .apiVersions, ours: ApiVersionsRequest.supportedVersions,
                     theirs: theirs)
             }
-            response = try apiVersionsRoundTrip(version: version)
+            response = try apiVersionsRoundTrip(version: version, within: outer)
         }
         guard response.errorCode == KafkaErrorCode.none else {
             throw KafkaAdminError.brokerError(
@@ -96,8 +110,8 @@ final class BrokerConnection: @unchecked Sendable {
 
     /// A broker that does not know the ApiVersions version we sent answers UNSUPPORTED_VERSION
     /// with a v0 body, whatever version was asked; such an answer is accepted in v0 form.
-    private func apiVersionsRoundTrip(version: Int16) throws -> ApiVersionsResponse {
-        try roundTrip(ApiVersionsRequest(), version: version) { payload in
+    private func apiVersionsRoundTrip(version: Int16, within outer: Deadline?) throws -> ApiVersionsResponse {
+        try roundTrip(ApiVersionsRequest(), version: version, within: outer) { payload in
             do {
                 return try KafkaFrame.decodeResponse(
                     ApiVersionsRequest.self, version: version, payload: payload)
@@ -112,11 +126,11 @@ final class BrokerConnection: @unchecked Sendable {
         }
     }
 
-    private func authenticate(_ credentials: SASLCredentials) throws {
+    private func authenticate(_ credentials: SASLCredentials, within outer: Deadline?) throws {
         let mechanism = credentials.mechanism.rawValue
         let handshake = try roundTrip(
             SaslHandshakeRequest(mechanism: mechanism),
-            version: try negotiatedVersion(SaslHandshakeRequest.self))
+            version: try negotiatedVersion(SaslHandshakeRequest.self), within: outer)
         guard handshake.errorCode == KafkaErrorCode.none else {
             throw KafkaAdminError.saslFailed(
                 broker: address, mechanism: mechanism,
@@ -128,7 +142,7 @@ final class BrokerConnection: @unchecked Sendable {
         while let message = try exchange.next(challenge: challenge, broker: address) {
             let response = try roundTrip(
                 SaslAuthenticateRequest(authBytes: message),
-                version: try negotiatedVersion(SaslAuthenticateRequest.self))
+                version: try negotiatedVersion(SaslAuthenticateRequest.self), within: outer)
             guard response.errorCode == KafkaErrorCode.none else {
                 throw KafkaAdminError.saslFailed(
                     broker: address, mechanism: mechanism,
@@ -158,7 +172,7 @@ final class BrokerConnection: @unchecked Sendable {
     }
 
     private func roundTrip<Request: KafkaRequest>(
-        _ request: Request, version: Int16,
+        _ request: Request, version: Int16, within outer: Deadline?,
         decode: (([UInt8]) throws -> (correlationId: Int32, response: Request.Response))? = nil
     ) throws -> Request.Response {
         guard let stream else { throw KafkaAdminError.connectionClosed(broker: address) }
@@ -173,7 +187,7 @@ final class BrokerConnection: @unchecked Sendable {
             } catch let error as KafkaCodecError {
                 throw KafkaAdminError.malformedResponse(broker: address, api: Request.apiKey, problem: error)
             }
-            let deadline = Deadline(after: options.requestTimeout)
+            let deadline = Deadline(after: options.requestTimeout, within: outer)
             try stream.write(frame, deadline: deadline, operation: operation)
             let prefix = try stream.read(exactly: 4, deadline: deadline, operation: operation)
             let payload: [UInt8]

@@ -15,6 +15,8 @@ public enum KafkaAdminError: Error, Sendable, Equatable, CustomStringConvertible
         broker: BrokerAddress, api: ApiKey, ours: ClosedRange<Int16>, theirs: ClosedRange<Int16>?)
     case brokerError(api: ApiKey, code: Int16, message: String?, resource: String?)
     case noBrokerReachable(attempts: [String])
+    /// The call's overall deadline passed; `attempts` lists what was tried before it did.
+    case deadlineExceeded(timeout: Duration, elapsed: Duration, attempts: [String])
     case unknownBroker(id: Int32)
     case tlsFailed(broker: BrokerAddress, reason: String)
     case saslFailed(broker: BrokerAddress, mechanism: String, reason: String)
@@ -24,7 +26,7 @@ public enum KafkaAdminError: Error, Sendable, Equatable, CustomStringConvertible
     public var isRetryable: Bool {
         switch self {
         case .addressResolutionFailed, .connectFailed, .timedOut, .connectionClosed, .ioFailed,
-            .correlationMismatch, .noBrokerReachable, .unknownBroker, .configNotApplied:
+            .correlationMismatch, .noBrokerReachable, .deadlineExceeded, .unknownBroker, .configNotApplied:
             return true
         case .brokerError(_, let code, _, _):
             return KafkaErrorCode.isRetriable(code)
@@ -67,6 +69,11 @@ public enum KafkaAdminError: Error, Sendable, Equatable, CustomStringConvertible
             return "\(api)\(on) failed with \(KafkaErrorCode.name(code))\(detail); \(retry)."
         case .noBrokerReachable(let attempts):
             return "No broker could be reached (\(attempts.joined(separator: "; "))); retrying may help."
+        case .deadlineExceeded(let timeout, let elapsed, let attempts):
+            let tried = attempts.isEmpty ? "" : "; tried \(attempts.joined(separator: "; "))"
+            return
+                "Kafka did not answer within the \(timeout.secondsText) s deadline (gave up after "
+                + "\(elapsed.secondsText) s\(tried)); retrying may help."
         case .unknownBroker(let id):
             return "Broker \(id) is not in the cluster metadata; retrying may help once it registers."
         case .tlsFailed(let broker, let reason):
@@ -81,5 +88,14 @@ public enum KafkaAdminError: Error, Sendable, Equatable, CustomStringConvertible
         case .invalidConfigChange(let key, let reason):
             return "The config change for \(key) is invalid: \(reason); nothing was changed."
         }
+    }
+}
+
+extension Duration {
+    /// Seconds with one decimal, e.g. "10.0", for messages.
+    var secondsText: String {
+        let (seconds, attoseconds) = components
+        let tenths = seconds * 10 + attoseconds / 100_000_000_000_000_000
+        return "\(tenths / 10).\(tenths % 10)"
     }
 }

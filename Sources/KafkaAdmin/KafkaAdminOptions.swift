@@ -6,6 +6,9 @@ public struct KafkaAdminOptions: Sendable {
     public var requestTimeout: Duration
     /// Responses announcing more bytes are rejected before anything is allocated for them.
     public var maximumResponseSize: Int
+    /// The one bound on a whole call: every pass, address, name lookup, connect, request and
+    /// backoff it makes. Calls a call makes share it.
+    public var callTimeout: Duration
     /// How many passes over the known brokers one call makes before giving up.
     public var attempts: Int
     /// Pause before the second pass, doubled for each further one.
@@ -17,10 +20,12 @@ public struct KafkaAdminOptions: Sendable {
     public var versionCaps: [ApiKey: Int16]
     /// Waits out a backoff; tests pass one that records instead of waiting.
     public var sleep: @Sendable (Duration) async throws -> Void
+    /// Turns a host name into socket addresses; tests put a slow one here.
+    var nameResolver: NameLookup.Resolver = NameLookup.system
 
     public init(
         clientId: String = "kafka-operator", connectTimeout: Duration = .seconds(5),
-        requestTimeout: Duration = .seconds(15),
+        requestTimeout: Duration = .seconds(15), callTimeout: Duration = .seconds(30),
         maximumResponseSize: Int = KafkaFrame.defaultMaximumResponseSize,
         attempts: Int = 3, initialBackoff: Duration = .milliseconds(200), tls: KafkaTLSOptions? = nil,
         sasl: SASLCredentials? = nil, versionCaps: [ApiKey: Int16] = [:],
@@ -29,6 +34,7 @@ public struct KafkaAdminOptions: Sendable {
         self.clientId = clientId
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
+        self.callTimeout = callTimeout
         self.maximumResponseSize = maximumResponseSize
         self.attempts = max(1, attempts)
         self.initialBackoff = initialBackoff

@@ -23,6 +23,15 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
         try self.init(bootstrap: try BrokerAddress.parseList(bootstrap), options: options)
     }
 
+    /// Runs `body` with one deadline, `timeout` from now, for every call it makes on any client:
+    /// the bound of a command that makes several calls. Without it each call has its own
+    /// `callTimeout`.
+    public static func withDeadline<T: Sendable>(
+        _ timeout: Duration, _ body: () async throws -> T
+    ) async throws -> T {
+        try await CallBudget.$current.withValue(CallBudget(timeout: timeout)) { try await body() }
+    }
+
     /// Closes every connection; the client reconnects if used again.
     public func close() {
         anyConnection?.close()
@@ -96,6 +105,12 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
     }
 
     public func createTopic(_ topic: CreateTopicsRequest.Topic) async throws -> CreateTopicOutcome {
+        try await budgeted { _ in try await createTopicWithinBudget(topic) }
+    }
+
+    private func createTopicWithinBudget(_ topic: CreateTopicsRequest.Topic) async throws
+        -> CreateTopicOutcome
+    {
         let brokerTimeout = options.requestTimeout.components.seconds * 1000 * 3 / 4
         let request = CreateTopicsRequest(topics: [topic], timeoutMs: Int32(clamping: brokerTimeout))
         let controller = try await metadata(topics: []).controllerId
@@ -166,80 +181,125 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
         }
     }
 
-    /// Runs `body` on a connection to any broker: the current one, else the bootstrap list and
-    /// then known brokers in order, over `attempts` passes with backoff between passes.
-    private func withAnyBroker<T: Sendable>(_ body: (BrokerConnection) async throws -> T) async throws -> T {
-        var failures: [String] = []
-        for pass in 0..<options.attempts {
-            if pass > 0 { try await backoff(pass: pass) }
-            if let connection = anyConnection {
-                do { return try await body(connection) } catch let error as KafkaAdminError
-                    where error.isConnectionFailure
-                {
-                    failures.append("\(connection.address): \(error.briefReason)")
-                    connection.close()
-                    if anyConnection === connection { anyConnection = nil }
-                }
-            }
-            let known = addressesByNode.keys.sorted().compactMap { addressesByNode[$0] }
-            var candidates = bootstrap
-            for address in known where !candidates.contains(address) { candidates.append(address) }
-            for address in candidates {
-                // Calls interleave on this actor while one awaits, so only the connection this
-                // attempt opened is closed and forgotten when it fails.
-                var opened: BrokerConnection?
-                do {
-                    let connection = try await BrokerConnection.open(to: address, options: options)
-                    opened = connection
-                    anyConnection = connection
-                    return try await body(connection)
-                } catch let error as KafkaAdminError where error.isConnectionFailure {
-                    failures.append("\(address): \(error.briefReason)")
-                    opened?.close()
-                    if let opened, anyConnection === opened { anyConnection = nil }
-                }
-            }
-        }
-        throw KafkaAdminError.noBrokerReachable(attempts: failures)
+    /// Runs `body` within the call's budget: the one already under way in this task (a call
+    /// this call makes, or a command's `withDeadline`), else a new one of `options.callTimeout`.
+    private func budgeted<T: Sendable>(_ body: (CallBudget) async throws -> T) async throws -> T {
+        if let budget = CallBudget.current { return try await body(budget) }
+        let budget = CallBudget(timeout: options.callTimeout)
+        return try await CallBudget.$current.withValue(budget) { try await body(budget) }
     }
 
-    /// Runs `body` on the connection to broker `id`, learning its address from metadata if needed.
+    /// Runs `body` on a connection to any broker: the current one, else the bootstrap list and
+    /// then known brokers in order, over `attempts` passes with backoff between passes, all
+    /// within the call's deadline.
+    ///
+    /// As librdkafka does, any failure of one address (no answer, an answer that is not Kafka,
+    /// a TLS or SASL failure) moves on to the next; only when every address failed does the
+    /// call fail, with a terminal error of theirs when none of the failures was retryable.
+    private func withAnyBroker<T: Sendable>(_ body: (BrokerConnection) async throws -> T) async throws -> T {
+        try await budgeted { budget in
+            var failures: [AddressFailure] = []
+            for pass in 0..<options.attempts {
+                if pass > 0 {
+                    // Another pass cannot help when every address failed for a reason that stays.
+                    guard failures.contains(where: \.error.isRetryable) else { break }
+                    try await backoff(pass: pass, budget: budget, failures: failures)
+                }
+                if let connection = anyConnection {
+                    if budget.deadline.hasPassed { throw budget.exceeded(failures.map(\.text)) }
+                    do { return try await body(connection) } catch let error as KafkaAdminError
+                        where error.endsThisAddress
+                    {
+                        failures.append(AddressFailure(address: connection.address, error: error))
+                        connection.close()
+                        if anyConnection === connection { anyConnection = nil }
+                    }
+                }
+                let known = addressesByNode.keys.sorted().compactMap { addressesByNode[$0] }
+                var candidates = bootstrap
+                for address in known where !candidates.contains(address) { candidates.append(address) }
+                for address in candidates {
+                    if budget.deadline.hasPassed { throw budget.exceeded(failures.map(\.text)) }
+                    // Calls interleave on this actor while one awaits, so only the connection this
+                    // attempt opened is closed and forgotten when it fails.
+                    var opened: BrokerConnection?
+                    do {
+                        let connection = try await BrokerConnection.open(
+                            to: address, options: options, deadline: budget.deadline)
+                        opened = connection
+                        anyConnection = connection
+                        return try await body(connection)
+                    } catch let error as KafkaAdminError where error.endsThisAddress {
+                        failures.append(AddressFailure(address: address, error: error))
+                        opened?.close()
+                        if let opened, anyConnection === opened { anyConnection = nil }
+                    }
+                }
+            }
+            if budget.deadline.hasPassed { throw budget.exceeded(failures.map(\.text)) }
+            if let terminal = failures.first?.error, !failures.contains(where: \.error.isRetryable) {
+                throw terminal
+            }
+            throw KafkaAdminError.noBrokerReachable(attempts: failures.map(\.text))
+        }
+    }
+
+    /// Runs `body` on the connection to broker `id`, learning its address from metadata if
+    /// needed, within the call's deadline.
     private func withBroker<T: Sendable>(_ id: Int32, _ body: (BrokerConnection) async throws -> T)
         async throws
         -> T
     {
-        var lastError: KafkaAdminError = .unknownBroker(id: id)
-        for pass in 0..<options.attempts {
-            if pass > 0 { try await backoff(pass: pass) }
-            if addressesByNode[id] == nil { _ = try await metadata(topics: []) }
-            guard let address = addressesByNode[id] else {
-                lastError = .unknownBroker(id: id)
-                continue
-            }
-            var used: BrokerConnection?
-            do {
-                let connection: BrokerConnection
-                if let existing = connectionsByNode[id] {
-                    connection = existing
-                } else {
-                    connection = try await BrokerConnection.open(to: address, options: options)
-                    connectionsByNode[id] = connection
+        try await budgeted { budget in
+            var lastError: KafkaAdminError = .unknownBroker(id: id)
+            var failures: [AddressFailure] = []
+            for pass in 0..<options.attempts {
+                if pass > 0 { try await backoff(pass: pass, budget: budget, failures: failures) }
+                if addressesByNode[id] == nil { _ = try await metadata(topics: []) }
+                guard let address = addressesByNode[id] else {
+                    lastError = .unknownBroker(id: id)
+                    continue
                 }
-                used = connection
-                return try await body(connection)
-            } catch let error as KafkaAdminError where error.isConnectionFailure {
-                lastError = error
-                used?.close()
-                if let used, connectionsByNode[id] === used { connectionsByNode[id] = nil }
+                if budget.deadline.hasPassed { throw budget.exceeded(failures.map(\.text)) }
+                var used: BrokerConnection?
+                do {
+                    let connection: BrokerConnection
+                    if let existing = connectionsByNode[id] {
+                        connection = existing
+                    } else {
+                        connection = try await BrokerConnection.open(
+                            to: address, options: options, deadline: budget.deadline)
+                        connectionsByNode[id] = connection
+                    }
+                    used = connection
+                    return try await body(connection)
+                } catch let error as KafkaAdminError where error.isConnectionFailure {
+                    lastError = error
+                    failures.append(AddressFailure(address: address, error: error))
+                    used?.close()
+                    if let used, connectionsByNode[id] === used { connectionsByNode[id] = nil }
+                }
             }
+            if budget.deadline.hasPassed { throw budget.exceeded(failures.map(\.text)) }
+            throw lastError
         }
-        throw lastError
     }
 
-    private func backoff(pass: Int) async throws {
+    /// Waits before another pass, never past the call's deadline.
+    private func backoff(pass: Int, budget: CallBudget, failures: [AddressFailure]) async throws {
+        let remaining = budget.deadline.remaining
+        guard remaining > .zero else { throw budget.exceeded(failures.map(\.text)) }
         let factor = 1 << min(pass - 1, 6)
-        try await options.sleep(options.initialBackoff * factor)
+        try await options.sleep(min(options.initialBackoff * factor, remaining))
     }
+}
+
+/// One address that failed during a call, and how.
+private struct AddressFailure {
+    let address: BrokerAddress
+    let error: KafkaAdminError
+
+    var text: String { "\(address): \(error.briefReason)" }
 }
 
 extension KafkaAdminError {
@@ -253,7 +313,21 @@ extension KafkaAdminError {
         case .ioFailed(_, let reason): return reason
         case .correlationMismatch(_, let expected, let received):
             return "correlation id \(received) instead of \(expected)"
+        case .malformedResponse(_, let api, let problem): return "not a Kafka \(api) answer (\(problem))"
+        case .tlsFailed(_, let reason): return "TLS failed (\(reason))"
+        case .saslFailed(_, let mechanism, let reason): return "SASL \(mechanism) failed (\(reason))"
+        case .noCommonVersion(_, let api, _, _): return "no \(api) version in common"
         default: return description
+        }
+    }
+
+    /// Failures of one address, after which another address may answer: the connection's own
+    /// failures, and a peer that is not (or not the same) Kafka broker as configured, such as an
+    /// HTTP or TLS service answering with bytes that are no Kafka frame.
+    var endsThisAddress: Bool {
+        switch self {
+        case .malformedResponse, .tlsFailed, .saslFailed, .noCommonVersion: return true
+        default: return isConnectionFailure
         }
     }
 

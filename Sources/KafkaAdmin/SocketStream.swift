@@ -16,27 +16,16 @@ final class SocketStream: ByteStream {
 
     deinit { close() }
 
-    /// Resolves `address` and connects to the first of its addresses that accepts before `deadline`.
-    static func connect(to address: BrokerAddress, deadline: Deadline) throws -> SocketStream {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        #if canImport(Glibc)
-            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        #else
-            hints.ai_socktype = SOCK_STREAM
-        #endif
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(address.host, String(address.port), &hints, &list)
-        guard status == 0, let first = list else {
-            let reason = status == 0 ? "no addresses" : String(cString: gai_strerror(status))
-            throw KafkaAdminError.addressResolutionFailed(broker: address, reason: reason)
-        }
-        defer { freeaddrinfo(list) }
+    /// Resolves `address` and connects to the first of its addresses that accepts before
+    /// `deadline`; the name lookup counts against the same deadline.
+    static func connect(
+        to address: BrokerAddress, deadline: Deadline,
+        resolver: @escaping NameLookup.Resolver = NameLookup.system
+    ) throws -> SocketStream {
+        let resolved = try NameLookup.resolve(address, deadline: deadline, using: resolver)
         var lastReason = "no addresses"
-        var entry: UnsafeMutablePointer<addrinfo>? = first
-        while let info = entry {
-            entry = info.pointee.ai_next
-            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+        for candidate in resolved {
+            let fd = socket(candidate.family, candidate.socketType, candidate.protocolNumber)
             guard fd >= 0 else {
                 lastReason = Self.errnoText()
                 continue
@@ -44,7 +33,11 @@ final class SocketStream: ByteStream {
             let stream = SocketStream(address: address, descriptor: fd)
             do {
                 try stream.configure()
-                try stream.connect(info.pointee.ai_addr, info.pointee.ai_addrlen, deadline: deadline)
+                try candidate.bytes.withUnsafeBytes { raw in
+                    try stream.connect(
+                        raw.baseAddress?.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count),
+                        deadline: deadline)
+                }
                 return stream
             } catch let error as KafkaAdminError {
                 if case .timedOut = error { throw error }
@@ -67,7 +60,7 @@ final class SocketStream: ByteStream {
     }
 
     private func connect(
-        _ socketAddress: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t, deadline: Deadline
+        _ socketAddress: UnsafePointer<sockaddr>?, _ length: socklen_t, deadline: Deadline
     )
         throws
     {

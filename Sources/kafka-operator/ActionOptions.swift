@@ -38,12 +38,6 @@ struct ActionOptions: ParsableArguments {
     @Flag(help: "Report every action's change without making it.")
     var dryRun = false
 
-    @Option(
-        help: ArgumentHelp(
-            "Kafka bootstrap servers (host:port,...): downScale without brokerId then removes the broker holding the fewest partition replicas. Env: KAFKA_OPERATOR_KAFKA_BOOTSTRAP.",
-            valueName: "servers"))
-    var kafkaBootstrap: String = EnvironmentDefault.string("KAFKA_OPERATOR_KAFKA_BOOTSTRAP", "")
-
     func validate() throws {
         guard cooldown >= 0, maxDisksPerBroker > 0 else {
             throw ValidationError("--cooldown must be zero or more and --max-disks-per-broker positive.")
@@ -93,17 +87,34 @@ struct ActionOptions: ParsableArguments {
         }
     }
 
-    /// Builds the action runner over the store.
-    func makeRunner(store: any ClusterStore) throws -> ActionRunner {
+    /// Builds the action runner over the store. With a Kafka client, a downScale without
+    /// brokerId removes the broker holding the fewest partition replicas; when Kafka cannot be
+    /// asked the action is deferred (or rejected, for a failure retrying cannot fix) with the
+    /// reason, and the failure is logged: never a silent fallback to another broker.
+    func makeRunner(store: any ClusterStore, kafka: KafkaProtocolAdminClient?, logger: Logger) -> ActionRunner
+    {
         var policy = ActionPolicy()
         policy.cooldown = .seconds(cooldown)
         policy.maximumDisksPerBroker = maxDisksPerBroker
         policy.dryRun = dryRun
-        let kafka = kafkaBootstrap.isEmpty ? nil : try KafkaProtocolAdminClient(bootstrap: kafkaBootstrap)
         return ActionRunner(
             store: store, policy: policy,
-            fewestReplicasBroker: { cluster in
-                guard let kafka, let metadata = try? await kafka.metadata(topics: nil) else { return nil }
+            fewestReplicasBroker: { cluster throws(BrokerChoiceFailure) in
+                guard let kafka else { return nil }
+                let metadata: MetadataResponse
+                do {
+                    metadata = try await kafka.metadata(topics: nil)
+                } catch {
+                    let failure = BrokerChoiceFailure(
+                        reason: "\(error)", isRetryable: (error as? KafkaAdminError)?.isRetryable ?? true)
+                    logger.warning(
+                        "downScale: Kafka metadata unavailable, not choosing a broker",
+                        metadata: [
+                            "cluster": "\(cluster.metadata.namespace ?? "")/\(cluster.metadata.name)",
+                            "error": "\(error)",
+                        ])
+                    throw failure
+                }
                 return KafkaAdmin.fewestReplicasBroker(
                     metadata: metadata, candidates: cluster.spec.brokers.map(\.id))
             })

@@ -20,6 +20,13 @@ struct ClusterConnection {
             let configuration = try KubernetesClientConfiguration.detect(
                 environment: environment, context: options.context.isEmpty ? nil : options.context)
         {
+            if OwnLocalCluster.isStopped(configuration, dataDirectory: dataDirectory) {
+                logger.notice(
+                    "the configured kubeconfig names this operator's own local cluster, which is not running: starting it",
+                    metadata: ["server": "\(configuration.server)"])
+                return try await startLocalCluster(
+                    options: options, dataDirectory: dataDirectory, logger: logger)
+            }
             logger.info("managing a Kubernetes cluster", metadata: ["server": "\(configuration.server)"])
             return ClusterConnection(
                 api: try KubernetesClient(configuration: configuration, logger: logger), localCluster: nil)

@@ -25,7 +25,7 @@ struct KafkaCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Report offline and under-replicated partitions, brokers and controller.")
 
-        @OptionGroup var connection: KafkaConnectionOptions
+        @OptionGroup var connection: KafkaConnectionOptions<KafkaCommandSpelling>
         @Flag(help: "Print the report as JSON.") var json = false
         @Option(
             name: .customLong("expect-broker"),
@@ -46,98 +46,52 @@ struct KafkaCommand: AsyncParsableCommand {
         }
     }
 
-    /// Prints a broker's (or the cluster-wide default) dynamic configuration, one `key=value` a line.
+    /// Prints a broker's, the cluster-wide default or a topic's configuration, one `key=value`
+    /// a line, or one line saying there is none.
     struct DescribeConfigs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "describe-configs", abstract: "Show a broker's or the cluster-wide default configs.")
+            commandName: "describe-configs",
+            abstract: "Show a broker's, the cluster-wide default or a topic's configs.")
 
-        @OptionGroup var connection: KafkaConnectionOptions
+        @OptionGroup var connection: KafkaConnectionOptions<KafkaCommandSpelling>
         @Option(help: "The broker id whose configs to show.") var broker: Int32?
         @Flag(help: "Show the cluster-wide dynamic defaults instead of one broker's configs.")
         var clusterDefault = false
+        @Option(help: ArgumentHelp("The topic whose configs to show.", valueName: "name")) var topic: String?
 
         func validate() throws {
-            guard (broker != nil) != clusterDefault else {
-                throw ValidationError("Give exactly one of --broker N or --cluster-default.")
+            guard [broker != nil, clusterDefault, topic != nil].filter({ $0 }).count == 1 else {
+                throw ValidationError("Give exactly one of --broker N, --cluster-default or --topic NAME.")
             }
+            if let topic, topic.isEmpty || topic.utf8.count > 249 {
+                throw ValidationError("--topic must name a topic (1 to 249 characters).")
+            }
+        }
+
+        /// What is being described, in the words of the empty-answer line.
+        private var subject: String {
+            if let broker { return "broker \(broker)" }
+            if let topic { return "topic \(topic)" }
+            return "the cluster-wide default"
         }
 
         func run() async throws {
             let broker = self.broker
+            let topic = self.topic
             let entries = try await connection.run { client in
                 if let broker { return try await client.describeConfigs(broker: broker) }
+                if let topic { return try await client.describeConfigs(.init(type: .topic, name: topic)) }
                 return try await client.describeClusterDefaultConfigs()
+            }
+            guard !entries.isEmpty else {
+                print("No config entries for \(subject).")
+                return
             }
             for entry in entries.sorted(by: { $0.name < $1.name }) {
                 let value = entry.isSensitive ? "(sensitive)" : entry.value ?? "(null)"
                 let flags = [entry.isReadOnly ? "read-only" : nil, "source=\(entry.source)"].compactMap { $0 }
                 print("\(entry.name)=\(value)  [\(flags.joined(separator: ", "))]")
             }
-        }
-    }
-}
-
-/// How to reach the brokers: bootstrap list, timeouts, TLS and SASL.
-struct KafkaConnectionOptions: ParsableArguments {
-    @Option(help: "Comma-separated HOST:PORT list of brokers to start from.") var bootstrap: String
-    @Option(help: "Seconds allowed for each connect and each request.") var timeout: Int = 10
-    @Flag(help: "Connect with TLS.") var tls = false
-    @Option(help: "PEM file of CAs to trust (default: the system's).") var caFile: String?
-    @Option(help: "PEM client certificate, for brokers that require mutual TLS.") var certFile: String?
-    @Option(help: "PEM client private key.") var keyFile: String?
-    @Flag(help: "Do not check that the broker certificate names the host (testing only).")
-    var insecureSkipHostnameCheck = false
-    @Option(help: "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.") var saslMechanism: String?
-    @Option(help: "SASL username.") var saslUsername: String?
-    @Option(help: "Name of the environment variable holding the SASL password.")
-    var saslPasswordEnv = "KAFKA_SASL_PASSWORD"
-
-    func validate() throws {
-        guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds.") }
-        if let mechanism = saslMechanism {
-            guard SASLCredentials.Mechanism(rawValue: mechanism) != nil else {
-                throw ValidationError("--sasl-mechanism must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.")
-            }
-            guard saslUsername != nil else {
-                throw ValidationError("--sasl-mechanism needs --sasl-username.")
-            }
-        }
-        if (certFile == nil) != (keyFile == nil) {
-            throw ValidationError("--cert-file and --key-file go together.")
-        }
-    }
-
-    func options() throws -> KafkaAdminOptions {
-        var sasl: SASLCredentials?
-        if let name = saslMechanism, let mechanism = SASLCredentials.Mechanism(rawValue: name),
-            let username = saslUsername
-        {
-            guard let password = ProcessInfo.processInfo.environment[saslPasswordEnv] else {
-                throw ValidationError("Set the SASL password in $\(saslPasswordEnv).")
-            }
-            sasl = SASLCredentials(mechanism: mechanism, username: username, password: password)
-        }
-        let useTLS = tls || caFile != nil || certFile != nil
-        return KafkaAdminOptions(
-            connectTimeout: .seconds(timeout), requestTimeout: .seconds(timeout),
-            tls: useTLS
-                ? KafkaTLSOptions(
-                    caFile: caFile, certificateFile: certFile, privateKeyFile: keyFile,
-                    verifyHostname: !insecureSkipHostnameCheck) : nil,
-            sasl: sasl)
-    }
-
-    /// Runs `body` with a connected client; a Kafka failure prints its sentence and exits 2.
-    func run<T: Sendable>(_ body: (KafkaProtocolAdminClient) async throws -> T) async throws -> T {
-        let client = try KafkaProtocolAdminClient(bootstrap: bootstrap, options: try options())
-        do {
-            let result = try await body(client)
-            await client.close()
-            return result
-        } catch let error as KafkaAdminError {
-            await client.close()
-            FileHandleOutput.standardError("error: \(error)")
-            throw ExitCode(2)
         }
     }
 }

@@ -105,6 +105,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Kubernetes") var clusterOptions: ClusterOptions
 
+    @OptionGroup(title: "Kafka (downScale without brokerId removes the broker with the fewest replicas)")
+    var kafkaOptions: KafkaConnectionOptions<ServeSpelling>
+
     func validate() throws {
         if !tlsListeners.isEmpty && (tlsCert.isEmpty || tlsKey.isEmpty) {
             throw ValidationError("--tls-listen needs both --tls-cert and --tls-key.")
@@ -149,11 +152,13 @@ struct ServeCommand: AsyncParsableCommand {
                 "POST /alerts accepts requests without credentials; set --alerts-token or --alerts-basic-auth"
             )
         }
+        // A Kafka setting that cannot work stops the start, before anything is served.
+        let kafka = try kafkaOptions.client()
         let connection = try await ClusterConnection.open(
             options: clusterOptions, dataDirectory: actionOptions.dataDir, logger: logger)
         let store = KubernetesClusterStore(api: connection.api, namespace: clusterOptions.namespace)
         try await actionOptions.loadManifests(into: store, connection: connection, logger: logger)
-        let runner = try actionOptions.makeRunner(store: store)
+        let runner = actionOptions.makeRunner(store: store, kafka: kafka, logger: logger)
         let reconcileLoop = ReconcileLoop(
             reconciler: ClusterReconciler(
                 api: connection.api, logger: Logger(label: "kafka-operator.reconciler")),
