@@ -74,7 +74,7 @@ public struct JSONReader {
             skipWhitespace()
             guard try peek() == UInt8(ascii: "\"") else { throw .unexpectedByte(offset: index) }
             let key = try readString()
-            guard keys.insert(key) else { throw .duplicateKey(key) }
+            guard keys.isNew(key, among: members) else { throw .duplicateKey(key) }
             skipWhitespace()
             guard try peek() == UInt8(ascii: ":") else { throw .unexpectedByte(offset: index) }
             index += 1

@@ -1,34 +1,32 @@
-/// The keys of one JSON object read so far, so a repeated key is found in time linear in the
-/// object's size: a short list scanned while the object is small (nearly every object in a
-/// request has a handful of keys, where scanning beats hashing), a hash set once it grows.
+/// Finds a repeated key in one JSON object in time linear in the object's size: while the
+/// object is small (nearly every object in a request has a handful of keys) the members read
+/// so far are scanned, which costs no allocation; once it grows a hash set of its keys takes
+/// over.
 struct ObjectKeys {
-    /// Keys kept in the scanned list before moving to the set.
+    /// Members scanned before the set takes over.
     static let scanLimit = 12
 
-    private var few: [String] = []
     /// Every key once the object has grown past `scanLimit`; empty (and unused) before.
     private var many: Set<String> = []
-    private var isLarge = false
-    /// Key comparisons and set insertions made so far: the cost the limit bounds, for tests.
+    /// Key comparisons and set operations made so far: the cost the limit bounds, for tests.
     private(set) var probes = 0
 
-    /// Adds `key`; false when the object already has it.
-    mutating func insert(_ key: String) -> Bool {
-        if isLarge {
-            probes += 1
-            return many.insert(key).inserted
+    /// Whether `key` is new to an object whose members so far are `members`; every key of
+    /// `members` must have been checked here, in order.
+    mutating func isNew(_ key: String, among members: [(key: String, value: JSONValue)]) -> Bool {
+        if members.count < Self.scanLimit {
+            for member in members {
+                probes += 1
+                if member.key == key { return false }
+            }
+            return true
         }
-        for seen in few {
-            probes += 1
-            if seen == key { return false }
+        if many.isEmpty {
+            many.reserveCapacity(members.count * 2)
+            for member in members { many.insert(member.key) }
+            probes += members.count
         }
-        few.append(key)
-        if few.count > Self.scanLimit {
-            probes += few.count
-            many = Set(few)
-            few = []
-            isLarge = true
-        }
-        return true
+        probes += 1
+        return many.insert(key).inserted
     }
 }
