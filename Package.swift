@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "KubernetesClusterStoreTests",
             dependencies: [
-                "KubernetesClusterStore", "ClusterModel", "Kubernetes", "JSON", "TestSupport",
+                "KubernetesClusterStore", "ClusterModel", "ActionEngine", "Kubernetes", "JSON", "TestSupport",
                 "ClusterTestSupport",
             ]),
         .testTarget(
@@ -142,7 +142,10 @@ let package = Package(
         .testTarget(name: "KafkaAdminTests", dependencies: ["KafkaAdmin", "ClusterModel", "TestSupport"]),
         .testTarget(
             name: "AlertReceiverTests",
-            dependencies: ["AlertReceiver", "ClusterModel", "ActionEngine", "TestSupport"]),
+            dependencies: [
+                "AlertReceiver", "ClusterModel", "ActionEngine", "HTTPServer", "JSON", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "ActionEngineTests", dependencies: ["ActionEngine", "ClusterModel", "TestSupport"]),
         .testTarget(

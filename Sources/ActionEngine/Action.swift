@@ -40,10 +40,12 @@ extension ActionRequest {
         return value
     }
 
-    /// A broker id parameter, checked to be a number in Kafka's range.
+    /// A broker id parameter: plain decimal digits (no sign, no leading zero) in Kafka's range.
     func brokerID(_ name: String) throws(ActionError) -> Int32? {
         guard let text = parameter(name) else { return nil }
-        guard let id = Int32(text), id >= 0 else {
+        guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            text == "0" || !text.hasPrefix("0"), let id = Int32(text)
+        else {
             throw .invalidParameter(name: name, reason: "'\(text.prefix(32))' is not a broker id")
         }
         return id

@@ -35,10 +35,16 @@ public actor ActionRunner {
         self.fewestReplicasBroker = fewestReplicasBroker
     }
 
-    /// Runs one request. Throws only when retrying can help (the store failed); every other
-    /// result is an outcome.
+    /// Writes to one cluster from this process take turns, so they never conflict with each other.
+    private let turns = ClusterWriteTurns()
+    /// Attempts of one read-modify-write when writers outside the process (the reconciler,
+    /// `kubectl edit`) keep changing the cluster under it.
+    public static let maxWriteAttempts = 10
+
+    /// Runs one request. Throws only when retrying can help (the store failed for now) or the
+    /// request was cancelled; every other result, a store's permanent refusal included, is an
+    /// outcome.
     public func run(_ request: ActionRequest) async throws(ClusterStoreError) -> ActionOutcome {
-        let dedupeKey = Self.dedupeKey(request.source)
         if isKnownDuplicate(request.source) { return .duplicate }
         guard let action = registry.action(for: request.command) else {
             return .rejected(
@@ -46,25 +52,31 @@ public actor ActionRunner {
                     "unknown command '\(request.command.prefix(64))'; known: \(registry.commands.joined(separator: ", "))"
             )
         }
-        let current: StoredCluster
-        do {
-            current = try await store.get(namespace: request.namespace, name: request.cluster)
-        } catch .notFound {
-            return .unknownCluster(
-                reason: "KafkaCluster \(request.namespace)/\(request.cluster) does not exist")
+        return try await inTurn(namespace: request.namespace, cluster: request.cluster) {
+            () async throws(ClusterStoreError) in
+            try await self.apply(action, request)
         }
+    }
+
+    /// Reads, decides and writes, retrying from a fresh read when a writer outside the process
+    /// got there first. Runs in the cluster's turn.
+    private func apply(_ action: any Action, _ request: ActionRequest) async throws(ClusterStoreError)
+        -> ActionOutcome
+    {
+        let dedupeKey = Self.dedupeKey(request.source)
+        // Another writer may have acted on this firing while this one waited for its turn.
+        if isKnownDuplicate(request.source) { return .duplicate }
+        var stored = try await store.get(namespace: request.namespace, name: request.cluster)
         var context = ActionContext(policy: policy)
         if action.command == DownScaleAction().command, request.parameter("brokerId") == nil {
             do {
-                context.fewestReplicasBroker = try await fewestReplicasBroker(current.cluster)
+                context.fewestReplicasBroker = try await fewestReplicasBroker(stored.cluster)
             } catch {
                 return error.isRetryable
                     ? .deferred(reason: error.description) : .rejected(reason: error.description)
             }
         }
-
         var attempt = 0
-        var stored = current
         while true {
             attempt += 1
             var document = stored.document
@@ -79,7 +91,7 @@ public actor ActionRunner {
                 _ = try await store.update(document, expectedRevision: stored.revision)
                 if let dedupeKey { remember(dedupeKey) }
                 return decision
-            } catch .conflict where attempt < 10 {
+            } catch .conflict where attempt < Self.maxWriteAttempts {
                 stored = try await store.get(namespace: request.namespace, name: request.cluster)
             }
         }
@@ -89,19 +101,50 @@ public actor ActionRunner {
     public func countRollingUpgradeAlert(namespace: String, cluster: String) async throws(ClusterStoreError)
         -> ActionOutcome
     {
-        do {
-            _ = try await store.modify(namespace: namespace, name: cluster) { document in
+        try await inTurn(namespace: namespace, cluster: cluster) { () async throws(ClusterStoreError) in
+            var attempt = 0
+            while true {
+                attempt += 1
+                let current = try await self.store.get(namespace: namespace, name: cluster)
+                var document = current.document
                 var status = document.cluster.status ?? KafkaClusterStatus()
                 status.alertCount = (status.alertCount ?? 0) + 1
                 document.cluster.status = status
+                do throws(ClusterStoreError) {
+                    _ = try await self.store.update(document, expectedRevision: current.revision)
+                    return .recorded(reason: "counted against the rolling upgrade's failure threshold")
+                } catch .conflict where attempt < Self.maxWriteAttempts {
+                    continue
+                }
             }
-        } catch let error as ClusterStoreError {
-            if case .notFound = error { return .unknownCluster(reason: error.description) }
-            throw error
-        } catch {
-            throw .storage("\(error)")
         }
-        return .recorded(reason: "counted against the rolling upgrade's failure threshold")
+    }
+
+    /// Runs `body` in the cluster's turn and turns the store's answers into outcomes where
+    /// retrying cannot help: a missing cluster, or a store that refuses for good (no
+    /// permission, an object it will not accept, an unreadable object). Only failures a retry
+    /// may cure, and cancellation, are thrown.
+    private func inTurn(
+        namespace: String, cluster: String,
+        _ body: () async throws(ClusterStoreError) -> ActionOutcome
+    ) async throws(ClusterStoreError) -> ActionOutcome {
+        let key = "\(namespace)/\(cluster)"
+        await turns.begin(key)
+        let result: Result<ActionOutcome, ClusterStoreError>
+        do {
+            result = .success(try await body())
+        } catch {
+            result = .failure(error)
+        }
+        await turns.finish(key)
+        switch result {
+        case .success(let outcome): return outcome
+        case .failure(.notFound):
+            return .unknownCluster(reason: "KafkaCluster \(namespace)/\(cluster) does not exist")
+        case .failure(.cancelled): throw .cancelled
+        case .failure(let error) where error.isRetryable: throw error
+        case .failure(let error): return .rejected(reason: error.description)
+        }
     }
 
     /// The actions recorded with a cluster, oldest first.

@@ -21,22 +21,19 @@ public struct AddPvcAction: Action {
                 "broker \(id) already has \(existing.count) disks, the limit is \(context.policy.maximumDisksPerBroker)"
             )
         }
-        let prefix = request.parameter("mountPathPrefix") ?? "/kafka-logs"
-        guard prefix.hasPrefix("/"), prefix.count > 1, !prefix.contains("..") else {
-            throw .invalidParameter(
-                name: "mountPathPrefix", reason: "'\(prefix.prefix(64))' is not an absolute path")
-        }
+        let prefix = try ActionParameters.absolutePath(
+            request.parameter("mountPathPrefix") ?? "/kafka-logs", name: "mountPathPrefix")
         let used = Set(existing.map(\.mountPath))
         let mountPath = (1...).lazy.map { "\(prefix)-\($0)" }.first { !used.contains($0) } ?? prefix
         let size = try DiskParameters.size(request)
+        let storageClass = try DiskParameters.storageClass(request)
         var config = cluster.spec.brokers[index].brokerConfig ?? BrokerConfig()
         config.storageConfigs =
             (config.storageConfigs ?? []) + [
                 StorageConfig(
                     mountPath: mountPath,
                     pvcSpec: PersistentVolumeClaimSpec(
-                        accessModes: ["ReadWriteOnce"], storageClassName: request.parameter("storageClass"),
-                        storage: size))
+                        accessModes: ["ReadWriteOnce"], storageClassName: storageClass, storage: size))
             ]
         cluster.spec.brokers[index].brokerConfig = config
         return "added a \(size) disk at \(mountPath) to broker \(id)"

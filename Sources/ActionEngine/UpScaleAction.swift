@@ -23,12 +23,16 @@ public struct UpScaleAction: Action {
         }
         let id = (spec.brokers.map(\.id).max() ?? -1) + 1
         var broker = Broker(id: id, brokerConfigGroup: group)
-        var overrides = BrokerConfig(image: request.parameter("image"))
+        var image: String?
+        if let text = request.parameter("image") { image = try ActionParameters.image(text) }
+        var overrides = BrokerConfig(image: image)
         if request.parameter("diskSize") != nil || request.parameter("mountPath") != nil
             || request.parameter("storageClass") != nil
         {
             let size = try DiskParameters.size(request)
-            let mountPath = request.parameter("mountPath") ?? "/kafka-logs"
+            let storageClass = try DiskParameters.storageClass(request)
+            let mountPath = try ActionParameters.absolutePath(
+                request.parameter("mountPath") ?? "/kafka-logs", name: "mountPath")
             // A disk given here replaces the group's disk at the same path rather than colliding with it.
             let groupPaths = spec.brokerConfigGroups?[group]?.storageConfigs?.map(\.mountPath) ?? []
             if groupPaths.contains(mountPath) {
@@ -39,8 +43,7 @@ public struct UpScaleAction: Action {
                 StorageConfig(
                     mountPath: mountPath,
                     pvcSpec: PersistentVolumeClaimSpec(
-                        accessModes: ["ReadWriteOnce"], storageClassName: request.parameter("storageClass"),
-                        storage: size))
+                        accessModes: ["ReadWriteOnce"], storageClassName: storageClass, storage: size))
             ]
         }
         if overrides != BrokerConfig() { broker.brokerConfig = overrides }
@@ -54,17 +57,11 @@ enum DiskParameters {
     static func size(_ request: ActionRequest, default fallback: String = "10Gi") throws(ActionError)
         -> String
     {
-        let text = request.parameter("diskSize") ?? fallback
-        do {
-            let quantity = try Quantity(parsing: text)
-            guard quantity.milliValue > 0 else {
-                throw ActionError.invalidParameter(name: "diskSize", reason: "must be more than zero")
-            }
-        } catch let error as ActionError {
-            throw error
-        } catch {
-            throw .invalidParameter(name: "diskSize", reason: "\(error)")
-        }
-        return text
+        try ActionParameters.diskSize(request.parameter("diskSize") ?? fallback)
+    }
+
+    static func storageClass(_ request: ActionRequest) throws(ActionError) -> String? {
+        guard let text = request.parameter("storageClass") else { return nil }
+        return try ActionParameters.storageClass(text)
     }
 }

@@ -8,7 +8,8 @@ import Logging
 ///
 /// - `POST /api/v1/namespaces/{namespace}/kafkaclusters/{name}/actions` with a JSON object
 ///   `{"command": "upScale", ...}` (the same parameters as alert annotations and labels);
-///   `?dryRun=true` returns the planned change without making it.
+///   `?dryRun=true` returns the planned change without making it; `dryRun` takes exactly
+///   `true` or `false`, and any other value is refused with 400.
 /// - `GET` on the same path lists the actions recorded with the cluster.
 ///
 /// Both need `Authorization: Bearer <token>` with one of the configured API tokens.
@@ -47,6 +48,11 @@ public struct ActionsEndpoint: Sendable {
         if let refusal = authorized(request) { return refusal }
         let namespace = request.pathParameters["namespace"] ?? ""
         let name = request.pathParameters["name"] ?? ""
+        let dryRun: Bool
+        switch Self.dryRun(in: request.query) {
+        case .success(let value): dryRun = value
+        case .failure(let refusal): return .jsonError(.badRequest, refusal.message)
+        }
         var parameters: [String: String] = [:]
         do {
             guard case .object(let members) = try JSONReader.parse(request.body) else {
@@ -66,7 +72,6 @@ public struct ActionsEndpoint: Sendable {
         guard let command = parameters.removeValue(forKey: "command"), !command.isEmpty else {
             return .jsonError(.badRequest, "command is missing")
         }
-        let dryRun = request.queryValue("dryRun").map { $0 == "true" || $0 == "1" } ?? false
         let caller = "api-token"
         let actionRequest = ActionRequest(
             command: command, namespace: namespace, cluster: name, parameters: parameters,
@@ -75,6 +80,7 @@ public struct ActionsEndpoint: Sendable {
         do {
             outcome = try await runner.run(actionRequest)
         } catch {
+            // Only failures a retry may cure (or a cancelled request) reach here.
             logger.error("manual action failed", metadata: ["error": "\(error)"])
             return .jsonError(.serviceUnavailable, error.description)
         }
@@ -116,7 +122,36 @@ public struct ActionsEndpoint: Sendable {
         } catch .notFound {
             return .jsonError(.notFound, "KafkaCluster \(namespace)/\(name) does not exist")
         } catch {
-            return .jsonError(.serviceUnavailable, error.description)
+            return .jsonError(
+                error.isRetryable ? .serviceUnavailable : .internalServerError, error.description)
+        }
+    }
+
+    /// Why a query was refused.
+    struct QueryRefusal: Error, Equatable {
+        let message: String
+    }
+
+    /// The `dryRun` query parameter: absent, or exactly `true` or `false`. Anything else
+    /// (`TRUE`, `yes`, `1`, an empty value, the parameter twice, another parameter) is refused
+    /// rather than guessed at, because a mistyped dry run read as false would act for real.
+    static func dryRun(in query: [(name: String, value: String)]) -> Result<Bool, QueryRefusal> {
+        // A misspelt name (`dryrun`, `dry_run`) would otherwise be ignored and the action run.
+        if let unknown = query.first(where: { $0.name != "dryRun" }) {
+            return .failure(
+                QueryRefusal(
+                    message: "unknown query parameter '\(unknown.name.prefix(32))'; the only one is dryRun"))
+        }
+        let values = query.map(\.value)
+        switch values {
+        case []: return .success(false)
+        case ["true"]: return .success(true)
+        case ["false"]: return .success(false)
+        case let values where values.count > 1:
+            return .failure(QueryRefusal(message: "dryRun is given \(values.count) times; give it once"))
+        default:
+            return .failure(
+                QueryRefusal(message: "dryRun is '\(values[0].prefix(32))'; expected true or false"))
         }
     }
 }

@@ -8,8 +8,9 @@ import Logging
 ///
 /// Each alert gets an outcome in the response. The status follows Alertmanager's retry rules:
 /// 200 when every alert was handled (acted on, deduplicated, deferred, recorded or rejected for
-/// good), 503 when the store failed for one of them, so Alertmanager sends the notification
-/// again; alerts already acted on are then recognised as duplicates.
+/// good, a store's permanent refusal included), 503 only when the store failed for one of them
+/// in a way a retry may cure, so Alertmanager sends the notification again; alerts already
+/// acted on are then recognised as duplicates.
 public struct AlertWebhookEndpoint: Sendable {
     let logger: Logger
     let decoder: WebhookDecoder
@@ -58,6 +59,8 @@ public struct AlertWebhookEndpoint: Sendable {
             do {
                 outcome = try await run(AlertActionMapper.decide(alert))
             } catch {
+                // Only failures a retry may cure reach here (permanent refusals are outcomes),
+                // so Alertmanager is asked to send the notification again.
                 storeFailed = true
                 logger.error(
                     "alert not handled: store failed",
@@ -69,7 +72,11 @@ public struct AlertWebhookEndpoint: Sendable {
                 continue
             }
             metrics.alert(outcome)
-            logger.info(
+            // A re-send is not news: Alertmanager repeats every notification until the alert
+            // resolves. alerts_total{outcome="duplicate"} counts them; the log names them only
+            // at debug level.
+            logger.log(
+                level: outcome == .duplicate ? .debug : .info,
                 "alert \(outcome.name)",
                 metadata: [
                     "fingerprint": "\(alert.fingerprint)", "status": "\(alert.status.rawValue)",

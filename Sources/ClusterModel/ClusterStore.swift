@@ -57,13 +57,19 @@ public enum ClusterStoreError: Error, Equatable, Sendable, CustomStringConvertib
     case conflict(namespace: String, name: String)
     /// A stored cluster cannot be read back: never silently replaced.
     case corrupted(location: String, reason: String)
-    /// The storage itself failed (disk full, permissions); retrying may help.
+    /// The storage failed in a way that may pass (unreachable, overloaded, a server error);
+    /// retrying may help.
     case storage(String)
+    /// The storage refused the request for good (no permission, an object it will not accept);
+    /// sending it again cannot help until a person changes something.
+    case refused(String)
+    /// The caller was cancelled before the storage answered; nobody waits for the result.
+    case cancelled
 
     public var isRetryable: Bool {
         switch self {
         case .conflict, .storage: return true
-        case .notFound, .alreadyExists, .corrupted: return false
+        case .notFound, .alreadyExists, .corrupted, .refused, .cancelled: return false
         }
     }
 
@@ -77,6 +83,8 @@ public enum ClusterStoreError: Error, Equatable, Sendable, CustomStringConvertib
         case .corrupted(let location, let reason):
             return "the stored cluster at \(location) is unreadable: \(reason)"
         case .storage(let reason): return "cluster storage failed: \(reason)"
+        case .refused(let reason): return "cluster storage refused the change: \(reason)"
+        case .cancelled: return "the request was cancelled before cluster storage answered"
         }
     }
 }

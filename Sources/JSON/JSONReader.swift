@@ -63,6 +63,7 @@ public struct JSONReader {
     private mutating func readObject() throws(JSONReaderError) -> JSONValue {
         try enter()
         var members: [(key: String, value: JSONValue)] = []
+        var keys = ObjectKeys()
         skipWhitespace()
         if try peek() == UInt8(ascii: "}") {
             index += 1
@@ -73,7 +74,7 @@ public struct JSONReader {
             skipWhitespace()
             guard try peek() == UInt8(ascii: "\"") else { throw .unexpectedByte(offset: index) }
             let key = try readString()
-            guard !members.contains(where: { $0.key == key }) else { throw .duplicateKey(key) }
+            guard keys.isNew(key, among: members) else { throw .duplicateKey(key) }
             skipWhitespace()
             guard try peek() == UInt8(ascii: ":") else { throw .unexpectedByte(offset: index) }
             index += 1

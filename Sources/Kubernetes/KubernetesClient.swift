@@ -90,7 +90,7 @@ public final class KubernetesClient: KubernetesAPI {
                 retryAfter = response.retryAfterSeconds.map { .seconds($0) }
             case .failure(let failure):
                 if failure.wasCancelled || Task.isCancelled {
-                    throw .transport("the call \(request.method) \(request.path) was cancelled")
+                    throw .cancelled("\(request.method) \(request.path)")
                 }
                 error = .transport("\(request.method) \(request.path): \(failure.message)")
                 retryable =
@@ -107,7 +107,7 @@ public final class KubernetesClient: KubernetesAPI {
                     "delay": "\(delay)", "error": "\(error)",
                 ])
             do { try await clock.sleep(delay) } catch {
-                throw .transport("the call \(request.method) \(request.path) was cancelled")
+                throw .cancelled("\(request.method) \(request.path)")
             }
             attempt += 1
         }

@@ -15,6 +15,9 @@ public enum KubernetesError: Error, Equatable, Sendable, CustomStringConvertible
     case server(code: Int, Status)
     /// No answer: connection refused or reset, TLS failure, or the call's timeout passed.
     case transport(String)
+    /// The calling task was cancelled before an answer came; names the call. Neither a
+    /// failure of the API nor retryable: nobody is waiting for the answer.
+    case cancelled(String)
     /// An answer the client could not read as the type it expected.
     case decoding(String)
     /// The kubeconfig or in-cluster environment is unusable.
@@ -54,13 +57,14 @@ public enum KubernetesError: Error, Equatable, Sendable, CustomStringConvertible
             .unauthorized(let status), .forbidden(let status), .gone(let status),
             .tooManyRequests(let status, _), .server(_, let status):
             return status
-        case .transport, .decoding, .configuration: return nil
+        case .transport, .cancelled, .decoding, .configuration: return nil
         }
     }
 
     public var description: String {
         switch self {
         case .transport(let why): return "the Kubernetes API could not be reached: \(why)"
+        case .cancelled(let call): return "the call \(call) was cancelled"
         case .decoding(let why): return "the Kubernetes API's answer could not be read: \(why)"
         case .configuration(let why): return "the Kubernetes connection is misconfigured: \(why)"
         default:

@@ -82,12 +82,24 @@ public struct KubernetesClusterStore: ClusterStore {
         do {
             return try await body()
         } catch {
-            switch error {
-            case .notFound: throw .notFound(namespace: namespace, name: name)
-            case .alreadyExists: throw .alreadyExists(namespace: namespace, name: name)
-            case .conflict: throw .conflict(namespace: namespace, name: name)
-            default: throw .storage(error.description)
-            }
+            throw Self.storeError(error, namespace: namespace, name: name)
+        }
+    }
+
+    /// What an API failure means for the store, keeping whether a retry can help: throttling,
+    /// server errors and transport failures may pass; a refusal (forbidden, invalid, any other
+    /// 4xx) or a broken configuration stays until a person changes something.
+    static func storeError(_ error: KubernetesError, namespace: String, name: String) -> ClusterStoreError {
+        switch error {
+        case .notFound: return .notFound(namespace: namespace, name: name)
+        case .alreadyExists: return .alreadyExists(namespace: namespace, name: name)
+        case .conflict: return .conflict(namespace: namespace, name: name)
+        case .cancelled: return .cancelled
+        case .tooManyRequests, .transport: return .storage(error.description)
+        case .server(let code, _) where code >= 500: return .storage(error.description)
+        case .decoding: return .storage(error.description)
+        case .invalid, .unauthorized, .forbidden, .gone, .server, .configuration:
+            return .refused(error.description)
         }
     }
 

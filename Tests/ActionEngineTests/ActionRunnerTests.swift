@@ -162,7 +162,35 @@ final class ManualTime: TimeSource, @unchecked Sendable {
             "addPvc", ["brokerId": "0", "diskSize": "-1Gi"],
             "parameter 'diskSize': '-1Gi' is negative; a quantity here must be zero or more"
         ),
-        ("addPvc", ["brokerId": "0", "diskSize": "0"], "parameter 'diskSize': must be more than zero"),
+        (
+            "addPvc", ["brokerId": "0", "diskSize": "0"],
+            "parameter 'diskSize': '0' is 0 bytes; a disk must be at least 1Gi"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "diskSize": "1e3"],
+            "parameter 'diskSize': '1e3' is 1000 bytes; a disk must be at least 1Gi"
+        ),
+        (
+            "upScale", ["diskSize": "1023Mi"],
+            "parameter 'diskSize': '1023Mi' is 1072693248 bytes; a disk must be at least 1Gi"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "diskSize": "2Pi"],
+            "parameter 'diskSize': '2Pi' is larger than the limit of 1Pi"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "diskSize": "10Gi500m"],
+            "parameter 'diskSize': '10Gi500m' is not a quantity like 10Gi, 500m or 1.5G"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "diskSize": "1500000000500m"],
+            "parameter 'diskSize': '1500000000500m' is not a whole number of bytes"
+        ),
+        ("downScale", ["brokerId": "+1"], "parameter 'brokerId': '+1' is not a broker id"),
+        ("downScale", ["brokerId": "01"], "parameter 'brokerId': '01' is not a broker id"),
+        ("downScale", ["brokerId": "1 "], "parameter 'brokerId': '1 ' is not a broker id"),
+        ("downScale", ["brokerId": "2147483648"], "parameter 'brokerId': '2147483648' is not a broker id"),
+        ("downScale", ["brokerId": "１"], "parameter 'brokerId': '１' is not a broker id"),
         (
             "addPvc", ["persistentvolumeclaim": "other-0-storage-0-x"],
             "parameter 'persistentvolumeclaim': 'other-0-storage-0-x' is not a disk of cluster kafka"
@@ -170,7 +198,145 @@ final class ManualTime: TimeSource, @unchecked Sendable {
         ("addPvc", [:], "parameter 'brokerId': give brokerId or persistentvolumeclaim"),
         (
             "addPvc", ["brokerId": "0", "mountPathPrefix": "relative"],
-            "parameter 'mountPathPrefix': 'relative' is not an absolute path"
+            "parameter 'mountPathPrefix': 'relative' is not an absolute path of letters, digits, '_', '-', '.' and '/' (no '..', no empty part)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "mountPathPrefix": "/"],
+            "parameter 'mountPathPrefix': '/' is not an absolute path of letters, digits, '_', '-', '.' and '/' (no '..', no empty part)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "mountPathPrefix": "/kafka-logs/"],
+            "parameter 'mountPathPrefix': '/kafka-logs/' is not an absolute path of letters, digits, '_', '-', '.' and '/' (no '..', no empty part)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "mountPathPrefix": "/a/../etc"],
+            "parameter 'mountPathPrefix': '/a/../etc' is not an absolute path of letters, digits, '_', '-', '.' and '/' (no '..', no empty part)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "mountPathPrefix": "/a//b"],
+            "parameter 'mountPathPrefix': '/a//b' is not an absolute path of letters, digits, '_', '-', '.' and '/' (no '..', no empty part)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "mountPathPrefix": "/a/./b"],
+            "parameter 'mountPathPrefix': '/a/./b' is not an absolute path of letters, digits, '_', '-', '.' and '/' (no '..', no empty part)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "mountPathPrefix": "/kafka logs"],
+            "parameter 'mountPathPrefix': '/kafka logs' is not an absolute path of letters, digits, '_', '-', '.' and '/' (no '..', no empty part)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "mountPathPrefix": "/a,/b"],
+            "parameter 'mountPathPrefix': '/a,/b' is not an absolute path of letters, digits, '_', '-', '.' and '/' (no '..', no empty part)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "mountPathPrefix": "/a\nb"],
+            "parameter 'mountPathPrefix': '/a\nb' is not an absolute path of letters, digits, '_', '-', '.' and '/' (no '..', no empty part)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "mountPathPrefix": "/é"],
+            "parameter 'mountPathPrefix': '/é' is not an absolute path of letters, digits, '_', '-', '.' and '/' (no '..', no empty part)"
+        ),
+        (
+            "addPvc",
+            [
+                "brokerId": "0",
+                "mountPathPrefix":
+                    "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            ],
+            "parameter 'mountPathPrefix': '/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' is not an absolute path of letters, digits, '_', '-', '.' and '/' (no '..', no empty part)"
+        ),
+        (
+            "upScale", ["mountPath": "data"],
+            "parameter 'mountPath': 'data' is not an absolute path of letters, digits, '_', '-', '.' and '/' (no '..', no empty part)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "storageClass": "A B!"],
+            "parameter 'storageClass': 'A B!' is not a Kubernetes name (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "storageClass": "Fast"],
+            "parameter 'storageClass': 'Fast' is not a Kubernetes name (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "storageClass": "-fast"],
+            "parameter 'storageClass': '-fast' is not a Kubernetes name (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "storageClass": "fast-"],
+            "parameter 'storageClass': 'fast-' is not a Kubernetes name (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "storageClass": "fast..ssd"],
+            "parameter 'storageClass': 'fast..ssd' is not a Kubernetes name (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "storageClass": ".fast"],
+            "parameter 'storageClass': '.fast' is not a Kubernetes name (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)"
+        ),
+        (
+            "addPvc", ["brokerId": "0", "storageClass": "fast_ssd"],
+            "parameter 'storageClass': 'fast_ssd' is not a Kubernetes name (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)"
+        ),
+        (
+            "addPvc",
+            [
+                "brokerId": "0",
+                "storageClass":
+                    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            ],
+            "parameter 'storageClass': 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' is not a Kubernetes name (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)"
+        ),
+        (
+            "upScale", ["storageClass": "A B!"],
+            "parameter 'storageClass': 'A B!' is not a Kubernetes name (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)"
+        ),
+        (
+            "upScale", ["image": "Kafka:3.9"],
+            "parameter 'image': 'Kafka:3.9' is not an image reference like registry.example.com/kafka:3.9.0"
+        ),
+        (
+            "upScale", ["image": "kafka:"],
+            "parameter 'image': 'kafka:' is not an image reference like registry.example.com/kafka:3.9.0"
+        ),
+        (
+            "upScale", ["image": "kafka:-x"],
+            "parameter 'image': 'kafka:-x' is not an image reference like registry.example.com/kafka:3.9.0"
+        ),
+        (
+            "upScale", ["image": "kafka@sha256:abc"],
+            "parameter 'image': 'kafka@sha256:abc' is not an image reference like registry.example.com/kafka:3.9.0"
+        ),
+        (
+            "upScale", ["image": "registry:99999/kafka"],
+            "parameter 'image': 'registry:99999/kafka' is not an image reference like registry.example.com/kafka:3.9.0"
+        ),
+        (
+            "upScale", ["image": "/kafka"],
+            "parameter 'image': '/kafka' is not an image reference like registry.example.com/kafka:3.9.0"
+        ),
+        (
+            "upScale", ["image": "kafka/"],
+            "parameter 'image': 'kafka/' is not an image reference like registry.example.com/kafka:3.9.0"
+        ),
+        (
+            "upScale", ["image": "kafka//x"],
+            "parameter 'image': 'kafka//x' is not an image reference like registry.example.com/kafka:3.9.0"
+        ),
+        (
+            "upScale", ["image": "kafka image"],
+            "parameter 'image': 'kafka image' is not an image reference like registry.example.com/kafka:3.9.0"
+        ),
+        (
+            "upScale",
+            [
+                "image":
+                    "kafka:xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+            ],
+            "parameter 'image': 'kafka:xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' is not an image reference like registry.example.com/kafka:3.9.0"
+        ),
+        (
+            "upScale", ["image": "ghcr.io/-x/kafka"],
+            "parameter 'image': 'ghcr.io/-x/kafka' is not an image reference like registry.example.com/kafka:3.9.0"
         ),
     ]
 

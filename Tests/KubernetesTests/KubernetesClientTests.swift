@@ -386,11 +386,13 @@ import Testing
         call.cancel()
         let result = await call.result
         #expect(ContinuousClock.now - started < .seconds(3))
-        guard case .failure(let error) = result, case .transport(let why) = error as? KubernetesError else {
+        // Its own case: neither a transport failure nor retryable.
+        guard case .failure(let error) = result, case .cancelled(let call) = error as? KubernetesError else {
             Issue.record("got \(result)")
             return
         }
-        #expect(why.contains("cancelled"))
+        #expect(call == "GET /api/v1/pods")
+        #expect((error as? KubernetesError)?.isRetryable == false)
         #expect(await waitUntil(timeout: .seconds(5)) { peer.connectionsClosedByClient == 1 })
     }
 

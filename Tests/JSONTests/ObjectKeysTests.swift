@@ -1,0 +1,58 @@
+import Testing
+
+@testable import JSON
+
+@Suite struct ObjectKeysTests {
+    /// The duplicate check costs a bounded number of probes per key, however many keys the
+    /// object has: scanning every earlier key made an 80,000-key body take seconds.
+    @Test(arguments: [1, ObjectKeys.scanLimit, ObjectKeys.scanLimit + 1, 1_000, 80_000])
+    func findingARepeatCostsAtMostAFewProbesPerKey(_ count: Int) {
+        var keys = ObjectKeys()
+        var members: [(key: String, value: JSONValue)] = []
+        var refused: [Int] = []
+        for index in 0..<count {
+            let key = "key-\(index)"
+            if keys.isNew(key, among: members) { members.append((key, .null)) } else { refused.append(index) }
+        }
+        #expect(refused.isEmpty)
+        let first = keys.isNew("key-0", among: members)
+        let last = keys.isNew("key-\(count - 1)", among: members)
+        #expect(!first && !last)
+        let bound = ObjectKeys.scanLimit * ObjectKeys.scanLimit + 2 * (count + 2)
+        #expect(keys.probes <= bound, "\(keys.probes) probes for \(count) keys")
+    }
+
+    /// A large object with a repeated key is refused wherever the two copies sit: both in the
+    /// scanned part, across the move to the set, both in the set, first and last.
+    static let repeats: [(first: Int, second: Int)] = [
+        (0, 1), (0, ObjectKeys.scanLimit), (3, ObjectKeys.scanLimit + 1), (ObjectKeys.scanLimit + 1, 900),
+        (0, 79_999), (40_000, 40_001),
+    ]
+
+    @Test(arguments: repeats)
+    func theReaderRefusesARepeatedKeyInALargeObject(_ row: (first: Int, second: Int)) {
+        var names = (0..<80_000).map { "k\($0)" }
+        names[row.second] = names[row.first]
+        let body = "{" + names.map { #""\#($0)":0"# }.joined(separator: ",") + "}"
+        #expect(throws: JSONReaderError.duplicateKey(names[row.first])) {
+            try JSONReader.parse(Array(body.utf8))
+        }
+    }
+
+    @Test func anEscapedKeyIsTheSameKeyInALargeObject() {
+        let others = (0..<100).map { #""k\#($0)":0"# }.joined(separator: ",")
+        let body = #"{"a":0,"# + others + #","\u0061":1}"#
+        #expect(throws: JSONReaderError.duplicateKey("a")) { try JSONReader.parse(Array(body.utf8)) }
+    }
+
+    @Test func anObjectWith80000DistinctKeysIsReadInOrder() throws {
+        let body = "{" + (0..<80_000).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + "}"
+        guard case .object(let members) = try JSONReader.parse(Array(body.utf8)) else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(members.count == 80_000)
+        #expect(members.last?.key == "k79999")
+        #expect(members.last?.value == .number("79999"))
+    }
+}
