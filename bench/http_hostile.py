@@ -735,6 +735,11 @@ SMUGGLING_CASES = [
 ]
 
 
+# Between two rounds of the short attacks: enough to keep the loopback's ephemeral ports (and
+# the shared machine) from running out over a long window, never enough to let the server idle.
+ROUND_PAUSE = 0.05
+
+
 def smuggling(op, seconds):
     """Runs every case once, then again until the window ends (so the probes see a stream of them)."""
     deadline = time.monotonic() + seconds
@@ -762,6 +767,7 @@ def smuggling(op, seconds):
                 smuggled.add(name)
             if not op.alive():
                 break
+        time.sleep(ROUND_PAUSE)
     return (f"{len(SMUGGLING_CASES)} ambiguous framings + a 2nd request, {rounds} rounds: first answers "
             f"{tally(statuses)}; 2nd request answered in {len(smuggled)}"
             + (f" ({', '.join(sorted(smuggled))})" if smuggled else ""))
@@ -782,6 +788,7 @@ def deep_json(op, seconds):
             results[name].append(post(op.http_port, b"/alerts", body, timeout=30))
             if not op.alive():
                 break
+        time.sleep(ROUND_PAUSE)
     return "; ".join(f"{name}: {tally(s for s, _ in answers)}, slowest {max(t for _, t in answers) * 1000:.0f} ms"
                      for name, answers in results.items() if answers)
 
