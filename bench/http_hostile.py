@@ -330,12 +330,14 @@ def pipelined(port, request, count, deadline, use_tls=False):
                         handshaken = True
                     except ssl.SSLWantReadError:
                         pass
-                while handshaken and offset < len(payload) and outgoing.pending < 65536:
-                    offset += tls.write(payload[offset:offset + 16384])
+                # Everything at once, so the server finds thousands of requests buffered
+                # together, as it does when a client's burst arrives before it reads.
+                if handshaken and offset < len(payload):
+                    offset += tls.write(payload)
                 wire += outgoing.read()
-            elif offset < len(payload) and len(wire) < 65536:
-                wire += payload[offset:offset + 65536]
-                offset += 65536
+            elif offset < len(payload):
+                wire += payload
+                offset = len(payload)
             selector.modify(sock, selectors.EVENT_READ | (selectors.EVENT_WRITE if wire else 0))
             for _, mask in selector.select(0.2):
                 if mask & selectors.EVENT_WRITE:
@@ -411,14 +413,22 @@ def median_text(values):
 # before it returns, and returns a short note for the table.
 
 PIPELINE_COUNT = 5000
+PIPELINE_TRIES = 3
 
 
 def pipeline_crash(port_of, path, use_tls=False):
     def attack(op, seconds):
+        """Up to three connections in turn, stopping at the first not answered in full."""
         request = b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n"
-        answered, ending = pipelined(port_of(op), request, PIPELINE_COUNT, time.monotonic() + seconds, use_tls)
-        time.sleep(1)  # a crash after the last answer still counts
-        return f"{answered}/{PIPELINE_COUNT} answered, {ending}"
+        deadline = time.monotonic() + seconds
+        tries = []
+        for _ in range(PIPELINE_TRIES):
+            answered, ending = pipelined(port_of(op), request, PIPELINE_COUNT, deadline, use_tls)
+            tries.append(f"{answered}/{PIPELINE_COUNT} answered, {ending}")
+            time.sleep(0.5)  # a crash after the last answer still counts
+            if answered < PIPELINE_COUNT or not op.alive() or time.monotonic() >= deadline:
+                break
+        return "; ".join(tries)
     return attack
 
 
@@ -491,8 +501,9 @@ def tls_silent_handshake(op, seconds, connections=20):
                         http_written += 1
                     closed_after.append(time.monotonic() - start)
                     selector.unregister(key.fileobj)
+        median = f", median after {median_text(closed_after)}" if closed_after else ""
         return (f"{connections} unfinished handshakes (silent/truncated/full hello); closed by server "
-                f"{len(closed_after)}/{connections}, median after {median_text(closed_after)}; "
+                f"{len(closed_after)}/{connections}{median}; "
                 f"HTTP written into TLS: {http_written}; held {time.monotonic() - start:.0f} s")
     finally:
         selector.close()
