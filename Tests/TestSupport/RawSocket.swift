@@ -38,13 +38,13 @@ public final class RawSocket {
             tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
         guard connect(fd, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            throw Failure.connect(reason)
+            // No close here: the object is whole, so `deinit` closes the socket. Closing it twice
+            // would close whatever another thread opened under the same number meanwhile.
+            throw Failure.connect(String(cString: strerror(errno)))
         }
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
