@@ -120,15 +120,31 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     /// loop, however many pipelined requests are answered in it.
     private func perform(_ command: Command?) {
         var next = command
+        var dispatched = 0
         while true {
             if next == nil, !machine.isClosed, machine.unsentByteCount > 0, !machine.isWriteBlocked {
                 next = flush()
             }
             guard let command = next else { break }
+            if case .dispatch = command {
+                dispatched += 1
+                // A long pipelined run yields to the loop's other connections (a probe among
+                // them) every so many requests, and carries on at the loop's next turn.
+                if dispatched > Self.requestsPerTurn {
+                    settle()
+                    return loop.execute { [self] in
+                        guard !machine.isClosed else { return }
+                        perform(command)
+                    }
+                }
+            }
             next = execute(command)
         }
         settle()
     }
+
+    /// Pipelined requests one connection may have answered in a row before the loop serves others.
+    static let requestsPerTurn = 32
 
     private func execute(_ command: Command) -> Command? {
         switch command {
