@@ -57,7 +57,13 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     /// Asks the connection to finish its current request, if any, and close.
     func beginShutdown() {
-        loop.execute { [self] in perform(machine.beginShutdown()) }
+        loop.execute { [self] in
+            // A request the client already sent may wait unread in the socket: take it first,
+            // so it is answered (with `Connection: close`) instead of the connection closing
+            // idle on top of it, which would reset it.
+            if !machine.isClosed { readAvailable() }
+            perform(machine.beginShutdown())
+        }
     }
 
     /// Closes at once, whatever is in flight (the shutdown grace period is over, or the
