@@ -26,6 +26,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     private var machine: ConnectionStateMachine
     private var readInterest = true
     private var writeInterest = false
+    /// Whether `idleSince` last said idle.
+    private var isIdle = false
     private var lastMetrics: ServerMetrics.Handles?
     /// The task relaying a streamed body; cancelling it terminates the handler's stream.
     private var streamTask: Task<Void, Never>?
@@ -193,7 +195,12 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             loop.setInterest(fd, read: read, write: write)
         }
         if let deadline = machine.nextDeadline { loop.noteDeadline(deadline) }
-        idleSince.store(machine.isIdle ? EventLoop.now() : 0, ordering: .relaxed)
+        // Stamped when the connection becomes idle, not at every settle: the cap closes the
+        // connection idle the longest, and an idle connection settles again on stray events.
+        if machine.isIdle != isIdle {
+            isIdle.toggle()
+            idleSince.store(isIdle ? EventLoop.now() : 0, ordering: .relaxed)
+        }
         if machine.wantsInput, transport.hasBufferedInput {
             // Input that epoll cannot report (decrypted bytes left while reading was paused):
             // read it on the loop's next turn.

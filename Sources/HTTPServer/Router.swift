@@ -62,8 +62,12 @@ public struct Router: Sendable {
             if !allowed.contains(route.method) { allowed.append(route.method) }
         }
         if let getFallback { return getFallback }
-        if allowed.contains(.get) && !allowed.contains(.head) { allowed.append(.head) }
-        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: Self.withImplicitHead(allowed))
+    }
+
+    /// `methods`, with HEAD where GET is served: a GET route answers HEAD too.
+    private static func withImplicitHead(_ methods: [HTTPMethod]) -> [HTTPMethod] {
+        methods.contains(.get) && !methods.contains(.head) ? methods + [.head] : methods
     }
 
     private static func split(_ path: String) -> [String] {
@@ -100,10 +104,10 @@ extension Router {
             return .answer(
                 ResponseEncoder.errorResponse(.notImplemented, "method \(request.method) is not implemented"))
         }
-        let match =
-            request.method == .options && request.path == "*"
-            ? .notFound : match(method: request.method, path: request.path)
-        switch match {
+        if request.method == .options && request.path == "*" {
+            return .answer(Self.optionsResponse(allowing: Self.withImplicitHead(routes.map(\.method))))
+        }
+        switch match(method: request.method, path: request.path) {
         case .found(let handler, let pattern, let parameters):
             var routed = request
             routed.pathParameters = parameters
@@ -115,11 +119,6 @@ extension Router {
                 .methodNotAllowed, "\(request.method) is not allowed on \(request.path)")
             response.headers.add(name: "Allow", value: Self.allowValue(allowed))
             return .answer(response)
-        case .notFound where request.method == .options && request.path == "*":
-            var methods: [HTTPMethod] = []
-            for route in routes where !methods.contains(route.method) { methods.append(route.method) }
-            if methods.contains(.get) && !methods.contains(.head) { methods.append(.head) }
-            return .answer(Self.optionsResponse(allowing: methods))
         case .notFound:
             return .answer(ResponseEncoder.errorResponse(.notFound, "no route for \(request.path)"))
         }

@@ -79,9 +79,8 @@ final class ServerContext: Sendable {
                 return false
             }
             if empty { return continuation.resume() }
-            let nanoseconds =
-                deadline.components.seconds * 1_000_000_000 + deadline.components.attoseconds / 1_000_000_000
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(deadline.nanoseconds))) {
+                [self] in
                 drained.withLock { $0.take() }?.resume()
             }
         }
