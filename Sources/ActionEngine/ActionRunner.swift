@@ -102,21 +102,14 @@ public actor ActionRunner {
         -> ActionOutcome
     {
         try await inTurn(namespace: namespace, cluster: cluster) { () async throws(ClusterStoreError) in
-            var attempt = 0
-            while true {
-                attempt += 1
-                let current = try await self.store.get(namespace: namespace, name: cluster)
-                var document = current.document
+            _ = try await self.store.modify(
+                namespace: namespace, name: cluster, maxAttempts: Self.maxWriteAttempts
+            ) { document in
                 var status = document.cluster.status ?? KafkaClusterStatus()
                 status.alertCount = (status.alertCount ?? 0) + 1
                 document.cluster.status = status
-                do throws(ClusterStoreError) {
-                    _ = try await self.store.update(document, expectedRevision: current.revision)
-                    return .recorded(reason: "counted against the rolling upgrade's failure threshold")
-                } catch .conflict where attempt < Self.maxWriteAttempts {
-                    continue
-                }
             }
+            return .recorded(reason: "counted against the rolling upgrade's failure threshold")
         }
     }
 

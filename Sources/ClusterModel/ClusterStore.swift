@@ -30,22 +30,19 @@ extension ClusterStore {
     /// when another writer got there first, at most `maxAttempts` times.
     public func modify<Result>(
         namespace: String, name: String, maxAttempts: Int = 5,
-        _ body: (inout ClusterDocument) throws -> Result
-    ) async throws -> (result: Result, stored: StoredCluster) {
+        _ body: (inout ClusterDocument) -> Result
+    ) async throws(ClusterStoreError) -> (result: Result, stored: StoredCluster) {
         var attempt = 0
         while true {
             attempt += 1
             let current = try await get(namespace: namespace, name: name)
             var document = current.document
-            let result = try body(&document)
-            let stored: StoredCluster
+            let result = body(&document)
             do {
-                stored = try await update(document, expectedRevision: current.revision)
-            } catch {
-                if case .conflict = error, attempt < maxAttempts { continue }
-                throw error
+                return (result, try await update(document, expectedRevision: current.revision))
+            } catch .conflict where attempt < maxAttempts {
+                continue
             }
-            return (result, stored)
         }
     }
 }
