@@ -161,7 +161,7 @@ struct BenchmarkRun {
                     method: "GET",
                     path: ResourceType.kafkaClusters.path(namespace: Self.namespace, name: Self.clusterName)))
             let cluster = try JSONReader.parse(bytes)
-            return cluster["status"]?["state"] == .string(ClusterStatusPatch.running)
+            return cluster["status"]?["state"] == .string(ClusterState.running.rawValue)
         } catch {
             throw .setupFailed(step: "reading the KafkaCluster's status", reason: "\(error)")
         }

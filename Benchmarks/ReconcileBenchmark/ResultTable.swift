@@ -36,7 +36,7 @@ struct ResultTable: Sendable {
             text += "; kubelet wait between passes \(fixed(row.kubeletWaitMilliseconds, 0)) ms (not in ms)\n"
         }
         text +=
-            "\nno-op pass, its parts timed apart (render the desired state; the 4 lists, fetched and decoded):\n"
+            "\nno-op pass, its parts timed apart (render the desired state; one list per managed kind, fetched and decoded):\n"
         for row in rows {
             let n = Double(row.brokers)
             text += "  \(pad("\(row.brokers)", 5)) brokers: render \(fixed(row.renderMilliseconds, 1)) ms"

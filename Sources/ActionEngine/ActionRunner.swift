@@ -161,12 +161,9 @@ public actor ActionRunner {
             return .duplicate
         }
         if let busy = status.brokersState?.first(where: {
-            GracefulState.inProgress.contains($0.value.gracefulActionState?.cruiseControlState ?? "")
-        }) {
-            return .deferred(
-                reason:
-                    "broker \(busy.key) is still in \(busy.value.gracefulActionState?.cruiseControlState ?? "")"
-            )
+            $0.value.gracefulActionState?.cruiseControlState?.isInProgress == true
+        }), let state = busy.value.gracefulActionState?.cruiseControlState {
+            return .deferred(reason: "broker \(busy.key) is still in \(state)")
         }
         let lastSame = status.actionLog?.last {
             $0.command.lowercased() == action.command.lowercased() && $0.outcome == "accepted"

@@ -43,25 +43,10 @@ public struct DownScaleAction: Action {
         var status = cluster.status ?? KafkaClusterStatus()
         var state = status.brokersState?[String(id)] ?? BrokerState()
         var graceful = state.gracefulActionState ?? GracefulActionState()
-        graceful.cruiseControlState = GracefulState.downscaleRequired
+        graceful.cruiseControlState = .downscaleRequired
         state.gracefulActionState = graceful
         status.brokersState = (status.brokersState ?? [:]).merging([String(id): state]) { _, new in new }
         cluster.status = status
         return "removing broker \(id) gracefully"
     }
-}
-
-/// Koperator's names for the graceful scaling states kept in `gracefulActionState.cruiseControlState`.
-public enum GracefulState {
-    public static let upscaleRequired = "GracefulUpscaleRequired"
-    public static let upscaleRunning = "GracefulUpscaleRunning"
-    public static let upscaleSucceeded = "GracefulUpscaleSucceeded"
-    public static let downscaleRequired = "GracefulDownscaleRequired"
-    public static let downscaleRunning = "GracefulDownscaleRunning"
-    public static let downscaleSucceeded = "GracefulDownscaleSucceeded"
-
-    /// States in which a graceful operation is still under way.
-    public static let inProgress: Set<String> = [
-        upscaleRequired, upscaleRunning, downscaleRequired, downscaleRunning,
-    ]
 }

@@ -64,13 +64,8 @@ public struct ClusterDocument: Equatable, Sendable {
 
     /// The document with the typed fields laid over the original.
     public var value: JSONValue {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding our own value types to JSON and reading it back cannot fail; fall back to
-        // the original document rather than crash if it ever did.
-        guard let data = try? encoder.encode(cluster), let typed = try? JSONReader.parse(Array(data)) else {
-            return original
-        }
+        // Should encoding ever fail, the original document rather than a crash.
+        guard let typed = typedJSON(cluster) else { return original }
         return Self.overlay(typed, onto: original)
     }
 

@@ -33,6 +33,13 @@ public enum ClusterValidator {
             checkMountPathCollisions(effective.map(\.mountPath), at: path, report: report)
         }
 
+        if let budget = spec.disruptionBudget, budget.allowedDown(brokers: spec.brokers.count) == nil {
+            report(
+                "spec.disruptionBudget.budget",
+                "must be a whole number of brokers or a percentage from 0% to 100%, not '\(budget.budget ?? "")'"
+            )
+        }
+
         var listenerNames: Set<String> = []
         var listenerPorts: Set<Int> = []
         let listeners =

@@ -44,6 +44,8 @@ public struct ObjectMeta: Codable, Equatable, Sendable {
     public var uid: String?
     public var generation: Int?
     public var creationTimestamp: String?
+    /// Set once a delete was accepted; the object waits for its finalizers.
+    public var deletionTimestamp: String?
 
     public init(name: String, namespace: String? = nil) {
         self.name = name

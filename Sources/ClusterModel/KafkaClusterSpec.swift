@@ -18,6 +18,7 @@ public struct KafkaClusterSpec: Codable, Equatable, Sendable {
     public var zkPath: String?
     public var rollingUpgradeConfig: RollingUpgradeConfig?
     public var alertManagerConfig: AlertManagerConfig?
+    public var disruptionBudget: DisruptionBudget?
     /// Passed through to Cruise Control's deployment; the operator reads only what it needs.
     public var cruiseControlConfig: JSONValue?
     /// Passed through to the Envoy deployment.

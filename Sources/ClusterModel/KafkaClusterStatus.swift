@@ -2,8 +2,15 @@ import JSON
 
 /// What the operator observed and did: Koperator's `KafkaClusterStatus` plus the operator's
 /// own action log and alert dedupe records (fields Koperator does not know, and ignores).
+///
+/// Each field has one writer. The reconciler: `state`, `brokerCount`,
+/// `announcedActionsThrough`, and per broker `configurationState` and `readiness` (and the
+/// removal of a broker's entry once it is gone). Actions: `actionLog`, `processedAlerts`,
+/// `alertCount`, and a leaving broker's `gracefulActionState`.
 public struct KafkaClusterStatus: Codable, Equatable, Sendable {
-    public var state: String?
+    public var state: ClusterState?
+    /// How many brokers the spec names (the CRD's printer column).
+    public var brokerCount: Int?
     public var brokersState: [String: BrokerState]?
     public var rollingUpgradeStatus: RollingUpgradeStatus?
     public var alertCount: Int?
@@ -11,12 +18,15 @@ public struct KafkaClusterStatus: Codable, Equatable, Sendable {
     public var actionLog: [ActionRecord]?
     /// Alerts already acted on, so a re-sent notification is not acted on twice.
     public var processedAlerts: [ProcessedAlert]?
+    /// The id of the newest action record announced by a Kubernetes Event.
+    public var announcedActionsThrough: String?
 
     public init() {}
 }
 
 public struct BrokerState: Codable, Equatable, Sendable {
-    public var configurationState: String?
+    public var configurationState: ConfigurationState?
+    public var readiness: BrokerReadiness?
     public var gracefulActionState: GracefulActionState?
     public var rollingUpgradeState: String?
 
@@ -25,12 +35,14 @@ public struct BrokerState: Codable, Equatable, Sendable {
 
 /// A broker's graceful upscale/downscale progress, with the Cruise Control task that drives it.
 public struct GracefulActionState: Codable, Equatable, Sendable {
-    public var cruiseControlState: String?
+    public var cruiseControlState: CruiseControlState?
     public var cruiseControlOperationReference: JSONValue?
     public var errorMessage: String?
     public var volumeStates: [String: JSONValue]?
 
-    public init(cruiseControlState: String? = nil) { self.cruiseControlState = cruiseControlState }
+    public init(cruiseControlState: CruiseControlState? = nil) {
+        self.cruiseControlState = cruiseControlState
+    }
 }
 
 public struct RollingUpgradeStatus: Codable, Equatable, Sendable {

@@ -66,6 +66,8 @@ public struct ResourceType: Hashable, Sendable, CustomStringConvertible {
         group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false)
     public static let deployments = ResourceType(
         group: "apps", version: "v1", kind: "Deployment", plural: "deployments")
+    public static let podDisruptionBudgets = ResourceType(
+        group: "policy", version: "v1", kind: "PodDisruptionBudget", plural: "poddisruptionbudgets")
     public static let kafkaClusters = ResourceType(
         group: "kafka.banzaicloud.io", version: "v1beta1", kind: "KafkaCluster", plural: "kafkaclusters")
     public static let customResourceDefinitions = ResourceType(

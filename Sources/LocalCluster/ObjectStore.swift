@@ -388,7 +388,7 @@ actor ObjectStore {
         let reference = Reference(resource: resource, namespace: namespace ?? "", name: name)
         guard let existing = objects[resource]?[reference.key] else { throw .notFound(resource, name) }
         guard patch.members != nil else { throw .badRequest("a merge patch must be a JSON object") }
-        var object = MergePatch.apply(patch, to: existing)
+        var object = existing.applyingMergePatch(patch)
         try checkTypeMeta(&object, resource)
         if object.value(at: ["metadata", "name"])?.stringValue != name {
             throw .badRequest("a patch may not change metadata.name")

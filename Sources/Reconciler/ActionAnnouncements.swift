@@ -8,8 +8,6 @@ import ClusterModel
 /// pass with nothing new writes nothing. Event names derive from the record's id, so a crash
 /// between the Event and the marker repeats the create, which the API refuses as a duplicate.
 enum ActionAnnouncements {
-    static let markerField = "announcedActionsThrough"
-
     /// The records newer than the marker, oldest first. Without a marker, or with one that has
     /// aged out of the bounded log, every accepted record is new.
     static func pending(actionLog: [ActionRecord], announcedThrough marker: String?) -> [ActionRecord] {

@@ -1,25 +1,28 @@
 import Kubernetes
 
-/// The live objects labelled with one cluster's name, as listed from the API: ours and,
-/// possibly, others' that merely carry the same labels.
+/// The live objects labelled with one cluster's name, as listed from the API, of every kind in
+/// `ManagedKinds`: ours and, possibly, others' that merely carry the same labels.
 public struct ActualState: Equatable, Sendable {
-    public var pods: [Pod]
-    public var configMaps: [ConfigMap]
-    public var persistentVolumeClaims: [PersistentVolumeClaim]
-    public var services: [Service]
+    /// In the order of `ManagedKinds.all`, then as listed.
+    public var objects: [OwnedObject]
 
-    public init(
-        pods: [Pod] = [], configMaps: [ConfigMap] = [], persistentVolumeClaims: [PersistentVolumeClaim] = [],
-        services: [Service] = []
-    ) {
-        self.pods = pods
-        self.configMaps = configMaps
-        self.persistentVolumeClaims = persistentVolumeClaims
-        self.services = services
+    public init(objects: [OwnedObject] = []) { self.objects = objects }
+
+    /// The live objects of one kind; setting them replaces that kind's objects.
+    public subscript<Object: ManagedObject>(_ type: Object.Type) -> [Object] {
+        get { objects.compactMap { $0.as(Object.self) } }
+        set {
+            objects.removeAll { $0.as(Object.self) != nil }
+            objects += newValue.map(OwnedObject.init)
+        }
     }
 
-    public var objects: [OwnedObject] {
-        configMaps.map { .configMap($0) } + persistentVolumeClaims.map { .persistentVolumeClaim($0) }
-            + services.map { .service($0) } + pods.map { .pod($0) }
+    public var pods: [Pod] {
+        get { self[Pod.self] }
+        set { self[Pod.self] = newValue }
+    }
+    public var persistentVolumeClaims: [PersistentVolumeClaim] {
+        get { self[PersistentVolumeClaim.self] }
+        set { self[PersistentVolumeClaim.self] = newValue }
     }
 }

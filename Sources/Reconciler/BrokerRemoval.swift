@@ -60,10 +60,10 @@ public struct BrokerRemoval: Equatable, Sendable {
 
     public let brokerID: Int32
     /// The persisted `cruiseControlState`, if any.
-    public let cruiseControlState: String?
+    public let cruiseControlState: CruiseControlState?
     public private(set) var phase: Phase
 
-    public init(brokerID: Int32, cruiseControlState: String?) {
+    public init(brokerID: Int32, cruiseControlState: CruiseControlState?) {
         self.brokerID = brokerID
         self.cruiseControlState = cruiseControlState
         self.phase = .awaitingDrain

@@ -12,7 +12,7 @@ public struct BrokerResources: Equatable, Sendable {
 
     /// In the order they are created: configuration and disks before the pod that mounts them.
     public var objects: [OwnedObject] {
-        [.configMap(configMap)] + volumes.map { .persistentVolumeClaim($0) } + [.service(service), .pod(pod)]
+        [OwnedObject(configMap)] + volumes.map(OwnedObject.init) + [OwnedObject(service), OwnedObject(pod)]
     }
 }
 
@@ -23,7 +23,11 @@ public struct DesiredState: Equatable, Sendable {
     public let owner: OwnerReference
     /// Sorted by broker id.
     public var brokers: [BrokerResources]
-    public var clusterServices: [Service]
+    /// What the `ClusterComponents` render, in their order.
+    public var clusterObjects: [OwnedObject]
+
+    /// The Services in front of all brokers.
+    public var clusterServices: [Service] { clusterObjects.compactMap { $0.as(Service.self) } }
 
     public var brokerIDs: Set<Int32> { Set(brokers.map(\.brokerID)) }
 
@@ -31,6 +35,6 @@ public struct DesiredState: Equatable, Sendable {
 
     /// Every object, cluster-wide ones first, then broker by broker in creation order.
     public var objects: [OwnedObject] {
-        clusterServices.map { .service($0) } + brokers.flatMap(\.objects)
+        clusterObjects + brokers.flatMap(\.objects)
     }
 }

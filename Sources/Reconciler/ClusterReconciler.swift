@@ -5,8 +5,8 @@ import Logging
 
 /// Makes one KafkaCluster's objects match its spec, level-triggered: every call reads the
 /// cluster and its objects afresh, plans with `ReconcilePlan`, performs the steps, and writes
-/// the status fields it owns. A cluster already in the desired state costs five reads and no
-/// writes.
+/// the status fields it owns. A cluster already in the desired state costs one read of the
+/// cluster and one list per managed kind, and no writes.
 ///
 /// Retried writes are idempotent: a create that finds an identical object of ours is done, a
 /// delete that finds nothing is done, and a conflict (a stale resourceVersion, a replaced
@@ -54,57 +54,29 @@ public struct ClusterReconciler: Sendable {
         self.logger = logger
     }
 
+    /// One pass: read the cluster and its objects, render and plan, execute the steps, write
+    /// the status fields the reconciler owns.
     public func reconcile(namespace: String, name: String) async throws(ReconcileError) -> ReconcileResult {
         var result = ReconcileResult()
-        let bytes: [UInt8]
-        do {
-            bytes = try await api.send(
-                APIRequest(
-                    method: "GET", path: ResourceType.kafkaClusters.path(namespace: namespace, name: name)))
-        } catch {
-            if case .notFound = error {
-                // Gone: the garbage collector removes what it owned.
-                result.clusterMissing = true
-                return result
-            }
-            throw .api(error, during: "reading KafkaCluster \(namespace)/\(name)")
+        guard let cluster = try await read(namespace: namespace, name: name) else {
+            result.clusterMissing = true
+            return result
         }
-        let document: ClusterDocument
-        do { document = try ClusterDocument(json: bytes) } catch {
-            throw .unreadableCluster(namespace: namespace, name: name, reason: error.description)
-        }
-        if document.original["metadata"]?["deletionTimestamp"] != nil { return result }
-        var cluster = document.cluster
-        cluster.metadata.namespace = cluster.metadata.namespace ?? namespace
-        guard let uid = cluster.metadata.uid, !uid.isEmpty else {
-            throw .clusterWithoutUID(namespace: namespace, name: name)
-        }
-        // Rendering a broken spec (a broker id used twice, nested disks) would make broken
-        // objects: the cluster stays as it is until the spec is fixed. Bounds on what alerts may
-        // do are the action engine's business, not a reason to stop reconciling.
-        let problems = ClusterValidator.problems(in: cluster).filter {
-            !$0.path.hasPrefix("spec.alertManagerConfig") && !$0.path.hasPrefix("spec.rollingUpgradeConfig")
-        }
-        guard problems.isEmpty else {
-            let reason = problems.map(\.description).joined(separator: "; ")
-            let events = EventRecorder(
-                api: api, cluster: cluster, uid: uid, component: configuration.component,
-                enabled: configuration.recordEvents)
-            _ = await events.record(invalidSpec: reason, generation: cluster.metadata.generation ?? 0)
-            throw .unreadableCluster(namespace: namespace, name: name, reason: reason)
-        }
+        let spec = cluster.cluster
+        if spec.metadata.deletionTimestamp != nil { return result }
+        let events = EventRecorder(
+            api: api, cluster: spec, uid: cluster.uid, component: configuration.component,
+            enabled: configuration.recordEvents)
+        try await validate(spec, events: events)
 
         let actual = try await observe(namespace: namespace, cluster: name)
         let desired = DesiredStateRenderer(defaultImage: configuration.defaultImage).render(
-            cluster, uid: uid, existingClaims: Self.claimsByMountPath(actual, uid: uid))
-        let gate = await configuration.removalGate(cluster)
+            spec, uid: cluster.uid, existingClaims: Self.claimsByMountPath(actual, uid: cluster.uid))
+        let gate = await configuration.removalGate(spec)
         let steps = ReconcilePlan.make(
-            desired: desired, actual: actual, brokerStates: cluster.status?.brokersState ?? [:], gate: gate)
+            desired: desired, actual: actual, brokerStates: spec.status?.brokersState ?? [:], gate: gate)
         result.steps = steps
 
-        let events = EventRecorder(
-            api: api, cluster: cluster, uid: uid, component: configuration.component,
-            enabled: configuration.recordEvents)
         do {
             try await execute(steps, events: events, result: &result)
         } catch .api(.conflict(let status), let during) {
@@ -118,47 +90,22 @@ public struct ClusterReconciler: Sendable {
             return result
         }
 
-        let marker: String? = {
-            if case .string(let id)? = document.original["status"]?[ActionAnnouncements.markerField] {
-                return id
-            }
-            return nil
-        }()
+        let status = spec.status ?? KafkaClusterStatus()
         let announce = ActionAnnouncements.pending(
-            actionLog: cluster.status?.actionLog ?? [], announcedThrough: marker)
+            actionLog: status.actionLog ?? [], announcedThrough: status.announcedActionsThrough)
         for record in announce { result.eventsRecorded += await events.record(action: record) }
-        if let patch = ClusterStatusPatch.make(
-            desired: desired, actual: actual, steps: steps, status: document.original["status"],
-            announcedActionsThrough: announce.last?.id ?? marker)
-        {
-            // The CRD has no status subresource (an action writes spec and status in one
-            // update), so the patch goes to the object itself. It names the resourceVersion the
-            // plan was made from: if an action wrote meanwhile, the patch is refused and the
-            // next pass plans from what the action left.
-            var members: [(key: String, value: JSONValue)] = []
-            if case .object(let patchMembers) = patch { members = patchMembers }
-            if let version = document.cluster.metadata.resourceVersion {
-                members.append(("metadata", .object([("resourceVersion", .string(version))])))
-            }
-            do {
-                _ = try await api.send(
-                    APIRequest(
-                        method: "PATCH",
-                        path: ResourceType.kafkaClusters.path(namespace: namespace, name: name),
-                        body: JSONValue.object(members).encoded(), contentType: PatchType.merge.rawValue))
-                result.statusWritten = true
-            } catch {
-                switch error {
-                case .notFound:
-                    result.clusterMissing = true
-                    return result
-                case .conflict:
-                    result.requeueAfter = .zero
-                    return result
-                default:
-                    throw .api(error, during: "writing the status of KafkaCluster \(namespace)/\(name)")
-                }
-            }
+        let updated = ReconciledStatus.make(
+            from: status, desired: desired, actual: actual, steps: steps,
+            announcedActionsThrough: announce.last?.id)
+        switch try await writeStatus(status.mergePatch(to: updated), of: spec) {
+        case .written: result.statusWritten = true
+        case .unchanged: break
+        case .clusterGone:
+            result.clusterMissing = true
+            return result
+        case .conflict:
+            result.requeueAfter = .zero
+            return result
         }
         let waits = steps.contains { if case .waitForBroker = $0 { true } else { false } }
         if waits || result.created + result.updated + result.deleted > 0 {
@@ -167,6 +114,83 @@ public struct ClusterReconciler: Sendable {
             result.requeueAfter = configuration.waitInterval
         }
         return result
+    }
+
+    /// The cluster as stored, with the uid its objects' owner references name; nil when it
+    /// does not exist (the garbage collector removes what it owned).
+    private func read(namespace: String, name: String) async throws(ReconcileError) -> ReadCluster? {
+        let bytes: [UInt8]
+        do {
+            bytes = try await api.send(
+                APIRequest(
+                    method: "GET", path: ResourceType.kafkaClusters.path(namespace: namespace, name: name)))
+        } catch .notFound {
+            return nil
+        } catch {
+            throw .api(error, during: "reading KafkaCluster \(namespace)/\(name)")
+        }
+        let document: ClusterDocument
+        do { document = try ClusterDocument(json: bytes) } catch {
+            throw .unreadableCluster(namespace: namespace, name: name, reason: error.description)
+        }
+        var cluster = document.cluster
+        cluster.metadata.namespace = cluster.metadata.namespace ?? namespace
+        guard let uid = cluster.metadata.uid, !uid.isEmpty else {
+            throw .clusterWithoutUID(namespace: namespace, name: name)
+        }
+        return ReadCluster(cluster: cluster, uid: uid)
+    }
+
+    private struct ReadCluster {
+        let cluster: KafkaCluster
+        let uid: String
+    }
+
+    /// Rendering a broken spec (a broker id used twice, nested disks) would make broken
+    /// objects: the cluster stays as it is until the spec is fixed. Bounds on what alerts may
+    /// do are the action engine's business, not a reason to stop reconciling.
+    private func validate(_ cluster: KafkaCluster, events: EventRecorder) async throws(ReconcileError) {
+        let problems = ClusterValidator.problems(in: cluster).filter {
+            !$0.path.hasPrefix("spec.alertManagerConfig") && !$0.path.hasPrefix("spec.rollingUpgradeConfig")
+        }
+        guard !problems.isEmpty else { return }
+        let reason = problems.map(\.description).joined(separator: "; ")
+        _ = await events.record(invalidSpec: reason, generation: cluster.metadata.generation ?? 0)
+        throw .unreadableCluster(
+            namespace: cluster.metadata.namespace ?? "", name: cluster.metadata.name, reason: reason)
+    }
+
+    private enum StatusWrite {
+        case written, unchanged, clusterGone, conflict
+    }
+
+    /// The CRD has no status subresource (an action writes spec and status in one update), so
+    /// the patch goes to the object itself. It names the resourceVersion the plan was made
+    /// from: if an action wrote meanwhile, the patch is refused and the next pass plans from
+    /// what the action left.
+    private func writeStatus(_ patch: JSONValue?, of cluster: KafkaCluster) async throws(ReconcileError)
+        -> StatusWrite
+    {
+        guard case .object(var members)? = patch else { return .unchanged }
+        if let version = cluster.metadata.resourceVersion {
+            members.append(("metadata", .object([("resourceVersion", .string(version))])))
+        }
+        let namespace = cluster.metadata.namespace ?? ""
+        do {
+            _ = try await api.send(
+                APIRequest(
+                    method: "PATCH",
+                    path: ResourceType.kafkaClusters.path(namespace: namespace, name: cluster.metadata.name),
+                    body: JSONValue.object(members).encoded(), contentType: PatchType.merge.rawValue))
+            return .written
+        } catch .notFound {
+            return .clusterGone
+        } catch .conflict {
+            return .conflict
+        } catch {
+            throw .api(
+                error, during: "writing the status of KafkaCluster \(namespace)/\(cluster.metadata.name)")
+        }
     }
 
     /// Performs the steps: cluster-wide ones first, then each broker's in order, several
@@ -227,7 +251,7 @@ public struct ClusterReconciler: Sendable {
     static func claimsByMountPath(_ actual: ActualState, uid: String) -> [Int32: [String: String]] {
         var claims: [Int32: [String: String]] = [:]
         for claim in actual.persistentVolumeClaims {
-            let object = OwnedObject.persistentVolumeClaim(claim)
+            let object = OwnedObject(claim)
             guard object.isControlled(byUID: uid), !object.isTerminating, let broker = object.brokerID,
                 let mountPath = claim.metadata.annotations?[ResourceConventions.mountPathAnnotation]
             else { continue }
@@ -236,20 +260,22 @@ public struct ClusterReconciler: Sendable {
         return claims
     }
 
-    /// Lists every object labelled with the cluster's name: four reads.
+    /// Lists every object labelled with the cluster's name: one read per managed kind.
     func observe(namespace: String, cluster: String) async throws(ReconcileError) -> ActualState {
         let options = ListOptions(labelSelector: ResourceConventions.selector(cluster: cluster))
-        do {
-            return ActualState(
-                pods: try await api.list(Pod.self, namespace: namespace, options: options).items,
-                configMaps: try await api.list(ConfigMap.self, namespace: namespace, options: options).items,
-                persistentVolumeClaims: try await api.list(
-                    PersistentVolumeClaim.self, namespace: namespace, options: options
-                ).items,
-                services: try await api.list(Service.self, namespace: namespace, options: options).items)
-        } catch {
-            throw .api(error, during: "listing the objects of KafkaCluster \(namespace)/\(cluster)")
+        func list<Object: ManagedObject>(_ type: Object.Type) async throws(KubernetesError) -> [OwnedObject] {
+            try await api.list(Object.self, namespace: namespace, options: options).items.map(
+                OwnedObject.init)
         }
+        var actual = ActualState()
+        for kind in ManagedKinds.all {
+            do { actual.objects += try await list(kind) } catch {
+                throw .api(
+                    error,
+                    during: "listing the \(kind.resourceType.plural) of KafkaCluster \(namespace)/\(cluster)")
+            }
+        }
+        return actual
     }
 
     private func perform(_ step: ReconcileStep, events: EventRecorder, result: inout ReconcileResult)
@@ -258,13 +284,13 @@ public struct ClusterReconciler: Sendable {
         switch step {
         case .create(let object):
             do {
-                try await create(object)
+                _ = try await object.create(with: api)
                 result.created += 1
                 result.eventsRecorded += await events.record(created: object)
             } catch .alreadyExists {
                 // A retried create whose first answer was lost, or a stale list.
                 let live: OwnedObject
-                do { live = try await get(object) } catch {
+                do { live = try await object.read(with: api) } catch {
                     throw .api(error, during: "reading \(object.key) after it already existed")
                 }
                 guard live.isControlled(byUID: object.metadata.ownerReferences?.first?.uid ?? "") else {
@@ -275,10 +301,10 @@ public struct ClusterReconciler: Sendable {
                     result.blocked.append(object.key)
                     return
                 }
-                if object.resourceType != .pods,
-                    live.specHash != object.specHash || ReconcilePlan.drifted(live, from: object)
+                if !object.isReplacedNotUpdated,
+                    live.specHash != object.specHash || live.drifted(from: object)
                 {
-                    try await update(ReconcilePlan.updated(object, over: live), result: &result)
+                    try await update(object.laid(over: live), result: &result)
                 }
             } catch {
                 throw .api(error, during: "creating \(object.key)")
@@ -307,38 +333,10 @@ public struct ClusterReconciler: Sendable {
 
     private func update(_ object: OwnedObject, result: inout ReconcileResult) async throws(ReconcileError) {
         do {
-            switch object {
-            case .pod(let pod): _ = try await api.update(pod)
-            case .configMap(let map): _ = try await api.update(map)
-            case .persistentVolumeClaim(let claim): _ = try await api.update(claim)
-            case .service(let service): _ = try await api.update(service)
-            }
+            _ = try await object.update(with: api)
             result.updated += 1
         } catch {
             throw .api(error, during: "updating \(object.key)")
-        }
-    }
-
-    private func create(_ object: OwnedObject) async throws(KubernetesError) {
-        switch object {
-        case .pod(let pod): _ = try await api.create(pod)
-        case .configMap(let map): _ = try await api.create(map)
-        case .persistentVolumeClaim(let claim): _ = try await api.create(claim)
-        case .service(let service): _ = try await api.create(service)
-        }
-    }
-
-    private func get(_ object: OwnedObject) async throws(KubernetesError) -> OwnedObject {
-        let namespace = object.metadata.namespace
-        switch object {
-        case .pod: return .pod(try await api.get(Pod.self, namespace: namespace, name: object.name))
-        case .configMap:
-            return .configMap(try await api.get(ConfigMap.self, namespace: namespace, name: object.name))
-        case .persistentVolumeClaim:
-            return .persistentVolumeClaim(
-                try await api.get(PersistentVolumeClaim.self, namespace: namespace, name: object.name))
-        case .service:
-            return .service(try await api.get(Service.self, namespace: namespace, name: object.name))
         }
     }
 }

@@ -24,9 +24,11 @@ public struct DesiredStateRenderer: Sendable {
         let context = Context(
             cluster: cluster, name: name, namespace: namespace, owner: owner, existingClaims: existingClaims)
         let brokers = cluster.spec.brokers.sorted { $0.id < $1.id }.map { render(broker: $0, context) }
+        let components = ComponentContext(
+            cluster: cluster, namespace: namespace, owner: owner, brokers: brokers)
         return DesiredState(
             clusterName: name, namespace: namespace, owner: owner, brokers: brokers,
-            clusterServices: [clusterService(context)])
+            clusterObjects: ClusterComponents.all.flatMap { $0.render(components) })
     }
 
     private struct Context {
@@ -133,7 +135,7 @@ public struct DesiredStateRenderer: Sendable {
         pod = Self.stamped(pod)
 
         var serviceSpec = Service.Spec(
-            type: "ClusterIP", selector: labels, ports: servicePorts(listeners, portNames))
+            type: "ClusterIP", selector: labels, ports: Self.servicePorts(listeners, portNames))
         serviceSpec.publishNotReadyAddresses = nil
         let service = Self.stamped(
             Service(
@@ -146,27 +148,7 @@ public struct DesiredStateRenderer: Sendable {
             serverProperties: properties)
     }
 
-    /// The headless Service (per-broker DNS names for pods, ready or not) when the spec asks for
-    /// it, else one ClusterIP Service in front of all brokers.
-    private func clusterService(_ context: Context) -> Service {
-        let listeners = BrokerListeners(context.spec)
-        let labels = ResourceConventions.clusterLabels(cluster: context.name)
-        var spec = Service.Spec(
-            selector: labels, ports: servicePorts(listeners, BrokerListeners.portNames(listeners.all)))
-        let name: String
-        if context.spec.headlessServiceEnabled == true {
-            name = ResourceConventions.headlessServiceName(cluster: context.name)
-            spec.type = "ClusterIP"
-            spec.clusterIP = "None"
-            spec.publishNotReadyAddresses = true
-        } else {
-            name = ResourceConventions.allBrokerServiceName(cluster: context.name)
-            spec.type = "ClusterIP"
-        }
-        return Self.stamped(Service(metadata: context.metadata(name, labels: labels), spec: spec))
-    }
-
-    private func servicePorts(_ listeners: BrokerListeners, _ names: [String]) -> [Service.Port] {
+    static func servicePorts(_ listeners: BrokerListeners, _ names: [String]) -> [Service.Port] {
         zip(listeners.all, names).map { listener, portName in
             Service.Port(
                 name: portName, port: Int32(clamping: listener.port),

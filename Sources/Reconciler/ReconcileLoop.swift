@@ -75,10 +75,7 @@ public struct ReconcileLoop: ServiceLifecycle.Service {
             await withTaskCancellationHandler {
                 await withDiscardingTaskGroup { group in
                     group.addTask { await watchClusters(queue, known) }
-                    group.addTask { await watchOwned(Pod.self, queue) }
-                    group.addTask { await watchOwned(ConfigMap.self, queue) }
-                    group.addTask { await watchOwned(PersistentVolumeClaim.self, queue) }
-                    group.addTask { await watchOwned(Kubernetes.Service.self, queue) }
+                    for kind in ManagedKinds.all { group.addTask { await watchOwned(kind, queue) } }
                     group.addTask { await resync(queue, known) }
                     for _ in 0..<configuration.maxConcurrentReconciles {
                         group.addTask { await work(queue) }
@@ -122,7 +119,7 @@ public struct ReconcileLoop: ServiceLifecycle.Service {
         return ClusterKey(namespace: namespace, name: name)
     }
 
-    private func watchOwned<Object: KubernetesObject>(_ type: Object.Type, _ queue: WorkQueue<ClusterKey>)
+    private func watchOwned<Object: ManagedObject>(_ type: Object.Type, _ queue: WorkQueue<ClusterKey>)
         async
     {
         let watcher = ResourceWatcher(

@@ -37,33 +37,35 @@ public enum ReconcilePlan {
                 steps.append(.create(object))
                 return
             }
-            guard object.resourceType != .pods else { return }
-            if current.specHash != object.specHash || drifted(current, from: object) {
-                steps.append(.update(updated(object, over: current)))
+            guard !object.isReplacedNotUpdated else { return }
+            if current.specHash != object.specHash || current.drifted(from: object) {
+                steps.append(.update(object.laid(over: current)))
             }
         }
 
         func stale(brokerID: Int32?) -> [OwnedObject] {
             (ownedByBroker[brokerID] ?? []).filter {
                 !desiredKeys.contains($0.key)
-                    && $0.resourceType != .persistentVolumeClaims
+                    && !$0.outlivesItsBroker
                     && !$0.isTerminating
             }
         }
 
-        for service in desired.clusterServices { converge(.service(service)) }
+        for object in desired.clusterObjects { converge(object) }
         steps += stale(brokerID: nil).map { .delete($0.deletionTarget) }
 
         for broker in desired.brokers {
             let replaced = stale(brokerID: broker.brokerID)
             for object in broker.objects {
-                if case .pod = object {
+                if object.isReplacedNotUpdated {
                     // The replaced pod goes first: its successor takes the same disks and id.
-                    steps += replaced.filter { $0.resourceType == .pods }.map { .delete($0.deletionTarget) }
+                    steps += replaced.filter { $0.resourceType == object.resourceType }.map {
+                        .delete($0.deletionTarget)
+                    }
                 }
                 converge(object)
             }
-            steps += replaced.filter { $0.resourceType != .pods }.map { .delete($0.deletionTarget) }
+            steps += replaced.filter { !$0.isReplacedNotUpdated }.map { .delete($0.deletionTarget) }
         }
 
         let leaving = Set(owned.compactMap(\.brokerID)).union(brokerStates.keys.compactMap { Int32($0) })
@@ -76,8 +78,8 @@ public enum ReconcilePlan {
             let step = removal.next(
                 observed: BrokerRemoval.Observation(
                     drained: gate.isDrained(id),
-                    brokerObjects: objects.filter { $0.resourceType != .persistentVolumeClaims },
-                    volumes: objects.filter { $0.resourceType == .persistentVolumeClaims },
+                    brokerObjects: objects.filter { !$0.outlivesItsBroker },
+                    volumes: objects.filter { $0.outlivesItsBroker },
                     hasStatusEntry: brokerStates[String(id)] != nil))
             switch step {
             case .wait: steps.append(.waitForBroker(id, removal.phase))
@@ -87,60 +89,5 @@ public enum ReconcilePlan {
             }
         }
         return steps
-    }
-
-    /// Whether someone changed what we rendered without touching the hash annotation: a
-    /// ConfigMap's data, a Service's selector, ports or type, a claim's requested size, or our
-    /// labels. Fields the server fills in (a cluster IP, defaults) are not compared.
-    static func drifted(_ live: OwnedObject, from desired: OwnedObject) -> Bool {
-        let labels = live.metadata.labels ?? [:]
-        if (desired.metadata.labels ?? [:]).contains(where: { labels[$0.key] != $0.value }) { return true }
-        switch (live, desired) {
-        case (.configMap(let live), .configMap(let desired)):
-            return live.data != desired.data
-        case (.service(let live), .service(let desired)):
-            return live.spec?.selector != desired.spec?.selector || live.spec?.ports != desired.spec?.ports
-                || (desired.spec?.type.map { $0 != live.spec?.type } ?? false)
-                || (desired.spec?.clusterIP == "None" && live.spec?.clusterIP != "None")
-        case (.persistentVolumeClaim(let live), .persistentVolumeClaim(let desired)):
-            return live.spec?.resources?.requests != desired.spec?.resources?.requests
-        default:
-            return false
-        }
-    }
-
-    /// The rendered object laid over the live one: server-owned metadata (uid, resourceVersion,
-    /// finalizers) and fields the server assigns (a Service's cluster IP, a claim's bound
-    /// volume) are kept; labels and annotations others added stay unless we set them.
-    static func updated(_ object: OwnedObject, over current: OwnedObject) -> OwnedObject {
-        var result = object
-        var metadata = current.metadata
-        metadata.labels = (current.metadata.labels ?? [:]).merging(object.metadata.labels ?? [:]) { _, ours in
-            ours
-        }
-        metadata.annotations = (current.metadata.annotations ?? [:]).merging(
-            object.metadata.annotations ?? [:]
-        ) {
-            _, ours in ours
-        }
-        metadata.ownerReferences = object.metadata.ownerReferences
-        switch (object, current) {
-        case (.service(var service), .service(let live)):
-            if service.spec?.clusterIP == nil {
-                service.spec?.clusterIP = live.spec?.clusterIP
-                service.spec?.clusterIPs = live.spec?.clusterIPs
-            }
-            result = .service(service)
-        case (.persistentVolumeClaim(var claim), .persistentVolumeClaim(let live)):
-            // Only the requested size of a claim may change; the rest stays as it was bound.
-            var spec = live.spec ?? claim.spec
-            spec?.resources = claim.spec?.resources
-            claim.spec = spec
-            claim.status = live.status
-            result = .persistentVolumeClaim(claim)
-        default: break
-        }
-        result.metadata = metadata
-        return result
     }
 }

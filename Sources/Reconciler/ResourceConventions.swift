@@ -5,9 +5,9 @@ import Kubernetes
 ///
 /// Per broker N of cluster C: Pod `C-N-<hash>`, ConfigMap `C-config-N`, one PVC per disk
 /// `C-N-storage-<i>-<hash of mountPath>`, Service `C-N`; cluster-wide Service `C-headless` or
-/// `C-all-broker`. Every object is labelled `app=kafka`, `kafka_cr=C` (and `brokerId=N` when it
-/// belongs to one broker), owned by the KafkaCluster, and annotated with the hash of its
-/// desired content.
+/// `C-all-broker`; PodDisruptionBudget `C-pdb` when asked for. Every object is labelled
+/// `app=kafka`, `kafka_cr=C` (and `brokerId=N` when it belongs to one broker), owned by the
+/// KafkaCluster, and annotated with the hash of its desired content.
 public enum ResourceConventions {
     public static let appLabel = "app"
     public static let appValue = "kafka"
@@ -39,6 +39,7 @@ public enum ResourceConventions {
     }
     public static func headlessServiceName(cluster: String) -> String { "\(cluster)-headless" }
     public static func allBrokerServiceName(cluster: String) -> String { "\(cluster)-all-broker" }
+    public static func disruptionBudgetName(cluster: String) -> String { "\(cluster)-pdb" }
 
     /// The DNS name a broker is reached at inside the cluster, through its own Service.
     public static func brokerHost(cluster: String, broker: Int32, namespace: String) -> String {

@@ -95,32 +95,6 @@ import Testing
     }
 }
 
-@Suite struct MergePatchTests {
-    /// The examples of RFC 7386 §3 (the appendix), as (target, patch, result).
-    @Test(arguments: [
-        (#"{"a":"b"}"#, #"{"a":"c"}"#, #"{"a":"c"}"#),
-        (#"{"a":"b"}"#, #"{"b":"c"}"#, #"{"a":"b","b":"c"}"#),
-        (#"{"a":"b"}"#, #"{"a":null}"#, #"{}"#),
-        (#"{"a":"b","b":"c"}"#, #"{"a":null}"#, #"{"b":"c"}"#),
-        (#"{"a":["b"]}"#, #"{"a":"c"}"#, #"{"a":"c"}"#),
-        (#"{"a":"c"}"#, #"{"a":["b"]}"#, #"{"a":["b"]}"#),
-        (#"{"a":{"b":"c"}}"#, #"{"a":{"b":"d","c":null}}"#, #"{"a":{"b":"d"}}"#),
-        (#"{"a":[{"b":"c"}]}"#, #"{"a":[1]}"#, #"{"a":[1]}"#),
-        (#"["a","b"]"#, #"["c","d"]"#, #"["c","d"]"#),
-        (#"{"a":"b"}"#, #"["c"]"#, #"["c"]"#),
-        (#"{"a":"foo"}"#, "null", "null"),
-        (#"{"a":"foo"}"#, #""bar""#, #""bar""#),
-        (#"{"e":null}"#, #"{"a":1}"#, #"{"e":null,"a":1}"#),
-        (#"[1,2]"#, #"{"a":"b","c":null}"#, #"{"a":"b"}"#),
-        ("{}", #"{"a":{"bb":{"ccc":null}}}"#, #"{"a":{"bb":{}}}"#),
-    ])
-    func appliesTheRFCExamples(_ target: String, _ patch: String, _ result: String) throws {
-        let merged = MergePatch.apply(
-            try JSONReader.parse(Array(patch.utf8)), to: try JSONReader.parse(Array(target.utf8)))
-        #expect(merged == (try JSONReader.parse(Array(result.utf8))), "\(target) + \(patch)")
-    }
-}
-
 @Suite struct NameAndPathTests {
     @Test(arguments: [
         ("kafka-0", true), ("a.b.c", true), ("0", true), ("", false), ("Kafka", false), ("-a", false),

@@ -22,6 +22,14 @@ import Testing
         return Set(output.stdout.split(separator: "\n").map(String.init))
     }
 
+    /// Verbs the story above does not reach but the reconciler needs: reading an object back
+    /// after its create answered AlreadyExists (a retried create whose answer was lost), and
+    /// deleting the disruption budget of a cluster that stops asking for one.
+    static let grantedForRarePaths: Set<String> = [
+        "core pods get", "core configmaps get", "core persistentvolumeclaims get", "core services get",
+        "policy poddisruptionbudgets get", "policy poddisruptionbudgets delete",
+    ]
+
     @Test func theClusterRoleGrantsExactlyTheVerbsTheOperatorUses() async throws {
         guard Peer.available("curl"), Peer.available("python3") else { return }
         let directory = try TemporaryDirectory()
@@ -108,8 +116,7 @@ import Testing
         let granted = try Self.granted()
         #expect(
             used.subtracting(granted).isEmpty, "used but not granted: \(used.subtracting(granted).sorted())")
-        #expect(
-            granted.subtracting(used).isEmpty, "granted but never used: \(granted.subtracting(used).sorted())"
-        )
+        let unused = granted.subtracting(used).subtracting(Self.grantedForRarePaths)
+        #expect(unused.isEmpty, "granted but never used: \(unused.sorted())")
     }
 }

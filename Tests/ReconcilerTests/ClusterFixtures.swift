@@ -15,10 +15,12 @@ enum ClusterFixtures {
         return try ClusterDocument(yaml: yaml).cluster
     }
 
-    /// The example with brokers `ids`, all in the default group.
+    /// The example with brokers `ids`, all in the default group, and no disruption budget (whose
+    /// updates on scaling DisruptionBudgetComponentTests show), so only broker objects change.
     static func withBrokers(_ ids: [Int32]) throws -> KafkaCluster {
         var cluster = try example()
         cluster.spec.brokers = ids.map { Broker(id: $0, brokerConfigGroup: "default") }
+        cluster.spec.disruptionBudget = nil
         return cluster
     }
 
@@ -42,20 +44,19 @@ enum ClusterFixtures {
 }
 
 extension ActualState {
-    mutating func add(_ object: OwnedObject) {
-        switch object {
-        case .pod(let pod): pods.append(pod)
-        case .configMap(let map): configMaps.append(map)
-        case .persistentVolumeClaim(let claim): persistentVolumeClaims.append(claim)
-        case .service(let service): services.append(service)
-        }
+    var configMaps: [ConfigMap] {
+        get { self[ConfigMap.self] }
+        set { self[ConfigMap.self] = newValue }
+    }
+    var services: [Service] {
+        get { self[Service.self] }
+        set { self[Service.self] = newValue }
     }
 
+    mutating func add(_ object: OwnedObject) { objects.append(object) }
+
     mutating func remove(_ target: DeletionTarget) {
-        pods.removeAll { $0.name == target.name && target.type == .pods }
-        configMaps.removeAll { $0.name == target.name && target.type == .configMaps }
-        persistentVolumeClaims.removeAll { $0.name == target.name && target.type == .persistentVolumeClaims }
-        services.removeAll { $0.name == target.name && target.type == .services }
+        objects.removeAll { $0.name == target.name && $0.resourceType == target.type }
     }
 
     /// Applies the plan's writes as a server would (deletes finish at once).

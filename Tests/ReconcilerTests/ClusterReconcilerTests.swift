@@ -35,6 +35,7 @@ import Testing
         #expect(
             Set(reasons) == [
                 "CreatedPod", "CreatedConfigMap", "CreatedPersistentVolumeClaim", "CreatedService",
+                "CreatedPodDisruptionBudget",
             ])
         #expect(try await api.document().cluster.status?.state == "ClusterReconciling")
 
@@ -52,7 +53,8 @@ import Testing
         let third = try await api.reconcile()
         #expect(third.writes == 0 && third.steps.isEmpty && third.requeueAfter == nil)
         #expect(api.api.counts.writes == 0)
-        #expect(api.api.counts.requests == 5)
+        // The cluster, then one list per managed kind.
+        #expect(api.api.counts.requests == 1 + ManagedKinds.all.count)
         // Nothing anyone wrote: the server's resourceVersion stands, and no Event came.
         #expect(try await api.resourceVersion() == version)
         #expect(try await api.eventReasons().count == first.created)
@@ -219,6 +221,33 @@ import Testing
         #expect(try await api.objects(.pods).isEmpty)
     }
 
+    /// The reconciler writes its own status fields, typed, and only those: a field it does not
+    /// know (Koperator's, a newer operator's) and the actions' fields stay as they were.
+    @Test func theStatusPatchWritesOnlyTheReconcilersFields() async throws {
+        let api = try await seededServer(brokers: [0, 1])
+        defer { Task { await api.stop() } }
+        _ = try await api.client.send(
+            APIRequest(
+                method: "PATCH",
+                path: ResourceType.kafkaClusters.path(namespace: api.namespace, name: api.name),
+                body: Array(
+                    #"{"status":{"cruiseControlTopicStatus":"CruiseControlTopicReady","alertCount":2}}"#.utf8),
+                contentType: PatchType.merge.rawValue))
+        _ = try await api.reconcile()
+        try await api.waitUntilSettled()
+        _ = try await api.reconcile()
+        let document = try await api.document()
+        #expect(
+            document.original["status"]?["cruiseControlTopicStatus"] == .string("CruiseControlTopicReady"))
+        let status = try #require(document.cluster.status)
+        #expect(status.alertCount == 2)
+        #expect(status.actionLog?.map(\.id) == ["a1"])
+        #expect(status.state == .running)
+        #expect(status.brokerCount == 2)
+        #expect(status.brokersState?["1"]?.readiness == .ready)
+        #expect(status.brokersState?["1"]?.configurationState == .inSync)
+    }
+
     @Test func aMissingClusterIsNotAnError() async throws {
         let api = try await seededServer()
         defer { Task { await api.stop() } }
@@ -245,7 +274,7 @@ import Testing
         let quiet = try await reconciler.reconcile(namespace: "kafka", name: "kafka")
         let quietTime = clock.now - quietStart
         #expect(quiet.writes == 0 && quiet.steps.isEmpty)
-        #expect(api.api.counts.requests == 5 && api.api.counts.writes == 0)
+        #expect(api.api.counts.requests == 1 + ManagedKinds.all.count && api.api.counts.writes == 0)
         print("200 brokers: from scratch \(built), no-op pass \(quietTime)")
     }
 }

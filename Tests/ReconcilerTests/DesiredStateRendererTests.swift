@@ -246,8 +246,8 @@ import Testing
         // Through the planner: one new claim, the old one untouched.
         let steps = ReconcilePlan.make(desired: kept, actual: ClusterFixtures.live(before), brokerStates: [:])
         let claimSteps = steps.filter {
-            if case .create(.persistentVolumeClaim) = $0 { return true }
-            if case .update(.persistentVolumeClaim) = $0 { return true }
+            if case .create(let object) = $0 { return object.resourceType == .persistentVolumeClaims }
+            if case .update(let object) = $0 { return object.resourceType == .persistentVolumeClaims }
             if case .delete(let target) = $0 { return target.type == .persistentVolumeClaims }
             return false
         }

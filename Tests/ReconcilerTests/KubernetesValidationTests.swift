@@ -28,13 +28,7 @@ struct KubernetesValidationTests {
         var files: [String] = []
         for (variant, cluster) in try Self.variants() {
             for object in ClusterFixtures.render(cluster).objects {
-                let data: Data
-                switch object {
-                case .pod(let pod): data = try encoder.encode(pod)
-                case .configMap(let map): data = try encoder.encode(map)
-                case .persistentVolumeClaim(let claim): data = try encoder.encode(claim)
-                case .service(let service): data = try encoder.encode(service)
-                }
+                let data = try encoder.encode(object.base)
                 let file = directory.file("\(variant)-\(object.resourceType.plural)-\(object.name).json")
                 try data.write(to: file)
                 files.append(file.path)

@@ -83,7 +83,7 @@ final class LoopHarness: Sendable {
         guard want == have, owned.values.map(\.count).reduce(0, +) == want.count else { return false }
         // The status says so too, and the claims are bound: nothing left for anyone to write.
         let status = try await cluster.document().cluster.status
-        guard status?.state == ClusterStatusPatch.running else { return false }
+        guard status?.state == .running else { return false }
         return try await cluster.settled()
     }
 

@@ -66,7 +66,7 @@ import Testing
                 $0["message"]?.text == "upScale from alert:KafkaHighLoad: brokers 3 -> 4 (a1)"
             })
         #expect(
-            try await cluster.document().original["status"]?[ActionAnnouncements.markerField] == .string("a3")
+            try await cluster.document().cluster.status?.announcedActionsThrough == "a3"
         )
 
         try await cluster.waitUntilSettled()
@@ -92,7 +92,7 @@ import Testing
         _ = try await cluster.reconcile()
         #expect(try await applied().count == 3)
         #expect(
-            try await cluster.document().original["status"]?[ActionAnnouncements.markerField] == .string("a4")
+            try await cluster.document().cluster.status?.announcedActionsThrough == "a4"
         )
     }
 }

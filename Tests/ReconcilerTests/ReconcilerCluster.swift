@@ -22,9 +22,10 @@ struct ReconcilerCluster: Sendable {
     var faults: FaultInjector { fixture.cluster.faults }
 
     /// The types of every object the reconciler makes.
-    static let ownedTypes: [ResourceType] = [.pods, .configMaps, .persistentVolumeClaims, .services]
+    static let ownedTypes = ManagedKinds.all.map { $0.resourceType }
 
-    /// Starts a cluster holding the example KafkaCluster (with `brokers` when given) whose
+    /// Starts a cluster holding the example KafkaCluster (with `brokers` when given, and then
+    /// no disruption budget, so only broker objects change as brokers come and go) whose
     /// status has the action log `actionLog`, as the action engine leaves it.
     static func start(
         brokers: [Int32]? = nil, actionLog: [ActionRecord] = [], retryPolicy: RetryPolicy = .standard
@@ -38,6 +39,7 @@ struct ReconcilerCluster: Sendable {
         var document = try ClusterDocument(yaml: yaml)
         if let brokers {
             document.cluster.spec.brokers = brokers.map { Broker(id: $0, brokerConfigGroup: "default") }
+            document.cluster.spec.disruptionBudget = DisruptionBudget(create: false)
         }
         _ = try await cluster.client.send(
             APIRequest(

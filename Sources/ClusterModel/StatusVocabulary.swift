@@ -1,0 +1,65 @@
+/// A word of the status vocabulary: Koperator's spelling on the wire, typed in code. A word
+/// this version does not know (written by a newer operator, or by Koperator) is kept as read
+/// rather than failing the whole status.
+public protocol StatusWord: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible,
+    ExpressibleByStringLiteral
+where RawValue == String {
+    init(rawValue: String)
+}
+
+extension StatusWord {
+    public init(stringLiteral value: String) { self.init(rawValue: value) }
+    public var description: String { rawValue }
+}
+
+/// `status.state`: where the cluster as a whole stands.
+public struct ClusterState: StatusWord {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// Every broker's objects are as rendered and every broker's pod is ready.
+    public static let running: ClusterState = "ClusterRunning"
+    /// Objects are still being created, changed or removed, or a pod is not ready.
+    public static let reconciling: ClusterState = "ClusterReconciling"
+    /// Brokers are being restarted one at a time.
+    public static let rollingUpgrading: ClusterState = "ClusterRollingUpgrading"
+}
+
+/// `status.brokersState[id].configurationState`: whether the broker's objects are as rendered.
+public struct ConfigurationState: StatusWord {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let inSync: ConfigurationState = "ConfigInSync"
+    public static let outOfSync: ConfigurationState = "ConfigOutOfSync"
+}
+
+/// `status.brokersState[id].readiness`: the broker's pod, as the kubelet reports it.
+public struct BrokerReadiness: StatusWord {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let ready: BrokerReadiness = "Ready"
+    public static let notReady: BrokerReadiness = "NotReady"
+    /// No pod of the broker exists (yet).
+    public static let missing: BrokerReadiness = "Missing"
+}
+
+/// `status.brokersState[id].gracefulActionState.cruiseControlState`: a broker's graceful
+/// upscale or downscale, in Koperator's words.
+public struct CruiseControlState: StatusWord {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let upscaleRequired: CruiseControlState = "GracefulUpscaleRequired"
+    public static let upscaleRunning: CruiseControlState = "GracefulUpscaleRunning"
+    public static let upscaleSucceeded: CruiseControlState = "GracefulUpscaleSucceeded"
+    public static let downscaleRequired: CruiseControlState = "GracefulDownscaleRequired"
+    public static let downscaleRunning: CruiseControlState = "GracefulDownscaleRunning"
+    public static let downscaleSucceeded: CruiseControlState = "GracefulDownscaleSucceeded"
+
+    /// Whether a graceful operation is still under way in this state.
+    public var isInProgress: Bool {
+        [Self.upscaleRequired, .upscaleRunning, .downscaleRequired, .downscaleRunning].contains(self)
+    }
+}

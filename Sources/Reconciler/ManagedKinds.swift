@@ -1,0 +1,87 @@
+import Kubernetes
+
+/// A kind of object the reconciler renders and keeps as rendered. A conformance says how a
+/// live object of the kind is compared with the rendered one and how the rendered one is laid
+/// over it; registering the type in `ManagedKinds.all` makes the reconciler list, watch,
+/// create, update and delete it.
+public protocol ManagedObject: KubernetesObject, Equatable {
+    /// Objects that are replaced under a new name rather than updated (a pod).
+    static var isReplacedNotUpdated: Bool { get }
+    /// Objects that stay when a broker that is staying no longer renders them (a disk's claim:
+    /// its data outlives a changed spec until the broker leaves).
+    static var outlivesItsBroker: Bool { get }
+
+    /// Whether someone changed what we rendered without touching the hash annotation. Fields
+    /// the server fills in are not compared.
+    func drifted(from desired: Self) -> Bool
+
+    /// This rendered object with what the server owns kept from `live` (an assigned IP, a bound
+    /// volume).
+    func keepingServerFields(of live: Self) -> Self
+}
+
+extension ManagedObject {
+    public static var isReplacedNotUpdated: Bool { false }
+    public static var outlivesItsBroker: Bool { false }
+    public func drifted(from desired: Self) -> Bool { false }
+    public func keepingServerFields(of live: Self) -> Self { self }
+}
+
+/// The kinds the reconciler manages, in the order their objects are listed. Observation
+/// (one list per kind and cluster) and the reconcile loop's watches are derived from it.
+public enum ManagedKinds {
+    public static let all: [any ManagedObject.Type] = [
+        ConfigMap.self, PersistentVolumeClaim.self, Kubernetes.Service.self, Pod.self,
+        PodDisruptionBudget.self,
+    ]
+}
+
+extension Pod: ManagedObject {
+    public static var isReplacedNotUpdated: Bool { true }
+}
+
+extension ConfigMap: ManagedObject {
+    public func drifted(from desired: ConfigMap) -> Bool { data != desired.data }
+}
+
+extension PersistentVolumeClaim: ManagedObject {
+    public static var outlivesItsBroker: Bool { true }
+
+    public func drifted(from desired: PersistentVolumeClaim) -> Bool {
+        spec?.resources?.requests != desired.spec?.resources?.requests
+    }
+
+    /// Only the requested size of a claim may change; the rest stays as it was bound.
+    public func keepingServerFields(of live: PersistentVolumeClaim) -> PersistentVolumeClaim {
+        var claim = self
+        var spec = live.spec ?? self.spec
+        spec?.resources = self.spec?.resources
+        claim.spec = spec
+        claim.status = live.status
+        return claim
+    }
+}
+
+extension Kubernetes.Service: ManagedObject {
+    public func drifted(from desired: Kubernetes.Service) -> Bool {
+        spec?.selector != desired.spec?.selector || spec?.ports != desired.spec?.ports
+            || (desired.spec?.type.map { $0 != spec?.type } ?? false)
+            || (desired.spec?.clusterIP == "None" && spec?.clusterIP != "None")
+    }
+
+    public func keepingServerFields(of live: Kubernetes.Service) -> Kubernetes.Service {
+        var service = self
+        if service.spec?.clusterIP == nil {
+            service.spec?.clusterIP = live.spec?.clusterIP
+            service.spec?.clusterIPs = live.spec?.clusterIPs
+        }
+        return service
+    }
+}
+
+extension PodDisruptionBudget: ManagedObject {
+    public func drifted(from desired: PodDisruptionBudget) -> Bool {
+        spec?.selector != desired.spec?.selector || spec?.minAvailable != desired.spec?.minAvailable
+            || spec?.maxUnavailable != desired.spec?.maxUnavailable
+    }
+}
