@@ -59,9 +59,4 @@ public enum GracefulState {
     public static let downscaleRequired = "GracefulDownscaleRequired"
     public static let downscaleRunning = "GracefulDownscaleRunning"
     public static let downscaleSucceeded = "GracefulDownscaleSucceeded"
-
-    /// States in which a graceful operation is still under way.
-    public static let inProgress: Set<String> = [
-        upscaleRequired, upscaleRunning, downscaleRequired, downscaleRunning,
-    ]
 }
