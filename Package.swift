@@ -109,7 +109,7 @@ let package = Package(
             ],
             path: "Benchmarks/ReconcileBenchmark"
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ClusterModel"], path: "Tests/TestSupport"),
         // A local cluster with a client pointed at it, for the tests of everything that talks to
         // the Kubernetes API.
         .target(

@@ -14,11 +14,14 @@ echo
 curl -s "${auth[@]}" "${json[@]}" "$ACTIONS" \
     -d '{"command":"addPvc","brokerId":"1","diskSize":"100Gi","storageClass":"fast","mountPathPrefix":"/kafka-logs"}'
 echo
-# What Alertmanager sends: a real captured notification of an upScale alert.
+# What Alertmanager sends: a real captured notification of an upScale alert. The cluster takes
+# one change at a time: while broker 1 takes its new disk this is "deferred" (HTTP 200 per
+# alert, 409 for the calls below), and Alertmanager's next re-send acts on it.
 curl -s "$OPERATOR/alerts" "${json[@]}" \
     --data-binary @"$(dirname "$0")/../Tests/Fixtures/alertmanager/alertmanager-0.25-firing.json"
 echo
-# Remove broker 2 gracefully (the example cluster may not go below three brokers).
+# Remove broker 2 gracefully (the example cluster may not go below three brokers, so this is
+# refused unless the alert above has added one, and deferred while that broker is coming up).
 curl -s "${auth[@]}" "${json[@]}" "$ACTIONS" -d '{"command":"downScale","brokerId":"2"}'
 echo
 # Everything done to the cluster, oldest first.

@@ -6,11 +6,20 @@ public protocol Action: Sendable {
     /// The `command` annotation value that selects this action.
     var command: String { get }
 
+    /// Whether this action adds, removes or resizes brokers or disks: such an action waits
+    /// (deferred) while the cluster is still busy with an earlier change (`KafkaCluster.scalingHold`).
+    var scalesCluster: Bool { get }
+
     /// Changes `cluster` as `request` asks, or throws why it cannot. Pure: no I/O. Returns a
     /// one-line summary of the change for the action log.
     func apply(_ request: ActionRequest, to cluster: inout KafkaCluster, context: ActionContext)
         throws(ActionError)
         -> String
+}
+
+extension Action {
+    /// Every action counts as scaling unless it says otherwise: waiting is the safe default.
+    public var scalesCluster: Bool { true }
 }
 
 /// Why an action was not taken.

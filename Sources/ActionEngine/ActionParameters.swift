@@ -7,11 +7,40 @@ enum ActionParameters {
     /// The smallest disk an action adds: Kafka's default log segment (`log.segment.bytes`) is
     /// 1 GiB, so a smaller disk cannot hold one full segment.
     static let minimumDiskSize: (bytes: Int64, text: String) = (1 << 30, "1Gi")
-    /// The largest: beyond every cloud provider's largest volume (64 TiB today).
+    /// The largest `--max-disk-size` may allow: beyond every cloud provider's largest volume
+    /// (64 TiB today).
     static let maximumDiskSize: (bytes: Int64, text: String) = (1 << 50, "1Pi")
 
-    /// A disk size: a Kubernetes quantity of whole bytes between the bounds.
-    static func diskSize(_ text: String, name: String = "diskSize") throws(ActionError) -> String {
+    /// A disk size: a Kubernetes quantity of whole bytes from the smallest disk up to `maximum`.
+    static func diskSize(_ text: String, name: String = "diskSize", maximum: Int64) throws(ActionError)
+        -> Quantity
+    {
+        let quantity = try wholeBytes(text, name: name)
+        guard quantity.value >= minimumDiskSize.bytes else {
+            throw .invalidParameter(
+                name: name,
+                reason:
+                    "'\(text.prefix(32))' is \(quantity.value) bytes; a disk must be at least \(minimumDiskSize.text)"
+            )
+        }
+        guard quantity.value <= maximum else {
+            throw .invalidParameter(
+                name: name,
+                reason: "'\(text.prefix(32))' is larger than the limit of \(Quantity.text(units: maximum))")
+        }
+        return quantity
+    }
+
+    /// How much to grow a disk by: a Kubernetes quantity of whole bytes, more than zero.
+    static func increment(_ text: String, name: String = "incrementBy") throws(ActionError) -> Int64 {
+        let quantity = try wholeBytes(text, name: name)
+        guard quantity.value > 0 else {
+            throw .invalidParameter(name: name, reason: "'\(text.prefix(32))' is zero; a disk can only grow")
+        }
+        return quantity.value
+    }
+
+    private static func wholeBytes(_ text: String, name: String) throws(ActionError) -> Quantity {
         let quantity: Quantity
         do {
             quantity = try Quantity(parsing: text)
@@ -21,19 +50,7 @@ enum ActionParameters {
         guard quantity.milliValue % 1000 == 0 else {
             throw .invalidParameter(name: name, reason: "'\(text.prefix(32))' is not a whole number of bytes")
         }
-        guard quantity.value >= minimumDiskSize.bytes else {
-            throw .invalidParameter(
-                name: name,
-                reason:
-                    "'\(text.prefix(32))' is \(quantity.value) bytes; a disk must be at least \(minimumDiskSize.text)"
-            )
-        }
-        guard quantity.value <= maximumDiskSize.bytes else {
-            throw .invalidParameter(
-                name: name, reason: "'\(text.prefix(32))' is larger than the limit of \(maximumDiskSize.text)"
-            )
-        }
-        return text
+        return quantity
     }
 
     /// A storage class name: a Kubernetes object name (RFC 1123 subdomain): at most 253

@@ -7,6 +7,8 @@ public struct ActionPolicy: Sendable, Equatable {
     public var maximumBrokers: Int = 100
     public var minimumBrokers: Int = 1
     public var maximumDisksPerBroker: Int = 8
+    /// The largest disk, in bytes, an action may add or grow a disk to (`serve --max-disk-size`).
+    public var maximumDiskSize: Int64 = 16 << 40
     /// Actions kept in a cluster's status; older ones are dropped.
     public var actionLogLimit: Int = 100
     /// Processed alerts remembered per cluster for dedupe.
@@ -15,4 +17,15 @@ public struct ActionPolicy: Sendable, Equatable {
     public var dryRun = false
 
     public init() {}
+}
+
+extension ActionPolicy {
+    /// Reads a `--max-disk-size` value: a whole number of bytes within the sizes any disk may
+    /// have (`ActionParameters`' absolute bounds).
+    public static func maximumDiskSize(parsing text: String) throws(ActionError) -> Int64 {
+        try ActionParameters.diskSize(
+            text, name: "max-disk-size", maximum: ActionParameters.maximumDiskSize.bytes
+        )
+        .value
+    }
 }

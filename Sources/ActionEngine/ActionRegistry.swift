@@ -3,8 +3,10 @@
 public struct ActionRegistry: Sendable {
     private var actions: [String: any Action] = [:]
 
-    /// The built-in actions: upScale, downScale, addPvc.
-    public static let builtIn = ActionRegistry(actions: [UpScaleAction(), DownScaleAction(), AddPvcAction()])
+    /// The built-in actions: upScale, downScale, addPvc, resizePvc.
+    public static let builtIn = ActionRegistry(actions: [
+        UpScaleAction(), DownScaleAction(), AddPvcAction(), ResizePvcAction(),
+    ])
 
     public init(actions: [any Action]) {
         for action in actions { register(action) }

@@ -68,7 +68,10 @@ public actor ActionRunner {
         if isKnownDuplicate(request.source) { return .duplicate }
         var stored = try await store.get(namespace: request.namespace, name: request.cluster)
         var context = ActionContext(policy: policy)
-        if action.command == DownScaleAction().command, request.parameter("brokerId") == nil {
+        // Asking Kafka is pointless when the answer would be a duplicate or a deferral anyway.
+        if action.command == DownScaleAction().command, request.parameter("brokerId") == nil,
+            !Self.wasProcessed(request.source, in: stored.cluster), stored.cluster.scalingHold == nil
+        {
             do {
                 context.fewestReplicasBroker = try await fewestReplicasBroker(stored.cluster)
             } catch {
@@ -147,24 +150,30 @@ public actor ActionRunner {
         try await store.get(namespace: namespace, name: cluster).cluster.status?.actionLog ?? []
     }
 
-    /// Checks every policy, then applies the action to `cluster` and records it there.
+    /// Applies the action to a copy of `cluster`, then checks every policy, and only then
+    /// records the change there. A request that is wrong is rejected whatever the cluster is
+    /// doing; a right one waits (deferred, not marked processed) while the cluster is busy
+    /// or the command's cooldown runs. A dry run gets the same answer the real request would.
     private func decide(
         _ action: any Action, _ request: ActionRequest, _ cluster: inout KafkaCluster, context: ActionContext,
         now: Date
     ) -> ActionOutcome {
-        var status = cluster.status ?? KafkaClusterStatus()
-        if case .alert(let fingerprint, let startsAt) = request.source,
-            status.processedAlerts?.contains(where: {
-                $0.fingerprint == fingerprint && $0.startsAt == startsAt
-            }) == true
-        {
-            return .duplicate
+        if Self.wasProcessed(request.source, in: cluster) { return .duplicate }
+        var changed = cluster
+        let change: String
+        do {
+            change = try action.apply(request, to: &changed, context: context)
+        } catch {
+            return .rejected(reason: error.description)
         }
-        if let busy = status.brokersState?.first(where: {
-            $0.value.gracefulActionState?.cruiseControlState?.isInProgress == true
-        }), let state = busy.value.gracefulActionState?.cruiseControlState {
-            return .deferred(reason: "broker \(busy.key) is still in \(state)")
+        let problems = ClusterValidator.problems(in: changed)
+        guard problems.isEmpty else {
+            return .rejected(reason: ActionError.invalidResult(problems).description)
         }
+        if action.scalesCluster, let hold = cluster.scalingHold {
+            return .deferred(reason: hold)
+        }
+        var status = changed.status ?? KafkaClusterStatus()
         let lastSame = status.actionLog?.last {
             $0.command.lowercased() == action.command.lowercased() && $0.outcome == "accepted"
         }
@@ -177,20 +186,7 @@ public actor ActionRunner {
             }
         }
 
-        var changed = cluster
-        let change: String
-        do {
-            change = try action.apply(request, to: &changed, context: context)
-        } catch {
-            return .rejected(reason: error.description)
-        }
-        let problems = ClusterValidator.problems(in: changed)
-        guard problems.isEmpty else {
-            return .rejected(reason: ActionError.invalidResult(problems).description)
-        }
-
         let id = "\(action.command)-\(Int(now.timeIntervalSince1970 * 1000))"
-        status = changed.status ?? KafkaClusterStatus()
         let record = ActionRecord(
             id: id, command: action.command, source: request.source.description, time: now.rfc3339,
             change: change,
@@ -204,6 +200,14 @@ public actor ActionRunner {
         changed.status = status
         cluster = changed
         return .accepted(id: id, change: change)
+    }
+
+    /// Whether the cluster records this alert firing as acted on.
+    private static func wasProcessed(_ source: ActionSource, in cluster: KafkaCluster) -> Bool {
+        guard case .alert(let fingerprint, let startsAt) = source else { return false }
+        return cluster.status?.processedAlerts?.contains {
+            $0.fingerprint == fingerprint && $0.startsAt == startsAt
+        } == true
     }
 
     /// Whether this alert firing is already known to be acted on; answers from memory, so a

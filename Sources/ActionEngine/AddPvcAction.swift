@@ -1,7 +1,7 @@
 import ClusterModel
 
 /// `addPvc`: adds a disk to the broker named by the `brokerId` label, or by the
-/// `persistentvolumeclaim` label (`<cluster>-<broker>-storage-<n>-<hash>`), mounted at
+/// `persistentvolumeclaim` label (`<cluster>-<broker>-storage-<n>-<suffix>`), mounted at
 /// `mountPathPrefix` with the next free numeric suffix (`/kafka-logs-1`, `-2`, ...).
 public struct AddPvcAction: Action {
     public let command = "addPvc"
@@ -25,7 +25,7 @@ public struct AddPvcAction: Action {
             request.parameter("mountPathPrefix") ?? "/kafka-logs", name: "mountPathPrefix")
         let used = Set(existing.map(\.mountPath))
         let mountPath = (1...).lazy.map { "\(prefix)-\($0)" }.first { !used.contains($0) } ?? prefix
-        let size = try DiskParameters.size(request)
+        let size = try DiskParameters.size(request, context: context)
         let storageClass = try DiskParameters.storageClass(request)
         var config = cluster.spec.brokers[index].brokerConfig ?? BrokerConfig()
         config.storageConfigs =
@@ -44,16 +44,6 @@ public struct AddPvcAction: Action {
         guard let claim = request.parameter("persistentvolumeclaim") else {
             throw .invalidParameter(name: "brokerId", reason: "give brokerId or persistentvolumeclaim")
         }
-        // <cluster>-<broker>-storage-<n>-<hash>
-        let prefix = "\(cluster)-"
-        guard claim.hasPrefix(prefix), let end = claim.range(of: "-storage-"),
-            let id = Int32(claim[claim.index(claim.startIndex, offsetBy: prefix.count)..<end.lowerBound]),
-            id >= 0
-        else {
-            throw .invalidParameter(
-                name: "persistentvolumeclaim",
-                reason: "'\(claim.prefix(64))' is not a disk of cluster \(cluster)")
-        }
-        return id
+        return try ClaimParameter.name(claim, cluster: cluster).broker
     }
 }

@@ -1,7 +1,13 @@
 import ClusterModel
 
-/// `upScale`: adds one broker with the next free id, from `brokerConfigGroup` (default
-/// `default`), honouring `image`, `storageClass`, `mountPath` and `diskSize`.
+/// `upScale`: adds one broker with the next free id.
+///
+/// From `brokerConfigGroup` (default `default`) when the cluster has that group, honouring
+/// `image`, `storageClass`, `mountPath` and `diskSize` as the broker's own settings. When it
+/// has no such group, as Koperator does, the broker is built from the alert alone: `diskSize`
+/// (required then), `mountPath` (default `/kafka-logs`), `storageClass` and `image` (default the
+/// cluster's). Either way `brokerAnnotations`, a JSON object of strings, become the annotations
+/// of the broker's pod.
 public struct UpScaleAction: Action {
     public let command = "upScale"
 
@@ -16,48 +22,56 @@ public struct UpScaleAction: Action {
             throw .limitReached(
                 "the cluster already has \(spec.brokers.count) brokers, the upscale limit is \(limit)")
         }
-        let group = request.parameter("brokerConfigGroup") ?? "default"
-        guard spec.brokerConfigGroups?[group] != nil else {
+        let groupName = request.parameter("brokerConfigGroup") ?? "default"
+        let group = spec.brokerConfigGroups?[groupName] == nil ? nil : groupName
+        if group == nil, request.parameter("diskSize") == nil {
             throw .invalidParameter(
-                name: "brokerConfigGroup", reason: "no broker config group is called '\(group.prefix(64))'")
+                name: "brokerConfigGroup",
+                reason:
+                    "no broker config group is called '\(groupName.prefix(64))'; without one, give diskSize (and optionally image, mountPath, storageClass) to build the broker from"
+            )
         }
         let id = (spec.brokers.map(\.id).max() ?? -1) + 1
         var broker = Broker(id: id, brokerConfigGroup: group)
-        var image: String?
-        if let text = request.parameter("image") { image = try ActionParameters.image(text) }
-        var overrides = BrokerConfig(image: image)
-        if request.parameter("diskSize") != nil || request.parameter("mountPath") != nil
+        var settings = BrokerConfig()
+        if let text = request.parameter("image") { settings.image = try ActionParameters.image(text) }
+        if group == nil || request.parameter("diskSize") != nil || request.parameter("mountPath") != nil
             || request.parameter("storageClass") != nil
         {
-            let size = try DiskParameters.size(request)
+            // A disk at one of the group's mount paths replaces the group's disk for this broker.
+            let size = try DiskParameters.size(request, context: context)
             let storageClass = try DiskParameters.storageClass(request)
             let mountPath = try ActionParameters.absolutePath(
                 request.parameter("mountPath") ?? "/kafka-logs", name: "mountPath")
-            // A disk given here replaces the group's disk at the same path rather than colliding with it.
-            let groupPaths = spec.brokerConfigGroups?[group]?.storageConfigs?.map(\.mountPath) ?? []
-            if groupPaths.contains(mountPath) {
-                throw .invalidParameter(
-                    name: "mountPath", reason: "\(mountPath) is already a disk of config group '\(group)'")
-            }
-            overrides.storageConfigs = [
+            settings.storageConfigs = [
                 StorageConfig(
                     mountPath: mountPath,
                     pvcSpec: PersistentVolumeClaimSpec(
                         accessModes: ["ReadWriteOnce"], storageClassName: storageClass, storage: size))
             ]
         }
-        if overrides != BrokerConfig() { broker.brokerConfig = overrides }
+        if let text = request.parameter("brokerAnnotations") {
+            do {
+                settings.brokerAnnotations = try PodAnnotations.parse(json: text)
+            } catch {
+                throw .invalidParameter(name: "brokerAnnotations", reason: error.description)
+            }
+        }
+        if settings != BrokerConfig() { broker.brokerConfig = settings }
         cluster.spec.brokers.append(broker)
-        return "added broker \(id) (config group \(group))"
+        if let group { return "added broker \(id) (config group \(group))" }
+        return "added broker \(id) from the alert's settings (no config group '\(groupName.prefix(64))')"
     }
 }
 
 /// Reading and checking the disk parameters shared by upScale and addPvc.
 enum DiskParameters {
-    static func size(_ request: ActionRequest, default fallback: String = "10Gi") throws(ActionError)
-        -> String
+    static func size(_ request: ActionRequest, context: ActionContext, default fallback: String = "10Gi")
+        throws(ActionError) -> String
     {
-        try ActionParameters.diskSize(request.parameter("diskSize") ?? fallback)
+        let text = request.parameter("diskSize") ?? fallback
+        _ = try ActionParameters.diskSize(text, maximum: context.policy.maximumDiskSize)
+        return text
     }
 
     static func storageClass(_ request: ActionRequest) throws(ActionError) -> String? {

@@ -1,11 +1,17 @@
 import ActionEngine
+import ClusterModel
 
 /// Turns one alert into what the operator does with it, per the alert contract: a firing alert
-/// whose labels name the cluster (`kafka_cr`, `namespace`) and whose `command` annotation names
-/// an action becomes an action request; the rest are recorded or rejected with the reason.
+/// whose labels name the cluster and whose `command` annotation names an action becomes an
+/// action request; the rest are recorded or rejected with the reason.
+///
+/// The cluster is named by the `kafka_cr` label or, for alerts from kubelet volume metrics that
+/// carry only `persistentvolumeclaim` and `namespace`, by the claim's name
+/// (`BrokerClaimName`), so no alert costs a Kubernetes read before its cluster is known.
 enum AlertActionMapper {
     enum Decision: Equatable {
-        case act(ActionRequest)
+        /// `claim` is the claim the cluster was found through, when no `kafka_cr` label named it.
+        case act(ActionRequest, claim: String?)
         case countRollingUpgrade(namespace: String, cluster: String)
         case outcome(ActionOutcome)
     }
@@ -14,8 +20,26 @@ enum AlertActionMapper {
         guard alert.status == .firing else {
             return .outcome(.recorded(reason: "resolved alerts are never acted on"))
         }
-        guard let cluster = alert.labels["kafka_cr"], !cluster.isEmpty else {
-            return .outcome(.rejected(reason: "the alert has no kafka_cr label naming the KafkaCluster"))
+        let cluster: String
+        var claim: String?
+        if let named = alert.labels["kafka_cr"], !named.isEmpty {
+            cluster = named
+        } else if let claimName = alert.labels["persistentvolumeclaim"], !claimName.isEmpty {
+            guard let parsed = BrokerClaimName(parsing: claimName) else {
+                return .outcome(
+                    .rejected(
+                        reason:
+                            "the alert has no kafka_cr label, and its persistentvolumeclaim '\(claimName.prefix(64))' is not a broker disk's claim (<cluster>-<broker>-storage-<n>-<suffix>)"
+                    ))
+            }
+            cluster = parsed.cluster
+            claim = claimName
+        } else {
+            return .outcome(
+                .rejected(
+                    reason:
+                        "the alert has no kafka_cr label naming the KafkaCluster, nor a persistentvolumeclaim label naming one of its disks"
+                ))
         }
         guard let namespace = alert.labels["namespace"], !namespace.isEmpty else {
             return .outcome(.rejected(reason: "the alert has no namespace label"))
@@ -31,6 +55,7 @@ enum AlertActionMapper {
         return .act(
             ActionRequest(
                 command: command, namespace: namespace, cluster: cluster, parameters: parameters,
-                source: .alert(fingerprint: alert.fingerprint, startsAt: alert.startsAt)))
+                source: .alert(fingerprint: alert.fingerprint, startsAt: alert.startsAt)),
+            claim: claim)
     }
 }

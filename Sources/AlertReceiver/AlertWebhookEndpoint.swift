@@ -99,10 +99,14 @@ public struct AlertWebhookEndpoint: Sendable {
         case .outcome(let outcome): return outcome
         case .countRollingUpgrade(let namespace, let cluster):
             return try await runner.countRollingUpgradeAlert(namespace: namespace, cluster: cluster)
-        case .act(let request):
+        case .act(let request, let claim):
             // A re-send of an alert already acted on is answered here, without suspending, so a
             // storm of them is served on the I/O thread.
-            let outcome = runner.isKnownDuplicate(request.source) ? .duplicate : try await runner.run(request)
+            var outcome = runner.isKnownDuplicate(request.source) ? .duplicate : try await runner.run(request)
+            if let claim, case .unknownCluster(let reason) = outcome {
+                outcome = .unknownCluster(
+                    reason: "no KafkaCluster has the claim \(claim.prefix(64)): \(reason)")
+            }
             metrics.action(command: request.command, outcome)
             return outcome
         }

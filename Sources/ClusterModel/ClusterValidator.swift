@@ -29,8 +29,12 @@ public enum ClusterValidator {
             }
             checkStorage(
                 broker.brokerConfig?.storageConfigs ?? [], at: "\(path).brokerConfig", report: report)
-            let effective = spec.effectiveStorage(of: broker)
-            checkMountPathCollisions(effective.map(\.mountPath), at: path, report: report)
+            // The broker's own disk at a group disk's exact path replaces it; any other overlap,
+            // the broker's own disks among themselves included, is a collision.
+            let own = broker.brokerConfig?.storageConfigs?.map(\.mountPath) ?? []
+            let inherited =
+                broker.brokerConfigGroup.flatMap { groups[$0]?.storageConfigs }?.map(\.mountPath) ?? []
+            checkMountPathCollisions(inherited.filter { !own.contains($0) } + own, at: path, report: report)
         }
 
         if let budget = spec.disruptionBudget, budget.allowedDown(brokers: spec.brokers.count) == nil {
@@ -134,9 +138,14 @@ public struct ValidationProblem: Equatable, Sendable, CustomStringConvertible {
 }
 
 extension KafkaClusterSpec {
-    /// The broker's disks: those of its config group, then its own.
+    /// The broker's disks: those of its config group, each replaced by the broker's own disk
+    /// at the same mount path (as Koperator merges them, so one broker's disk can differ from
+    /// its group's), then the broker's other disks.
     public func effectiveStorage(of broker: Broker) -> [StorageConfig] {
-        let group = broker.brokerConfigGroup.flatMap { brokerConfigGroups?[$0] }
-        return (group?.storageConfigs ?? []) + (broker.brokerConfig?.storageConfigs ?? [])
+        let group = broker.brokerConfigGroup.flatMap { brokerConfigGroups?[$0]?.storageConfigs } ?? []
+        let own = broker.brokerConfig?.storageConfigs ?? []
+        let groupPaths = Set(group.map(\.mountPath))
+        return group.map { disk in own.first { $0.mountPath == disk.mountPath } ?? disk }
+            + own.filter { !groupPaths.contains($0.mountPath) }
     }
 }

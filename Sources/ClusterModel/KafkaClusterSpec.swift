@@ -53,6 +53,8 @@ public struct BrokerConfig: Codable, Equatable, Sendable {
     /// A Kubernetes `ResourceRequirements` object, kept as written.
     public var resourceRequirements: JSONValue?
     public var nodeSelector: [String: String]?
+    /// Annotations for the broker's pod (Koperator's field), e.g. Prometheus scrape settings.
+    public var brokerAnnotations: [String: String]?
 
     public init(image: String? = nil, storageConfigs: [StorageConfig]? = nil) {
         self.image = image

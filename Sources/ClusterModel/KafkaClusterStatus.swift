@@ -18,7 +18,9 @@ public struct KafkaClusterStatus: Codable, Equatable, Sendable {
     public var actionLog: [ActionRecord]?
     /// Alerts already acted on, so a re-sent notification is not acted on twice.
     public var processedAlerts: [ProcessedAlert]?
-    /// The id of the newest action record announced by a Kubernetes Event.
+    /// The id of the newest action record the reconciler has taken up and announced by a
+    /// Kubernetes Event: it writes this with the status of the first pass planned from the spec
+    /// that action changed.
     public var announcedActionsThrough: String?
 
     public init() {}

@@ -24,6 +24,16 @@ public struct Quantity: Hashable, Comparable, Sendable, CustomStringConvertible 
         ("P", 1_000_000_000_000_000), ("E", 1_000_000_000_000_000_000),
     ]
 
+    /// How a whole number of units (bytes) is written: with the largest binary suffix that
+    /// divides it exactly (`16Ti`, `1536Mi`), or as plain digits when none does.
+    public static func text(units: Int64) -> String {
+        guard units != 0 else { return "0" }
+        for (suffix, factor) in binarySuffixes.reversed() where units % factor == 0 {
+            return "\(units / factor)\(suffix)"
+        }
+        return String(units)
+    }
+
     public init(parsing text: String) throws(QuantityError) {
         guard !text.isEmpty, text.utf8.count <= 64 else { throw .malformed(String(text.prefix(64))) }
         var number = Substring(text)

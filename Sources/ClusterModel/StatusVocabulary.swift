@@ -58,8 +58,7 @@ public struct CruiseControlState: StatusWord {
     public static let downscaleRunning: CruiseControlState = "GracefulDownscaleRunning"
     public static let downscaleSucceeded: CruiseControlState = "GracefulDownscaleSucceeded"
 
-    /// Whether a graceful operation is still under way in this state.
-    public var isInProgress: Bool {
-        [Self.upscaleRequired, .upscaleRunning, .downscaleRequired, .downscaleRunning].contains(self)
-    }
+    /// Whether the graceful operation finished well. Any other state (paused, completed with an
+    /// error, one this version does not know) still needs the operator or a person.
+    public var hasSucceeded: Bool { self == .upscaleSucceeded || self == .downscaleSucceeded }
 }

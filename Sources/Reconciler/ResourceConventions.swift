@@ -35,7 +35,7 @@ public enum ResourceConventions {
         "\(cluster)-\(broker)-\(hash.short)"
     }
     public static func claimName(cluster: String, broker: Int32, index: Int, mountPath: String) -> String {
-        "\(cluster)-\(broker)-storage-\(index)-\(StableHash(mountPath).short)"
+        BrokerClaimName(cluster: cluster, broker: broker, index: index, mountPath: mountPath).description
     }
     public static func headlessServiceName(cluster: String) -> String { "\(cluster)-headless" }
     public static func allBrokerServiceName(cluster: String) -> String { "\(cluster)-all-broker" }

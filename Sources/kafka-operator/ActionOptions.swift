@@ -35,12 +35,30 @@ struct ActionOptions: ParsableArguments {
     @Option(help: "Most disks an addPvc may give one broker. Env: KAFKA_OPERATOR_MAX_DISKS.")
     var maxDisksPerBroker: Int = EnvironmentDefault.int("KAFKA_OPERATOR_MAX_DISKS", 8)
 
+    @Option(
+        help: ArgumentHelp(
+            "Largest disk an upScale or addPvc may add and a resizePvc may grow a disk to: a quantity of whole bytes from 1Gi to 1Pi. Env: KAFKA_OPERATOR_MAX_DISK_SIZE.",
+            valueName: "quantity"))
+    var maxDiskSize: String = EnvironmentDefault.string("KAFKA_OPERATOR_MAX_DISK_SIZE", "16Ti")
+
     @Flag(help: "Report every action's change without making it.")
     var dryRun = false
 
     func validate() throws {
         guard cooldown >= 0, maxDisksPerBroker > 0 else {
             throw ValidationError("--cooldown must be zero or more and --max-disks-per-broker positive.")
+        }
+        _ = try maximumDiskSize()
+    }
+
+    /// `--max-disk-size` in bytes, or the error that names what is wrong with it.
+    func maximumDiskSize() throws(ValidationError) -> Int64 {
+        do {
+            return try ActionPolicy.maximumDiskSize(parsing: maxDiskSize)
+        } catch .invalidParameter(_, let reason) {
+            throw ValidationError("--max-disk-size: \(reason)")
+        } catch {
+            throw ValidationError("--max-disk-size: \(error.description)")
         }
     }
 
@@ -96,6 +114,8 @@ struct ActionOptions: ParsableArguments {
         var policy = ActionPolicy()
         policy.cooldown = .seconds(cooldown)
         policy.maximumDisksPerBroker = maxDisksPerBroker
+        // validate() has checked it; the default stands if it somehow were not.
+        if let size = try? maximumDiskSize() { policy.maximumDiskSize = size }
         policy.dryRun = dryRun
         return ActionRunner(
             store: store, policy: policy,

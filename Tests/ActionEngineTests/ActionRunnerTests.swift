@@ -22,6 +22,7 @@ final class ManualTime: TimeSource, @unchecked Sendable {
         let yaml = try String(
             contentsOf: repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml"), encoding: .utf8)
         _ = try await store.create(try ClusterDocument(yaml: yaml))
+        try await store.settle()
     }
 
     func runner(
@@ -80,6 +81,7 @@ final class ManualTime: TimeSource, @unchecked Sendable {
     @Test func cooldownDefersARepeatUntilItPasses() async throws {
         let runner = runner()
         #expect(try await runner.run(request("upScale", fingerprint: "a")).name == "accepted")
+        try await store.settle()
         time.advance(seconds: 60)
         let deferred = try await runner.run(request("upScale", fingerprint: "b"))
         #expect(deferred == .deferred(reason: "upScale ran 60 s ago; the cooldown is 300 s"))
@@ -92,7 +94,10 @@ final class ManualTime: TimeSource, @unchecked Sendable {
         var policy = ActionPolicy()
         policy.cooldown = .zero
         let runner = runner(policy: policy)
-        for index in 0..<3 { _ = try await runner.run(request("upScale", fingerprint: "up\(index)")) }
+        for index in 0..<3 {
+            _ = try await runner.run(request("upScale", fingerprint: "up\(index)"))
+            try await store.settle()
+        }
         #expect(try await cluster().spec.brokers.count == 6)
         let refused = try await runner.run(request("upScale", fingerprint: "up-more"))
         #expect(refused == .rejected(reason: "the cluster already has 6 brokers, the upscale limit is 6"))
@@ -102,6 +107,7 @@ final class ManualTime: TimeSource, @unchecked Sendable {
         var policy = ActionPolicy()
         policy.cooldown = .zero
         _ = try await runner(policy: policy).run(request("upScale", fingerprint: "up"))
+        try await store.settle()
         let outcome = try await runner(policy: policy).run(
             request("downScale", ["brokerId": "1"], fingerprint: "down"))
         #expect(outcome == .accepted(id: "downScale-1800000000000", change: "removing broker 1 gracefully"))
@@ -110,7 +116,8 @@ final class ManualTime: TimeSource, @unchecked Sendable {
         #expect(
             cluster.status?.brokersState?["1"]?.gracefulActionState?.cruiseControlState
                 == "GracefulDownscaleRequired")
-        // While that removal runs, no other action starts.
+        // While that removal runs, no other scaling action starts.
+        try await store.settle()
         let next = try await runner(policy: policy).run(request("upScale", fingerprint: "up2"))
         #expect(next == .deferred(reason: "broker 1 is still in GracefulDownscaleRequired"))
     }
@@ -122,6 +129,7 @@ final class ManualTime: TimeSource, @unchecked Sendable {
             try await runner(policy: policy).run(request("downScale"))
                 == .rejected(reason: "the cluster has 3 brokers, the downscale limit is 3"))
         _ = try await runner(policy: policy).run(request("upScale", fingerprint: "up"))
+        try await store.settle()
         let planned = try await runner(policy: policy, fewest: 1).run(request("downScale", dryRun: true))
         #expect(planned == .planned(change: "removing broker 1 gracefully"))
         let fallback = try await runner(policy: policy).run(request("downScale", dryRun: true))
@@ -143,7 +151,10 @@ final class ManualTime: TimeSource, @unchecked Sendable {
     }
 
     static let rejected: [(command: String, parameters: [String: String], reason: String)] = [
-        ("scaleSideways", [:], "unknown command 'scaleSideways'; known: addPvc, downScale, upScale"),
+        (
+            "scaleSideways", [:],
+            "unknown command 'scaleSideways'; known: addPvc, downScale, resizePvc, upScale"
+        ),
         ("downScale", ["brokerId": "x"], "parameter 'brokerId': 'x' is not a broker id"),
         ("downScale", ["brokerId": "-1"], "parameter 'brokerId': '-1' is not a broker id"),
         (
@@ -152,7 +163,7 @@ final class ManualTime: TimeSource, @unchecked Sendable {
         ),
         (
             "upScale", ["brokerConfigGroup": "gold"],
-            "parameter 'brokerConfigGroup': no broker config group is called 'gold'"
+            "parameter 'brokerConfigGroup': no broker config group is called 'gold'; without one, give diskSize (and optionally image, mountPath, storageClass) to build the broker from"
         ),
         (
             "addPvc", ["brokerId": "0", "diskSize": "10Gx"],
@@ -175,8 +186,8 @@ final class ManualTime: TimeSource, @unchecked Sendable {
             "parameter 'diskSize': '1023Mi' is 1072693248 bytes; a disk must be at least 1Gi"
         ),
         (
-            "addPvc", ["brokerId": "0", "diskSize": "2Pi"],
-            "parameter 'diskSize': '2Pi' is larger than the limit of 1Pi"
+            "addPvc", ["brokerId": "0", "diskSize": "17Ti"],
+            "parameter 'diskSize': '17Ti' is larger than the limit of 16Ti"
         ),
         (
             "addPvc", ["brokerId": "0", "diskSize": "10Gi500m"],
@@ -392,6 +403,7 @@ final class ManualTime: TimeSource, @unchecked Sendable {
         // Broker 0 has its group's one disk; one more reaches the bound.
         #expect(
             try await runner.run(request("addPvc", ["brokerId": "0"], fingerprint: "d1")).name == "accepted")
+        try await store.settle()
         let refused = try await runner.run(request("addPvc", ["brokerId": "0"], fingerprint: "d2"))
         #expect(refused == .rejected(reason: "broker 0 already has 2 disks, the limit is 2"))
     }

@@ -14,6 +14,7 @@ import Testing
         let yaml = try String(
             contentsOf: repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml"), encoding: .utf8)
         _ = try await store.create(try ClusterDocument(yaml: yaml))
+        try await store.settle()
     }
 
     private func downScale(choosing choice: @escaping @Sendable () throws(BrokerChoiceFailure) -> Int32?)

@@ -63,7 +63,54 @@ import Testing
             "parameter 'mountPath': '/../etc' is not an absolute path"
         ),
         (#""command":"downScale","brokerId":"-1""#, "parameter 'brokerId': '-1' is not a broker id"),
+        (
+            #""command":"upScale","brokerAnnotations":"{\"port\":9020}""#,
+            "parameter 'brokerAnnotations': 'port' should be a string, not a number"
+        ),
+        (
+            #""command":"upScale","brokerAnnotations":"[\"a\"]""#,
+            "parameter 'brokerAnnotations': should be a JSON object of strings"
+        ),
+        (#""command":"upScale","brokerAnnotations":"{a: 1}""#, "parameter 'brokerAnnotations': is not JSON"),
+        (
+            #""command":"resizePvc","persistentvolumeclaim":"\#(claim0)","incrementBy":"-5Gi""#,
+            "parameter 'incrementBy': '-5Gi' is negative"
+        ),
+        (
+            #""command":"resizePvc","persistentvolumeclaim":"\#(claim0)","incrementBy":"0""#,
+            "parameter 'incrementBy': '0' is zero; a disk can only grow"
+        ),
+        (
+            #""command":"resizePvc","persistentvolumeclaim":"\#(claim0)","incrementBy":"1Ei""#,
+            "parameter 'incrementBy': '1Ei' is too large"
+        ),
+        (
+            #""command":"resizePvc","persistentvolumeclaim":"\#(claim0)","incrementBy":"100Ti""#,
+            "would pass the limit of 16Ti"
+        ),
+        (#""command":"resizePvc","incrementBy":"10Gi""#, "parameter 'persistentvolumeclaim': give the claim"),
     ]
+
+    static let claim0 = BrokerClaimName(cluster: "kafka", broker: 0, index: 0, mountPath: "/kafka-logs")
+        .description
+
+    /// A scaling action while the cluster is busy: 409 with the reason, for a dry run too (it
+    /// answers what the real request would get), and nothing changes.
+    @Test(arguments: [[], [(name: "dryRun", value: "true")]])
+    func aScalingActionOnABusyClusterIs409(query: [(name: String, value: String)]) async throws {
+        let harness = try await ReceiverHarness()
+        _ = try await harness.store.modify(namespace: "kafka", name: "kafka") { document in
+            document.cluster.status?.state = "ClusterReconciling"
+        }
+        let before = try await harness.cluster()
+        let answer = await harness.postAction(#"{"command":"upScale"}"#, query: query)
+        #expect(answer.status == 409, "\(answer.body)")
+        #expect(
+            answer.body
+                == #"{"outcome":"deferred","detail":"the cluster is ClusterReconciling, not ClusterRunning"}"#
+                + "\n")
+        #expect(try await harness.cluster() == before)
+    }
 
     @Test(arguments: badValues)
     func badValuesAre422AndChangeNothing(_ row: (fields: String, says: String)) async throws {
@@ -79,10 +126,9 @@ import Testing
     func badValuesInAnAlertAreRejectedAndChangeNothing(_ row: (fields: String, says: String)) async throws {
         let harness = try await ReceiverHarness()
         let before = try await harness.cluster()
-        let body =
-            #"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"kafka_cr":"kafka","namespace":"kafka"},"annotations":{"#
-            + row.fields + #"},"startsAt":"2026-11-24T17:00:17.451Z","fingerprint":"0123456789abcdef"}]}"#
-        let answer = await harness.postAlerts(body)
+        let answer = await harness.postAlerts(
+            ReceiverHarness.notification(
+                labels: #""kafka_cr":"kafka","namespace":"kafka""#, annotations: row.fields))
         #expect(answer.status == 200, "\(answer.body)")
         #expect(answer.body.contains(#""outcome":"rejected""#), "\(answer.body)")
         #expect(answer.body.contains(row.says), "\(answer.body)")

@@ -24,6 +24,7 @@ struct ReceiverHarness {
         let yaml = try String(
             contentsOf: repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml"), encoding: .utf8)
         _ = try await store.create(try ClusterDocument(yaml: yaml))
+        try await store.settle()
         var policy = ActionPolicy()
         policy.cooldown = cooldown
         runner = ActionRunner(store: store, policy: policy)
@@ -58,6 +59,15 @@ struct ReceiverHarness {
     }
 
     func cluster() async throws -> StoredCluster { try await store.get(namespace: "kafka", name: "kafka") }
+
+    /// An Alertmanager notification of one firing alert.
+    static func notification(labels: String, annotations: String, fingerprint: String = "0123456789abcdef")
+        -> String
+    {
+        #"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"#
+            + labels + #"},"annotations":{"# + annotations
+            + #"},"startsAt":"2026-11-24T17:00:17.451Z","fingerprint":""# + fingerprint + #""}]}"#
+    }
 }
 
 /// An in-memory store whose next writes can be made to fail with a chosen error.

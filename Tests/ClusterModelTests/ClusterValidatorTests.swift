@@ -77,6 +77,15 @@ import Testing
                 ["spec.brokers[1].storageConfigs: mount path /kafka-logs is used twice"]
             ),
             (
+                "the broker's own disk twice at the group's path",
+                {
+                    $0.brokers[1].brokerConfig = BrokerConfig(storageConfigs: [
+                        StorageConfig(mountPath: "/kafka-logs"), StorageConfig(mountPath: "/kafka-logs"),
+                    ])
+                },
+                ["spec.brokers[1].storageConfigs: mount path /kafka-logs is used twice"]
+            ),
+            (
                 "nested mount path",
                 {
                     $0.brokers[1].brokerConfig = BrokerConfig(storageConfigs: [

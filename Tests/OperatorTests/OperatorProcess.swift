@@ -99,10 +99,26 @@ final class OperatorProcess: Sendable {
         (try kafkaCluster()["status"] as? [String: Any])?["state"] as? String
     }
 
-    /// Waits until the reconciler reports the cluster running (every broker Ready), after which
-    /// nothing writes to it unless something changes.
+    /// The state, once the reconciler has taken up the newest accepted action: before that the
+    /// state describes the cluster as it was before the action (nil then).
+    func settledClusterState() throws -> String? {
+        let status = try kafkaCluster()["status"] as? [String: Any]
+        let accepted = (status?["actionLog"] as? [[String: Any]])?.filter {
+            $0["outcome"] as? String == "accepted"
+        }
+        if let newest = accepted?.last?["id"] as? String,
+            status?["announcedActionsThrough"] as? String != newest
+        {
+            return nil
+        }
+        return status?["state"] as? String
+    }
+
+    /// Waits until the reconciler reports the cluster running (every broker Ready) with every
+    /// action taken up, after which nothing writes to it unless something changes, and a
+    /// scaling action is not deferred.
     func waitUntilClusterRunning(timeout: Duration = .seconds(30)) async -> Bool {
-        await waitUntil(timeout: timeout) { (try? self.clusterState()) == "ClusterRunning" }
+        await waitUntil(timeout: timeout) { (try? self.settledClusterState()) == "ClusterRunning" }
     }
 
     /// The port in the first `listening` log line: `... msg=listening address=127.0.0.1:PORT ...`
