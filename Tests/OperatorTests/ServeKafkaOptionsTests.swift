@@ -22,8 +22,11 @@ import Testing
         defer { server.process.stop() }
         let path = "/api/v1/namespaces/kafka/kafkaclusters/kafka/actions"
         let auth = ["-H", "Authorization: Bearer ops", "-H", "Content-Type: application/json"]
+        // A scaling action waits for a running cluster: each one here starts from one.
+        #expect(await server.waitUntilClusterRunning(), "\(server.process.log)")
         _ = try server.curl(path, auth + ["--data-binary", #"{"command":"upScale"}"#])
         #expect(try server.brokerIDs() == [0, 1, 2, 3])
+        #expect(await server.waitUntilClusterRunning(), "\(server.process.log)")
 
         let start = ContinuousClock.now
         let answer = try server.curl(path, auth + ["--data-binary", #"{"command":"downScale"}"#])
