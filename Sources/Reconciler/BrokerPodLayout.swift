@@ -45,7 +45,9 @@ enum BrokerPodLayout {
     /// The kafka container's environment: the operator's variables, then the spec's `envs`
     /// (`+NAME` prepends, `NAME+` appends, otherwise replaces), sorted by name. The heap and
     /// JVM options of the broker config win over an `envs` entry, as in Koperator.
-    static func environment(config: BrokerConfig, spec: KafkaClusterSpec, clusterID: KRaftClusterID?) -> [EnvVar] {
+    static func environment(config: BrokerConfig, spec: KafkaClusterSpec, clusterID: KRaftClusterID?)
+        -> [EnvVar]
+    {
         let jar = "\(jmxPath)/jmx_prometheus.jar"
         let exporter = "\(ResourceConventions.configMountPath)/\(ResourceConventions.jmxExporterConfigKey)"
         var variables: [String: EnvVar] = [:]
@@ -67,13 +69,16 @@ enum BrokerPodLayout {
         if config.log4jConfig != nil {
             set(
                 "KAFKA_LOG4J_OPTS",
-                "-Dlog4j.configuration=file:\(ResourceConventions.configMountPath)/\(ResourceConventions.log4jConfigKey)")
+                "-Dlog4j.configuration=file:\(ResourceConventions.configMountPath)/\(ResourceConventions.log4jConfigKey)"
+            )
         }
         if variables["KAFKA_HEAP_OPTS"] == nil || config.kafkaHeapOpts != nil {
             set("KAFKA_HEAP_OPTS", config.kafkaHeapOpts ?? ResourceConventions.defaultHeapOptions)
         }
         if variables["KAFKA_JVM_PERFORMANCE_OPTS"] == nil || config.kafkaJvmPerfOpts != nil {
-            set("KAFKA_JVM_PERFORMANCE_OPTS", config.kafkaJvmPerfOpts ?? ResourceConventions.defaultJVMPerformanceOptions)
+            set(
+                "KAFKA_JVM_PERFORMANCE_OPTS",
+                config.kafkaJvmPerfOpts ?? ResourceConventions.defaultJVMPerformanceOptions)
         }
         if let clusterID { set("CLUSTER_ID", clusterID.description) }
         return variables.keys.sorted().compactMap { variables[$0] }
@@ -81,7 +86,9 @@ enum BrokerPodLayout {
 
     /// The spec's init containers and the two that copy the reporter and exporter jars,
     /// sorted by name as Koperator sorts them.
-    static func initContainers(config: BrokerConfig, spec: KafkaClusterSpec, brokerImage: String, own: [Container])
+    static func initContainers(
+        config: BrokerConfig, spec: KafkaClusterSpec, brokerImage: String, own: [Container]
+    )
         -> [Container]
     {
         var reporter = Container(
@@ -91,7 +98,8 @@ enum BrokerPodLayout {
         reporter.volumeMounts = [VolumeMount(name: extensionsVolume, mountPath: extensionsPath)]
         reporter.resources = initContainerResources
         var exporter = Container(
-            name: "jmx-exporter", image: spec.monitoringConfig?.jmxImage ?? ResourceConventions.defaultJMXImage)
+            name: "jmx-exporter",
+            image: spec.monitoringConfig?.jmxImage ?? ResourceConventions.defaultJMXImage)
         exporter.command = [
             "cp", spec.monitoringConfig?.pathToJar ?? ResourceConventions.defaultJMXJarPath,
             "\(jmxPath)/jmx_prometheus.jar",
@@ -106,7 +114,10 @@ enum BrokerPodLayout {
     static func antiAffinity(cluster: String, required: Bool) -> JSONValue {
         let labels = ResourceConventions.clusterLabels(cluster: cluster).sorted { $0.key < $1.key }
         let term: JSONValue = .object([
-            ("labelSelector", .object([("matchLabels", .object(labels.map { ($0.key, .string($0.value)) }))])),
+            (
+                "labelSelector",
+                .object([("matchLabels", .object(labels.map { ($0.key, .string($0.value)) }))])
+            ),
             ("topologyKey", .string("kubernetes.io/hostname")),
         ])
         let rule: (String, JSONValue) =

@@ -119,7 +119,8 @@ public struct DesiredStateRenderer: Sendable {
         var container = Container(name: layout.kafkaContainer, image: image)
         container.command = layout.command(kRaft: spec.usesKRaft)
         container.env = layout.environment(
-            config: config, spec: spec, clusterID: spec.usesKRaft ? KRaftClusterID(uid: context.owner.uid) : nil)
+            config: config, spec: spec,
+            clusterID: spec.usesKRaft ? KRaftClusterID(uid: context.owner.uid) : nil)
         container.ports =
             zip(listeners.all, portNames).map { listener, portName in
                 ContainerPort(name: portName, containerPort: Int32(clamping: listener.port), protocol: "TCP")
@@ -134,9 +135,11 @@ public struct DesiredStateRenderer: Sendable {
         container.resources = config.resourceRequirements ?? layout.defaultResources
         container.securityContext = config.securityContext
         // A controller-only node serves the controller listener alone.
-        let probed = properties.servesListener(listeners.interBroker) ? listeners.interBroker : listeners.controlPlane
+        let probed =
+            properties.servesListener(listeners.interBroker) ? listeners.interBroker : listeners.controlPlane
         var probe = Probe(
-            tcpSocket: Probe.TCPSocketAction(port: .int(Int32(clamping: (probed ?? listeners.interBroker).port))),
+            tcpSocket: Probe.TCPSocketAction(
+                port: .int(Int32(clamping: (probed ?? listeners.interBroker).port))),
             initialDelaySeconds: 10, periodSeconds: 10)
         probe.timeoutSeconds = 5
         container.readinessProbe = probe
@@ -151,12 +154,14 @@ public struct DesiredStateRenderer: Sendable {
             podSpec.subdomain = ResourceConventions.headlessServiceName(cluster: context.name)
         }
         podSpec.affinity =
-            config.affinity ?? layout.antiAffinity(cluster: context.name, required: spec.oneBrokerPerNode == true)
+            config.affinity
+            ?? layout.antiAffinity(cluster: context.name, required: spec.oneBrokerPerNode == true)
         podSpec.tolerations = config.tolerations
         podSpec.nodeSelector = config.nodeSelector
         podSpec.priorityClassName = config.priorityClassName
         podSpec.securityContext = config.podSecurityContext
-        podSpec.serviceAccountName = config.serviceAccountName ?? ResourceConventions.defaultServiceAccountName
+        podSpec.serviceAccountName =
+            config.serviceAccountName ?? ResourceConventions.defaultServiceAccountName
         podSpec.imagePullSecrets = config.imagePullSecrets
         // Koperator uses `Never` and replaces a failed pod itself; until the reconciler does
         // that too, the kubelet restarts a broker that exits.
@@ -173,7 +178,8 @@ public struct DesiredStateRenderer: Sendable {
         annotations[ResourceConventions.configHashAnnotation] = configHash.description
         // The operator's labels select the pod: a broker label never replaces them.
         let podLabels = (config.brokerLabels ?? [:]).merging(labels) { _, ours in ours }
-        var pod = Pod(metadata: context.metadata("", labels: podLabels, annotations: annotations), spec: podSpec)
+        var pod = Pod(
+            metadata: context.metadata("", labels: podLabels, annotations: annotations), spec: podSpec)
         pod.metadata.name = ResourceConventions.podName(
             cluster: context.name, broker: id, hash: StableHash(json: pod))
         pod = Self.stamped(pod)

@@ -23,7 +23,9 @@ public struct RenderRefusal: Equatable, Sendable, CustomStringConvertible {
 public enum RenderRefusals {
     public static func check(_ cluster: KafkaCluster) -> [RenderRefusal] {
         var refusals: [RenderRefusal] = []
-        func refuse(_ path: String, _ reason: String) { refusals.append(RenderRefusal(path: path, reason: reason)) }
+        func refuse(_ path: String, _ reason: String) {
+            refusals.append(RenderRefusal(path: path, reason: reason))
+        }
         let spec = cluster.spec
         let listenersPath = "spec.listenersConfig"
 
@@ -32,7 +34,10 @@ public enum RenderRefusals {
             switch listener.type.lowercased() {
             case "plaintext": break
             case "ssl", "sasl_ssl":
-                refuse(path, "\(listener.type) listeners need broker certificates, which the operator does not manage yet")
+                refuse(
+                    path,
+                    "\(listener.type) listeners need broker certificates, which the operator does not manage yet"
+                )
             case "sasl_plaintext":
                 let unconfigured = spec.brokers.filter { !hasJAASConfig(spec, $0, listener: listener.name) }
                 if !unconfigured.isEmpty {
@@ -43,7 +48,9 @@ public enum RenderRefusals {
                             + unconfigured.map { String($0.id) }.joined(separator: ", ") + " have none")
                 }
             default:
-                refuse(path, "'\(listener.type)' is not a listener type (plaintext, ssl, sasl_plaintext, sasl_ssl)")
+                refuse(
+                    path,
+                    "'\(listener.type)' is not a listener type (plaintext, ssl, sasl_plaintext, sasl_ssl)")
             }
         }
         for index in (spec.listenersConfig?.externalListeners ?? []).indices {
@@ -80,7 +87,8 @@ public enum RenderRefusals {
         if controllers.count != 1 {
             refuse(
                 "spec.listenersConfig.internalListeners",
-                "KRaft needs exactly one internal listener with usedForControllerCommunication, not \(controllers.count)")
+                "KRaft needs exactly one internal listener with usedForControllerCommunication, not \(controllers.count)"
+            )
         } else if controllers[0].usedForInnerBrokerCommunication == true {
             refuse(
                 "spec.listenersConfig.internalListeners",
@@ -116,7 +124,8 @@ public enum RenderRefusals {
         let extra = PassThrough.decode(spec.additionalPorts, as: ContainerPort.self).items
         var taken = Set(listenerPorts + [Int(ResourceConventions.metricsPort)])
         for (index, port) in extra.enumerated() where !taken.insert(Int(port.containerPort)).inserted {
-            refuse("spec.additionalPorts[\(index)].containerPort", "port \(port.containerPort) is already used")
+            refuse(
+                "spec.additionalPorts[\(index)].containerPort", "port \(port.containerPort) is already used")
         }
     }
 
@@ -131,7 +140,9 @@ public enum RenderRefusals {
                 ("volumeMounts", PassThrough.decode(config.volumeMounts, as: VolumeMount.self).losses),
             ]
             for (field, losses) in parts {
-                for loss in losses { refuse("\(path).\(field)\(loss.path)", "this field is not rendered yet") }
+                for loss in losses {
+                    refuse("\(path).\(field)\(loss.path)", "this field is not rendered yet")
+                }
             }
         }
         for name in (spec.brokerConfigGroups ?? [:]).keys.sorted() {

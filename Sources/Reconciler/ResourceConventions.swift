@@ -61,7 +61,9 @@ public enum ResourceConventions {
     }
 
     /// The DNS name of the cluster-wide Service (headless or all-broker).
-    public static func clusterServiceHost(cluster: String, namespace: String, spec: KafkaClusterSpec) -> String {
+    public static func clusterServiceHost(cluster: String, namespace: String, spec: KafkaClusterSpec)
+        -> String
+    {
         "\(ClusterServiceKind(spec).serviceName(cluster: cluster)).\(namespace).svc.\(spec.clusterDomain)"
     }
 

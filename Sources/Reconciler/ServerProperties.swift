@@ -69,15 +69,18 @@ public struct ServerProperties: Equatable, Sendable {
             let served =
                 isController && !isBroker
                 ? listeners.all.filter(isControllerListener)
-                : isBroker && !isController ? listeners.all.filter { !isControllerListener($0) } : listeners.all
+                : isBroker && !isController
+                    ? listeners.all.filter { !isControllerListener($0) } : listeners.all
             merged["listeners"] = served.map { "\($0.listenerName)://:\($0.port)" }.joined(separator: ",")
             // Clients never talk to controllers: only broker roles advertise, never the controller listener.
             merged["advertised.listeners"] =
                 isBroker
-                ? Self.advertised(listeners.all.filter { !isControllerListener($0) }, host: host(broker.id)) : nil
+                ? Self.advertised(listeners.all.filter { !isControllerListener($0) }, host: host(broker.id))
+                : nil
         } else {
             merged["broker.id"] = String(broker.id)
-            merged["listeners"] = listeners.all.map { "\($0.listenerName)://:\($0.port)" }.joined(separator: ",")
+            merged["listeners"] = listeners.all.map { "\($0.listenerName)://:\($0.port)" }.joined(
+                separator: ",")
             merged["advertised.listeners"] = Self.advertised(listeners.all, host: host(broker.id))
             if let controller = listeners.controlPlane {
                 merged["control.plane.listener.name"] = controller.listenerName

@@ -27,7 +27,8 @@ public enum ServerPropertiesCheck {
         var protocols: [String: String] = [:]
         for entry in list("listener.security.protocol.map") {
             let parts = entry.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, securityProtocols.contains(parts[1].uppercased()) else {
+            guard parts.count == 2, !parts[0].isEmpty, securityProtocols.contains(parts[1].uppercased())
+            else {
                 report("listener.security.protocol.map", "'\(entry)' is not NAME:PROTOCOL")
                 continue
             }
@@ -57,7 +58,9 @@ public enum ServerPropertiesCheck {
         if listeners.isEmpty { report("listeners", "no listener is configured") }
         if listenerNames.count != listeners.count { report("listeners", "a listener name is used twice") }
         if Set(listeners.map(\.port)).count != listeners.count { report("listeners", "a port is used twice") }
-        if Set(containerPorts).count != containerPorts.count { report("listeners", "the pod declares a port twice") }
+        if Set(containerPorts).count != containerPorts.count {
+            report("listeners", "the pod declares a port twice")
+        }
         for listener in listeners where !containerPorts.contains(Int32(listener.port)) {
             report("listeners", "port \(listener.port) of \(listener.name) is not a port of the pod")
         }
@@ -67,7 +70,8 @@ public enum ServerPropertiesCheck {
             report("log.dirs", "\(logDirs.count) log dirs for \(disks.count) disks")
         }
         if Set(logDirs).count != logDirs.count { report("log.dirs", "a log dir is listed twice") }
-        for directory in logDirs where !disks.contains(where: { directory == $0 || directory.hasPrefix($0 + "/") }) {
+        for directory in logDirs
+        where !disks.contains(where: { directory == $0 || directory.hasPrefix($0 + "/") }) {
             report("log.dirs", "\(directory) is on no disk of the pod")
         }
 
@@ -82,12 +86,18 @@ public enum ServerPropertiesCheck {
                 report("broker.id", "ZooKeeper mode needs a broker id")
                 return problems
             }
-            if let node = properties["node.id"], node != String(id) { report("node.id", "differs from broker.id") }
+            if let node = properties["node.id"], node != String(id) {
+                report("node.id", "differs from broker.id")
+            }
             if list("zookeeper.connect").isEmpty { report("zookeeper.connect", "ZooKeeper mode needs it") }
             if !controllerNames.isEmpty { report("controller.listener.names", "is for KRaft mode only") }
             if let control = properties["control.plane.listener.name"]?.uppercased() {
-                if !listenerNames.contains(control) { report("control.plane.listener.name", "\(control) is not a listener") }
-                if control == interBroker { report("control.plane.listener.name", "is the inter-broker listener") }
+                if !listenerNames.contains(control) {
+                    report("control.plane.listener.name", "\(control) is not a listener")
+                }
+                if control == interBroker {
+                    report("control.plane.listener.name", "is the inter-broker listener")
+                }
             }
             checkBrokerListeners()
             return problems
@@ -97,9 +107,15 @@ public enum ServerPropertiesCheck {
             report("node.id", "KRaft mode needs a node id")
             return problems
         }
-        if let broker = properties["broker.id"], broker != String(nodeID) { report("broker.id", "differs from node.id") }
-        if !roles.isSubset(of: ["broker", "controller"]) { report("process.roles", "only broker and controller exist") }
-        if properties["zookeeper.connect"] != nil { report("zookeeper.connect", "is for ZooKeeper mode only") }
+        if let broker = properties["broker.id"], broker != String(nodeID) {
+            report("broker.id", "differs from node.id")
+        }
+        if !roles.isSubset(of: ["broker", "controller"]) {
+            report("process.roles", "only broker and controller exist")
+        }
+        if properties["zookeeper.connect"] != nil {
+            report("zookeeper.connect", "is for ZooKeeper mode only")
+        }
         if properties["control.plane.listener.name"] != nil {
             report("control.plane.listener.name", "is for ZooKeeper mode only")
         }
@@ -115,20 +131,34 @@ public enum ServerPropertiesCheck {
             voters[id] = port
         }
         if voters.isEmpty { report("controller.quorum.voters", "KRaft needs the controller quorum") }
-        if controllerNames.isEmpty { report("controller.listener.names", "KRaft needs the controller listener") }
+        if controllerNames.isEmpty {
+            report("controller.listener.names", "KRaft needs the controller listener")
+        }
         for name in controllerNames where protocols[name] == nil {
-            report("controller.listener.names", "\(name) has no security protocol in listener.security.protocol.map")
+            report(
+                "controller.listener.names",
+                "\(name) has no security protocol in listener.security.protocol.map")
         }
         let servedControllers = listeners.filter { controllerNames.contains($0.name) }
         if roles.contains("controller") {
-            if voters[nodeID] == nil { report("controller.quorum.voters", "a controller must be one of the voters") }
-            if servedControllers.isEmpty { report("listeners", "a controller must listen on its controller listener") }
+            if voters[nodeID] == nil {
+                report("controller.quorum.voters", "a controller must be one of the voters")
+            }
+            if servedControllers.isEmpty {
+                report("listeners", "a controller must listen on its controller listener")
+            }
             if let port = voters[nodeID], !servedControllers.contains(where: { $0.port == port }) {
-                report("controller.quorum.voters", "this node's voter port \(port) is not its controller listener's")
+                report(
+                    "controller.quorum.voters",
+                    "this node's voter port \(port) is not its controller listener's")
             }
         } else {
-            if voters[nodeID] != nil { report("controller.quorum.voters", "a broker-only node must not be a voter") }
-            if !servedControllers.isEmpty { report("listeners", "a broker-only node must not listen as a controller") }
+            if voters[nodeID] != nil {
+                report("controller.quorum.voters", "a broker-only node must not be a voter")
+            }
+            if !servedControllers.isEmpty {
+                report("listeners", "a broker-only node must not listen as a controller")
+            }
         }
         if roles.contains("broker") {
             if let interBroker, controllerNames.contains(interBroker) {
@@ -149,7 +179,9 @@ public enum ServerPropertiesCheck {
         func checkBrokerListeners() {
             let names = advertised.map { Set($0.map(\.name)) } ?? listenerNames.subtracting(controllerNames)
             if names.isEmpty { report(advertisedKey, "a broker needs an advertised listener") }
-            if !names.isSubset(of: listenerNames) { report(advertisedKey, "advertises a listener it does not open") }
+            if !names.isSubset(of: listenerNames) {
+                report(advertisedKey, "advertises a listener it does not open")
+            }
             if advertised?.contains(where: { $0.host == "0.0.0.0" || $0.host.isEmpty }) == true {
                 report(advertisedKey, "advertises no reachable host")
             }
@@ -157,7 +189,9 @@ public enum ServerPropertiesCheck {
                 report("inter.broker.listener.name", "is not set")
                 return
             }
-            if !names.contains(interBroker) { report("inter.broker.listener.name", "\(interBroker) is not advertised") }
+            if !names.contains(interBroker) {
+                report("inter.broker.listener.name", "\(interBroker) is not advertised")
+            }
         }
     }
 }

@@ -27,7 +27,8 @@ import Testing
         #expect(container.resources?["limits"]?["cpu"] == .string("1500m"))
         #expect(container.resources?["limits"]?["memory"] == .string("3Gi"))
         #expect(Self.env(container, "KAFKA_HEAP_OPTS") == "-Xmx2G -Xms2G")
-        let own = try Self.kafka(try Self.pod { $0.spec.brokerConfigGroups?["default"]?.kafkaHeapOpts = "-Xmx1G" })
+        let own = try Self.kafka(
+            try Self.pod { $0.spec.brokerConfigGroups?["default"]?.kafkaHeapOpts = "-Xmx1G" })
         #expect(Self.env(own, "KAFKA_HEAP_OPTS") == "-Xmx1G")
         #expect(own.resources?["requests"]?["cpu"] == .string("500m"))
     }
@@ -35,7 +36,10 @@ import Testing
     @Test func brokersSpreadOverNodesRequiredOnlyWithOneBrokerPerNode() throws {
         let preferred = try Self.pod { $0.spec.oneBrokerPerNode = false }.spec?.affinity?["podAntiAffinity"]
         let soft = preferred?["preferredDuringSchedulingIgnoredDuringExecution"]
-        guard case .array(let softTerms) = soft else { Issue.record("no preferred term"); return }
+        guard case .array(let softTerms) = soft else {
+            Issue.record("no preferred term")
+            return
+        }
         #expect(softTerms.first?["weight"] == .number("100"))
         #expect(
             softTerms.first?["podAffinityTerm"]?["labelSelector"]?["matchLabels"]
@@ -52,7 +56,9 @@ import Testing
     }
 
     @Test func schedulingAndSecuritySettingsReachThePod() throws {
-        let tolerations: JSONValue = .array([.object([("key", .string("dedicated")), ("operator", .string("Exists"))])])
+        let tolerations: JSONValue = .array([
+            .object([("key", .string("dedicated")), ("operator", .string("Exists"))])
+        ])
         let context: JSONValue = .object([("runAsUser", .number("1000"))])
         let pod = try Self.pod {
             $0.spec.brokerConfigGroups?["default"]?.tolerations = tolerations
@@ -81,14 +87,17 @@ import Testing
 
     @Test func brokerAnnotationsAndLabelsNeverReplaceTheOperatorsOwn() throws {
         let pod = try Self.pod {
-            $0.spec.brokerConfigGroups?["default"]?.brokerAnnotations = ["team": "data", "prometheus.io/port": "9999"]
+            $0.spec.brokerConfigGroups?["default"]?.brokerAnnotations = [
+                "team": "data", "prometheus.io/port": "9999",
+            ]
             $0.spec.brokerConfigGroups?["default"]?.brokerLabels = ["team": "data", "app": "other"]
         }
         #expect(pod.metadata.annotations?["team"] == "data")
         #expect(pod.metadata.annotations?["prometheus.io/port"] == "9999")
         #expect(pod.metadata.annotations?["prometheus.io/scrape"] == "true")
         #expect(pod.metadata.annotations?[ResourceConventions.configHashAnnotation] != nil)
-        #expect(pod.metadata.labels == ["app": "kafka", "kafka_cr": "kafka", "brokerId": "0", "team": "data"])
+        #expect(
+            pod.metadata.labels == ["app": "kafka", "kafka_cr": "kafka", "brokerId": "0", "team": "data"])
     }
 
     @Test func theHeadlessSubdomainOnlyWithAHeadlessService() throws {
@@ -141,25 +150,33 @@ import Testing
             properties["cruise.control.metrics.reporter.bootstrap.servers"]
                 == "kafka-headless.kafka.svc.cluster.local:29092")
         cluster.spec.monitoringConfig?.kafkaJMXExporterConfig = "rules: []\n"
-        #expect(ClusterFixtures.render(cluster).broker(0)?.configMap.data?["jmx-exporter.yaml"] == "rules: []\n")
+        #expect(
+            ClusterFixtures.render(cluster).broker(0)?.configMap.data?["jmx-exporter.yaml"] == "rules: []\n")
     }
 
     @Test func aUsersMetricReporterIsKeptBesideCruiseControls() throws {
         var cluster = try ClusterFixtures.withBrokers([0])
         cluster.spec.readOnlyConfig = "metric.reporters=com.example.Reporter\n"
         let properties = try #require(ClusterFixtures.render(cluster).broker(0)?.serverProperties.properties)
-        #expect(properties["metric.reporters"] == "com.example.Reporter,\(ServerProperties.cruiseControlReporter)")
+        #expect(
+            properties["metric.reporters"] == "com.example.Reporter,\(ServerProperties.cruiseControlReporter)"
+        )
     }
 
     @Test func initContainersVolumesAndLog4jTheSpecAsksFor() throws {
         var cluster = try ClusterFixtures.withBrokers([0])
         cluster.spec.brokerConfigGroups?["default"]?.initContainers = .array([
-            .object([("name", .string("a-wait")), ("image", .string("busybox")), ("command", .array([.string("true")]))])
+            .object([
+                ("name", .string("a-wait")), ("image", .string("busybox")),
+                ("command", .array([.string("true")])),
+            ])
         ])
         cluster.spec.brokerConfigGroups?["default"]?.log4jConfig = "log4j.rootLogger=INFO\n"
         let broker = try #require(ClusterFixtures.render(cluster).broker(0))
         #expect(
-            broker.pod.spec?.initContainers?.map(\.name) == ["a-wait", "cruise-control-reporter", "jmx-exporter"])
+            broker.pod.spec?.initContainers?.map(\.name) == [
+                "a-wait", "cruise-control-reporter", "jmx-exporter",
+            ])
         #expect(broker.configMap.data?["log4j.properties"] == "log4j.rootLogger=INFO\n")
         #expect(
             Self.env(try Self.kafka(broker.pod), "KAFKA_LOG4J_OPTS")
@@ -173,10 +190,14 @@ import Testing
         func properties() -> [String: String] {
             ClusterFixtures.render(cluster).broker(0)?.serverProperties.properties ?? [:]
         }
-        #expect(properties()["advertised.listeners"]?.contains("INTERNAL://kafka-0.kafka-headless.kafka.svc.example.org:29092") == true)
+        #expect(
+            properties()["advertised.listeners"]?.contains(
+                "INTERNAL://kafka-0.kafka-headless.kafka.svc.example.org:29092") == true)
         #expect(properties()["zookeeper.connect"] == "zookeeper-server-client.zookeeper:2181/kafka")
         cluster.spec.headlessServiceEnabled = false
-        #expect(properties()["advertised.listeners"]?.contains("INTERNAL://kafka-0.kafka.svc.example.org:29092") == true)
+        #expect(
+            properties()["advertised.listeners"]?.contains("INTERNAL://kafka-0.kafka.svc.example.org:29092")
+                == true)
         #expect(
             properties()["cruise.control.metrics.reporter.bootstrap.servers"]
                 == "kafka-all-broker.kafka.svc.example.org:29092")
@@ -205,10 +226,14 @@ import Testing
         }
         let broker = try #require(desired.broker(0)?.serverProperties.properties)
         #expect(broker["listeners"] == "INTERNAL://:29092")
-        #expect(broker["advertised.listeners"] == "INTERNAL://kafka-0.kafka-headless.kafka.svc.cluster.local:29092")
+        #expect(
+            broker["advertised.listeners"]
+                == "INTERNAL://kafka-0.kafka-headless.kafka.svc.cluster.local:29092")
         let combined = try #require(desired.broker(3)?.serverProperties.properties)
         #expect(combined["listeners"] == "INTERNAL://:29092,CONTROLLER://:29093")
-        #expect(combined["advertised.listeners"] == "INTERNAL://kafka-3.kafka-headless.kafka.svc.cluster.local:29092")
+        #expect(
+            combined["advertised.listeners"]
+                == "INTERNAL://kafka-3.kafka-headless.kafka.svc.cluster.local:29092")
         let controller = try #require(desired.broker(4)?.serverProperties.properties)
         #expect(controller["listeners"] == "CONTROLLER://:29093")
         #expect(controller["advertised.listeners"] == nil)
@@ -228,7 +253,9 @@ import Testing
         #expect(KRaftClusterID(uid: "a") != KRaftClusterID(uid: "b"))
         let command = try #require(desired.broker(0)?.pod.spec?.containers.first?.command)
         #expect(command.first == "bash")
-        #expect(command.last?.contains("kafka-storage.sh format --ignore-formatted --cluster-id \"$CLUSTER_ID\"") == true)
+        #expect(
+            command.last?.contains("kafka-storage.sh format --ignore-formatted --cluster-id \"$CLUSTER_ID\"")
+                == true)
         #expect(try Self.sample() == desired)
     }
 

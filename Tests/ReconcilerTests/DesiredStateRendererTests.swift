@@ -144,7 +144,8 @@ import Testing
         #expect(claims == broker.volumes.map(\.name))
         #expect(spec.volumes?.compactMap(\.configMap?.name) == ["kafka-config-2"])
         #expect(container.ports?.map(\.containerPort) == [29092, 29093, 9094, 9020])
-        #expect(container.ports?.map(\.name) == ["tcp-internal", "tcp-controller", "tcp-external", "metrics"])
+        #expect(
+            container.ports?.map(\.name) == ["tcp-internal", "tcp-controller", "tcp-external", "metrics"])
         #expect(container.readinessProbe?.tcpSocket?.port == .int(29092))
         #expect(spec.hostname == "kafka-2")
         #expect(spec.subdomain == "kafka-headless")

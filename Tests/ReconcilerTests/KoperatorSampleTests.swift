@@ -21,16 +21,20 @@ import Testing
         ],
         "kafkacluster_with_external_ssl_customcert.yaml": ["spec.listenersConfig.externalListeners[0]"],
         "kafkacluster_with_ssl_groups.yaml": [
-            "spec.listenersConfig.internalListeners[0].type", "spec.listenersConfig.internalListeners[1].type",
+            "spec.listenersConfig.internalListeners[0].type",
+            "spec.listenersConfig.internalListeners[1].type",
             "spec.listenersConfig.sslSecrets", "spec.rackAwareness",
         ],
         "kafkacluster_with_ssl_groups_customcert.yaml": [
-            "spec.listenersConfig.internalListeners[0].type", "spec.listenersConfig.internalListeners[1].type",
+            "spec.listenersConfig.internalListeners[0].type",
+            "spec.listenersConfig.internalListeners[1].type",
             "spec.clientSSLCertSecret", "spec.rackAwareness",
         ],
         "kafkacluster_with_ssl_hybrid_customcert.yaml": [
-            "spec.listenersConfig.internalListeners[0].type", "spec.listenersConfig.internalListeners[1].type",
-            "spec.listenersConfig.internalListeners[2].type", "spec.listenersConfig.externalListeners[0]", "spec.listenersConfig.sslSecrets", "spec.rackAwareness",
+            "spec.listenersConfig.internalListeners[0].type",
+            "spec.listenersConfig.internalListeners[1].type",
+            "spec.listenersConfig.internalListeners[2].type", "spec.listenersConfig.externalListeners[0]",
+            "spec.listenersConfig.sslSecrets", "spec.rackAwareness",
         ],
         "kafkacluster_without_ssl.yaml": ["spec.listenersConfig.externalListeners[0]"],
         "kafkacluster_without_ssl_groups.yaml": ["spec.listenersConfig.externalListeners[0]"],
@@ -38,7 +42,8 @@ import Testing
         "simplekafkacluster-with-nodeport-external.yaml": ["spec.listenersConfig.externalListeners[0]"],
         "simplekafkacluster_ebs_csi.yaml": ["spec.rackAwareness"],
         "simplekafkacluster_ssl.yaml": [
-            "spec.listenersConfig.internalListeners[0].type", "spec.listenersConfig.internalListeners[1].type",
+            "spec.listenersConfig.internalListeners[0].type",
+            "spec.listenersConfig.internalListeners[1].type",
             "spec.listenersConfig.sslSecrets",
         ],
         "simplekafkacluster_with_k8s_provided_nodeport.yaml": ["spec.listenersConfig.externalListeners[0]"],
@@ -48,6 +53,13 @@ import Testing
     @Test func theSamplesAreAllThere() {
         #expect(KoperatorSamples.names.count == 18)
         #expect(KoperatorSamples.names.contains("kraft-simplekafkacluster_kraft.yaml"))
+        // The render check below must have samples to check, ZooKeeper and KRaft ones.
+        let rendered = KoperatorSamples.names.filter { Self.expectedRefusals[$0] == nil }
+        #expect(
+            rendered == [
+                "kraft-simplekafkacluster_kraft.yaml", "simplekafkacluster.yaml",
+                "simplekafkacluster_affinity.yaml",
+            ])
     }
 
     @Test(arguments: KoperatorSamples.names)
@@ -66,12 +78,16 @@ import Testing
             let text = try #require(broker.configMap.data?[ResourceConventions.brokerConfigKey])
             let problems = ServerPropertiesCheck.problems(
                 BrokerProperties.parse(text),
-                disks: broker.volumes.compactMap { $0.metadata.annotations?[ResourceConventions.mountPathAnnotation] },
+                disks: broker.volumes.compactMap {
+                    $0.metadata.annotations?[ResourceConventions.mountPathAnnotation]
+                },
                 containerPorts: container.ports?.map(\.containerPort) ?? [])
             #expect(problems.isEmpty, "broker \(broker.brokerID): \(problems)")
             // Every volume the kafka container mounts exists in the pod.
             let volumes = Set(broker.pod.spec?.volumes?.map(\.name) ?? [])
-            for mount in container.volumeMounts ?? [] { #expect(volumes.contains(mount.name), "\(mount.name)") }
+            for mount in container.volumeMounts ?? [] {
+                #expect(volumes.contains(mount.name), "\(mount.name)")
+            }
         }
     }
 

@@ -8,7 +8,8 @@ import Testing
     static let zooKeeper: [String: String] = [
         "broker.id": "0",
         "listeners": "INTERNAL://:29092,CONTROLLER://:29093",
-        "advertised.listeners": "CONTROLLER://kafka-0.kafka-headless:29093,INTERNAL://kafka-0.kafka-headless:29092",
+        "advertised.listeners":
+            "CONTROLLER://kafka-0.kafka-headless:29093,INTERNAL://kafka-0.kafka-headless:29092",
         "listener.security.protocol.map": "INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
         "inter.broker.listener.name": "INTERNAL",
         "control.plane.listener.name": "CONTROLLER",
@@ -62,10 +63,16 @@ import Testing
             ("zk", ["broker.id": "-1"], "broker.id"),
             ("zk", ["node.id": "7"], "node.id"),
             ("zk", ["listener.security.protocol.map": "INTERNAL:PLAINTEXT"], "listeners"),
-            ("zk", ["listener.security.protocol.map": "INTERNAL:TLS,CONTROLLER:PLAINTEXT"], "listener.security.protocol.map"),
+            (
+                "zk", ["listener.security.protocol.map": "INTERNAL:TLS,CONTROLLER:PLAINTEXT"],
+                "listener.security.protocol.map"
+            ),
             ("zk", ["inter.broker.listener.name": "REPLICATION"], "inter.broker.listener.name"),
             ("zk", ["inter.broker.listener.name": nil], "inter.broker.listener.name"),
-            ("zk", ["advertised.listeners": "INTERNAL://kafka-0:29092,OTHER://kafka-0:1"], "advertised.listeners"),
+            (
+                "zk", ["advertised.listeners": "INTERNAL://kafka-0:29092,OTHER://kafka-0:1"],
+                "advertised.listeners"
+            ),
             ("zk", ["advertised.listeners": "INTERNAL://0.0.0.0:29092"], "advertised.listeners"),
             ("zk", ["log.dirs": nil], "log.dirs"),
             ("zk", ["log.dirs": "/kafka-logs/kafka,/kafka-logs/kafka"], "log.dirs"),
@@ -83,7 +90,10 @@ import Testing
             ("broker", ["controller.quorum.voters": "0@kafka-0:29093"], "controller.quorum.voters"),
             ("broker", ["controller.listener.names": nil], "controller.listener.names"),
             ("broker", ["listeners": "INTERNAL://:29092,CONTROLLER://:29093"], "listeners"),
-            ("broker", ["advertised.listeners": "CONTROLLER://kafka-0:29093,INTERNAL://kafka-0:29092"], "advertised.listeners"),
+            (
+                "broker", ["advertised.listeners": "CONTROLLER://kafka-0:29093,INTERNAL://kafka-0:29092"],
+                "advertised.listeners"
+            ),
             ("broker", ["inter.broker.listener.name": "CONTROLLER"], "inter.broker.listener.name"),
             ("broker", ["zookeeper.connect": "zk:2181"], "zookeeper.connect"),
             ("broker", ["control.plane.listener.name": "CONTROLLER"], "control.plane.listener.name"),
@@ -91,10 +101,15 @@ import Testing
             ("controller", ["listeners": "INTERNAL://:29092,CONTROLLER://:29093"], "listeners"),
             ("controller", ["listeners": "INTERNAL://:29092"], "listeners"),
             ("controller", ["advertised.listeners": "CONTROLLER://kafka-4:29093"], "advertised.listeners"),
-            ("controller", ["controller.quorum.voters": "3@kafka-3:29093,4@kafka-4:39093"], "controller.quorum.voters"),
+            (
+                "controller", ["controller.quorum.voters": "3@kafka-3:29093,4@kafka-4:39093"],
+                "controller.quorum.voters"
+            ),
         ] as [(String, [String: String?], String)])
     func eachBreakageIsNamed(base: String, change: [String: String?], key: String) {
-        let configuration = ["zk": Self.zooKeeper, "broker": Self.kraftBroker, "controller": Self.kraftController][base]
+        let configuration = [
+            "zk": Self.zooKeeper, "broker": Self.kraftBroker, "controller": Self.kraftController,
+        ][base]
         let problems = Self.problems(configuration ?? [:], change)
         #expect(problems.contains { $0.key == key }, "\(problems)")
     }
@@ -103,8 +118,10 @@ import Testing
         let twoDisks = ["/kafka-logs", "/kafka-logs-2"]
         #expect(Self.problems(Self.zooKeeper, [:], disks: twoDisks).map(\.key) == ["log.dirs"])
         #expect(
-            Self.problems(Self.zooKeeper, ["log.dirs": "/kafka-logs/kafka,/kafka-logs-2/kafka"], disks: twoDisks)
-                .isEmpty)
+            Self.problems(
+                Self.zooKeeper, ["log.dirs": "/kafka-logs/kafka,/kafka-logs-2/kafka"], disks: twoDisks
+            )
+            .isEmpty)
     }
 
     @Test func aPodPortDeclaredTwiceIsAProblem() {
