@@ -31,11 +31,13 @@ public struct PodSpec: Codable, Equatable, Sendable {
     public var hostname: String?
     public var subdomain: String?
     public var serviceAccountName: String?
+    public var priorityClassName: String?
     public var nodeName: String?
     /// Kept as written: the operator passes these through from the cluster spec.
     public var affinity: JSONValue?
     public var tolerations: JSONValue?
     public var securityContext: JSONValue?
+    public var imagePullSecrets: JSONValue?
 
     public init(containers: [Container], volumes: [Volume]? = nil) {
         self.containers = containers
@@ -49,13 +51,19 @@ public struct Container: Codable, Equatable, Sendable {
     public var imagePullPolicy: String?
     public var command: [String]?
     public var args: [String]?
+    public var workingDir: String?
     public var env: [EnvVar]?
+    /// `EnvFromSource`s, kept as written.
+    public var envFrom: JSONValue?
     public var ports: [ContainerPort]?
     public var volumeMounts: [VolumeMount]?
     /// A `ResourceRequirements` object, kept as written.
     public var resources: JSONValue?
     public var readinessProbe: Probe?
     public var livenessProbe: Probe?
+    /// Kept as written.
+    public var securityContext: JSONValue?
+    public var lifecycle: JSONValue?
 
     public init(name: String, image: String? = nil) {
         self.name = name
@@ -80,6 +88,7 @@ public struct ContainerPort: Codable, Equatable, Sendable {
     public var name: String?
     public var containerPort: Int32
     public var `protocol`: String?
+    public var hostPort: Int32?
 
     public init(name: String? = nil, containerPort: Int32, protocol: String? = nil) {
         self.name = name

@@ -1,23 +1,21 @@
 import ClusterModel
 import Kubernetes
 
-/// The Service in front of all brokers: headless (per-broker DNS names for pods, ready or not)
-/// when the spec asks for it, else one ClusterIP Service.
+/// The Service in front of all brokers, of the kind `ClusterServiceKind` says: headless (DNS
+/// names per pod, ready or not) or one ClusterIP Service.
 struct ClusterServices: ClusterComponent {
     func render(_ context: ComponentContext) -> [OwnedObject] {
         let listeners = BrokerListeners(context.spec)
+        let kind = ClusterServiceKind(context.spec)
         var spec = Service.Spec(
             selector: ResourceConventions.clusterLabels(cluster: context.name),
             ports: DesiredStateRenderer.servicePorts(listeners, BrokerListeners.portNames(listeners.all)))
         spec.type = "ClusterIP"
-        let name: String
-        if context.spec.headlessServiceEnabled == true {
-            name = ResourceConventions.headlessServiceName(cluster: context.name)
+        if kind == .headless {
             spec.clusterIP = "None"
             spec.publishNotReadyAddresses = true
-        } else {
-            name = ResourceConventions.allBrokerServiceName(cluster: context.name)
         }
+        let name = kind.serviceName(cluster: context.name)
         return [context.stamped(Service(metadata: context.metadata(name), spec: spec))]
     }
 }

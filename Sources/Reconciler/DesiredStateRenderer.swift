@@ -50,16 +50,24 @@ public struct DesiredStateRenderer: Sendable {
 
     private func render(broker: Broker, _ context: Context) -> BrokerResources {
         let id = broker.id
+        let spec = context.spec
+        let config = spec.effectiveConfig(of: broker)
         let labels = ResourceConventions.brokerLabels(cluster: context.name, broker: id)
         let properties = ServerProperties(
-            cluster: context.spec, broker: broker, clusterName: context.name, namespace: context.namespace)
+            cluster: spec, broker: broker, clusterName: context.name, namespace: context.namespace)
+        var configData = [
+            ResourceConventions.brokerConfigKey: properties.text,
+            ResourceConventions.jmxExporterConfigKey: spec.monitoringConfig?.kafkaJMXExporterConfig
+                ?? JMXExporterConfig.brokerDefault,
+        ]
+        configData[ResourceConventions.log4jConfigKey] = config.log4jConfig
         let configMap = Self.stamped(
             ConfigMap(
                 metadata: context.metadata(
                     ResourceConventions.configMapName(cluster: context.name, broker: id), labels: labels),
-                data: [ResourceConventions.brokerConfigKey: properties.text]))
+                data: configData))
 
-        let disks = context.spec.effectiveStorage(of: broker)
+        let disks = spec.effectiveStorage(of: broker)
         var volumes: [PersistentVolumeClaim] = []
         var podVolumes: [Volume] = []
         var mounts: [VolumeMount] = []
@@ -75,11 +83,11 @@ public struct DesiredStateRenderer: Sendable {
                 context.existingClaims[id]?[disk.mountPath]
                 ?? ResourceConventions.claimName(
                     cluster: context.name, broker: id, index: index, mountPath: disk.mountPath)
-            var spec = PersistentVolumeClaim.Spec(
+            var claimSpec = PersistentVolumeClaim.Spec(
                 accessModes: pvcSpec.accessModes ?? ["ReadWriteOnce"],
                 storageClassName: pvcSpec.storageClassName)
             if let requests = pvcSpec.resources?.requests {
-                spec.resources = PersistentVolumeClaim.ResourceRequirements(requests: requests)
+                claimSpec.resources = PersistentVolumeClaim.ResourceRequirements(requests: requests)
             }
             volumes.append(
                 Self.stamped(
@@ -87,49 +95,93 @@ public struct DesiredStateRenderer: Sendable {
                         metadata: context.metadata(
                             claimName, labels: labels,
                             annotations: [ResourceConventions.mountPathAnnotation: disk.mountPath]),
-                        spec: spec)))
+                        spec: claimSpec)))
             podVolumes.append(
                 Volume(name: volumeName, persistentVolumeClaim: Volume.ClaimSource(claimName: claimName)))
         }
-        podVolumes.append(
-            Volume(name: "broker-config", configMap: Volume.ConfigMapSource(name: configMap.name)))
-        mounts.append(VolumeMount(name: "broker-config", mountPath: ResourceConventions.configMountPath))
-
-        let listeners = BrokerListeners(context.spec)
-        let portNames = BrokerListeners.portNames(listeners.all)
-        let group = broker.brokerConfigGroup.flatMap { context.spec.brokerConfigGroups?[$0] }
-        var container = Container(
-            name: "kafka",
-            image: broker.brokerConfig?.image ?? group?.image ?? context.spec.clusterImage ?? defaultImage)
-        container.command = [
-            "/opt/kafka/bin/kafka-server-start.sh",
-            "\(ResourceConventions.configMountPath)/\(ResourceConventions.brokerConfigKey)",
+        let layout = BrokerPodLayout.self
+        podVolumes += [
+            Volume(
+                name: layout.configVolume,
+                configMap: Volume.ConfigMapSource(name: configMap.name, defaultMode: 0o644)),
+            Volume(name: layout.extensionsVolume, emptyDir: Volume.EmptyDirSource()),
+            Volume(name: layout.jmxVolume, emptyDir: Volume.EmptyDirSource()),
         ]
-        container.ports = zip(listeners.all, portNames).map { listener, portName in
-            ContainerPort(name: portName, containerPort: Int32(clamping: listener.port), protocol: "TCP")
-        }
+        podVolumes += PassThrough.decode(config.volumes, as: Volume.self).items
+        mounts += [
+            VolumeMount(name: layout.configVolume, mountPath: ResourceConventions.configMountPath),
+            VolumeMount(name: layout.extensionsVolume, mountPath: layout.extensionsPath),
+            VolumeMount(name: layout.jmxVolume, mountPath: layout.jmxPath),
+        ]
+        mounts += PassThrough.decode(config.volumeMounts, as: VolumeMount.self).items
+
+        let listeners = BrokerListeners(spec)
+        let portNames = BrokerListeners.portNames(listeners.all)
+        let image = config.image ?? spec.clusterImage ?? defaultImage
+        var container = Container(name: layout.kafkaContainer, image: image)
+        container.command = layout.command(kRaft: spec.usesKRaft)
+        container.env = layout.environment(
+            config: config, spec: spec,
+            clusterID: spec.usesKRaft ? KRaftClusterID(uid: context.owner.uid) : nil)
+        container.ports =
+            zip(listeners.all, portNames).map { listener, portName in
+                ContainerPort(name: portName, containerPort: Int32(clamping: listener.port), protocol: "TCP")
+            }
+            + PassThrough.decode(spec.additionalPorts, as: ContainerPort.self).items
+            + [
+                ContainerPort(
+                    name: ResourceConventions.metricsPortName, containerPort: ResourceConventions.metricsPort,
+                    protocol: "TCP")
+            ]
         container.volumeMounts = mounts
-        container.resources = broker.brokerConfig?.resourceRequirements ?? group?.resourceRequirements
+        container.resources = config.resourceRequirements ?? layout.defaultResources
+        container.securityContext = config.securityContext
+        // A controller-only node serves the controller listener alone.
+        let probed =
+            properties.servesListener(listeners.interBroker) ? listeners.interBroker : listeners.controlPlane
         var probe = Probe(
-            tcpSocket: Probe.TCPSocketAction(port: .int(Int32(clamping: listeners.interBroker.port))),
+            tcpSocket: Probe.TCPSocketAction(
+                port: .int(Int32(clamping: (probed ?? listeners.interBroker).port))),
             initialDelaySeconds: 10, periodSeconds: 10)
         probe.timeoutSeconds = 5
         container.readinessProbe = probe
 
-        var podSpec = PodSpec(containers: [container], volumes: podVolumes)
-        podSpec.hostname = ResourceConventions.serviceName(cluster: context.name, broker: id)
-        podSpec.subdomain = ResourceConventions.headlessServiceName(cluster: context.name)
-        podSpec.nodeSelector = broker.brokerConfig?.nodeSelector ?? group?.nodeSelector
+        let sidecars = PassThrough.decode(config.containers, as: Container.self).items
+        var podSpec = PodSpec(containers: [container] + sidecars, volumes: podVolumes)
+        podSpec.initContainers = layout.initContainers(
+            config: config, spec: spec, brokerImage: image,
+            own: PassThrough.decode(config.initContainers, as: Container.self).items)
+        if ClusterServiceKind(spec) == .headless {
+            podSpec.hostname = ResourceConventions.serviceName(cluster: context.name, broker: id)
+            podSpec.subdomain = ResourceConventions.headlessServiceName(cluster: context.name)
+        }
+        podSpec.affinity =
+            config.affinity
+            ?? layout.antiAffinity(cluster: context.name, required: spec.oneBrokerPerNode == true)
+        podSpec.tolerations = config.tolerations
+        podSpec.nodeSelector = config.nodeSelector
+        podSpec.priorityClassName = config.priorityClassName
+        podSpec.securityContext = config.podSecurityContext
+        podSpec.serviceAccountName =
+            config.serviceAccountName ?? ResourceConventions.defaultServiceAccountName
+        podSpec.imagePullSecrets = config.imagePullSecrets
+        // Koperator uses `Never` and replaces a failed pod itself; until the reconciler does
+        // that too, the kubelet restarts a broker that exits.
         podSpec.restartPolicy = "Always"
         // Time for a controlled shutdown: leadership moves off the broker before it stops.
-        podSpec.terminationGracePeriodSeconds = 120
+        podSpec.terminationGracePeriodSeconds =
+            config.terminationGracePeriodSeconds ?? ResourceConventions.defaultTerminationGracePeriodSeconds
 
         let configHash = StableHash(json: properties.readOnlyPart)
+        var annotations = [
+            "prometheus.io/scrape": "true", "prometheus.io/port": String(ResourceConventions.metricsPort),
+        ]
+        annotations.merge(config.brokerAnnotations ?? [:]) { _, own in own }
+        annotations[ResourceConventions.configHashAnnotation] = configHash.description
+        // The operator's labels select the pod: a broker label never replaces them.
+        let podLabels = (config.brokerLabels ?? [:]).merging(labels) { _, ours in ours }
         var pod = Pod(
-            metadata: context.metadata(
-                "", labels: labels,
-                annotations: [ResourceConventions.configHashAnnotation: configHash.description]),
-            spec: podSpec)
+            metadata: context.metadata("", labels: podLabels, annotations: annotations), spec: podSpec)
         pod.metadata.name = ResourceConventions.podName(
             cluster: context.name, broker: id, hash: StableHash(json: pod))
         pod = Self.stamped(pod)
@@ -148,12 +200,19 @@ public struct DesiredStateRenderer: Sendable {
             serverProperties: properties)
     }
 
+    /// Every listener's port and the metrics port: what a broker Service (or the cluster-wide
+    /// one) exposes, as Koperator exposes them.
     static func servicePorts(_ listeners: BrokerListeners, _ names: [String]) -> [Service.Port] {
         zip(listeners.all, names).map { listener, portName in
             Service.Port(
                 name: portName, port: Int32(clamping: listener.port),
                 targetPort: .int(Int32(clamping: listener.port)), protocol: "TCP")
         }
+            + [
+                Service.Port(
+                    name: ResourceConventions.metricsPortName, port: ResourceConventions.metricsPort,
+                    targetPort: .int(ResourceConventions.metricsPort), protocol: "TCP")
+            ]
     }
 
     /// Sets the spec-hash annotation: the hash of everything else about the object.

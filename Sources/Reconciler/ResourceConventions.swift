@@ -41,10 +41,49 @@ public enum ResourceConventions {
     public static func allBrokerServiceName(cluster: String) -> String { "\(cluster)-all-broker" }
     public static func disruptionBudgetName(cluster: String) -> String { "\(cluster)-pdb" }
 
-    /// The DNS name a broker is reached at inside the cluster, through its own Service.
-    public static func brokerHost(cluster: String, broker: Int32, namespace: String) -> String {
-        "\(cluster)-\(broker).\(namespace).svc.cluster.local"
+    /// The DNS name a broker is reached at inside the cluster (Koperator's form): its pod's
+    /// name under the headless Service when there is one, else its own Service.
+    public static func brokerHost(
+        cluster: String, broker: Int32, namespace: String, domain: String = "cluster.local",
+        headless: Bool = false
+    ) -> String {
+        headless
+            ? "\(cluster)-\(broker).\(headlessServiceName(cluster: cluster)).\(namespace).svc.\(domain)"
+            : "\(cluster)-\(broker).\(namespace).svc.\(domain)"
     }
+
+    /// `brokerHost` for a cluster spec: its domain and service kind.
+    public static func brokerHost(cluster: String, broker: Int32, namespace: String, spec: KafkaClusterSpec)
+        -> String
+    {
+        brokerHost(
+            cluster: cluster, broker: broker, namespace: namespace, domain: spec.clusterDomain,
+            headless: ClusterServiceKind(spec) == .headless)
+    }
+
+    /// The DNS name of the cluster-wide Service (headless or all-broker).
+    public static func clusterServiceHost(cluster: String, namespace: String, spec: KafkaClusterSpec)
+        -> String
+    {
+        "\(ClusterServiceKind(spec).serviceName(cluster: cluster)).\(namespace).svc.\(spec.clusterDomain)"
+    }
+
+    /// Where the JMX exporter serves broker metrics, on every broker pod and Service.
+    public static let metricsPort: Int32 = 9020
+    public static let metricsPortName = "metrics"
+    /// Broker ConfigMap keys beside `server.properties`: the JMX exporter's rules and, when the
+    /// spec gives one, the log4j configuration.
+    public static let jmxExporterConfigKey = "jmx-exporter.yaml"
+    public static let log4jConfigKey = "log4j.properties"
+    /// Koperator's defaults for a broker pod.
+    public static let defaultJMXImage = "ghcr.io/banzaicloud/jmx-javaagent:0.16.1"
+    public static let defaultJMXJarPath = "/jmx_prometheus_javaagent.jar"
+    public static let defaultHeapOptions = "-Xmx2G -Xms2G"
+    public static let defaultJVMPerformanceOptions =
+        "-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 "
+        + "-XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true -Dsun.net.inetaddr.ttl=60"
+    public static let defaultTerminationGracePeriodSeconds: Int64 = 120
+    public static let defaultServiceAccountName = "default"
 
     public static func clusterLabels(cluster: String) -> [String: String] {
         [appLabel: appValue, clusterLabel: cluster]

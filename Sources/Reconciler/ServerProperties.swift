@@ -1,49 +1,111 @@
 import ClusterModel
 
 /// One broker's `server.properties`: what the operator derives from the spec (ids, listeners,
-/// disks, ZooKeeper) over the user's configuration, written sorted by key so the same spec
-/// always gives the same bytes.
+/// disks, ZooKeeper or KRaft, the Cruise Control metrics reporter) over the user's
+/// configuration, written sorted by key so the same spec always gives the same bytes.
 ///
 /// Precedence, lowest first: the cluster's `readOnlyConfig`, the broker's `readOnlyConfig`, the
 /// config group's `config`, the broker's `brokerConfig.config`, then the operator's own keys.
 /// The operator's keys win because a user value for them (a listener port, a log dir) would
 /// contradict the Pod, Services and volumes rendered beside it. `zookeeper.connect` is the
 /// operator's only when the spec has `zkAddresses`; otherwise a user's value stands.
+///
+/// Addresses are Koperator's: `<cluster>-<id>.<cluster>-headless.<ns>.svc.<domain>` with a
+/// headless Service, else `<cluster>-<id>.<ns>.svc.<domain>` (the broker's own Service).
 public struct ServerProperties: Equatable, Sendable {
     public let properties: [String: String]
+
+    /// The Cruise Control metrics reporter, loaded from the jar the pod's init container copies.
+    public static let cruiseControlReporter =
+        "com.linkedin.kafka.cruisecontrol.metricsreporter.CruiseControlMetricsReporter"
 
     public init(properties: [String: String]) { self.properties = properties }
 
     public init(cluster spec: KafkaClusterSpec, broker: Broker, clusterName: String, namespace: String) {
-        var merged = spec.readOnlyProperties(of: broker).merging(spec.perBrokerProperties(of: broker)) {
-            _, perBroker in perBroker
+        var merged = spec.userProperties(of: broker)
+        func host(_ id: Int32) -> String {
+            ResourceConventions.brokerHost(cluster: clusterName, broker: id, namespace: namespace, spec: spec)
         }
-        let host = ResourceConventions.brokerHost(
-            cluster: clusterName, broker: broker.id, namespace: namespace)
         let listeners = BrokerListeners(spec)
-        merged["broker.id"] = String(broker.id)
-        merged["node.id"] = String(broker.id)
-        merged["listeners"] = listeners.all.map { "\($0.listenerName)://:\($0.port)" }.joined(separator: ",")
-        merged["advertised.listeners"] =
-            listeners.all.map { "\($0.listenerName)://\(host):\($0.port)" }.joined(separator: ",")
         merged["listener.security.protocol.map"] =
             listeners.all.map { "\($0.listenerName):\($0.securityProtocol)" }.joined(separator: ",")
         merged["inter.broker.listener.name"] = listeners.interBroker.listenerName
-        if let controller = listeners.controlPlane {
-            merged["control.plane.listener.name"] = controller.listenerName
-        }
         let disks = spec.effectiveStorage(of: broker)
         if !disks.isEmpty {
             merged["log.dirs"] = disks.map { Self.logDir(mountPath: $0.mountPath) }.joined(separator: ",")
         }
-        if let addresses = spec.zkAddresses, !addresses.isEmpty {
-            var connect = addresses.joined(separator: ",")
-            if let path = spec.zkPath, !path.isEmpty, path != "/" {
-                connect += path.hasPrefix("/") ? path : "/" + path
+
+        // A class name holds no white space: what surrounds a comma is the list's, not the name's.
+        var reporters = (merged["metric.reporters"] ?? "").split(separator: ",").map {
+            String($0.filter { !$0.isWhitespace })
+        }.filter { !$0.isEmpty }
+        if !reporters.contains(Self.cruiseControlReporter) { reporters.append(Self.cruiseControlReporter) }
+        merged["metric.reporters"] = reporters.joined(separator: ",")
+        merged["cruise.control.metrics.reporter.bootstrap.servers"] =
+            "\(ResourceConventions.clusterServiceHost(cluster: clusterName, namespace: namespace, spec: spec)):"
+            + "\(listeners.clientFacing.port)"
+        merged["cruise.control.metrics.reporter.kubernetes.mode"] = "true"
+
+        if spec.usesKRaft {
+            let roles = spec.effectiveConfig(of: broker).processRoles ?? []
+            let isBroker = roles.contains("broker")
+            let isController = roles.contains("controller")
+            merged["broker.id"] = nil
+            merged["zookeeper.connect"] = nil
+            merged["control.plane.listener.name"] = nil
+            merged["node.id"] = String(broker.id)
+            merged["process.roles"] = ["broker", "controller"].filter(roles.contains).joined(separator: ",")
+            let controller = listeners.controlPlane
+            if let controller {
+                merged["controller.listener.names"] = controller.listenerName
+                let voters = spec.brokers.filter { spec.processRoles(of: $0).contains("controller") }
+                    .map(\.id).sorted()
+                merged["controller.quorum.voters"] =
+                    voters.map { "\($0)@\(host($0)):\(controller.port)" }.joined(separator: ",")
             }
-            merged["zookeeper.connect"] = connect
+            let isControllerListener = { (listener: BrokerListeners.Listener) in
+                listener.name == controller?.name
+            }
+            let served =
+                isController && !isBroker
+                ? listeners.all.filter(isControllerListener)
+                : isBroker && !isController
+                    ? listeners.all.filter { !isControllerListener($0) } : listeners.all
+            merged["listeners"] = served.map { "\($0.listenerName)://:\($0.port)" }.joined(separator: ",")
+            // Clients never talk to controllers: only broker roles advertise, never the controller listener.
+            merged["advertised.listeners"] =
+                isBroker
+                ? Self.advertised(listeners.all.filter { !isControllerListener($0) }, host: host(broker.id))
+                : nil
+        } else {
+            merged["broker.id"] = String(broker.id)
+            merged["listeners"] = listeners.all.map { "\($0.listenerName)://:\($0.port)" }.joined(
+                separator: ",")
+            merged["advertised.listeners"] = Self.advertised(listeners.all, host: host(broker.id))
+            if let controller = listeners.controlPlane {
+                merged["control.plane.listener.name"] = controller.listenerName
+            }
+            if let addresses = spec.zkAddresses, !addresses.isEmpty {
+                var connect = addresses.joined(separator: ",")
+                if let path = spec.zkPath, !path.isEmpty, path != "/" {
+                    connect += path.hasPrefix("/") ? path : "/" + path
+                }
+                merged["zookeeper.connect"] = connect
+            }
         }
         properties = merged
+    }
+
+    /// True when the `listeners` line opens `listener`.
+    func servesListener(_ listener: BrokerListeners.Listener) -> Bool {
+        (properties["listeners"] ?? "").split(separator: ",").contains {
+            $0.hasPrefix("\(listener.listenerName)://")
+        }
+    }
+
+    /// `NAME://host:port` per listener, sorted as Koperator sorts them.
+    private static func advertised(_ listeners: [BrokerListeners.Listener], host: String) -> String {
+        listeners.map { "\($0.listenerName)://\(host):\($0.port)" }.sorted().joined(separator: ",")
     }
 
     /// Kafka's data directory on a disk: a folder inside the mount, so the volume's own
@@ -105,6 +167,12 @@ struct BrokerListeners {
     let all: [Listener]
     let interBroker: Listener
     let controlPlane: Listener?
+    /// The listener clients inside the cluster (Cruise Control's reporter) bootstrap from: the
+    /// inter-broker listener unless it is the controller's, as Koperator picks it.
+    var clientFacing: Listener {
+        if interBroker.name != controlPlane?.name { return interBroker }
+        return all.first { !$0.external && $0.name != controlPlane?.name } ?? interBroker
+    }
 
     init(_ spec: KafkaClusterSpec) {
         let configured = spec.listenersConfig?.internalListeners ?? []

@@ -55,14 +55,14 @@ import Testing
         let broker = try #require(desired.broker(2))
         let text = try #require(broker.configMap.data?["broker-config"])
         let parsed = BrokerProperties.parse(text)
-        let host = "kafka-2.kafka.svc.cluster.local"
+        let host = "kafka-2.kafka-headless.kafka.svc.cluster.local"
+        #expect(parsed["node.id"] == nil)
         let expected: [(String, String)] = [
             ("broker.id", "2"),
-            ("node.id", "2"),
             ("listeners", "INTERNAL://:29092,CONTROLLER://:29093,EXTERNAL://:9094"),
             (
                 "advertised.listeners",
-                "INTERNAL://\(host):29092,CONTROLLER://\(host):29093,EXTERNAL://\(host):9094"
+                "CONTROLLER://\(host):29093,EXTERNAL://\(host):9094,INTERNAL://\(host):29092"
             ),
             ("listener.security.protocol.map", "INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,EXTERNAL:PLAINTEXT"),
             ("inter.broker.listener.name", "INTERNAL"),
@@ -136,12 +136,16 @@ import Testing
         let spec = try #require(broker.pod.spec)
         let container = try #require(spec.containers.first)
         #expect(container.image == "ghcr.io/banzaicloud/kafka:2.13-3.4.1")
-        #expect(container.volumeMounts?.map(\.mountPath) == ["/kafka-logs", "/kafka-logs-2", "/config"])
+        #expect(
+            container.volumeMounts?.map(\.mountPath) == [
+                "/kafka-logs", "/kafka-logs-2", "/config", "/opt/kafka/libs/extensions", "/opt/jmx-exporter",
+            ])
         let claims = spec.volumes?.compactMap(\.persistentVolumeClaim?.claimName)
         #expect(claims == broker.volumes.map(\.name))
-        #expect(spec.volumes?.last?.configMap?.name == "kafka-config-2")
-        #expect(container.ports?.map(\.containerPort) == [29092, 29093, 9094])
-        #expect(container.ports?.map(\.name) == ["tcp-internal", "tcp-controller", "tcp-external"])
+        #expect(spec.volumes?.compactMap(\.configMap?.name) == ["kafka-config-2"])
+        #expect(container.ports?.map(\.containerPort) == [29092, 29093, 9094, 9020])
+        #expect(
+            container.ports?.map(\.name) == ["tcp-internal", "tcp-controller", "tcp-external", "metrics"])
         #expect(container.readinessProbe?.tcpSocket?.port == .int(29092))
         #expect(spec.hostname == "kafka-2")
         #expect(spec.subdomain == "kafka-headless")
@@ -149,7 +153,7 @@ import Testing
         let zero = try #require(desired.broker(0)?.pod.spec?.containers.first)
         #expect(zero.resources?["requests"]?["cpu"] == .string("500m"))
         #expect(broker.service.spec?.selector == ["app": "kafka", "kafka_cr": "kafka", "brokerId": "2"])
-        #expect(broker.service.spec?.ports?.map(\.port) == [29092, 29093, 9094])
+        #expect(broker.service.spec?.ports?.map(\.port) == [29092, 29093, 9094, 9020])
     }
 
     @Test func imageComesFromBrokerThenGroupThenClusterThenDefault() throws {

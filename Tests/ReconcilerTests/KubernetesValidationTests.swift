@@ -23,21 +23,28 @@ struct KubernetesValidationTests {
     @Test func everyRenderedObjectValidatesStrictly() throws {
         let directory = try TemporaryDirectory(prefix: "rendered")
         defer { directory.remove() }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         var files: [String] = []
         for (variant, cluster) in try Self.variants() {
-            for object in ClusterFixtures.render(cluster).objects {
-                let data = try encoder.encode(object.base)
-                let file = directory.file("\(variant)-\(object.resourceType.plural)-\(object.name).json")
-                try data.write(to: file)
-                files.append(file.path)
-            }
+            files += try Self.write(ClusterFixtures.render(cluster).objects, prefix: variant, into: directory)
         }
         #expect(files.count > 20)
         let output = try runProcess("kubernetes-validate", ["--strict", "--no-warn", "-k", "1.31.0"] + files)
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         let validated = output.stdout.split(separator: "\n").filter { $0.hasPrefix("INFO") }
         #expect(validated.count == files.count, "\(output.stdout)")
+    }
+
+    /// Writes each object as JSON into `directory`; returns the file paths.
+    static func write(_ objects: [OwnedObject], prefix: String, into directory: TemporaryDirectory) throws
+        -> [String]
+    {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try objects.map { object in
+            let data = try encoder.encode(object.base)
+            let file = directory.file("\(prefix)-\(object.resourceType.plural)-\(object.name).json")
+            try data.write(to: file)
+            return file.path
+        }
     }
 }

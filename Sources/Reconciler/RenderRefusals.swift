@@ -1,0 +1,167 @@
+import ClusterModel
+import Kubernetes
+
+/// A part of a KafkaCluster the operator cannot render yet, named by its field path, e.g.
+/// `spec.listenersConfig.externalListeners[0]`. Rendering it anyway would give brokers that do
+/// not start, or that silently behave other than the spec says.
+public struct RenderRefusal: Equatable, Sendable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Lists what in a cluster spec the operator refuses to render. Pure: the reconciler reports
+/// each refusal (a Warning Event, a status reason) and creates or replaces no broker pod while
+/// any stands. `ClusterValidator` catches specs that are wrong; this catches specs that are
+/// right but ask for what is not built yet.
+public enum RenderRefusals {
+    public static func check(_ cluster: KafkaCluster) -> [RenderRefusal] {
+        var refusals: [RenderRefusal] = []
+        func refuse(_ path: String, _ reason: String) {
+            refusals.append(RenderRefusal(path: path, reason: reason))
+        }
+        let spec = cluster.spec
+        let listenersPath = "spec.listenersConfig"
+
+        for (index, listener) in (spec.listenersConfig?.internalListeners ?? []).enumerated() {
+            let path = "\(listenersPath).internalListeners[\(index)].type"
+            switch listener.type.lowercased() {
+            case "plaintext": break
+            case "ssl", "sasl_ssl":
+                refuse(
+                    path,
+                    "\(listener.type) listeners need broker certificates, which the operator does not manage yet"
+                )
+            case "sasl_plaintext":
+                let unconfigured = spec.brokers.filter { !hasJAASConfig(spec, $0, listener: listener.name) }
+                if !unconfigured.isEmpty {
+                    refuse(
+                        path,
+                        "a SASL listener needs a JAAS configuration (listener.name.\(listener.name.lowercased())."
+                            + "<mechanism>.sasl.jaas.config) in the broker configuration; brokers "
+                            + unconfigured.map { String($0.id) }.joined(separator: ", ") + " have none")
+                }
+            default:
+                refuse(
+                    path,
+                    "'\(listener.type)' is not a listener type (plaintext, ssl, sasl_plaintext, sasl_ssl)")
+            }
+        }
+        for index in (spec.listenersConfig?.externalListeners ?? []).indices {
+            refuse(
+                "\(listenersPath).externalListeners[\(index)]",
+                "external access (Envoy, LoadBalancer or NodePort services) is not rendered yet")
+        }
+        if spec.listenersConfig?.sslSecrets != nil {
+            refuse("\(listenersPath).sslSecrets", "the operator does not manage certificates yet")
+        }
+        if spec.clientSSLCertSecret != nil {
+            refuse("spec.clientSSLCertSecret", "the operator does not use TLS client certificates yet")
+        }
+        if spec.rackAwareness != nil {
+            refuse("spec.rackAwareness", "broker.rack from node labels is not set yet")
+        }
+
+        if spec.usesKRaft {
+            checkKRaft(spec, refuse)
+        } else if spec.zkAddresses?.isEmpty ?? true,
+            spec.brokers.contains(where: { spec.readOnlyProperties(of: $0)["zookeeper.connect"] == nil })
+        {
+            refuse("spec.zkAddresses", "ZooKeeper mode needs ZooKeeper addresses (or kRaft: true)")
+        }
+
+        checkPorts(spec, refuse)
+        checkPassThrough(spec, refuse)
+        return refusals
+    }
+
+    private static func checkKRaft(_ spec: KafkaClusterSpec, _ refuse: (String, String) -> Void) {
+        let internals = spec.listenersConfig?.internalListeners ?? []
+        let controllers = internals.filter { $0.usedForControllerCommunication == true }
+        if controllers.count != 1 {
+            refuse(
+                "spec.listenersConfig.internalListeners",
+                "KRaft needs exactly one internal listener with usedForControllerCommunication, not \(controllers.count)"
+            )
+        } else if controllers[0].usedForInnerBrokerCommunication == true {
+            refuse(
+                "spec.listenersConfig.internalListeners",
+                "the controller listener '\(controllers[0].name)' cannot also carry inter-broker traffic")
+        }
+        var hasController = false
+        for (index, broker) in spec.brokers.enumerated() {
+            let roles = spec.effectiveConfig(of: broker).processRoles ?? []
+            let path = "spec.brokers[\(index)].brokerConfig.processRoles"
+            if roles.isEmpty {
+                refuse(path, "KRaft needs the roles of node \(broker.id): broker, controller or both")
+            }
+            for role in roles where role != "broker" && role != "controller" {
+                refuse(path, "'\(role)' is not a KRaft role (broker, controller)")
+            }
+            hasController = hasController || roles.contains("controller")
+        }
+        if !hasController && !spec.brokers.isEmpty {
+            refuse("spec.brokers", "KRaft needs at least one node with the controller role")
+        }
+    }
+
+    /// Every port of a broker pod must be distinct; the metrics port is the JMX exporter's.
+    private static func checkPorts(_ spec: KafkaClusterSpec, _ refuse: (String, String) -> Void) {
+        let listenerPorts =
+            (spec.listenersConfig?.internalListeners ?? []).map(\.containerPort)
+            + (spec.listenersConfig?.externalListeners ?? []).map(\.containerPort)
+        if listenerPorts.contains(Int(ResourceConventions.metricsPort)) {
+            refuse(
+                "spec.listenersConfig",
+                "port \(ResourceConventions.metricsPort) is the JMX exporter's metrics port on every broker")
+        }
+        let extra = PassThrough.decode(spec.additionalPorts, as: ContainerPort.self).items
+        var taken = Set(listenerPorts + [Int(ResourceConventions.metricsPort)])
+        for (index, port) in extra.enumerated() where !taken.insert(Int(port.containerPort)).inserted {
+            refuse(
+                "spec.additionalPorts[\(index)].containerPort", "port \(port.containerPort) is already used")
+        }
+    }
+
+    /// Kubernetes objects kept as written must fit the operator's pod types whole.
+    private static func checkPassThrough(_ spec: KafkaClusterSpec, _ refuse: (String, String) -> Void) {
+        func check(_ config: BrokerConfig?, at path: String) {
+            guard let config else { return }
+            let parts: [(String, [PassThrough.Loss])] = [
+                ("initContainers", PassThrough.decode(config.initContainers, as: Container.self).losses),
+                ("containers", PassThrough.decode(config.containers, as: Container.self).losses),
+                ("volumes", PassThrough.decode(config.volumes, as: Volume.self).losses),
+                ("volumeMounts", PassThrough.decode(config.volumeMounts, as: VolumeMount.self).losses),
+            ]
+            for (field, losses) in parts {
+                for loss in losses {
+                    refuse("\(path).\(field)\(loss.path)", "this field is not rendered yet")
+                }
+            }
+        }
+        for name in (spec.brokerConfigGroups ?? [:]).keys.sorted() {
+            check(spec.brokerConfigGroups?[name], at: "spec.brokerConfigGroups.\(name)")
+        }
+        for (index, broker) in spec.brokers.enumerated() {
+            check(broker.brokerConfig, at: "spec.brokers[\(index)].brokerConfig")
+        }
+        for loss in PassThrough.decode(spec.additionalPorts, as: ContainerPort.self).losses {
+            refuse("spec.additionalPorts\(loss.path)", "this field is not rendered yet")
+        }
+    }
+
+    /// A JAAS configuration for `listener` in the broker's configuration, listener-scoped or global.
+    private static func hasJAASConfig(_ spec: KafkaClusterSpec, _ broker: Broker, listener: String) -> Bool {
+        let properties = spec.userProperties(of: broker)
+        let scoped = "listener.name.\(listener.lowercased())."
+        return properties.keys.contains {
+            $0 == "sasl.jaas.config" || ($0.hasPrefix(scoped) && $0.hasSuffix(".sasl.jaas.config"))
+        }
+    }
+}
