@@ -3,7 +3,7 @@ import JSON
 /// What the operator observed and did: Koperator's `KafkaClusterStatus` plus the operator's
 /// own action log and alert dedupe records (fields Koperator does not know, and ignores).
 ///
-/// Each field has one writer. The reconciler: `state`, `brokerCount`,
+/// Each field has one writer. The reconciler: `state`, `brokerCount`, `unsupported`,
 /// `announcedActionsThrough`, and per broker `configurationState` and `readiness` (and the
 /// removal of a broker's entry once it is gone). Actions: `actionLog`, `processedAlerts`,
 /// `alertCount`, and a leaving broker's `gracefulActionState`.
@@ -11,6 +11,9 @@ public struct KafkaClusterStatus: Codable, Equatable, Sendable {
     public var state: ClusterState?
     /// How many brokers the spec names (the CRD's printer column).
     public var brokerCount: Int?
+    /// What the spec asks for that the operator cannot render yet, each as `path: reason`; no
+    /// broker pod is created or replaced while any is listed.
+    public var unsupported: [String]?
     public var brokersState: [String: BrokerState]?
     public var rollingUpgradeStatus: RollingUpgradeStatus?
     public var alertCount: Int?

@@ -73,8 +73,14 @@ public struct ClusterReconciler: Sendable {
         let desired = DesiredStateRenderer(defaultImage: configuration.defaultImage).render(
             spec, uid: cluster.uid, existingClaims: Self.claimsByMountPath(actual, uid: cluster.uid))
         let gate = await configuration.removalGate(spec)
-        let steps = ReconcilePlan.make(
+        var steps = ReconcilePlan.make(
             desired: desired, actual: actual, brokerStates: spec.status?.brokersState ?? [:], gate: gate)
+        let refusals = RenderRefusals.check(spec)
+        if !refusals.isEmpty {
+            steps = ReconcilePlan.holdingBrokerPods(steps, staying: desired.brokerIDs)
+            result.eventsRecorded += await events.record(
+                refused: refusals, generation: spec.metadata.generation ?? 0)
+        }
         result.steps = steps
 
         do {
@@ -94,9 +100,10 @@ public struct ClusterReconciler: Sendable {
         let announce = ActionAnnouncements.pending(
             actionLog: status.actionLog ?? [], announcedThrough: status.announcedActionsThrough)
         for record in announce { result.eventsRecorded += await events.record(action: record) }
-        let updated = ReconciledStatus.make(
+        var updated = ReconciledStatus.make(
             from: status, desired: desired, actual: actual, steps: steps,
             announcedActionsThrough: announce.last?.id)
+        updated.unsupported = refusals.isEmpty ? nil : refusals.map(\.description)
         switch try await writeStatus(status.mergePatch(to: updated), of: spec) {
         case .written: result.statusWritten = true
         case .unchanged: break

@@ -43,6 +43,16 @@ struct EventRecorder: Sendable {
             name: "\(cluster.metadata.name).invalid-spec.\(generation)", type: "Warning")
     }
 
+    /// Says, once per generation of the spec, which parts of it the operator cannot render yet,
+    /// so no broker pod is created or replaced until they are taken out.
+    func record(refused refusals: [RenderRefusal], generation: Int) async -> Int {
+        await record(
+            reason: "UnsupportedFeature",
+            message: "No broker pod is created or replaced while the spec asks for what the operator "
+                + "cannot render yet: \(refusals.map(\.description).joined(separator: "; "))",
+            name: "\(cluster.metadata.name).unsupported.\(generation)", type: "Warning")
+    }
+
     private func record(reason: String, message: String, name: String? = nil, type: String = "Normal") async
         -> Int
     {

@@ -90,4 +90,20 @@ public enum ReconcilePlan {
         }
         return steps
     }
+
+    /// The steps without those that create, replace or delete a pod of a broker that stays: what
+    /// a pass may still do while part of the spec cannot be rendered (`RenderRefusals`). Leaving
+    /// brokers are still removed.
+    public static func holdingBrokerPods(_ steps: [ReconcileStep], staying: Set<Int32>) -> [ReconcileStep] {
+        steps.filter { step in
+            switch step {
+            case .create(let object), .update(let object):
+                return !(object.isReplacedNotUpdated && object.brokerID.map(staying.contains) == true)
+            case .delete(let target):
+                return !(target.type == .pods && target.brokerID.map(staying.contains) == true)
+            case .forgetBroker, .waitForBroker:
+                return true
+            }
+        }
+    }
 }

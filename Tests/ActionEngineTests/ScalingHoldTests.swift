@@ -58,7 +58,8 @@ extension ActionRunnerTests {
 
     static func graceful(_ state: String) -> BrokerState {
         var broker = BrokerState()
-        broker.gracefulActionState = GracefulActionState(cruiseControlState: CruiseControlState(rawValue: state))
+        broker.gracefulActionState = GracefulActionState(
+            cruiseControlState: CruiseControlState(rawValue: state))
         return broker
     }
 

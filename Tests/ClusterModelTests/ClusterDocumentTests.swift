@@ -28,7 +28,8 @@ import Testing
         #expect(spec.brokerConfigGroups?["default"]?.storageConfigs?.first?.pvcSpec?.storage == "10Gi")
         #expect(spec.alertManagerConfig == AlertManagerConfig(upScaleLimit: 6, downScaleLimit: 3))
         #expect(spec.rollingUpgradeConfig?.failureThreshold == 1)
-        #expect(spec.listenersConfig?.externalListeners?.first?.externalStartingPort == 19090)
+        #expect(spec.listenersConfig?.internalListeners?.map(\.containerPort) == [29092, 29093])
+        #expect(spec.disruptionBudget == DisruptionBudget(create: true, budget: "1"))
         #expect(spec.readOnlyConfig?.contains("auto.create.topics.enable=false") == true)
     }
 

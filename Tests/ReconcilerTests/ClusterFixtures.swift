@@ -15,6 +15,17 @@ enum ClusterFixtures {
         return try ClusterDocument(yaml: yaml).cluster
     }
 
+    /// The example with an external listener, rendered (and refused by `RenderRefusals`) until
+    /// external access is built.
+    static func withExternalListener() throws -> KafkaCluster {
+        var cluster = try example()
+        cluster.spec.listenersConfig?.externalListeners = [
+            ExternalListener(
+                name: "external", type: "plaintext", containerPort: 9094, externalStartingPort: 19090)
+        ]
+        return cluster
+    }
+
     /// The example with brokers `ids`, all in the default group, and no disruption budget (whose
     /// updates on scaling DisruptionBudgetComponentTests show), so only broker objects change.
     static func withBrokers(_ ids: [Int32]) throws -> KafkaCluster {

@@ -119,3 +119,36 @@ import Testing
         #expect(Set(actual.objects.map(\.resourceType)) == Set(ManagedKinds.all.map { $0.resourceType }))
     }
 }
+
+/// A spec asking for what the operator cannot render yet is refused, not rendered broken: a
+/// Warning Event once per generation, the fields named in `status.unsupported`, and no broker
+/// pod until the spec is changed.
+@Suite struct RefusedFeatureTests {
+    @Test func anExternalListenerHoldsThePodsUntilItIsTakenOut() async throws {
+        let api = try await ReconcilerCluster.start(brokers: [0, 1])
+        defer { Task { await api.stop() } }
+        try await api.modify {
+            $0.spec.listenersConfig?.externalListeners = [
+                ExternalListener(name: "external", type: "plaintext", containerPort: 9094)
+            ]
+        }
+        let first = try await api.reconcile()
+        #expect(try await api.objects(.pods).isEmpty)
+        #expect(try await api.objects(.configMaps).count == 2, "what is not a pod is still kept as rendered")
+        let status = try #require(try await api.document().cluster.status)
+        #expect(status.unsupported?.count == 1)
+        #expect(status.unsupported?.first?.hasPrefix("spec.listenersConfig.externalListeners[0]") == true)
+        #expect(status.state == .reconciling)
+        #expect(try await api.eventReasons().filter { $0 == "UnsupportedFeature" }.count == 1)
+        #expect(first.steps.allSatisfy { $0.description.contains("Pod") == false })
+
+        // Another pass over the same spec: the same single Warning.
+        _ = try await api.reconcile()
+        #expect(try await api.eventReasons().filter { $0 == "UnsupportedFeature" }.count == 1)
+
+        try await api.modify { $0.spec.listenersConfig?.externalListeners = [] }
+        _ = try await api.reconcile()
+        #expect(try await api.objects(.pods).count == 2)
+        #expect(try await api.document().cluster.status?.unsupported == nil)
+    }
+}

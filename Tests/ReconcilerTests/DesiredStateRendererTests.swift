@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func serverPropertiesCarryIDsListenersDisksAndZooKeeper() throws {
-        let desired = ClusterFixtures.render(try ClusterFixtures.example())
+        let desired = ClusterFixtures.render(try ClusterFixtures.withExternalListener())
         let broker = try #require(desired.broker(2))
         let text = try #require(broker.configMap.data?["broker-config"])
         let parsed = BrokerProperties.parse(text)
@@ -131,7 +131,7 @@ import Testing
     }
 
     @Test func thePodMountsEveryDiskAndTheConfigAndProbesTheInternalListener() throws {
-        let desired = ClusterFixtures.render(try ClusterFixtures.example())
+        let desired = ClusterFixtures.render(try ClusterFixtures.withExternalListener())
         let broker = try #require(desired.broker(2))
         let spec = try #require(broker.pod.spec)
         let container = try #require(spec.containers.first)

@@ -214,6 +214,7 @@ import Testing
 
     @Test func aChangedServiceKeepsItsClusterIP() throws {
         var cluster = try ClusterFixtures.withBrokers([0])
+        cluster.spec.listenersConfig = try ClusterFixtures.withExternalListener().spec.listenersConfig
         let before = ClusterFixtures.render(cluster)
         var actual = ClusterFixtures.live(before)
         for index in actual.services.indices {
