@@ -64,11 +64,8 @@ extension ActionRequest {
 /// What an action may consult besides the request and the cluster.
 public struct ActionContext: Sendable {
     public var policy: ActionPolicy
-    /// The broker holding the fewest partition replicas, from live metadata, when known.
-    public var fewestReplicasBroker: Int32?
 
-    public init(policy: ActionPolicy, fewestReplicasBroker: Int32? = nil) {
+    public init(policy: ActionPolicy) {
         self.policy = policy
-        self.fewestReplicasBroker = fewestReplicasBroker
     }
 }

@@ -15,9 +15,6 @@ public actor ActionRunner {
     private let registry: ActionRegistry
     private let policy: ActionPolicy
     private let time: any TimeSource
-    /// Finds the broker holding the fewest partition replicas, for downScale without brokerId;
-    /// nil when there is no live data to choose from.
-    private let fewestReplicasBroker: BrokerChooser
     /// Alert firings known to be processed, so a storm of re-sends is answered without I/O or
     /// even a hop onto this actor. Only an optimisation: the durable record is the cluster's
     /// `processedAlerts`.
@@ -25,14 +22,12 @@ public actor ActionRunner {
 
     public init(
         store: any ClusterStore, registry: ActionRegistry = .builtIn, policy: ActionPolicy = ActionPolicy(),
-        time: any TimeSource = SystemTime(),
-        fewestReplicasBroker: @escaping BrokerChooser = { _ in nil }
+        time: any TimeSource = SystemTime()
     ) {
         self.store = store
         self.registry = registry
         self.policy = policy
         self.time = time
-        self.fewestReplicasBroker = fewestReplicasBroker
     }
 
     /// Writes to one cluster from this process take turns, so they never conflict with each other.
@@ -67,18 +62,7 @@ public actor ActionRunner {
         // Another writer may have acted on this firing while this one waited for its turn.
         if isKnownDuplicate(request.source) { return .duplicate }
         var stored = try await store.get(namespace: request.namespace, name: request.cluster)
-        var context = ActionContext(policy: policy)
-        // Asking Kafka is pointless when the answer would be a duplicate or a deferral anyway.
-        if action.command == DownScaleAction().command, request.parameter("brokerId") == nil,
-            !Self.wasProcessed(request.source, in: stored.cluster), stored.cluster.scalingHold == nil
-        {
-            do {
-                context.fewestReplicasBroker = try await fewestReplicasBroker(stored.cluster)
-            } catch {
-                return error.isRetryable
-                    ? .deferred(reason: error.description) : .rejected(reason: error.description)
-            }
-        }
+        let context = ActionContext(policy: policy)
         var attempt = 0
         while true {
             attempt += 1

@@ -1,11 +1,12 @@
 import ClusterModel
 
-/// `downScale`: removes one broker gracefully. The broker named by the `brokerId` label, or
-/// else the one `chooseBroker` picks (the broker holding the fewest partition replicas, from
-/// live metadata, when a Kafka client is wired in; the highest id otherwise).
+/// `downScale`: removes one broker gracefully.
 ///
-/// The broker leaves the spec and is marked `GracefulDownscaleRequired` in the status; the
-/// reconciler removes its pod and disks only after Cruise Control has moved its data away.
+/// With a `brokerId` label, that broker leaves the spec and is marked `GracefulDownscaleRequired`
+/// in the status; the reconciler removes its pod and disks only after its data has moved away.
+/// Without one, the action only records that one broker is to go (`pendingBrokerRemovals`):
+/// choosing which needs live data (the broker holding the fewest replicas), which the
+/// reconciler asks for, so the alert's request never waits on Kafka.
 public struct DownScaleAction: Action {
     public let command = "downScale"
 
@@ -19,28 +20,19 @@ public struct DownScaleAction: Action {
             throw .invalidParameter(
                 name: "brokerId", reason: "the cluster has no broker \(named), or it is already leaving")
         }
+        var status = cluster.status ?? KafkaClusterStatus()
+        let pending = status.pendingBrokerRemovals ?? 0
+        let remaining = cluster.spec.brokers.count - pending
         let floor = max(context.policy.minimumBrokers, cluster.spec.alertManagerConfig?.downScaleLimit ?? 0)
-        guard cluster.spec.brokers.count > floor else {
-            throw .limitReached(
-                "the cluster has \(cluster.spec.brokers.count) brokers, the downscale limit is \(floor)")
+        guard remaining > floor else {
+            throw .limitReached("the cluster has \(remaining) brokers, the downscale limit is \(floor)")
         }
-        let id: Int32
-        if let named {
-            guard cluster.spec.brokers.contains(where: { $0.id == named }) else {
-                throw .invalidParameter(
-                    name: "brokerId", reason: "the cluster has no broker \(named), or it is already leaving")
-            }
-            id = named
-        } else if let chosen = context.fewestReplicasBroker,
-            cluster.spec.brokers.contains(where: { $0.id == chosen })
-        {
-            id = chosen
-        } else {
-            // The highest id: the one Koperator's rule ties to, and the newest broker.
-            id = cluster.spec.brokers.map(\.id).max() ?? 0
+        guard let id = named else {
+            status.pendingBrokerRemovals = pending + 1
+            cluster.status = status
+            return "removing one broker gracefully, the one the reconciler chooses"
         }
         cluster.spec.brokers.removeAll { $0.id == id }
-        var status = cluster.status ?? KafkaClusterStatus()
         var state = status.brokersState?[String(id)] ?? BrokerState()
         var graceful = state.gracefulActionState ?? GracefulActionState()
         graceful.cruiseControlState = .downscaleRequired

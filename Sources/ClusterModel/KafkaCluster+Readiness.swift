@@ -10,6 +10,9 @@ extension KafkaCluster {
     /// one completed with an error as still under way: it needs a person or a retry).
     public var scalingHold: String? {
         let status = status ?? KafkaClusterStatus()
+        if let pending = status.pendingBrokerRemovals, pending > 0 {
+            return "a downScale waits for the reconciler to choose its broker"
+        }
         if let newest = status.actionLog?.last(where: { $0.outcome == "accepted" }),
             newest.id != status.announcedActionsThrough
         {

@@ -6,7 +6,8 @@ import JSON
 /// Each field has one writer. The reconciler: `state`, `brokerCount`, `unsupported`,
 /// `announcedActionsThrough`, and per broker `configurationState` and `readiness` (and the
 /// removal of a broker's entry once it is gone). Actions: `actionLog`, `processedAlerts`,
-/// `alertCount`, and a leaving broker's `gracefulActionState`.
+/// `alertCount`, and a leaving broker's `gracefulActionState`. `pendingBrokerRemovals` is a
+/// hand-off: actions add to it, the reconciler takes from it.
 public struct KafkaClusterStatus: Codable, Equatable, Sendable {
     public var state: ClusterState?
     /// How many brokers the spec names (the CRD's printer column).
@@ -21,6 +22,10 @@ public struct KafkaClusterStatus: Codable, Equatable, Sendable {
     public var actionLog: [ActionRecord]?
     /// Alerts already acted on, so a re-sent notification is not acted on twice.
     public var processedAlerts: [ProcessedAlert]?
+    /// downScales accepted without a broker named, whose broker the reconciler has yet to
+    /// choose (from live data, off the request path). The action adds one; the reconciler takes
+    /// one off in the same write that takes the chosen broker out of the spec.
+    public var pendingBrokerRemovals: Int?
     /// The id of the newest action record the reconciler has taken up and announced by a
     /// Kubernetes Event: it writes this with the status of the first pass planned from the spec
     /// that action changed.

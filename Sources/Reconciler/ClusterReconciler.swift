@@ -21,6 +21,9 @@ public struct ClusterReconciler: Sendable {
         /// Decides which leaving brokers have moved their data away; the Cruise Control
         /// integration will answer from its removal tasks. Until then, every broker counts.
         public var removalGate: @Sendable (KafkaCluster) async -> RemovalGate
+        /// Chooses the broker a downScale without `brokerId` removes (the one holding the fewest
+        /// replicas, from Kafka's metadata); nil to take the highest id.
+        public var chooseBroker: BrokerChooser
         /// Names the operator in Events.
         public var component: String
         /// How many brokers' writes run at once.
@@ -30,8 +33,10 @@ public struct ClusterReconciler: Sendable {
             defaultImage: String = ResourceConventions.defaultImage, recordEvents: Bool = true,
             waitInterval: Duration = .seconds(2),
             removalGate: @escaping @Sendable (KafkaCluster) async -> RemovalGate = { _ in .noCruiseControl },
+            chooseBroker: @escaping BrokerChooser = { _ in nil },
             component: String = "kafka-operator", maxConcurrentWrites: Int = 8
         ) {
+            self.chooseBroker = chooseBroker
             self.maxConcurrentWrites = max(1, maxConcurrentWrites)
             self.defaultImage = defaultImage
             self.recordEvents = recordEvents
@@ -68,6 +73,9 @@ public struct ClusterReconciler: Sendable {
             api: api, cluster: spec, uid: cluster.uid, component: configuration.component,
             enabled: configuration.recordEvents)
         try await validate(spec, events: events)
+        if (spec.status?.pendingBrokerRemovals ?? 0) > 0 {
+            return try await removeChosenBroker(cluster, events: events)
+        }
 
         let actual = try await observe(namespace: namespace, cluster: name)
         let desired = DesiredStateRenderer(defaultImage: configuration.defaultImage).render(
@@ -145,12 +153,63 @@ public struct ClusterReconciler: Sendable {
         guard let uid = cluster.metadata.uid, !uid.isEmpty else {
             throw .clusterWithoutUID(namespace: namespace, name: name)
         }
-        return ReadCluster(cluster: cluster, uid: uid)
+        var read = document
+        read.cluster = cluster
+        return ReadCluster(document: read, uid: uid)
     }
 
     private struct ReadCluster {
-        let cluster: KafkaCluster
+        let document: ClusterDocument
         let uid: String
+        var cluster: KafkaCluster { document.cluster }
+    }
+
+    /// Carries out a downScale that named no broker: asks for the broker to remove, then writes
+    /// it out of the spec in one update, preconditioned on the version read. Nothing else happens
+    /// in this pass; the next one plans from the new spec.
+    private func removeChosenBroker(_ read: ReadCluster, events: EventRecorder) async throws(ReconcileError)
+        -> ReconcileResult
+    {
+        var result = ReconcileResult()
+        var document = read.document
+        let key = "\(read.cluster.metadata.namespace ?? "")/\(read.cluster.metadata.name)"
+        do {
+            let chosen = try await configuration.chooseBroker(read.cluster)
+            let removed = PendingBrokerRemoval.carryOut(choosing: chosen, in: &document.cluster)
+            logger.info(
+                "downScale: broker chosen",
+                metadata: ["cluster": "\(key)", "broker": "\(removed.map(String.init) ?? "none")"])
+        } catch {
+            logger.warning(
+                "downScale: Kafka metadata unavailable, not choosing a broker",
+                metadata: [
+                    "cluster": "\(key)", "error": "\(error.reason)", "retrying": "\(error.isRetryable)",
+                ])
+            result.eventsRecorded += await events.record(
+                brokerChoiceFailed: error, generation: read.cluster.metadata.generation ?? 0)
+            guard !error.isRetryable else {
+                result.requeueAfter = configuration.waitInterval
+                return result
+            }
+            PendingBrokerRemoval.takeOne(from: &document.cluster)
+        }
+        do {
+            _ = try await api.send(
+                APIRequest(
+                    method: "PUT",
+                    path: ResourceType.kafkaClusters.path(
+                        namespace: read.cluster.metadata.namespace, name: read.cluster.metadata.name),
+                    body: document.json(), contentType: "application/json"))
+            result.updated += 1
+            result.requeueAfter = .zero
+        } catch .notFound {
+            result.clusterMissing = true
+        } catch .conflict {
+            result.requeueAfter = .zero
+        } catch {
+            throw .api(error, during: "removing the chosen broker from KafkaCluster \(key)")
+        }
+        return result
     }
 
     /// Rendering a broken spec (a broker id used twice, nested disks) would make broken

@@ -53,6 +53,15 @@ struct EventRecorder: Sendable {
             name: "\(cluster.metadata.name).unsupported.\(generation)", type: "Warning")
     }
 
+    /// Says why a downScale's broker could not be chosen, once per generation of the spec.
+    func record(brokerChoiceFailed failure: BrokerChoiceFailure, generation: Int) async -> Int {
+        await record(
+            reason: "BrokerChoiceFailed",
+            message: failure.isRetryable
+                ? "A downScale waits: \(failure)" : "A downScale is dropped: \(failure)",
+            name: "\(cluster.metadata.name).broker-choice.\(generation)", type: "Warning")
+    }
+
     private func record(reason: String, message: String, name: String? = nil, type: String = "Normal") async
         -> Int
     {

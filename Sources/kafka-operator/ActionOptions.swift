@@ -105,38 +105,14 @@ struct ActionOptions: ParsableArguments {
         }
     }
 
-    /// Builds the action runner over the store. With a Kafka client, a downScale without
-    /// brokerId removes the broker holding the fewest partition replicas; when Kafka cannot be
-    /// asked the action is deferred (or rejected, for a failure retrying cannot fix) with the
-    /// reason, and the failure is logged: never a silent fallback to another broker.
-    func makeRunner(store: any ClusterStore, kafka: KafkaProtocolAdminClient?, logger: Logger) -> ActionRunner
-    {
+    /// Builds the action runner over the store.
+    func makeRunner(store: any ClusterStore) -> ActionRunner {
         var policy = ActionPolicy()
         policy.cooldown = .seconds(cooldown)
         policy.maximumDisksPerBroker = maxDisksPerBroker
         // validate() has checked it; the default stands if it somehow were not.
         if let size = try? maximumDiskSize() { policy.maximumDiskSize = size }
         policy.dryRun = dryRun
-        return ActionRunner(
-            store: store, policy: policy,
-            fewestReplicasBroker: { cluster throws(BrokerChoiceFailure) in
-                guard let kafka else { return nil }
-                let metadata: MetadataResponse
-                do {
-                    metadata = try await kafka.metadata(topics: nil)
-                } catch {
-                    let failure = BrokerChoiceFailure(
-                        reason: "\(error)", isRetryable: (error as? KafkaAdminError)?.isRetryable ?? true)
-                    logger.warning(
-                        "downScale: Kafka metadata unavailable, not choosing a broker",
-                        metadata: [
-                            "cluster": "\(cluster.metadata.namespace ?? "")/\(cluster.metadata.name)",
-                            "error": "\(error)",
-                        ])
-                    throw failure
-                }
-                return KafkaAdmin.fewestReplicasBroker(
-                    metadata: metadata, candidates: cluster.spec.brokers.map(\.id))
-            })
+        return ActionRunner(store: store, policy: policy)
     }
 }

@@ -158,10 +158,11 @@ struct ServeCommand: AsyncParsableCommand {
             options: clusterOptions, dataDirectory: actionOptions.dataDir, logger: logger)
         let store = KubernetesClusterStore(api: connection.api, namespace: clusterOptions.namespace)
         try await actionOptions.loadManifests(into: store, connection: connection, logger: logger)
-        let runner = actionOptions.makeRunner(store: store, kafka: kafka, logger: logger)
+        let runner = actionOptions.makeRunner(store: store)
         let reconcileLoop = ReconcileLoop(
             reconciler: ClusterReconciler(
-                api: connection.api, logger: Logger(label: "kafka-operator.reconciler")),
+                api: connection.api, configuration: .init(chooseBroker: fewestReplicasChooser(kafka: kafka)),
+                logger: Logger(label: "kafka-operator.reconciler")),
             configuration: .init(
                 namespace: clusterOptions.namespace, resyncInterval: .seconds(clusterOptions.resync)),
             logger: Logger(label: "kafka-operator.reconcile-loop"))

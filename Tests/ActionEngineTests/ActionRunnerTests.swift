@@ -26,11 +26,9 @@ final class ManualTime: TimeSource, @unchecked Sendable {
     }
 
     func runner(
-        policy: ActionPolicy = ActionPolicy(), fewest: Int32? = nil, registry: ActionRegistry = .builtIn
+        policy: ActionPolicy = ActionPolicy(), registry: ActionRegistry = .builtIn
     ) -> ActionRunner {
-        ActionRunner(
-            store: store, registry: registry, policy: policy, time: time,
-            fewestReplicasBroker: { _ in fewest })
+        ActionRunner(store: store, registry: registry, policy: policy, time: time)
     }
 
     func request(
@@ -122,7 +120,9 @@ final class ManualTime: TimeSource, @unchecked Sendable {
         #expect(next == .deferred(reason: "broker 1 is still in GracefulDownscaleRequired"))
     }
 
-    @Test func downScaleWithoutABrokerIdTakesTheFewestReplicasBrokerOrTheHighestId() async throws {
+    /// Without `brokerId` the action only records that one broker is to go: choosing which
+    /// needs Kafka, which the reconciler asks, not the request. Until then scaling waits.
+    @Test func downScaleWithoutABrokerIdLeavesTheChoiceToTheReconciler() async throws {
         var policy = ActionPolicy()
         policy.cooldown = .zero
         #expect(
@@ -130,11 +130,18 @@ final class ManualTime: TimeSource, @unchecked Sendable {
                 == .rejected(reason: "the cluster has 3 brokers, the downscale limit is 3"))
         _ = try await runner(policy: policy).run(request("upScale", fingerprint: "up"))
         try await store.settle()
-        let planned = try await runner(policy: policy, fewest: 1).run(request("downScale", dryRun: true))
-        #expect(planned == .planned(change: "removing broker 1 gracefully"))
-        let fallback = try await runner(policy: policy).run(request("downScale", dryRun: true))
-        #expect(fallback == .planned(change: "removing broker 3 gracefully"))
-        #expect(try await cluster().spec.brokers.count == 4, "a dry run changes nothing")
+        let planned = try await runner(policy: policy).run(request("downScale", dryRun: true))
+        #expect(planned == .planned(change: "removing one broker gracefully, the one the reconciler chooses"))
+        #expect(try await cluster().status?.pendingBrokerRemovals == nil, "a dry run changes nothing")
+
+        let accepted = try await runner(policy: policy).run(request("downScale", fingerprint: "down"))
+        #expect(accepted.name == "accepted")
+        let cluster = try await cluster()
+        #expect(cluster.spec.brokers.count == 4, "the broker leaves when the reconciler has chosen it")
+        #expect(cluster.status?.pendingBrokerRemovals == 1)
+        try await store.settle()
+        let next = try await runner(policy: policy).run(request("upScale", fingerprint: "up2"))
+        #expect(next == .deferred(reason: "a downScale waits for the reconciler to choose its broker"))
     }
 
     @Test func addPvcFindsTheBrokerFromItsClaimAndPicksTheNextMountPath() async throws {

@@ -1,0 +1,39 @@
+import ClusterModel
+import KafkaAdmin
+
+/// Why the broker a downScale without `brokerId` removes could not be chosen: the live data the
+/// choice needs (Kafka's metadata) could not be had. The removal then waits and is tried again
+/// (retryable) or is dropped (terminal), with a Warning Event saying why; no broker is removed
+/// on a guess.
+public struct BrokerChoiceFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    public var reason: String
+    public var isRetryable: Bool
+
+    public init(reason: String, isRetryable: Bool) {
+        self.reason = reason
+        self.isRetryable = isRetryable
+    }
+
+    public var description: String { "the broker to remove could not be chosen: \(reason)" }
+}
+
+/// Chooses the broker a downScale without `brokerId` removes; nil when the operator has no
+/// live data to choose from (no Kafka client configured: then the highest id goes).
+public typealias BrokerChooser = @Sendable (KafkaCluster) async throws(BrokerChoiceFailure) -> Int32?
+
+/// The broker holding the fewest partition replicas, from `kafka`'s metadata (ties to the
+/// highest id); nil without a Kafka client. A failure to ask is thrown with its reason, never
+/// answered with a guess.
+public func fewestReplicasChooser(kafka: (any KafkaAdminClient)?) -> BrokerChooser {
+    { cluster throws(BrokerChoiceFailure) in
+        guard let kafka else { return nil }
+        let metadata: MetadataResponse
+        do {
+            metadata = try await kafka.metadata(topics: nil)
+        } catch {
+            throw BrokerChoiceFailure(
+                reason: "\(error)", isRetryable: (error as? KafkaAdminError)?.isRetryable ?? true)
+        }
+        return fewestReplicasBroker(metadata: metadata, candidates: cluster.spec.brokers.map(\.id))
+    }
+}
