@@ -43,8 +43,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "ClusterModel", dependencies: ["JSON", .product(name: "Yams", package: "Yams")]),
-        .target(name: "ActionEngine", dependencies: ["ClusterModel"]),
+        // Kubernetes resource quantities: shared by the model, the reconciler and the local cluster.
+        .target(name: "ResourceQuantity"),
+        .target(
+            name: "ClusterModel",
+            dependencies: ["JSON", "ResourceQuantity", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ActionEngine", dependencies: ["ClusterModel", "ResourceQuantity"]),
         .target(
             name: "AlertReceiver",
             dependencies: [
@@ -67,7 +71,7 @@ let package = Package(
         .target(
             name: "LocalCluster",
             dependencies: [
-                "HTTPServer", "Kubernetes", "JSON",
+                "HTTPServer", "Kubernetes", "JSON", "ResourceQuantity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -75,7 +79,7 @@ let package = Package(
         .target(
             name: "Reconciler",
             dependencies: [
-                "ClusterModel", "Kubernetes", "KafkaAdmin", "JSON",
+                "ClusterModel", "Kubernetes", "KafkaAdmin", "JSON", "ResourceQuantity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -121,7 +125,9 @@ let package = Package(
             path: "Tests/ClusterTestSupport"),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
-        .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "JSON", "TestSupport"]),
+        .testTarget(
+            name: "ClusterModelTests",
+            dependencies: ["ClusterModel", "JSON", "ResourceQuantity", "TestSupport"]),
         .testTarget(
             name: "KubernetesTests",
             dependencies: ["Kubernetes", "LocalCluster", "JSON", "TestSupport", "ClusterTestSupport"]),

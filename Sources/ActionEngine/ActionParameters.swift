@@ -1,4 +1,5 @@
 import ClusterModel
+import ResourceQuantity
 
 /// The syntax and bounds of the parameters actions take from alerts and people, checked
 /// before anything changes, so a bad value gets a clear reason naming the parameter instead of

@@ -1,4 +1,5 @@
 import ClusterModel
+import ResourceQuantity
 
 /// `resizePvc`: grows the disk whose claim the `persistentvolumeclaim` label names by
 /// `incrementBy` (a quantity such as `10Gi`), up to the policy's largest disk.

@@ -1,3 +1,5 @@
+import ResourceQuantity
+
 /// Checks a KafkaCluster against the rules the operator relies on, reporting every problem.
 public enum ClusterValidator {
     public static func problems(in cluster: KafkaCluster) -> [ValidationProblem] {

@@ -4,7 +4,7 @@ import JSON
 /// own action log and alert dedupe records (fields Koperator does not know, and ignores).
 ///
 /// Each field has one writer. The reconciler: `state`, `brokerCount`, `unsupported`,
-/// `announcedActionsThrough`, and per broker `configurationState` and `readiness` (and the
+/// `unresizedClaims`, `announcedActionsThrough`, and per broker `configurationState` and `readiness` (and the
 /// removal of a broker's entry once it is gone). Actions: `actionLog`, `processedAlerts`,
 /// `alertCount`, and a leaving broker's `gracefulActionState`. `pendingBrokerRemovals` is a
 /// hand-off: actions add to it, the reconciler takes from it.
@@ -15,6 +15,9 @@ public struct KafkaClusterStatus: Codable, Equatable, Sendable {
     /// What the spec asks for that the operator cannot render yet, each as `path: reason`; no
     /// broker pod is created or replaced while any is listed.
     public var unsupported: [String]?
+    /// Claims whose size the spec changes but that keep their size, each as `claim: reason`:
+    /// a claim never shrinks, and grows only where its StorageClass allows expansion.
+    public var unresizedClaims: [String]?
     public var brokersState: [String: BrokerState]?
     public var rollingUpgradeStatus: RollingUpgradeStatus?
     public var alertCount: Int?

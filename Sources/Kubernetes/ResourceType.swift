@@ -68,6 +68,9 @@ public struct ResourceType: Hashable, Sendable, CustomStringConvertible {
         group: "apps", version: "v1", kind: "Deployment", plural: "deployments")
     public static let podDisruptionBudgets = ResourceType(
         group: "policy", version: "v1", kind: "PodDisruptionBudget", plural: "poddisruptionbudgets")
+    public static let storageClasses = ResourceType(
+        group: "storage.k8s.io", version: "v1", kind: "StorageClass", plural: "storageclasses",
+        namespaced: false)
     public static let kafkaClusters = ResourceType(
         group: "kafka.banzaicloud.io", version: "v1beta1", kind: "KafkaCluster", plural: "kafkaclusters")
     public static let customResourceDefinitions = ResourceType(

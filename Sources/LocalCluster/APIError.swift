@@ -56,11 +56,20 @@ struct APIError: Error, Sendable, CustomStringConvertible {
     static func invalid(_ resource: ResourceDefinition, _ name: String, _ causes: [Status.Cause]) -> APIError
     {
         let list = causes.map { "\($0.field ?? ""): \($0.message ?? "")" }.joined(separator: ", ")
-        var details = resource.details(name: name)
+        // Unlike the other answers, an Invalid one names the kind, as kubectl prints it.
+        var details = Status.Details(name: name, group: resource.group, kind: resource.kind)
         details.causes = causes
         return APIError(
             code: 422, reason: "Invalid",
             message: "\(resource.kind) \"\(name)\" is invalid: \(list)", details: details)
+    }
+
+    /// A refusal by an admission plugin: `plural "name" is forbidden: why`.
+    static func forbidden(_ resource: ResourceDefinition, _ name: String, _ why: String) -> APIError {
+        APIError(
+            code: 403, reason: "Forbidden",
+            message: "\(resource.qualifiedName) \"\(name)\" is forbidden: \(why)",
+            details: resource.details(name: name))
     }
 
     static func badRequest(_ message: String) -> APIError {

@@ -94,9 +94,38 @@ actor ObjectStore {
                 throw .dataDirectory(path: persistence?.directory ?? "", reason: error.message)
             }
         }
+        do { try seedDefaultStorageClass() } catch {
+            throw .dataDirectory(path: persistence?.directory ?? "", reason: error.message)
+        }
     }
 
     var resourceVersion: UInt64 { version }
+
+    /// The StorageClass `name`, when the registry serves classes and one of that name exists.
+    private func storageClass(named name: String) -> JSONValue? {
+        registry.definition(for: .storageClasses).flatMap { objects[$0]?["/\(name)"] }
+    }
+
+    /// A fresh cluster has a default StorageClass, `standard`, whose claims may grow, as a kind
+    /// or minikube cluster has: claims without a class are bound to it.
+    private func seedDefaultStorageClass() throws(APIError) {
+        guard let resource = registry.definition(for: .storageClasses),
+            objects[resource]?.isEmpty ?? true
+        else { return }
+        let standard = JSONValue.object([
+            ("apiVersion", .string("storage.k8s.io/v1")), ("kind", .string("StorageClass")),
+            (
+                "metadata",
+                .object([
+                    ("name", .string("standard")),
+                    ("annotations", .object([(StorageClass.defaultClassAnnotation, .string("true"))])),
+                ])
+            ),
+            ("provisioner", .string("local.kafka-operator.io/simulated")),
+            ("allowVolumeExpansion", .bool(true)),
+        ])
+        _ = try create(resource, namespace: nil, body: standard)
+    }
 
     func namespaceExists(_ name: String) -> Bool {
         objects[ResourceRegistry.namespaces]?["/\(name)"] != nil
@@ -314,6 +343,12 @@ actor ObjectStore {
     private func applyDefaults(_ object: inout JSONValue, _ resource: ResourceDefinition, _ name: String)
         throws(APIError)
     {
+        if resource.type == .storageClasses {
+            // As the API server defaults a class.
+            if object["reclaimPolicy"] == nil { object.set(["reclaimPolicy"], .string("Delete")) }
+            if object["volumeBindingMode"] == nil { object.set(["volumeBindingMode"], .string("Immediate")) }
+            return
+        }
         guard resource.plural == "services" else { return }
         if object.value(at: ["spec", "type"]) == nil { object.set(["spec", "type"], .string("ClusterIP")) }
         let requested = object.value(at: ["spec", "clusterIP"])?.stringValue ?? ""
@@ -436,6 +471,11 @@ actor ObjectStore {
                                 field: "spec.clusterIPs[0]")
                         ])
                 }
+            }
+            if resource.type == .persistentVolumeClaims {
+                try ClaimUpdateRules.check(
+                    resource, name: reference.name, old: existing, new: object,
+                    storageClass: storageClass(named:))
             }
             let ignored: Set<String> = ["metadata", "status", "apiVersion", "kind"]
             if object.removingMembers(ignored) != existing.removingMembers(ignored) {

@@ -35,6 +35,9 @@ struct ResourceRegistry: Sendable {
             type: .podDisruptionBudgets, singularName: "poddisruptionbudget", shortNames: ["pdb"],
             categories: [], hasStatus: true, nameRule: .subdomain, allowsUnconditionalUpdate: true),
         ResourceDefinition(
+            type: .storageClasses, singularName: "storageclass", shortNames: ["sc"], categories: [],
+            hasStatus: false, nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
             // As deploy/crd.yaml declares it: no status subresource, so an action's spec change
             // and its status record are one write.
             type: .kafkaClusters, singularName: "kafkacluster", shortNames: ["kc"], categories: [],

@@ -1,4 +1,5 @@
 import JSON
+import Kubernetes
 
 /// Renders objects as a `meta.k8s.io/v1` Table, the server-side printing `kubectl get` asks
 /// for, with the columns kubectl users expect for each resource.
@@ -122,6 +123,24 @@ enum TableRenderer {
                 Column(
                     name: "StorageClass", type: "string", priority: 0,
                     cell: text(["spec", "storageClassName"])),
+                age,
+            ]
+        case "storageclasses":
+            return [
+                Column(name: "Name", type: "string", priority: 0) { object in
+                    let name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
+                    let isDefault =
+                        object.value(at: ["metadata", "annotations", StorageClass.defaultClassAnnotation])
+                        == .string("true")
+                    return .string(isDefault ? "\(name) (default)" : name)
+                },
+                Column(name: "Provisioner", type: "string", priority: 0, cell: text(["provisioner"])),
+                Column(name: "ReclaimPolicy", type: "string", priority: 0, cell: text(["reclaimPolicy"])),
+                Column(
+                    name: "VolumeBindingMode", type: "string", priority: 0, cell: text(["volumeBindingMode"])),
+                Column(name: "AllowVolumeExpansion", type: "string", priority: 0) { object in
+                    .string(object["allowVolumeExpansion"] == .bool(true) ? "true" : "false")
+                },
                 age,
             ]
         case "configmaps", "secrets":

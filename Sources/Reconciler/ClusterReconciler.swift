@@ -89,6 +89,12 @@ public struct ClusterReconciler: Sendable {
             result.eventsRecorded += await events.record(
                 refused: refusals, generation: spec.metadata.generation ?? 0)
         }
+        let claims = await holdingUnresizableClaims(steps, actual: actual)
+        steps = claims.steps
+        if !claims.refused.isEmpty {
+            result.eventsRecorded += await events.record(
+                unresizedClaims: claims.refused, generation: spec.metadata.generation ?? 0)
+        }
         result.steps = steps
 
         do {
@@ -112,6 +118,7 @@ public struct ClusterReconciler: Sendable {
             from: status, desired: desired, actual: actual, steps: steps,
             announcedActionsThrough: announce.last?.id)
         updated.unsupported = refusals.isEmpty ? nil : refusals.map(\.description)
+        updated.unresizedClaims = claims.refused.isEmpty ? nil : claims.refused
         switch try await writeStatus(status.mergePatch(to: updated), of: spec) {
         case .written: result.statusWritten = true
         case .unchanged: break
@@ -123,7 +130,7 @@ public struct ClusterReconciler: Sendable {
             return result
         }
         let waits = steps.contains { if case .waitForBroker = $0 { true } else { false } }
-        if waits || result.created + result.updated + result.deleted > 0 {
+        if waits || claims.waiting || result.created + result.updated + result.deleted > 0 {
             // Our own writes come back as watch events; the requeue covers a missed one and
             // the waits, whose end no event of ours announces.
             result.requeueAfter = configuration.waitInterval
@@ -311,6 +318,42 @@ public struct ClusterReconciler: Sendable {
             if let error, failure == nil || error.isConflict { failure = error }
         }
         if let failure { throw failure }
+    }
+
+    /// The steps without the claim updates the API server would refuse (`ClaimResize`), each
+    /// grown claim's StorageClass read once; the reasons for those refused for good, and
+    /// whether one waits (a claim not bound yet, a class that could not be read).
+    private func holdingUnresizableClaims(_ steps: [ReconcileStep], actual: ActualState) async
+        -> (steps: [ReconcileStep], refused: [String], waiting: Bool)
+    {
+        let resizes = ClaimResize.classify(steps: steps, actual: actual)
+        guard !resizes.isEmpty else { return (steps, [], false) }
+        var classes: [String: ClaimResize.ClassAnswer] = [:]
+        for name in ClaimResize.classesToRead(resizes).sorted() {
+            do {
+                let storageClass = try await api.get(StorageClass.self, namespace: nil, name: name)
+                classes[name] = storageClass.allowVolumeExpansion == true ? .expandable : .notExpandable
+            } catch .notFound {
+                classes[name] = .missing
+            } catch {
+                logger.warning(
+                    "a StorageClass could not be read; its claims keep their size this pass",
+                    metadata: ["storageClass": "\(name)", "error": "\(error)"])
+                classes[name] = .unknown
+            }
+        }
+        var held: Set<String> = []
+        var refused: [String] = []
+        var waiting = false
+        for resize in resizes {
+            switch resize.verdict(classes: classes) {
+            case .send: continue
+            case .refuse(let reason): refused.append(reason)
+            case .wait: waiting = true
+            }
+            held.insert(resize.claim)
+        }
+        return (ClaimResize.removing(held, from: steps), refused, waiting)
     }
 
     /// The claims of ours that hold each broker's disks, by the mount path annotated on them.

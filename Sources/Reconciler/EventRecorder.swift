@@ -53,6 +53,15 @@ struct EventRecorder: Sendable {
             name: "\(cluster.metadata.name).unsupported.\(generation)", type: "Warning")
     }
 
+    /// Says, once per generation of the spec, which claims keep their size although the spec
+    /// changes it: the API server would refuse the change (a shrink, a class without expansion).
+    func record(unresizedClaims reasons: [String], generation: Int) async -> Int {
+        await record(
+            reason: "ClaimNotExpandable",
+            message: "Claims keep their size: \(reasons.joined(separator: "; "))",
+            name: "\(cluster.metadata.name).claim-not-expandable.\(generation)", type: "Warning")
+    }
+
     /// Says why a downScale's broker could not be chosen, once per generation of the spec.
     func record(brokerChoiceFailed failure: BrokerChoiceFailure, generation: Int) async -> Int {
         await record(

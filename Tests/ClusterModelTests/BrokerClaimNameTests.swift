@@ -1,3 +1,4 @@
+import ResourceQuantity
 import Testing
 
 @testable import ClusterModel

@@ -108,6 +108,59 @@ import Testing
         #expect(bound.string("spec.volumeName") == "pvc-\(created.string("metadata.uid") ?? "")")
     }
 
+    /// The API server's rules for changing a claim: validation first (422), then the resize
+    /// admission plugin (403), each with the real server's message.
+    @Test func aClaimGrowsOnlyWhereItsClassAllowsAndNeverShrinks() async throws {
+        guard Peer.available("curl") else { return }
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let path = "/api/v1/namespaces/default/persistentvolumeclaims"
+        #expect(
+            try await cluster.post(
+                "/apis/storage.k8s.io/v1/storageclasses",
+                #"{"apiVersion":"storage.k8s.io/v1","kind":"StorageClass","metadata":{"name":"fixed"},"provisioner":"example.com/fixed"}"#
+            ).status == 201)
+        for (name, storageClass) in [("grows", "standard"), ("fixed", "fixed")] {
+            _ = try await cluster.post(
+                path,
+                #"{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"\#(name)"},"spec":{"accessModes":["ReadWriteOnce"],"storageClassName":"\#(storageClass)","resources":{"requests":{"storage":"10Gi"}}}}"#
+            )
+            #expect(try await cluster.waitFor(path + "/\(name)") { $0.string("status.phase") == "Bound" })
+        }
+        func resize(_ name: String, to size: String) async throws -> TestCluster.Answer {
+            try await cluster.mergePatch(
+                path + "/\(name)", #"{"spec":{"resources":{"requests":{"storage":"\#(size)"}}}}"#)
+        }
+        let grown = try await resize("grows", to: "20Gi")
+        #expect(grown.status == 200, "\(grown.text)")
+        #expect(grown.string("spec.resources.requests.storage") == "20Gi")
+
+        let shrunk = try await resize("grows", to: "15Gi")
+        #expect(shrunk.status == 422)
+        #expect(
+            shrunk.string("message")
+                == #"PersistentVolumeClaim "grows" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than previous value"#
+        )
+        let refused = try await resize("fixed", to: "20Gi")
+        #expect(refused.status == 403)
+        #expect(refused.string("reason") == "Forbidden")
+        #expect(
+            refused.string("message")
+                == #"persistentvolumeclaims "fixed" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize"#
+        )
+        let immutable = try await cluster.mergePatch(
+            path + "/grows", #"{"spec":{"accessModes":["ReadWriteMany"]}}"#)
+        #expect(immutable.status == 422)
+        #expect(
+            immutable.string("message")?.hasSuffix(
+                "spec: Forbidden: spec is immutable after creation except resources.requests and "
+                    + "volumeAttributesClassName for bound claims") == true, "\(immutable.text)")
+        let malformed = try await resize("grows", to: "lots")
+        #expect(malformed.status == 422)
+        #expect(try await cluster.get(path + "/grows").string("spec.resources.requests.storage") == "20Gi")
+        #expect(try await cluster.get(path + "/fixed").string("spec.resources.requests.storage") == "10Gi")
+    }
+
     @Test func aPodThatIsToldNeverToBeReadyStaysRunningUnready() async throws {
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()

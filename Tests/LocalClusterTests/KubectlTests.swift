@@ -142,6 +142,56 @@ import Testing
         #expect(namespaces.stdout.contains("kube-system"), "\(namespaces.stderr)")
     }
 
+    @Test func theDefaultStorageClassIsListedAndAShrinkingPatchFails() async throws {
+        guard Peer.available("curl"), Kubectl.available else { return }
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let kubectl = try KubectlSession(cluster)
+        defer { kubectl.remove() }
+        for resource in ["storageclasses", "sc"] {
+            let output = try await kubectl.run(["get", resource])
+            #expect(output.status == 0, "\(output.stderr)")
+            let lines = output.stdout.split(separator: "\n").map {
+                $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            }
+            #expect(
+                lines.first == [
+                    "NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION",
+                    "AGE",
+                ], "\(output.stdout)")
+            #expect(
+                lines.dropFirst().first?.prefix(6) == [
+                    "standard", "(default)", "local.kafka-operator.io/simulated", "Delete", "Immediate",
+                    "true",
+                ], "\(output.stdout)")
+        }
+        #expect(
+            try await cluster.post(
+                "/api/v1/namespaces/default/persistentvolumeclaims",
+                #"{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"data"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"10Gi"}}}}"#
+            ).status == 201)
+        #expect(
+            try await cluster.waitFor("/api/v1/namespaces/default/persistentvolumeclaims/data") {
+                $0.string("status.phase") == "Bound"
+            })
+        let shrink = try await kubectl.run([
+            "patch", "pvc", "data", "-p", #"{"spec":{"resources":{"requests":{"storage":"5Gi"}}}}"#,
+        ])
+        #expect(shrink.status != 0)
+        #expect(
+            shrink.stderr.contains(
+                #"The PersistentVolumeClaim "data" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than previous value"#
+            ), "\(shrink.stderr)")
+        let grow = try await kubectl.run([
+            "patch", "pvc", "data", "-p", #"{"spec":{"resources":{"requests":{"storage":"20Gi"}}}}"#,
+        ])
+        #expect(grow.status == 0, "\(grow.stderr)")
+        let size = try await kubectl.run([
+            "get", "pvc", "data", "-o", "jsonpath={.spec.resources.requests.storage}",
+        ])
+        #expect(size.stdout == "20Gi", "\(size.stderr)")
+    }
+
     @Test func applyCreatesThenUpdatesAndLabelsAKafkaCluster() async throws {
         guard Peer.available("curl"), Kubectl.available else { return }
         let cluster = try await TestCluster.start()
