@@ -32,13 +32,7 @@ public struct DownScaleAction: Action {
             cluster.status = status
             return "removing one broker gracefully, the one the reconciler chooses"
         }
-        cluster.spec.brokers.removeAll { $0.id == id }
-        var state = status.brokersState?[String(id)] ?? BrokerState()
-        var graceful = state.gracefulActionState ?? GracefulActionState()
-        graceful.cruiseControlState = .downscaleRequired
-        state.gracefulActionState = graceful
-        status.brokersState = (status.brokersState ?? [:]).merging([String(id): state]) { _, new in new }
-        cluster.status = status
+        cluster.removeBrokerGracefully(id)
         return "removing broker \(id) gracefully"
     }
 }

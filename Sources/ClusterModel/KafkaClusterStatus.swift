@@ -98,3 +98,18 @@ public struct ProcessedAlert: Codable, Equatable, Sendable {
         self.processedAt = processedAt
     }
 }
+
+extension KafkaCluster {
+    /// Takes the broker out of the spec and marks it `GracefulDownscaleRequired`: the reconciler
+    /// removes its objects once its data has moved away.
+    public mutating func removeBrokerGracefully(_ id: Int32) {
+        spec.brokers.removeAll { $0.id == id }
+        var status = status ?? KafkaClusterStatus()
+        var state = status.brokersState?[String(id)] ?? BrokerState()
+        var graceful = state.gracefulActionState ?? GracefulActionState()
+        graceful.cruiseControlState = .downscaleRequired
+        state.gracefulActionState = graceful
+        status.brokersState = (status.brokersState ?? [:]).merging([String(id): state]) { _, new in new }
+        self.status = status
+    }
+}

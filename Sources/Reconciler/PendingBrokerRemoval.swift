@@ -10,14 +10,7 @@ enum PendingBrokerRemoval {
         guard takeOne(from: &cluster) else { return nil }
         let ids = cluster.spec.brokers.map(\.id)
         guard let id = chosen.flatMap({ ids.contains($0) ? $0 : nil }) ?? ids.max() else { return nil }
-        cluster.spec.brokers.removeAll { $0.id == id }
-        var status = cluster.status ?? KafkaClusterStatus()
-        var state = status.brokersState?[String(id)] ?? BrokerState()
-        var graceful = state.gracefulActionState ?? GracefulActionState()
-        graceful.cruiseControlState = .downscaleRequired
-        state.gracefulActionState = graceful
-        status.brokersState = (status.brokersState ?? [:]).merging([String(id): state]) { _, new in new }
-        cluster.status = status
+        cluster.removeBrokerGracefully(id)
         return id
     }
 
