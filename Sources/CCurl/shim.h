@@ -4,6 +4,15 @@
 #include <curl/curl.h>
 #include <string.h>
 
+#ifdef __linux__
+#include <pthread.h>
+#include <sys/types.h>
+// The thread that drives a multi handle names itself and reports its kernel id (for tests
+// and profiles). glibc has both; its module map leaves them out without _GNU_SOURCE.
+extern int pthread_setname_np(pthread_t thread, const char *name);
+extern pid_t gettid(void);
+#endif
+
 // Swift cannot call C variadic functions, so each argument type libcurl's variadic
 // setters take gets one typed wrapper here.
 
@@ -32,18 +41,11 @@ static inline CURLcode ccurl_easy_setopt_share(CURL *handle, CURLSH *share) {
 }
 
 typedef size_t (*ccurl_data_callback)(char *buffer, size_t size, size_t count, void *context);
-typedef int (*ccurl_xferinfo_callback)(
-    void *context, curl_off_t download_total, curl_off_t download_now, curl_off_t upload_total,
-    curl_off_t upload_now);
 
 /// For CURLOPT_WRITEFUNCTION and CURLOPT_HEADERFUNCTION.
 static inline CURLcode ccurl_easy_setopt_data_callback(
     CURL *handle, CURLoption option, ccurl_data_callback callback) {
     return curl_easy_setopt(handle, option, callback);
-}
-
-static inline CURLcode ccurl_easy_setopt_xferinfo_callback(CURL *handle, ccurl_xferinfo_callback callback) {
-    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
 }
 
 /// Hands PEM bytes to libcurl (CURLOPT_CAINFO_BLOB, CURLOPT_SSLCERT_BLOB, CURLOPT_SSLKEY_BLOB);
@@ -89,6 +91,10 @@ static inline CURLSHcode ccurl_share_setopt_lock(CURLSH *share, ccurl_lock_callb
 
 static inline CURLSHcode ccurl_share_setopt_unlock(CURLSH *share, ccurl_unlock_callback callback) {
     return curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, callback);
+}
+
+static inline CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
 }
 
 /// The size of the error buffer CURLOPT_ERRORBUFFER writes into.

@@ -1,8 +1,7 @@
 import CCurl
-import Synchronization
 
 /// libcurl's process-wide setup, run once before the first handle is made.
-private let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
 /// One transfer for a `CurlEasyHandle` to perform.
 struct CurlRequest: Sendable {
@@ -33,7 +32,7 @@ struct CurlFailure: Error, Sendable {
     /// Whether any byte of the request went out; when not, even a POST may be sent again.
     var requestSent: Bool
 
-    var wasCancelled: Bool { code == CURLE_ABORTED_BY_CALLBACK || code == CURLE_WRITE_ERROR }
+    var wasCancelled: Bool { code == CURLE_ABORTED_BY_CALLBACK }
 
     /// Failures of the connection rather than of the configuration: worth another attempt.
     var isConnectionFailure: Bool {
@@ -56,32 +55,82 @@ struct CurlConnectionSettings: Sendable {
     /// `host:port:connect-host:connect-port`, for a TLS server name other than the URL's host.
     var connectTo: String?
     var connectTimeout: Duration
+    /// False closes each connection when its transfer ends.
+    var reuseConnections: Bool = true
 }
 
-/// Asks a running transfer to stop: checked by libcurl's progress and write callbacks.
-final class TransferControl: Sendable {
-    private let cancelled = Atomic<Bool>(false)
-    var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
-    func cancel() { cancelled.store(true, ordering: .relaxed) }
-}
-
-/// Where a transfer's callbacks put what arrives. Lives for one `perform` and is touched only
-/// by the thread running it.
-private final class TransferSink {
+/// One libcurl easy handle set up for one request, and what arrives for it.
+///
+/// Made on the caller's thread, then handed to a `CurlMulti`, whose thread alone touches it
+/// (callbacks included) until the transfer ends; the multi's lock orders the hand-over.
+/// Connections, DNS and TLS session caches outlive the handle: they belong to the multi handle
+/// and the `CurlShare`.
+final class CurlEasyHandle: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
-    let control: TransferControl
-    let onLine: (([UInt8]) -> Void)?
-    var body: [UInt8] = []
-    var streaming: Bool?
-    var splitter = LineSplitter()
+    /// Ends the transfer when no byte arrives for this long.
+    let idleTimeout: Duration?
+    /// When a byte last arrived, or the transfer started.
+    private var lastReceived = ContinuousClock.now
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private var lists: [UnsafeMutablePointer<curl_slist>?] = []
+    /// Held so that the share outlives every handle attached to it: `deinit` cleans the easy
+    /// handle up before this reference goes.
+    private let share: CurlShare?
+    private let onLine: (@Sendable ([UInt8]) -> Void)?
+    private var body: [UInt8] = []
+    private var streaming: Bool?
+    private var splitter = LineSplitter()
 
-    init(handle: UnsafeMutableRawPointer, control: TransferControl, onLine: (([UInt8]) -> Void)?) {
+    /// Nil only when libcurl cannot make a handle. With `onLine`, a 2xx body is cut into lines
+    /// handed over as they arrive instead of being collected.
+    init?(
+        _ request: CurlRequest, settings: CurlConnectionSettings, share: CurlShare?,
+        onLine: (@Sendable ([UInt8]) -> Void)? = nil
+    ) {
+        guard curlGlobalInit == CURLE_OK, let handle = curl_easy_init() else { return nil }
         self.handle = handle
-        self.control = control
+        self.share = share
         self.onLine = onLine
+        idleTimeout = request.idleTimeout
+        errorBuffer = .allocate(capacity: Int(ccurl_error_size()))
+        errorBuffer[0] = 0
+        configure(request, settings: settings)
     }
 
-    func receive(_ bytes: UnsafeRawBufferPointer) {
+    deinit {
+        curl_easy_cleanup(handle)
+        for list in lists { curl_slist_free_all(list) }
+        errorBuffer.deallocate()
+    }
+
+    /// When the transfer is to be ended for silence; nil for never.
+    var idleDeadline: ContinuousClock.Instant? { idleTimeout.map { lastReceived + $0 } }
+
+    /// Starts the idle clock: called as the transfer starts.
+    func markStarted(at now: ContinuousClock.Instant) { lastReceived = now }
+
+    /// The transfer's outcome once libcurl reports it done with `code`.
+    func outcome(_ code: CURLcode) -> Result<CurlResponse, CurlFailure> {
+        guard code == CURLE_OK else {
+            let detail = String(cString: errorBuffer)
+            return .failure(
+                failure(code, detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
+        }
+        if streaming == true, let onLine, let rest = splitter.finish() { onLine(rest) }
+        var status = 0
+        _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return .success(CurlResponse(code: status, body: body, retryAfterSeconds: retryAfterSeconds()))
+    }
+
+    /// A failure of this transfer, ended by libcurl or by its owner (cancelled, idle).
+    func failure(_ code: CURLcode, _ message: String) -> CurlFailure {
+        var sent = 0
+        _ = ccurl_easy_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &sent)
+        return CurlFailure(code: code, message: message, requestSent: sent > 0)
+    }
+
+    private func receive(_ bytes: UnsafeRawBufferPointer) {
+        lastReceived = .now
         if streaming == nil {
             var code = 0
             _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
@@ -94,47 +143,7 @@ private final class TransferSink {
         }
     }
 
-    func finish() {
-        if streaming == true, let onLine, let rest = splitter.finish() { onLine(rest) }
-    }
-}
-
-/// One libcurl easy handle. libcurl keeps the handle's connections (and DNS and TLS session
-/// caches) across `curl_easy_reset`, so a handle reused from the pool reuses its connection.
-///
-/// Not thread-safe: a handle is used by one thread at a time, handed over through
-/// `CurlHandlePool`, whose lock orders the hand-over.
-final class CurlEasyHandle: @unchecked Sendable {
-    private let handle: UnsafeMutableRawPointer
-    private let errorBuffer: UnsafeMutablePointer<CChar>
-    /// Held so that the share outlives every handle attached to it: `deinit` cleans the easy
-    /// handle up before this reference goes.
-    private let share: CurlShare?
-
-    init?(share: CurlShare?) {
-        guard curlGlobalInit == CURLE_OK, let handle = curl_easy_init() else { return nil }
-        self.handle = handle
-        self.share = share
-        errorBuffer = .allocate(capacity: Int(ccurl_error_size()))
-    }
-
-    deinit {
-        curl_easy_cleanup(handle)
-        errorBuffer.deallocate()
-    }
-
-    /// Performs `request` to completion on the calling thread. With `onLine`, a 2xx body is
-    /// cut into lines handed over as they arrive instead of being collected.
-    func perform(
-        _ request: CurlRequest, settings: CurlConnectionSettings, control: TransferControl,
-        onLine: (([UInt8]) -> Void)? = nil
-    ) -> Result<CurlResponse, CurlFailure> {
-        curl_easy_reset(handle)
-        errorBuffer[0] = 0
-        let sink = TransferSink(handle: handle, control: control, onLine: onLine)
-        var lists: [UnsafeMutablePointer<curl_slist>?] = []
-        defer { for list in lists { curl_slist_free_all(list) } }
-
+    private func configure(_ request: CurlRequest, settings: CurlConnectionSettings) {
         setLong(CURLOPT_NOSIGNAL, 1)
         if let share { _ = ccurl_easy_setopt_share(handle, share.handle) }
         _ = ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
@@ -146,15 +155,22 @@ final class CurlEasyHandle: @unchecked Sendable {
         setLong(CURLOPT_TCP_KEEPINTVL, 15)
         setLong(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout))
         setLong(CURLOPT_TIMEOUT_MS, request.timeout.map(Self.milliseconds) ?? 0)
-        if let idle = request.idleTimeout {
-            setLong(CURLOPT_LOW_SPEED_LIMIT, 1)
-            setLong(CURLOPT_LOW_SPEED_TIME, max(1, Self.milliseconds(idle) / 1000))
-        }
+        if !settings.reuseConnections { setLong(CURLOPT_FORBID_REUSE, 1) }
 
         switch request.method {
         case "GET" where request.body == nil: setLong(CURLOPT_HTTPGET, 1)
         case "HEAD": setLong(CURLOPT_NOBODY, 1)
         default: setString(CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        let body = request.body ?? (["POST", "PUT", "PATCH"].contains(request.method) ? [] : nil)
+        if let body {
+            // libcurl keeps its own copy, so the array may go once this returns.
+            _ = ccurl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            body.withUnsafeBytes { bytes in
+                _ = ccurl_easy_setopt_pointer(
+                    handle, CURLOPT_COPYPOSTFIELDS,
+                    UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(errorBuffer)))
+            }
         }
 
         var headers: UnsafeMutablePointer<curl_slist>?
@@ -183,52 +199,17 @@ final class CurlEasyHandle: @unchecked Sendable {
             _ = ccurl_easy_setopt_slist(handle, CURLOPT_CONNECT_TO, list)
         }
 
-        let context = Unmanaged.passUnretained(sink).toOpaque()
         _ = ccurl_easy_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION) { buffer, size, count, context in
             guard let context else { return 0 }
-            let sink = Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue()
-            if sink.control.isCancelled { return 0 }
             let length = size * count
-            if let buffer { sink.receive(UnsafeRawBufferPointer(start: buffer, count: length)) }
+            if let buffer {
+                Unmanaged<CurlEasyHandle>.fromOpaque(context).takeUnretainedValue()
+                    .receive(UnsafeRawBufferPointer(start: buffer, count: length))
+            }
             return length
         }
-        _ = ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
-        setLong(CURLOPT_NOPROGRESS, 0)
-        _ = ccurl_easy_setopt_xferinfo_callback(handle) { context, _, _, _, _ in
-            guard let context else { return 0 }
-            return Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue().control.isCancelled
-                ? 1 : 0
-        }
-        _ = ccurl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
-
-        let result: CURLcode = withExtendedLifetime(sink) {
-            guard let body = request.body else {
-                if ["POST", "PUT", "PATCH"].contains(request.method) {
-                    _ = ccurl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, 0)
-                    setString(CURLOPT_COPYPOSTFIELDS, "")
-                }
-                return curl_easy_perform(handle)
-            }
-            // libcurl reads POSTFIELDS in place during the transfer, so the bytes stay pinned.
-            return body.withUnsafeBytes { bytes in
-                _ = ccurl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
-                _ = ccurl_easy_setopt_pointer(
-                    handle, CURLOPT_POSTFIELDS,
-                    UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(errorBuffer)))
-                return curl_easy_perform(handle)
-            }
-        }
-        guard result == CURLE_OK else {
-            var sent = 0
-            _ = ccurl_easy_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &sent)
-            let detail = String(cString: errorBuffer)
-            let message = detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail
-            return .failure(CurlFailure(code: result, message: message, requestSent: sent > 0))
-        }
-        sink.finish()
-        var code = 0
-        _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
-        return .success(CurlResponse(code: code, body: sink.body, retryAfterSeconds: retryAfterSeconds()))
+        // Unretained: the multi holds the handle for as long as libcurl may call back.
+        _ = ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque())
     }
 
     private func retryAfterSeconds() -> Int? {
@@ -255,32 +236,5 @@ final class CurlEasyHandle: @unchecked Sendable {
     private static func milliseconds(_ duration: Duration) -> Int {
         let (seconds, attoseconds) = duration.components
         return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
-    }
-}
-
-/// Idle easy handles, and so idle connections, kept for the next transfer.
-final class CurlHandlePool: Sendable {
-    private let idle = Mutex<[CurlEasyHandle]>([])
-    private let capacity: Int
-    let share: CurlShare?
-
-    init(capacity: Int) {
-        self.capacity = max(0, capacity)
-        share = CurlShare()
-    }
-
-    /// An idle handle, or a new one; nil only when libcurl cannot make one.
-    func take() -> CurlEasyHandle? {
-        idle.withLock { $0.popLast() } ?? CurlEasyHandle(share: share)
-    }
-
-    /// A handle of its own for a long transfer (a watch), sharing DNS and TLS sessions.
-    func makeDedicated() -> CurlEasyHandle? { CurlEasyHandle(share: share) }
-
-    /// Keeps `handle` for reuse, unless the pool is full.
-    func give(_ handle: CurlEasyHandle) {
-        idle.withLock { handles in
-            if handles.count < capacity { handles.append(handle) }
-        }
     }
 }

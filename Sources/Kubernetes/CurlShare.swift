@@ -7,11 +7,11 @@ import CCurl
 #endif
 
 /// A libcurl share handle: the DNS cache and TLS sessions common to all of one client's easy
-/// handles, so a handle made when the pool runs dry (or for a watch) resolves nothing again and
-/// resumes a TLS session instead of a full handshake.
+/// handles. Each transfer has an easy handle of its own, so without the share a new connection
+/// would start with a full TLS handshake instead of resuming a session.
 ///
-/// libcurl calls the lock callbacks from whichever thread runs a transfer; one mutex per kind
-/// of shared data serialises them.
+/// libcurl calls the lock callbacks from the thread attaching a handle as well as from the one
+/// running transfers; one mutex per kind of shared data serialises them.
 final class CurlShare: @unchecked Sendable {
     // The handle and the mutexes are made in `init`, only read afterwards, and freed in
     // `deinit`; libcurl guards the shared data with the mutexes.
@@ -37,8 +37,7 @@ final class CurlShare: @unchecked Sendable {
         _ = ccurl_share_setopt_long(handle, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_SSL_SESSION.rawValue))
     }
 
-    /// Only once no easy handle uses the share any more: the client owns both and its pool and
-    /// watches hold the share alive.
+    /// Only once no easy handle uses the share any more: each easy handle holds the share.
     deinit {
         curl_share_cleanup(handle)
         for index in 0..<lockCount { pthread_mutex_destroy(locks + index) }

@@ -1,5 +1,4 @@
 import CCurl
-import Dispatch
 import Logging
 
 #if canImport(FoundationEssentials)
@@ -11,9 +10,10 @@ import Logging
 /// The Kubernetes API over libcurl: HTTP/1.1 or HTTP/2 (negotiated by ALPN), TLS through
 /// OpenSSL, connections kept and reused between calls.
 ///
-/// Each call is one libcurl transfer run on a Dispatch thread of its own, so Swift's
-/// cooperative threads never block on I/O. Idle handles (and with them their connections)
-/// are pooled, so a reconcile of hundreds of objects pays one handshake, not hundreds.
+/// Every call and watch is one libcurl transfer on the client's own thread (`CurlMulti`), so
+/// Swift's cooperative threads never block on I/O, and an idle client, open watches included,
+/// does not wake. Connections are kept between calls, so a reconcile of hundreds of objects
+/// pays one handshake, not hundreds.
 ///
 /// `send` retries throttling (429), server errors (5xx except 501) and connection failures with
 /// exponential backoff and jitter, honouring `Retry-After`, within `configuration.retryPolicy`.
@@ -33,7 +33,9 @@ public final class KubernetesClient: KubernetesAPI {
     public let configuration: KubernetesClientConfiguration
     private let baseURL: String
     private let settings: CurlConnectionSettings
-    private let pool: CurlHandlePool
+    private let share: CurlShare?
+    /// Internal for the tests that watch its thread.
+    let transfers: CurlMulti
     private let tokenFile: BearerTokenFile?
     private let clock: RetryClock
     private let limiter: TransferLimiter
@@ -61,8 +63,13 @@ public final class KubernetesClient: KubernetesAPI {
             clientCertificate: try Self.read(configuration.clientCertificate, "client certificate"),
             clientKey: try Self.read(configuration.clientKey, "client key"),
             insecureSkipTLSVerify: configuration.insecureSkipTLSVerify, connectTo: connectTo,
-            connectTimeout: configuration.connectTimeout)
-        pool = CurlHandlePool(capacity: configuration.maxIdleConnections)
+            connectTimeout: configuration.connectTimeout,
+            reuseConnections: configuration.maxIdleConnections > 0)
+        share = CurlShare()
+        guard let transfers = CurlMulti(maxIdleConnections: configuration.maxIdleConnections) else {
+            throw .transport("libcurl could not make a multi handle")
+        }
+        self.transfers = transfers
         limiter = TransferLimiter(limit: configuration.maxConcurrentRequests)
         if case .bearerTokenFile(let path) = configuration.credentials {
             tokenFile = BearerTokenFile(path: path)
@@ -115,45 +122,38 @@ public final class KubernetesClient: KubernetesAPI {
 
     public func stream(_ request: APIRequest) -> AsyncThrowingStream<[UInt8], any Error> {
         AsyncThrowingStream { continuation in
-            let control = TransferControl()
-            continuation.onTermination = { _ in control.cancel() }
             let transfer: CurlRequest
             do { transfer = try prepare(request, watch: true) } catch {
                 continuation.finish(throwing: error)
                 return
             }
-            let settings = self.settings
-            let pool = self.pool
-            Self.transferQueue().async {
-                // A watch holds its connection for its whole life, so it gets its own handle.
-                guard let handle = pool.makeDedicated() else {
-                    continuation.finish(
-                        throwing: KubernetesError.transport("libcurl could not make a handle"))
-                    return
-                }
-                let outcome = handle.perform(transfer, settings: settings, control: control) { line in
-                    continuation.yield(line)
-                }
+            let onLine: @Sendable ([UInt8]) -> Void = { continuation.yield($0) }
+            guard let handle = CurlEasyHandle(transfer, settings: settings, share: share, onLine: onLine)
+            else {
+                continuation.finish(throwing: KubernetesError.transport("libcurl could not make a handle"))
+                return
+            }
+            let control = transfers.makeControl()
+            continuation.onTermination = { _ in control.cancel() }
+            transfers.start(handle, control: control) { outcome in
                 switch outcome {
                 case .success(let response) where response.isSuccess:
                     continuation.finish()
                 case .success(let response):
                     continuation.finish(throwing: Self.error(for: response))
                 case .failure(let failure):
-                    if control.isCancelled {
+                    if failure.wasCancelled {
                         continuation.finish()
                     } else {
                         continuation.finish(
-                            throwing: KubernetesError.transport(
-                                "watch \(request.path): \(failure.message)"))
+                            throwing: KubernetesError.transport("watch \(request.path): \(failure.message)"))
                     }
                 }
             }
         }
     }
 
-    /// Runs one transfer on its own queue with a pooled handle; cancelling the task aborts
-    /// the transfer.
+    /// Runs one transfer when the limiter lets it; cancelling the task ends the transfer.
     private func perform(_ transfer: CurlRequest) async -> Result<CurlResponse, CurlFailure> {
         await limiter.acquire()
         let outcome = await performNow(transfer)
@@ -162,36 +162,19 @@ public final class KubernetesClient: KubernetesAPI {
     }
 
     private func performNow(_ transfer: CurlRequest) async -> Result<CurlResponse, CurlFailure> {
-        let control = TransferControl()
-        let pool = self.pool
-        let settings = self.settings
+        guard let handle = CurlEasyHandle(transfer, settings: settings, share: share) else {
+            return .failure(
+                CurlFailure(
+                    code: CURLE_FAILED_INIT, message: "libcurl could not make a handle", requestSent: false))
+        }
+        let control = transfers.makeControl()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                Self.transferQueue().async {
-                    guard let handle = pool.take() else {
-                        continuation.resume(
-                            returning: .failure(
-                                CurlFailure(
-                                    code: CURLE_FAILED_INIT, message: "libcurl could not make a handle",
-                                    requestSent: false)))
-                        return
-                    }
-                    let outcome = handle.perform(transfer, settings: settings, control: control)
-                    pool.give(handle)
-                    continuation.resume(returning: outcome)
-                }
+                transfers.start(handle, control: control) { continuation.resume(returning: $0) }
             }
         } onCancel: {
             control.cancel()
         }
-    }
-
-    /// A serial queue for one blocking transfer. Serial queues draw on Dispatch's overcommitting
-    /// thread pool, which adds a thread at once when all are blocked; a shared concurrent queue
-    /// keeps about one thread per core and adds more only slowly, so a few open watches stalled
-    /// every other call by seconds.
-    private static func transferQueue() -> DispatchQueue {
-        DispatchQueue(label: "kubernetes-client.transfer")
     }
 
     private func prepare(_ request: APIRequest, watch: Bool) throws(KubernetesError) -> CurlRequest {

@@ -1,6 +1,5 @@
-/// Bounds how many transfers run at once: each running transfer holds a Dispatch thread, so a
-/// burst of hundreds of calls must wait its turn here (without blocking a thread) rather than
-/// make hundreds of threads.
+/// Bounds how many calls run at once: a burst of hundreds of calls waits its turn here
+/// (without blocking a thread) rather than open hundreds of connections to the API server.
 actor TransferLimiter {
     private var available: Int
     private var waiting: [CheckedContinuation<Void, Never>] = []

@@ -27,6 +27,13 @@ struct ClusterConnection {
                 return try await startLocalCluster(
                     options: options, dataDirectory: dataDirectory, logger: logger)
             }
+            if let other = OwnLocalCluster.stoppedDataDirectory(
+                configuration, kubeconfigPaths: KubeConfig.paths(environment: environment, homeDirectory: nil)
+            ) {
+                throw StoppedLocalCluster(
+                    dataDirectory: other, fromOption: !options.kubeconfig.isEmpty,
+                    ownDataDirectory: URL(fileURLWithPath: dataDirectory).standardizedFileURL.path)
+            }
             logger.info("managing a Kubernetes cluster", metadata: ["server": "\(configuration.server)"])
             return ClusterConnection(
                 api: try KubernetesClient(configuration: configuration, logger: logger), localCluster: nil)
@@ -67,5 +74,21 @@ struct ClusterConnection {
             api: try KubernetesClient(
                 configuration: KubernetesClientConfiguration(server: server), logger: logger),
             localCluster: cluster)
+    }
+}
+
+/// The configured kubeconfig names another data directory's embedded cluster, which is not
+/// running: retrying cannot reach it, and this operator does not start another's cluster.
+struct StoppedLocalCluster: Error, CustomStringConvertible {
+    var dataDirectory: String
+    /// Whether the kubeconfig came from `--kubeconfig` rather than `KUBECONFIG`.
+    var fromOption: Bool
+    var ownDataDirectory: String
+
+    var description: String {
+        "\(fromOption ? "--kubeconfig" : "KUBECONFIG") names the local cluster of the data directory "
+            + "\(dataDirectory), which is not running: start it with `kafka-operator serve --data-dir "
+            + "\(dataDirectory)`, or \(fromOption ? "leave out --kubeconfig" : "unset KUBECONFIG") to run "
+            + "the local cluster of \(ownDataDirectory)"
     }
 }

@@ -38,6 +38,46 @@ import Testing
         #expect(restarted.process.log.contains("cluster already exists"), "the stored cluster was kept")
     }
 
+    /// `KUBECONFIG` exported to another data directory's stopped cluster: this operator cannot
+    /// start that one, so it says in one line what to do, at once, and starts nothing.
+    @Test func aKubeconfigOfAnotherDataDirectorysStoppedClusterSaysWhatToDo() async throws {
+        guard Peer.available("curl") else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = directory.file("home")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let first = try await OperatorProcess(
+            environment: ["KUBECONFIG": "", "HOME": home.path, "KUBERNETES_SERVICE_HOST": ""],
+            logDirectory: directory, forceLocalCluster: false)
+        #expect(first.process.stop() == 0)
+
+        let other = directory.file("other").path
+        var environment = ProcessInfo.processInfo.environment
+        environment["KUBECONFIG"] = directory.file("data/kubeconfig").path
+        environment["HOME"] = home.path
+        environment["KUBERNETES_SERVICE_HOST"] = ""
+        let started = ContinuousClock.now
+        let output = try runProcess(
+            OperatorProcess.binary,
+            [
+                "serve", "--listen", "127.0.0.1:0", "--data-dir", other, "--local-cluster-listen",
+                "127.0.0.1:0",
+            ],
+            environment: environment)
+        #expect(ContinuousClock.now - started < .seconds(10), "no retries")
+        #expect(output.status == 1)
+        let advice = output.stderr.split(separator: "\n").filter { $0.contains("which is not running") }
+        #expect(advice.count == 1, "\(output.stderr)")
+        let line = String(advice.first ?? "")
+        #expect(
+            line.contains(
+                "KUBECONFIG names the local cluster of the data directory \(directory.file("data").path)"))
+        #expect(
+            line.contains("start it with `kafka-operator serve --data-dir \(directory.file("data").path)`"))
+        #expect(line.contains("or unset KUBECONFIG"))
+        #expect(!FileManager.default.fileExists(atPath: other + "/local-cluster"), "nothing was started")
+    }
+
     /// While the cluster the kubeconfig names is running (here, a standalone local cluster
     /// sharing the data directory), it is managed as any cluster is and not started twice.
     @Test func aRunningClusterBehindTheSameKubeconfigIsManagedNotStarted() async throws {
