@@ -57,7 +57,10 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
-        .target(name: "KafkaAdmin", dependencies: ["ClusterModel", "COpenSSL"]),
+        // The Kafka wire format, both directions: the admin client's requests and the simulated
+        // broker's answers share it. Standard library only, so the fuzzers compile it directly.
+        .target(name: "KafkaProtocol"),
+        .target(name: "KafkaAdmin", dependencies: ["KafkaProtocol", "ClusterModel", "COpenSSL"]),
         .target(
             name: "Kubernetes",
             dependencies: [
@@ -79,7 +82,7 @@ let package = Package(
         .target(
             name: "Reconciler",
             dependencies: [
-                "ClusterModel", "Kubernetes", "KafkaAdmin", "JSON", "ResourceQuantity",
+                "ClusterModel", "Kubernetes", "KafkaAdmin", "KafkaProtocol", "JSON", "ResourceQuantity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -145,7 +148,10 @@ let package = Package(
                 "Reconciler", "ClusterModel", "Kubernetes", "KubernetesClusterStore", "LocalCluster", "JSON",
                 "TestSupport", "ClusterTestSupport", .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "KafkaAdminTests", dependencies: ["KafkaAdmin", "ClusterModel", "TestSupport"]),
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "TestSupport"]),
+        .testTarget(
+            name: "KafkaAdminTests",
+            dependencies: ["KafkaAdmin", "KafkaProtocol", "ClusterModel", "TestSupport"]),
         .testTarget(
             name: "AlertReceiverTests",
             dependencies: [

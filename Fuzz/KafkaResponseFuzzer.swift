@@ -1,5 +1,5 @@
 // libFuzzer entry point for the Kafka response decoders. Built by scripts/fuzz-kafka-response
-// together with Sources/KafkaAdmin/Codec, which depends on the standard library alone.
+// together with Sources/KafkaProtocol, which depends on the standard library alone.
 
 /// The first input byte picks a response type and version; the rest is a frame: a 4-byte size
 /// prefix (checked against a small limit) and the payload, which every decoder must either
@@ -32,6 +32,15 @@ public func kafkaResponseFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size
         { _ = try KafkaFrame.decodeResponse(SaslHandshakeRequest.self, version: 1, payload: $0) },
         { _ = try KafkaFrame.decodeResponse(SaslAuthenticateRequest.self, version: 1, payload: $0) },
         { _ = try KafkaFrame.decodeResponse(SaslAuthenticateRequest.self, version: 2, payload: $0) },
+        { _ = try KafkaFrame.decodeResponse(AlterConfigsRequest.self, version: 0, payload: $0) },
+        { _ = try KafkaFrame.decodeResponse(AlterConfigsRequest.self, version: 2, payload: $0) },
+        { _ = try KafkaFrame.decodeResponse(DeleteTopicsRequest.self, version: 0, payload: $0) },
+        { _ = try KafkaFrame.decodeResponse(DeleteTopicsRequest.self, version: 4, payload: $0) },
+        { _ = try KafkaFrame.decodeResponse(DeleteTopicsRequest.self, version: 6, payload: $0) },
+        { _ = try KafkaFrame.decodeResponse(CreatePartitionsRequest.self, version: 1, payload: $0) },
+        { _ = try KafkaFrame.decodeResponse(CreatePartitionsRequest.self, version: 3, payload: $0) },
+        { _ = try KafkaFrame.decodeResponse(DescribeLogDirsRequest.self, version: 1, payload: $0) },
+        { _ = try KafkaFrame.decodeResponse(DescribeLogDirsRequest.self, version: 4, payload: $0) },
     ]
     let payload = rest.count >= 4 ? Array(rest.dropFirst(4)) : rest
     do {

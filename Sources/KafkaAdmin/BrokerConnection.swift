@@ -1,4 +1,5 @@
 import Dispatch
+import KafkaProtocol
 
 /// One open connection to one broker: TCP (and TLS), the negotiated API versions, SASL, and
 /// request/response round trips matched by correlation id.

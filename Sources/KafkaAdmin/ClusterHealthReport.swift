@@ -1,3 +1,5 @@
+import KafkaProtocol
+
 /// Whether the cluster can take a risky step (scale down, disk add, restart): every partition
 /// has a leader and a full in-sync replica set, brokers are registered and a controller is known.
 public struct ClusterHealthReport: Sendable, Equatable, Codable, CustomStringConvertible {

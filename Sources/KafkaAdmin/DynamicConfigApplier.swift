@@ -1,4 +1,5 @@
 import ClusterModel
+import KafkaProtocol
 
 /// Applies desired dynamic broker configs through IncrementalAlterConfigs and checks each change
 /// with DescribeConfigs; read-only changes are returned as brokers that need a restart.
@@ -91,6 +92,9 @@ public struct DynamicConfigApplier: Sendable {
                     return .configNotApplied(
                         resource: target.description, key: key, expected: nil, actual: entry.value)
                 }
+            case .append, .subtract:
+                // List edits: the plan never makes them, and the result is not one value to compare.
+                continue
             }
         }
         return nil

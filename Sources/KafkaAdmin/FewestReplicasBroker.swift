@@ -1,3 +1,5 @@
+import KafkaProtocol
+
 /// The broker among `candidates` that holds the fewest partition replicas, ties to the highest
 /// id: the one Koperator's downScale removes when no broker is named. Candidates that hold no
 /// replica at all count zero. nil when there are no candidates.

@@ -1,3 +1,5 @@
+import KafkaProtocol
+
 /// The Kafka administration the operator needs, as a seam: the real client speaks the wire
 /// protocol (`KafkaProtocolAdminClient`); tests of other modules can put a faithful fake here.
 public protocol KafkaAdminClient: Sendable {

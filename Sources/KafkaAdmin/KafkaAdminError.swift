@@ -1,3 +1,5 @@
+import KafkaProtocol
+
 /// Why a Kafka admin operation failed, with what a person needs to fix it.
 ///
 /// `isRetryable` says whether the same call may succeed later without anyone changing anything

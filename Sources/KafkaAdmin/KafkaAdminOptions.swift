@@ -1,3 +1,5 @@
+import KafkaProtocol
+
 /// How the admin client reaches brokers: identity, timeouts, limits, TLS and SASL.
 public struct KafkaAdminOptions: Sendable {
     public var clientId: String

@@ -1,3 +1,5 @@
+import KafkaProtocol
+
 /// The `KafkaAdminClient` that speaks the Kafka wire protocol to real brokers.
 ///
 /// It starts from a bootstrap list, fails over to the next address when one does not answer,

@@ -1,5 +1,6 @@
 import ClusterModel
 import KafkaAdmin
+import KafkaProtocol
 
 /// Why the broker a downScale without `brokerId` removes could not be chosen: the live data the
 /// choice needs (Kafka's metadata) could not be had. The removal then waits and is tried again

@@ -1,5 +1,6 @@
 import Foundation
 import KafkaAdmin
+import KafkaProtocol
 import Testing
 
 struct ClusterHealthReportTests {

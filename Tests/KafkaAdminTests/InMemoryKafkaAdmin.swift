@@ -1,4 +1,6 @@
 import KafkaAdmin
+import KafkaProtocol
+import Testing
 
 /// An in-memory `KafkaAdminClient` that follows Kafka's semantics for dynamic broker configs:
 /// per-broker values override cluster-wide defaults; describing a broker shows each effective
@@ -58,6 +60,7 @@ actor InMemoryKafkaAdmin: KafkaAdminClient {
             case (.broker(let id), .delete(let key)): perBroker[id]?[key] = nil
             case (.clusterDefault, .set(let key, let value)): clusterDefaults[key] = value
             case (.clusterDefault, .delete(let key)): clusterDefaults[key] = nil
+            case (_, .append), (_, .subtract): Issue.record("the operator sent a list edit: \(operation)")
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KafkaProtocol
 import TestSupport
 import Testing
 

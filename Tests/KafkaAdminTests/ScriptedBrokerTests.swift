@@ -1,4 +1,5 @@
 import Foundation
+import KafkaProtocol
 import TestSupport
 import Testing
 
@@ -195,8 +196,9 @@ struct ScriptedBrokerTests {
         #expect(
             configs == [
                 .init(
-                    name: "log.retention.ms", value: "5", isReadOnly: false, sourceCode: 2, isSensitive: false
-                )
+                    name: "log.retention.ms", value: "5", isReadOnly: false, sourceCode: 2,
+                    isSensitive: false,
+                    configType: 5)
             ])
         #expect(askedOfSecond.get() == 1)
         await #expect(throws: KafkaAdminError.unknownBroker(id: 9)) {

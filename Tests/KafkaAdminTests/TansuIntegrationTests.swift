@@ -1,5 +1,6 @@
 import Foundation
 import KafkaAdmin
+import KafkaProtocol
 import TestSupport
 import Testing
 
@@ -256,20 +257,5 @@ final class TansuIntegrationTests {
             ]
         }
         #expect(theirAudit == ourRows)
-    }
-}
-
-/// A JSON array element that is a number or a list of numbers.
-enum Int32OrList: Decodable, Equatable {
-    case one(Int32)
-    case list([Int32])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Int32.self) {
-            self = .one(value)
-        } else {
-            self = .list(try container.decode([Int32].self))
-        }
     }
 }
