@@ -76,6 +76,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The simulated Kafka cluster and Cruise Control of local mode.
+        .target(
+            name: "LocalKafka",
+            dependencies: [
+                "HTTPServer", "JSON",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Reconciler",
             dependencies: [
@@ -144,6 +152,12 @@ let package = Package(
             dependencies: [
                 "Reconciler", "ClusterModel", "Kubernetes", "KubernetesClusterStore", "LocalCluster", "JSON",
                 "TestSupport", "ClusterTestSupport", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "LocalKafkaTests",
+            dependencies: [
+                "LocalKafka", "HTTPServer", "JSON", "TestSupport", .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "KafkaAdminTests", dependencies: ["KafkaAdmin", "ClusterModel", "TestSupport"]),
         .testTarget(
