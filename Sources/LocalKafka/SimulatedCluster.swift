@@ -313,3 +313,26 @@ public struct SimulatedCluster: Equatable, Sendable {
         partitions[key] = partition
     }
 }
+
+extension SimulatedCluster {
+    /// The cluster as it would be once `moves` were done: replica lists, leaders (the first
+    /// replica) and log directories changed at once, for Cruise Control's "load after".
+    public func projected(after moves: [ReplicaMove]) -> SimulatedCluster {
+        var copy = self
+        for move in moves {
+            guard var partition = copy.partitions[move.partition] else { continue }
+            for replica in partition.replicas where !move.newReplicas.contains(replica) {
+                partition.logDirs[replica] = nil
+            }
+            for replica in move.newReplicas where partition.logDirs[replica] == nil {
+                partition.logDirs[replica] = copy.brokers[replica]?.logDirs.first
+            }
+            for (broker, logDir) in move.logDirChanges { partition.logDirs[broker] = logDir }
+            partition.replicas = move.newReplicas
+            partition.isr = move.newReplicas
+            partition.leader = move.newReplicas.first
+            copy.partitions[move.partition] = partition
+        }
+        return copy
+    }
+}
