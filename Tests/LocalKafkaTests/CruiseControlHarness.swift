@@ -2,22 +2,26 @@ import HTTPServer
 import JSON
 import LocalKafka
 import Logging
+import TestSupport
 
 /// The example cluster with broker 3 added, a simulated Cruise Control over it, and a way to
 /// call it in process (through its router) or over loopback (`serve`).
 struct CruiseControlHarness {
-    let clock: ManualClock
+    let clock: any SimulationClock
     let simulation: ClusterSimulation
     let simulator: CruiseControlSimulator
     let router: Router
+    /// The session cookie Cruise Control set, sent back as a browser or `requests` would.
+    let session = LockedBox<String?>(nil)
 
     init(
-        clock: ManualClock = ManualClock(),
-        configuration: CruiseControlSimulator.Configuration = .init(proposalComputationMilliseconds: 0)
+        clock: any SimulationClock = ManualClock(),
+        configuration: CruiseControlSimulator.Configuration = .init(proposalComputationMilliseconds: 0),
+        bytesPerSecond: Double = 64 * 1_048_576
     ) throws {
         self.clock = clock
         var cluster = try ExampleCluster.cluster(
-            now: clock.nowMilliseconds(), timing: .init(replicationBytesPerSecond: 64 * 1_048_576))
+            now: clock.nowMilliseconds(), timing: .init(replicationBytesPerSecond: bytesPerSecond))
         try cluster.addBroker(SimulatedBroker(id: 3, host: "kafka-3", logDirs: ["/kafka-logs/kafka"]))
         simulation = ClusterSimulation(cluster: cluster, clock: clock)
         simulator = CruiseControlSimulator(simulation: simulation, clock: clock, configuration: configuration)
@@ -39,16 +43,24 @@ struct CruiseControlHarness {
         guard case .found(let handler, _, _) = router.match(method: method, path: path) else {
             throw HarnessError.noRoute(path)
         }
+        var headers = headers
+        if let cookie = session.get() { headers.add(name: "Cookie", value: cookie) }
         let request = HTTPRequest(
             method: method, target: path, path: path, query: query.map { (name: $0.0, value: $0.1) },
             headers: headers, remoteAddress: "127.0.0.1:40000")
         let response = await handler(request)
+        if let cookie = response.headers["Set-Cookie"]?.split(separator: ";").first {
+            session.set(String(cookie))
+        }
         return Answer(
             status: response.status.code, headers: response.headers, json: try JSONReader.parse(response.body)
         )
     }
 
     enum HarnessError: Error { case noRoute(String) }
+
+    /// The clock, for the tests that move it by hand.
+    var manualClock: ManualClock { clock as! ManualClock }
 
     /// Serves the simulator on a loopback port for the duration of `body`.
     func serve<T>(_ body: (UInt16) async throws -> T) async throws -> T {

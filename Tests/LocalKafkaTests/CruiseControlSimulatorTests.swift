@@ -17,7 +17,7 @@ import Testing
         #expect(answer.json["summary"]?["numReplicaMovements"]?.intValue ?? 0 > 0)
         let id = try #require(answer.headers["User-Task-ID"])
         #expect(try await Self.status(of: id, harness) == "Completed")
-        harness.clock.advance(milliseconds: 600_000)
+        harness.manualClock.advance(milliseconds: 600_000)
         #expect(await harness.simulation.snapshot().partitions == before.partitions)
     }
 
@@ -33,7 +33,7 @@ import Testing
             state.json["ExecutorState"]?["state"]?.stringValue
                 == "INTER_BROKER_REPLICA_MOVEMENT_TASK_IN_PROGRESS")
         #expect(state.json["ExecutorState"]?["triggeredUserTaskId"]?.stringValue == id)
-        harness.clock.advance(milliseconds: 600_000)
+        harness.manualClock.advance(milliseconds: 600_000)
         #expect(try await Self.status(of: id, harness) == "Completed")
         let cluster = await harness.simulation.snapshot()
         #expect(cluster.replicaCount(of: 3) >= 9)
@@ -48,7 +48,7 @@ import Testing
         #expect(first.json["progress"]?.arrayValue.first?["operation"]?.stringValue == "Rebalance")
         let id = try #require(first.headers["User-Task-ID"])
         #expect(try await Self.status(of: id, harness) == "Active")
-        harness.clock.advance(milliseconds: 1_000)
+        harness.manualClock.advance(milliseconds: 1_000)
         let again = try await harness.call(.post, "rebalance", query, headers: ["User-Task-ID": id])
         #expect(again.status == 200)
         #expect(again.headers["User-Task-ID"] == id)
@@ -125,7 +125,7 @@ import Testing
         let id = try #require(started.headers["User-Task-ID"])
         let stop = try await harness.call(.post, "stop_proposal_execution", [("json", "true")])
         #expect(stop.json["message"]?.stringValue == "Proposal execution stopped.")
-        harness.clock.advance(milliseconds: 600_000)
+        harness.manualClock.advance(milliseconds: 600_000)
         #expect(try await Self.status(of: id, harness) == "CompletedWithError")
         #expect(await harness.simulation.snapshot().reassigningPartitions.isEmpty)
     }
@@ -140,13 +140,13 @@ import Testing
         let failing = try await harness.call(
             .post, "add_broker", [("brokerid", "3"), ("dryrun", "false"), ("json", "true")])
         let failingID = try #require(failing.headers["User-Task-ID"])
-        harness.clock.advance(milliseconds: 600_000)
+        harness.manualClock.advance(milliseconds: 600_000)
         #expect(try await Self.status(of: failingID, harness) == "CompletedWithError")
 
         harness.simulator.faults.slowExecution(bytesPerSecond: 1_048_576)
         let slow = try await harness.call(.post, "rebalance", [("dryrun", "false"), ("json", "true")])
         let slowID = try #require(slow.headers["User-Task-ID"])
-        harness.clock.advance(milliseconds: 60_000)
+        harness.manualClock.advance(milliseconds: 60_000)
         #expect(
             try await Self.status(of: slowID, harness) == "InExecution", "256 MiB at 1 MiB/s takes minutes")
 
