@@ -344,7 +344,7 @@ public actor CruiseControlSimulator {
         json: JSONValue, executing: Bool
     ) {
         let request = task.request
-        let optimization = try optimizationRequest(request)
+        let optimization = try await optimizationRequest(request)
         let planner: ReplicaPlanner
         do {
             planner = try ReplicaPlanner(excludedTopicsPattern: request.value("excluded_topics"))
@@ -384,13 +384,15 @@ public actor CruiseControlSimulator {
             ProposalExecutor(
                 taskID: task.id, moves: moves, concurrency: concurrency, bytesPerSecond: throttle,
                 failAfterMoves: faults.takeExecutionFailure()))
-        if case .removeBrokers(let ids, _) = optimization {
-            recentlyRemoved = Array(Set(recentlyRemoved).union(ids)).sorted()
+        switch optimization {
+        case .removeBrokers(let ids, _): recentlyRemoved = Array(Set(recentlyRemoved).union(ids)).sorted()
+        case .addBrokers(let ids): recentlyRemoved.removeAll { ids.contains($0) }
+        default: break
         }
         return (result, true)
     }
 
-    private func optimizationRequest(_ request: CruiseControlRequest) throws(CruiseControlError)
+    private func optimizationRequest(_ request: CruiseControlRequest) async throws(CruiseControlError)
         -> OptimizationRequest
     {
         let destinations = try request.brokerIDs("destination_broker_ids")
@@ -417,8 +419,15 @@ public actor CruiseControlSimulator {
             }
             return .removeDisks(dirs)
         default:
-            return request.bool("rebalance_disk", default: false)
-                ? .rebalanceDisks : .rebalance(destinations: destinations)
+            if request.bool("rebalance_disk", default: false) { return .rebalanceDisks }
+            // A rebalance leaves recently removed brokers empty unless asked otherwise.
+            let excludeRemoved = request.bool(
+                "exclude_recently_removed_brokers", default: request.endpoint == .rebalance)
+            guard excludeRemoved, !recentlyRemoved.isEmpty else {
+                return .rebalance(destinations: destinations)
+            }
+            let alive = Set(await simulation.snapshot().aliveBrokerIDs)
+            return .rebalance(destinations: (destinations ?? alive).subtracting(recentlyRemoved))
         }
     }
 }

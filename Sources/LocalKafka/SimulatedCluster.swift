@@ -241,17 +241,26 @@ public struct SimulatedCluster: Equatable, Sendable {
     /// replicas that were being added are dropped.
     public mutating func cancelReassignment(_ key: TopicPartition) {
         guard var partition = partitions[key], let reassignment = partition.reassignment else { return }
-        partition.replicas = partition.replicas.filter { !reassignment.adding.contains($0) }
-        for replica in reassignment.adding {
-            partition.isr.removeAll { $0 == replica }
-            partition.catchingUp[replica] = nil
+        settle(
+            &partition, replicas: partition.replicas.filter { !reassignment.adding.contains($0) },
+            dropping: reassignment.adding)
+        partitions[key] = partition
+    }
+
+    /// Ends a reassignment with `replicas` as the replica list: the dropped replicas leave
+    /// the ISR and their broker, and a leader that left is replaced.
+    private func settle(_ partition: inout SimulatedPartition, replicas: [Int32], dropping dropped: [Int32]) {
+        partition.replicas = replicas
+        partition.isr.removeAll { dropped.contains($0) }
+        for replica in dropped {
             partition.logDirs[replica] = nil
+            partition.catchingUp[replica] = nil
+            partition.logDirMoves[replica] = nil
         }
         partition.reassignment = nil
         if let leader = partition.leader, !partition.replicas.contains(leader) {
             partition.leader = electLeader(partition)
         }
-        partitions[key] = partition
     }
 
     // MARK: - Time
@@ -299,17 +308,7 @@ public struct SimulatedCluster: Equatable, Sendable {
         guard var partition = partitions[key], let reassignment = partition.reassignment,
             reassignment.target.allSatisfy(partition.isr.contains)
         else { return }
-        partition.replicas = reassignment.target
-        partition.isr.removeAll { reassignment.removing.contains($0) }
-        for replica in reassignment.removing {
-            partition.logDirs[replica] = nil
-            partition.catchingUp[replica] = nil
-            partition.logDirMoves[replica] = nil
-        }
-        partition.reassignment = nil
-        if let leader = partition.leader, !partition.replicas.contains(leader) {
-            partition.leader = electLeader(partition)
-        }
+        settle(&partition, replicas: reassignment.target, dropping: reassignment.removing)
         partitions[key] = partition
     }
 }
