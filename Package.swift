@@ -79,6 +79,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The simulated Kafka cluster and Cruise Control of local mode.
+        .target(
+            name: "LocalKafka",
+            dependencies: [
+                "HTTPServer", "JSON",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Reconciler",
             dependencies: [
@@ -152,6 +160,12 @@ let package = Package(
         .testTarget(
             name: "KafkaAdminTests",
             dependencies: ["KafkaAdmin", "KafkaProtocol", "ClusterModel", "TestSupport"]),
+        .testTarget(
+            name: "LocalKafkaTests",
+            dependencies: [
+                "LocalKafka", "HTTPServer", "JSON", "TestSupport", .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "AlertReceiverTests",
             dependencies: [
