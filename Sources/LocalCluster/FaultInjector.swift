@@ -1,7 +1,8 @@
 import Synchronization
 
 /// Faults the local cluster injects on request, for tests of how a client copes: failed and
-/// slow API calls, conflicting updates, dropped watches, pods that never become ready and pods that do not stop.
+/// slow API calls, conflicting updates, dropped watches, pods that never become ready, pods
+/// that do not stop and containers that crash.
 ///
 /// A `verb` is the API's (`get`, `list`, `watch`, `create`, `update`, `patch`, `delete`) and a
 /// `resource` its plural (`pods`, `kafkaclusters`); nil matches any.
@@ -38,6 +39,7 @@ public final class FaultInjector: Sendable {
 
     private let state = Mutex(State())
     private let dropWatchesAction = Mutex<(@Sendable () async -> Void)?>(nil)
+    private let crashAction = Mutex<(@Sendable (String) async -> Int)?>(nil)
 
     init() {}
 
@@ -93,6 +95,16 @@ public final class FaultInjector: Sendable {
         state.withLock { $0.stubbornPrefixes.append(prefix) }
     }
 
+    /// Makes the containers of every running pod whose name starts with `prefix` exit with an
+    /// error, as a crashed process would: the kubelet restarts them in place under
+    /// `restartPolicy: Always` (or `OnFailure`), and under `Never` the pod ends `Failed` and stays
+    /// so until someone replaces it. Returns how many pods crashed.
+    @discardableResult
+    public func crashContainers(podNamePrefix prefix: String) async -> Int {
+        guard let action = crashAction.withLock({ $0 }) else { return 0 }
+        return await action(prefix)
+    }
+
     /// Removes every fault.
     public func reset() {
         state.withLock { state in
@@ -109,6 +121,10 @@ public final class FaultInjector: Sendable {
 
     func onDropWatches(_ action: @escaping @Sendable () async -> Void) {
         dropWatchesAction.withLock { $0 = action }
+    }
+
+    func onCrash(_ action: @escaping @Sendable (String) async -> Int) {
+        crashAction.withLock { $0 = action }
     }
 
     func decide(verb: String, resource: String) -> Decision {

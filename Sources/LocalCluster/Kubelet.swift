@@ -48,7 +48,9 @@ final class Kubelet: Sendable {
                 start(uid + "/stop") { [self] in await stopPod(reference, uid: uid, deadline: deadline) }
                 return
             }
-            guard !Self.isReady(object) else { return }
+            // A ready pod needs nothing; an ended one (Failed, Succeeded) never runs again.
+            let phase = object.value(at: ["status", "phase"])?.stringValue
+            guard !Self.isReady(object), phase != "Failed", phase != "Succeeded" else { return }
             start(uid) { [self] in await runPod(reference, uid: uid) }
         case "persistentvolumeclaims":
             guard object.value(at: ["status", "phase"])?.stringValue != "Bound" else { return }
@@ -150,6 +152,66 @@ final class Kubelet: Sendable {
             guard await pause(.milliseconds(50)) else { return }
         }
         await store.finishTermination(reference, uid: uid)
+    }
+
+    /// Crashes the containers of the running pods whose names start with `prefix`: restarted in
+    /// place (one more `restartCount`) unless the pod's `restartPolicy` is `Never`, when the pod
+    /// ends `Failed`, not ready, for good.
+    func crash(podNamePrefix prefix: String) async -> Int {
+        guard let pods = ResourceRegistry.standard.definition(for: .pods) else { return 0 }
+        var crashed = 0
+        for pod in await store.all(pods) {
+            let name = ObjectStore.name(of: pod)
+            guard name.hasPrefix(prefix), pod.value(at: ["status", "phase"])?.stringValue == "Running",
+                pod.value(at: ["metadata", "deletionTimestamp"]) == nil,
+                let uid = pod.value(at: ["metadata", "uid"])?.stringValue
+            else { continue }
+            let ends = pod.value(at: ["spec", "restartPolicy"])?.stringValue == "Never"
+            let reference = ObjectStore.Reference(
+                resource: pods, namespace: ObjectStore.namespace(of: pod), name: name)
+            let changed = await store.mutate(reference, uid: uid) { pod in
+                Self.crashContainers(of: &pod, ending: ends)
+            }
+            if changed { crashed += 1 }
+        }
+        return crashed
+    }
+
+    /// The containers exit with an error: restarted in place, or, when the pod `ends`, stopped
+    /// with the pod `Failed`.
+    private static func crashContainers(of pod: inout JSONValue, ending ends: Bool) {
+        let exited = JSONValue.object([
+            (
+                "terminated",
+                .object([
+                    ("exitCode", .integer(1)), ("reason", .string("Error")),
+                    ("finishedAt", .string(Timestamp.now())),
+                ])
+            )
+        ])
+        guard case .array(var statuses)? = pod.value(at: ["status", "containerStatuses"]) else { return }
+        for index in statuses.indices {
+            if ends {
+                statuses[index].set(["state"], exited)
+                statuses[index].set(["ready"], .bool(false))
+                statuses[index].set(["started"], .bool(false))
+            } else {
+                let count =
+                    statuses[index]["restartCount"].flatMap(ObjectStore.numberText).flatMap { Int($0) } ?? 0
+                statuses[index].set(["restartCount"], .integer(count + 1))
+                statuses[index].set(["lastState"], exited)
+            }
+        }
+        pod.set(["status", "containerStatuses"], .array(statuses))
+        guard ends else { return }
+        pod.set(["status", "phase"], .string("Failed"))
+        pod.set(
+            ["status", "conditions"],
+            .array([
+                condition("PodReadyToStartContainers", false), condition("Initialized", true),
+                condition("Ready", false), condition("ContainersReady", false),
+                condition("PodScheduled", true),
+            ]))
     }
 
     static func isReady(_ pod: JSONValue) -> Bool {

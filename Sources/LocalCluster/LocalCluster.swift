@@ -95,6 +95,7 @@ public final class LocalCluster: Service, Sendable {
         let port = addresses.first?.port ?? configuration.port
 
         let kubelet = Kubelet(store: store, timing: configuration.kubelet, faults: faults)
+        faults.onCrash { await kubelet.crash(podNamePrefix: $0) }
         let kubeletChanges = await store.changes()
         var existing: [(ResourceDefinition, JSONValue)] = []
         for resource in registry.definitions

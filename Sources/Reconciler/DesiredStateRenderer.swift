@@ -165,9 +165,9 @@ public struct DesiredStateRenderer: Sendable {
         podSpec.serviceAccountName =
             config.serviceAccountName ?? ResourceConventions.defaultServiceAccountName
         podSpec.imagePullSecrets = config.imagePullSecrets
-        // Koperator uses `Never` and replaces a failed pod itself; until the reconciler does
-        // that too, the kubelet restarts a broker that exits.
-        podSpec.restartPolicy = "Always"
+        // As Koperator: a crashed broker is not restarted in place; its pod ends Failed and the
+        // reconciler replaces it, so a broker always starts from its rendered configuration.
+        podSpec.restartPolicy = "Never"
         // Time for a controlled shutdown: leadership moves off the broker before it stops.
         podSpec.terminationGracePeriodSeconds =
             config.terminationGracePeriodSeconds ?? ResourceConventions.defaultTerminationGracePeriodSeconds

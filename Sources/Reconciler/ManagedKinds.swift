@@ -15,6 +15,10 @@ public protocol ManagedObject: KubernetesObject, Equatable {
     /// the server fills in are not compared.
     func drifted(from desired: Self) -> Bool
 
+    /// Whether the live object has ended for good and must be replaced (a pod `Failed` or
+    /// `Succeeded` under `restartPolicy: Never`).
+    var hasEnded: Bool { get }
+
     /// This rendered object with what the server owns kept from `live` (an assigned IP, a bound
     /// volume).
     func keepingServerFields(of live: Self) -> Self
@@ -24,6 +28,7 @@ extension ManagedObject {
     public static var isReplacedNotUpdated: Bool { false }
     public static var outlivesItsBroker: Bool { false }
     public func drifted(from desired: Self) -> Bool { false }
+    public var hasEnded: Bool { false }
     public func keepingServerFields(of live: Self) -> Self { self }
 }
 
@@ -38,6 +43,7 @@ public enum ManagedKinds {
 
 extension Pod: ManagedObject {
     public static var isReplacedNotUpdated: Bool { true }
+    public var hasEnded: Bool { status?.phase == "Failed" || status?.phase == "Succeeded" }
 }
 
 extension ConfigMap: ManagedObject {

@@ -48,6 +48,9 @@ public struct OwnedObject: Equatable, Sendable {
             brokerID: brokerID)
     }
 
+    /// Whether the live object has ended for good and must be replaced.
+    public var hasEnded: Bool { base.hasEnded }
+
     /// True once a delete was accepted and the object waits for its finalizers or grace period.
     public var isTerminating: Bool { metadata.deletionTimestamp != nil }
 

@@ -10,6 +10,8 @@ import Kubernetes
 /// - A rendered object that is missing is created; one whose spec-hash annotation differs is
 ///   updated; one whose hash matches is left alone, so an unchanged cluster plans nothing.
 /// - Pods are immutable and named by the hash of their content: a changed pod is a new name.
+///   A pod that ended (`Failed` under `restartPolicy: Never`, as Koperator renders brokers) is
+///   deleted, and created again once gone.
 ///   The old pod is deleted before the new one is created, so two brokers with one id never
 ///   run at once. (A health-gated rolling restart, one broker at a time, comes later.)
 /// - Objects of brokers in the spec that are no longer rendered (a replaced pod, a cluster
@@ -35,6 +37,12 @@ public enum ReconcilePlan {
             guard !foreign.contains(object.key) else { return }
             guard let current = live[object.key] else {
                 steps.append(.create(object))
+                return
+            }
+            if current.hasEnded {
+                // Under restartPolicy Never a crashed broker's pod stays Failed: it goes, and the
+                // pass after its deletion creates it again.
+                if !current.isTerminating { steps.append(.delete(current.deletionTarget)) }
                 return
             }
             guard !object.isReplacedNotUpdated else { return }

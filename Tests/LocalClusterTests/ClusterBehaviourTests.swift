@@ -42,6 +42,41 @@ import Testing
     /// As the API server and a kubelet do: a scheduled pod is marked with a deletionTimestamp
     /// its grace period away and stays, terminating, until its containers have stopped; a pod
     /// not yet on a node, or a delete with a grace period of zero, goes at once.
+    /// A crashed container restarts in place under `restartPolicy: Always` (the default); under
+    /// `Never` the pod ends `Failed`, unready, and the kubelet never runs it again.
+    @Test func aCrashFollowsTheRestartPolicy() async throws {
+        guard Peer.available("curl") else { return }
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let never = TestCluster.pod("never-0").replacingOccurrences(
+            of: #""spec":{"#, with: #""spec":{"restartPolicy":"Never","#)
+        _ = try await cluster.post(Self.pods, TestCluster.pod("always-0"))
+        _ = try await cluster.post(Self.pods, never)
+        for name in ["always-0", "never-0"] {
+            #expect(
+                try await cluster.waitFor(Self.pods + "/" + name) {
+                    $0.text.contains(#""type":"Ready","status":"True""#)
+                })
+        }
+        #expect(await cluster.cluster.faults.crashContainers(podNamePrefix: "always-") == 1)
+        #expect(await cluster.cluster.faults.crashContainers(podNamePrefix: "never-") == 1)
+        #expect(await cluster.cluster.faults.crashContainers(podNamePrefix: "absent-") == 0)
+
+        let restarted = try await cluster.get(Self.pods + "/always-0")
+        #expect(restarted.string("status.phase") == "Running")
+        #expect(restarted.text.contains(#""restartCount":1"#))
+        #expect(restarted.text.contains(#""type":"Ready","status":"True""#))
+
+        let ended = try await cluster.get(Self.pods + "/never-0")
+        #expect(ended.string("status.phase") == "Failed")
+        #expect(ended.text.contains(#""type":"Ready","status":"False""#))
+        #expect(ended.text.contains(#""exitCode":1"#))
+        // A crash of an ended pod is no crash, and the kubelet leaves it ended.
+        #expect(await cluster.cluster.faults.crashContainers(podNamePrefix: "never-") == 0)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await cluster.get(Self.pods + "/never-0").string("status.phase") == "Failed")
+    }
+
     @Test func aDeletedPodTerminatesGracefully() async throws {
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()

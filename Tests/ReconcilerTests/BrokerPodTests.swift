@@ -82,7 +82,7 @@ import Testing
         let defaults = try #require(try Self.pod().spec)
         #expect(defaults.serviceAccountName == "default")
         #expect(defaults.terminationGracePeriodSeconds == 120)
-        #expect(defaults.restartPolicy == "Always")
+        #expect(defaults.restartPolicy == "Never")
     }
 
     @Test func brokerAnnotationsAndLabelsNeverReplaceTheOperatorsOwn() throws {

@@ -152,3 +152,55 @@ import Testing
         #expect(try await api.document().cluster.status?.unsupported == nil)
     }
 }
+
+/// Brokers run under `restartPolicy: Never`, as Koperator renders them: a crashed broker's pod
+/// ends `Failed` and the reconciler replaces it, so a broker always starts from its rendered
+/// configuration.
+@Suite struct CrashedBrokerTests {
+    @Test func anEndedPodIsDeletedThenCreatedAgain() throws {
+        let desired = ClusterFixtures.render(try ClusterFixtures.withBrokers([0, 1]))
+        var actual = ClusterFixtures.live(desired)
+        var pods = actual.pods
+        let crashed = try #require(pods.firstIndex { $0.metadata.labels?["brokerId"] == "1" })
+        pods[crashed].status = PodStatus(phase: "Failed")
+        actual.pods = pods
+        let steps = ReconcilePlan.make(desired: desired, actual: actual, brokerStates: [:])
+        #expect(steps == [.delete(OwnedObject(pods[crashed]).deletionTarget)])
+        actual.apply(steps)
+        #expect(
+            ReconcilePlan.make(desired: desired, actual: actual, brokerStates: [:]).map(\.description)
+                == ["create Pod \(pods[crashed].name)"])
+        // While its deletion is under way, nothing more.
+        var terminating = ClusterFixtures.live(desired)
+        var ending = terminating.pods
+        ending[crashed].status = PodStatus(phase: "Failed")
+        ending[crashed].metadata.deletionTimestamp = "2026-12-01T00:00:10Z"
+        terminating.pods = ending
+        #expect(ReconcilePlan.make(desired: desired, actual: terminating, brokerStates: [:]).isEmpty)
+    }
+
+    /// Through the local cluster, whose kubelet follows the restart policy.
+    @Test func aCrashedBrokerIsReplacedAndTheClusterRunsAgain() async throws {
+        let api = try await ReconcilerCluster.start(brokers: [0, 1])
+        defer { Task { await api.stop() } }
+        _ = try await api.reconcile()
+        try await api.waitUntilSettled()
+        _ = try await api.reconcile()
+        let one = try #require(try await api.rendered().broker(1)?.pod.name)
+        let before = try #require(
+            try await api.objects(.pods).first { $0["metadata"]?["name"]?.text == one }?["metadata"]?["uid"])
+
+        #expect(await api.faults.crashContainers(podNamePrefix: one) == 1)
+        let failed = try await api.objects(.pods).first { $0["metadata"]?["name"]?.text == one }
+        #expect(failed?["status"]?["phase"]?.text == "Failed")
+
+        let replaced = try await waitUntil(timeout: .seconds(10)) {
+            _ = try await api.reconcile()
+            let pod = try await api.objects(.pods).first { $0["metadata"]?["name"]?.text == one }
+            return pod?["metadata"]?["uid"] != before && pod.map(ReconcilerCluster.isReady) == true
+        }
+        #expect(replaced)
+        _ = try await api.reconcile()
+        #expect(try await api.document().cluster.status?.state == .running)
+    }
+}
