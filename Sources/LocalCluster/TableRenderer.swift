@@ -98,6 +98,22 @@ enum TableRenderer {
                 },
                 age,
             ]
+        case "poddisruptionbudgets":
+            // As kubectl shows them; the allowed disruptions are the disruption controller's,
+            // which the local cluster does not run.
+            return [
+                name,
+                Column(
+                    name: "Min Available", type: "string", priority: 0,
+                    cell: text(["spec", "minAvailable"], "N/A")),
+                Column(
+                    name: "Max Unavailable", type: "string", priority: 0,
+                    cell: text(["spec", "maxUnavailable"], "N/A")),
+                Column(
+                    name: "Allowed Disruptions", type: "integer", priority: 0,
+                    cell: text(["status", "disruptionsAllowed"], "0")),
+                age,
+            ]
         case "persistentvolumeclaims":
             return [
                 name,

@@ -142,6 +142,31 @@ import Testing
         #expect(namespaces.stdout.contains("kube-system"), "\(namespaces.stderr)")
     }
 
+    /// `kubectl get pdb` shows a budget's columns as for a real cluster.
+    @Test func aDisruptionBudgetIsListedWithItsColumns() async throws {
+        guard Peer.available("curl"), Kubectl.available else { return }
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let kubectl = try KubectlSession(cluster)
+        defer { kubectl.remove() }
+        #expect(
+            try await cluster.post(
+                "/apis/policy/v1/namespaces/default/poddisruptionbudgets",
+                #"{"apiVersion":"policy/v1","kind":"PodDisruptionBudget","metadata":{"name":"kafka-pdb"},"spec":{"minAvailable":2,"selector":{"matchLabels":{"app":"kafka"}}}}"#
+            ).status == 201)
+        let output = try await kubectl.run(["get", "pdb"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let lines = output.stdout.split(separator: "\n").map {
+            $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        }
+        #expect(
+            lines.first == [
+                "NAME", "MIN", "AVAILABLE", "MAX", "UNAVAILABLE", "ALLOWED", "DISRUPTIONS", "AGE",
+            ],
+            "\(output.stdout)")
+        #expect(lines.dropFirst().first?.prefix(4) == ["kafka-pdb", "2", "N/A", "0"], "\(output.stdout)")
+    }
+
     @Test func theDefaultStorageClassIsListedAndAShrinkingPatchFails() async throws {
         guard Peer.available("curl"), Kubectl.available else { return }
         let cluster = try await TestCluster.start()
