@@ -26,6 +26,9 @@ extension Action {
 public enum ActionError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The request itself is wrong (a parameter's value, an unknown broker); resending it cannot help.
     case invalidParameter(name: String, reason: String)
+    /// The `persistentvolumeclaim` parameter's name does not say which disk of the cluster it is;
+    /// the claim's labels may (`ActionRequest.claim`).
+    case unknownClaim(String)
     /// A bound of the cluster or the operator stops it (broker limits, disks per broker).
     case limitReached(String)
     /// Applying it would leave the cluster invalid.
@@ -34,6 +37,7 @@ public enum ActionError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidParameter(let name, let reason): return "parameter '\(name)': \(reason)"
+        case .unknownClaim(let reason): return "parameter 'persistentvolumeclaim': \(reason)"
         case .limitReached(let reason): return reason
         case .invalidResult(let problems):
             return "the change would make the cluster invalid: "

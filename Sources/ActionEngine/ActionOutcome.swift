@@ -12,6 +12,8 @@ public enum ActionOutcome: Sendable, Equatable {
     case rejected(reason: String)
     /// The request names a cluster the store does not have.
     case unknownCluster(reason: String)
+    /// The request's claim name says no disk of the cluster; the claim's labels may.
+    case unknownClaim(reason: String)
     /// Noted, no action (a resolved alert, a rolling-upgrade alert).
     case recorded(reason: String)
 
@@ -22,7 +24,7 @@ public enum ActionOutcome: Sendable, Equatable {
         case .planned: return "planned"
         case .duplicate: return "duplicate"
         case .deferred: return "deferred"
-        case .rejected, .unknownCluster: return "rejected"
+        case .rejected, .unknownCluster, .unknownClaim: return "rejected"
         case .recorded: return "recorded"
         }
     }
@@ -30,7 +32,8 @@ public enum ActionOutcome: Sendable, Equatable {
     public var detail: String? {
         switch self {
         case .accepted(_, let change), .planned(let change): return change
-        case .deferred(let reason), .rejected(let reason), .unknownCluster(let reason), .recorded(let reason):
+        case .deferred(let reason), .rejected(let reason), .unknownCluster(let reason),
+            .unknownClaim(let reason), .recorded(let reason):
             return reason
         case .duplicate: return nil
         }

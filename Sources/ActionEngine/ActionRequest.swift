@@ -1,3 +1,5 @@
+import ClusterModel
+
 /// A request to act on a cluster, from an alert or from a person.
 public struct ActionRequest: Sendable, Equatable {
     /// The command as given (`upScale`, `addPVC`, ...); matched without regard to case.
@@ -9,10 +11,13 @@ public struct ActionRequest: Sendable, Equatable {
     public var source: ActionSource
     /// Report the change without making it.
     public var dryRun: Bool
+    /// The `persistentvolumeclaim` parameter's identity as its labels say, when it was read
+    /// because the claim's name did not say which disk it is.
+    public var claim: ClaimIdentity?
 
     public init(
         command: String, namespace: String, cluster: String, parameters: [String: String] = [:],
-        source: ActionSource, dryRun: Bool = false
+        source: ActionSource, dryRun: Bool = false, claim: ClaimIdentity? = nil
     ) {
         self.command = command
         self.namespace = namespace
@@ -20,6 +25,7 @@ public struct ActionRequest: Sendable, Equatable {
         self.parameters = parameters
         self.source = source
         self.dryRun = dryRun
+        self.claim = claim
     }
 }
 

@@ -148,6 +148,7 @@ public actor ActionRunner {
         do {
             change = try action.apply(request, to: &changed, context: context)
         } catch {
+            if case .unknownClaim = error { return .unknownClaim(reason: error.description) }
             return .rejected(reason: error.description)
         }
         let problems = ClusterValidator.problems(in: changed)

@@ -1,7 +1,8 @@
 import ClusterModel
 
 /// `addPvc`: adds a disk to the broker named by the `brokerId` label, or by the
-/// `persistentvolumeclaim` label (`<cluster>-<broker>-storage-<n>-<suffix>`), mounted at
+/// `persistentvolumeclaim` label (by the claim's `brokerId` label when it was read, else by its
+/// name, `<cluster>-<broker>-storage-<n>-<suffix>`), mounted at
 /// `mountPathPrefix` with the next free numeric suffix (`/kafka-logs-1`, `-2`, ...).
 public struct AddPvcAction: Action {
     public let command = "addPvc"
@@ -41,9 +42,9 @@ public struct AddPvcAction: Action {
 
     private func brokerID(_ request: ActionRequest, cluster: String) throws(ActionError) -> Int32 {
         if let id = try request.brokerID("brokerId") { return id }
-        guard let claim = request.parameter("persistentvolumeclaim") else {
+        guard let claim = try ClaimParameter(request, cluster: cluster) else {
             throw .invalidParameter(name: "brokerId", reason: "give brokerId or persistentvolumeclaim")
         }
-        return try ClaimParameter.name(claim, cluster: cluster).broker
+        return claim.broker
     }
 }

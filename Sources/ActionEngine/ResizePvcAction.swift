@@ -4,7 +4,8 @@ import ResourceQuantity
 /// `resizePvc`: grows the disk whose claim the `persistentvolumeclaim` label names by
 /// `incrementBy` (a quantity such as `10Gi`), up to the policy's largest disk.
 ///
-/// The claim name says the broker and, by the hash of the mount path in it, which disk. The new
+/// The claim's labels and `mountPath` annotation, when they were read, say the broker and the
+/// disk; otherwise its name does, by the hash of the mount path in it. The new
 /// size becomes the broker's own setting for that disk, so a disk the broker has from its config
 /// group grows for this broker only, as Koperator does. The reconciler grows the claim itself,
 /// where the storage class allows volume expansion.
@@ -16,11 +17,10 @@ public struct ResizePvcAction: Action {
     public func apply(_ request: ActionRequest, to cluster: inout KafkaCluster, context: ActionContext)
         throws(ActionError) -> String
     {
-        guard let text = request.parameter("persistentvolumeclaim") else {
+        guard let claim = try ClaimParameter(request, cluster: cluster.metadata.name) else {
             throw .invalidParameter(
                 name: "persistentvolumeclaim", reason: "give the claim of the disk to grow")
         }
-        let claim = try ClaimParameter.name(text, cluster: cluster.metadata.name)
         guard let increment = request.parameter("incrementBy") else {
             throw .invalidParameter(
                 name: "incrementBy", reason: "give how much to grow the disk by, such as 10Gi")
@@ -30,22 +30,13 @@ public struct ResizePvcAction: Action {
             throw .invalidParameter(
                 name: "persistentvolumeclaim",
                 reason:
-                    "'\(text.prefix(64))' belongs to broker \(claim.broker), which the cluster does not have")
+                    "'\(claim.text)' belongs to broker \(claim.broker), which the cluster does not have")
         }
         let broker = cluster.spec.brokers[index]
-        guard
-            var disk = cluster.spec.effectiveStorage(of: broker).first(where: {
-                claim.names(mountPath: $0.mountPath)
-            }),
-            var pvcSpec = disk.pvcSpec
+        var disk = try claim.disk(among: cluster.spec.effectiveStorage(of: broker))
+        guard var pvcSpec = disk.pvcSpec, let currentText = pvcSpec.storage,
+            let current = try? Quantity(parsing: currentText)
         else {
-            throw .invalidParameter(
-                name: "persistentvolumeclaim",
-                reason:
-                    "'\(text.prefix(64))' is not the operator's name for a disk of broker \(claim.broker) (<cluster>-<broker>-storage-<n>-<hash of the mount path>)"
-            )
-        }
-        guard let currentText = pvcSpec.storage, let current = try? Quantity(parsing: currentText) else {
             throw .invalidParameter(
                 name: "persistentvolumeclaim",
                 reason: "the disk at \(disk.mountPath) of broker \(claim.broker) has no size to grow from")

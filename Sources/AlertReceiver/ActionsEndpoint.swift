@@ -98,7 +98,7 @@ public struct ActionsEndpoint: Sendable {
         case .accepted: status = .accepted
         case .planned, .duplicate, .recorded: status = .ok
         case .deferred: status = .conflict
-        case .rejected: status = .unprocessableContent
+        case .rejected, .unknownClaim: status = .unprocessableContent
         case .unknownCluster: status = .notFound
         }
         return .json(status, .object(members))

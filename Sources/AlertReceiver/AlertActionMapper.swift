@@ -6,12 +6,16 @@ import ClusterModel
 /// action request; the rest are recorded or rejected with the reason.
 ///
 /// The cluster is named by the `kafka_cr` label or, for alerts from kubelet volume metrics that
-/// carry only `persistentvolumeclaim` and `namespace`, by the claim's name
-/// (`BrokerClaimName`), so no alert costs a Kubernetes read before its cluster is known.
+/// carry only `persistentvolumeclaim` and `namespace`, by the claim's name (`BrokerClaimName`),
+/// so an alert for one of the operator's own claims costs no Kubernetes read; a claim whose name
+/// does not say it (Koperator's, with a random suffix) is read for its labels (`ClaimLabelFallback`).
 enum AlertActionMapper {
     enum Decision: Equatable {
         /// `claim` is the claim the cluster was found through, when no `kafka_cr` label named it.
         case act(ActionRequest, claim: String?)
+        /// No `kafka_cr` label, and the claim's name does not have the shape that names a
+        /// cluster: the claim's labels must say it. `request.cluster` is empty until then.
+        case findClaim(ActionRequest, claim: String)
         case countRollingUpgrade(namespace: String, cluster: String)
         case outcome(ActionOutcome)
     }
@@ -25,14 +29,8 @@ enum AlertActionMapper {
         if let named = alert.labels["kafka_cr"], !named.isEmpty {
             cluster = named
         } else if let claimName = alert.labels["persistentvolumeclaim"], !claimName.isEmpty {
-            guard let parsed = BrokerClaimName(parsing: claimName) else {
-                return .outcome(
-                    .rejected(
-                        reason:
-                            "the alert has no kafka_cr label, and its persistentvolumeclaim '\(claimName.prefix(64))' is not a broker disk's claim (<cluster>-<broker>-storage-<n>-<suffix>)"
-                    ))
-            }
-            cluster = parsed.cluster
+            // Empty until the claim's labels say it, when its name does not.
+            cluster = BrokerClaimName(parsing: claimName)?.cluster ?? ""
             claim = claimName
         } else {
             return .outcome(
@@ -45,6 +43,11 @@ enum AlertActionMapper {
             return .outcome(.rejected(reason: "the alert has no namespace label"))
         }
         if alert.labels["rollingupgrade"] != nil {
+            guard !cluster.isEmpty else {
+                return .outcome(
+                    .rejected(
+                        reason: "the rollingupgrade alert has no kafka_cr label naming the KafkaCluster"))
+            }
             return .countRollingUpgrade(namespace: namespace, cluster: cluster)
         }
         guard let command = alert.annotations["command"], !command.isEmpty else {
@@ -52,10 +55,10 @@ enum AlertActionMapper {
         }
         // Labels carry brokerId and persistentvolumeclaim; annotations the action's settings.
         let parameters = alert.labels.merging(alert.annotations) { _, annotation in annotation }
-        return .act(
-            ActionRequest(
-                command: command, namespace: namespace, cluster: cluster, parameters: parameters,
-                source: .alert(fingerprint: alert.fingerprint, startsAt: alert.startsAt)),
-            claim: claim)
+        let request = ActionRequest(
+            command: command, namespace: namespace, cluster: cluster, parameters: parameters,
+            source: .alert(fingerprint: alert.fingerprint, startsAt: alert.startsAt))
+        if let claim, cluster.isEmpty { return .findClaim(request, claim: claim) }
+        return .act(request, claim: claim)
     }
 }

@@ -8,21 +8,26 @@ import Logging
 ///
 /// Each alert gets an outcome in the response. The status follows Alertmanager's retry rules:
 /// 200 when every alert was handled (acted on, deduplicated, deferred, recorded or rejected for
-/// good, a store's permanent refusal included), 503 only when the store failed for one of them
-/// in a way a retry may cure, so Alertmanager sends the notification again; alerts already
-/// acted on are then recognised as duplicates.
+/// good, a store's permanent refusal included), 503 only when the store, or reading a disk
+/// alert's claim, failed for one of them in a way a retry may cure, so Alertmanager sends the
+/// notification again; alerts already acted on are then recognised as duplicates.
 public struct AlertWebhookEndpoint: Sendable {
     let logger: Logger
     let decoder: WebhookDecoder
     let credentials: WebhookCredentials
     let runner: ActionRunner
     let metrics: ReceiverMetrics
+    let fallback: ClaimLabelFallback
 
+    /// `claims` reads a disk alert's claim when its name does not say its cluster and disk;
+    /// without it such alerts are rejected.
     public init(
         runner: ActionRunner, logger: Logger, credentials: WebhookCredentials = WebhookCredentials(),
-        decoder: WebhookDecoder = WebhookDecoder(), commands: [String] = ActionRegistry.builtIn.commands
+        decoder: WebhookDecoder = WebhookDecoder(), commands: [String] = ActionRegistry.builtIn.commands,
+        claims: (any ClaimLookup)? = nil
     ) {
         self.runner = runner
+        self.fallback = ClaimLabelFallback(claims: claims, runner: runner)
         self.metrics = ReceiverMetrics(commands: commands)
         self.logger = logger
         self.credentials = credentials
@@ -57,7 +62,9 @@ public struct AlertWebhookEndpoint: Sendable {
         for alert in alerts {
             let outcome: ActionOutcome
             do {
-                outcome = try await run(AlertActionMapper.decide(alert))
+                let run = try await run(AlertActionMapper.decide(alert))
+                outcome = run.outcome
+                if run.retry { storeFailed = true }
             } catch {
                 // Only failures a retry may cure reach here (permanent refusals are outcomes),
                 // so Alertmanager is asked to send the notification again.
@@ -93,22 +100,42 @@ public struct AlertWebhookEndpoint: Sendable {
         return .json(storeFailed ? .serviceUnavailable : .ok, body)
     }
 
-    private func run(_ decision: AlertActionMapper.Decision) async throws(ClusterStoreError) -> ActionOutcome
+    /// The alert's outcome; `retry` when it was deferred because reading its claim failed in a
+    /// way a retry may cure.
+    private func run(_ decision: AlertActionMapper.Decision) async throws(ClusterStoreError)
+        -> (outcome: ActionOutcome, retry: Bool)
     {
         switch decision {
-        case .outcome(let outcome): return outcome
+        case .outcome(let outcome): return (outcome, false)
         case .countRollingUpgrade(let namespace, let cluster):
-            return try await runner.countRollingUpgradeAlert(namespace: namespace, cluster: cluster)
+            return (try await runner.countRollingUpgradeAlert(namespace: namespace, cluster: cluster), false)
         case .act(let request, let claim):
             // A re-send of an alert already acted on is answered here, without suspending, so a
             // storm of them is served on the I/O thread.
-            var outcome = runner.isKnownDuplicate(request.source) ? .duplicate : try await runner.run(request)
-            if let claim, case .unknownCluster(let reason) = outcome {
-                outcome = .unknownCluster(
-                    reason: "no KafkaCluster has the claim \(claim.prefix(64)): \(reason)")
+            var run = (outcome: ActionOutcome.duplicate, retry: false)
+            if !runner.isKnownDuplicate(request.source) {
+                run.outcome = try await runner.run(request)
             }
-            metrics.action(command: request.command, outcome)
-            return outcome
+            if let claim {
+                switch run.outcome {
+                case .unknownCluster(let reason):
+                    run = try await fallback.run(
+                        request, claim: claim,
+                        byName: .unknownCluster(
+                            reason: "no KafkaCluster has the claim \(claim.prefix(64)): \(reason)"))
+                case .unknownClaim: run = try await fallback.run(request, claim: claim, byName: run.outcome)
+                default: break
+                }
+            }
+            metrics.action(command: request.command, run.outcome)
+            return run
+        case .findClaim(let request, let claim):
+            var run = (outcome: ActionOutcome.duplicate, retry: false)
+            if !runner.isKnownDuplicate(request.source) {
+                run = try await fallback.run(request, claim: claim, byName: nil)
+            }
+            metrics.action(command: request.command, run.outcome)
+            return run
         }
     }
 }

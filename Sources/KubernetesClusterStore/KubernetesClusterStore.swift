@@ -12,7 +12,7 @@ import Kubernetes
 /// not enable the status subresource, because splitting that write in two would let a crash
 /// between them either lose the action or lose the record that stops it running twice.
 public struct KubernetesClusterStore: ClusterStore {
-    private let api: any KubernetesAPI
+    let api: any KubernetesAPI
     /// Limits `list()` to one namespace; nil lists every namespace.
     private let namespace: String?
 

@@ -11,15 +11,15 @@ import Kubernetes
 public enum ResourceConventions {
     public static let appLabel = "app"
     public static let appValue = "kafka"
-    public static let clusterLabel = "kafka_cr"
-    public static let brokerLabel = "brokerId"
+    public static let clusterLabel = ObjectLabels.cluster
+    public static let brokerLabel = ObjectLabels.broker
 
     /// The stable hash of the object's desired content; equal hashes mean nothing to write.
     public static let specHashAnnotation = "kafka-operator.io/spec-hash"
     /// On a pod: the hash of the broker configuration that needs a restart to change.
     public static let configHashAnnotation = "kafka-operator.io/config-hash"
     /// On a PVC: the path the disk is mounted at (Koperator's annotation name).
-    public static let mountPathAnnotation = "mountPath"
+    public static let mountPathAnnotation = ObjectLabels.mountPath
 
     /// The ConfigMap key holding `server.properties`.
     public static let brokerConfigKey = "broker-config"

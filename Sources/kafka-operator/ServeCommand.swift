@@ -166,7 +166,9 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: .init(
                 namespace: clusterOptions.namespace, resyncInterval: .seconds(clusterOptions.resync)),
             logger: Logger(label: "kafka-operator.reconcile-loop"))
-        AlertWebhookEndpoint(runner: runner, logger: logger, credentials: credentials).register(on: &router)
+        AlertWebhookEndpoint(runner: runner, logger: logger, credentials: credentials, claims: store)
+            .register(
+                on: &router)
         ActionsEndpoint(runner: runner, credentials: actionOptions.apiCredentials, logger: logger).register(
             on: &router)
 

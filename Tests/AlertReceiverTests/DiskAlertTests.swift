@@ -43,14 +43,17 @@ import Testing
     static let unknownClaims: [(labels: String, says: String)] = [
         (
             kubeletLabels("postgres-data"),
-            "the alert has no kafka_cr label, and its persistentvolumeclaim 'postgres-data' is not a broker disk's claim"
+            "the alert has no kafka_cr label, and the persistentvolumeclaim kafka/postgres-data does not exist"
         ),
         (
             kubeletLabels("other-0-storage-0-1a2b3c4d"),
-            "no KafkaCluster has the claim other-0-storage-0-1a2b3c4d: KafkaCluster kafka/other does not exist"
+            "no KafkaCluster has the claim other-0-storage-0-1a2b3c4d: KafkaCluster kafka/other does not exist, and the persistentvolumeclaim kafka/other-0-storage-0-1a2b3c4d does not exist"
         ),
         (kubeletLabels(claim(9)), "belongs to broker 9, which the cluster does not have"),
-        (kubeletLabels("kafka-0-storage-0-x7k2p"), "is not the operator's name for a disk of broker 0"),
+        (
+            kubeletLabels("kafka-0-storage-0-x7k2p"),
+            "is not the operator's name for a disk of broker 0 (<cluster>-<broker>-storage-<n>-<hash of the mount path>), and the persistentvolumeclaim kafka/kafka-0-storage-0-x7k2p does not exist"
+        ),
         (
             #""namespace":"kafka","persistentvolumeclaim":"""#,
             "the alert has no kafka_cr label naming the KafkaCluster, nor a persistentvolumeclaim label naming one of its disks"

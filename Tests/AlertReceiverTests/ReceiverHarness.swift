@@ -12,6 +12,8 @@ import TestSupport
 /// can make fail, with the log lines they write.
 struct ReceiverHarness {
     let store: FaultyClusterStore
+    /// The claims a disk alert's claim is read from when its name does not say its disk.
+    let claims = InMemoryClaimLookup()
     let runner: ActionRunner
     let alerts: AlertWebhookEndpoint
     let actions: ActionsEndpoint
@@ -33,7 +35,7 @@ struct ReceiverHarness {
         logger.logLevel = .debug
         var credentials = WebhookCredentials()
         credentials.allowBearer(token: Self.token)
-        alerts = AlertWebhookEndpoint(runner: runner, logger: logger)
+        alerts = AlertWebhookEndpoint(runner: runner, logger: logger, claims: claims)
         actions = ActionsEndpoint(runner: runner, credentials: credentials, logger: logger)
     }
 

@@ -1,3 +1,4 @@
+import ActionEngine
 import ClusterModel
 import ClusterTestSupport
 import Foundation
@@ -159,5 +160,50 @@ import Testing
             }
             #expect(error.isRetryable)
         }
+    }
+}
+
+/// A disk alert's claim read from the local cluster: Koperator's claims have a random suffix,
+/// so their labels and `mountPath` annotation, not their name, say the disk.
+@Suite struct ClaimLookupTests {
+    @Test func aKoperatorClaimIsKnownByItsLabelsAndItsDiskGrows() async throws {
+        let fixture = try await LocalClusterFixture.start()
+        defer { Task { await fixture.stop() } }
+        let store = KubernetesClusterStore(api: fixture.client)
+        _ = try await store.create(try KubernetesClusterStoreTests.example())
+        try await store.settle()
+        _ = try await fixture.client.create(
+            PersistentVolumeClaim(
+                metadata: Kubernetes.ObjectMeta(
+                    name: "kafka-0-storage-0-x7k2p", namespace: "kafka",
+                    labels: ["app": "kafka", "kafka_cr": "kafka", "brokerId": "0"],
+                    annotations: ["mountPath": "/kafka-logs"]),
+                spec: .init(accessModes: ["ReadWriteOnce"], storageClassName: "standard", storage: "10Gi")))
+        _ = try await fixture.client.create(
+            PersistentVolumeClaim(
+                metadata: Kubernetes.ObjectMeta(
+                    name: "postgres-data", namespace: "kafka", labels: ["app": "postgres"]),
+                spec: .init(accessModes: ["ReadWriteOnce"], storage: "1Gi")))
+
+        let identity = try #require(
+            try await store.claim(namespace: "kafka", name: "kafka-0-storage-0-x7k2p"))
+        #expect(identity == ClaimIdentity(cluster: "kafka", broker: 0, mountPath: "/kafka-logs"))
+        #expect(try await store.claim(namespace: "kafka", name: "absent") == nil)
+        await #expect(
+            throws: ClaimLookupError.notABrokerDisk(
+                namespace: "kafka", name: "postgres-data",
+                reason: "it has no kafka_cr label naming its KafkaCluster")
+        ) {
+            _ = try await store.claim(namespace: "kafka", name: "postgres-data")
+        }
+
+        let outcome = try await ActionRunner(store: store).run(
+            ActionRequest(
+                command: "resizePvc", namespace: "kafka", cluster: identity.cluster,
+                parameters: ["persistentvolumeclaim": "kafka-0-storage-0-x7k2p", "incrementBy": "5Gi"],
+                source: .alert(fingerprint: "disk", startsAt: "2026-11-24T17:00:17.451Z"), claim: identity))
+        #expect(outcome.detail == "grew the disk at /kafka-logs of broker 0 from 10Gi to 15Gi", "\(outcome)")
+        let spec = try await store.get(namespace: "kafka", name: "kafka").cluster.spec
+        #expect(spec.effectiveStorage(of: spec.brokers[0]).first?.pvcSpec?.storage == "15Gi")
     }
 }
