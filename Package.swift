@@ -45,9 +45,14 @@ let package = Package(
         ),
         // Kubernetes resource quantities: shared by the model, the reconciler and the local cluster.
         .target(name: "ResourceQuantity"),
+        // Which Kafka configuration keys can change at run time: shared by the model (what the
+        // operator may set live) and the simulated broker (what it refuses to set live).
+        .target(name: "KafkaConfigKeys"),
         .target(
             name: "ClusterModel",
-            dependencies: ["JSON", "ResourceQuantity", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "JSON", "ResourceQuantity", "KafkaConfigKeys", .product(name: "Yams", package: "Yams"),
+            ]),
         .target(name: "ActionEngine", dependencies: ["ClusterModel", "ResourceQuantity"]),
         .target(
             name: "AlertReceiver",
@@ -83,7 +88,7 @@ let package = Package(
         .target(
             name: "LocalKafka",
             dependencies: [
-                "HTTPServer", "JSON",
+                "HTTPServer", "JSON", "KafkaProtocol", "KafkaConfigKeys",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -163,7 +168,8 @@ let package = Package(
         .testTarget(
             name: "LocalKafkaTests",
             dependencies: [
-                "LocalKafka", "HTTPServer", "JSON", "TestSupport", .product(name: "Yams", package: "Yams"),
+                "LocalKafka", "HTTPServer", "JSON", "KafkaProtocol", "KafkaAdmin", "TestSupport",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(

@@ -151,14 +151,9 @@ public struct SimulatedCluster: Equatable, Sendable {
         for (index, replicas) in assignment.enumerated() {
             let key = TopicPartition(topic, Int32(index))
             try validate(replicas, for: key)
-            var logDirs: [Int32: String] = [:]
-            for replica in replicas { logDirs[replica] = brokers[replica]!.logDirs[0] }
-            let alive = replicas.filter { brokers[$0]!.isAlive }
-            created[key] = SimulatedPartition(
-                replicas: replicas, logDirs: logDirs, leader: alive.first,
-                isr: alive.isEmpty ? [replicas[0]] : alive, sizeBytes: sizeBytes,
-                bytesInPerSecond: bytesInPerSecond, bytesOutPerSecond: bytesOutPerSecond,
-                minInSyncReplicas: minInSyncReplicas)
+            created[key] = freshPartition(
+                replicas, sizeBytes: sizeBytes, bytesInPerSecond: bytesInPerSecond,
+                bytesOutPerSecond: bytesOutPerSecond, minInSyncReplicas: minInSyncReplicas)
         }
         partitions.merge(created) { old, _ in old }
     }
@@ -169,6 +164,45 @@ public struct SimulatedCluster: Equatable, Sendable {
             throw .invalidAssignment(key, reason: "a broker appears twice in \(replicas)")
         }
         if let unknown = replicas.first(where: { brokers[$0] == nil }) { throw .unknownBroker(unknown) }
+    }
+
+    /// Deletes a topic and every partition of it.
+    public mutating func deleteTopic(_ topic: String) throws(SimulatedClusterError) {
+        let keys = partitions.keys.filter { $0.topic == topic }
+        guard !keys.isEmpty else { throw .unknownTopic(topic) }
+        for key in keys { partitions[key] = nil }
+    }
+
+    /// Adds partitions to a topic: partition `current + i` gets replicas `assignment[i]`, the
+    /// new ones taking the first partition's load settings with an empty log.
+    public mutating func addPartitions(_ topic: String, assignment: [[Int32]]) throws(SimulatedClusterError) {
+        let existing = partitions.keys.filter { $0.topic == topic }
+        guard let first = partitions[TopicPartition(topic, 0)] else { throw .unknownTopic(topic) }
+        var added: [TopicPartition: SimulatedPartition] = [:]
+        for (offset, replicas) in assignment.enumerated() {
+            let key = TopicPartition(topic, Int32(existing.count + offset))
+            try validate(replicas, for: key)
+            added[key] = freshPartition(
+                replicas, sizeBytes: 0, bytesInPerSecond: first.bytesInPerSecond,
+                bytesOutPerSecond: first.bytesOutPerSecond, minInSyncReplicas: first.minInSyncReplicas)
+        }
+        partitions.merge(added) { old, _ in old }
+    }
+
+    /// A new partition on validated `replicas`, each in its broker's first log directory, the
+    /// alive ones in sync and the first alive one leading.
+    private func freshPartition(
+        _ replicas: [Int32], sizeBytes: Int64, bytesInPerSecond: Double, bytesOutPerSecond: Double,
+        minInSyncReplicas: Int
+    ) -> SimulatedPartition {
+        var logDirs: [Int32: String] = [:]
+        for replica in replicas { logDirs[replica] = brokers[replica]!.logDirs[0] }
+        let alive = replicas.filter { brokers[$0]!.isAlive }
+        return SimulatedPartition(
+            replicas: replicas, logDirs: logDirs, leader: alive.first,
+            isr: alive.isEmpty ? [replicas[0]] : alive, sizeBytes: sizeBytes,
+            bytesInPerSecond: bytesInPerSecond, bytesOutPerSecond: bytesOutPerSecond,
+            minInSyncReplicas: minInSyncReplicas)
     }
 
     /// Sets the synthetic load of a partition.

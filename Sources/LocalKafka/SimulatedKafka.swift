@@ -1,0 +1,463 @@
+import KafkaProtocol
+
+/// The Kafka side of the simulated cluster as its brokers answer it on the wire: the cluster
+/// model, broker and topic configuration, and topic ids. `answer(_:broker:)` turns one request
+/// frame's payload into the response frame, or nil where Kafka closes the connection (an
+/// unknown API key, an unsupported version of anything but ApiVersions, undecodable bytes).
+public actor SimulatedKafka {
+    public let clusterID: String
+    public let simulation: ClusterSimulation
+    public private(set) var brokerConfigs = BrokerConfigs()
+    public private(set) var topicConfigs = TopicConfigs()
+    /// Where each broker's socket listens, which is what it advertises.
+    private var addresses: [Int32: (host: String, port: Int32)] = [:]
+    private var topicIDs: [String: [UInt8]] = [:]
+    private var nextTopicID: UInt64 = 1
+
+    public init(simulation: ClusterSimulation, clusterID: String = "local-kafka-cluster") {
+        self.simulation = simulation
+        self.clusterID = clusterID
+    }
+
+    public func setAddress(broker: Int32, host: String, port: Int32) { addresses[broker] = (host, port) }
+    public func removeAddress(broker: Int32) { addresses[broker] = nil }
+
+    /// Reads a broker's static configuration from its `server.properties`.
+    public func setServerProperties(broker: Int32, _ text: String) {
+        brokerConfigs.setStatic(broker: broker, serverProperties: text)
+    }
+
+    public func answer(_ payload: [UInt8], broker: Int32) async -> [UInt8]? {
+        guard let (header, body) = try? KafkaFrame.decodeRequestHeader(payload: payload) else { return nil }
+        do {
+            return try await answer(header, body, broker: broker)
+        } catch KafkaCodecError.unsupportedVersion where header.apiKey == .apiVersions {
+            // KIP-511: a version the broker does not know is answered in v0 with its ranges.
+            var refusal = ApiVersionsResponse.offeredByThisCodec
+            refusal.errorCode = KafkaErrorCode.unsupportedVersion
+            return try? KafkaFrame.encodeResponse(
+                refusal, to: ApiVersionsRequest.self, version: 0, correlationId: header.correlationId)
+        } catch {
+            return nil
+        }
+    }
+
+    private func answer(_ header: RequestHeader, _ body: WireReader, broker: Int32) async throws -> [UInt8] {
+        func reply<R: KafkaRequest>(_ type: R.Type, _ make: (R) async throws -> R.Response) async throws
+            -> [UInt8]
+        {
+            let request = try KafkaFrame.decodeRequest(type, header: header, body: body)
+            return try KafkaFrame.encodeResponse(
+                try await make(request), to: type, version: header.apiVersion,
+                correlationId: header.correlationId)
+        }
+        switch header.apiKey {
+        case .apiVersions: return try await reply(ApiVersionsRequest.self) { _ in .offeredByThisCodec }
+        case .metadata: return try await reply(MetadataRequest.self) { await metadata($0) }
+        case .describeCluster:
+            return try await reply(DescribeClusterRequest.self) { _ in await describeCluster() }
+        case .createTopics: return try await reply(CreateTopicsRequest.self) { await createTopics($0) }
+        case .deleteTopics: return try await reply(DeleteTopicsRequest.self) { await deleteTopics($0) }
+        case .createPartitions:
+            return try await reply(CreatePartitionsRequest.self) { await createPartitions($0) }
+        case .describeConfigs:
+            return try await reply(DescribeConfigsRequest.self) { await describeConfigs($0, broker: broker) }
+        case .incrementalAlterConfigs:
+            return try await reply(IncrementalAlterConfigsRequest.self) { await incrementalAlterConfigs($0) }
+        case .alterConfigs: return try await reply(AlterConfigsRequest.self) { await alterConfigs($0) }
+        case .describeLogDirs:
+            return try await reply(DescribeLogDirsRequest.self) { await describeLogDirs($0, broker: broker) }
+        case .saslHandshake, .saslAuthenticate:
+            throw KafkaCodecError.unknownApiKey(header.apiKey.rawValue)
+        }
+    }
+
+    // MARK: - Cluster
+
+    private func advertised(_ cluster: SimulatedCluster) -> [MetadataResponse.Broker] {
+        cluster.aliveBrokerIDs.compactMap { id in
+            guard let address = addresses[id] else { return nil }
+            return .init(nodeId: id, host: address.host, port: address.port, rack: cluster.brokers[id]?.rack)
+        }
+    }
+
+    func metadata(_ request: MetadataRequest) async -> MetadataResponse {
+        let cluster = await simulation.snapshot()
+        let names = request.topics.map { $0.compactMap(\.name) } ?? cluster.topics
+        let topics = names.map { name -> MetadataResponse.Topic in
+            let keys = cluster.sortedPartitions.filter { $0.topic == name }
+            guard !keys.isEmpty else {
+                return .init(errorCode: KafkaErrorCode.unknownTopicOrPartition, name: name, partitions: [])
+            }
+            return .init(
+                name: name, topicId: topicID(name),
+                partitions: keys.map { key in
+                    let partition = cluster.partitions[key]!
+                    return .init(
+                        errorCode: partition.isOffline
+                            ? KafkaErrorCode.leaderNotAvailable : KafkaErrorCode.none,
+                        partitionIndex: key.partition, leaderId: partition.leader ?? -1, leaderEpoch: 0,
+                        replicaNodes: partition.replicas, isrNodes: partition.isr,
+                        offlineReplicas: partition.replicas.filter { cluster.brokers[$0]?.isAlive != true })
+                })
+        }
+        return MetadataResponse(
+            brokers: advertised(cluster), clusterId: clusterID, controllerId: cluster.controller ?? -1,
+            topics: topics)
+    }
+
+    func describeCluster() async -> DescribeClusterResponse {
+        let cluster = await simulation.snapshot()
+        return DescribeClusterResponse(
+            clusterId: clusterID, controllerId: cluster.controller ?? -1, brokers: advertised(cluster))
+    }
+
+    private func topicID(_ name: String) -> [UInt8] {
+        if let id = topicIDs[name] { return id }
+        var id = [UInt8](repeating: 0, count: 16)
+        withUnsafeBytes(of: nextTopicID.bigEndian) { id.replaceSubrange(8..<16, with: $0) }
+        id[0] = 0x4c  // never the all-zero "no id"
+        nextTopicID += 1
+        topicIDs[name] = id
+        return id
+    }
+
+    // MARK: - Topics
+
+    func createTopics(_ request: CreateTopicsRequest) async -> CreateTopicsResponse {
+        var results: [CreateTopicsResponse.Result] = []
+        for topic in request.topics {
+            do {
+                let (partitions, factor) = try await createTopic(topic, validateOnly: request.validateOnly)
+                results.append(
+                    .init(
+                        name: topic.name, topicId: request.validateOnly ? zeroUUID : topicID(topic.name),
+                        errorCode: KafkaErrorCode.none, numPartitions: partitions, replicationFactor: factor))
+            } catch {
+                results.append(.init(name: topic.name, errorCode: error.code, errorMessage: error.message))
+            }
+        }
+        return CreateTopicsResponse(results: results)
+    }
+
+    private func createTopic(_ topic: CreateTopicsRequest.Topic, validateOnly: Bool)
+        async throws(KafkaRefusal)
+        -> (Int32, Int16)
+    {
+        let cluster = await simulation.snapshot()
+        guard Self.isValidTopicName(topic.name) else {
+            throw KafkaRefusal(17, "Topic name \"\(topic.name)\" is illegal")
+        }
+        guard !cluster.topics.contains(topic.name) else {
+            throw KafkaRefusal(KafkaErrorCode.topicAlreadyExists, "Topic '\(topic.name)' already exists.")
+        }
+        try TopicConfigs.validate(topic.configs)
+        let assignment: [[Int32]]
+        if !topic.assignments.isEmpty {
+            guard topic.partitions == -1, topic.replicationFactor == -1 else {
+                throw KafkaRefusal(
+                    KafkaErrorCode.invalidRequest,
+                    "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time."
+                )
+            }
+            assignment = topic.assignments.sorted { $0.partitionIndex < $1.partitionIndex }.map(\.brokerIds)
+        } else {
+            let controller = cluster.controller ?? 0
+            let count =
+                topic.partitions == -1
+                ? Int32(brokerConfigs.value("num.partitions", broker: controller) ?? "1") ?? 1
+                : topic.partitions
+            let factor =
+                topic.replicationFactor == -1
+                ? Int16(brokerConfigs.value("default.replication.factor", broker: controller) ?? "1") ?? 1
+                : topic.replicationFactor
+            guard count > 0 else {
+                throw KafkaRefusal(
+                    KafkaErrorCode.invalidPartitions,
+                    "Number of partitions was set to an invalid non-positive value.")
+            }
+            guard factor > 0 else {
+                throw KafkaRefusal(
+                    KafkaErrorCode.invalidReplicationFactor,
+                    "Replication factor must be larger than 0, or -1 to use the default value.")
+            }
+            assignment = try Self.place(
+                count: Int(count), factor: Int(factor), on: cluster.aliveBrokerIDs, from: 0)
+        }
+        let minISR = Int(topic.configs["min.insync.replicas"] ?? "1") ?? 1
+        if !validateOnly {
+            do throws(SimulatedClusterError) {
+                try await simulation.update {
+                    (cluster: inout SimulatedCluster) throws(SimulatedClusterError) in
+                    try cluster.createTopic(topic.name, assignment: assignment, minInSyncReplicas: minISR)
+                }
+            } catch {
+                throw KafkaRefusal(39, error.description)  // INVALID_REPLICA_ASSIGNMENT
+            }
+            topicConfigs.set(topic.name, topic.configs)
+        }
+        return (Int32(assignment.count), Int16(assignment.first?.count ?? 0))
+    }
+
+    /// Round-robin placement over the alive brokers, as Kafka's replica placer spreads leaders
+    /// and followers when no racks are set.
+    static func place(count: Int, factor: Int, on brokers: [Int32], from start: Int) throws(KafkaRefusal)
+        -> [[Int32]]
+    {
+        guard factor <= brokers.count else {
+            throw KafkaRefusal(
+                KafkaErrorCode.invalidReplicationFactor,
+                "Unable to replicate the partition \(factor) time(s): The target replication factor of \(factor) "
+                    + "cannot be reached because only \(brokers.count) broker(s) are registered.")
+        }
+        return (0..<count).map { index in (0..<factor).map { brokers[(start + index + $0) % brokers.count] } }
+    }
+
+    static func isValidTopicName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && name.utf8.count <= 249
+            && name.allSatisfy {
+                $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-")
+            }
+    }
+
+    func deleteTopics(_ request: DeleteTopicsRequest) async -> DeleteTopicsResponse {
+        var results: [DeleteTopicsResponse.Result] = []
+        for topic in request.topics {
+            let name = topic.name ?? topicIDs.first { $0.value == topic.topicId }?.key
+            guard let name, await deleted(name) else {
+                results.append(
+                    .init(
+                        name: topic.name, topicId: topic.topicId,
+                        errorCode: KafkaErrorCode.unknownTopicOrPartition,
+                        errorMessage: "This server does not host this topic-partition."))
+                continue
+            }
+            results.append(
+                .init(name: name, topicId: topicIDs[name] ?? zeroUUID, errorCode: KafkaErrorCode.none))
+            topicConfigs.remove(name)
+            topicIDs[name] = nil
+        }
+        return DeleteTopicsResponse(results: results)
+    }
+
+    private func deleted(_ topic: String) async -> Bool {
+        do {
+            try await simulation.update { (cluster: inout SimulatedCluster) throws(SimulatedClusterError) in
+                try cluster.deleteTopic(topic)
+            }
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    func createPartitions(_ request: CreatePartitionsRequest) async -> CreatePartitionsResponse {
+        var results: [CreatePartitionsResponse.Result] = []
+        for topic in request.topics {
+            do {
+                try await createPartitions(topic, validateOnly: request.validateOnly)
+                results.append(.init(name: topic.name, errorCode: KafkaErrorCode.none))
+            } catch {
+                results.append(.init(name: topic.name, errorCode: error.code, errorMessage: error.message))
+            }
+        }
+        return CreatePartitionsResponse(results: results)
+    }
+
+    private func createPartitions(_ topic: CreatePartitionsRequest.Topic, validateOnly: Bool)
+        async throws(KafkaRefusal)
+    {
+        let cluster = await simulation.snapshot()
+        let existing = cluster.sortedPartitions.filter { $0.topic == topic.name }
+        guard let first = existing.first.flatMap({ cluster.partitions[$0] }) else {
+            throw KafkaRefusal(
+                KafkaErrorCode.unknownTopicOrPartition, "The topic '\(topic.name)' does not exist.")
+        }
+        let current = Int32(existing.count)
+        guard topic.count >= current else {
+            throw KafkaRefusal(
+                KafkaErrorCode.invalidPartitions,
+                "The topic \(topic.name) currently has \(current) partition(s); \(topic.count) would not be an increase."
+            )
+        }
+        guard topic.count > current else {
+            throw KafkaRefusal(KafkaErrorCode.invalidPartitions, "Topic already has \(current) partition(s).")
+        }
+        let adding = Int(topic.count - current)
+        let assignment: [[Int32]]
+        if let given = topic.assignments {
+            guard given.count == adding else {
+                throw KafkaRefusal(
+                    39,
+                    "Increasing the number of partitions by \(adding) but \(given.count) assignments provided."
+                )
+            }
+            assignment = given
+        } else {
+            assignment = try Self.place(
+                count: adding, factor: first.replicas.count, on: cluster.aliveBrokerIDs, from: Int(current))
+        }
+        guard !validateOnly else { return }
+        do throws(SimulatedClusterError) {
+            try await simulation.update { (cluster: inout SimulatedCluster) throws(SimulatedClusterError) in
+                try cluster.addPartitions(topic.name, assignment: assignment)
+            }
+        } catch {
+            throw KafkaRefusal(39, error.description)
+        }
+    }
+
+    // MARK: - Configuration
+
+    func describeConfigs(_ request: DescribeConfigsRequest, broker: Int32) async -> DescribeConfigsResponse {
+        let cluster = await simulation.snapshot()
+        let results = request.resources.map { resource -> DescribeConfigsResponse.Result in
+            func result(_ configs: [ConfigEntry]) -> DescribeConfigsResponse.Result {
+                .init(resourceType: resource.type.rawValue, resourceName: resource.name, configs: configs)
+            }
+            func refusal(_ code: Int16, _ message: String) -> DescribeConfigsResponse.Result {
+                .init(
+                    errorCode: code, errorMessage: message, resourceType: resource.type.rawValue,
+                    resourceName: resource.name, configs: [])
+            }
+            switch resource.type {
+            case .broker:
+                let level: Int32?
+                do throws(KafkaRefusal) { level = try BrokerConfigs.level(of: resource.name) } catch {
+                    return refusal(error.code, error.message)
+                }
+                guard let id = level else {
+                    return result(
+                        brokerConfigs.describeClusterDefault(
+                            keys: resource.keys, includeSynonyms: request.includeSynonyms))
+                }
+                guard cluster.brokers[id] != nil else {
+                    return refusal(
+                        KafkaErrorCode.invalidRequest,
+                        "Unexpected broker id, expected \(broker) or empty string, but received \(id)")
+                }
+                return result(
+                    brokerConfigs.describe(
+                        broker: id, keys: resource.keys, includeSynonyms: request.includeSynonyms))
+            case .topic:
+                guard cluster.topics.contains(resource.name) else {
+                    return refusal(
+                        KafkaErrorCode.unknownTopicOrPartition, "The topic '\(resource.name)' does not exist."
+                    )
+                }
+                return result(
+                    topicConfigs.describe(
+                        resource.name, keys: resource.keys, includeSynonyms: request.includeSynonyms,
+                        brokerConfigs: brokerConfigs, broker: broker))
+            default:
+                return refusal(KafkaErrorCode.invalidRequest, "Unsupported resource type \(resource.type)")
+            }
+        }
+        return DescribeConfigsResponse(results: results)
+    }
+
+    func incrementalAlterConfigs(_ request: IncrementalAlterConfigsRequest) async
+        -> IncrementalAlterConfigsResponse
+    {
+        var results: [ConfigResourceResult] = []
+        for resource in request.resources {
+            results.append(
+                await alterResult(resource.type, resource.name) { () throws(KafkaRefusal) in
+                    switch resource.type {
+                    case .broker:
+                        try brokerConfigs.incrementalAlter(
+                            resourceName: resource.name, operations: resource.operations,
+                            validateOnly: request.validateOnly)
+                    default:
+                        var updated = topicConfigs.overrides[resource.name] ?? [:]
+                        for operation in resource.operations {
+                            switch operation {
+                            case .set(let key, let value): updated[key] = value
+                            case .delete(let key): updated[key] = nil
+                            case .append, .subtract:
+                                throw KafkaRefusal(
+                                    KafkaErrorCode.invalidRequest,
+                                    "Config value append/subtract is not allowed for config key: \(operation.key)"
+                                )
+                            }
+                        }
+                        try TopicConfigs.validate(updated)
+                        if !request.validateOnly { topicConfigs.set(resource.name, updated) }
+                    }
+                })
+        }
+        return IncrementalAlterConfigsResponse(results: results)
+    }
+
+    func alterConfigs(_ request: AlterConfigsRequest) async -> AlterConfigsResponse {
+        var results: [ConfigResourceResult] = []
+        for resource in request.resources {
+            var configs: [String: String] = [:]
+            for config in resource.configs { configs[config.name] = config.value }
+            results.append(
+                await alterResult(resource.type, resource.name) { () throws(KafkaRefusal) in
+                    switch resource.type {
+                    case .broker:
+                        try brokerConfigs.alter(
+                            resourceName: resource.name, configs: configs, validateOnly: request.validateOnly)
+                    default:
+                        try TopicConfigs.validate(configs)
+                        if !request.validateOnly { topicConfigs.set(resource.name, configs) }
+                    }
+                })
+        }
+        return AlterConfigsResponse(results: results)
+    }
+
+    /// One resource's outcome: topics must exist, only broker and topic resources are alterable.
+    private func alterResult(
+        _ type: ConfigResourceType, _ name: String, _ change: () throws(KafkaRefusal) -> Void
+    ) async -> ConfigResourceResult {
+        do throws(KafkaRefusal) {
+            switch type {
+            case .broker: break
+            case .topic:
+                guard await simulation.snapshot().topics.contains(name) else {
+                    throw KafkaRefusal(
+                        KafkaErrorCode.unknownTopicOrPartition, "The topic '\(name)' does not exist.")
+                }
+            default:
+                throw KafkaRefusal(KafkaErrorCode.invalidRequest, "Unsupported resource type \(type)")
+            }
+            try change()
+            return ConfigResourceResult(
+                errorCode: 0, errorMessage: nil, resourceType: type.rawValue, resourceName: name)
+        } catch {
+            return ConfigResourceResult(
+                errorCode: error.code, errorMessage: error.message, resourceType: type.rawValue,
+                resourceName: name)
+        }
+    }
+
+    // MARK: - Log directories
+
+    func describeLogDirs(_ request: DescribeLogDirsRequest, broker: Int32) async -> DescribeLogDirsResponse {
+        let cluster = await simulation.snapshot()
+        guard let owner = cluster.brokers[broker] else { return DescribeLogDirsResponse(results: []) }
+        let wanted = request.topics.map { topics in
+            Set(topics.flatMap { topic in topic.partitions.map { TopicPartition(topic.name, $0) } })
+        }
+        return DescribeLogDirsResponse(
+            results: owner.logDirs.map { logDir in
+                let held = cluster.sortedPartitions.filter {
+                    cluster.partitions[$0]!.logDirs[broker] == logDir && wanted?.contains($0) ?? true
+                }
+                let topics = Dictionary(grouping: held, by: \.topic).sorted { $0.key < $1.key }.map {
+                    name, keys in
+                    DescribeLogDirsResponse.Topic(
+                        name: name,
+                        partitions: keys.map {
+                            .init(
+                                partitionIndex: $0.partition, partitionSize: cluster.partitions[$0]!.sizeBytes
+                            )
+                        })
+                }
+                return .init(path: logDir, topics: topics)
+            })
+    }
+}
