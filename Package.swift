@@ -186,7 +186,7 @@ let package = Package(
             dependencies: [
                 "kafka-operator", "TestSupport", "ClusterTestSupport", "Kubernetes", "JSON", "LocalCluster",
                 "LocalKafka",
-                "AddressResolution",
+                "AddressResolution", "ClusterModel",
             ]),
     ],
     swiftLanguageModes: [.v6]

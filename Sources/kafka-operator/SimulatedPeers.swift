@@ -35,14 +35,18 @@ final class SimulatedPeers: Service, Sendable {
         self.configuration = configuration
         self.localCluster = localCluster
         self.logger = logger
-        // The example's topics on the spec's brokers, all offline until their pods are Ready.
-        let brokers = document.cluster.spec.brokers.map { broker in
-            SimulatedBroker(
+        // The example's topics on the spec's brokers and disks (as the operator renders
+        // `log.dirs`), all offline until their pods are Ready.
+        let spec = document.cluster.spec
+        let brokers = spec.brokers.map { broker in
+            let dirs = spec.effectiveStorage(of: broker).map {
+                ServerProperties.logDir(mountPath: $0.mountPath)
+            }
+            return SimulatedBroker(
                 id: broker.id,
                 host: ResourceConventions.brokerHost(
-                    cluster: document.name, broker: broker.id, namespace: document.namespace,
-                    spec: document.cluster.spec),
-                logDirs: ["/kafka-logs/kafka"], isAlive: false)
+                    cluster: document.name, broker: broker.id, namespace: document.namespace, spec: spec),
+                logDirs: dirs.isEmpty ? ["/kafka-logs/kafka"] : dirs, isAlive: false)
         }
         simulation = ClusterSimulation(
             cluster: try ExampleCluster.cluster(now: clock.nowMilliseconds(), brokers: brokers), clock: clock)
