@@ -25,11 +25,20 @@ public struct PodFollower: Sendable {
     }
 
     /// What the simulated cluster must do.
-    public enum Change: Equatable, Sendable {
+    public enum Change: Equatable, Sendable, CustomStringConvertible {
         case start(BrokerStartupConfig)
         case stop(Int32)
         /// A pod is Ready but its broker cannot start from its configuration.
         case refused(broker: Int32, reason: String)
+
+        public var description: String {
+            switch self {
+            case .start(let config):
+                "broker \(config.brokerID) started (log.dirs \(config.logDirs.joined(separator: ",")))"
+            case .stop(let id): "broker \(id) stopped"
+            case .refused(let id, let reason): "broker \(id) cannot start: \(reason)"
+            }
+        }
     }
 
     public let cluster: String
@@ -145,8 +154,8 @@ public struct PodFollower: Sendable {
     ) async {
         for await event in events {
             for change in apply(event) {
-                if case .refused(let broker, let reason) = change {
-                    report("broker \(broker) cannot start: \(reason)")
+                if case .refused = change {
+                    report("\(change)")
                     continue
                 }
                 do {
