@@ -65,7 +65,12 @@ let package = Package(
         // The Kafka wire format, both directions: the admin client's requests and the simulated
         // broker's answers share it. Standard library only, so the fuzzers compile it directly.
         .target(name: "KafkaProtocol"),
-        .target(name: "KafkaAdmin", dependencies: ["KafkaProtocol", "ClusterModel", "COpenSSL"]),
+        // Service name and port → the socket a client really connects to: identity on
+        // Kubernetes, loopback in local mode. Used by the operator's Kafka and Cruise Control clients.
+        .target(name: "AddressResolution"),
+        .target(
+            name: "KafkaAdmin",
+            dependencies: ["KafkaProtocol", "ClusterModel", "COpenSSL", "AddressResolution"]),
         .target(
             name: "Kubernetes",
             dependencies: [
@@ -113,6 +118,8 @@ let package = Package(
                 "AlertReceiver",
                 "ActionEngine",
                 "KafkaAdmin",
+                "AddressResolution",
+                "LocalKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -164,7 +171,7 @@ let package = Package(
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "TestSupport"]),
         .testTarget(
             name: "KafkaAdminTests",
-            dependencies: ["KafkaAdmin", "KafkaProtocol", "ClusterModel", "TestSupport"]),
+            dependencies: ["KafkaAdmin", "KafkaProtocol", "ClusterModel", "AddressResolution", "TestSupport"]),
         .testTarget(
             name: "LocalKafkaTests",
             dependencies: [
@@ -182,7 +189,11 @@ let package = Package(
             name: "ActionEngineTests", dependencies: ["ActionEngine", "ClusterModel", "TestSupport"]),
         .testTarget(
             name: "OperatorTests",
-            dependencies: ["kafka-operator", "TestSupport", "ClusterTestSupport", "Kubernetes", "JSON"]),
+            dependencies: [
+                "kafka-operator", "TestSupport", "ClusterTestSupport", "Kubernetes", "JSON", "LocalCluster",
+                "LocalKafka",
+                "AddressResolution", "ClusterModel",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

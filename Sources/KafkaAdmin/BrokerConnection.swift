@@ -1,3 +1,4 @@
+import AddressResolution
 import Dispatch
 import KafkaProtocol
 
@@ -75,9 +76,14 @@ final class BrokerConnection: @unchecked Sendable {
     // MARK: - On the queue
 
     private func establish(within outer: Deadline?) throws {
+        let lookup = options.nameResolver
+        let addresses = options.addressResolver
         let socket = try SocketStream.connect(
             to: address, deadline: Deadline(after: options.connectTimeout, within: outer),
-            resolver: options.nameResolver)
+            resolver: { host, port in
+                let target = addresses.resolve(ServiceAddress(host: host, port: port))
+                return lookup(target.host, target.port)
+            })
         if let tls = options.tls {
             stream = try TLSStream.handshake(
                 over: socket, options: tls, deadline: Deadline(after: options.connectTimeout, within: outer))

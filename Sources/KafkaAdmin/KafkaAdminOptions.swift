@@ -1,3 +1,4 @@
+import AddressResolution
 import KafkaProtocol
 
 /// How the admin client reaches brokers: identity, timeouts, limits, TLS and SASL.
@@ -22,6 +23,10 @@ public struct KafkaAdminOptions: Sendable {
     public var versionCaps: [ApiKey: Int16]
     /// Waits out a backoff; tests pass one that records instead of waiting.
     public var sleep: @Sendable (Duration) async throws -> Void
+    /// Where a broker address (bootstrap or advertised) is really reached: identity on
+    /// Kubernetes, the simulated brokers' loopback sockets in local mode. Errors and TLS keep
+    /// the address as named.
+    public var addressResolver: any AddressResolver
     /// Turns a host name into socket addresses; tests put a slow one here.
     var nameResolver: NameLookup.Resolver = NameLookup.system
 
@@ -31,8 +36,10 @@ public struct KafkaAdminOptions: Sendable {
         maximumResponseSize: Int = KafkaFrame.defaultMaximumResponseSize,
         attempts: Int = 3, initialBackoff: Duration = .milliseconds(200), tls: KafkaTLSOptions? = nil,
         sasl: SASLCredentials? = nil, versionCaps: [ApiKey: Int16] = [:],
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        addressResolver: any AddressResolver = IdentityAddressResolver()
     ) {
+        self.addressResolver = addressResolver
         self.clientId = clientId
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout

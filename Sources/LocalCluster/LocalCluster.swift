@@ -180,6 +180,26 @@ public final class LocalCluster: Service, Sendable {
         }
     }
 
+    /// The objects of `resources` (plural names) as they are now, each as `.added`, then every
+    /// change to them, until the cluster stops or the stream is dropped. Unlike a watch through
+    /// the API it never expires, so a follower in the same process needs no relist.
+    public func objectChanges(of resources: Set<String>) async throws(LocalClusterError)
+        -> AsyncStream<ObjectChange>
+    {
+        guard let running else { throw .notStarted }
+        let (existing, changes) = await running.store.observe(resources)
+        let (stream, continuation) = AsyncStream.makeStream(of: ObjectChange.self)
+        for change in existing { continuation.yield(ObjectChange(change)) }
+        let forward = Task {
+            for await change in changes where resources.contains(change.resource.plural) {
+                continuation.yield(ObjectChange(change))
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in forward.cancel() }
+        return stream
+    }
+
     /// How many watches are open now (for tests of watch handling).
     public func openWatchCount() async -> Int {
         await running?.store.openWatches ?? 0

@@ -803,6 +803,18 @@ actor ObjectStore {
 
     private func removeObserver(_ id: Int) { observers[id] = nil }
 
+    /// The objects of the resources named by `plurals` now, and every later change, taken in
+    /// one turn of the store so no change falls between the two or shows in both.
+    func observe(_ plurals: Set<String>) -> (existing: [StoreChange], changes: AsyncStream<StoreChange>) {
+        let existing = registry.definitions.filter { plurals.contains($0.plural) }.flatMap { resource in
+            all(resource).map {
+                StoreChange(
+                    kind: .added, resource: resource, resourceVersion: version, object: $0, previous: nil)
+            }
+        }
+        return (existing, changes())
+    }
+
     /// Ends every watch and observer stream.
     func shutdown() {
         hub.endAll()

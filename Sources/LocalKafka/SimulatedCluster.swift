@@ -97,6 +97,23 @@ public struct SimulatedCluster: Equatable, Sendable {
         brokerStarted(id)
     }
 
+    /// Changes a broker's host and log directories, as a restart with a new `server.properties`
+    /// does; a directory that still holds a replica cannot go.
+    public mutating func configureBroker(_ id: Int32, host: String, logDirs: [String])
+        throws(SimulatedClusterError)
+    {
+        guard var broker = brokers[id] else { throw .unknownBroker(id) }
+        guard !logDirs.isEmpty else { throw .unknownLogDir(broker: id, logDir: "") }
+        for key in sortedPartitions {
+            if let dir = partitions[key]!.logDirs[id], !logDirs.contains(dir) {
+                throw .invalidAssignment(key, reason: "broker \(id) still holds a replica in \(dir)")
+            }
+        }
+        broker.host = host
+        broker.logDirs = logDirs
+        brokers[id] = broker
+    }
+
     /// Removes a broker that holds no replicas, as a decommissioned broker leaves the metadata.
     public mutating func removeBroker(_ id: Int32) throws(SimulatedClusterError) {
         guard brokers[id] != nil else { throw .unknownBroker(id) }

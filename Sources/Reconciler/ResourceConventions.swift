@@ -68,6 +68,26 @@ public enum ResourceConventions {
         "\(ClusterServiceKind(spec).serviceName(cluster: cluster)).\(namespace).svc.\(spec.clusterDomain)"
     }
 
+    /// The address clients inside the cluster bootstrap from: the cluster-wide Service on the
+    /// client-facing listener's port (`kafka-all-broker.kafka.svc.cluster.local:29092`).
+    public static func clientBootstrap(cluster: String, namespace: String, spec: KafkaClusterSpec)
+        -> (host: String, port: Int)
+    {
+        (
+            clusterServiceHost(cluster: cluster, namespace: namespace, spec: spec),
+            BrokerListeners(spec).clientFacing.port
+        )
+    }
+
+    /// The client-facing listener's port on broker `broker`'s own address.
+    public static func brokerClientPort(spec: KafkaClusterSpec) -> Int {
+        BrokerListeners(spec).clientFacing.port
+    }
+
+    /// Cruise Control's Service and REST port (Koperator's names).
+    public static func cruiseControlServiceName(cluster: String) -> String { "\(cluster)-cruisecontrol-svc" }
+    public static let cruiseControlPort = 8090
+
     /// Where the JMX exporter serves broker metrics, on every broker pod and Service.
     public static let metricsPort: Int32 = 9020
     public static let metricsPortName = "metrics"

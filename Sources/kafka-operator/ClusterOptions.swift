@@ -1,4 +1,5 @@
 import ArgumentParser
+import LocalKafka
 
 /// The options of `serve` that choose the Kubernetes cluster and tune the reconcile loop.
 struct ClusterOptions: ParsableArguments {
@@ -34,6 +35,13 @@ struct ClusterOptions: ParsableArguments {
     var localPodReadySeconds: Double = EnvironmentDefault.double("KAFKA_OPERATOR_LOCAL_POD_READY_SECONDS", 2)
 
     @Option(
+        help:
+            "Loopback port of local mode's simulated Cruise Control (0 picks a free one). Env: KAFKA_OPERATOR_LOCAL_CRUISE_CONTROL_PORT."
+    )
+    var localCruiseControlPort: Int = EnvironmentDefault.int(
+        "KAFKA_OPERATOR_LOCAL_CRUISE_CONTROL_PORT", Int(LocalKafkaConfiguration.defaultCruiseControlPort))
+
+    @Option(
         help: ArgumentHelp(
             "Only manage KafkaClusters in this namespace (default: every namespace). Env: KAFKA_OPERATOR_WATCH_NAMESPACE.",
             valueName: "namespace"))
@@ -49,10 +57,18 @@ struct ClusterOptions: ParsableArguments {
         guard resync > 0, resync <= 86_400 else {
             throw ValidationError("--resync must be a number of seconds between 0 and 86400.")
         }
+        guard (0...65_535).contains(localCruiseControlPort) else {
+            throw ValidationError("--local-cruise-control-port must be a port number, 0 to 65535.")
+        }
         guard localPodReadySeconds >= 0, localPodReadySeconds <= 3_600 else {
             throw ValidationError("--local-pod-ready-seconds must be between 0 and 3600.")
         }
     }
 
     var namespace: String? { watchNamespace.isEmpty ? nil : watchNamespace }
+
+    /// Where local mode's simulated Kafka and Cruise Control listen.
+    var localKafka: LocalKafkaConfiguration {
+        LocalKafkaConfiguration(cruiseControlPort: UInt16(clamping: localCruiseControlPort))
+    }
 }

@@ -3,6 +3,7 @@ import ArgumentParser
 import CoreMetrics
 import Foundation
 import HTTPServer
+import KafkaAdmin
 import KubernetesClusterStore
 import Logging
 import Prometheus
@@ -153,11 +154,13 @@ struct ServeCommand: AsyncParsableCommand {
             )
         }
         // A Kafka setting that cannot work stops the start, before anything is served.
-        let kafka = try kafkaOptions.client()
+        let configured = try kafkaOptions.client()
         let connection = try await ClusterConnection.open(
             options: clusterOptions, dataDirectory: actionOptions.dataDir, logger: logger)
         let store = KubernetesClusterStore(api: connection.api, namespace: clusterOptions.namespace)
         try await actionOptions.loadManifests(into: store, connection: connection, logger: logger)
+        let peers = try await simulatedPeers(connection: connection, store: store)
+        let kafka = try configured ?? peers.map(localKafkaClient)
         let runner = actionOptions.makeRunner(store: store)
         let reconcileLoop = ReconcileLoop(
             reconciler: ClusterReconciler(
@@ -178,6 +181,7 @@ struct ServeCommand: AsyncParsableCommand {
         // its reconcile, then the local cluster (if any) stops.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let local = connection.localCluster { services.append(.init(service: local)) }
+        if let peers { services += [.init(service: peers.cruiseControlServer), .init(service: peers)] }
         services += [.init(service: reconcileLoop), .init(service: server)]
         let group = ServiceGroup(
             configuration: .init(
@@ -197,10 +201,45 @@ struct ServeCommand: AsyncParsableCommand {
                             "tls": "\(address.isTLS)",
                         ])
                 }
+                if let peers {
+                    let port = try await peers.cruiseControlPort()
+                    let url = try await peers.cruiseControlURL()
+                    let map = peers.addressMap(cruiseControlPort: port)
+                    logger.info(
+                        "simulated Kafka and Cruise Control",
+                        metadata: [
+                            "cluster": "\(peers.namespace)/\(peers.cluster)",
+                            "cruise_control": "\(url)",
+                            "kafka_bootstrap": "\(peers.bootstrap)",
+                            "kafka_bootstrap_local": "\(map.resolve(peers.bootstrap))",
+                        ])
+                }
             }
             try await tasks.waitForAll()
         }
         logger.info("stopped")
+    }
+
+    /// Local mode simulates the first KafkaCluster's brokers and Cruise Control.
+    private func simulatedPeers(connection: ClusterConnection, store: KubernetesClusterStore) async throws
+        -> SimulatedPeers?
+    {
+        guard let local = connection.localCluster, let simulated = try await store.list().first else {
+            return nil
+        }
+        return try SimulatedPeers(
+            localCluster: local, document: simulated.document, configuration: clusterOptions.localKafka,
+            logger: Logger(label: "kafka-operator.local-kafka"))
+    }
+
+    /// Without a bootstrap list, local mode reaches the simulated brokers by the names it would
+    /// use on Kubernetes, mapped to their loopback sockets.
+    private func localKafkaClient(_ peers: SimulatedPeers) throws -> KafkaProtocolAdminClient {
+        var options = try kafkaOptions.options()
+        options.addressResolver = peers.addressMap(cruiseControlPort: nil)
+        return try KafkaProtocolAdminClient(
+            bootstrap: [BrokerAddress(host: peers.bootstrap.host, port: peers.bootstrap.port)],
+            options: options)
     }
 
     private func alertCredentials() throws -> WebhookCredentials {

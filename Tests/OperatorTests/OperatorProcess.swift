@@ -37,7 +37,10 @@ final class OperatorProcess: Sendable {
     ) async throws {
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
-        let localOptions = ["--local-cluster-listen", "127.0.0.1:0", "--local-pod-ready-seconds", "0.1"]
+        let localOptions = [
+            "--local-cluster-listen", "127.0.0.1:0", "--local-pod-ready-seconds", "0.1",
+            "--local-cruise-control-port", "0",
+        ]
         let local = apiServer == nil ? (forceLocalCluster ? ["--local-cluster"] : []) + localOptions : []
         process = try BackgroundProcess(
             Self.binary,

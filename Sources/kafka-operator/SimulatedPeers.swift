@@ -1,0 +1,148 @@
+import AddressResolution
+import ClusterModel
+import HTTPServer
+import LocalCluster
+import LocalKafka
+import Logging
+import Reconciler
+import ServiceLifecycle
+
+/// Local mode's simulated Kafka cluster and Cruise Control for one KafkaCluster of the local
+/// cluster, and the address map that lets the operator reach them by the service names it
+/// uses on Kubernetes. The brokers follow the cluster's pods (`PodFollower`); Cruise Control
+/// serves its REST API on loopback.
+///
+/// The only place the simulators meet the operator: neither imports the other.
+final class SimulatedPeers: Service, Sendable {
+    let cluster: String
+    let namespace: String
+    let simulation: ClusterSimulation
+    let cruiseControl: CruiseControlSimulator
+    /// The simulated Cruise Control's REST server; run it in the service group.
+    let cruiseControlServer: HTTPServer
+    private let configuration: LocalKafkaConfiguration
+    private let localCluster: LocalCluster
+    private let spec: KafkaClusterSpec
+    private let logger: Logger
+
+    init(
+        localCluster: LocalCluster, document: ClusterDocument, configuration: LocalKafkaConfiguration,
+        clock: any SimulationClock = WallClock(), logger: Logger
+    ) throws {
+        cluster = document.name
+        namespace = document.namespace
+        spec = document.cluster.spec
+        self.configuration = configuration
+        self.localCluster = localCluster
+        self.logger = logger
+        // The example's topics on the spec's brokers and disks (as the operator renders
+        // `log.dirs`), all offline until their pods are Ready.
+        let spec = document.cluster.spec
+        let brokers = spec.brokers.map { broker in
+            let dirs = spec.effectiveStorage(of: broker).map {
+                ServerProperties.logDir(mountPath: $0.mountPath)
+            }
+            return SimulatedBroker(
+                id: broker.id,
+                host: ResourceConventions.brokerHost(
+                    cluster: document.name, broker: broker.id, namespace: document.namespace, spec: spec),
+                logDirs: dirs.isEmpty ? ["/kafka-logs/kafka"] : dirs, isAlive: false)
+        }
+        simulation = ClusterSimulation(
+            cluster: try ExampleCluster.cluster(now: clock.nowMilliseconds(), brokers: brokers), clock: clock)
+        cruiseControl = CruiseControlSimulator(simulation: simulation, clock: clock)
+        var limits = HTTPLimits()
+        limits.shutdownGracePeriod = .seconds(2)
+        cruiseControlServer = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                listeners: [HTTPListener(host: configuration.host, port: configuration.cruiseControlPort)],
+                limits: limits),
+            router: cruiseControl.routes(), logger: logger)
+    }
+
+    /// The address clients bootstrap from, as on Kubernetes.
+    var bootstrap: ServiceAddress {
+        let (host, port) = ResourceConventions.clientBootstrap(
+            cluster: cluster, namespace: namespace, spec: spec)
+        return ServiceAddress(host: host, port: UInt16(clamping: port))
+    }
+
+    var cruiseControlService: ServiceAddress {
+        ServiceAddress(
+            host:
+                "\(ResourceConventions.cruiseControlServiceName(cluster: cluster)).\(namespace).svc.\(spec.clusterDomain)",
+            port: UInt16(ResourceConventions.cruiseControlPort))
+    }
+
+    /// Service names to loopback: each broker's address to its own socket, the cluster-wide
+    /// Service to the lowest broker's, Cruise Control's Service to its REST port once known.
+    func addressMap(cruiseControlPort: UInt16?) -> AddressMap {
+        var map = AddressMap()
+        let clientPort = UInt16(clamping: ResourceConventions.brokerClientPort(spec: spec))
+        let ids = spec.brokers.map(\.id).sorted()
+        for id in ids {
+            guard let port = configuration.brokerPort(id) else { continue }
+            let host = ResourceConventions.brokerHost(
+                cluster: cluster, broker: id, namespace: namespace, spec: spec)
+            map.map(
+                ServiceAddress(host: host, port: clientPort),
+                to: ServiceAddress(host: configuration.host, port: port))
+        }
+        if let first = ids.first, let port = configuration.brokerPort(first) {
+            map.map(bootstrap, to: ServiceAddress(host: configuration.host, port: port))
+        }
+        if let cruiseControlPort {
+            map.map(
+                cruiseControlService, to: ServiceAddress(host: configuration.host, port: cruiseControlPort))
+        }
+        return map
+    }
+
+    /// The port the simulated Cruise Control listens on, once its server is up.
+    func cruiseControlPort() async throws -> UInt16 {
+        let addresses = try await cruiseControlServer.boundAddresses()
+        return addresses.first?.port ?? configuration.cruiseControlPort
+    }
+
+    /// The simulated Cruise Control's base URL, as `cccli -a` takes its host and port.
+    func cruiseControlURL() async throws -> String {
+        "http://\(configuration.host):\(try await cruiseControlPort())"
+    }
+
+    /// Follows the cluster's pods and ConfigMaps until shutdown or the local cluster stops.
+    func run() async throws {
+        let changes = try await localCluster.objectChanges(of: ["pods", "configmaps"])
+        let events = Self.followerEvents(changes)
+        let follower = Task { [cluster, namespace, simulation, logger] in
+            var follower = PodFollower(cluster: cluster, namespace: namespace)
+            await follower.follow(events, simulation: simulation) { line in
+                logger.info(
+                    "simulated kafka", metadata: ["cluster": "\(namespace)/\(cluster)", "change": "\(line)"])
+            }
+        }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await follower.value
+            } onGracefulShutdown: {
+                follower.cancel()
+            }
+        } onCancel: {
+            follower.cancel()
+        }
+    }
+
+    /// The local cluster's changes as the follower reads them.
+    static func followerEvents(_ changes: AsyncStream<ObjectChange>) -> AsyncStream<PodFollower.Event> {
+        let (stream, continuation) = AsyncStream.makeStream(of: PodFollower.Event.self)
+        let forward = Task {
+            for await change in changes {
+                let resource: PodFollower.Event.Resource = change.resource == "pods" ? .pod : .configMap
+                continuation.yield(
+                    .init(resource: resource, deleted: change.kind == .deleted, object: change.object))
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in forward.cancel() }
+        return stream
+    }
+}

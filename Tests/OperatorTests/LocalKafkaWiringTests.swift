@@ -1,0 +1,144 @@
+import ClusterModel
+import ClusterTestSupport
+import Foundation
+import JSON
+import Kubernetes
+import LocalKafka
+import Logging
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import kafka_operator
+
+/// Local mode's simulated Kafka and Cruise Control beside the local cluster: brokers follow
+/// their pods in a real local cluster, and `serve` says where Cruise Control answers, for cccli.
+@Suite(.serialized) struct LocalKafkaWiringTests {
+    static let example = repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml").path
+
+    /// A simulation clock the test moves by hand.
+    final class HandClock: SimulationClock {
+        private let now = Mutex<Int64>(1_700_000_000_000)
+        func nowMilliseconds() -> Int64 { now.withLock { $0 } }
+        func advance(milliseconds: Int64) { now.withLock { $0 += milliseconds } }
+    }
+
+    static func brokerPod(_ name: String, broker: Int32) -> Pod {
+        var spec = PodSpec(containers: [
+            Container(name: "kafka", image: "ghcr.io/banzaicloud/kafka:2.13-3.4.1")
+        ])
+        spec.restartPolicy = "Never"
+        return Pod(
+            metadata: ObjectMeta(
+                name: name, namespace: "kafka",
+                labels: ["app": "kafka", "kafka_cr": "kafka", "brokerId": "\(broker)"]),
+            spec: spec)
+    }
+
+    static func brokerConfig(_ id: Int32, logDirs: String) -> ConfigMap {
+        ConfigMap(
+            metadata: ObjectMeta(name: "kafka-config-\(id)", namespace: "kafka"),
+            data: [
+                "broker-config": """
+                broker.id=\(id)
+                advertised.listeners=INTERNAL://kafka-\(id).kafka.svc.cluster.local:29092
+                log.dirs=\(logDirs)
+                """
+            ])
+    }
+
+    @Test func brokersFollowTheirPodsInTheLocalCluster() async throws {
+        let fixture = try await LocalClusterFixture.start()
+        let clock = HandClock()
+        var logger = Logger(label: "local-kafka-test")
+        logger.logLevel = .critical
+        let document = try ClusterDocument(yaml: String(contentsOfFile: Self.example, encoding: .utf8))
+        let peers = try SimulatedPeers(
+            localCluster: fixture.cluster, document: document,
+            configuration: LocalKafkaConfiguration(cruiseControlPort: 0), clock: clock, logger: logger)
+        let following = Task { try await peers.run() }
+        let api = fixture.client
+        let simulation = peers.simulation
+        func cluster() async -> SimulatedCluster { await simulation.snapshot() }
+
+        // Nothing runs before the pods do.
+        #expect(await cluster().aliveBrokerIDs == [])
+        for id: Int32 in 0...2 {
+            let dirs = id == 2 ? "/kafka-logs/kafka,/kafka-logs-2/kafka" : "/kafka-logs/kafka"
+            _ = try await api.create(Self.brokerConfig(id, logDirs: dirs))
+            _ = try await api.create(Self.brokerPod("kafka-\(id)-a", broker: id))
+        }
+        #expect(await waitUntil { await cluster().aliveBrokerIDs == [0, 1, 2] })
+        // The seeded partitions start led by the first broker up; the others catch up.
+        #expect(await cluster().offlinePartitions.isEmpty)
+        clock.advance(milliseconds: await cluster().timing.catchUpDelayMilliseconds)
+        #expect(await cluster().underReplicatedPartitions.isEmpty)
+        let single = try #require(
+            await cluster().partitions.first { $0.key.topic == "audit-log" && $0.value.replicas == [1] })
+
+        // A deleted pod takes its broker offline: its leaderships move, its unreplicated
+        // partition goes offline.
+        try await api.delete(.pods, namespace: "kafka", name: "kafka-1-a")
+        #expect(await waitUntil { await cluster().aliveBrokerIDs == [0, 2] })
+        let withoutOne = await cluster()
+        #expect(withoutOne.leaderCount(of: 1) == 0)
+        #expect(withoutOne.offlinePartitions == [single.key])
+        #expect(withoutOne.partitions.values.allSatisfy { !$0.isr.contains(1) || $0.isr == [1] })
+
+        // A crashed container (restartPolicy Never: the pod ends Failed) takes broker 2 offline.
+        #expect(await fixture.cluster.faults.crashContainers(podNamePrefix: "kafka-2-") == 1)
+        #expect(await waitUntil { await cluster().aliveBrokerIDs == [0] })
+
+        // A replacement pod brings broker 1 back: leader of its lone partition at once, in the
+        // ISR of the others only after the catch-up delay.
+        _ = try await api.create(Self.brokerPod("kafka-1-b", broker: 1))
+        #expect(await waitUntil { await cluster().aliveBrokerIDs == [0, 1] })
+        let returned = await cluster()
+        #expect(returned.partitions[single.key]?.leader == 1)
+        let shared = try #require(
+            returned.partitions.first { $0.value.replicas.contains(0) && $0.value.replicas.contains(1) })
+        #expect(!shared.value.isr.contains(1))
+        clock.advance(milliseconds: returned.timing.catchUpDelayMilliseconds)
+        #expect(await cluster().partitions[shared.key]?.isr.contains(1) == true)
+
+        following.cancel()
+        _ = try? await following.value
+        await fixture.stop()
+    }
+
+    /// `serve` in local mode logs where the simulated Cruise Control answers, and LinkedIn's
+    /// cccli reads its state there.
+    @Test(.enabled(if: Peer.available("cccli") && Peer.available("curl")))
+    func serveStartsCruiseControlThatCccliReads() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try await OperatorProcess(
+            arguments: ["--cluster", Self.example], logDirectory: directory)
+        defer { server.process.stop() }
+        var line: Substring?
+        _ = await waitUntil {
+            line = server.process.log.split(separator: "\n").first {
+                $0.contains("simulated Kafka and Cruise Control")
+            }
+            return line != nil
+        }
+        let announced = try #require(line, "\(server.process.log)")
+        #expect(
+            announced.contains("kafka_bootstrap=kafka-headless.kafka.svc.cluster.local:29092"), "\(announced)"
+        )
+        let address = try #require(
+            Self.value(of: "cruise_control", in: announced)?.replacingOccurrences(of: "http://", with: ""))
+        let state = try await runOffPool("cccli", ["-a", address, "state", "--json", "true"])
+        #expect(state.status == 0, "\(state.stderr)")
+        let json = try JSONReader.parse(Array(state.stdout.utf8))
+        #expect(json["ExecutorState"]?["state"] == .string("NO_TASK_IN_PROGRESS"), "\(state.stdout)")
+    }
+
+    /// A logfmt field's value, quoted or not.
+    static func value(of key: String, in line: Substring) -> String? {
+        guard let start = line.range(of: key + "=") else { return nil }
+        let rest = line[start.upperBound...]
+        if rest.first == "\"" { return String(rest.dropFirst().prefix { $0 != "\"" }) }
+        return String(rest.prefix { $0 != " " })
+    }
+}
