@@ -148,9 +148,11 @@ public struct PodFollower: Sendable {
     }
 
     /// Follows `events` until they end, applying each change to `simulation`; `report` hears
-    /// every change and every refusal in words.
+    /// every change and every refusal in words, `applied` every change the cluster took (to
+    /// open or close the broker's socket).
     public mutating func follow(
-        _ events: AsyncStream<Event>, simulation: ClusterSimulation, report: @Sendable (String) -> Void
+        _ events: AsyncStream<Event>, simulation: ClusterSimulation, report: @Sendable (String) -> Void,
+        applied: @Sendable (Change) async -> Void = { _ in }
     ) async {
         for await event in events {
             for change in apply(event) {
@@ -163,6 +165,7 @@ public struct PodFollower: Sendable {
                         try Self.apply(change, to: &cluster)
                     }
                     report("\(change)")
+                    await applied(change)
                 } catch {
                     report("\(change) refused by the simulated cluster: \(error)")
                 }

@@ -18,7 +18,7 @@ import Synchronization
 public final class SimulatedBrokerServer: Sendable {
     public static let maximumRequestSize = 16 * 1024 * 1024
 
-    private let kafka: SimulatedKafka
+    public let kafka: SimulatedKafka
     private let listeners = Mutex<[Int32: (fd: Int32, port: UInt16)]>([:])
     private let connections = Mutex<Set<Int32>>([])
 

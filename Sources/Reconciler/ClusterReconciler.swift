@@ -185,7 +185,10 @@ public struct ClusterReconciler: Sendable {
             let removed = PendingBrokerRemoval.carryOut(choosing: chosen, in: &document.cluster)
             logger.info(
                 "downScale: broker chosen",
-                metadata: ["cluster": "\(key)", "broker": "\(removed.map(String.init) ?? "none")"])
+                metadata: [
+                    "cluster": "\(key)", "broker": "\(removed.map(String.init) ?? "none")",
+                    "by": "\(chosen == nil || chosen != removed ? "highest id" : "fewest replicas")",
+                ])
         } catch {
             logger.warning(
                 "downScale: Kafka metadata unavailable, not choosing a broker",

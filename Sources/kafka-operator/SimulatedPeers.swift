@@ -18,6 +18,8 @@ final class SimulatedPeers: Service, Sendable {
     let namespace: String
     let simulation: ClusterSimulation
     let cruiseControl: CruiseControlSimulator
+    /// The brokers' Kafka-protocol sockets: one per running broker, on its configured port.
+    let brokers: SimulatedBrokerServer
     /// The simulated Cruise Control's REST server; run it in the service group.
     let cruiseControlServer: HTTPServer
     private let configuration: LocalKafkaConfiguration
@@ -38,7 +40,7 @@ final class SimulatedPeers: Service, Sendable {
         // The example's topics on the spec's brokers and disks (as the operator renders
         // `log.dirs`), all offline until their pods are Ready.
         let spec = document.cluster.spec
-        let brokers = spec.brokers.map { broker in
+        let seeded = spec.brokers.map { broker in
             let dirs = spec.effectiveStorage(of: broker).map {
                 ServerProperties.logDir(mountPath: $0.mountPath)
             }
@@ -49,8 +51,9 @@ final class SimulatedPeers: Service, Sendable {
                 logDirs: dirs.isEmpty ? ["/kafka-logs/kafka"] : dirs, isAlive: false)
         }
         simulation = ClusterSimulation(
-            cluster: try ExampleCluster.cluster(now: clock.nowMilliseconds(), brokers: brokers), clock: clock)
+            cluster: try ExampleCluster.cluster(now: clock.nowMilliseconds(), brokers: seeded), clock: clock)
         cruiseControl = CruiseControlSimulator(simulation: simulation, clock: clock)
+        self.brokers = SimulatedBrokerServer(kafka: SimulatedKafka(simulation: simulation))
         var limits = HTTPLimits()
         limits.shutdownGracePeriod = .seconds(2)
         cruiseControlServer = HTTPServer(
@@ -113,12 +116,20 @@ final class SimulatedPeers: Service, Sendable {
     func run() async throws {
         let changes = try await localCluster.objectChanges(of: ["pods", "configmaps"])
         let events = Self.followerEvents(changes)
-        let follower = Task { [cluster, namespace, simulation, logger] in
+        let follower = Task { [cluster, namespace, simulation, logger, brokers, configuration] in
             var follower = PodFollower(cluster: cluster, namespace: namespace)
-            await follower.follow(events, simulation: simulation) { line in
-                logger.info(
-                    "simulated kafka", metadata: ["cluster": "\(namespace)/\(cluster)", "change": "\(line)"])
-            }
+            await follower.follow(
+                events, simulation: simulation,
+                report: { line in
+                    logger.info(
+                        "simulated kafka",
+                        metadata: ["cluster": "\(namespace)/\(cluster)", "change": "\(line)"])
+                },
+                applied: { change in
+                    await Self.openOrClose(
+                        change, brokers: brokers, configuration: configuration, logger: logger)
+                })
+            await brokers.stopAll()
         }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
@@ -128,6 +139,34 @@ final class SimulatedPeers: Service, Sendable {
             }
         } onCancel: {
             follower.cancel()
+        }
+    }
+
+    /// A started broker listens on its configured port with the configuration its pod read; a
+    /// stopped one closes its socket, so a client finds it gone as it would a real broker.
+    static func openOrClose(
+        _ change: PodFollower.Change, brokers: SimulatedBrokerServer, configuration: LocalKafkaConfiguration,
+        logger: Logger
+    ) async {
+        switch change {
+        case .start(let config):
+            let id = config.brokerID
+            await brokers.kafka.setServerProperties(
+                broker: id,
+                config.properties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                    .joined(separator: "\n"))
+            guard brokers.port(of: id) == nil, let port = configuration.brokerPort(id) else { return }
+            do {
+                try await brokers.start(broker: id, port: port)
+            } catch {
+                logger.warning(
+                    "a simulated broker cannot listen",
+                    metadata: ["broker": "\(id)", "port": "\(port)", "error": "\(error)"])
+            }
+        case .stop(let id):
+            await brokers.stop(broker: id)
+        case .refused:
+            return
         }
     }
 

@@ -134,6 +134,32 @@ import Testing
         #expect(json["ExecutorState"]?["state"] == .string("NO_TASK_IN_PROGRESS"), "\(state.stdout)")
     }
 
+    /// In local mode the simulated brokers answer on the addresses the operator resolves, so a
+    /// downScale without brokerId removes the broker Kafka's metadata says holds the fewest
+    /// replicas: the one just added, which holds none.
+    @Test(.enabled(if: Peer.available("curl")))
+    func aDownScaleInLocalModeAsksTheSimulatedBrokers() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try await OperatorProcess(
+            arguments: ["--cluster", Self.example, "--api-token", "ops", "--cooldown", "0"],
+            logDirectory: directory)
+        defer { server.process.stop() }
+        let path = "/api/v1/namespaces/kafka/kafkaclusters/kafka/actions"
+        let auth = ["-H", "Authorization: Bearer ops", "-H", "Content-Type: application/json"]
+        #expect(await server.waitUntilClusterRunning(), "\(server.process.log)")
+        _ = try server.curl(path, auth + ["--data-binary", #"{"command":"upScale"}"#])
+        #expect(await server.waitUntilClusterRunning(), "\(server.process.log)")
+        #expect(try server.brokerIDs() == [0, 1, 2, 3])
+        let answer = try server.curl(path, auth + ["--data-binary", #"{"command":"downScale"}"#])
+        #expect(answer.status == 202, "\(answer.body)")
+        #expect(
+            await waitUntil(timeout: .seconds(20)) { (try? server.brokerIDs()) == [0, 1, 2] },
+            "\(server.process.log)")
+        #expect(
+            server.process.log.contains("msg=\"downScale: broker chosen\" broker=3"), "\(server.process.log)")
+    }
+
     /// A logfmt field's value, quoted or not.
     static func value(of key: String, in line: Substring) -> String? {
         guard let start = line.range(of: key + "=") else { return nil }
