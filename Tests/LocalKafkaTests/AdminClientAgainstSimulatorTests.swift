@@ -1,0 +1,46 @@
+import KafkaAdmin
+import LocalKafka
+import Testing
+
+/// The operator's own Kafka client against the simulated brokers: the health it reports and
+/// the configuration it reads are what the simulated cluster says, through the same protocol
+/// it speaks to a real cluster.
+@Suite struct AdminClientAgainstSimulatorTests {
+    @Test func healthFollowsTheSimulatedCluster() async throws {
+        try await withSimulatedKafka { _, server, simulation in
+            let client = try KafkaProtocolAdminClient(bootstrap: server.bootstrap)
+            let cluster = await simulation.snapshot()
+            let healthy = try await client.healthReport(expectedBrokers: cluster.brokerIDs)
+            #expect(healthy.isHealthy, "\(healthy)")
+            #expect(healthy.brokers == cluster.brokerIDs)
+            #expect(healthy.topicCount == 4)
+            #expect(healthy.partitionCount == cluster.partitions.count)
+
+            // Broker 2 stops: its partitions lose it from the ISR, the lone replicas it held go
+            // offline, and it is missing from the expected brokers.
+            let lone = cluster.partitions.filter { $0.value.replicas == [2] }.count
+            #expect(lone > 0, "the example has a replication-factor-1 topic with a partition on broker 2")
+            try await simulation.update { (cluster) throws(SimulatedClusterError) in try cluster.stopBroker(2)
+            }
+            await server.stop(broker: 2)
+            let degraded = try await client.healthReport(expectedBrokers: cluster.brokerIDs)
+            #expect(!degraded.isHealthy)
+            #expect(degraded.missingBrokers == [2])
+            #expect(degraded.offlinePartitions.count == lone)
+            #expect(!degraded.underReplicatedPartitions.isEmpty)
+            #expect(degraded.underReplicatedPartitions.allSatisfy { !$0.inSyncReplicas.contains(2) })
+        }
+    }
+
+    @Test func brokerConfigurationShowsItsSource() async throws {
+        try await withSimulatedKafka { _, server, _ in
+            let client = try KafkaProtocolAdminClient(bootstrap: server.bootstrap)
+            let entries = try await client.describeConfigs(broker: 1)
+            let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            // From the broker's server.properties: a static broker config (source 4).
+            #expect(byName["log.retention.hours"]?.value == "72")
+            #expect(byName["log.retention.hours"]?.sourceCode == 4)
+            #expect(byName["num.network.threads"]?.value == "5")
+        }
+    }
+}
