@@ -38,12 +38,15 @@ struct ConfluentKafkaAdminTests {
 
     @Test(
         .disabled(
-            "librdkafka reports a transport failure on this script's Metadata exchange: under investigation"))
+            "librdkafka's all-topics Metadata v12 request is refused by the request decoder (3 bytes left over; body after the header: 00 00 00 01 00 00): under investigation"
+        ))
     func listTopicsAndDescribeClusterShowTheSimulatedBrokersAndReplicas() async throws {
         try await withSimulatedKafka { _, server, simulation in
+            // A stopped broker's socket closes too, as local mode's pod following does.
             try await simulation.update { (cluster: inout SimulatedCluster) throws(SimulatedClusterError) in
                 try cluster.stopBroker(2)
             }
+            await server.stop(broker: 2)
             let seen = try await run(
                 """
                 md = admin.list_topics(timeout=10)
