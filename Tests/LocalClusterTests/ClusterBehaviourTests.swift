@@ -44,8 +44,7 @@ import Testing
     /// not yet on a node, or a delete with a grace period of zero, goes at once.
     /// A crashed container restarts in place under `restartPolicy: Always` (the default); under
     /// `Never` the pod ends `Failed`, unready, and the kubelet never runs it again.
-    @Test func aCrashFollowsTheRestartPolicy() async throws {
-        guard Peer.available("curl") else { return }
+    @Test(.enabled(if: Peer.available("curl"))) func aCrashFollowsTheRestartPolicy() async throws {
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.stop() } }
         let never = TestCluster.pod("never-0").replacingOccurrences(
@@ -145,8 +144,9 @@ import Testing
 
     /// The API server's rules for changing a claim: validation first (422), then the resize
     /// admission plugin (403), each with the real server's message.
-    @Test func aClaimGrowsOnlyWhereItsClassAllowsAndNeverShrinks() async throws {
-        guard Peer.available("curl") else { return }
+    @Test(.enabled(if: Peer.available("curl"))) func aClaimGrowsOnlyWhereItsClassAllowsAndNeverShrinks()
+        async throws
+    {
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.stop() } }
         let path = "/api/v1/namespaces/default/persistentvolumeclaims"

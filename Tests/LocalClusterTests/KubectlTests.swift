@@ -143,8 +143,8 @@ import Testing
     }
 
     /// `kubectl get pdb` shows a budget's columns as for a real cluster.
-    @Test func aDisruptionBudgetIsListedWithItsColumns() async throws {
-        guard Peer.available("curl"), Kubectl.available else { return }
+    @Test(.enabled(if: Peer.available("curl") && Kubectl.available))
+    func aDisruptionBudgetIsListedWithItsColumns() async throws {
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.stop() } }
         let kubectl = try KubectlSession(cluster)
@@ -167,8 +167,8 @@ import Testing
         #expect(lines.dropFirst().first?.prefix(4) == ["kafka-pdb", "2", "N/A", "0"], "\(output.stdout)")
     }
 
-    @Test func theDefaultStorageClassIsListedAndAShrinkingPatchFails() async throws {
-        guard Peer.available("curl"), Kubectl.available else { return }
+    @Test(.enabled(if: Peer.available("curl") && Kubectl.available))
+    func theDefaultStorageClassIsListedAndAShrinkingPatchFails() async throws {
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.stop() } }
         let kubectl = try KubectlSession(cluster)

@@ -40,8 +40,8 @@ import Testing
 
     /// `KUBECONFIG` exported to another data directory's stopped cluster: this operator cannot
     /// start that one, so it says in one line what to do, at once, and starts nothing.
-    @Test func aKubeconfigOfAnotherDataDirectorysStoppedClusterSaysWhatToDo() async throws {
-        guard Peer.available("curl") else { return }
+    @Test(.enabled(if: Peer.available("curl")))
+    func aKubeconfigOfAnotherDataDirectorysStoppedClusterSaysWhatToDo() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let home = directory.file("home")
