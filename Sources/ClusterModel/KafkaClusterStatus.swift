@@ -105,11 +105,19 @@ extension KafkaCluster {
     public mutating func removeBrokerGracefully(_ id: Int32) {
         spec.brokers.removeAll { $0.id == id }
         var status = status ?? KafkaClusterStatus()
-        var state = status.brokersState?[String(id)] ?? BrokerState()
+        status.markDownscaleRequired(id)
+        self.status = status
+    }
+}
+
+extension KafkaClusterStatus {
+    /// Sets the broker's graceful state to `GracefulDownscaleRequired`, keeping the rest of its
+    /// entry.
+    public mutating func markDownscaleRequired(_ id: Int32) {
+        var state = brokersState?[String(id)] ?? BrokerState()
         var graceful = state.gracefulActionState ?? GracefulActionState()
         graceful.cruiseControlState = .downscaleRequired
         state.gracefulActionState = graceful
-        status.brokersState = (status.brokersState ?? [:]).merging([String(id): state]) { _, new in new }
-        self.status = status
+        brokersState = (brokersState ?? [:]).merging([String(id): state]) { _, new in new }
     }
 }

@@ -27,20 +27,21 @@ enum ReconciledStatus {
             state.readiness = readiness
             brokersState[String(broker.brokerID)] = state
         }
+        status.brokersState = brokersState
 
         for step in steps {
             switch step {
-            case .forgetBroker(let id): brokersState[String(id)] = nil
-            case .waitForBroker(let id, _): markLeaving(id, in: &brokersState)
+            case .forgetBroker(let id): status.brokersState?[String(id)] = nil
+            case .waitForBroker(let id, _): markLeaving(id, in: &status)
             case .delete(let target):
                 if let id = target.brokerID, !desired.brokerIDs.contains(id) {
-                    markLeaving(id, in: &brokersState)
+                    markLeaving(id, in: &status)
                 }
             case .create, .update: break
             }
         }
 
-        status.brokersState = brokersState.isEmpty ? nil : brokersState
+        if status.brokersState?.isEmpty == true { status.brokersState = nil }
         // Forgetting a removed broker is this pass's own work, not something still to do.
         let pending = steps.contains { if case .forgetBroker = $0 { false } else { true } }
         status.state = !pending && allReady ? .running : .reconciling
@@ -51,12 +52,8 @@ enum ReconciledStatus {
 
     /// A broker leaving without a recorded graceful state (removed from the spec by hand) is
     /// marked as a downscale the reconciler carries out.
-    private static func markLeaving(_ id: Int32, in brokersState: inout [String: BrokerState]) {
-        var state = brokersState[String(id)] ?? BrokerState()
-        guard state.gracefulActionState?.cruiseControlState == nil else { return }
-        var graceful = state.gracefulActionState ?? GracefulActionState()
-        graceful.cruiseControlState = .downscaleRequired
-        state.gracefulActionState = graceful
-        brokersState[String(id)] = state
+    private static func markLeaving(_ id: Int32, in status: inout KafkaClusterStatus) {
+        guard status.brokersState?[String(id)]?.gracefulActionState?.cruiseControlState == nil else { return }
+        status.markDownscaleRequired(id)
     }
 }
