@@ -53,8 +53,12 @@ public enum KafkaFrame {
         return (header, reader)
     }
 
-    /// Decodes the body that follows `header` as a `Request`, which must use every byte. Throws
-    /// `unsupportedVersion` for a version outside `Request.supportedVersions`.
+    /// Decodes the body that follows `header` as a `Request`. Throws `unsupportedVersion` for a
+    /// version outside `Request.supportedVersions`.
+    ///
+    /// Bytes after the body are ignored, as Kafka's brokers ignore them: librdkafka's all-topics
+    /// Metadata v9+ leaves three bytes of its array-count placeholder behind, and Kafka reads the
+    /// request as asking for every topic. Responses stay strict (`decodeResponse`).
     public static func decodeRequest<Request: KafkaRequest>(
         _ type: Request.Type, header: RequestHeader, body: WireReader
     ) throws -> Request {
@@ -63,9 +67,7 @@ public enum KafkaFrame {
         }
         try Request.checkVersion(header.apiVersion)
         var reader = body
-        let request = try Request(from: &reader, version: header.apiVersion)
-        try reader.expectEnd()
-        return request
+        return try Request(from: &reader, version: header.apiVersion)
     }
 
     /// Header and body of a request frame's payload, for a caller that knows what it expects.
