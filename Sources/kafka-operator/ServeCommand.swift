@@ -204,7 +204,7 @@ struct ServeCommand: AsyncParsableCommand {
                 if let peers {
                     let port = try await peers.cruiseControlPort()
                     let url = try await peers.cruiseControlURL()
-                    let map = peers.addressMap(cruiseControlPort: port)
+                    let map = peers.addresses(cruiseControlPort: port)
                     logger.info(
                         "simulated Kafka and Cruise Control",
                         metadata: [
@@ -236,7 +236,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// use on Kubernetes, mapped to their loopback sockets.
     private func localKafkaClient(_ peers: SimulatedPeers) throws -> KafkaProtocolAdminClient {
         var options = try kafkaOptions.options()
-        options.addressResolver = peers.addressMap(cruiseControlPort: nil)
+        options.addressResolver = peers.addresses(cruiseControlPort: nil)
         return try KafkaProtocolAdminClient(
             bootstrap: [BrokerAddress(host: peers.bootstrap.host, port: peers.bootstrap.port)],
             options: options)

@@ -77,28 +77,20 @@ final class SimulatedPeers: Service, Sendable {
             port: UInt16(ResourceConventions.cruiseControlPort))
     }
 
-    /// Service names to loopback: each broker's address to its own socket, the cluster-wide
-    /// Service to the lowest broker's, Cruise Control's Service to its REST port once known.
-    func addressMap(cruiseControlPort: UInt16?) -> AddressMap {
-        var map = AddressMap()
-        let clientPort = UInt16(clamping: ResourceConventions.brokerClientPort(spec: spec))
-        let ids = spec.brokers.map(\.id).sorted()
-        for id in ids {
-            guard let port = configuration.brokerPort(id) else { continue }
-            let host = ResourceConventions.brokerHost(
-                cluster: cluster, broker: id, namespace: namespace, spec: spec)
-            map.map(
-                ServiceAddress(host: host, port: clientPort),
-                to: ServiceAddress(host: configuration.host, port: port))
-        }
-        if let first = ids.first, let port = configuration.brokerPort(first) {
-            map.map(bootstrap, to: ServiceAddress(host: configuration.host, port: port))
+    /// Service names to loopback: each broker's address to its own socket (brokers added later
+    /// included), the cluster-wide Service to the lowest broker's, Cruise Control's Service to
+    /// its REST port once known.
+    func addresses(cruiseControlPort: UInt16?) -> LocalPeerAddresses {
+        var fixed = AddressMap()
+        if let first = spec.brokers.map(\.id).min(), let port = configuration.brokerPort(first) {
+            fixed.map(bootstrap, to: ServiceAddress(host: configuration.host, port: port))
         }
         if let cruiseControlPort {
-            map.map(
+            fixed.map(
                 cruiseControlService, to: ServiceAddress(host: configuration.host, port: cruiseControlPort))
         }
-        return map
+        return LocalPeerAddresses(
+            cluster: cluster, namespace: namespace, spec: spec, configuration: configuration, fixed: fixed)
     }
 
     /// The port the simulated Cruise Control listens on, once its server is up.

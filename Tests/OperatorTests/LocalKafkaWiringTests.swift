@@ -1,3 +1,4 @@
+import AddressResolution
 import ClusterModel
 import ClusterTestSupport
 import Foundation
@@ -104,6 +105,35 @@ import Testing
         following.cancel()
         _ = try? await following.value
         await fixture.stop()
+    }
+
+    /// The operator's Kubernetes names reach the simulated peers on loopback: every broker of
+    /// the cluster by rule (one the spec adds later too), the cluster Service, Cruise Control;
+    /// names that only look alike are left as they are.
+    @Test func kubernetesNamesMapToLoopbackForBrokersAddedLater() async throws {
+        let fixture = try await LocalClusterFixture.start()
+        let document = try ClusterDocument(yaml: String(contentsOfFile: Self.example, encoding: .utf8))
+        let peers = try SimulatedPeers(
+            localCluster: fixture.cluster, document: document,
+            configuration: LocalKafkaConfiguration(brokerBasePort: 30000, cruiseControlPort: 0),
+            logger: Logger(label: "local-kafka-test"))
+        let addresses = peers.addresses(cruiseControlPort: 31000)
+        await fixture.stop()
+        func resolved(_ host: String, _ port: UInt16) -> String {
+            addresses.resolve(ServiceAddress(host: host, port: port)).description
+        }
+        let domain = "kafka-headless.kafka.svc.cluster.local"
+        #expect(resolved("kafka-1.\(domain)", 29092) == "127.0.0.1:30001")
+        #expect(resolved("KAFKA-7.\(domain).", 29092) == "127.0.0.1:30007")
+        #expect(resolved(domain, 29092) == "127.0.0.1:30000")
+        #expect(resolved("kafka-cruisecontrol-svc.kafka.svc.cluster.local", 8090) == "127.0.0.1:31000")
+        for (host, port) in [
+            ("kafka-1.\(domain)", 9092), ("kafka-01x.\(domain)", 29092), ("kafka--1.\(domain)", 29092),
+            ("kafka-1.kafka.svc.cluster.local", 29092), ("kafkax-1.\(domain)", 29092),
+            ("kafka-1.kafka-headless.other.svc.cluster.local", 29092),
+        ] as [(String, UInt16)] {
+            #expect(resolved(host, port) == ServiceAddress(host: host, port: port).description, "\(host)")
+        }
     }
 
     /// `serve` in local mode logs where the simulated Cruise Control answers, and LinkedIn's
