@@ -12,6 +12,19 @@ public struct ClusterHealthReport: Sendable, Equatable, Codable, CustomStringCon
         public var offlineReplicas: [Int32]
     }
 
+    /// How many partition replicas a registered broker holds, and how many of them it leads.
+    public struct BrokerShare: Sendable, Equatable, Codable {
+        public var broker: Int32
+        public var replicas: Int
+        public var leaders: Int
+
+        public init(broker: Int32, replicas: Int, leaders: Int) {
+            self.broker = broker
+            self.replicas = replicas
+            self.leaders = leaders
+        }
+    }
+
     public struct TopicProblem: Sendable, Equatable, Codable {
         public var topic: String
         public var error: String
@@ -21,6 +34,8 @@ public struct ClusterHealthReport: Sendable, Equatable, Codable, CustomStringCon
     /// nil when no broker knows the controller.
     public var controllerId: Int32?
     public var brokers: [Int32]
+    /// Each registered broker's replicas and leaderships, by broker id.
+    public var shares: [BrokerShare]
     /// Brokers the caller expected that are not registered.
     public var missingBrokers: [Int32]
     public var topicCount: Int
@@ -44,6 +59,8 @@ public struct ClusterHealthReport: Sendable, Equatable, Codable, CustomStringCon
         var offline: [PartitionState] = []
         var underReplicated: [PartitionState] = []
         var problems: [TopicProblem] = []
+        var replicaCounts: [Int32: Int] = [:]
+        var leaderCounts: [Int32: Int] = [:]
         for topic in metadata.topics.sorted(by: { ($0.name ?? "") < ($1.name ?? "") }) {
             let name = topic.name ?? "(unnamed)"
             if topic.errorCode != KafkaErrorCode.none {
@@ -51,6 +68,8 @@ public struct ClusterHealthReport: Sendable, Equatable, Codable, CustomStringCon
             }
             for partition in topic.partitions.sorted(by: { $0.partitionIndex < $1.partitionIndex }) {
                 partitions += 1
+                for replica in Set(partition.replicaNodes) { replicaCounts[replica, default: 0] += 1 }
+                if partition.leaderId >= 0 { leaderCounts[partition.leaderId, default: 0] += 1 }
                 let state = PartitionState(
                     topic: name, partition: partition.partitionIndex, leader: partition.leaderId,
                     replicas: partition.replicaNodes, inSyncReplicas: partition.isrNodes,
@@ -63,6 +82,9 @@ public struct ClusterHealthReport: Sendable, Equatable, Codable, CustomStringCon
             }
         }
         partitionCount = partitions
+        shares = brokers.map {
+            BrokerShare(broker: $0, replicas: replicaCounts[$0] ?? 0, leaders: leaderCounts[$0] ?? 0)
+        }
         offlinePartitions = offline
         underReplicatedPartitions = underReplicated
         topicProblems = problems
@@ -81,6 +103,9 @@ public struct ClusterHealthReport: Sendable, Equatable, Codable, CustomStringCon
             lines.append("missing brokers: \(missingBrokers.map(String.init).joined(separator: ", "))")
         }
         lines.append("topics: \(topicCount), partitions: \(partitionCount)")
+        for share in shares {
+            lines.append("  broker \(share.broker): \(share.replicas) replicas, \(share.leaders) leaders")
+        }
         lines.append("offline partitions: \(offlinePartitions.count)")
         for state in offlinePartitions { lines.append("  \(Self.render(state))") }
         lines.append("under-replicated partitions: \(underReplicatedPartitions.count)")

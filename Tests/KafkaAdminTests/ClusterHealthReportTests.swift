@@ -25,6 +25,23 @@ struct ClusterHealthReportTests {
         #expect(report.controllerId == 1)
     }
 
+    @Test func eachBrokersReplicasAndLeadershipsAreCounted() {
+        let report = ClusterHealthReport(
+            metadata: metadata([
+                .init(partitionIndex: 0, leaderId: 1, replicaNodes: [1, 2], isrNodes: [1, 2]),
+                .init(partitionIndex: 1, leaderId: 1, replicaNodes: [1], isrNodes: [1]),
+                .init(partitionIndex: 2, leaderId: -1, replicaNodes: [2, 3], isrNodes: [2]),
+            ]))
+        // Broker 3 is not registered: only registered brokers are listed.
+        #expect(
+            report.shares == [
+                .init(broker: 1, replicas: 2, leaders: 2), .init(broker: 2, replicas: 2, leaders: 0),
+            ])
+        #expect(
+            report.description.contains(
+                "  broker 1: 2 replicas, 2 leaders\n  broker 2: 2 replicas, 0 leaders"))
+    }
+
     @Test func aPartitionWithoutLeaderIsOfflineNotUnderReplicated() {
         let report = ClusterHealthReport(
             metadata: metadata([.init(partitionIndex: 3, leaderId: -1, replicaNodes: [1, 2], isrNodes: [])]))

@@ -15,6 +15,12 @@ import Testing
             #expect(healthy.brokers == cluster.brokerIDs)
             #expect(healthy.topicCount == 4)
             #expect(healthy.partitionCount == cluster.partitions.count)
+            #expect(
+                healthy.shares.map { [$0.broker, Int32($0.replicas), Int32($0.leaders)] }
+                    == cluster.brokerIDs.map { id in
+                        let held = cluster.partitions.values.filter { $0.replicas.contains(id) }
+                        return [id, Int32(held.count), Int32(held.filter { $0.leader == id }.count)]
+                    })
 
             // Broker 2 stops: its partitions lose it from the ISR, the lone replicas it held go
             // offline, and it is missing from the expected brokers.
