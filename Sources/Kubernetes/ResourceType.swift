@@ -73,6 +73,9 @@ public struct ResourceType: Hashable, Sendable, CustomStringConvertible {
         namespaced: false)
     public static let kafkaClusters = ResourceType(
         group: "kafka.banzaicloud.io", version: "v1beta1", kind: "KafkaCluster", plural: "kafkaclusters")
+    public static let cruiseControlOperations = ResourceType(
+        group: "kafka.banzaicloud.io", version: "v1alpha1", kind: "CruiseControlOperation",
+        plural: "cruisecontroloperations")
     public static let customResourceDefinitions = ResourceType(
         group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition",
         plural: "customresourcedefinitions", namespaced: false)

@@ -12,9 +12,9 @@ import Synchronization
 
 /// An embedded Kubernetes API server for the operator's no-cluster mode and for tests: the
 /// REST API subset the operator uses (core pods, configmaps, PVCs, services, secrets, events,
-/// namespaces; apps/v1 deployments; the KafkaCluster custom resource) with the real semantics,
-/// discovery good enough for kubectl, a simulated kubelet, garbage collection, persistence and
-/// injectable faults.
+/// namespaces; apps/v1 deployments; the KafkaCluster and CruiseControlOperation custom resources)
+/// with the real semantics, discovery good enough for kubectl, a simulated kubelet, garbage
+/// collection, persistence and injectable faults.
 ///
 /// Start it with `start()` (or run it as a `Service`), point a client at `kubeconfig()`, and
 /// stop it with `stop()`.

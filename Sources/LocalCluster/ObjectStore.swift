@@ -226,6 +226,7 @@ actor ObjectStore {
         object.set(["metadata", "selfLink"], nil)
         if resource.hasStatus { object.set(["status"], Self.initialStatus(resource)) }
         try applyDefaults(&object, resource, name)
+        try admitCustomResource(&object, resource, name)
         return try commit(reference, object, kind: .added, previous: nil)
     }
 
@@ -330,13 +331,27 @@ actor ObjectStore {
         if !causes.isEmpty { throw .invalid(resource, name, causes) }
     }
 
-    private static func initialStatus(_ resource: ResourceDefinition) -> JSONValue {
+    /// A new object's status; nil leaves it out, as the server does for a custom resource with
+    /// a status subresource (only that subresource writes it).
+    private static func initialStatus(_ resource: ResourceDefinition) -> JSONValue? {
         switch resource.plural {
+        case "cruisecontroloperations": return nil
         case "pods": return .object([("phase", .string("Pending")), ("qosClass", .string("BestEffort"))])
         case "persistentvolumeclaims": return .object([("phase", .string("Pending"))])
         case "namespaces": return .object([("phase", .string("Active"))])
         case "services": return .object([("loadBalancer", .object([]))])
         default: return .object([])
+        }
+    }
+
+    /// A custom resource's structural schema: defaults, then validation.
+    private func admitCustomResource(
+        _ object: inout JSONValue, _ resource: ResourceDefinition, _ name: String
+    )
+        throws(APIError)
+    {
+        if resource.type == .cruiseControlOperations {
+            try CruiseControlOperationSchema.admit(&object, resource, name: name)
         }
     }
 
@@ -484,6 +499,7 @@ actor ObjectStore {
                 object.set(["metadata", "generation"], .integer(generation + 1))
             }
         }
+        try admitCustomResource(&object, resource, reference.name)
         object.set(["metadata", "resourceVersion"], existing.value(at: ["metadata", "resourceVersion"]))
         // A write that changes nothing is not a write: no new resourceVersion, no event.
         if object == existing { return existing }

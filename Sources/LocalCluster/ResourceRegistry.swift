@@ -42,6 +42,10 @@ struct ResourceRegistry: Sendable {
             // and its status record are one write.
             type: .kafkaClusters, singularName: "kafkacluster", shortNames: ["kc"], categories: [],
             hasStatus: false, nameRule: .subdomain, allowsUnconditionalUpdate: false),
+        ResourceDefinition(
+            // Koperator's record of a Cruise Control task; its status is a subresource.
+            type: .cruiseControlOperations, singularName: "cruisecontroloperation", shortNames: ["cco"],
+            categories: [], hasStatus: true, nameRule: .subdomain, allowsUnconditionalUpdate: false),
     ])
 
     func find(group: String, version: String, plural: String) -> ResourceDefinition? {

@@ -178,6 +178,25 @@ enum TableRenderer {
                 },
                 age,
             ]
+        case "cruisecontroloperations":
+            return [
+                name,
+                Column(
+                    name: "Operation", type: "string", priority: 0,
+                    cell: text(["status", "currentTask", "operation"], "")),
+                Column(
+                    name: "State", type: "string", priority: 0,
+                    cell: text(["status", "currentTask", "state"], "")),
+                Column(name: "Retries", type: "integer", priority: 0) { operation in
+                    .integer(
+                        operation.value(at: ["status", "retryCount"]).flatMap(ObjectStore.numberText)
+                            .flatMap { Int($0) } ?? 0)
+                },
+                Column(
+                    name: "Task ID", type: "string", priority: 1,
+                    cell: text(["status", "currentTask", "id"], "")),
+                age,
+            ]
         case "namespaces":
             return [
                 name, Column(name: "Status", type: "string", priority: 0, cell: text(["status", "phase"])),
