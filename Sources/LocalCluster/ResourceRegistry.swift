@@ -38,6 +38,9 @@ struct ResourceRegistry: Sendable {
             type: .storageClasses, singularName: "storageclass", shortNames: ["sc"], categories: [],
             hasStatus: false, nameRule: .subdomain, allowsUnconditionalUpdate: true),
         ResourceDefinition(
+            type: .leases, singularName: "lease", shortNames: [], categories: [], hasStatus: false,
+            nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
             // As deploy/crd.yaml declares it: no status subresource, so an action's spec change
             // and its status record are one write.
             type: .kafkaClusters, singularName: "kafkacluster", shortNames: ["kc"], categories: [],
