@@ -11,21 +11,23 @@ struct ClusterConnection {
     let localCluster: LocalCluster?
 
     /// Finds the cluster, or starts the local one with its state under `dataDirectory`.
-    static func open(options: ClusterOptions, dataDirectory: String, logger: Logger) async throws
-        -> ClusterConnection
+    /// `replica` names this process in its requests' User-Agent, so an audit log tells replicas apart.
+    static func open(options: ClusterOptions, dataDirectory: String, replica: String? = nil, logger: Logger)
+        async throws -> ClusterConnection
     {
         var environment = ProcessInfo.processInfo.environment
         if !options.kubeconfig.isEmpty { environment["KUBECONFIG"] = options.kubeconfig }
         if !options.localCluster,
-            let configuration = try KubernetesClientConfiguration.detect(
+            var configuration = try KubernetesClientConfiguration.detect(
                 environment: environment, context: options.context.isEmpty ? nil : options.context)
         {
+            if let replica { configuration.userAgent += " (\(replica))" }
             if OwnLocalCluster.isStopped(configuration, dataDirectory: dataDirectory) {
                 logger.notice(
                     "the configured kubeconfig names this operator's own local cluster, which is not running: starting it",
                     metadata: ["server": "\(configuration.server)"])
                 return try await startLocalCluster(
-                    options: options, dataDirectory: dataDirectory, logger: logger)
+                    options: options, dataDirectory: dataDirectory, replica: replica, logger: logger)
             }
             if let other = OwnLocalCluster.stoppedDataDirectory(
                 configuration, kubeconfigPaths: KubeConfig.paths(environment: environment, homeDirectory: nil)
@@ -38,12 +40,13 @@ struct ClusterConnection {
             return ClusterConnection(
                 api: try KubernetesClient(configuration: configuration, logger: logger), localCluster: nil)
         }
-        return try await startLocalCluster(options: options, dataDirectory: dataDirectory, logger: logger)
+        return try await startLocalCluster(
+            options: options, dataDirectory: dataDirectory, replica: replica, logger: logger)
     }
 
-    private static func startLocalCluster(options: ClusterOptions, dataDirectory: String, logger: Logger)
-        async throws -> ClusterConnection
-    {
+    private static func startLocalCluster(
+        options: ClusterOptions, dataDirectory: String, replica: String?, logger: Logger
+    ) async throws -> ClusterConnection {
         let address = try ListenAddress(parsing: options.localClusterListen)
         let folder = URL(fileURLWithPath: dataDirectory).standardizedFileURL
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -70,10 +73,10 @@ struct ClusterConnection {
                 "server": "\(server)", "kubeconfig": "\(kubeconfigPath)",
                 "try": "export KUBECONFIG=\(kubeconfigPath); kubectl get kafkaclusters,pods,pvc -n kafka",
             ])
+        var client = KubernetesClientConfiguration(server: server)
+        if let replica { client.userAgent += " (\(replica))" }
         return ClusterConnection(
-            api: try KubernetesClient(
-                configuration: KubernetesClientConfiguration(server: server), logger: logger),
-            localCluster: cluster)
+            api: try KubernetesClient(configuration: client, logger: logger), localCluster: cluster)
     }
 }
 

@@ -5,6 +5,8 @@ enum MetricCatalog {
         "http_request_duration_seconds": "Time from a request's last byte to its response being queued.",
         "http_connections_open": "HTTP connections currently open.",
         "operator_build_info": "Always 1; labelled with the operator's version.",
+        "operator_leader": "1 while this replica holds the leader Lease and reconciles, else 0.",
+        "operator_leader_transitions_total": "Leadership terms this replica has won.",
     ]
 
     static func help(for label: String) -> String {

@@ -4,6 +4,7 @@ import CoreMetrics
 import Foundation
 import HTTPServer
 import KafkaAdmin
+import Kubernetes
 import KubernetesClusterStore
 import Logging
 import Prometheus
@@ -106,6 +107,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Kubernetes") var clusterOptions: ClusterOptions
 
+    @OptionGroup(title: "Several replicas") var leaderElection: LeaderElectionOptions
+
     @OptionGroup(title: "Kafka (downScale without brokerId removes the broker with the fewest replicas)")
     var kafkaOptions: KafkaConnectionOptions<ServeSpelling>
 
@@ -156,15 +159,30 @@ struct ServeCommand: AsyncParsableCommand {
         // A Kafka setting that cannot work stops the start, before anything is served.
         let configured = try kafkaOptions.client()
         let connection = try await ClusterConnection.open(
-            options: clusterOptions, dataDirectory: actionOptions.dataDir, logger: logger)
+            options: clusterOptions, dataDirectory: actionOptions.dataDir,
+            replica: leaderElection.isEnabled ? leaderElection.configuration.identity : nil, logger: logger)
         let store = KubernetesClusterStore(api: connection.api, namespace: clusterOptions.namespace)
         try await actionOptions.loadManifests(into: store, connection: connection, logger: logger)
         let peers = try await simulatedPeers(connection: connection, store: store)
         let kafka = try configured ?? peers.map(localKafkaClient)
         let runner = actionOptions.makeRunner(store: store)
+        // With leader election the reconciler writes only within the leader's term; alerts and
+        // the action API write on every replica (their writes are optimistic).
+        if leaderElection.isEnabled, connection.localCluster != nil {
+            // The embedded cluster starts with few namespaces; on Kubernetes the pod's exists.
+            try await connection.api.createNamespaceUnlessPresent(leaderElection.leaderElectionNamespace)
+        }
+        let elector =
+            leaderElection.isEnabled
+            ? LeaderElector(
+                api: connection.api, configuration: leaderElection.configuration,
+                onChange: LeaderElectedLoop.recordMetrics())
+            : nil
+        let reconcilerAPI: any KubernetesAPI =
+            elector.map { LeaderOnlyWrites(connection.api, leadership: $0.leadership) } ?? connection.api
         let reconcileLoop = ReconcileLoop(
             reconciler: ClusterReconciler(
-                api: connection.api, configuration: .init(chooseBroker: fewestReplicasChooser(kafka: kafka)),
+                api: reconcilerAPI, configuration: .init(chooseBroker: fewestReplicasChooser(kafka: kafka)),
                 logger: Logger(label: "kafka-operator.reconciler")),
             configuration: .init(
                 namespace: clusterOptions.namespace, resyncInterval: .seconds(clusterOptions.resync)),
@@ -182,7 +200,9 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let local = connection.localCluster { services.append(.init(service: local)) }
         if let peers { services += [.init(service: peers.cruiseControlServer), .init(service: peers)] }
-        services += [.init(service: reconcileLoop), .init(service: server)]
+        let reconciling: any ServiceLifecycle.Service =
+            elector.map { LeaderElectedLoop(elector: $0, loop: reconcileLoop) } ?? reconcileLoop
+        services += [.init(service: reconciling), .init(service: server)]
         let group = ServiceGroup(
             configuration: .init(
                 services: services,

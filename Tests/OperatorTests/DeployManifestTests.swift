@@ -16,7 +16,7 @@ import Testing
         let output = try runProcess("kubernetes-validate", ["--strict"] + Self.manifests)
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         let passed = output.stdout.split(separator: "\n").filter { $0.contains(" passed ") }
-        #expect(passed.count == 8, "\(output.stdout)")
+        #expect(passed.count == 9, "\(output.stdout)")
     }
 
     /// The CRD's openAPIV3Schema, applied with a JSON Schema validator (the x-kubernetes keys are

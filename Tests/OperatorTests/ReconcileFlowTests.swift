@@ -162,12 +162,15 @@ import Testing
             #expect(byBroker.values.allSatisfy { $0.count == 1 }, "\(plural): a duplicate")
         }
 
-        // Resyncs run every second: across three passes that found nothing to change, nothing
-        // in the API changed.
-        func latestVersion() throws -> String {
-            (try second.api("/api/v1/namespaces/kafka/configmaps")["metadata"] as? [String: Any])?[
-                "resourceVersion"]
-                as? String ?? ""
+        // Resyncs run every second: across three passes that found nothing to change, none of
+        // the cluster's objects changed. (The list's own resourceVersion moves with the leader's
+        // Lease renewals, so each object's is compared.)
+        func latestVersion() throws -> [String] {
+            try ["pods", "configmaps", "services", "persistentvolumeclaims"].flatMap { plural in
+                try second.items("/api/v1/namespaces/kafka/\(plural)?labelSelector=kafka_cr%3Dkafka").map {
+                    ($0["metadata"] as? [String: Any])?["resourceVersion"] as? String ?? ""
+                }
+            }.sorted()
         }
         func idlePasses() -> Int {
             second.process.log.split(separator: "\n").filter { $0.contains("reconciled, nothing to change") }
