@@ -14,7 +14,7 @@ public struct LocalKafkaConfiguration: Equatable, Sendable {
 
     public static let defaultBrokerBasePort: UInt16 = 19_092
     public static let defaultCruiseControlPort: UInt16 = 18_090
-    /// Far enough from the Kafka ports that no broker id below 10,000 makes the two meet.
+    /// Far enough from the Kafka ports that no two broker ids below 9,928 make the two meet.
     public static let defaultMetricsBasePort: UInt16 = 29_020
     public static let defaultControlPort: UInt16 = 18_099
 
