@@ -26,7 +26,8 @@ public struct BrokerMeters: Sendable {
         /// Bytes per second of the partitions it leads, by topic.
         var bytesInPerSecond: [String: Double] = [:]
         var bytesOutPerSecond: [String: Double] = [:]
-        /// The partitions it holds a replica of, sorted.
+        /// The partitions it holds a replica of, in no order (sorted when sampled: a change
+        /// costs less, and a scrape sorts only its own broker's).
         var hosted: [TopicPartition] = []
         var leaderCount = 0
         var underReplicated = 0
@@ -134,7 +135,6 @@ public struct BrokerMeters: Sendable {
             if partition.isUnderMinISR { views[leader]!.underMinISR += 1 }
         }
         for (id, view) in views {
-            views[id]!.hosted.sort()
             guard var process = processes[id] else { continue }
             // A topic's meters appear when the broker first leads one of its partitions and go
             // with the topic, as Kafka's per-topic BrokerTopicMetrics do.
@@ -169,6 +169,6 @@ public struct BrokerMeters: Sendable {
             underReplicatedPartitions: view.underReplicated, underMinISRPartitions: view.underMinISR,
             activeControllerCount: isController ? 1 : 0,
             offlinePartitionsCount: isController ? offlinePartitions : 0,
-            hosted: view.hosted, cluster: cluster)
+            hosted: view.hosted.sorted(), cluster: cluster)
     }
 }
