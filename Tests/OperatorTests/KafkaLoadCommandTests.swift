@@ -83,6 +83,34 @@ import Testing
         #expect(output.stderr.contains("Error:"), "\(output.stderr)")
     }
 
+    @Test(arguments: [
+        ["--local-broker-metrics-base-port", "0"], ["--local-broker-metrics-base-port", "65536"],
+        ["--local-simulator-control-port", "-1"], ["--local-simulator-control-port", "70000"],
+    ])
+    func serveRefusesLocalPortsOutOfRange(_ arguments: [String]) {
+        #expect(throws: (any Error).self) { try ServeCommand.parse(arguments) }
+    }
+
+    /// Ports that would meet stop the start with a sentence naming both, before anything listens.
+    @Test func serveRefusesLocalPortsThatMeet() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let example = repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml").path
+        let output = try await runOffPool(
+            OperatorProcess.binary,
+            [
+                "serve", "--listen", "127.0.0.1:0", "--data-dir", directory.file("data").path,
+                "--local-cluster",
+                "--local-cluster-listen", "127.0.0.1:0", "--local-cruise-control-port", "0",
+                "--local-broker-metrics-base-port", "19092", "--cluster", example,
+            ])
+        #expect(output.status != 0)
+        #expect(
+            output.stderr.contains(
+                "broker 0's Kafka socket and broker 0's metrics would both listen on port 19092"),
+            "\(output.stderr)")
+    }
+
     /// `serve` in local mode says where the brokers' metrics and the control endpoint are;
     /// `kafka load` sets a topic's load there and prints it, and the broker that leads the
     /// topic's partitions reports it in its metrics.
