@@ -32,7 +32,9 @@ public final class HTTPServer: Service, Sendable {
 
     public init(configuration: HTTPServerConfiguration, router: Router, logger: Logger) {
         self.configuration = configuration
-        self.context = ServerContext(router: router, limits: configuration.limits, logger: logger)
+        self.context = ServerContext(
+            router: router, limits: configuration.limits, logger: logger,
+            eventLoopCount: configuration.eventLoopCount)
     }
 
     /// Connections open now.

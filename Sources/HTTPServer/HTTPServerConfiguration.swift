@@ -71,10 +71,14 @@ extension Duration {
 public struct HTTPServerConfiguration: Sendable {
     public var listeners: [HTTPListener]
     public var limits: HTTPLimits
+    /// Event-loop threads; nil for one per core. A small server among many (one per simulated
+    /// broker) needs one.
+    public var eventLoopCount: Int?
 
-    public init(listeners: [HTTPListener], limits: HTTPLimits = .init()) {
+    public init(listeners: [HTTPListener], limits: HTTPLimits = .init(), eventLoopCount: Int? = nil) {
         self.listeners = listeners
         self.limits = limits
+        self.eventLoopCount = eventLoopCount
     }
 }
 

@@ -9,14 +9,17 @@ final class ServerContext: Sendable {
     let limits: HTTPLimits
     let logger: Logger
     let metrics = ServerMetrics()
-    /// One event loop per core; a connection belongs to one for its whole life.
-    let eventLoops: [EventLoop] = (0..<max(1, System.coreCount)).map { EventLoop(name: "http.loop.\($0)") }
+    /// One event loop per core unless configured; a connection belongs to one for its whole life.
+    let eventLoops: [EventLoop]
 
     func eventLoop(for connectionID: Int) -> EventLoop { eventLoops[connectionID % eventLoops.count] }
     private let open = Mutex<[Int: Connection]>([:])
     private let drained = Mutex<CheckedContinuation<Void, Never>?>(nil)
 
-    init(router: Router, limits: HTTPLimits, logger: Logger) {
+    init(router: Router, limits: HTTPLimits, logger: Logger, eventLoopCount: Int? = nil) {
+        eventLoops = (0..<max(1, eventLoopCount ?? System.coreCount)).map {
+            EventLoop(name: "http.loop.\($0)")
+        }
         self.router = router
         self.limits = limits
         self.logger = logger

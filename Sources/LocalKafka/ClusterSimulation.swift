@@ -16,10 +16,16 @@ public actor ClusterSimulation {
     private let clock: any SimulationClock
     private var executor: ProposalExecutor?
     private var finishedExecutions: [String: FinishedExecution] = [:]
+    /// Every change to `cluster` is shown to the meters as it happens, so the brokers'
+    /// counters see each rate for exactly as long as it held.
+    private var meters: BrokerMeters
 
     public init(cluster: SimulatedCluster, clock: any SimulationClock) {
         self.cluster = cluster
         self.clock = clock
+        var meters = BrokerMeters()
+        meters.observe(cluster)
+        self.meters = meters
     }
 
     /// The cluster as it is now.
@@ -37,8 +43,15 @@ public actor ClusterSimulation {
         var copy = cluster
         let result = try change(&copy)
         cluster = copy
+        meters.observe(cluster)
         advance()
         return result
+    }
+
+    /// What broker `id`'s JMX exporter reports now; nil while it does not run.
+    public func brokerMetrics(_ id: Int32) -> BrokerMetricsSample? {
+        advance()
+        return meters.sample(broker: id, in: cluster)
     }
 
     /// Whether an execution is under way (after catching up with the clock).
@@ -89,6 +102,7 @@ public actor ClusterSimulation {
             stepExecutor()
             guard let next = cluster.nextEventTime, next <= now else { break }
             cluster.advance(to: next)
+            meters.observe(cluster)
         }
         cluster.advance(to: now)
         stepExecutor()
@@ -96,6 +110,7 @@ public actor ClusterSimulation {
 
     private func stepExecutor() {
         guard var running = executor else { return }
+        defer { meters.observe(cluster) }
         if let outcome = running.step(&cluster) {
             finishedExecutions[running.taskID] = FinishedExecution(
                 taskID: running.taskID, outcome: outcome, finishedAt: cluster.now)

@@ -42,6 +42,20 @@ struct ClusterOptions: ParsableArguments {
         "KAFKA_OPERATOR_LOCAL_CRUISE_CONTROL_PORT", Int(LocalKafkaConfiguration.defaultCruiseControlPort))
 
     @Option(
+        help:
+            "Local mode's broker N serves its Prometheus metrics (GET /metrics) on this loopback port + N. Env: KAFKA_OPERATOR_LOCAL_BROKER_METRICS_BASE_PORT."
+    )
+    var localBrokerMetricsBasePort: Int = EnvironmentDefault.int(
+        "KAFKA_OPERATOR_LOCAL_BROKER_METRICS_BASE_PORT", Int(LocalKafkaConfiguration.defaultMetricsBasePort))
+
+    @Option(
+        help:
+            "Loopback port of local mode's simulator control endpoint, where `kafka-operator kafka load` sets the synthetic load (0 picks a free one). Env: KAFKA_OPERATOR_LOCAL_SIMULATOR_CONTROL_PORT."
+    )
+    var localSimulatorControlPort: Int = EnvironmentDefault.int(
+        "KAFKA_OPERATOR_LOCAL_SIMULATOR_CONTROL_PORT", Int(LocalKafkaConfiguration.defaultControlPort))
+
+    @Option(
         help: ArgumentHelp(
             "Only manage KafkaClusters in this namespace (default: every namespace). Env: KAFKA_OPERATOR_WATCH_NAMESPACE.",
             valueName: "namespace"))
@@ -60,6 +74,12 @@ struct ClusterOptions: ParsableArguments {
         guard (0...65_535).contains(localCruiseControlPort) else {
             throw ValidationError("--local-cruise-control-port must be a port number, 0 to 65535.")
         }
+        guard (1...65_535).contains(localBrokerMetricsBasePort) else {
+            throw ValidationError("--local-broker-metrics-base-port must be a port number, 1 to 65535.")
+        }
+        guard (0...65_535).contains(localSimulatorControlPort) else {
+            throw ValidationError("--local-simulator-control-port must be a port number, 0 to 65535.")
+        }
         guard localPodReadySeconds >= 0, localPodReadySeconds <= 3_600 else {
             throw ValidationError("--local-pod-ready-seconds must be between 0 and 3600.")
         }
@@ -69,6 +89,9 @@ struct ClusterOptions: ParsableArguments {
 
     /// Where local mode's simulated Kafka and Cruise Control listen.
     var localKafka: LocalKafkaConfiguration {
-        LocalKafkaConfiguration(cruiseControlPort: UInt16(clamping: localCruiseControlPort))
+        LocalKafkaConfiguration(
+            cruiseControlPort: UInt16(clamping: localCruiseControlPort),
+            metricsBasePort: UInt16(clamping: localBrokerMetricsBasePort),
+            controlPort: UInt16(clamping: localSimulatorControlPort))
     }
 }

@@ -17,8 +17,9 @@ import KafkaAdmin
 struct KafkaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kafka",
-        abstract: "Inspect a Kafka cluster through the operator's own admin client.",
-        subcommands: [Health.self, DescribeConfigs.self])
+        abstract:
+            "Inspect a Kafka cluster through the operator's own admin client; set local mode's synthetic load.",
+        subcommands: [Health.self, DescribeConfigs.self, Load.self])
 
     /// Prints the health report; exits 1 when the cluster is not healthy, 2 when it cannot be asked.
     struct Health: AsyncParsableCommand {

@@ -199,7 +199,12 @@ struct ServeCommand: AsyncParsableCommand {
         // its reconcile, then the local cluster (if any) stops.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let local = connection.localCluster { services.append(.init(service: local)) }
-        if let peers { services += [.init(service: peers.cruiseControlServer), .init(service: peers)] }
+        if let peers {
+            services += [
+                .init(service: peers.cruiseControlServer), .init(service: peers.controlServer),
+                .init(service: peers),
+            ]
+        }
         let reconciling: any ServiceLifecycle.Service =
             elector.map { LeaderElectedLoop(elector: $0, loop: reconcileLoop) } ?? reconcileLoop
         services += [.init(service: reconciling), .init(service: server)]
@@ -225,6 +230,7 @@ struct ServeCommand: AsyncParsableCommand {
                     let port = try await peers.cruiseControlPort()
                     let url = try await peers.cruiseControlURL()
                     let map = peers.addresses(cruiseControlPort: port)
+                    let control = try await peers.controlURL()
                     logger.info(
                         "simulated Kafka and Cruise Control",
                         metadata: [
@@ -232,6 +238,8 @@ struct ServeCommand: AsyncParsableCommand {
                             "cruise_control": "\(url)",
                             "kafka_bootstrap": "\(peers.bootstrap)",
                             "kafka_bootstrap_local": "\(map.resolve(peers.bootstrap))",
+                            "broker_metrics": "\(peers.metricsAddresses)",
+                            "simulator_control": "\(control)",
                         ])
                 }
             }

@@ -9,8 +9,9 @@ import ServiceLifecycle
 
 /// Local mode's simulated Kafka cluster and Cruise Control for one KafkaCluster of the local
 /// cluster, and the address map that lets the operator reach them by the service names it
-/// uses on Kubernetes. The brokers follow the cluster's pods (`PodFollower`); Cruise Control
-/// serves its REST API on loopback.
+/// uses on Kubernetes. The brokers follow the cluster's pods (`PodFollower`), each with its
+/// Kafka socket and its Prometheus metrics port; Cruise Control serves its REST API and the
+/// simulator its control endpoint (the synthetic load) on loopback.
 ///
 /// The only place the simulators meet the operator: neither imports the other.
 final class SimulatedPeers: Service, Sendable {
@@ -22,6 +23,10 @@ final class SimulatedPeers: Service, Sendable {
     let brokers: SimulatedBrokerServer
     /// The simulated Cruise Control's REST server; run it in the service group.
     let cruiseControlServer: HTTPServer
+    /// Each running broker's `GET /metrics`, on its configured port.
+    let metrics: BrokerMetricsServer
+    /// The simulator's control endpoint (`SimulatorControl`); run it in the service group.
+    let controlServer: HTTPServer
     private let configuration: LocalKafkaConfiguration
     private let localCluster: LocalCluster
     private let spec: KafkaClusterSpec
@@ -37,6 +42,9 @@ final class SimulatedPeers: Service, Sendable {
         self.configuration = configuration
         self.localCluster = localCluster
         self.logger = logger
+        if let clash = configuration.portClash(brokers: document.cluster.spec.brokers.map(\.id)) {
+            throw SimulatedPeersError.portClash(clash)
+        }
         // The example's topics on the spec's brokers and disks (as the operator renders
         // `log.dirs`), all offline until their pods are Ready.
         let spec = document.cluster.spec
@@ -61,6 +69,24 @@ final class SimulatedPeers: Service, Sendable {
                 listeners: [HTTPListener(host: configuration.host, port: configuration.cruiseControlPort)],
                 limits: limits),
             router: cruiseControl.routes(), logger: logger)
+        // One line per broker start would drown the simulator's own account of it.
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .warning)
+        metrics = BrokerMetricsServer(simulation: simulation, host: configuration.host, logger: quiet)
+        controlServer = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                listeners: [HTTPListener(host: configuration.host, port: configuration.controlPort)],
+                limits: Self.controlLimits, eventLoopCount: 1),
+            router: SimulatorControl(simulation: simulation).routes(), logger: logger)
+    }
+
+    /// A load change is a few dozen bytes.
+    private static var controlLimits: HTTPLimits {
+        var limits = HTTPLimits()
+        limits.maxBodyBytes = 4_096
+        limits.maxConnections = 64
+        limits.shutdownGracePeriod = .seconds(2)
+        return limits
     }
 
     /// The address clients bootstrap from, as on Kubernetes.
@@ -104,11 +130,24 @@ final class SimulatedPeers: Service, Sendable {
         "http://\(configuration.host):\(try await cruiseControlPort())"
     }
 
+    /// The simulator control endpoint's base URL, once its server is up.
+    func controlURL() async throws -> String {
+        let port = try await controlServer.boundAddresses().first?.port ?? configuration.controlPort
+        return "http://\(configuration.host):\(port)"
+    }
+
+    /// Where each of the spec's brokers serves its metrics while it runs, `host:port,...`.
+    var metricsAddresses: String {
+        spec.brokers.map(\.id).sorted().compactMap { id in
+            configuration.metricsPort(id).map { "\(configuration.host):\($0)" }
+        }.joined(separator: ",")
+    }
+
     /// Follows the cluster's pods and ConfigMaps until shutdown or the local cluster stops.
     func run() async throws {
         let changes = try await localCluster.objectChanges(of: ["pods", "configmaps"])
         let events = Self.followerEvents(changes)
-        let follower = Task { [cluster, namespace, simulation, logger, brokers, configuration] in
+        let follower = Task { [cluster, namespace, simulation, logger, brokers, metrics, configuration] in
             var follower = PodFollower(cluster: cluster, namespace: namespace)
             await follower.follow(
                 events, simulation: simulation,
@@ -119,9 +158,11 @@ final class SimulatedPeers: Service, Sendable {
                 },
                 applied: { change in
                     await Self.openOrClose(
-                        change, brokers: brokers, configuration: configuration, logger: logger)
+                        change, brokers: brokers, metrics: metrics, configuration: configuration,
+                        logger: logger)
                 })
             await brokers.stopAll()
+            await metrics.stopAll()
         }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
@@ -134,11 +175,12 @@ final class SimulatedPeers: Service, Sendable {
         }
     }
 
-    /// A started broker listens on its configured port with the configuration its pod read; a
-    /// stopped one closes its socket, so a client finds it gone as it would a real broker.
+    /// A started broker listens on its configured ports (Kafka and metrics) with the
+    /// configuration its pod read; a stopped one closes them, so a client finds it gone as it
+    /// would a real broker.
     static func openOrClose(
-        _ change: PodFollower.Change, brokers: SimulatedBrokerServer, configuration: LocalKafkaConfiguration,
-        logger: Logger
+        _ change: PodFollower.Change, brokers: SimulatedBrokerServer, metrics: BrokerMetricsServer,
+        configuration: LocalKafkaConfiguration, logger: Logger
     ) async {
         switch change {
         case .start(let config):
@@ -147,16 +189,27 @@ final class SimulatedPeers: Service, Sendable {
                 broker: id,
                 config.properties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                     .joined(separator: "\n"))
-            guard brokers.port(of: id) == nil, let port = configuration.brokerPort(id) else { return }
-            do {
-                try await brokers.start(broker: id, port: port)
-            } catch {
-                logger.warning(
-                    "a simulated broker cannot listen",
-                    metadata: ["broker": "\(id)", "port": "\(port)", "error": "\(error)"])
+            if brokers.port(of: id) == nil, let port = configuration.brokerPort(id) {
+                do {
+                    try await brokers.start(broker: id, port: port)
+                } catch {
+                    logger.warning(
+                        "a simulated broker cannot listen",
+                        metadata: ["broker": "\(id)", "port": "\(port)", "error": "\(error)"])
+                }
+            }
+            if metrics.port(of: id) == nil, let port = configuration.metricsPort(id) {
+                do {
+                    try await metrics.start(broker: id, port: port)
+                } catch {
+                    logger.warning(
+                        "a simulated broker cannot serve its metrics",
+                        metadata: ["broker": "\(id)", "port": "\(port)", "error": "\(error)"])
+                }
             }
         case .stop(let id):
             await brokers.stop(broker: id)
+            await metrics.stop(broker: id)
         case .refused:
             return
         }
@@ -175,5 +228,17 @@ final class SimulatedPeers: Service, Sendable {
         }
         continuation.onTermination = { _ in forward.cancel() }
         return stream
+    }
+}
+
+/// Why local mode's simulators cannot start.
+enum SimulatedPeersError: Error, CustomStringConvertible {
+    case portClash(String)
+
+    var description: String {
+        switch self {
+        case .portClash(let clash):
+            "local mode's simulated Kafka cannot start: \(clash); choose other ports (--local-broker-metrics-base-port, --local-simulator-control-port, --local-cruise-control-port)"
+        }
     }
 }

@@ -39,7 +39,7 @@ final class OperatorProcess: Sendable {
         env.merge(environment) { _, new in new }
         let localOptions = [
             "--local-cluster-listen", "127.0.0.1:0", "--local-pod-ready-seconds", "0.1",
-            "--local-cruise-control-port", "0",
+            "--local-cruise-control-port", "0", "--local-simulator-control-port", "0",
         ]
         let local = apiServer == nil ? (forceLocalCluster ? ["--local-cluster"] : []) + localOptions : []
         process = try BackgroundProcess(

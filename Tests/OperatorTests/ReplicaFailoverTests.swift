@@ -40,10 +40,10 @@ struct ReplicaFailoverTests {
         defer { directory.remove() }
         let audit = directory.file("audit.log")
         let api = try await StandaloneLocalCluster(
-            directory: directory, extraArguments: ["--audit-log", audit.path, "--write-latency-ms", "10"])
+            directory: directory, extraArguments: ["--audit-log", audit.path, "--write-latency-ms", "20"])
         defer { api.stop() }
 
-        let brokers = 20
+        let brokers = 30
         var manifest = try String(contentsOfFile: ReconcileFlowTests.example, encoding: .utf8)
         let start = try #require(manifest.range(of: "  brokers:\n"))
         let end = try #require(manifest.range(of: "  rollingUpgradeConfig:"))
