@@ -1,0 +1,28 @@
+/// One HTTP request for a `CurlHTTPClient`: one attempt, no retries.
+public struct HTTPClientRequest: Sendable {
+    public var method: String
+    /// Absolute, already escaped: `https://host:6443/api/v1/pods?limit=5`.
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]?
+    /// The bound on the whole transfer; nil for none (a watch).
+    public var timeout: Duration?
+    /// Ends the transfer when no byte arrives for this long; nil for never.
+    public var idleTimeout: Duration?
+    /// The most bytes of body collected; a longer answer fails with `.responseTooLarge` and
+    /// is not read further. Nil for no bound. Lines handed to a stream are not counted.
+    public var maxResponseBytes: Int?
+
+    public init(
+        method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
+        timeout: Duration? = nil, idleTimeout: Duration? = nil, maxResponseBytes: Int? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.idleTimeout = idleTimeout
+        self.maxResponseBytes = maxResponseBytes
+    }
+}
