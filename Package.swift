@@ -71,6 +71,12 @@ let package = Package(
         // Service name and port → the socket a client really connects to: identity on
         // Kubernetes, loopback in local mode. Used by the operator's Kafka and Cruise Control clients.
         .target(name: "AddressResolution"),
+        // Cruise Control's REST API and its typed answers, on the one HTTP client.
+        .target(
+            name: "CruiseControl",
+            dependencies: [
+                "HTTPClient", "JSON", "AddressResolution", .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(
             name: "KafkaAdmin",
             dependencies: ["KafkaProtocol", "ClusterModel", "COpenSSL", "AddressResolution"]),
@@ -184,6 +190,13 @@ let package = Package(
             dependencies: [
                 "LocalKafka", "HTTPServer", "JSON", "KafkaProtocol", "KafkaAdmin", "TestSupport",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "CruiseControlTests",
+            dependencies: [
+                "CruiseControl", "HTTPClient", "AddressResolution", "LocalKafka", "HTTPServer", "JSON",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(

@@ -115,6 +115,7 @@ final class CurlEasyHandle: @unchecked Sendable {
         setLong(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout))
         setLong(CURLOPT_TIMEOUT_MS, request.timeout.map(Self.milliseconds) ?? 0)
         if settings.maxIdleConnections <= 0 { setLong(CURLOPT_FORBID_REUSE, 1) }
+        if request.freshConnection { setLong(CURLOPT_FRESH_CONNECT, 1) }
         if let maxResponseBytes = request.maxResponseBytes {
             // Refuses at once an answer whose Content-Length already says it is too long.
             _ = ccurl_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxResponseBytes))

@@ -12,10 +12,15 @@ public struct HTTPClientRequest: Sendable {
     /// The most bytes of body collected; a longer answer fails with `.responseTooLarge` and
     /// is not read further. Nil for no bound. Lines handed to a stream are not counted.
     public var maxResponseBytes: Int?
+    /// Opens a new connection instead of reusing a kept one. libcurl sends a request again by
+    /// itself when a kept connection closes before any answer; a request that must never be
+    /// sent twice asks for a fresh connection, which libcurl does not retry.
+    public var freshConnection: Bool
 
     public init(
         method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
-        timeout: Duration? = nil, idleTimeout: Duration? = nil, maxResponseBytes: Int? = nil
+        timeout: Duration? = nil, idleTimeout: Duration? = nil, maxResponseBytes: Int? = nil,
+        freshConnection: Bool = false
     ) {
         self.method = method
         self.url = url
@@ -24,5 +29,6 @@ public struct HTTPClientRequest: Sendable {
         self.timeout = timeout
         self.idleTimeout = idleTimeout
         self.maxResponseBytes = maxResponseBytes
+        self.freshConnection = freshConnection
     }
 }
