@@ -25,7 +25,7 @@ let package = Package(
         // Linux's epoll header, for the HTTP server's event loops.
         .systemLibrary(name: "CEpoll"),
         // libcurl from Debian's libcurl4-openssl-dev (HTTP/2 through nghttp2, TLS through
-        // OpenSSL), for the Kubernetes API client.
+        // OpenSSL), under the one HTTP client.
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -43,6 +43,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The one libcurl HTTP client (TLS, HTTP/2, timeouts, retries) under the Kubernetes and
+        // Cruise Control clients.
+        .target(name: "HTTPClient", dependencies: ["CCurl"]),
         // Kubernetes resource quantities: shared by the model, the reconciler and the local cluster.
         .target(name: "ResourceQuantity"),
         // Which Kafka configuration keys can change at run time: shared by the model (what the
@@ -68,13 +71,19 @@ let package = Package(
         // Service name and port → the socket a client really connects to: identity on
         // Kubernetes, loopback in local mode. Used by the operator's Kafka and Cruise Control clients.
         .target(name: "AddressResolution"),
+        // Cruise Control's REST API and its typed answers, on the one HTTP client.
+        .target(
+            name: "CruiseControl",
+            dependencies: [
+                "HTTPClient", "JSON", "AddressResolution", .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(
             name: "KafkaAdmin",
             dependencies: ["KafkaProtocol", "ClusterModel", "COpenSSL", "AddressResolution"]),
         .target(
             name: "Kubernetes",
             dependencies: [
-                "JSON", "CCurl",
+                "JSON", "HTTPClient",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -142,7 +151,7 @@ let package = Package(
         .target(
             name: "ClusterTestSupport",
             dependencies: [
-                "TestSupport", "Kubernetes", "LocalCluster", "JSON",
+                "TestSupport", "Kubernetes", "HTTPClient", "LocalCluster", "JSON",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/ClusterTestSupport"),
@@ -151,9 +160,12 @@ let package = Package(
         .testTarget(
             name: "ClusterModelTests",
             dependencies: ["ClusterModel", "JSON", "ResourceQuantity", "TestSupport"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"]),
         .testTarget(
             name: "KubernetesTests",
-            dependencies: ["Kubernetes", "LocalCluster", "JSON", "TestSupport", "ClusterTestSupport"]),
+            dependencies: [
+                "Kubernetes", "HTTPClient", "LocalCluster", "JSON", "TestSupport", "ClusterTestSupport",
+            ]),
         .testTarget(
             name: "KubernetesClusterStoreTests",
             dependencies: [
@@ -165,8 +177,9 @@ let package = Package(
         .testTarget(
             name: "ReconcilerTests",
             dependencies: [
-                "Reconciler", "ClusterModel", "Kubernetes", "KubernetesClusterStore", "LocalCluster", "JSON",
-                "TestSupport", "ClusterTestSupport", .product(name: "Logging", package: "swift-log"),
+                "Reconciler", "ClusterModel", "Kubernetes", "HTTPClient", "KubernetesClusterStore",
+                "LocalCluster",
+                "JSON", "TestSupport", "ClusterTestSupport", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "TestSupport"]),
         .testTarget(
@@ -177,6 +190,13 @@ let package = Package(
             dependencies: [
                 "LocalKafka", "HTTPServer", "JSON", "KafkaProtocol", "KafkaAdmin", "TestSupport",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "CruiseControlTests",
+            dependencies: [
+                "CruiseControl", "HTTPClient", "AddressResolution", "LocalKafka", "HTTPServer", "JSON",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(

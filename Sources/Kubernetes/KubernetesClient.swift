@@ -1,4 +1,4 @@
-import CCurl
+import HTTPClient
 import Logging
 
 #if canImport(FoundationEssentials)
@@ -10,7 +10,7 @@ import Logging
 /// The Kubernetes API over libcurl: HTTP/1.1 or HTTP/2 (negotiated by ALPN), TLS through
 /// OpenSSL, connections kept and reused between calls.
 ///
-/// Every call and watch is one libcurl transfer on the client's own thread (`CurlMulti`), so
+/// Every call and watch is one libcurl transfer on the client's own thread (`CurlHTTPClient`), so
 /// Swift's cooperative threads never block on I/O, and an idle client, open watches included,
 /// does not wake. Connections are kept between calls, so a reconcile of hundreds of objects
 /// pays one handshake, not hundreds.
@@ -32,13 +32,10 @@ import Logging
 public final class KubernetesClient: KubernetesAPI {
     public let configuration: KubernetesClientConfiguration
     private let baseURL: String
-    private let settings: CurlConnectionSettings
-    private let share: CurlShare?
     /// Internal for the tests that watch its thread.
-    let transfers: CurlMulti
+    let transfers: CurlHTTPClient
     private let tokenFile: BearerTokenFile?
     private let clock: RetryClock
-    private let limiter: TransferLimiter
     private let logger: Logger
 
     /// Reads the configuration's certificate files now: a missing or unreadable one is a
@@ -50,27 +47,33 @@ public final class KubernetesClient: KubernetesAPI {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
-        let endpoint = try ServerEndpoint(configuration.server)
-        var connectTo: String?
+        let endpoint: ServerURL
+        do { endpoint = try ServerURL(configuration.server) } catch {
+            throw .configuration("the server \(configuration.server) \(error)")
+        }
+        var route: ConnectionRoute?
         if let name = configuration.tlsServerName, name != endpoint.host {
             baseURL = endpoint.url(host: name)
-            connectTo = "\(name):\(endpoint.port):\(endpoint.host):\(endpoint.port)"
+            route = ConnectionRoute(
+                host: name, port: endpoint.port, connectHost: endpoint.host, connectPort: endpoint.port)
         } else {
             baseURL = endpoint.url(host: endpoint.host)
         }
-        settings = CurlConnectionSettings(
+        let tls = TLSConfiguration(
             certificateAuthority: try Self.read(configuration.certificateAuthority, "certificate authority"),
             clientCertificate: try Self.read(configuration.clientCertificate, "client certificate"),
             clientKey: try Self.read(configuration.clientKey, "client key"),
-            insecureSkipTLSVerify: configuration.insecureSkipTLSVerify, connectTo: connectTo,
-            connectTimeout: configuration.connectTimeout,
-            reuseConnections: configuration.maxIdleConnections > 0)
-        share = CurlShare()
-        guard let transfers = CurlMulti(maxIdleConnections: configuration.maxIdleConnections) else {
+            insecureSkipVerify: configuration.insecureSkipTLSVerify)
+        guard
+            let transfers = CurlHTTPClient(
+                configuration: HTTPClientConfiguration(
+                    tls: tls, route: route, connectTimeout: configuration.connectTimeout,
+                    maxIdleConnections: configuration.maxIdleConnections,
+                    maxConcurrentRequests: configuration.maxConcurrentRequests))
+        else {
             throw .transport("libcurl could not make a multi handle")
         }
         self.transfers = transfers
-        limiter = TransferLimiter(limit: configuration.maxConcurrentRequests)
         if case .bearerTokenFile(let path) = configuration.credentials {
             tokenFile = BearerTokenFile(path: path)
         } else {
@@ -79,63 +82,50 @@ public final class KubernetesClient: KubernetesAPI {
     }
 
     public func send(_ request: APIRequest) async throws(KubernetesError) -> [UInt8] {
-        let policy = configuration.retryPolicy
-        let started = clock.now()
-        var attempt = 1
-        while true {
-            let transfer = try prepare(request, watch: false)
-            let outcome = await perform(transfer)
-            let error: KubernetesError
-            let retryable: Bool
-            var retryAfter: Duration?
-            switch outcome {
-            case .success(let response) where response.isSuccess:
-                return response.body
-            case .success(let response):
-                error = Self.error(for: response)
-                retryable = Self.mayRetry(code: response.code, method: request.method)
-                retryAfter = response.retryAfterSeconds.map { .seconds($0) }
-            case .failure(let failure):
-                if failure.wasCancelled || Task.isCancelled {
-                    throw .cancelled("\(request.method) \(request.path)")
+        let call = "\(request.method) \(request.path)"
+        return try await configuration.retryPolicy.run(
+            clock: clock, cancelled: .cancelled(call),
+            onRetry: { attempt, delay, error in
+                logger.info(
+                    "retrying a Kubernetes API call",
+                    metadata: [
+                        "method": "\(request.method)", "path": "\(request.path)", "attempt": "\(attempt)",
+                        "delay": "\(delay)", "error": "\(error)",
+                    ])
+            },
+            attempt: { _ throws(KubernetesError) in
+                let transfer = try prepare(request, watch: false)
+                switch await transfers.execute(transfer) {
+                case .success(let response) where response.isSuccess:
+                    return .success(response.body)
+                case .success(let response):
+                    let error = Self.error(for: response)
+                    guard Self.mayRetry(code: response.status, method: request.method) else {
+                        return .failure(error)
+                    }
+                    return .retryable(error, retryAfter: response.retryAfterSeconds.map { .seconds($0) })
+                case .failure(let failure):
+                    if failure.wasCancelled || Task.isCancelled { throw .cancelled(call) }
+                    let error = KubernetesError.transport("\(call): \(failure.message)")
+                    let retryable =
+                        failure.isConnectionFailure
+                        && (Self.isIdempotent(request.method) || !failure.requestSent)
+                    return retryable ? .retryable(error, retryAfter: nil) : .failure(error)
                 }
-                error = .transport("\(request.method) \(request.path): \(failure.message)")
-                retryable =
-                    failure.isConnectionFailure && (Self.isIdempotent(request.method) || !failure.requestSent)
-            }
-            guard retryable, attempt < policy.maxAttempts, !Task.isCancelled else { throw error }
-            let delay = policy.delay(
-                beforeRetry: attempt, retryAfter: retryAfter, jitter: Double.random(in: 0..<1))
-            guard clock.now() - started + delay <= policy.budget else { throw error }
-            logger.info(
-                "retrying a Kubernetes API call",
-                metadata: [
-                    "method": "\(request.method)", "path": "\(request.path)", "attempt": "\(attempt + 1)",
-                    "delay": "\(delay)", "error": "\(error)",
-                ])
-            do { try await clock.sleep(delay) } catch {
-                throw .cancelled("\(request.method) \(request.path)")
-            }
-            attempt += 1
-        }
+            })
     }
 
     public func stream(_ request: APIRequest) -> AsyncThrowingStream<[UInt8], any Error> {
         AsyncThrowingStream { continuation in
-            let transfer: CurlRequest
+            let transfer: HTTPClientRequest
             do { transfer = try prepare(request, watch: true) } catch {
                 continuation.finish(throwing: error)
                 return
             }
-            let onLine: @Sendable ([UInt8]) -> Void = { continuation.yield($0) }
-            guard let handle = CurlEasyHandle(transfer, settings: settings, share: share, onLine: onLine)
-            else {
-                continuation.finish(throwing: KubernetesError.transport("libcurl could not make a handle"))
-                return
-            }
             let control = transfers.makeControl()
             continuation.onTermination = { _ in control.cancel() }
-            transfers.start(handle, control: control) { outcome in
+            transfers.stream(transfer, control: control, onLine: { continuation.yield($0) }) {
+                outcome in
                 switch outcome {
                 case .success(let response) where response.isSuccess:
                     continuation.finish()
@@ -153,59 +143,32 @@ public final class KubernetesClient: KubernetesAPI {
         }
     }
 
-    /// Runs one transfer when the limiter lets it; cancelling the task ends the transfer.
-    private func perform(_ transfer: CurlRequest) async -> Result<CurlResponse, CurlFailure> {
-        await limiter.acquire()
-        let outcome = await performNow(transfer)
-        await limiter.release()
-        return outcome
-    }
-
-    private func performNow(_ transfer: CurlRequest) async -> Result<CurlResponse, CurlFailure> {
-        guard let handle = CurlEasyHandle(transfer, settings: settings, share: share) else {
-            return .failure(
-                CurlFailure(
-                    code: CURLE_FAILED_INIT, message: "libcurl could not make a handle", requestSent: false))
-        }
-        let control = transfers.makeControl()
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                transfers.start(handle, control: control) { continuation.resume(returning: $0) }
-            }
-        } onCancel: {
-            control.cancel()
-        }
-    }
-
-    private func prepare(_ request: APIRequest, watch: Bool) throws(KubernetesError) -> CurlRequest {
-        var headers = ["Accept: application/json", "User-Agent: \(configuration.userAgent)"]
+    private func prepare(_ request: APIRequest, watch: Bool) throws(KubernetesError) -> HTTPClientRequest {
+        var headers: [(name: String, value: String)] = [
+            ("Accept", "application/json"), ("User-Agent", configuration.userAgent),
+        ]
         if request.body != nil {
-            headers.append("Content-Type: \(request.contentType ?? "application/json")")
+            headers.append(("Content-Type", request.contentType ?? "application/json"))
         }
         switch configuration.credentials {
         case .none: break
-        case .bearerToken(let token): headers.append("Authorization: Bearer \(token)")
+        case .bearerToken(let token): headers.append(("Authorization", "Bearer \(token)"))
         case .bearerTokenFile:
-            if let tokenFile { headers.append("Authorization: Bearer \(try tokenFile.current())") }
+            if let tokenFile { headers.append(("Authorization", "Bearer \(try tokenFile.current())")) }
         case .basic(let username, let password):
             let encoded = Data("\(username):\(password)".utf8).base64EncodedString()
-            headers.append("Authorization: Basic \(encoded)")
+            headers.append(("Authorization", "Basic \(encoded)"))
         }
         var url = baseURL + (request.path.hasPrefix("/") ? request.path : "/" + request.path)
-        if !request.query.isEmpty {
-            url +=
-                "?"
-                + request.query.map { "\(Self.escape($0.name))=\(Self.escape($0.value))" }
-                .joined(separator: "&")
-        }
-        return CurlRequest(
-            url: url, method: request.method, headers: headers, body: request.body,
+        if !request.query.isEmpty { url += "?" + PercentEncoding.query(request.query) }
+        return HTTPClientRequest(
+            method: request.method, url: url, headers: headers, body: request.body,
             timeout: watch ? nil : (request.timeout ?? configuration.requestTimeout),
             idleTimeout: watch ? configuration.watchIdleTimeout : nil)
     }
 
     /// The answer's `Status`, or one made from its code and text when the body is not one.
-    static func error(for response: CurlResponse) -> KubernetesError {
+    static func error(for response: HTTPClientResponse) -> KubernetesError {
         var status: Status
         if let decoded = try? JSONDecoder().decode(Status.self, from: Data(response.body)),
             decoded.kind == "Status" || decoded.reason != nil || decoded.code != nil
@@ -214,12 +177,12 @@ public final class KubernetesClient: KubernetesAPI {
         } else {
             let text = String(decoding: response.body.prefix(1024), as: UTF8.self)
             status = Status(
-                code: response.code, reason: reason(forCode: response.code),
-                message: text.isEmpty ? "the server answered \(response.code) without a body" : text)
+                code: response.status, reason: reason(forCode: response.status),
+                message: text.isEmpty ? "the server answered \(response.status) without a body" : text)
         }
-        if status.code == nil { status.code = response.code }
+        if status.code == nil { status.code = response.status }
         return KubernetesError(
-            code: response.code, status: status, retryAfterSeconds: response.retryAfterSeconds)
+            code: response.status, status: status, retryAfterSeconds: response.retryAfterSeconds)
     }
 
     static func mayRetry(code: Int, method: String) -> Bool {
@@ -251,26 +214,6 @@ public final class KubernetesClient: KubernetesAPI {
         }
     }
 
-    /// Percent-encodes all but RFC 3986's unreserved characters.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                escaped.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = Array("0123456789ABCDEF".utf8)
-                escaped += "%"
-                escaped.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
-                escaped.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 0xF)]))
-            }
-        }
-        return escaped
-    }
-
     private static func read(_ source: KubernetesClientConfiguration.PEMSource?, _ what: String)
         throws(KubernetesError) -> [UInt8]?
     {
@@ -284,48 +227,4 @@ public final class KubernetesClient: KubernetesAPI {
             return Array(contents)
         }
     }
-}
-
-/// The parts of a server URL the client needs: scheme, host, port and path prefix.
-struct ServerEndpoint: Equatable, Sendable {
-    var scheme: String
-    /// As written in the URL: an IPv6 address keeps its brackets.
-    var host: String
-    var port: Int
-    var prefix: String
-
-    init(_ server: String) throws(KubernetesError) {
-        guard let separator = server.firstRange(of: "://"),
-            ["http", "https"].contains(server[..<separator.lowerBound].lowercased())
-        else {
-            throw .configuration("the server \(server) is not an http:// or https:// URL")
-        }
-        scheme = server[..<separator.lowerBound].lowercased()
-        let rest = server[separator.upperBound...]
-        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-        let authority = String(rest[..<authorityEnd])
-        var trimmed = String(rest[authorityEnd...])
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        prefix = trimmed
-        let defaultPort = scheme == "https" ? 443 : 80
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else {
-                throw .configuration("the server \(server) has an unclosed IPv6 address")
-            }
-            host = String(authority[...close])
-            let after = authority[authority.index(after: close)...]
-            port = after.hasPrefix(":") ? Int(after.dropFirst()) ?? -1 : defaultPort
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = String(authority[..<colon])
-            port = Int(authority[authority.index(after: colon)...]) ?? -1
-        } else {
-            host = authority
-            port = defaultPort
-        }
-        guard !host.isEmpty, (1...65535).contains(port) else {
-            throw .configuration("the server \(server) has no valid host and port")
-        }
-    }
-
-    func url(host: String) -> String { "\(scheme)://\(host):\(port)\(prefix)" }
 }

@@ -1,3 +1,5 @@
+import HTTPClient
+
 /// Where the API server is and how to authenticate to it: built from a kubeconfig
 /// (`KubeConfig`), from a pod's service account (`inCluster`), or by hand.
 public struct KubernetesClientConfiguration: Equatable, Sendable {

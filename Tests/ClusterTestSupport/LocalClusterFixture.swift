@@ -1,3 +1,4 @@
+import HTTPClient
 import Kubernetes
 import LocalCluster
 import Logging

@@ -1,4 +1,5 @@
 import ClusterModel
+import HTTPClient
 import JSON
 import Kubernetes
 import Synchronization

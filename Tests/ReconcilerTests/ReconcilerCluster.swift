@@ -1,6 +1,7 @@
 import ClusterModel
 import ClusterTestSupport
 import Foundation
+import HTTPClient
 import JSON
 import Kubernetes
 import LocalCluster

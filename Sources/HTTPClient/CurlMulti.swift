@@ -8,7 +8,7 @@ import Synchronization
 #endif
 
 /// What a transfer ends with, handed over on the multi's thread.
-typealias CurlCompletion = @Sendable (Result<CurlResponse, CurlFailure>) -> Void
+typealias CurlCompletion = @Sendable (Result<HTTPClientResponse, HTTPTransferError>) -> Void
 
 /// Runs every transfer of one client on one thread, through one libcurl multi handle, which
 /// also keeps the connections between transfers.
@@ -54,7 +54,7 @@ final class CurlMulti: Sendable {
 
 /// Asks one transfer to end; the transfer then completes as cancelled. A transfer cancelled
 /// before it starts completes as cancelled without sending anything.
-final class TransferControl: Sendable {
+public final class TransferControl: Sendable {
     private let cancelled = Atomic<Bool>(false)
     private let multi: CurlMulti
 
@@ -62,7 +62,7 @@ final class TransferControl: Sendable {
 
     var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
 
-    func cancel() {
+    public func cancel() {
         cancelled.store(true, ordering: .relaxed)
         multi.wake()
     }
@@ -173,7 +173,7 @@ extension CurlMulti {
             keepIdleConnections()
         }
 
-        private func end(_ entry: Entry, _ outcome: Result<CurlResponse, CurlFailure>) {
+        private func end(_ entry: Entry, _ outcome: Result<HTTPClientResponse, HTTPTransferError>) {
             _ = curl_multi_remove_handle(multi, entry.transfer.handle)
             running[entry.transfer.handle] = nil
             keepIdleConnections()

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Kubernetes
+@testable import HTTPClient
 
 @Suite struct LineSplitterTests {
     static func split(_ pieces: [String]) -> [String] {

@@ -1,4 +1,4 @@
-import Kubernetes
+import HTTPClient
 import Testing
 
 @Suite struct RetryPolicyTests {

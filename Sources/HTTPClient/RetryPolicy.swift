@@ -38,3 +38,44 @@ public struct RetryPolicy: Equatable, Sendable {
         return half + half * min(max(jitter, 0), 1)
     }
 }
+
+/// What one attempt of a call came to, as its caller judges it.
+public enum AttemptOutcome<Success, Failure: Error> {
+    case success(Success)
+    /// Sending the same request again may succeed; `retryAfter` is the server's wish.
+    case retryable(Failure, retryAfter: Duration?)
+    /// Another attempt cannot help, or might do harm.
+    case failure(Failure)
+}
+
+extension RetryPolicy {
+    /// Makes attempts (`attempt` gets its number, from 1) until one succeeds or fails for good,
+    /// waiting on `clock` between them. A retryable failure ends the call when `maxAttempts`
+    /// are spent, when the wait would pass `budget`, or when the task is cancelled; a cancelled
+    /// wait throws `cancelled`. `onRetry` hears of each retry (its number, the wait and the
+    /// failure) before the wait, for a log line.
+    public func run<Success, Failure: Error>(
+        clock: RetryClock, cancelled: @autoclosure () -> Failure,
+        onRetry: (_ attempt: Int, _ delay: Duration, _ failure: Failure) -> Void = { _, _, _ in },
+        attempt: (_ number: Int) async throws(Failure) -> AttemptOutcome<Success, Failure>
+    ) async throws(Failure) -> Success {
+        let started = clock.now()
+        var number = 1
+        while true {
+            switch try await attempt(number) {
+            case .success(let value):
+                return value
+            case .failure(let failure):
+                throw failure
+            case .retryable(let failure, let retryAfter):
+                guard number < maxAttempts, !Task.isCancelled else { throw failure }
+                let wait = delay(
+                    beforeRetry: number, retryAfter: retryAfter, jitter: Double.random(in: 0..<1))
+                guard clock.now() - started + wait <= budget else { throw failure }
+                onRetry(number + 1, wait, failure)
+                do { try await clock.sleep(wait) } catch { throw cancelled() }
+                number += 1
+            }
+        }
+    }
+}

@@ -3,62 +3,6 @@ import CCurl
 /// libcurl's process-wide setup, run once before the first handle is made.
 let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
-/// One transfer for a `CurlEasyHandle` to perform.
-struct CurlRequest: Sendable {
-    var url: String
-    var method: String
-    var headers: [String]
-    var body: [UInt8]?
-    /// The bound on the whole transfer; nil for none (a watch).
-    var timeout: Duration?
-    /// Ends the transfer when no byte arrives for this long.
-    var idleTimeout: Duration?
-}
-
-/// A complete answer, whatever its status code.
-struct CurlResponse: Sendable {
-    var code: Int
-    var body: [UInt8]
-    /// `Retry-After` in seconds, when the server sent it in that form.
-    var retryAfterSeconds: Int?
-
-    var isSuccess: Bool { (200..<300).contains(code) }
-}
-
-/// A transfer that got no complete answer.
-struct CurlFailure: Error, Sendable {
-    var code: CURLcode
-    var message: String
-    /// Whether any byte of the request went out; when not, even a POST may be sent again.
-    var requestSent: Bool
-
-    var wasCancelled: Bool { code == CURLE_ABORTED_BY_CALLBACK }
-
-    /// Failures of the connection rather than of the configuration: worth another attempt.
-    var isConnectionFailure: Bool {
-        switch code {
-        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR,
-            CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM:
-            return true
-        default:
-            return false
-        }
-    }
-}
-
-/// The TLS and routing settings every transfer of one client shares.
-struct CurlConnectionSettings: Sendable {
-    var certificateAuthority: [UInt8]?
-    var clientCertificate: [UInt8]?
-    var clientKey: [UInt8]?
-    var insecureSkipTLSVerify: Bool
-    /// `host:port:connect-host:connect-port`, for a TLS server name other than the URL's host.
-    var connectTo: String?
-    var connectTimeout: Duration
-    /// False closes each connection when its transfer ends.
-    var reuseConnections: Bool = true
-}
-
 /// One libcurl easy handle set up for one request, and what arrives for it.
 ///
 /// Made on the caller's thread, then handed to a `CurlMulti`, whose thread alone touches it
@@ -69,6 +13,9 @@ final class CurlEasyHandle: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
     /// Ends the transfer when no byte arrives for this long.
     let idleTimeout: Duration?
+    private let maxResponseBytes: Int?
+    /// Set when the body passed `maxResponseBytes`: the transfer was ended for it.
+    private var overflowed = false
     /// When a byte last arrived, or the transfer started.
     private var lastReceived = ContinuousClock.now
     private let errorBuffer: UnsafeMutablePointer<CChar>
@@ -84,7 +31,7 @@ final class CurlEasyHandle: @unchecked Sendable {
     /// Nil only when libcurl cannot make a handle. With `onLine`, a 2xx body is cut into lines
     /// handed over as they arrive instead of being collected.
     init?(
-        _ request: CurlRequest, settings: CurlConnectionSettings, share: CurlShare?,
+        _ request: HTTPClientRequest, settings: HTTPClientConfiguration, share: CurlShare?,
         onLine: (@Sendable ([UInt8]) -> Void)? = nil
     ) {
         guard curlGlobalInit == CURLE_OK, let handle = curl_easy_init() else { return nil }
@@ -92,6 +39,7 @@ final class CurlEasyHandle: @unchecked Sendable {
         self.share = share
         self.onLine = onLine
         idleTimeout = request.idleTimeout
+        maxResponseBytes = request.maxResponseBytes
         errorBuffer = .allocate(capacity: Int(ccurl_error_size()))
         errorBuffer[0] = 0
         configure(request, settings: settings)
@@ -110,7 +58,12 @@ final class CurlEasyHandle: @unchecked Sendable {
     func markStarted(at now: ContinuousClock.Instant) { lastReceived = now }
 
     /// The transfer's outcome once libcurl reports it done with `code`.
-    func outcome(_ code: CURLcode) -> Result<CurlResponse, CurlFailure> {
+    func outcome(_ code: CURLcode) -> Result<HTTPClientResponse, HTTPTransferError> {
+        if overflowed || code == CURLE_FILESIZE_EXCEEDED, let limit = maxResponseBytes {
+            var failure = failure(code, "the answer is longer than \(limit) bytes")
+            failure.reason = .responseTooLarge(limit: limit)
+            return .failure(failure)
+        }
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
             return .failure(
@@ -119,17 +72,18 @@ final class CurlEasyHandle: @unchecked Sendable {
         if streaming == true, let onLine, let rest = splitter.finish() { onLine(rest) }
         var status = 0
         _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return .success(CurlResponse(code: status, body: body, retryAfterSeconds: retryAfterSeconds()))
+        return .success(HTTPClientResponse(status: status, headers: responseHeaders(), body: body))
     }
 
     /// A failure of this transfer, ended by libcurl or by its owner (cancelled, idle).
-    func failure(_ code: CURLcode, _ message: String) -> CurlFailure {
+    func failure(_ code: CURLcode, _ message: String) -> HTTPTransferError {
         var sent = 0
         _ = ccurl_easy_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &sent)
-        return CurlFailure(code: code, message: message, requestSent: sent > 0)
+        return HTTPTransferError(code: code, message: message, requestSent: sent > 0)
     }
 
-    private func receive(_ bytes: UnsafeRawBufferPointer) {
+    /// Takes what arrived; false ends the transfer (the body passed its bound).
+    private func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
         lastReceived = .now
         if streaming == nil {
             var code = 0
@@ -139,11 +93,16 @@ final class CurlEasyHandle: @unchecked Sendable {
         if streaming == true, let onLine {
             for line in splitter.feed(bytes) { onLine(line) }
         } else {
+            if let maxResponseBytes, body.count + bytes.count > maxResponseBytes {
+                overflowed = true
+                return false
+            }
             body.append(contentsOf: bytes)
         }
+        return true
     }
 
-    private func configure(_ request: CurlRequest, settings: CurlConnectionSettings) {
+    private func configure(_ request: HTTPClientRequest, settings: HTTPClientConfiguration) {
         setLong(CURLOPT_NOSIGNAL, 1)
         if let share { _ = ccurl_easy_setopt_share(handle, share.handle) }
         _ = ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
@@ -155,7 +114,12 @@ final class CurlEasyHandle: @unchecked Sendable {
         setLong(CURLOPT_TCP_KEEPINTVL, 15)
         setLong(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout))
         setLong(CURLOPT_TIMEOUT_MS, request.timeout.map(Self.milliseconds) ?? 0)
-        if !settings.reuseConnections { setLong(CURLOPT_FORBID_REUSE, 1) }
+        if settings.maxIdleConnections <= 0 { setLong(CURLOPT_FORBID_REUSE, 1) }
+        if request.freshConnection { setLong(CURLOPT_FRESH_CONNECT, 1) }
+        if let maxResponseBytes = request.maxResponseBytes {
+            // Refuses at once an answer whose Content-Length already says it is too long.
+            _ = ccurl_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxResponseBytes))
+        }
 
         switch request.method {
         case "GET" where request.body == nil: setLong(CURLOPT_HTTPGET, 1)
@@ -174,27 +138,30 @@ final class CurlEasyHandle: @unchecked Sendable {
         }
 
         var headers: UnsafeMutablePointer<curl_slist>?
-        for header in request.headers { headers = curl_slist_append(headers, header) }
+        for header in request.headers {
+            headers = curl_slist_append(headers, "\(header.name): \(header.value)")
+        }
         // No `Expect: 100-continue` round trip before a large body.
         headers = curl_slist_append(headers, "Expect:")
         lists.append(headers)
         _ = ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
 
-        if let ca = settings.certificateAuthority { setBlob(CURLOPT_CAINFO_BLOB, ca) }
-        if let certificate = settings.clientCertificate {
+        let tls = settings.tls
+        if let ca = tls.certificateAuthority { setBlob(CURLOPT_CAINFO_BLOB, ca) }
+        if let certificate = tls.clientCertificate {
             setBlob(CURLOPT_SSLCERT_BLOB, certificate)
             setString(CURLOPT_SSLCERTTYPE, "PEM")
         }
-        if let key = settings.clientKey {
+        if let key = tls.clientKey {
             setBlob(CURLOPT_SSLKEY_BLOB, key)
             setString(CURLOPT_SSLKEYTYPE, "PEM")
         }
-        if settings.insecureSkipTLSVerify {
+        if tls.insecureSkipVerify {
             setLong(CURLOPT_SSL_VERIFYPEER, 0)
             setLong(CURLOPT_SSL_VERIFYHOST, 0)
         }
-        if let connectTo = settings.connectTo {
-            let list = curl_slist_append(nil, connectTo)
+        if let route = settings.route {
+            let list = curl_slist_append(nil, route.curlEntry)
             lists.append(list)
             _ = ccurl_easy_setopt_slist(handle, CURLOPT_CONNECT_TO, list)
         }
@@ -202,23 +169,25 @@ final class CurlEasyHandle: @unchecked Sendable {
         _ = ccurl_easy_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION) { buffer, size, count, context in
             guard let context else { return 0 }
             let length = size * count
-            if let buffer {
-                Unmanaged<CurlEasyHandle>.fromOpaque(context).takeUnretainedValue()
-                    .receive(UnsafeRawBufferPointer(start: buffer, count: length))
-            }
-            return length
+            guard let buffer else { return length }
+            let taken = Unmanaged<CurlEasyHandle>.fromOpaque(context).takeUnretainedValue()
+                .receive(UnsafeRawBufferPointer(start: buffer, count: length))
+            // Less than offered makes libcurl end the transfer (CURLE_WRITE_ERROR).
+            return taken ? length : 0
         }
         // Unretained: the multi holds the handle for as long as libcurl may call back.
         _ = ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque())
     }
 
-    private func retryAfterSeconds() -> Int? {
-        var header: UnsafeMutablePointer<curl_header>?
-        guard curl_easy_header(handle, "Retry-After", 0, UInt32(CURLH_HEADER), -1, &header) == CURLHE_OK,
-            let value = header?.pointee.value
-        else { return nil }
-        // The HTTP-date form is not used by the API server; only seconds are read.
-        return Int(String(cString: value).filter { !$0.isWhitespace }).map { max(0, $0) }
+    /// The header fields of the last answer (after any 1xx), as libcurl kept them.
+    private func responseHeaders() -> [(name: String, value: String)] {
+        var fields: [(name: String, value: String)] = []
+        var previous: UnsafeMutablePointer<curl_header>?
+        while let field = curl_easy_nextheader(handle, UInt32(CURLH_HEADER), -1, previous) {
+            fields.append((String(cString: field.pointee.name), String(cString: field.pointee.value)))
+            previous = field
+        }
+        return fields
     }
 
     private func setLong(_ option: CURLoption, _ value: Int) {
