@@ -131,4 +131,59 @@ struct ReplicaFailoverTests {
         #expect(watcher.process.log.contains("leadership released"), "\(watcher.process.log)")
         third.process.stop()
     }
+
+    /// A real Alertmanager posting to both replicas keeps delivering while the leader is killed:
+    /// the firing is acted on once, though both replicas receive every notification.
+    @Test(.enabled(if: AlertingStack.isAvailable))
+    func alertmanagerPostingToEveryReplicaActsOnAFiringOnceThroughAFailover() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let api = try await StandaloneLocalCluster(directory: directory)
+        defer { api.stop() }
+        func replica(_ name: String) async throws -> OperatorProcess {
+            try await OperatorProcess(
+                arguments: [
+                    "--kubeconfig", api.kubeconfig, "--cluster", ReconcileFlowTests.example, "--alerts-token",
+                    "am",
+                    "--leader-election-identity", name, "--lease-duration", "4", "--renew-deadline", "3",
+                    "--retry-period", "0.5",
+                ], logDirectory: directory, logName: "\(name).log", apiServer: api.server)
+        }
+        let replicas = [try await replica("r1"), try await replica("r2")]
+        #expect(await replicas[0].waitUntilClusterRunning(), "\(replicas[0].process.log)")
+        let stack = try await AlertingStack(
+            rules: AlertmanagerDeliveryTests.rule, webhookURLs: replicas.map { $0.baseURL + "/alerts" },
+            bearerToken: "am", repeatInterval: "2s")
+        defer { stack.stop() }
+        func accepted(_ process: OperatorProcess) -> Int {
+            process.process.log.split(separator: "\n").filter { $0.contains("msg=\"alert accepted\"") }.count
+        }
+        #expect(
+            await waitUntil(timeout: .seconds(60)) { replicas.map(accepted).reduce(0, +) == 1 },
+            "\(stack.logs)")
+
+        let leaderName = try #require(
+            (try? replicas[0].api(Self.lease))?["spec"].flatMap {
+                ($0 as? [String: Any])?["holderIdentity"] as? String
+            })
+        let leader = leaderName == "r1" ? replicas[0] : replicas[1]
+        let survivor = leaderName == "r1" ? replicas[1] : replicas[0]
+        _ = leader.process.stop(signal: SIGKILL)
+        // Notifications keep coming to the survivor, each a recognised re-send.
+        let resends = try Self.duplicates(survivor)
+        #expect(
+            await waitUntil(timeout: .seconds(30)) { ((try? Self.duplicates(survivor)) ?? 0) >= resends + 2 },
+            "\(survivor.process.log)")
+        #expect(await survivor.waitUntilClusterRunning(), "\(survivor.process.log)")
+        #expect(try survivor.brokerIDs() == [0, 1, 2, 3])
+        #expect(accepted(survivor) + accepted(leader) == 1)
+        survivor.process.stop()
+    }
+
+    static func duplicates(_ server: OperatorProcess) throws -> Int {
+        let line = try server.curl("/metrics").body.split(separator: "\n").first {
+            $0.hasPrefix(#"alerts_total{outcome="duplicate"}"#)
+        }
+        return line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+    }
 }

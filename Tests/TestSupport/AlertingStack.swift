@@ -18,8 +18,19 @@ public final class AlertingStack: Sendable {
     /// `prometheusTarget` set (`host:port`): Prometheus sends its alerts straight there, as to an
     /// Alertmanager (`POST /api/v2/alerts`), the way Koperator users configure it; Alertmanager
     /// still runs but receives nothing.
-    public init(
+    public convenience init(
         rules: String, webhookURL: String, bearerToken: String? = nil, repeatInterval: String = "2s",
+        prometheusTarget: String? = nil
+    ) async throws {
+        try await self.init(
+            rules: rules, webhookURLs: [webhookURL], bearerToken: bearerToken, repeatInterval: repeatInterval,
+            prometheusTarget: prometheusTarget)
+    }
+
+    /// Alertmanager posts every notification to each of `webhookURLs` (one receiver, a webhook
+    /// config per URL), as it would to every replica of a service listed one by one.
+    public init(
+        rules: String, webhookURLs: [String], bearerToken: String? = nil, repeatInterval: String = "2s",
         prometheusTarget: String? = nil
     ) async throws {
         directory = try TemporaryDirectory(prefix: "alerting-stack")
@@ -45,9 +56,7 @@ public final class AlertingStack: Sendable {
         receivers:
           - name: operator
             webhook_configs:
-              - url: \(webhookURL)
-                send_resolved: true
-        \(httpConfig)
+        \(webhookURLs.map { "      - url: \($0)\n        send_resolved: true\n\(httpConfig)" }.joined(separator: "\n"))
         """.write(to: directory.file("alertmanager.yml"), atomically: true, encoding: .utf8)
         try rules.write(to: directory.file("rules.yml"), atomically: true, encoding: .utf8)
         try """
