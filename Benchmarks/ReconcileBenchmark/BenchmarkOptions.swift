@@ -1,7 +1,7 @@
 /// What to measure, from the command line:
 ///
 ///     reconcile-benchmark [--brokers 10,100,500] [--repetitions 1] [--cluster examples/kafkacluster.yaml]
-///                         [--data-dir]
+///                         [--data-dir] [--clusters 1,50 [--concurrency 4]]
 struct BenchmarkOptions: Sendable {
     /// The cluster sizes, in order.
     var brokerCounts: [Int] = [10, 100, 500]
@@ -11,6 +11,10 @@ struct BenchmarkOptions: Sendable {
     var clusterManifest = "examples/kafkacluster.yaml"
     /// Whether the local cluster persists its objects (in a temporary data directory).
     var persistent = false
+    /// Set: measure that many clusters at once (of the first broker count each) instead.
+    var clusterCounts: [Int] = []
+    /// Reconciles at once in the many-clusters runs, as `serve`'s loop runs them.
+    var concurrency = 4
 
     static let usage = """
         usage: reconcile-benchmark [--brokers N,N,...] [--repetitions R] [--cluster FILE] [--data-dir]
@@ -19,6 +23,9 @@ struct BenchmarkOptions: Sendable {
           --cluster      the KafkaCluster manifest whose shape is used (default examples/kafkacluster.yaml)
           --data-dir     let the local cluster persist its objects in a temporary directory
                          (default: in memory, so the figures are the reconciler's and the API's)
+          --clusters     instead: that many clusters at once (of the first --brokers size each),
+                         reconciled by the reconcile loop, e.g. 1,50
+          --concurrency  reconciles at once in --clusters runs (default 4)
         """
 
     init(arguments: [String]) throws(BenchmarkError) {
@@ -46,6 +53,18 @@ struct BenchmarkOptions: Sendable {
                 clusterManifest = try value(of: argument)
             case "--data-dir":
                 persistent = true
+            case "--clusters", "--concurrency":
+                let text = try value(of: argument)
+                let counts = text.split(separator: ",").map { Int($0.trimmingPrefixSpaces()) }
+                guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) > 0 }) else {
+                    throw .invalidValue(option: argument, value: text)
+                }
+                if argument == "--clusters" {
+                    clusterCounts = counts.compactMap { $0 }
+                } else {
+                    guard counts.count == 1 else { throw .invalidValue(option: argument, value: text) }
+                    concurrency = counts[0] ?? 1
+                }
             case "-h", "--help":
                 throw .helpRequested
             default:

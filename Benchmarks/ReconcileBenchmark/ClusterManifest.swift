@@ -21,6 +21,11 @@ struct ClusterManifest: Sendable {
         }
     }
 
+    /// `withBrokers(count)`, named `name`: one of several clusters in one namespace.
+    func withBrokers(_ count: Int, name: String) -> JSONValue {
+        Self.replacing(withBrokers(count), at: ["metadata", "name"], with: .string(name))
+    }
+
     func withBrokers(_ count: Int) -> JSONValue {
         let brokers = JSONValue.array(
             (0..<count).map { id in

@@ -20,6 +20,13 @@ import Logging
         logger.logLevel = .critical
         do {
             let manifest = try ClusterManifest(path: options.clusterManifest)
+            if !options.clusterCounts.isEmpty {
+                let rows = try await manyClusters(options, manifest: manifest, logger: logger)
+                print(
+                    ManyClustersTable(rows: rows, concurrency: options.concurrency).rendered(), terminator: ""
+                )
+                exit(rows.allSatisfy { $0.noOpWrites == 0 } ? 0 : 1)
+            }
             var table = ResultTable(persistent: options.persistent, repetitions: options.repetitions)
             for brokers in options.brokerCounts {
                 var runs: [RunFigures] = []
@@ -39,6 +46,20 @@ import Logging
             exit(2)
         }
     }
+}
+
+/// Each count of clusters, the first broker count each.
+private func manyClusters(_ options: BenchmarkOptions, manifest: ClusterManifest, logger: Logger)
+    async throws(BenchmarkError) -> [ManyClustersRun.Figures]
+{
+    var rows: [ManyClustersRun.Figures] = []
+    for clusters in options.clusterCounts {
+        let run = ManyClustersRun(
+            clusters: clusters, brokers: options.brokerCounts.first ?? 10, manifest: manifest,
+            concurrency: options.concurrency, logger: logger)
+        rows.append(try await run.run())
+    }
+    return rows
 }
 
 extension BenchmarkError {
