@@ -64,9 +64,18 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Seconds between two full reconciles of every cluster. Env: KAFKA_OPERATOR_RESYNC.")
     var resync: Double = EnvironmentDefault.double("KAFKA_OPERATOR_RESYNC", 300)
 
+    @Option(
+        help:
+            "Clusters reconciled at once (one reconcile per cluster at a time). Env: KAFKA_OPERATOR_MAX_CONCURRENT_RECONCILES."
+    )
+    var maxConcurrentReconciles: Int = EnvironmentDefault.int("KAFKA_OPERATOR_MAX_CONCURRENT_RECONCILES", 4)
+
     func validate() throws {
         do { _ = try ListenAddress(parsing: localClusterListen) } catch {
             throw ValidationError(error.description)
+        }
+        guard (1...64).contains(maxConcurrentReconciles) else {
+            throw ValidationError("--max-concurrent-reconciles must be between 1 and 64.")
         }
         guard resync > 0, resync <= 86_400 else {
             throw ValidationError("--resync must be a number of seconds between 0 and 86400.")

@@ -185,7 +185,8 @@ struct ServeCommand: AsyncParsableCommand {
                 api: reconcilerAPI, configuration: .init(chooseBroker: fewestReplicasChooser(kafka: kafka)),
                 logger: Logger(label: "kafka-operator.reconciler")),
             configuration: .init(
-                namespace: clusterOptions.namespace, resyncInterval: .seconds(clusterOptions.resync)),
+                namespace: clusterOptions.namespace, resyncInterval: .seconds(clusterOptions.resync),
+                maxConcurrentReconciles: clusterOptions.maxConcurrentReconciles),
             logger: Logger(label: "kafka-operator.reconcile-loop"))
         AlertWebhookEndpoint(runner: runner, logger: logger, credentials: credentials, claims: store)
             .register(
