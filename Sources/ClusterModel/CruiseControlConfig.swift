@@ -59,7 +59,8 @@ public struct CruiseControlConfig: Codable, Equatable, Sendable {
     public var metricsTopic: TopicConfig {
         topicConfig
             ?? TopicConfig(
-                partitions: Self.defaultTopicPartitions, replicationFactor: Self.defaultTopicReplicationFactor)
+                partitions: Self.defaultTopicPartitions, replicationFactor: Self.defaultTopicReplicationFactor
+            )
     }
 
     /// Whether Cruise Control runs elsewhere (`cruiseControlEndpoint` set), so the operator
@@ -111,6 +112,15 @@ extension KafkaClusterSpec {
     public var cruiseControlMetricsTopic: String {
         let named = BrokerProperties.parse(readOnlyConfig)["cruise.control.metrics.topic"] ?? ""
         return named.isEmpty ? "__CruiseControlMetrics" : named
+    }
+
+    /// Whether the brokers' metrics reporter creates the metrics topic itself
+    /// (`cruise.control.metrics.topic.auto.create=true` in the cluster's `readOnlyConfig`,
+    /// shaped by its `cruise.control.metrics.topic.num.partitions` and `.replication.factor`):
+    /// then the operator does not, as Koperator does not.
+    public var cruiseControlReporterCreatesTopic: Bool {
+        BrokerProperties.parse(readOnlyConfig)["cruise.control.metrics.topic.auto.create"]?.lowercased()
+            == "true"
     }
 
     /// Whether the operator runs Cruise Control for this cluster: `cruiseControlConfig` is

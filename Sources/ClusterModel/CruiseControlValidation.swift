@@ -5,8 +5,9 @@ import ResourceQuantity
 enum CruiseControlValidation {
     private static let path = "spec.cruiseControlConfig"
 
-    static func check(_ config: CruiseControlConfig, in spec: KafkaClusterSpec, report: (String, String) -> Void)
-    {
+    static func check(
+        _ config: CruiseControlConfig, in spec: KafkaClusterSpec, report: (String, String) -> Void
+    ) {
         if let topic = config.topicConfig {
             if topic.partitions < 1 {
                 report("\(path).topicConfig.partitions", "must be at least 1, not \(topic.partitions)")
@@ -19,16 +20,19 @@ enum CruiseControlValidation {
             }
         }
         if let minutes = config.cruiseControlTaskSpec?.retryDurationMinutes, minutes < 0 {
-            report("\(path).cruiseControlTaskSpec.RetryDurationMinutes", "must not be negative, not \(minutes)")
+            report(
+                "\(path).cruiseControlTaskSpec.RetryDurationMinutes", "must not be negative, not \(minutes)")
         }
-        if let endpoint = config.cruiseControlEndpoint, !endpoint.isEmpty, let problem = endpointProblem(endpoint)
+        if let endpoint = config.cruiseControlEndpoint, !endpoint.isEmpty,
+            let problem = endpointProblem(endpoint)
         {
             report("\(path).cruiseControlEndpoint", problem)
         }
         if let text = config.clusterConfig, !text.isEmpty {
             do {
                 let value = try JSONReader.parse(Array(text.utf8))
-                if case .object = value {} else {
+                if case .object = value {
+                } else {
                     report("\(path).clusterConfig", "must be a JSON object, not \(value.kind)")
                 }
             } catch {
@@ -57,7 +61,8 @@ enum CruiseControlValidation {
         let remedy = "or give broker \(broker.id) an entry in \(path).capacityConfig"
         let disks = spec.effectiveStorage(of: broker)
         if disks.isEmpty {
-            report(brokerPath, "Cruise Control's capacity needs the broker's disks, and it has none; \(remedy)")
+            report(
+                brokerPath, "Cruise Control's capacity needs the broker's disks, and it has none; \(remedy)")
         }
         for disk in disks {
             guard let size = disk.pvcSpec?.storage else {
@@ -72,7 +77,8 @@ enum CruiseControlValidation {
             if CruiseControlConfig.megabytes(quantity) < 1 {
                 report(
                     brokerPath,
-                    "the disk at \(disk.mountPath) is \(size), below the 1 MB Cruise Control's capacity counts in")
+                    "the disk at \(disk.mountPath) is \(size), below the 1 MB Cruise Control's capacity counts in"
+                )
             }
         }
         let network = NetworkThroughput(spec.effectiveConfig(of: broker).networkConfig)

@@ -30,7 +30,9 @@ public struct NetworkThroughput: Equatable, Sendable {
     /// A plain non-negative decimal number, as Cruise Control reads a capacity.
     public static func isRate(_ text: String) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), !(parts.first ?? "").isEmpty, text.count <= 20 else { return false }
+        guard (1...2).contains(parts.count), !(parts.first ?? "").isEmpty, text.count <= 20 else {
+            return false
+        }
         return parts.allSatisfy { part in !part.isEmpty && part.allSatisfy { $0.isASCII && $0.isNumber } }
     }
 }

@@ -164,7 +164,10 @@ struct ServeCommand: AsyncParsableCommand {
         let runner = actionOptions.makeRunner(store: store)
         let reconcileLoop = ReconcileLoop(
             reconciler: ClusterReconciler(
-                api: connection.api, configuration: .init(chooseBroker: fewestReplicasChooser(kafka: kafka)),
+                api: connection.api,
+                configuration: .init(
+                    chooseBroker: fewestReplicasChooser(kafka: kafka), createTopic: topicCreator(kafka: kafka)
+                ),
                 logger: Logger(label: "kafka-operator.reconciler")),
             configuration: .init(
                 namespace: clusterOptions.namespace, resyncInterval: .seconds(clusterOptions.resync)),
