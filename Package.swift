@@ -167,6 +167,8 @@ let package = Package(
             dependencies: [
                 "Reconciler", "ClusterModel", "Kubernetes", "KubernetesClusterStore", "LocalCluster", "JSON",
                 "TestSupport", "ClusterTestSupport", .product(name: "Logging", package: "swift-log"),
+                // The metrics topic step, held to the simulated brokers through the real admin client.
+                "KafkaAdmin", "KafkaProtocol", "LocalKafka",
             ]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "TestSupport"]),
         .testTarget(
