@@ -80,6 +80,26 @@ import Testing
         #expect(try await api.names(.configMaps).count == 3, "the brokers' ConfigMaps stay")
     }
 
+    /// The loop watches Cruise Control's objects too (they carry the cluster label, not
+    /// `app=kafka`): a deleted Deployment comes back without waiting for a resync.
+    @Test func theLoopPutsBackADeletedDeploymentFromItsWatch() async throws {
+        let cluster = try await ReconcilerCluster.start(cruiseControl: true)
+        defer { Task { await cluster.stop() } }
+        let harness = LoopHarness(cluster: cluster)
+        try await harness.running(resync: .seconds(3600)) {
+            #expect(await harness.waitUntilConverged())
+            let before = try #require(try await Self.deployment(cluster)?["metadata"]?["uid"])
+            try await cluster.client.delete(
+                .deployments, namespace: cluster.namespace, name: "kafka-cruisecontrol",
+                options: DeleteOptions())
+            let back = try await waitUntil(timeout: .seconds(10)) {
+                let uid = try await Self.deployment(cluster)?["metadata"]?["uid"]
+                return uid != nil && uid != before
+            }
+            #expect(back)
+        }
+    }
+
     /// The Deployment kubectl lists is the one the reconciler made, rolled out by the kubelet.
     @Test(.enabled(if: Kubectl.path != nil, "kubectl 1.37 is not installed"))
     func kubectlShowsTheDeployment() async throws {
