@@ -178,8 +178,10 @@ let package = Package(
             name: "ReconcilerTests",
             dependencies: [
                 "Reconciler", "ClusterModel", "Kubernetes", "HTTPClient", "KubernetesClusterStore",
-                "LocalCluster",
-                "JSON", "TestSupport", "ClusterTestSupport", .product(name: "Logging", package: "swift-log"),
+                "LocalCluster", "JSON", "TestSupport", "ClusterTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                // The metrics topic step, held to the simulated brokers through the real admin client.
+                "KafkaAdmin", "KafkaProtocol", "LocalKafka",
             ]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "TestSupport"]),
         .testTarget(

@@ -38,8 +38,8 @@ public struct KafkaClusterSpec: Codable, Equatable, Sendable {
     public var zkPath: String?
     public var rollingUpgradeConfig: RollingUpgradeConfig?
     public var alertManagerConfig: AlertManagerConfig?
-    /// Passed through to Cruise Control's deployment; the operator reads only what it needs.
-    public var cruiseControlConfig: JSONValue?
+    /// Cruise Control beside the brokers; none when absent.
+    public var cruiseControlConfig: CruiseControlConfig?
     /// Passed through to the Envoy deployment.
     public var envoyConfig: JSONValue?
 

@@ -4,8 +4,8 @@ import JSON
 /// own action log and alert dedupe records (fields Koperator does not know, and ignores).
 ///
 /// Each field has one writer. The reconciler: `state`, `brokerCount`, `unsupported`,
-/// `unresizedClaims`, `announcedActionsThrough`, and per broker `configurationState` and `readiness` (and the
-/// removal of a broker's entry once it is gone). Actions: `actionLog`, `processedAlerts`,
+/// `unresizedClaims`, `announcedActionsThrough`, `cruiseControlTopicStatus`, and per broker
+/// `configurationState` and `readiness` (and the removal of a broker's entry once it is gone). Actions: `actionLog`, `processedAlerts`,
 /// `alertCount`, and a leaving broker's `gracefulActionState`. `pendingBrokerRemovals` is a
 /// hand-off: actions add to it, the reconciler takes from it.
 public struct KafkaClusterStatus: Codable, Equatable, Sendable {
@@ -20,6 +20,8 @@ public struct KafkaClusterStatus: Codable, Equatable, Sendable {
     public var unresizedClaims: [String]?
     public var brokersState: [String: BrokerState]?
     public var rollingUpgradeStatus: RollingUpgradeStatus?
+    /// Whether Cruise Control's metrics topic exists; absent without Cruise Control.
+    public var cruiseControlTopicStatus: CruiseControlTopicStatus?
     public var alertCount: Int?
     /// Every action taken on this cluster, oldest first, bounded.
     public var actionLog: [ActionRecord]?

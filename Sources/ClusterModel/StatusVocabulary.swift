@@ -62,3 +62,16 @@ public struct CruiseControlState: StatusWord {
     /// error, one this version does not know) still needs the operator or a person.
     public var hasSucceeded: Bool { self == .upscaleSucceeded || self == .downscaleSucceeded }
 }
+
+/// `status.cruiseControlTopicStatus`: whether Cruise Control's metrics topic exists, in
+/// Koperator's words. Absent while the operator runs no Cruise Control for the cluster.
+public struct CruiseControlTopicStatus: StatusWord {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// The topic was created, or found to exist.
+    public static let ready: CruiseControlTopicStatus = "CruiseControlTopicReady"
+    /// The topic could not be created yet (brokers not running, too few brokers for its
+    /// replication factor, Kafka unreachable); the reconciler tries again.
+    public static let notReady: CruiseControlTopicStatus = "CruiseControlTopicNotReady"
+}

@@ -224,6 +224,9 @@ actor ObjectStore {
         object.set(["metadata", "deletionTimestamp"], nil)
         object.set(["metadata", "deletionGracePeriodSeconds"], nil)
         object.set(["metadata", "selfLink"], nil)
+        if resource.type == .deployments {
+            try DeploymentRules.check(resource, name: name, old: nil, new: object)
+        }
         if resource.hasStatus { object.set(["status"], Self.initialStatus(resource)) }
         try applyDefaults(&object, resource, name)
         try admitCustomResource(&object, resource, name)
@@ -486,6 +489,9 @@ actor ObjectStore {
                                 field: "spec.clusterIPs[0]")
                         ])
                 }
+            }
+            if resource.type == .deployments {
+                try DeploymentRules.check(resource, name: reference.name, old: existing, new: object)
             }
             if resource.type == .persistentVolumeClaims {
                 try ClaimUpdateRules.check(

@@ -14,7 +14,9 @@ public protocol ClusterComponent: Sendable {
 
 /// The components, in the order their objects are created.
 public enum ClusterComponents {
-    public static let all: [any ClusterComponent] = [ClusterServices(), BrokerDisruptionBudget()]
+    public static let all: [any ClusterComponent] = [
+        ClusterServices(), BrokerDisruptionBudget(), CruiseControlComponent(),
+    ]
 }
 
 /// What a component renders from: the cluster and the brokers' rendered objects.
@@ -28,11 +30,12 @@ public struct ComponentContext: Sendable {
     public var name: String { cluster.metadata.name }
     public var spec: KafkaClusterSpec { cluster.spec }
 
-    /// Metadata owned by the cluster, labelled as every cluster-wide object of it is.
-    public func metadata(_ objectName: String) -> Kubernetes.ObjectMeta {
+    /// Metadata owned by the cluster, labelled as every cluster-wide object of it is unless
+    /// `labels` (which must carry the cluster label, so the object is observed) say otherwise.
+    public func metadata(_ objectName: String, labels: [String: String]? = nil) -> Kubernetes.ObjectMeta {
         Kubernetes.ObjectMeta(
-            name: objectName, namespace: namespace, labels: ResourceConventions.clusterLabels(cluster: name),
-            ownerReferences: [owner])
+            name: objectName, namespace: namespace,
+            labels: labels ?? ResourceConventions.clusterLabels(cluster: name), ownerReferences: [owner])
     }
 
     /// The object with its spec-hash annotation, ready to compare with the live one.

@@ -24,6 +24,9 @@ public struct ClusterReconciler: Sendable {
         /// Chooses the broker a downScale without `brokerId` removes (the one holding the fewest
         /// replicas, from Kafka's metadata); nil to take the highest id.
         public var chooseBroker: BrokerChooser
+        /// Creates Cruise Control's metrics topic once the brokers run; nil without a Kafka
+        /// client (the brokers' metrics reporter may then create it).
+        public var createTopic: TopicCreator?
         /// Names the operator in Events.
         public var component: String
         /// How many brokers' writes run at once.
@@ -33,10 +36,11 @@ public struct ClusterReconciler: Sendable {
             defaultImage: String = ResourceConventions.defaultImage, recordEvents: Bool = true,
             waitInterval: Duration = .seconds(2),
             removalGate: @escaping @Sendable (KafkaCluster) async -> RemovalGate = { _ in .noCruiseControl },
-            chooseBroker: @escaping BrokerChooser = { _ in nil },
+            chooseBroker: @escaping BrokerChooser = { _ in nil }, createTopic: TopicCreator? = nil,
             component: String = "kafka-operator", maxConcurrentWrites: Int = 8
         ) {
             self.chooseBroker = chooseBroker
+            self.createTopic = createTopic
             self.maxConcurrentWrites = max(1, maxConcurrentWrites)
             self.defaultImage = defaultImage
             self.recordEvents = recordEvents
@@ -119,6 +123,13 @@ public struct ClusterReconciler: Sendable {
             announcedActionsThrough: announce.last?.id)
         updated.unsupported = refusals.isEmpty ? nil : refusals.map(\.description)
         updated.unresizedClaims = claims.refused.isEmpty ? nil : claims.refused
+        let brokersReady =
+            !desired.brokers.isEmpty
+            && desired.brokers.allSatisfy { updated.brokersState?[String($0.brokerID)]?.readiness == .ready }
+        let topic = await ensureMetricsTopic(
+            spec, recorded: status.cruiseControlTopicStatus, brokersReady: brokersReady, events: events,
+            result: &result)
+        updated.cruiseControlTopicStatus = topic.status
         switch try await writeStatus(status.mergePatch(to: updated), of: spec) {
         case .written: result.statusWritten = true
         case .unchanged: break
@@ -130,7 +141,7 @@ public struct ClusterReconciler: Sendable {
             return result
         }
         let waits = steps.contains { if case .waitForBroker = $0 { true } else { false } }
-        if waits || claims.waiting || result.created + result.updated + result.deleted > 0 {
+        if waits || claims.waiting || topic.retry || result.created + result.updated + result.deleted > 0 {
             // Our own writes come back as watch events; the requeue covers a missed one and
             // the waits, whose end no event of ours announces.
             result.requeueAfter = configuration.waitInterval
@@ -220,6 +231,43 @@ public struct ClusterReconciler: Sendable {
             throw .api(error, during: "removing the chosen broker from KafkaCluster \(key)")
         }
         return result
+    }
+
+    /// Creates Cruise Control's metrics topic when this pass should (`CruiseControlMetricsTopic`);
+    /// the status the pass records for it, and whether to come back soon because a try that
+    /// can succeed later failed. A failure is a Warning Event once per generation of the spec,
+    /// never a failed pass: the rest of the cluster is reconciled regardless.
+    private func ensureMetricsTopic(
+        _ cluster: KafkaCluster, recorded: CruiseControlTopicStatus?, brokersReady: Bool,
+        events: EventRecorder,
+        result: inout ReconcileResult
+    ) async -> (status: CruiseControlTopicStatus?, retry: Bool) {
+        let decision = CruiseControlMetricsTopic.decide(
+            spec: cluster.spec, recorded: recorded, canCreate: configuration.createTopic != nil,
+            brokersReady: brokersReady)
+        switch decision {
+        case .none: return (nil, false)
+        case .keep(let status): return (status, false)
+        case .create(let topic):
+            guard let createTopic = configuration.createTopic else { return (recorded, false) }
+            do {
+                if try await createTopic(topic) == .created {
+                    result.eventsRecorded += await events.record(createdTopic: topic)
+                }
+                return (.ready, false)
+            } catch {
+                let retryable = CruiseControlMetricsTopic.isRetryable(error)
+                logger.warning(
+                    "Cruise Control's metrics topic could not be created",
+                    metadata: [
+                        "cluster": "\(cluster.metadata.namespace ?? "")/\(cluster.metadata.name)",
+                        "topic": "\(topic.name)", "error": "\(error)", "retrying": "\(retryable)",
+                    ])
+                result.eventsRecorded += await events.record(
+                    topicNotCreated: topic, reason: "\(error)", generation: cluster.metadata.generation ?? 0)
+                return (.notReady, retryable)
+            }
+        }
     }
 
     /// Rendering a broken spec (a broker id used twice, nested disks) would make broken

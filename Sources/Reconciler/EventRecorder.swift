@@ -1,4 +1,5 @@
 import ClusterModel
+import KafkaProtocol
 import Kubernetes
 
 /// Records core v1 Events on a KafkaCluster for what the reconciler did to its objects, so
@@ -69,6 +70,24 @@ struct EventRecorder: Sendable {
             message: failure.isRetryable
                 ? "A downScale waits: \(failure)" : "A downScale is dropped: \(failure)",
             name: "\(cluster.metadata.name).broker-choice.\(generation)", type: "Warning")
+    }
+
+    func record(createdTopic topic: CreateTopicsRequest.Topic) async -> Int {
+        await record(
+            reason: "CruiseControlTopicCreated",
+            message:
+                "Created topic \(topic.name) for Cruise Control's metrics (\(topic.partitions) partitions, "
+                + "replication factor \(topic.replicationFactor))")
+    }
+
+    /// Says, once per generation of the spec, why Cruise Control's metrics topic is missing.
+    func record(topicNotCreated topic: CreateTopicsRequest.Topic, reason: String, generation: Int) async
+        -> Int
+    {
+        await record(
+            reason: "CruiseControlTopicNotReady",
+            message: "Topic \(topic.name) for Cruise Control's metrics could not be created: \(reason)",
+            name: "\(cluster.metadata.name).cruise-control-topic.\(generation)", type: "Warning")
     }
 
     private func record(reason: String, message: String, name: String? = nil, type: String = "Normal") async

@@ -37,7 +37,7 @@ extension ManagedObject {
 public enum ManagedKinds {
     public static let all: [any ManagedObject.Type] = [
         ConfigMap.self, PersistentVolumeClaim.self, Kubernetes.Service.self, Pod.self,
-        PodDisruptionBudget.self,
+        PodDisruptionBudget.self, Deployment.self,
     ]
 }
 
@@ -89,5 +89,30 @@ extension PodDisruptionBudget: ManagedObject {
     public func drifted(from desired: PodDisruptionBudget) -> Bool {
         spec?.selector != desired.spec?.selector || spec?.minAvailable != desired.spec?.minAvailable
             || spec?.maxUnavailable != desired.spec?.maxUnavailable
+    }
+}
+
+extension Deployment: ManagedObject {
+    /// The API server fills in much of a pod template (pull policies, termination message
+    /// paths, DNS policy), so the template is not compared whole: what the operator decides
+    /// (replicas, selector, the template's labels and annotations, each container's image) is.
+    /// Anything else edited by hand is put back when the rendered spec next changes.
+    public func drifted(from desired: Deployment) -> Bool {
+        guard let spec, let wanted = desired.spec else { return desired.spec != nil }
+        let annotations = spec.template.metadata?.annotations ?? [:]
+        let images = { (template: PodTemplateSpec) in
+            (template.spec?.containers ?? []).map { [$0.name, $0.image ?? ""] }
+        }
+        return spec.replicas != wanted.replicas || spec.selector != wanted.selector
+            || spec.template.metadata?.labels != wanted.template.metadata?.labels
+            || (wanted.template.metadata?.annotations ?? [:]).contains { annotations[$0.key] != $0.value }
+            || images(spec.template) != images(wanted.template)
+    }
+
+    /// The rollout the controller reports stays the controller's.
+    public func keepingServerFields(of live: Deployment) -> Deployment {
+        var deployment = self
+        deployment.status = live.status
+        return deployment
     }
 }

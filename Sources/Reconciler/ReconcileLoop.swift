@@ -25,7 +25,9 @@ public struct ReconcileLoop: ServiceLifecycle.Service {
         /// The first retry delay after a failed reconcile, doubled per failure up to the maximum.
         public var initialBackoff: Duration
         public var maximumBackoff: Duration
-        /// Selects the owned objects to watch (every kind the reconciler renders carries it).
+        /// Selects the owned objects to watch: those with the cluster label, which everything
+        /// the reconciler renders carries (the brokers' objects `app=kafka`, Cruise Control's
+        /// `app=cruisecontrol`).
         public var ownedLabelSelector: String
         /// How long one watch call lasts before it is resumed.
         public var watchTimeoutSeconds: Int
@@ -36,7 +38,7 @@ public struct ReconcileLoop: ServiceLifecycle.Service {
             namespace: String? = nil, resyncInterval: Duration = .seconds(300),
             maxConcurrentReconciles: Int = 2,
             initialBackoff: Duration = .milliseconds(200), maximumBackoff: Duration = .seconds(60),
-            ownedLabelSelector: String = "\(ResourceConventions.appLabel)=\(ResourceConventions.appValue)",
+            ownedLabelSelector: String = ResourceConventions.clusterLabel,
             watchTimeoutSeconds: Int = 300,
             onReconcile: @escaping @Sendable (ClusterKey, Result<ReconcileResult, ReconcileError>) -> Void = {
                 _, _ in

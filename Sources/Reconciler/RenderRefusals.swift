@@ -154,6 +154,21 @@ public enum RenderRefusals {
         for loss in PassThrough.decode(spec.additionalPorts, as: ContainerPort.self).losses {
             refuse("spec.additionalPorts\(loss.path)", "this field is not rendered yet")
         }
+        if let cruiseControl = spec.cruiseControlConfig, !cruiseControl.runsElsewhere {
+            let parts: [(String, [PassThrough.Loss])] = [
+                (
+                    "initContainers",
+                    PassThrough.decode(cruiseControl.initContainers, as: Container.self).losses
+                ),
+                ("volumes", PassThrough.decode(cruiseControl.volumes, as: Volume.self).losses),
+                ("volumeMounts", PassThrough.decode(cruiseControl.volumeMounts, as: VolumeMount.self).losses),
+            ]
+            for (field, losses) in parts {
+                for loss in losses {
+                    refuse("spec.cruiseControlConfig.\(field)\(loss.path)", "this field is not rendered yet")
+                }
+            }
+        }
     }
 
     /// A JAAS configuration for `listener` in the broker's configuration, listener-scoped or global.

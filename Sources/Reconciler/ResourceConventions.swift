@@ -5,9 +5,12 @@ import Kubernetes
 ///
 /// Per broker N of cluster C: Pod `C-N-<hash>`, ConfigMap `C-config-N`, one PVC per disk
 /// `C-N-storage-<i>-<hash of mountPath>`, Service `C-N`; cluster-wide Service `C-headless` or
-/// `C-all-broker`; PodDisruptionBudget `C-pdb` when asked for. Every object is labelled
-/// `app=kafka`, `kafka_cr=C` (and `brokerId=N` when it belongs to one broker), owned by the
-/// KafkaCluster, and annotated with the hash of its desired content.
+/// `C-all-broker`; PodDisruptionBudget `C-pdb` when asked for; with Cruise Control, Deployment
+/// `C-cruisecontrol`, ConfigMaps `C-cruisecontrol-config` and `C-cc-jmx-exporter`, Service
+/// `C-cruisecontrol-svc`. Every object is labelled `app=kafka` (Cruise Control's
+/// `app=cruisecontrol`, its exporter configuration's `app=cruisecontrol-jmx`), `kafka_cr=C`
+/// (and `brokerId=N` when it belongs to one broker), owned by the KafkaCluster, and annotated
+/// with the hash of its desired content.
 public enum ResourceConventions {
     public static let appLabel = "app"
     public static let appValue = "kafka"
@@ -87,6 +90,42 @@ public enum ResourceConventions {
     /// Cruise Control's Service and REST port (Koperator's names).
     public static func cruiseControlServiceName(cluster: String) -> String { "\(cluster)-cruisecontrol-svc" }
     public static let cruiseControlPort = 8090
+    /// Cruise Control's Deployment, and its container (Koperator's names).
+    public static func cruiseControlName(cluster: String) -> String { "\(cluster)-cruisecontrol" }
+    /// Cruise Control's configuration files, mounted at `cruiseControlConfigPath`.
+    public static func cruiseControlConfigMapName(cluster: String) -> String {
+        "\(cluster)-cruisecontrol-config"
+    }
+    /// The JMX exporter's rules for Cruise Control.
+    public static func cruiseControlJMXConfigMapName(cluster: String) -> String {
+        "\(cluster)-cc-jmx-exporter"
+    }
+    public static let cruiseControlConfigPath = "/opt/cruise-control/config"
+    /// Koperator's Cruise Control image.
+    public static let defaultCruiseControlImage = "ghcr.io/banzaicloud/cruise-control:2.5.123"
+    /// The `app` label of Cruise Control's objects and pod: not the brokers' `kafka`, so no
+    /// broker Service or disruption budget selects Cruise Control's pod.
+    public static let cruiseControlAppValue = "cruisecontrol"
+
+    public static func cruiseControlLabels(cluster: String) -> [String: String] {
+        [appLabel: cruiseControlAppValue, clusterLabel: cluster]
+    }
+
+    /// Where the operator reaches Cruise Control's REST API: `cruiseControlEndpoint` when the
+    /// spec names one (`host:port`), else its Service (`kafka-cruisecontrol-svc.kafka.svc.cluster.local:8090`).
+    public static func cruiseControlAddress(cluster: String, namespace: String, spec: KafkaClusterSpec)
+        -> (host: String, port: Int)
+    {
+        if let endpoint = spec.cruiseControlConfig?.cruiseControlEndpoint, !endpoint.isEmpty,
+            let colon = endpoint.lastIndex(of: ":"), let port = Int(endpoint[endpoint.index(after: colon)...])
+        {
+            return (String(endpoint[..<colon]), port)
+        }
+        return (
+            "\(cruiseControlServiceName(cluster: cluster)).\(namespace).svc.\(spec.clusterDomain)",
+            cruiseControlPort
+        )
+    }
 
     /// Where the JMX exporter serves broker metrics, on every broker pod and Service.
     public static let metricsPort: Int32 = 9020

@@ -1,7 +1,8 @@
 import ClusterModel
 
 /// One broker's `server.properties`: what the operator derives from the spec (ids, listeners,
-/// disks, ZooKeeper or KRaft, the Cruise Control metrics reporter) over the user's
+/// disks, ZooKeeper or KRaft, the Cruise Control metrics reporter: the cluster's bootstrap and,
+/// with `cruiseControlConfig`, the metrics topic and its shape) over the user's
 /// configuration, written sorted by key so the same spec always gives the same bytes.
 ///
 /// Precedence, lowest first: the cluster's `readOnlyConfig`, the broker's `readOnlyConfig`, the
@@ -45,6 +46,16 @@ public struct ServerProperties: Equatable, Sendable {
             "\(ResourceConventions.clusterServiceHost(cluster: clusterName, namespace: namespace, spec: spec)):"
             + "\(listeners.clientFacing.port)"
         merged["cruise.control.metrics.reporter.kubernetes.mode"] = "true"
+        if let cruiseControl = spec.cruiseControlConfig {
+            // The topic Cruise Control reads. Unless the reporter is to create it (with the
+            // user's shape), the operator does, and the reporter's settings say the same shape.
+            merged["cruise.control.metrics.topic"] = spec.cruiseControlMetricsTopic
+            if !spec.cruiseControlReporterCreatesTopic {
+                let topic = cruiseControl.metricsTopic
+                merged["cruise.control.metrics.topic.num.partitions"] = String(topic.partitions)
+                merged["cruise.control.metrics.topic.replication.factor"] = String(topic.replicationFactor)
+            }
+        }
 
         if spec.usesKRaft {
             let roles = spec.effectiveConfig(of: broker).processRoles ?? []
@@ -85,15 +96,19 @@ public struct ServerProperties: Equatable, Sendable {
             if let controller = listeners.controlPlane {
                 merged["control.plane.listener.name"] = controller.listenerName
             }
-            if let addresses = spec.zkAddresses, !addresses.isEmpty {
-                var connect = addresses.joined(separator: ",")
-                if let path = spec.zkPath, !path.isEmpty, path != "/" {
-                    connect += path.hasPrefix("/") ? path : "/" + path
-                }
-                merged["zookeeper.connect"] = connect
-            }
+            if let connect = Self.zookeeperConnect(spec) { merged["zookeeper.connect"] = connect }
         }
         properties = merged
+    }
+
+    /// `zookeeper.connect` from the spec's `zkAddresses` and `zkPath`; nil without addresses.
+    static func zookeeperConnect(_ spec: KafkaClusterSpec) -> String? {
+        guard let addresses = spec.zkAddresses, !addresses.isEmpty else { return nil }
+        var connect = addresses.joined(separator: ",")
+        if let path = spec.zkPath, !path.isEmpty, path != "/" {
+            connect += path.hasPrefix("/") ? path : "/" + path
+        }
+        return connect
     }
 
     /// True when the `listeners` line opens `listener`.

@@ -182,7 +182,10 @@ struct ServeCommand: AsyncParsableCommand {
             elector.map { LeaderOnlyWrites(connection.api, leadership: $0.leadership) } ?? connection.api
         let reconcileLoop = ReconcileLoop(
             reconciler: ClusterReconciler(
-                api: reconcilerAPI, configuration: .init(chooseBroker: fewestReplicasChooser(kafka: kafka)),
+                api: reconcilerAPI,
+                configuration: .init(
+                    chooseBroker: fewestReplicasChooser(kafka: kafka), createTopic: topicCreator(kafka: kafka)
+                ),
                 logger: Logger(label: "kafka-operator.reconciler")),
             configuration: .init(
                 namespace: clusterOptions.namespace, resyncInterval: .seconds(clusterOptions.resync),

@@ -29,6 +29,31 @@ import Testing
         ("brokers that are not a list", "doc['spec']['brokers'] = 'three'", false),
         ("no spec", "del doc['spec']", false),
         ("an unknown spec field (kept)", "doc['spec']['kRaft'] = True", true),
+        (
+            "a metrics topic without a replication factor",
+            "del doc['spec']['cruiseControlConfig']['topicConfig']['replicationFactor']", false
+        ),
+        (
+            "a metrics topic of no partitions",
+            "doc['spec']['cruiseControlConfig']['topicConfig']['partitions'] = 0", false
+        ),
+        (
+            "Cruise Control properties that are not text",
+            "doc['spec']['cruiseControlConfig']['config'] = {'a': 1}", false
+        ),
+        (
+            "Cruise Control tolerations that are not a list",
+            "doc['spec']['cruiseControlConfig']['tolerations'] = {'key': 'x'}", false
+        ),
+        (
+            "a task retry duration, in Koperator's spelling",
+            "doc['spec']['cruiseControlConfig']['cruiseControlTaskSpec'] = {'RetryDurationMinutes': 5}", true
+        ),
+        (
+            "an unknown Cruise Control field (kept)",
+            "doc['spec']['cruiseControlConfig']['cruiseControlOperationSpec'] = {'ttlSecondsAfterFinished': 300}",
+            true
+        ),
     ])
     func exampleClusterMatchesTheCRDSchema(_ row: (name: String, mutation: String, valid: Bool)) throws {
         guard Peer.available("python3") else { return }

@@ -190,6 +190,33 @@ import Testing
             server.process.log.contains("msg=\"downScale: broker chosen\" broker=3"), "\(server.process.log)")
     }
 
+    /// `serve` in local mode runs the example's Cruise Control (its Deployment, rolled out by
+    /// the kubelet) and creates its metrics topic on the simulated brokers once they run: the
+    /// topic is seen over the Kafka protocol, beside the four seeded ones.
+    @Test(.enabled(if: Peer.available("curl")))
+    func serveCreatesCruiseControlAndItsMetricsTopic() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try await OperatorProcess(
+            arguments: ["--cluster", Self.example], logDirectory: directory)
+        defer { server.process.stop() }
+        #expect(await server.waitUntilClusterRunning(), "\(server.process.log)")
+        let ready = await waitUntil(timeout: .seconds(30)) {
+            let status = (try? server.kafkaCluster())?["status"] as? [String: Any]
+            return status?["cruiseControlTopicStatus"] as? String == "CruiseControlTopicReady"
+        }
+        #expect(ready, "\(server.process.log)")
+        let deployment = try server.api("/apis/apps/v1/namespaces/kafka/deployments/kafka-cruisecontrol")
+        #expect((deployment["status"] as? [String: Any])?["readyReplicas"] as? Int == 1, "\(deployment)")
+        let health = try runProcess(
+            OperatorProcess.binary, ["kafka", "health", "--bootstrap", "127.0.0.1:19092", "--json"])
+        let report = try JSONSerialization.jsonObject(with: Data(health.stdout.utf8)) as? [String: Any]
+        #expect(report?["topicCount"] as? Int == ExampleCluster.topics.count + 1, "\(health.stdout)")
+        #expect(
+            report?["partitionCount"] as? Int == ExampleCluster.topics.map(\.partitions).reduce(12, +),
+            "\(health.stdout)")
+    }
+
     /// A logfmt field's value, quoted or not.
     static func value(of key: String, in line: Substring) -> String? {
         guard let start = line.range(of: key + "=") else { return nil }

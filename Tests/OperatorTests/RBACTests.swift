@@ -24,12 +24,12 @@ import Testing
 
     /// Verbs the story above does not reach but the reconciler needs: reading an object back
     /// after its create answered AlreadyExists (a retried create whose answer was lost), and
-    /// deleting the disruption budget of a cluster that stops asking for one, and reading a
-    /// claim's StorageClass before growing the claim (the story grows no disk).
+    /// deleting the disruption budget or Cruise Control of a cluster that stops asking for one,
+    /// and reading a claim's StorageClass before growing the claim (the story grows no disk).
     static let grantedForRarePaths: Set<String> = [
         "core pods get", "core configmaps get", "core persistentvolumeclaims get", "core services get",
-        "policy poddisruptionbudgets get", "policy poddisruptionbudgets delete",
-        "storage.k8s.io storageclasses get",
+        "policy poddisruptionbudgets get", "policy poddisruptionbudgets delete", "apps deployments get",
+        "apps deployments delete", "storage.k8s.io storageclasses get",
     ]
 
     @Test func theClusterRoleGrantsExactlyTheVerbsTheOperatorUses() async throws {

@@ -153,10 +153,11 @@ import Testing
                 ((item["metadata"] as? [String: Any])?["labels"] as? [String: String])?["brokerId"]
                     ?? "cluster-wide"
             }
-            // The one cluster-wide object among these is the headless Service.
+            // The cluster-wide objects among these: the headless Service, and the example's
+            // Cruise Control (its Service and two ConfigMaps).
             let clusterWide = byBroker.removeValue(forKey: "cluster-wide") ?? []
             #expect(
-                clusterWide.count == (plural == "services" ? 1 : 0),
+                clusterWide.count == (["services": 2, "configmaps": 2][plural] ?? 0),
                 "\(plural): \(clusterWide.count) cluster-wide")
             #expect(byBroker.count == brokers, "\(plural): brokers \(byBroker.keys.sorted())")
             #expect(byBroker.values.allSatisfy { $0.count == 1 }, "\(plural): a duplicate")

@@ -9,10 +9,15 @@ import TestSupport
 enum ClusterFixtures {
     static let uid = "6c1f2e1a-0000-4000-8000-000000000001"
 
-    static func example() throws -> KafkaCluster {
+    /// The example cluster; without its `cruiseControlConfig` unless `cruiseControl`, so a test
+    /// of the brokers sees only their objects change (Cruise Control's capacity follows the
+    /// brokers: CruiseControlComponentTests shows it).
+    static func example(cruiseControl: Bool = false) throws -> KafkaCluster {
         let yaml = try String(
             contentsOf: repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml"), encoding: .utf8)
-        return try ClusterDocument(yaml: yaml).cluster
+        var cluster = try ClusterDocument(yaml: yaml).cluster
+        if !cruiseControl { cluster.spec.cruiseControlConfig = nil }
+        return cluster
     }
 
     /// The example with an external listener, rendered (and refused by `RenderRefusals`) until

@@ -231,14 +231,16 @@ import Testing
                 method: "PATCH",
                 path: ResourceType.kafkaClusters.path(namespace: api.namespace, name: api.name),
                 body: Array(
-                    #"{"status":{"cruiseControlTopicStatus":"CruiseControlTopicReady","alertCount":2}}"#.utf8),
+                    #"{"status":{"listenerStatuses":{"internalListeners":{"internal":[{"name":"any-broker"}]}},"alertCount":2}}"#
+                        .utf8),
                 contentType: PatchType.merge.rawValue))
         _ = try await api.reconcile()
         try await api.waitUntilSettled()
         _ = try await api.reconcile()
         let document = try await api.document()
         #expect(
-            document.original["status"]?["cruiseControlTopicStatus"] == .string("CruiseControlTopicReady"))
+            document.original["status"]?["listenerStatuses"]?["internalListeners"]?["internal"]
+                == .array([.object([("name", .string("any-broker"))])]))
         let status = try #require(document.cluster.status)
         #expect(status.alertCount == 2)
         #expect(status.actionLog?.map(\.id) == ["a1"])

@@ -107,9 +107,10 @@ import Testing
 
 @Suite struct ManagedKindsTests {
     /// One list per kind in the registry, each answered by the local API server, so a kind it
-    /// does not serve fails here first. (RBACTests shows deploy/rbac.yaml grants them.)
+    /// does not serve fails here first; the example with Cruise Control has an object of each.
+    /// (RBACTests shows deploy/rbac.yaml grants them.)
     @Test func observationListsEveryKindOnce() async throws {
-        let fixture = try await ReconcilerCluster.start()
+        let fixture = try await ReconcilerCluster.start(cruiseControl: true)
         defer { Task { await fixture.stop() } }
         _ = try await fixture.reconcile()
         _ = fixture.api.reset()

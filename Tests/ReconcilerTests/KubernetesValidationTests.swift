@@ -17,7 +17,49 @@ struct KubernetesValidationTests {
         var bare = try ClusterFixtures.withBrokers([0, 7])
         bare.spec.listenersConfig = nil
         bare.spec.brokerConfigGroups?["default"]?.storageConfigs = [StorageConfig(mountPath: "/scratch")]
-        return [("example", example), ("all-broker", allBroker), ("bare", bare)]
+        // Cruise Control with every pod setting the spec can give it.
+        var cruiseControl = try ClusterFixtures.example(cruiseControl: true)
+        cruiseControl.spec.cruiseControlConfig?.serviceAccountName = "cruise-control"
+        cruiseControl.spec.cruiseControlConfig?.nodeSelector = ["disk": "ssd"]
+        cruiseControl.spec.cruiseControlConfig?.cruiseControlAnnotations = ["team": "data"]
+        cruiseControl.spec.cruiseControlConfig?.priorityClassName = "low"
+        cruiseControl.spec.cruiseControlConfig?.tolerations = .array([
+            .object([
+                ("key", .string("dedicated")), ("operator", .string("Exists")),
+                ("effect", .string("NoSchedule")),
+            ])
+        ])
+        cruiseControl.spec.cruiseControlConfig?.imagePullSecrets = .array([
+            .object([("name", .string("registry"))])
+        ])
+        cruiseControl.spec.cruiseControlConfig?.podSecurityContext = .object([("runAsNonRoot", .bool(true))])
+        cruiseControl.spec.cruiseControlConfig?.securityContext = .object([
+            ("readOnlyRootFilesystem", .bool(false))
+        ])
+        cruiseControl.spec.cruiseControlConfig?.initContainers = .array([
+            .object([
+                ("name", .string("wait")), ("image", .string("busybox")),
+                ("command", .array([.string("true")])),
+            ])
+        ])
+        cruiseControl.spec.cruiseControlConfig?.volumes = .array([
+            .object([("name", .string("extra")), ("emptyDir", .object([]))])
+        ])
+        cruiseControl.spec.cruiseControlConfig?.volumeMounts = .array([
+            .object([("name", .string("extra")), ("mountPath", .string("/extra"))])
+        ])
+        var kraft = try ClusterFixtures.example(cruiseControl: true)
+        kraft.spec.kRaft = true
+        kraft.spec.headlessServiceEnabled = false
+        for index in kraft.spec.brokers.indices {
+            kraft.spec.brokers[index].brokerConfig = BrokerConfig()
+            kraft.spec.brokers[index].brokerConfig?.processRoles = ["broker", "controller"]
+        }
+        return [
+            ("example", example), ("all-broker", allBroker), ("bare", bare),
+            ("cruise-control", cruiseControl),
+            ("kraft-cruise-control", kraft),
+        ]
     }
 
     @Test func everyRenderedObjectValidatesStrictly() throws {

@@ -26,10 +26,12 @@ struct ReconcilerCluster: Sendable {
     static let ownedTypes = ManagedKinds.all.map { $0.resourceType }
 
     /// Starts a cluster holding the example KafkaCluster (with `brokers` when given, and then
-    /// no disruption budget, so only broker objects change as brokers come and go) whose
-    /// status has the action log `actionLog`, as the action engine leaves it.
+    /// no disruption budget, so only broker objects change as brokers come and go; with its
+    /// Cruise Control only when `cruiseControl`) whose status has the action log `actionLog`,
+    /// as the action engine leaves it.
     static func start(
-        brokers: [Int32]? = nil, actionLog: [ActionRecord] = [], retryPolicy: RetryPolicy = .standard
+        brokers: [Int32]? = nil, cruiseControl: Bool = false, actionLog: [ActionRecord] = [],
+        retryPolicy: RetryPolicy = .standard
     )
         async throws -> ReconcilerCluster
     {
@@ -38,6 +40,11 @@ struct ReconcilerCluster: Sendable {
         let yaml = try String(
             contentsOf: repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml"), encoding: .utf8)
         var document = try ClusterDocument(yaml: yaml)
+        if !cruiseControl {
+            // Out of the document itself: a typed nil would leave the field as read.
+            document = try ClusterDocument(
+                value: Self.removing("cruiseControlConfig", fromSpecOf: document.value))
+        }
         if let brokers {
             document.cluster.spec.brokers = brokers.map { Broker(id: $0, brokerConfigGroup: "default") }
             document.cluster.spec.disruptionBudget = DisruptionBudget(create: false)
@@ -60,6 +67,16 @@ struct ReconcilerCluster: Sendable {
                     body: body.encoded(), contentType: PatchType.merge.rawValue))
         }
         return cluster
+    }
+
+    /// `document` without `spec.<field>`.
+    static func removing(_ field: String, fromSpecOf document: JSONValue) -> JSONValue {
+        guard case .object(var members) = document,
+            let index = members.firstIndex(where: { $0.key == "spec" }),
+            case .object(let spec) = members[index].value
+        else { return document }
+        members[index].value = .object(spec.filter { $0.key != field })
+        return .object(members)
     }
 
     func stop() async { await fixture.stop() }

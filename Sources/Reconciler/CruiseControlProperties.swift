@@ -1,0 +1,67 @@
+import ClusterModel
+
+/// Cruise Control's `cruisecontrol.properties`: the operator's defaults, then the spec's
+/// `cruiseControlConfig.config` over them, then the keys the operator owns, written sorted by
+/// key so the same spec always gives the same bytes.
+///
+/// The operator owns what must agree with the objects rendered beside it: where Kafka is
+/// (`bootstrap.servers`, and `zookeeper.connect` in ZooKeeper mode), the metrics topic the
+/// brokers' reporter writes to, where the mounted capacity and cluster configuration files
+/// are, and the REST port the Service and probe use. A spec value for any of them is replaced,
+/// as Koperator replaces `bootstrap.servers`.
+public struct CruiseControlProperties: Equatable, Sendable {
+    public let properties: [String: String]
+
+    /// Defaults a spec may replace: sampling from the brokers' metrics reporter, samples
+    /// kept in Kafka, and in KRaft mode broker failures detected through Kafka's admin API,
+    /// since there is no ZooKeeper to watch.
+    static func defaults(_ spec: KafkaClusterSpec) -> [String: String] {
+        let sampling = "com.linkedin.kafka.cruisecontrol.monitor.sampling"
+        var defaults = [
+            "metric.sampler.class": "\(sampling).CruiseControlMetricsReporterSampler",
+            "sample.store.class": "\(sampling).KafkaSampleStore",
+            "partition.metric.sample.store.topic": "__KafkaCruiseControlPartitionMetricSamples",
+            "broker.metric.sample.store.topic": "__KafkaCruiseControlModelTrainingSamples",
+            // As many copies as the metrics topic, but never more than there are brokers.
+            "sample.store.topic.replication.factor": String(
+                max(
+                    1,
+                    min(
+                        Int(spec.cruiseControlConfig?.metricsTopic.replicationFactor ?? 1), spec.brokers.count
+                    ))),
+            "num.metric.fetchers": "1",
+            "webserver.http.address": "0.0.0.0",
+        ]
+        if spec.usesKRaft {
+            defaults["kafka.broker.failure.detection.enable"] = "true"
+            defaults["topic.config.provider.class"] =
+                "com.linkedin.kafka.cruisecontrol.config.KafkaAdminTopicConfigProvider"
+        }
+        return defaults
+    }
+
+    public init(cluster spec: KafkaClusterSpec, clusterName: String, namespace: String) {
+        var merged = Self.defaults(spec).merging(BrokerProperties.parse(spec.cruiseControlConfig?.config)) {
+            _, own in own
+        }
+        let bootstrap = ResourceConventions.clientBootstrap(
+            cluster: clusterName, namespace: namespace, spec: spec)
+        merged["bootstrap.servers"] = "\(bootstrap.host):\(bootstrap.port)"
+        if spec.usesKRaft {
+            merged["zookeeper.connect"] = nil
+        } else if let connect = ServerProperties.zookeeperConnect(spec)
+            ?? BrokerProperties.parse(spec.readOnlyConfig)["zookeeper.connect"]
+        {
+            merged["zookeeper.connect"] = connect
+        }
+        merged["metric.reporter.topic"] = spec.cruiseControlMetricsTopic
+        let directory = ResourceConventions.cruiseControlConfigPath
+        merged["capacity.config.file"] = "\(directory)/\(CruiseControlComponent.capacityKey)"
+        merged["cluster.configs.file"] = "\(directory)/\(CruiseControlComponent.clusterConfigsKey)"
+        merged["webserver.http.port"] = String(ResourceConventions.cruiseControlPort)
+        properties = merged
+    }
+
+    /// The file's text, as `ServerProperties` writes its own.
+    public var text: String { ServerProperties(properties: properties).text }
+}
