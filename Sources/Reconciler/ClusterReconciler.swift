@@ -82,11 +82,30 @@ public struct ClusterReconciler: Sendable {
         }
 
         let actual = try await observe(namespace: namespace, cluster: name)
-        let desired = DesiredStateRenderer(defaultImage: configuration.defaultImage).render(
-            spec, uid: cluster.uid, existingClaims: Self.claimsByMountPath(actual, uid: cluster.uid))
+        let renderer = DesiredStateRenderer(defaultImage: configuration.defaultImage)
+        let claimsInUse = Self.claimsByMountPath(actual, uid: cluster.uid)
+        var desired = renderer.render(spec, uid: cluster.uid, existingClaims: claimsInUse)
         let gate = await configuration.removalGate(spec)
         var steps = ReconcilePlan.make(
             desired: desired, actual: actual, brokerStates: spec.status?.brokersState ?? [:], gate: gate)
+        // What is rendered from the status (Cruise Control's capacity keeps a leaving broker
+        // while it has an entry) is rendered from the status this pass leaves, so the pass that
+        // forgets a broker also takes it out there, rather than the cluster reporting Running
+        // for one pass before it does.
+        let forgotten = steps.compactMap { step -> Int32? in
+            if case .forgetBroker(let id) = step { return id }
+            return nil
+        }
+        if !forgotten.isEmpty {
+            var after = spec
+            for id in forgotten { after.status?.brokersState?[String(id)] = nil }
+            desired = renderer.render(after, uid: cluster.uid, existingClaims: claimsInUse)
+            steps =
+                ReconcilePlan.make(
+                    desired: desired, actual: actual, brokerStates: after.status?.brokersState ?? [:],
+                    gate: gate)
+                + forgotten.map { .forgetBroker($0) }
+        }
         let refusals = RenderRefusals.check(spec)
         if !refusals.isEmpty {
             steps = ReconcilePlan.holdingBrokerPods(steps, staying: desired.brokerIDs)
