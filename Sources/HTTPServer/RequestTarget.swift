@@ -21,10 +21,12 @@ enum RequestTarget {
         var query: [(name: String, value: String)] = []
         if let mark = rest.firstIndex(of: "?") {
             rawPath = rest[..<mark]
+            // Form decoding, as Go's url.ParseQuery and every web framework read a query: `+`
+            // is a space (kubectl sends `brokerId+in+(0,2)`), `%2B` a plus.
             for pair in rest[rest.index(after: mark)...].split(separator: "&") {
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                let name = try percentDecode(parts[0])
-                let value = parts.count > 1 ? try percentDecode(parts[1]) : ""
+                let name = try percentDecode(parts[0], plusIsSpace: true)
+                let value = parts.count > 1 ? try percentDecode(parts[1], plusIsSpace: true) : ""
                 query.append((name, value))
             }
         } else {
@@ -36,14 +38,17 @@ enum RequestTarget {
         return (path, query)
     }
 
-    static func percentDecode(_ text: Substring) throws(HTTPParseError) -> String {
-        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
+    static func percentDecode(_ text: Substring, plusIsSpace: Bool = false) throws(HTTPParseError) -> String {
+        let plus = UInt8(ascii: "+")
+        guard text.utf8.contains(UInt8(ascii: "%")) || (plusIsSpace && text.utf8.contains(plus)) else {
+            return String(text)
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()
         while let byte = iterator.next() {
             guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
+                bytes.append(plusIsSpace && byte == plus ? UInt8(ascii: " ") : byte)
                 continue
             }
             guard let high = iterator.next().flatMap(RequestParser.hexValue),

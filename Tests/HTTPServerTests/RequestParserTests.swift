@@ -27,6 +27,19 @@ import Testing
         return requests
     }
 
+    /// A query is form-decoded: `+` is a space and `%2B` a plus, while a `+` in the path stays.
+    @Test func aPlusInTheQueryIsASpace() throws {
+        let requests = try Self.parse(
+            "GET /a+b?labelSelector=brokerId+in+(0,2)&sum=1%2B1&plain=x HTTP/1.1\r\nHost: h\r\n\r\n",
+            byteAtATime: false)
+        let head = try #require(requests.first?.head)
+        #expect(head.path == "/a+b")
+        #expect(
+            head.query.map { "\($0.name)=\($0.value)" } == [
+                "labelSelector=brokerId in (0,2)", "sum=1+1", "plain=x",
+            ])
+    }
+
     @Test(arguments: [false, true])
     func parsesAGetRequest(byteAtATime: Bool) throws {
         let requests = try Self.parse(

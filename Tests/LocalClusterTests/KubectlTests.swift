@@ -41,6 +41,32 @@ import Testing
         #expect(json.stdout == "Running", "\(json.stderr)")
     }
 
+    /// kubectl sends set-based selectors form-encoded (`brokerId+in+(0,2)`), as every Go client
+    /// does; the server reads `+` as a space (API concepts: label selectors, set-based).
+    @Test func setBasedSelectorsFromKubectlSelect() async throws {
+        guard Peer.available("curl"), Kubectl.available else { return }
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let kubectl = try KubectlSession(cluster)
+        defer { kubectl.remove() }
+        try await cluster.createNamespace("kafka")
+        for id in 0..<3 {
+            #expect(
+                try await cluster.post(
+                    "/api/v1/namespaces/kafka/pods",
+                    TestCluster.pod("kafka-\(id)", labels: ["brokerId": "\(id)"])
+                ).status == 201)
+        }
+        let selected = try await kubectl.run([
+            "get", "pods", "-n", "kafka", "-l", "brokerId in (0,2)", "-o", "name",
+        ])
+        #expect(selected.stdout == "pod/kafka-0\npod/kafka-2\n", "\(selected.stderr)")
+        let excluded = try await kubectl.run([
+            "get", "pods", "-n", "kafka", "-l", "brokerId notin (0,2)", "-o", "name",
+        ])
+        #expect(excluded.stdout == "pod/kafka-1\n", "\(excluded.stderr)")
+    }
+
     @Test func getKafkaClustersByPluralAndShortName() async throws {
         guard Peer.available("curl"), Kubectl.available else { return }
         let cluster = try await TestCluster.start()
