@@ -119,10 +119,9 @@ struct APIHandler: Sendable {
         if let delay = decision.delay { try? await Task.sleep(for: delay) }
         if let code = decision.failureCode { throw .injected(code: code) }
         if decision.conflict, let name { throw .staleResourceVersion(resource, name) }
-        if let namespace, await !store.namespaceExists(namespace) {
-            // Deleting or reading inside a missing namespace is NotFound for the namespace.
-            throw .namespaceNotFound(namespace)
-        }
+        // A missing namespace only refuses creation (the store answers NotFound for the
+        // namespace); reading there finds nothing, as on a real server: an empty list, a 404
+        // for the object.
         let status = subresource == "status"
         let answer = try await perform(
             resource, namespace: namespace, name: name, status: status, watching: watching, request)

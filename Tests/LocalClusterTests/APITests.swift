@@ -69,6 +69,13 @@ import Testing
             "/api/v1/namespaces/kafka/configmaps", TestCluster.configMap("one"))
         #expect(refused.status == 404)
         #expect(refused.string("message") == #"namespaces "kafka" not found"#)
+        // Reading inside it finds nothing, as on a real server: an empty list, and NotFound for
+        // the object rather than for the namespace.
+        let empty = try await cluster.get("/api/v1/namespaces/kafka/configmaps")
+        #expect(empty.status == 200 && empty.items.isEmpty, "\(empty.text)")
+        let missing = try await cluster.get("/api/v1/namespaces/kafka/configmaps/one")
+        #expect(missing.status == 404)
+        #expect(missing.string("message") == #"configmaps "one" not found"#, "\(missing.text)")
         #expect(try await cluster.createNamespace("kafka").status == 201)
         #expect(
             try await cluster.post("/api/v1/namespaces/kafka/configmaps", TestCluster.configMap("one")).status
