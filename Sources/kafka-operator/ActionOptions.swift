@@ -94,13 +94,63 @@ struct ActionOptions: ParsableArguments {
             if connection.localCluster != nil {
                 try await connection.api.createNamespaceUnlessPresent(document.namespace)
             }
+            let created: Result<Void, ClusterStoreError>
             do {
                 _ = try await store.create(document)
-                logger.info("cluster created", metadata: ["cluster": "\(name)", "from": "\(manifest)"])
+                created = .success(())
             } catch {
+                created = .failure(error)
+            }
+            switch created {
+            case .success:
+                logger.info("cluster created", metadata: ["cluster": "\(name)", "from": "\(manifest)"])
+            case .failure(.alreadyExists):
                 // A restart: what is stored (with its status and action log) wins over the manifest.
-                guard case .alreadyExists = error else { throw error }
                 logger.info("cluster already exists", metadata: ["cluster": "\(name)"])
+            case .failure(.notFound):
+                // Creating answers NotFound when the namespace (or the resource) is missing: say
+                // which, keep serving, and create the cluster once it can be.
+                let reason = await Self.missing(namespace: document.namespace, api: connection.api)
+                logger.warning(
+                    "the cluster cannot be created yet; it will be once this is fixed",
+                    metadata: ["cluster": "\(name)", "reason": "\(reason)"])
+                Task { await Self.createWhenPossible(document, name: name, store: store, logger: logger) }
+            case .failure(let error):
+                throw error
+            }
+        }
+    }
+
+    /// Why creating in `namespace` answered NotFound, in words that say what to do.
+    static func missing(namespace: String, api: any KubernetesAPI) async -> String {
+        do {
+            _ = try await api.send(
+                APIRequest(method: "GET", path: ResourceType.namespaces.path(name: namespace)))
+            return "the KafkaCluster resource is not served: apply deploy/crd.yaml"
+        } catch {
+            if case .notFound = error {
+                return "namespace \(namespace) does not exist: kubectl create namespace \(namespace)"
+            }
+            return "namespace \(namespace) could not be read (\(error)): it may not exist"
+        }
+    }
+
+    /// Tries again, after one second and then at most every ten, until the cluster exists.
+    static func createWhenPossible(
+        _ document: ClusterDocument, name: String, store: any ClusterStore, logger: Logger
+    )
+        async
+    {
+        var delay = Duration.seconds(1)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(10))
+            do {
+                _ = try await store.create(document)
+                logger.info("cluster created", metadata: ["cluster": "\(name)"])
+                return
+            } catch {
+                if case .alreadyExists = error { return }
             }
         }
     }

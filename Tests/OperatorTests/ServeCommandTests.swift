@@ -127,6 +127,42 @@ import Testing
         }
     }
 
+    /// A manifest whose namespace does not exist on the managed cluster: the operator says
+    /// which namespace and what to do, keeps serving, and creates the cluster once it can.
+    @Test(.enabled(if: Peer.available("curl")))
+    func aMissingNamespaceIsNamedAndTheClusterCreatedOnceItExists() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let api = try await StandaloneLocalCluster(directory: directory)
+        defer { api.stop() }
+        let manifest = directory.file("streaming.yaml")
+        try String(contentsOfFile: ReconcileFlowTests.example, encoding: .utf8)
+            .replacingOccurrences(of: "namespace: kafka", with: "namespace: streaming")
+            .write(to: manifest, atomically: true, encoding: .utf8)
+        let server = try await OperatorProcess(
+            arguments: ["--kubeconfig", api.kubeconfig, "--cluster", manifest.path], logDirectory: directory,
+            apiServer: api.server)
+        defer { server.process.stop() }
+        #expect(
+            await waitUntil {
+                server.process.log.contains(
+                    "namespace streaming does not exist: kubectl create namespace streaming")
+            }, "\(server.process.log)")
+        #expect(try server.curl("/healthz").status == 200)
+        _ = try runProcess(
+            "curl",
+            [
+                "-sS", "-H", "Content-Type: application/json", "--data",
+                #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"streaming"}}"#,
+                api.server + "/api/v1/namespaces",
+            ])
+        #expect(
+            await waitUntil(timeout: .seconds(30)) {
+                ((try? server.kafkaCluster(namespace: "streaming")["metadata"]) as? [String: Any])?["name"]
+                    as? String == "kafka"
+            }, "\(server.process.log)")
+    }
+
     @Test func refusesBadArgumentsWithAClearMessage() throws {
         let output = try runProcess(OperatorProcess.binary, ["serve", "--listen", "8080"])
         #expect(output.status != 0)
