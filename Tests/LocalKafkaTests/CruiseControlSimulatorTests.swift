@@ -40,6 +40,40 @@ import Testing
         #expect(cluster.underReplicatedPartitions.isEmpty)
     }
 
+    @Test func kafkaClusterStateCountsEachBrokersReplicasLeadersAndOutOfSyncReplicas() async throws {
+        let harness = try CruiseControlHarness()
+        // Broker 1 stops (its leaderships move) and comes back, catching up: out of sync.
+        try await harness.simulation.update { (cluster) throws(SimulatedClusterError) in
+            try cluster.stopBroker(1)
+            try cluster.startBroker(1)
+        }
+        let cluster = await harness.simulation.snapshot()
+        let answer = try await harness.call(.get, "kafka_cluster_state", [("json", "true")])
+        #expect(answer.status == 200)
+        let state = try #require(answer.json["KafkaBrokerState"])
+        var outOfSyncOnBroker1 = 0
+        for id in cluster.aliveBrokerIDs {
+            let held = cluster.partitions.values.filter { $0.replicas.contains(id) }
+            let outOfSync = held.filter { !$0.isr.contains(id) }.count
+            if id == 1 { outOfSyncOnBroker1 = outOfSync }
+            #expect(state["ReplicaCountByBrokerId"]?["\(id)"]?.intValue == held.count)
+            #expect(
+                state["LeaderCountByBrokerId"]?["\(id)"]?.intValue == held.filter { $0.leader == id }.count)
+            #expect(state["OutOfSyncCountByBrokerId"]?["\(id)"]?.intValue == outOfSync)
+        }
+        #expect(outOfSyncOnBroker1 > 0)
+        #expect(state["ReplicaCountByBrokerId"]?["3"]?.intValue == 0)
+        #expect(
+            state["Summary"]?["MaxReplicasPerBroker"]?.intValue
+                == cluster.brokerIDs.map(cluster.replicaCount).max())
+        #expect(
+            state["Summary"]?["MaxLeadersPerBroker"]?.intValue
+                == cluster.brokerIDs.map(cluster.leaderCount).max())
+        #expect(
+            answer.json["KafkaPartitionState"]?["urp"]?.arrayValue.count
+                == cluster.underReplicatedPartitions.count)
+    }
+
     @Test func aProposalTakingTimeAnswers202WithProgressUntilRepeatedWithItsTaskID() async throws {
         let harness = try CruiseControlHarness(configuration: .init(proposalComputationMilliseconds: 1_000))
         let query = [("json", "true"), ("rebalance_disk", "true")]
