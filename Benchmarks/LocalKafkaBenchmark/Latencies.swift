@@ -1,6 +1,10 @@
-/// Times of one kind of request, in milliseconds, and their percentiles (nearest rank).
+/// Times of one kind of request, in milliseconds, and their percentiles (nearest rank), with
+/// the CPU time the whole process spent per request meanwhile (client and simulator alike, as
+/// both run here): on a shared machine it says what a request costs when its wall time also
+/// says how long it waited for a core.
 struct Latencies: Sendable {
     private(set) var samples: [Double] = []
+    private(set) var cpuMillisecondsPerRequest = 0.0
 
     mutating func add(_ milliseconds: Double) { samples.append(milliseconds) }
 
@@ -23,11 +27,14 @@ struct Latencies: Sendable {
         for _ in 0..<warmUp { try await body() }
         var latencies = Latencies()
         let clock = ContinuousClock()
+        let before = ProcessUsage.now()
         for _ in 0..<count {
             let started = clock.now
             try await body()
             latencies.add((clock.now - started).milliseconds)
         }
+        latencies.cpuMillisecondsPerRequest =
+            (ProcessUsage.now().cpuSeconds - before.cpuSeconds) * 1000 / Double(count)
         return latencies
     }
 }

@@ -53,7 +53,8 @@ import Logging
         } catch {
             throw .setupFailed(step: "building the cluster model", reason: error.description)
         }
-        var figures = ClusterFigures(name: "simulated", brokers: options.brokers, partitions: options.partitions)
+        var figures = ClusterFigures(
+            name: "simulated", brokers: options.brokers, partitions: options.partitions)
         figures.setupMilliseconds = (stopwatch.now - started).milliseconds
         let dirs = cluster.brokers.values.reduce(0) { $0 + $1.logDirs.count }
         figures.note =
@@ -71,7 +72,8 @@ import Logging
         return figures
     }
 
-    private static func measureExample(_ options: BenchmarkOptions, logger: Logger) async throws(BenchmarkError)
+    private static func measureExample(_ options: BenchmarkOptions, logger: Logger)
+        async throws(BenchmarkError)
         -> ClusterFigures
     {
         let cluster: SimulatedCluster
@@ -109,7 +111,8 @@ import Logging
     }
 
     private static func measure(
-        _ simulator: SimulatorUnderTest, _ client: KafkaProtocolAdminClient, into figures: inout ClusterFigures,
+        _ simulator: SimulatorUnderTest, _ client: KafkaProtocolAdminClient,
+        into figures: inout ClusterFigures,
         _ options: BenchmarkOptions
     ) async throws(BenchmarkError) {
         do {
@@ -152,7 +155,11 @@ import Logging
             guard status == 200 else {
                 throw .requestFailed(what: "GET \(target)", reason: "status \(status)")
             }
-            if endpoint == "load" { figures.loadBytes = bytes } else { figures.kafkaClusterStateBytes = bytes }
+            if endpoint == "load" {
+                figures.loadBytes = bytes
+            } else {
+                figures.kafkaClusterStateBytes = bytes
+            }
             figures[keyPath: keyPath] = try await Latencies.measure(count: options.requests) {
                 () throws(BenchmarkError) in _ = try LoopbackSocket.get(port: port, target)
             }
@@ -198,7 +205,8 @@ import Logging
             await client.close()
             return figures
         } catch {
-            throw .requestFailed(what: "Measuring \(options.referenceName) at \(bootstrap)", reason: "\(error)")
+            throw .requestFailed(
+                what: "Measuring \(options.referenceName) at \(bootstrap)", reason: "\(error)")
         }
     }
 }

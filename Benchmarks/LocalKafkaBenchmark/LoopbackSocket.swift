@@ -37,13 +37,16 @@ final class LoopbackSocket {
     /// status code and the body's size.
     static func get(port: UInt16, _ target: String) throws(BenchmarkError) -> (status: Int, bytes: Int) {
         let socket = try LoopbackSocket(port: port)
-        let request = Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
+        let request = Array(
+            "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
         var sent = 0
         while sent < request.count {
             let wrote = request.withUnsafeBytes {
                 send(socket.fd, $0.baseAddress! + sent, request.count - sent, Int32(MSG_NOSIGNAL))
             }
-            guard wrote > 0 else { throw .requestFailed(what: "GET \(target)", reason: "send: errno \(errno)") }
+            guard wrote > 0 else {
+                throw .requestFailed(what: "GET \(target)", reason: "send: errno \(errno)")
+            }
             sent += wrote
         }
         var answer: [UInt8] = []
@@ -51,7 +54,9 @@ final class LoopbackSocket {
         while true {
             let got = chunk.withUnsafeMutableBytes { recv(socket.fd, $0.baseAddress, 65_536, 0) }
             if got < 0, errno == EINTR { continue }
-            guard got >= 0 else { throw .requestFailed(what: "GET \(target)", reason: "recv: errno \(errno)") }
+            guard got >= 0 else {
+                throw .requestFailed(what: "GET \(target)", reason: "recv: errno \(errno)")
+            }
             if got == 0 { break }
             answer.append(contentsOf: chunk[0..<got])
         }
@@ -62,7 +67,9 @@ final class LoopbackSocket {
         }
         let separator: [UInt8] = [13, 10, 13, 10]
         let bodyStart =
-            (0..<max(0, answer.count - 3)).first { answer[$0..<$0 + 4].elementsEqual(separator) }.map { $0 + 4 }
+            (0..<max(0, answer.count - 3)).first { answer[$0..<$0 + 4].elementsEqual(separator) }.map {
+                $0 + 4
+            }
             ?? answer.count
         return (status, answer.count - bodyStart)
     }

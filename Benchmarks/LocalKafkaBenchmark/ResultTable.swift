@@ -9,7 +9,8 @@ struct ResultTable: Sendable {
 
     private static let columns: [(title: String, width: Int, left: Bool)] = [
         ("measurement", 40, true), ("cluster", 22, true), ("n", 4, false), ("p50 ms", 8, false),
-        ("p99 ms", 8, false), ("max ms", 8, false), ("answer", 9, false), ("target", 10, false),
+        ("p99 ms", 8, false), ("max ms", 8, false), ("CPU ms", 8, false), ("answer", 9, false),
+        ("target", 11, false),
         ("result", 6, false),
     ]
 
@@ -34,7 +35,8 @@ struct ResultTable: Sendable {
             let result = target.map { latencies.p99 < $0 ? "PASS" : "MISS" } ?? ""
             line([
                 what, label(cluster), "\(latencies.count)", fixed(latencies.p50, 2), fixed(latencies.p99, 2),
-                fixed(latencies.max, 2), bytes.map(size) ?? "", target.map { "p99 < \(fixed($0, 0)) ms" } ?? "",
+                fixed(latencies.max, 2), fixed(latencies.cpuMillisecondsPerRequest, 2), bytes.map(size) ?? "",
+                target.map { "p99 < \(fixed($0, 0)) ms" } ?? "",
                 result,
             ])
         }
@@ -43,7 +45,8 @@ struct ResultTable: Sendable {
         if let note = large.note { text += " (\(note))" }
         text += "\n"
         if let setup = large.setupMilliseconds, let listen = large.listenMilliseconds {
-            text += "set up: cluster model built in \(fixed(setup, 0)) ms, \(large.brokers) broker sockets opened"
+            text +=
+                "set up: cluster model built in \(fixed(setup, 0)) ms, \(large.brokers) broker sockets opened"
             text += " in \(fixed(listen, 0)) ms"
             if let rss = large.residentMegabytes, let threads = large.threads {
                 text += "; then RSS \(fixed(rss, 1)) MB, \(threads) threads"
@@ -51,7 +54,8 @@ struct ResultTable: Sendable {
             text += "\n"
         }
         text += "requests one at a time over loopback; Kafka requests through the project's admin client "
-        text += "(KafkaAdmin), answers decoded;\nCruise Control over plain HTTP/1.1, a new connection each\n\n"
+        text += "(KafkaAdmin), answers decoded;\nCruise Control over plain HTTP/1.1, a new connection each; "
+        text += "CPU ms: the process's CPU time per request (client and simulator)\n\n"
         line(Self.columns.map(\.title))
         for cluster in clusters {
             latencyLine(
@@ -75,10 +79,12 @@ struct ResultTable: Sendable {
         text += "\n"
         let idleColumns: [(String, Int, Bool)] = [
             ("idle", 40, true), ("cluster", 22, true), ("s", 4, false), ("% core", 8, false),
-            ("wake/s", 8, false), ("RSS MB", 8, false), ("threads", 9, false), ("target", 10, false),
+            ("wake/s", 8, false), ("RSS MB", 8, false), ("threads", 8, false), ("", 9, false),
+            ("target", 11, false),
             ("result", 6, false),
         ]
-        text += zip(idleColumns.map(\.0), idleColumns).map { pad($0, $1.1, left: $1.2) }.joined(separator: "  ")
+        text += zip(idleColumns.map(\.0), idleColumns).map { pad($0, $1.1, left: $1.2) }.joined(
+            separator: "  ")
         text += "\n"
         for cluster in clusters {
             guard let idle = cluster.idle else { continue }
@@ -87,6 +93,7 @@ struct ResultTable: Sendable {
                 "CPU with \(cluster.idleConnections) idle client connections", label(cluster),
                 fixed(idle.seconds, 0), fixed(idle.percentOfCore, 2), fixed(idle.wakeUpsPerSecond, 1),
                 cluster.residentMegabytes.map { fixed($0, 1) } ?? "", cluster.threads.map(String.init) ?? "",
+                "",
                 isLarge ? "< \(fixed(Self.idleTargetPercent, 0))% core" : "",
                 isLarge ? (idle.percentOfCore < Self.idleTargetPercent ? "PASS" : "MISS") : "",
             ]
