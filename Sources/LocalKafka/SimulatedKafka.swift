@@ -83,21 +83,20 @@ public actor SimulatedKafka {
 
     func metadata(_ request: MetadataRequest) async -> MetadataResponse {
         let cluster = await simulation.snapshot()
-        // One pass over the partitions, grouped by topic: a large cluster's answer costs time in
-        // proportion to its partitions, not partitions times topics.
-        var byTopic: [String: [(index: Int32, partition: SimulatedPartition)]] = [:]
-        for (key, partition) in cluster.partitions {
-            byTopic[key.topic, default: []].append((key.partition, partition))
-        }
+        // One pass over the partition keys, grouped by topic: a large cluster's answer costs time
+        // in proportion to its partitions, not partitions times topics.
+        var byTopic: [String: [Int32]] = [:]
+        for key in cluster.partitions.keys { byTopic[key.topic, default: []].append(key.partition) }
         let names = request.topics.map { $0.compactMap(\.name) } ?? byTopic.keys.sorted()
         let topics = names.map { name -> MetadataResponse.Topic in
-            guard let held = byTopic[name] else {
+            guard let indices = byTopic[name] else {
                 return .init(errorCode: KafkaErrorCode.unknownTopicOrPartition, name: name, partitions: [])
             }
             return .init(
                 name: name, topicId: topicID(name),
-                partitions: held.sorted { $0.index < $1.index }.map { index, partition in
-                    .init(
+                partitions: indices.sorted().map { index in
+                    let partition = cluster.partitions[TopicPartition(name, index)]!
+                    return .init(
                         errorCode: partition.isOffline
                             ? KafkaErrorCode.leaderNotAvailable : KafkaErrorCode.none,
                         partitionIndex: index, leaderId: partition.leader ?? -1, leaderEpoch: 0,
