@@ -71,26 +71,29 @@ struct CruiseControlReports: Sendable {
             if let regex, (try? regex.wholeMatch(in: key.topic)) == nil { continue }
             let partition = partitions[key]!
             let dead = partition.replicas.filter { cluster.brokers[$0]?.isAlive != true }
-            let state: JSONValue = .object([
-                ("topic", .string(key.topic)),
-                ("partition", .int(key.partition)),
-                ("leader", .int(partition.leader ?? -1)),
-                ("replicas", .ints(partition.replicas)),
-                ("in-sync", .ints(partition.isr)),
-                ("out-of-sync", .ints(partition.outOfSync)),
-                ("offline", .ints(dead)),
-                ("min-isr", .int(partition.minInSyncReplicas)),
-            ])
+            // Built only for a partition that is listed: healthy ones are, only when verbose.
+            func state() -> JSONValue {
+                .object([
+                    ("topic", .string(key.topic)),
+                    ("partition", .int(key.partition)),
+                    ("leader", .int(partition.leader ?? -1)),
+                    ("replicas", .ints(partition.replicas)),
+                    ("in-sync", .ints(partition.isr)),
+                    ("out-of-sync", .ints(partition.outOfSync)),
+                    ("offline", .ints(dead)),
+                    ("min-isr", .int(partition.minInSyncReplicas)),
+                ])
+            }
             if partition.isOffline {
-                offline.append(state)
+                offline.append(state())
             } else if !dead.isEmpty {
-                withOfflineReplicas.append(state)
+                withOfflineReplicas.append(state())
             } else if partition.isUnderMinISR {
-                underMinISR.append(state)
+                underMinISR.append(state())
             } else if partition.isUnderReplicated {
-                urp.append(state)
-            } else {
-                other.append(state)
+                urp.append(state())
+            } else if verbose {
+                other.append(state())
             }
         }
         var partitionState: [(key: String, value: JSONValue)] = [
