@@ -145,6 +145,15 @@ let package = Package(
             ],
             path: "Benchmarks/ReconcileBenchmark"
         ),
+        // Measures the simulated Kafka cluster and Cruise Control at scale: bench/local-kafka drives it.
+        .executableTarget(
+            name: "local-kafka-benchmark",
+            dependencies: [
+                "LocalKafka", "KafkaAdmin", "KafkaProtocol", "HTTPServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/LocalKafkaBenchmark"
+        ),
         .target(name: "TestSupport", dependencies: ["ClusterModel"], path: "Tests/TestSupport"),
         // A local cluster with a client pointed at it, for the tests of everything that talks to
         // the Kubernetes API.

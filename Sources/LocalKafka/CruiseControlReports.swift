@@ -17,19 +17,27 @@ struct CruiseControlReports: Sendable {
             .object(alive.map { (String($0), value($0)) })
         }
         let partitions = cluster.partitions
-        let replicaCounts = alive.map { cluster.replicaCount(of: $0) }
-        let leaderCounts = alive.map { cluster.leaderCount(of: $0) }
+        // Every broker's counts in one pass over the partitions, not one pass per broker.
+        var replicasOf: [Int32: Int] = [:]
+        var leadersOf: [Int32: Int] = [:]
+        var outOfSyncOf: [Int32: Int] = [:]
+        for partition in partitions.values {
+            for replica in partition.replicas {
+                replicasOf[replica, default: 0] += 1
+                if !partition.isr.contains(replica) { outOfSyncOf[replica, default: 0] += 1 }
+            }
+            if let leader = partition.leader { leadersOf[leader, default: 0] += 1 }
+        }
+        let replicaCounts = alive.map { replicasOf[$0] ?? 0 }
+        let leaderCounts = alive.map { leadersOf[$0] ?? 0 }
         let replicaTotal = partitions.values.reduce(0) { $0 + $1.replicas.count }
         let leaderTotal = partitions.values.filter { !$0.isOffline }.count
         let brokerState: JSONValue = .object([
-            ("LeaderCountByBrokerId", byBroker { .int(cluster.leaderCount(of: $0)) }),
-            (
-                "OutOfSyncCountByBrokerId",
-                byBroker { id in .int(partitions.values.filter { $0.outOfSync.contains(id) }.count) }
-            ),
-            ("ReplicaCountByBrokerId", byBroker { .int(cluster.replicaCount(of: $0)) }),
+            ("LeaderCountByBrokerId", byBroker { .int(leadersOf[$0] ?? 0) }),
+            ("OutOfSyncCountByBrokerId", byBroker { .int(outOfSyncOf[$0] ?? 0) }),
+            ("ReplicaCountByBrokerId", byBroker { .int(replicasOf[$0] ?? 0) }),
             ("OfflineReplicaCountByBrokerId", byBroker { _ in .int(0) }),
-            ("IsController", byBroker { .bool($0 == cluster.controller) }),
+            ("IsController", byBroker { .bool($0 == alive.first) }),
             ("OnlineLogDirsByBrokerId", byBroker { .strings(cluster.brokers[$0]!.logDirs) }),
             ("OfflineLogDirsByBrokerId", byBroker { _ in .array([]) }),
             ("BrokerSetByBrokerId", byBroker { _ in .string("") }),
@@ -63,26 +71,29 @@ struct CruiseControlReports: Sendable {
             if let regex, (try? regex.wholeMatch(in: key.topic)) == nil { continue }
             let partition = partitions[key]!
             let dead = partition.replicas.filter { cluster.brokers[$0]?.isAlive != true }
-            let state: JSONValue = .object([
-                ("topic", .string(key.topic)),
-                ("partition", .int(key.partition)),
-                ("leader", .int(partition.leader ?? -1)),
-                ("replicas", .ints(partition.replicas)),
-                ("in-sync", .ints(partition.isr)),
-                ("out-of-sync", .ints(partition.outOfSync)),
-                ("offline", .ints(dead)),
-                ("min-isr", .int(partition.minInSyncReplicas)),
-            ])
+            // Built only for a partition that is listed: healthy ones are, only when verbose.
+            func state() -> JSONValue {
+                .object([
+                    ("topic", .string(key.topic)),
+                    ("partition", .int(key.partition)),
+                    ("leader", .int(partition.leader ?? -1)),
+                    ("replicas", .ints(partition.replicas)),
+                    ("in-sync", .ints(partition.isr)),
+                    ("out-of-sync", .ints(partition.outOfSync)),
+                    ("offline", .ints(dead)),
+                    ("min-isr", .int(partition.minInSyncReplicas)),
+                ])
+            }
             if partition.isOffline {
-                offline.append(state)
+                offline.append(state())
             } else if !dead.isEmpty {
-                withOfflineReplicas.append(state)
+                withOfflineReplicas.append(state())
             } else if partition.isUnderMinISR {
-                underMinISR.append(state)
+                underMinISR.append(state())
             } else if partition.isUnderReplicated {
-                urp.append(state)
-            } else {
-                other.append(state)
+                urp.append(state())
+            } else if verbose {
+                other.append(state())
             }
         }
         var partitionState: [(key: String, value: JSONValue)] = [
@@ -103,9 +114,10 @@ struct CruiseControlReports: Sendable {
     {
         var brokers: [JSONValue] = []
         var hosts: [JSONValue] = []
+        let loads = BrokerLoad.all(cluster)
         for id in cluster.brokerIDs {
             let broker = cluster.brokers[id]!
-            let load = BrokerLoad(cluster, broker: id)
+            let load = loads[id] ?? BrokerLoad()
             let capacity = diskCapacityMBPerLogDir * Double(broker.logDirs.count)
             let state = !broker.isAlive ? "DEAD" : newBrokers.contains(id) ? "NEW" : "ALIVE"
             var common: [(key: String, value: JSONValue)] = [
@@ -166,27 +178,37 @@ struct CruiseControlReports: Sendable {
         var leaders = 0
         var byLogDir: [String: (mb: Double, leaders: Int, replicas: Int)] = [:]
 
-        init(_ cluster: SimulatedCluster, broker: Int32) {
-            for partition in cluster.partitions.values where partition.replicas.contains(broker) {
-                let mb = Double(partition.sizeBytes) / 1_048_576
-                let isLeader = partition.leader == broker
-                diskMB += mb
-                replicas += 1
-                potentialOutKBps += partition.bytesOutPerSecond / 1024
-                if isLeader {
-                    leaders += 1
-                    leaderInKBps += partition.bytesInPerSecond / 1024
-                    outKBps += partition.bytesOutPerSecond / 1024
-                } else {
-                    followerInKBps += partition.bytesInPerSecond / 1024
+        /// Every broker's load, in one pass over the partitions (not one pass per broker); a
+        /// broker that holds no replica has none.
+        static func all(_ cluster: SimulatedCluster) -> [Int32: BrokerLoad] {
+            var loads: [Int32: BrokerLoad] = [:]
+            for partition in cluster.partitions.values {
+                for broker in partition.replicas {
+                    loads[broker, default: BrokerLoad()].add(partition, on: broker)
                 }
-                if let dir = partition.logDirs[broker] {
-                    var disk = byLogDir[dir] ?? (0, 0, 0)
-                    disk.mb += mb
-                    disk.replicas += 1
-                    disk.leaders += isLeader ? 1 : 0
-                    byLogDir[dir] = disk
-                }
+            }
+            return loads
+        }
+
+        private mutating func add(_ partition: SimulatedPartition, on broker: Int32) {
+            let mb = Double(partition.sizeBytes) / 1_048_576
+            let isLeader = partition.leader == broker
+            diskMB += mb
+            replicas += 1
+            potentialOutKBps += partition.bytesOutPerSecond / 1024
+            if isLeader {
+                leaders += 1
+                leaderInKBps += partition.bytesInPerSecond / 1024
+                outKBps += partition.bytesOutPerSecond / 1024
+            } else {
+                followerInKBps += partition.bytesInPerSecond / 1024
+            }
+            if let dir = partition.logDirs[broker] {
+                var disk = byLogDir[dir] ?? (0, 0, 0)
+                disk.mb += mb
+                disk.replicas += 1
+                disk.leaders += isLeader ? 1 : 0
+                byLogDir[dir] = disk
             }
         }
     }
@@ -324,7 +346,8 @@ struct CruiseControlReports: Sendable {
 
     private func clusterModelStats(_ cluster: SimulatedCluster) -> JSONValue {
         let alive = cluster.aliveBrokerIDs
-        let loads = alive.map { BrokerLoad(cluster, broker: $0) }
+        let all = BrokerLoad.all(cluster)
+        let loads = alive.map { all[$0] ?? BrokerLoad() }
         func holder(_ pick: ([Double]) -> Double) -> JSONValue {
             .object([
                 (

@@ -83,20 +83,23 @@ public actor SimulatedKafka {
 
     func metadata(_ request: MetadataRequest) async -> MetadataResponse {
         let cluster = await simulation.snapshot()
-        let names = request.topics.map { $0.compactMap(\.name) } ?? cluster.topics
+        // One pass over the partition keys, grouped by topic: a large cluster's answer costs time
+        // in proportion to its partitions, not partitions times topics.
+        var byTopic: [String: [Int32]] = [:]
+        for key in cluster.partitions.keys { byTopic[key.topic, default: []].append(key.partition) }
+        let names = request.topics.map { $0.compactMap(\.name) } ?? byTopic.keys.sorted()
         let topics = names.map { name -> MetadataResponse.Topic in
-            let keys = cluster.sortedPartitions.filter { $0.topic == name }
-            guard !keys.isEmpty else {
+            guard let indices = byTopic[name] else {
                 return .init(errorCode: KafkaErrorCode.unknownTopicOrPartition, name: name, partitions: [])
             }
             return .init(
                 name: name, topicId: topicID(name),
-                partitions: keys.map { key in
-                    let partition = cluster.partitions[key]!
+                partitions: indices.sorted().map { index in
+                    let partition = cluster.partitions[TopicPartition(name, index)]!
                     return .init(
                         errorCode: partition.isOffline
                             ? KafkaErrorCode.leaderNotAvailable : KafkaErrorCode.none,
-                        partitionIndex: key.partition, leaderId: partition.leader ?? -1, leaderEpoch: 0,
+                        partitionIndex: index, leaderId: partition.leader ?? -1, leaderEpoch: 0,
                         replicaNodes: partition.replicas, isrNodes: partition.isr,
                         offlineReplicas: partition.replicas.filter { cluster.brokers[$0]?.isAlive != true })
                 })

@@ -1,4 +1,5 @@
 import KafkaAdmin
+import KafkaProtocol
 import LocalKafka
 import Testing
 
@@ -35,6 +36,46 @@ import Testing
             #expect(degraded.offlinePartitions.count == lone)
             #expect(!degraded.underReplicatedPartitions.isEmpty)
             #expect(degraded.underReplicatedPartitions.allSatisfy { !$0.inSyncReplicas.contains(2) })
+        }
+    }
+
+    @Test func metadataListsTopicsByNameAndPartitionsInOrderAsTheModelHoldsThem() async throws {
+        try await withSimulatedKafka { _, server, simulation in
+            let client = try KafkaProtocolAdminClient(bootstrap: server.bootstrap)
+            try await simulation.update { (cluster) throws(SimulatedClusterError) in try cluster.stopBroker(2)
+            }
+            let cluster = await simulation.snapshot()
+
+            let all = try await client.metadata(topics: nil)
+            #expect(all.topics.map(\.name) == ["audit-log", "inventory", "orders", "payments"])
+            for topic in all.topics {
+                let name = try #require(topic.name)
+                #expect(topic.errorCode == KafkaErrorCode.none)
+                #expect(topic.partitions.map(\.partitionIndex) == Array(0..<Int32(topic.partitions.count)))
+                for answered in topic.partitions {
+                    let partition = try #require(
+                        cluster.partitions[TopicPartition(name, answered.partitionIndex)])
+                    #expect(answered.replicaNodes == partition.replicas)
+                    #expect(answered.isrNodes == partition.isr)
+                    #expect(answered.leaderId == partition.leader ?? -1)
+                    #expect(
+                        answered.errorCode
+                            == (partition.isOffline ? KafkaErrorCode.leaderNotAvailable : KafkaErrorCode.none)
+                    )
+                    #expect(answered.offlineReplicas == partition.replicas.filter { $0 == 2 })
+                }
+            }
+            #expect(all.topics.reduce(0) { $0 + $1.partitions.count } == cluster.partitions.count)
+
+            // Named topics come back in the order asked, an unknown one refused on its own.
+            let named = try await client.metadata(topics: ["payments", "no-such-topic", "orders"])
+            #expect(named.topics.map(\.name) == ["payments", "no-such-topic", "orders"])
+            #expect(
+                named.topics.map(\.errorCode)
+                    == [KafkaErrorCode.none, KafkaErrorCode.unknownTopicOrPartition, KafkaErrorCode.none])
+            #expect(named.topics.map(\.partitions.count) == [3, 0, 6])
+            #expect(named.topics[0].partitions == all.topics[3].partitions)
+            #expect(named.topics[0].topicId == all.topics[3].topicId)
         }
     }
 

@@ -40,6 +40,85 @@ import Testing
         #expect(cluster.underReplicatedPartitions.isEmpty)
     }
 
+    @Test func kafkaClusterStateCountsEachBrokersReplicasLeadersAndOutOfSyncReplicas() async throws {
+        let harness = try CruiseControlHarness()
+        // Broker 1 stops (its leaderships move) and comes back, catching up: out of sync.
+        try await harness.simulation.update { (cluster) throws(SimulatedClusterError) in
+            try cluster.stopBroker(1)
+            try cluster.startBroker(1)
+        }
+        let cluster = await harness.simulation.snapshot()
+        let answer = try await harness.call(.get, "kafka_cluster_state", [("json", "true")])
+        #expect(answer.status == 200)
+        let state = try #require(answer.json["KafkaBrokerState"])
+        var outOfSyncOnBroker1 = 0
+        for id in cluster.aliveBrokerIDs {
+            let held = cluster.partitions.values.filter { $0.replicas.contains(id) }
+            let outOfSync = held.filter { !$0.isr.contains(id) }.count
+            if id == 1 { outOfSyncOnBroker1 = outOfSync }
+            #expect(state["ReplicaCountByBrokerId"]?["\(id)"]?.intValue == held.count)
+            #expect(
+                state["LeaderCountByBrokerId"]?["\(id)"]?.intValue == held.filter { $0.leader == id }.count)
+            #expect(state["OutOfSyncCountByBrokerId"]?["\(id)"]?.intValue == outOfSync)
+        }
+        #expect(outOfSyncOnBroker1 > 0)
+        #expect(state["ReplicaCountByBrokerId"]?["3"]?.intValue == 0)
+        #expect(
+            state["Summary"]?["MaxReplicasPerBroker"]?.intValue
+                == cluster.brokerIDs.map(cluster.replicaCount).max())
+        #expect(
+            state["Summary"]?["MaxLeadersPerBroker"]?.intValue
+                == cluster.brokerIDs.map(cluster.leaderCount).max())
+        #expect(
+            answer.json["KafkaPartitionState"]?["urp"]?.arrayValue.count
+                == cluster.underReplicatedPartitions.count)
+    }
+
+    @Test func loadAddsUpThePartitionsEachBrokerHoldsPerBrokerAndLogDir() async throws {
+        let harness = try CruiseControlHarness()
+        try await harness.simulation.update { (cluster) throws(SimulatedClusterError) in
+            try cluster.moveReplica(TopicPartition("orders", 2), broker: 2, toLogDir: "/kafka-logs-2/kafka")
+        }
+        harness.manualClock.advance(milliseconds: 600_000)
+        let cluster = await harness.simulation.snapshot()
+        let answer = try await harness.call(.get, "load", [("json", "true"), ("populate_disk_info", "true")])
+        #expect(answer.status == 200)
+        let brokers = try #require(answer.json["brokers"]?.arrayValue)
+        #expect(brokers.compactMap { $0["Broker"]?.intValue } == cluster.brokerIDs.map(Int.init))
+        func near(_ value: JSONValue?, _ expected: Double) -> Bool {
+            guard case .number(let text) = value, let number = Double(text) else { return false }
+            return abs(number - expected) <= 0.0005  // answers carry three decimals
+        }
+        for stats in brokers {
+            let id = Int32(try #require(stats["Broker"]?.intValue))
+            let held = cluster.partitions.values.filter { $0.replicas.contains(id) }
+            let led = held.filter { $0.leader == id }
+            let megabytes = { (partitions: [SimulatedPartition]) in
+                partitions.reduce(0.0) { $0 + Double($1.sizeBytes) / 1_048_576 }
+            }
+            #expect(stats["Replicas"]?.intValue == held.count)
+            #expect(stats["Leaders"]?.intValue == led.count)
+            #expect(near(stats["DiskMB"], megabytes(held)))
+            #expect(near(stats["LeaderNwInRate"], led.reduce(0.0) { $0 + $1.bytesInPerSecond / 1024 }))
+            #expect(near(stats["NwOutRate"], led.reduce(0.0) { $0 + $1.bytesOutPerSecond / 1024 }))
+            #expect(near(stats["PnwOutRate"], held.reduce(0.0) { $0 + $1.bytesOutPerSecond / 1024 }))
+            #expect(
+                near(
+                    stats["FollowerNwInRate"],
+                    held.filter { $0.leader != id }.reduce(0.0) { $0 + $1.bytesInPerSecond / 1024 }))
+            for dir in cluster.brokers[id]!.logDirs {
+                let inDir = held.filter { $0.logDirs[id] == dir }
+                let disk = stats["DiskState"]?[dir]
+                #expect(disk?["NumReplicas"]?.intValue == inDir.count)
+                #expect(disk?["NumLeaderReplicas"]?.intValue == inDir.filter { $0.leader == id }.count)
+                #expect(near(disk?["DiskMB"], megabytes(inDir)))
+            }
+        }
+        #expect(brokers.first { $0["Broker"]?.intValue == 3 }?["Replicas"]?.intValue == 0)
+        let second = brokers.first { $0["Broker"]?.intValue == 2 }?["DiskState"]?["/kafka-logs-2/kafka"]
+        #expect(second?["NumReplicas"]?.intValue == 1)
+    }
+
     @Test func aProposalTakingTimeAnswers202WithProgressUntilRepeatedWithItsTaskID() async throws {
         let harness = try CruiseControlHarness(configuration: .init(proposalComputationMilliseconds: 1_000))
         let query = [("json", "true"), ("rebalance_disk", "true")]
