@@ -110,7 +110,9 @@ let package = Package(
             name: "Reconciler",
             dependencies: [
                 "ClusterModel", "Kubernetes", "KafkaAdmin", "KafkaProtocol", "JSON", "ResourceQuantity",
+                "CruiseControl",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -129,6 +131,7 @@ let package = Package(
                 "KafkaAdmin",
                 "AddressResolution",
                 "LocalKafka",
+                "CruiseControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -189,8 +192,9 @@ let package = Package(
                 "Reconciler", "ClusterModel", "Kubernetes", "HTTPClient", "KubernetesClusterStore",
                 "LocalCluster", "JSON", "TestSupport", "ClusterTestSupport",
                 .product(name: "Logging", package: "swift-log"),
-                // The metrics topic step, held to the simulated brokers through the real admin client.
-                "KafkaAdmin", "KafkaProtocol", "LocalKafka",
+                // The metrics topic step and the graceful tasks, held to the simulated brokers and
+                // Cruise Control through the real clients.
+                "KafkaAdmin", "KafkaProtocol", "LocalKafka", "CruiseControl", "HTTPServer",
             ]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "TestSupport"]),
         .testTarget(

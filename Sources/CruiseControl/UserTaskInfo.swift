@@ -1,3 +1,6 @@
+import HTTPClient
+import JSON
+
 /// One task in `GET /user_tasks`.
 public struct UserTaskInfo: Equatable, Sendable {
     public enum Status: String, Sendable, CaseIterable {
@@ -31,6 +34,36 @@ public struct UserTaskInfo: Equatable, Sendable {
         self.startMs = startMs
         self.status = status
         self.originalResponse = originalResponse
+    }
+
+    /// The request that started the task, read back from `requestURL`; nil when it names no
+    /// endpoint this client knows or its query is malformed.
+    public var request: CruiseControlRequest? {
+        let call = requestURL.split(separator: " ", maxSplits: 1).last ?? Substring(requestURL)
+        let parts = call.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let last = parts.first?.split(separator: "/").last,
+            let endpoint = CruiseControlRequest.Endpoint(rawValue: String(last))
+        else { return nil }
+        var parameters: [CruiseControlRequest.Parameter] = []
+        for pair in parts.dropFirst().first?.split(separator: "&") ?? [] {
+            let nameAndValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = PercentEncoding.decode(nameAndValue[0]),
+                let value = PercentEncoding.decode(nameAndValue.dropFirst().first ?? "")
+            else { return nil }
+            parameters.append(.init(name, value))
+        }
+        return CruiseControlRequest(endpoint: endpoint, parameters: parameters)
+    }
+
+    /// The `errorMessage` of a failed task's final answer (fetched with `fetch_completed_task`).
+    public var errorMessage: String? {
+        guard let originalResponse,
+            case .object(let members)? = try? JSONReader.parse(Array(originalResponse.utf8))
+        else { return nil }
+        if case .string(let message)? = members.last(where: { $0.key == "errorMessage" })?.value {
+            return message
+        }
+        return nil
     }
 
     static func list(_ reader: ResponseReader) throws -> [UserTaskInfo] {

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -14,4 +16,15 @@ public protocol SimulationClock: Sendable {
 public struct WallClock: SimulationClock {
     public init() {}
     public func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+}
+
+/// A clock a test or a benchmark moves by hand, so simulated time passes without waiting.
+public final class ManualClock: SimulationClock {
+    private let now: Mutex<Int64>
+
+    public init(_ start: Int64 = 1_700_000_000_000) { now = Mutex(start) }
+
+    public func nowMilliseconds() -> Int64 { now.withLock { $0 } }
+
+    public func advance(milliseconds: Int64) { now.withLock { $0 += milliseconds } }
 }

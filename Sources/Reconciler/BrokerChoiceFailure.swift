@@ -38,3 +38,11 @@ public func fewestReplicasChooser(kafka: (any KafkaAdminClient)?) -> BrokerChoos
         return fewestReplicasBroker(metadata: metadata, candidates: cluster.spec.brokers.map(\.id))
     }
 }
+
+/// How many partition replicas each broker of a cluster holds, from Kafka's metadata.
+public typealias ReplicaCounter = @Sendable (KafkaCluster) async throws -> [Int32: Int]
+
+/// `kafka`'s answer for every cluster (the operator's one Kafka client).
+public func replicaCounter(kafka: any KafkaAdminClient) -> ReplicaCounter {
+    { _ in replicaCounts(metadata: try await kafka.metadata(topics: nil)) }
+}

@@ -1,4 +1,5 @@
 import ClusterModel
+import CruiseControl
 import JSON
 import Kubernetes
 import Logging
@@ -18,9 +19,17 @@ public struct ClusterReconciler: Sendable {
         public var recordEvents: Bool
         /// How soon to look again while a broker removal waits, or after a conflict.
         public var waitInterval: Duration
-        /// Decides which leaving brokers have moved their data away; the Cruise Control
-        /// integration will answer from its removal tasks. Until then, every broker counts.
-        public var removalGate: @Sendable (KafkaCluster) async -> RemovalGate
+        /// The Cruise Control of a cluster with `cruiseControlConfig`; nil when it cannot be
+        /// reached (then no graceful task runs, and leaving brokers wait).
+        public var cruiseControl: @Sendable (KafkaCluster) async -> (any CruiseControlClient)?
+        /// How many partition replicas each broker holds, from Kafka's metadata; nil without a
+        /// Kafka client. A leaving broker goes only once this says it holds none.
+        public var replicaCounts: ReplicaCounter?
+        /// How often a running Cruise Control task is asked about.
+        public var polling: PollingInterval
+        /// Milliseconds since the epoch (a test moves it by hand).
+        public var now: @Sendable () -> Int64
+        public var metrics: GracefulMetrics
         /// Chooses the broker a downScale without `brokerId` removes (the one holding the fewest
         /// replicas, from Kafka's metadata); nil to take the highest id.
         public var chooseBroker: BrokerChooser
@@ -35,7 +44,11 @@ public struct ClusterReconciler: Sendable {
         public init(
             defaultImage: String = ResourceConventions.defaultImage, recordEvents: Bool = true,
             waitInterval: Duration = .seconds(2),
-            removalGate: @escaping @Sendable (KafkaCluster) async -> RemovalGate = { _ in .noCruiseControl },
+            cruiseControl: @escaping @Sendable (KafkaCluster) async -> (any CruiseControlClient)? = { _ in nil
+            },
+            replicaCounts: ReplicaCounter? = nil, polling: PollingInterval = PollingInterval(),
+            now: @escaping @Sendable () -> Int64 = UTCTimestamp.nowMilliseconds,
+            metrics: GracefulMetrics = GracefulMetrics(),
             chooseBroker: @escaping BrokerChooser = { _ in nil }, createTopic: TopicCreator? = nil,
             component: String = "kafka-operator", maxConcurrentWrites: Int = 8
         ) {
@@ -45,7 +58,11 @@ public struct ClusterReconciler: Sendable {
             self.defaultImage = defaultImage
             self.recordEvents = recordEvents
             self.waitInterval = waitInterval
-            self.removalGate = removalGate
+            self.cruiseControl = cruiseControl
+            self.replicaCounts = replicaCounts
+            self.polling = polling
+            self.now = now
+            self.metrics = metrics
             self.component = component
         }
     }
@@ -85,7 +102,9 @@ public struct ClusterReconciler: Sendable {
         let renderer = DesiredStateRenderer(defaultImage: configuration.defaultImage)
         let claimsInUse = Self.claimsByMountPath(actual, uid: cluster.uid)
         var desired = renderer.render(spec, uid: cluster.uid, existingClaims: claimsInUse)
-        let gate = await configuration.removalGate(spec)
+        let removal = try await gracefulRemoval(
+            spec, uid: cluster.uid, desired: desired, actual: actual, events: events, result: &result)
+        let gate = removal.gate
         var steps = ReconcilePlan.make(
             desired: desired, actual: actual, brokerStates: spec.status?.brokersState ?? [:], gate: gate)
         // What is rendered from the status (Cruise Control's capacity keeps a leaving broker
@@ -140,6 +159,9 @@ public struct ClusterReconciler: Sendable {
         var updated = ReconciledStatus.make(
             from: status, desired: desired, actual: actual, steps: steps,
             announcedActionsThrough: announce.last?.id)
+        for (id, graceful) in removal.brokerStates where updated.brokersState?[String(id)] != nil {
+            updated.brokersState?[String(id)]?.gracefulActionState = graceful
+        }
         updated.unsupported = refusals.isEmpty ? nil : refusals.map(\.description)
         updated.unresizedClaims = claims.refused.isEmpty ? nil : claims.refused
         let brokersReady =
@@ -160,10 +182,12 @@ public struct ClusterReconciler: Sendable {
             return result
         }
         let waits = steps.contains { if case .waitForBroker = $0 { true } else { false } }
+        if let next = removal.requeueAfter { result.requeueAfter = next }
         if waits || claims.waiting || topic.retry || result.created + result.updated + result.deleted > 0 {
             // Our own writes come back as watch events; the requeue covers a missed one and
             // the waits, whose end no event of ours announces.
-            result.requeueAfter = configuration.waitInterval
+            result.requeueAfter = min(
+                result.requeueAfter ?? configuration.waitInterval, configuration.waitInterval)
         }
         return result
     }

@@ -90,6 +90,54 @@ struct EventRecorder: Sendable {
             name: "\(cluster.metadata.name).cruise-control-topic.\(generation)", type: "Warning")
     }
 
+    /// A Cruise Control task's transition, on the cluster.
+    func record(_ transition: GracefulTask.Transition, of task: GracefulTask) async -> Int {
+        let subject = "Cruise Control task \(task.intent) (CruiseControlOperation \(task.name))"
+        let id = task.status.currentTask?.id ?? ""
+        switch transition {
+        case .started(let id, let adopted):
+            return await record(
+                reason: "CruiseControlTaskStarted",
+                message: "\(subject) \(adopted ? "found running" : "started") as user task \(id)")
+        case .stateChanged(_, let to):
+            return await record(reason: "CruiseControlTaskProgress", message: "\(subject) is \(to)")
+        case .completed:
+            return await record(reason: "CruiseControlTaskCompleted", message: "\(subject) completed (\(id))")
+        case .failed(let reason, _):
+            let next =
+                task.retryAt != nil
+                ? "; it runs again in \(GracefulTask.retryDelayMilliseconds / 1_000) s" : ""
+            return await record(
+                reason: "CruiseControlTaskFailed", message: "\(subject) failed (\(id)): \(reason)\(next)",
+                type: "Warning")
+        case .retried(let count):
+            return await record(
+                reason: "CruiseControlTaskRetried", message: "\(subject) runs again (retry \(count))",
+                type: "Warning")
+        case .stopped(let reason):
+            return await record(reason: "CruiseControlTaskStopped", message: "\(subject) stopped: \(reason)")
+        }
+    }
+
+    /// Cruise Control could not be asked about a task: at most one Warning a minute per object.
+    func record(cruiseControlUnavailable reason: String, operation: String, now: Int64) async -> Int {
+        await record(
+            reason: "CruiseControlUnavailable",
+            message: "Cruise Control could not be asked about \(operation): \(reason.prefix(512))",
+            name: "\(operation).unavailable.\(now / 60_000)", type: "Warning")
+    }
+
+    /// A leaving broker whose removal completed still holds replicas, or holds replicas while
+    /// there is no Cruise Control to move them: it is kept. Once per broker and generation.
+    func record(brokerHoldsReplicas broker: Int32, replicas: Int, reason: String, generation: Int) async
+        -> Int
+    {
+        await record(
+            reason: "BrokerHoldsReplicas",
+            message: "Broker \(broker) still holds \(replicas) partition replicas; it is kept: \(reason)",
+            name: "\(cluster.metadata.name).broker-\(broker)-holds-replicas.\(generation)", type: "Warning")
+    }
+
     private func record(reason: String, message: String, name: String? = nil, type: String = "Normal") async
         -> Int
     {

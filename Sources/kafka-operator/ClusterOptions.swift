@@ -1,5 +1,6 @@
 import ArgumentParser
 import LocalKafka
+import Reconciler
 
 /// The options of `serve` that choose the Kubernetes cluster and tune the reconcile loop.
 struct ClusterOptions: ParsableArguments {
@@ -70,7 +71,28 @@ struct ClusterOptions: ParsableArguments {
     )
     var maxConcurrentReconciles: Int = EnvironmentDefault.int("KAFKA_OPERATOR_MAX_CONCURRENT_RECONCILES", 4)
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds between two looks at a running Cruise Control task at first; it grows with the task's age up to --cruise-control-max-poll-interval. Env: KAFKA_OPERATOR_CRUISE_CONTROL_POLL_INTERVAL.",
+            valueName: "seconds"))
+    var cruiseControlPollInterval: Double = EnvironmentDefault.double(
+        "KAFKA_OPERATOR_CRUISE_CONTROL_POLL_INTERVAL", 5)
+
+    @Option(
+        help: ArgumentHelp(
+            "The longest wait between two looks at a running Cruise Control task. Env: KAFKA_OPERATOR_CRUISE_CONTROL_MAX_POLL_INTERVAL.",
+            valueName: "seconds"))
+    var cruiseControlMaxPollInterval: Double = EnvironmentDefault.double(
+        "KAFKA_OPERATOR_CRUISE_CONTROL_MAX_POLL_INTERVAL", 30)
+
     func validate() throws {
+        guard cruiseControlPollInterval > 0, cruiseControlPollInterval <= cruiseControlMaxPollInterval,
+            cruiseControlMaxPollInterval <= 3_600
+        else {
+            throw ValidationError(
+                "--cruise-control-poll-interval must be positive and at most --cruise-control-max-poll-interval, itself at most 3600 seconds."
+            )
+        }
         do { _ = try ListenAddress(parsing: localClusterListen) } catch {
             throw ValidationError(error.description)
         }
@@ -95,6 +117,12 @@ struct ClusterOptions: ParsableArguments {
     }
 
     var namespace: String? { watchNamespace.isEmpty ? nil : watchNamespace }
+
+    var cruiseControlPolling: PollingInterval {
+        PollingInterval(
+            minimum: .milliseconds(Int64(cruiseControlPollInterval * 1_000)),
+            maximum: .milliseconds(Int64(cruiseControlMaxPollInterval * 1_000)))
+    }
 
     /// Where local mode's simulated Kafka and Cruise Control listen.
     var localKafka: LocalKafkaConfiguration {

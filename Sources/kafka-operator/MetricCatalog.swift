@@ -7,6 +7,10 @@ enum MetricCatalog {
         "operator_build_info": "Always 1; labelled with the operator's version.",
         "operator_leader": "1 while this replica holds the leader Lease and reconciles, else 0.",
         "operator_leader_transitions_total": "Leadership terms this replica has won.",
+        "cruise_control_tasks_total":
+            "Cruise Control task transitions (started, completed, failed, retried, stopped), by operation.",
+        "cruise_control_task_duration_seconds":
+            "Seconds from a Cruise Control task's start to its end (completed or failed), by operation.",
     ]
 
     static func help(for label: String) -> String {

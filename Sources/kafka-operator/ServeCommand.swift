@@ -1,3 +1,4 @@
+import AddressResolution
 import AlertReceiver
 import ArgumentParser
 import CoreMetrics
@@ -180,10 +181,18 @@ struct ServeCommand: AsyncParsableCommand {
             : nil
         let reconcilerAPI: any KubernetesAPI =
             elector.map { LeaderOnlyWrites(connection.api, leadership: $0.leadership) } ?? connection.api
+        let cruiseControl = CruiseControlClients(
+            resolver: { () async -> any AddressResolver in
+                guard let peers else { return IdentityAddressResolver() }
+                return peers.addresses(cruiseControlPort: try? await peers.cruiseControlPort())
+            }, logger: Logger(label: "kafka-operator.cruise-control"))
         let reconcileLoop = ReconcileLoop(
             reconciler: ClusterReconciler(
                 api: reconcilerAPI,
                 configuration: .init(
+                    cruiseControl: { await cruiseControl.client(for: $0) },
+                    replicaCounts: kafka.map { replicaCounter(kafka: $0) },
+                    polling: clusterOptions.cruiseControlPolling,
                     chooseBroker: fewestReplicasChooser(kafka: kafka), createTopic: topicCreator(kafka: kafka)
                 ),
                 logger: Logger(label: "kafka-operator.reconciler")),

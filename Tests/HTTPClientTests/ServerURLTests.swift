@@ -36,5 +36,10 @@ import Testing
         #expect(PercentEncoding.encode("a-z.A_Z~09") == "a-z.A_Z~09")
         #expect(PercentEncoding.encode("1-/kafka logs,é") == "1-%2Fkafka%20logs%2C%C3%A9")
         #expect(PercentEncoding.query([("a b", "c&d"), ("e", "")]) == "a%20b=c%26d&e=")
+        #expect(PercentEncoding.decode("1-%2Fkafka%20logs%2C%C3%A9") == "1-/kafka logs,é")
+        #expect(PercentEncoding.decode("a+b%2c") == "a b,")
+        for malformed in ["%", "%2", "%ZZ", "%C3"] {
+            #expect(PercentEncoding.decode(Substring(malformed)) == nil)
+        }
     }
 }

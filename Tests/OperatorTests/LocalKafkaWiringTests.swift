@@ -6,7 +6,6 @@ import JSON
 import Kubernetes
 import LocalKafka
 import Logging
-import Synchronization
 import TestSupport
 import Testing
 
@@ -16,13 +15,6 @@ import Testing
 /// their pods in a real local cluster, and `serve` says where Cruise Control answers, for cccli.
 @Suite(.serialized) struct LocalKafkaWiringTests {
     static let example = repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml").path
-
-    /// A simulation clock the test moves by hand.
-    final class HandClock: SimulationClock {
-        private let now = Mutex<Int64>(1_700_000_000_000)
-        func nowMilliseconds() -> Int64 { now.withLock { $0 } }
-        func advance(milliseconds: Int64) { now.withLock { $0 += milliseconds } }
-    }
 
     static func brokerPod(_ name: String, broker: Int32) -> Pod {
         var spec = PodSpec(containers: [
@@ -50,7 +42,7 @@ import Testing
 
     @Test func brokersFollowTheirPodsInTheLocalCluster() async throws {
         let fixture = try await LocalClusterFixture.start()
-        let clock = HandClock()
+        let clock = ManualClock()
         var logger = Logger(label: "local-kafka-test")
         logger.logLevel = .critical
         let document = try ClusterDocument(yaml: String(contentsOfFile: Self.example, encoding: .utf8))

@@ -40,6 +40,7 @@ final class OperatorProcess: Sendable {
         let localOptions = [
             "--local-cluster-listen", "127.0.0.1:0", "--local-pod-ready-seconds", "0.1",
             "--local-cruise-control-port", "0", "--local-simulator-control-port", "0",
+            "--cruise-control-poll-interval", "0.2", "--cruise-control-max-poll-interval", "0.5",
         ]
         let local = apiServer == nil ? (forceLocalCluster ? ["--local-cluster"] : []) + localOptions : []
         process = try BackgroundProcess(
@@ -114,6 +115,13 @@ final class OperatorProcess: Sendable {
         {
             return nil
         }
+        // A graceful task under way defers scaling, as the action engine does.
+        let brokers = (status?["brokersState"] as? [String: [String: Any]]) ?? [:]
+        let busy = brokers.values.contains { broker in
+            let graceful = (broker["gracefulActionState"] as? [String: Any])?["cruiseControlState"] as? String
+            return graceful.map { !$0.isEmpty && !$0.hasSuffix("Succeeded") } ?? false
+        }
+        if busy { return nil }
         return status?["state"] as? String
     }
 

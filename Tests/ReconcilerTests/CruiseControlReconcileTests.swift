@@ -100,42 +100,6 @@ import Testing
         }
     }
 
-    /// A broker leaving keeps its capacity entry until its status entry goes, and the pass that
-    /// forgets it also takes it out of `capacity.json`: the cluster does not report Running
-    /// with Cruise Control's configuration still to change.
-    @Test func theCapacityLosesALeavingBrokerInThePassThatForgetsIt() async throws {
-        let api = try await ReconcilerCluster.start(cruiseControl: true)
-        defer { Task { await api.stop() } }
-        _ = try await api.reconcile()
-        try await api.waitUntilSettled()
-        _ = try await api.reconcile()
-        try await api.modify { $0.removeBrokerGracefully(2) }
-        func capacity() async throws -> String {
-            try await api.objects(.configMaps).first {
-                $0["metadata"]?["name"]?.text == "kafka-cruisecontrol-config"
-            }?["data"]?["capacity.json"]?.text ?? ""
-        }
-        var forgetting: ReconcileResult?
-        let forgot = try await waitUntil(timeout: .seconds(20)) {
-            let result = try await api.reconcile()
-            if result.steps.contains(.forgetBroker(2)) {
-                forgetting = result
-                return true
-            }
-            #expect(try await capacity().contains(#""brokerId":"2""#), "kept while the broker leaves")
-            return false
-        }
-        #expect(forgot)
-        #expect(
-            forgetting?.steps.map(\.description).contains("update ConfigMap kafka-cruisecontrol-config")
-                == true)
-        #expect(try await capacity().contains(#""brokerId":"2""#) == false)
-        #expect(try await api.document().cluster.status?.state == .reconciling)
-        let next = try await api.reconcile()
-        #expect(next.steps.isEmpty, "\(next.steps)")
-        #expect(try await api.document().cluster.status?.state == .running)
-    }
-
     /// The Deployment kubectl lists is the one the reconciler made, rolled out by the kubelet.
     @Test(.enabled(if: Kubectl.path != nil, "kubectl 1.37 is not installed"))
     func kubectlShowsTheDeployment() async throws {

@@ -1,0 +1,88 @@
+import CruiseControl
+import Kubernetes
+
+/// What one of the operator's Cruise Control tasks is for: the operation and the brokers it
+/// concerns. It is written on the CruiseControlOperation when the object is created, before the
+/// task is sent, so a restarted operator knows what an object without a task id was about.
+public struct GracefulIntent: Equatable, Hashable, Sendable, CustomStringConvertible {
+    public enum Operation: String, Sendable, CaseIterable {
+        case addBroker = "add_broker"
+        case removeBroker = "remove_broker"
+        case removeDisks = "remove_disks"
+        case rebalance
+
+        /// Koperator's priority: a new broker takes load before a leaving one sheds it.
+        var priority: Int {
+            switch self {
+            case .addBroker: 0
+            case .removeBroker: 1
+            case .removeDisks: 2
+            case .rebalance: 3
+            }
+        }
+    }
+
+    public var operation: Operation
+    /// Sorted, without repeats.
+    public var brokers: [Int32]
+
+    public init(_ operation: Operation, brokers: [Int32]) {
+        self.operation = operation
+        self.brokers = Array(Set(brokers)).sorted()
+    }
+
+    public var description: String {
+        brokers.isEmpty ? operation.rawValue : "\(operation.rawValue) for broker \(brokerList)"
+    }
+
+    var brokerList: String { brokers.map(String.init).joined(separator: ",") }
+
+    /// The request that starts the task (never a dry run).
+    public var request: CruiseControlRequest {
+        switch operation {
+        case .addBroker: .addBroker(brokers, dryRun: false)
+        case .removeBroker: .removeBroker(brokers, dryRun: false)
+        case .removeDisks: .removeDisks([:], dryRun: false)
+        case .rebalance: .rebalance(dryRun: false, destinations: brokers.isEmpty ? nil : brokers)
+        }
+    }
+
+    /// The parameters recorded in the object's `currentTask`.
+    var parameters: [String: String] {
+        Dictionary(
+            request.parameters.filter { $0.name != "json" }.map { ($0.name, $0.value) },
+            uniquingKeysWith: { _, last in last })
+    }
+
+    /// Whether a task Cruise Control lists was started by this request: same endpoint, same
+    /// brokers, not a dry run. How a restarted operator finds a task it sent but never recorded.
+    public func matches(_ task: UserTaskInfo) -> Bool {
+        guard let sent = task.request, sent.endpoint == request.endpoint,
+            sent.value("dryrun")?.lowercased() == "false"
+        else { return false }
+        let name = operation == .rebalance ? "destination_broker_ids" : "brokerid"
+        let named = (sent.value(name) ?? "").split(separator: ",").compactMap { Int32($0) }
+        return Set(named) == Set(brokers)
+    }
+
+    // MARK: - On the object
+
+    static let operationAnnotation = "kafka-operator.io/cruise-control-operation"
+    static let brokersAnnotation = "kafka-operator.io/cruise-control-brokers"
+
+    /// The intent an object of ours was created for; nil for one a person created without it.
+    init?(annotations: [String: String]?) {
+        guard let raw = annotations?[Self.operationAnnotation], let operation = Operation(rawValue: raw)
+        else {
+            return nil
+        }
+        let brokers = (annotations?[Self.brokersAnnotation] ?? "").split(separator: ",").compactMap {
+            Int32($0)
+        }
+        self.init(operation, brokers: brokers)
+    }
+
+    var annotations: [String: String] {
+        [Self.operationAnnotation: operation.rawValue, Self.brokersAnnotation: brokerList]
+    }
+}

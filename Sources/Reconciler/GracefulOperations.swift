@@ -1,0 +1,437 @@
+import ClusterModel
+import CruiseControl
+import JSON
+import Kubernetes
+import Logging
+
+/// The graceful step of a reconcile pass for a cluster with Cruise Control: moves data onto
+/// brokers that came and off brokers that leave, one Cruise Control task at a time, each
+/// recorded in a CruiseControlOperation owned by the cluster before it is sent.
+///
+/// Per broker, `gracefulActionState` says where it stands (Koperator's words):
+/// `GracefulUpscaleRequired → Running → Succeeded` for a broker added to a running cluster (its
+/// `add_broker` starts once its pod is Ready), `GracefulDownscaleRequired → Running → Succeeded`
+/// for one leaving (its `remove_broker` drains it; its pod and disks go only after that, and
+/// after Metadata confirms it holds nothing). `cruiseControlOperationReference` names the
+/// object of the broker's task.
+///
+/// Which task runs next follows Koperator's priority (add before remove); while one is not
+/// finished no other starts. Every step is taken again from what is stored, so an operator
+/// killed anywhere resumes: an object without a task id is matched against the tasks Cruise
+/// Control lists before anything is sent again.
+struct GracefulOperations {
+    struct Outcome {
+        /// Leaving brokers whose removal task completed: their data has moved, unless
+        /// Metadata says otherwise.
+        var removed: Set<Int32> = []
+        /// Broker id → the graceful state this pass leaves (nil: none).
+        var brokerStates: [Int32: GracefulActionState?] = [:]
+        /// How soon to look again at a task still running or waiting to be retried.
+        var requeueAfter: Duration?
+        var writes = 0
+        var eventsRecorded = 0
+    }
+
+    /// What the reconcile pass knows of the cluster's brokers.
+    struct Brokers {
+        /// In the spec.
+        var staying: Set<Int32>
+        /// Of those, the ones whose pod is Ready.
+        var ready: Set<Int32>
+        /// Not in the spec, with objects or a status entry left.
+        var leaving: Set<Int32>
+    }
+
+    let api: any KubernetesAPI
+    let client: any CruiseControlClient
+    let cluster: KafkaCluster
+    let uid: String
+    let events: EventRecorder
+    let metrics: GracefulMetrics
+    let polling: PollingInterval
+    let now: @Sendable () -> Int64
+    let logger: Logger
+
+    private var namespace: String { cluster.metadata.namespace ?? "" }
+    private var key: String { "\(namespace)/\(cluster.metadata.name)" }
+
+    func advance(_ brokers: Brokers) async throws(ReconcileError) -> Outcome {
+        var outcome = Outcome()
+        var states = Self.states(of: cluster)
+        let known = cluster.status?.brokersState ?? [:]
+        // A broker added to a cluster that already ran takes load through add_broker.
+        if !known.isEmpty {
+            for id in brokers.staying where known[String(id)] == nil {
+                states[id] = GracefulActionState(cruiseControlState: .upscaleRequired)
+            }
+        }
+
+        var operations = try await listOperations()
+        var tasks = operations.compactMap { operation in
+            Self.intent(of: operation).map {
+                GracefulTask(name: operation.name, intent: $0, operation: operation)
+            }
+        }
+        func wanted(_ task: GracefulTask) -> Bool { Self.isWanted(task.intent, brokers: brokers) }
+        let recorded = Set(tasks.flatMap(\.recordedTaskIDs))
+
+        // Drive the task under way, if one is.
+        if let index = tasks.firstIndex(where: { !$0.isFinished(wanted: wanted($0)) }) {
+            let before = tasks[index]
+            try await drive(
+                &tasks[index], wanted: wanted(tasks[index]), recorded: recorded, outcome: &outcome)
+            if tasks[index] != before, let stored = operations.first(where: { $0.name == tasks[index].name })
+            {
+                try await writeStatus(tasks[index], of: stored, outcome: &outcome)
+            }
+        }
+
+        // Start the next task when none is under way.
+        if !tasks.contains(where: { !$0.isFinished(wanted: wanted($0)) }),
+            let intent = Self.nextIntent(states: states, brokers: brokers)
+        {
+            let created = try await createOperation(for: intent, outcome: &outcome)
+            operations.append(created)
+            var task = GracefulTask(name: created.name, intent: intent, operation: created)
+            for id in intent.brokers {
+                var graceful = states[id].flatMap { $0 } ?? GracefulActionState()
+                graceful.cruiseControlState =
+                    intent.operation == .addBroker ? .upscaleRunning : .downscaleRunning
+                graceful.cruiseControlOperationReference = .object([("name", .string(created.name))])
+                graceful.errorMessage = nil
+                states[id] = graceful
+            }
+            try await drive(&task, wanted: true, recorded: recorded, outcome: &outcome)
+            try await writeStatus(task, of: created, outcome: &outcome)
+            tasks.append(task)
+        }
+
+        // Brokers follow their tasks.
+        let byName = Dictionary(tasks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for (id, state) in states {
+            guard var graceful = state else { continue }
+            let restored = brokers.staying.contains(id) && graceful.cruiseControlState?.isDownscale == true
+            if restored {
+                states[id] = .some(nil)
+                continue
+            }
+            guard
+                graceful.cruiseControlState == .upscaleRunning
+                    || graceful.cruiseControlState == .downscaleRunning
+            else { continue }
+            guard let name = graceful.operationName, let task = byName[name] else {
+                // Its object is gone (deleted by hand): the broker needs a new task.
+                graceful.cruiseControlState =
+                    graceful.cruiseControlState == .upscaleRunning ? .upscaleRequired : .downscaleRequired
+                states[id] = graceful
+                continue
+            }
+            graceful.errorMessage = task.status.currentTask?.errorMessage
+            if task.phase == .completed {
+                graceful.cruiseControlState =
+                    task.intent.operation == .addBroker ? .upscaleSucceeded : .downscaleSucceeded
+                graceful.errorMessage = nil
+            } else if task.intent.operation == .addBroker, task.isFinished(wanted: wanted(task)) {
+                // A failed add under `ignore`: the broker serves, without the load moved to it.
+                graceful.cruiseControlState = .upscaleSucceeded
+            }
+            states[id] = graceful
+        }
+
+        for (id, state) in states where brokers.leaving.contains(id) {
+            if state?.cruiseControlState == .downscaleSucceeded { outcome.removed.insert(id) }
+        }
+        outcome.brokerStates = states
+        return outcome
+    }
+
+    // MARK: - One task
+
+    /// Takes the task one step: sends it, follows it, retries it, or stops it.
+    private func drive(
+        _ task: inout GracefulTask, wanted: Bool, recorded: Set<String>, outcome: inout Outcome
+    )
+        async throws(ReconcileError)
+    {
+        let now = now()
+        if let transition = task.retryIfDue(now: now) {
+            await announce(transition, of: task, outcome: &outcome)
+        }
+        switch task.phase {
+        case .unsent:
+            guard wanted else { return }
+            await send(&task, recorded: recorded, now: now, outcome: &outcome)
+        case .running(let id):
+            let listed: UserTaskInfo?
+            do {
+                listed = try await client.userTask(id, fetchCompletedTask: true)
+            } catch {
+                await unreachable(error, task: task, outcome: &outcome)
+                return
+            }
+            if !wanted, let listed, !listed.status.isFinished {
+                await stop(&task, reason: Self.undoneReason(task.intent), now: now, outcome: &outcome)
+                return
+            }
+            if let transition = task.observed(listed, now: now) {
+                await announce(transition, of: task, outcome: &outcome)
+            }
+            if case .running = task.phase {
+                let started = task.status.currentTask?.started.flatMap(UTCTimestamp.milliseconds(of:)) ?? now
+                outcome.requeueAfter = polling.interval(elapsedMilliseconds: now - started)
+            } else if let retryAt = task.retryAt, wanted {
+                outcome.requeueAfter = .milliseconds(max(0, retryAt - now))
+            }
+        case .failed:
+            if let retryAt = task.retryAt, wanted {
+                outcome.requeueAfter = .milliseconds(max(0, retryAt - now))
+            }
+        case .completed:
+            return
+        }
+    }
+
+    /// Sends the task, unless Cruise Control already lists one this request started (an
+    /// answer lost to a crash or a broken connection): that one is adopted instead.
+    private func send(_ task: inout GracefulTask, recorded: Set<String>, now: Int64, outcome: inout Outcome)
+        async
+    {
+        do {
+            // Only a task started after this run was recorded, and that no run of any object
+            // records, can be the one whose answer was lost.
+            // Cruise Control's clock and the API server's may differ by up to `clockSkew`.
+            let since = max(
+                task.createdAt - Self.clockSkewMilliseconds,
+                task.status.failedTasks?.last?.finished.flatMap(UTCTimestamp.milliseconds(of:)) ?? 0)
+            let listed = try await client.userTasks(ids: [], fetchCompletedTask: false)
+            if let adopted = listed.filter({
+                task.intent.matches($0) && !recorded.contains($0.id) && $0.startMs > since
+            }).max(by: { $0.startMs < $1.startMs }) {
+                await announce(
+                    task.started(id: adopted.id, adopted: true, now: now), of: task, outcome: &outcome)
+                outcome.requeueAfter = polling.interval(elapsedMilliseconds: 0)
+                return
+            }
+            let answer: CruiseControlTaskAnswer<OptimizationResult>
+            do {
+                answer = try await client.submit(task.intent.request, userTaskID: nil, waitingUpTo: .zero)
+            } catch {
+                // Cruise Control's own refusal (it cannot make the proposal) is a failed run;
+                // anything else may pass, and the task waits.
+                guard let message = Self.refusal(error) else { throw error }
+                await announce(task.refused(reason: message, now: now), of: task, outcome: &outcome)
+                if let retryAt = task.retryAt { outcome.requeueAfter = .milliseconds(max(0, retryAt - now)) }
+                return
+            }
+            guard let id = answer.userTaskID else {
+                throw CruiseControlClientError.malformedResponse(
+                    call: task.intent.request.call, reason: "no User-Task-ID header")
+            }
+            await announce(task.started(id: id, adopted: false, now: now), of: task, outcome: &outcome)
+            outcome.requeueAfter = polling.interval(elapsedMilliseconds: 0)
+        } catch {
+            await unreachable(error, task: task, outcome: &outcome)
+        }
+    }
+
+    private func stop(_ task: inout GracefulTask, reason: String, now: Int64, outcome: inout Outcome) async {
+        do {
+            _ = try await client.stopProposalExecution()
+        } catch {
+            await unreachable(error, task: task, outcome: &outcome)
+            return
+        }
+        await announce(task.stopped(reason: reason, now: now), of: task, outcome: &outcome)
+    }
+
+    /// Cruise Control did not answer (or refused): nothing changes, the pass comes back.
+    private func unreachable(_ error: any Error, task: GracefulTask, outcome: inout Outcome) async {
+        logger.warning(
+            "Cruise Control did not answer; the task waits",
+            metadata: [
+                "cluster": "\(key)", "operation": "\(task.name)", "task": "\(task.intent)",
+                "error": "\(error)",
+            ])
+        outcome.eventsRecorded += await events.record(
+            cruiseControlUnavailable: "\(error)", operation: task.name, now: now())
+        outcome.requeueAfter = polling.maximum
+    }
+
+    private func announce(
+        _ transition: GracefulTask.Transition, of task: GracefulTask, outcome: inout Outcome
+    )
+        async
+    {
+        metrics.record(transition, operation: task.intent.operation)
+        logger.info(
+            "Cruise Control task",
+            metadata: [
+                "cluster": "\(key)", "operation": "\(task.name)", "task": "\(task.intent)",
+                "transition": "\(transition)",
+            ])
+        outcome.eventsRecorded += await events.record(transition, of: task)
+    }
+
+    // MARK: - Objects
+
+    /// The cluster's CruiseControlOperations, oldest first.
+    private func listOperations() async throws(ReconcileError) -> [CruiseControlOperation] {
+        do {
+            let list = try await api.list(
+                CruiseControlOperation.self, namespace: namespace,
+                options: ListOptions(
+                    labelSelector: ResourceConventions.selector(cluster: cluster.metadata.name)))
+            return list.items.filter { operation in
+                operation.metadata.deletionTimestamp == nil
+                    && operation.metadata.ownerReferences?.contains { $0.uid == uid } == true
+            }.sorted {
+                ($0.metadata.creationTimestamp ?? "", $0.name) < (
+                    $1.metadata.creationTimestamp ?? "", $1.name
+                )
+            }
+        } catch {
+            throw .api(error, during: "listing the CruiseControlOperations of KafkaCluster \(key)")
+        }
+    }
+
+    /// Records the intent before anything is sent: the object is the durable record.
+    private func createOperation(for intent: GracefulIntent, outcome: inout Outcome)
+        async throws(ReconcileError)
+        -> CruiseControlOperation
+    {
+        let suffix = String(UInt64(now()), radix: 36)
+        let name = "\(cluster.metadata.name)-\(intent.operation.rawValue.replacing("_", with: "-"))-\(suffix)"
+        var labels = [ResourceConventions.clusterLabel: cluster.metadata.name]
+        labels[ResourceConventions.appLabel] = ResourceConventions.appValue
+        let operation = CruiseControlOperation(
+            metadata: ObjectMeta(
+                name: name, namespace: namespace, labels: labels, annotations: intent.annotations,
+                ownerReferences: [
+                    ResourceConventions.ownerReference(cluster: cluster.metadata.name, uid: uid)
+                ]),
+            spec: .init(errorPolicy: .retry))
+        do {
+            let created = try await api.create(operation)
+            outcome.writes += 1
+            return created
+        } catch {
+            throw .api(error, during: "creating CruiseControlOperation \(namespace)/\(name) for \(intent)")
+        }
+    }
+
+    private func writeStatus(_ task: GracefulTask, of stored: CruiseControlOperation, outcome: inout Outcome)
+        async throws(ReconcileError)
+    {
+        var operation = stored
+        operation.status = task.status
+        do {
+            _ = try await api.updateStatus(operation)
+            outcome.writes += 1
+        } catch {
+            throw .api(
+                error, during: "writing the status of CruiseControlOperation \(namespace)/\(stored.name)")
+        }
+    }
+
+    // MARK: - Decisions
+
+    /// How far Cruise Control's clock may be ahead of the API server's when a lost task is
+    /// matched to the object recorded before it was sent.
+    static let clockSkewMilliseconds: Int64 = 60_000
+
+    /// The brokers' graceful states as recorded.
+    static func states(of cluster: KafkaCluster) -> [Int32: GracefulActionState?] {
+        var states: [Int32: GracefulActionState?] = [:]
+        for (key, state) in cluster.status?.brokersState ?? [:] {
+            guard let id = Int32(key) else { continue }
+            states[id] = .some(state.gracefulActionState)
+        }
+        return states
+    }
+
+    /// What an object is for: its annotations when the operator made it; for one made by hand,
+    /// the operation its status names.
+    static func intent(of operation: CruiseControlOperation) -> GracefulIntent? {
+        if let intent = GracefulIntent(annotations: operation.metadata.annotations) { return intent }
+        guard let task = operation.status?.currentTask,
+            let kind = GracefulIntent.Operation(rawValue: task.operation)
+        else { return nil }
+        let brokers = (task.parameters?["brokerid"] ?? task.parameters?["destination_broker_ids"] ?? "")
+            .split(separator: ",").compactMap { Int32($0) }
+        return GracefulIntent(kind, brokers: brokers)
+    }
+
+    /// Whether the change a task serves still stands: an added broker is still in the spec, a
+    /// removed one is still out of it.
+    static func isWanted(_ intent: GracefulIntent, brokers: Brokers) -> Bool {
+        switch intent.operation {
+        case .addBroker: intent.brokers.allSatisfy(brokers.staying.contains)
+        case .removeBroker: !intent.brokers.contains(where: brokers.staying.contains)
+        case .removeDisks, .rebalance: true
+        }
+    }
+
+    /// The reason of a refusal that is Cruise Control's answer to the request itself (a 4xx, or
+    /// a 500 carrying its error document); nil for an outage.
+    static func refusal(_ error: CruiseControlClientError) -> String? {
+        guard case .refused(_, let status, let message) = error, status != 503, status != 429,
+            (400..<501).contains(status)
+        else { return nil }
+        return message
+    }
+
+    static func undoneReason(_ intent: GracefulIntent) -> String {
+        switch intent.operation {
+        case .addBroker: "broker \(intent.brokerList) left the spec before its data moved"
+        case .removeBroker: "broker \(intent.brokerList) is back in the spec"
+        case .removeDisks, .rebalance: "its change was undone"
+        }
+    }
+
+    /// The next task, in Koperator's priority: every Ready broker waiting for its add, else
+    /// every leaving broker waiting for its removal.
+    static func nextIntent(states: [Int32: GracefulActionState?], brokers: Brokers) -> GracefulIntent? {
+        func waiting(_ state: ClusterModel.CruiseControlState, among candidates: Set<Int32>) -> [Int32] {
+            states.compactMap { id, graceful in
+                graceful?.cruiseControlState == state && candidates.contains(id) ? id : nil
+            }
+        }
+        let adding = waiting(.upscaleRequired, among: brokers.ready)
+        if !adding.isEmpty { return GracefulIntent(.addBroker, brokers: adding) }
+        let removing = waiting(.downscaleRequired, among: brokers.leaving)
+        if !removing.isEmpty { return GracefulIntent(.removeBroker, brokers: removing) }
+        return nil
+    }
+}
+
+/// How often a running task is asked about: often at first, then less, so a long removal does
+/// not flood Cruise Control.
+public struct PollingInterval: Sendable {
+    public var minimum: Duration
+    public var maximum: Duration
+
+    public init(minimum: Duration = .seconds(5), maximum: Duration = .seconds(30)) {
+        self.minimum = minimum
+        self.maximum = max(minimum, maximum)
+    }
+
+    /// A tenth of the time the task has run, between the bounds: 5 s for the first 50 s, 30 s
+    /// from five minutes on.
+    func interval(elapsedMilliseconds: Int64) -> Duration {
+        min(maximum, max(minimum, .milliseconds(max(0, elapsedMilliseconds) / 10)))
+    }
+}
+
+extension GracefulActionState {
+    /// The CruiseControlOperation of the broker's task.
+    var operationName: String? {
+        if case .string(let name)? = cruiseControlOperationReference?["name"] { return name }
+        return nil
+    }
+}
+
+extension ClusterModel.CruiseControlState {
+    var isDownscale: Bool {
+        self == .downscaleRequired || self == .downscaleRunning || self == .downscaleSucceeded
+    }
+}

@@ -1,0 +1,102 @@
+import ClusterModel
+import CruiseControl
+import Kubernetes
+
+/// What the graceful step of a pass decided: which leaving brokers may go, and the brokers'
+/// graceful states.
+struct GracefulRemoval {
+    var gate: RemovalGate
+    var brokerStates: [Int32: GracefulActionState?] = [:]
+    var requeueAfter: Duration?
+}
+
+extension ClusterReconciler {
+    /// Runs the cluster's Cruise Control tasks (`GracefulOperations`) when it has Cruise
+    /// Control, then lets a leaving broker go only when Kafka's metadata shows it holds no
+    /// replica: after its removal task completed with Cruise Control, at once without it. A
+    /// broker that still holds replicas is kept, with a Warning saying why; with Cruise Control
+    /// its removal runs again.
+    func gracefulRemoval(
+        _ cluster: KafkaCluster, uid: String, desired: DesiredState, actual: ActualState,
+        events: EventRecorder,
+        result: inout ReconcileResult
+    ) async throws(ReconcileError) -> GracefulRemoval {
+        let staying = desired.brokerIDs
+        let livePods = Set(
+            actual.pods.filter { $0.metadata.deletionTimestamp == nil && $0.isReady }.map(\.name))
+        let ready = Set(desired.brokers.filter { livePods.contains($0.pod.name) }.map(\.brokerID))
+        let owned = actual.objects.filter { $0.isControlled(byUID: uid) }.compactMap(\.brokerID)
+        let recorded = (cluster.status?.brokersState ?? [:]).keys.compactMap { Int32($0) }
+        let leaving = Set(owned + recorded).subtracting(staying)
+        let key = "\(cluster.metadata.namespace ?? "")/\(cluster.metadata.name)"
+
+        var removal = GracefulRemoval(gate: .drained([]))
+        var moved = leaving
+        let hasCruiseControl = cluster.spec.cruiseControlConfig != nil
+        if hasCruiseControl {
+            guard let client = await configuration.cruiseControl(cluster) else {
+                if !leaving.isEmpty {
+                    logger.warning(
+                        "no Cruise Control client for the cluster; leaving brokers wait",
+                        metadata: ["cluster": "\(key)", "brokers": "\(leaving.sorted())"])
+                    removal.requeueAfter = configuration.polling.maximum
+                }
+                return removal
+            }
+            let graceful = GracefulOperations(
+                api: api, client: client, cluster: cluster, uid: uid, events: events,
+                metrics: configuration.metrics, polling: configuration.polling, now: configuration.now,
+                logger: logger)
+            let outcome = try await graceful.advance(
+                .init(staying: staying, ready: ready, leaving: leaving))
+            result.updated += outcome.writes
+            result.eventsRecorded += outcome.eventsRecorded
+            removal.brokerStates = outcome.brokerStates
+            removal.requeueAfter = outcome.requeueAfter
+            moved = outcome.removed
+        }
+        guard !moved.isEmpty else { return removal }
+        guard let count = configuration.replicaCounts else {
+            // No Kafka client to ask: Cruise Control's word, or none, is all there is.
+            removal.gate = hasCruiseControl ? .drained(moved) : .noCruiseControl
+            return removal
+        }
+        let held: [Int32: Int]
+        do {
+            held = try await count(cluster)
+        } catch {
+            logger.warning(
+                "Kafka's metadata could not be read; leaving brokers wait",
+                metadata: ["cluster": "\(key)", "brokers": "\(moved.sorted())", "error": "\(error)"])
+            removal.requeueAfter = configuration.waitInterval
+            return removal
+        }
+        var drained: Set<Int32> = []
+        for id in moved.sorted() {
+            let replicas = held[id] ?? 0
+            guard replicas > 0 else {
+                drained.insert(id)
+                continue
+            }
+            let reason =
+                hasCruiseControl
+                ? "its removal task completed but Kafka's metadata still lists it; the removal runs again"
+                : "there is no Cruise Control to move them; move its partitions, or put it back in the spec"
+            result.eventsRecorded += await events.record(
+                brokerHoldsReplicas: id, replicas: replicas, reason: reason,
+                generation: cluster.metadata.generation ?? 0)
+            if hasCruiseControl {
+                var state = removal.brokerStates[id].flatMap { $0 } ?? GracefulActionState()
+                state.cruiseControlState = .downscaleRequired
+                state.errorMessage =
+                    "Kafka's metadata lists \(replicas) replicas on the broker after its removal"
+                removal.brokerStates[id] = state
+                removal.requeueAfter = configuration.polling.maximum
+            } else {
+                removal.requeueAfter = configuration.waitInterval
+            }
+        }
+        removal.gate = .drained(drained)
+        return removal
+    }
+}

@@ -1,0 +1,155 @@
+import ClusterModel
+import CruiseControl
+import HTTPServer
+import JSON
+import KafkaAdmin
+import Kubernetes
+import LocalKafka
+import Logging
+import TestSupport
+
+@testable import Reconciler
+
+/// The example KafkaCluster with Cruise Control in a local cluster, beside the simulated Kafka
+/// cluster of its brokers (Kafka protocol on loopback) and the simulated Cruise Control (REST on
+/// loopback), all on one clock the test moves: the reconciler reaches them with the production
+/// clients, and simulated time passes only when the test says so.
+struct GracefulHarness {
+    let api: ReconcilerCluster
+    let clock: ManualClock
+    let simulation: ClusterSimulation
+    let simulator: CruiseControlSimulator
+    let cruiseControl: CruiseControlRESTClient
+    let kafka: KafkaProtocolAdminClient
+    let brokers: SimulatedBrokerServer
+    let metrics: GracefulMetrics
+
+    /// Runs `body` with a harness whose cluster has Cruise Control when `cruiseControl`.
+    static func run<T>(
+        cruiseControl withCruiseControl: Bool = true, _ body: (GracefulHarness) async throws -> T
+    )
+        async throws -> T
+    {
+        let clock = ManualClock(UTCTimestamp.nowMilliseconds())
+        let simulation = ClusterSimulation(
+            cluster: try ExampleCluster.cluster(now: clock.nowMilliseconds()), clock: clock)
+        let simulator = CruiseControlSimulator(
+            simulation: simulation, clock: clock, configuration: .init(proposalComputationMilliseconds: 0))
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(listeners: [HTTPListener(host: "127.0.0.1", port: 0)]),
+            router: simulator.routes(), logger: ReconcilerCluster.quiet)
+        let serving = Task { try await server.run() }
+        let brokers = SimulatedBrokerServer(kafka: SimulatedKafka(simulation: simulation))
+        let api = try await ReconcilerCluster.start(cruiseControl: withCruiseControl)
+        func cleanUp() async {
+            serving.cancel()
+            _ = try? await serving.value
+            await brokers.stopAll()
+            await api.stop()
+        }
+        do {
+            let port = try await server.boundAddresses()[0].port
+            for id in await simulation.snapshot().brokerIDs { _ = try await brokers.start(broker: id) }
+            let harness = GracefulHarness(
+                api: api, clock: clock, simulation: simulation, simulator: simulator,
+                cruiseControl: try CruiseControlRESTClient(
+                    configuration: .init(
+                        url: "http://127.0.0.1:\(port)", retryPolicy: .never,
+                        pollInterval: .milliseconds(10), maximumPollInterval: .milliseconds(10)),
+                    logger: ReconcilerCluster.quiet),
+                kafka: try KafkaProtocolAdminClient(bootstrap: brokers.bootstrap), brokers: brokers,
+                metrics: GracefulMetrics())
+            let result = try await body(harness)
+            await cleanUp()
+            return result
+        } catch {
+            await cleanUp()
+            throw error
+        }
+    }
+
+    /// The operator's reconciler, reaching Cruise Control and Kafka as `serve` does.
+    func reconciler() -> ClusterReconciler {
+        let client = cruiseControl
+        let clock = clock
+        return api.reconciler(
+            .init(
+                cruiseControl: { _ in client }, replicaCounts: replicaCounter(kafka: kafka),
+                polling: PollingInterval(minimum: .milliseconds(10), maximum: .milliseconds(10)),
+                now: { clock.nowMilliseconds() }, metrics: metrics))
+    }
+
+    @discardableResult
+    func pass() async throws -> ReconcileResult {
+        try await reconciler().reconcile(namespace: api.namespace, name: api.name)
+    }
+
+    /// The cluster created, every pod Ready, and the cluster Running.
+    func settle() async throws {
+        try await pass()
+        try await api.waitUntilSettled()
+        try await pass()
+    }
+
+    /// Adds broker `id` to the spec, as an upScale does, and to the simulated cluster once its
+    /// pod runs (local mode's pod follower does the same).
+    func upscale(_ id: Int32) async throws {
+        try await api.modify { $0.spec.brokers.append(Broker(id: id, brokerConfigGroup: "default")) }
+        try await pass()
+        try await api.waitUntilSettled()
+        try await simulation.update { (cluster) throws(SimulatedClusterError) in
+            try cluster.addBroker(
+                SimulatedBroker(id: id, host: "kafka-\(id)", logDirs: ["/kafka-logs/kafka"]))
+        }
+        _ = try await brokers.start(broker: id)
+    }
+
+    /// Adds broker `id` and runs passes until its add_broker task succeeded.
+    func grown(to id: Int32) async throws {
+        try await upscale(id)
+        let added = try await passUntil { try await graceful(id)?.cruiseControlState == .upscaleSucceeded }
+        guard added else { throw HarnessError.notReached("broker \(id)'s add_broker did not succeed") }
+        try await api.waitUntilSettled()
+    }
+
+    enum HarnessError: Error { case notReached(String) }
+
+    func operations() async throws -> [CruiseControlOperation] {
+        try await api.client.list(CruiseControlOperation.self, namespace: api.namespace).items.sorted {
+            ($0.metadata.creationTimestamp ?? "", $0.name) < ($1.metadata.creationTimestamp ?? "", $1.name)
+        }
+    }
+
+    func graceful(_ broker: Int32) async throws -> GracefulActionState? {
+        try await api.document().cluster.status?.brokersState?[String(broker)]?.gracefulActionState
+    }
+
+    func replicas(on broker: Int32) async -> Int { await simulation.snapshot().replicaCount(of: broker) }
+
+    func offlinePartitions() async -> Int { await simulation.snapshot().offlinePartitions.count }
+
+    /// Whether any object of broker `id` (pod, ConfigMap, Service, claims) is left.
+    func hasObjects(of broker: Int32) async throws -> Bool {
+        for type in [ResourceType.pods, .configMaps, .services, .persistentVolumeClaims] {
+            let items = try await api.list(type, labels: "brokerId=\(broker)").items
+            if !items.isEmpty { return true }
+        }
+        return false
+    }
+
+    /// Passes, each after `step` of simulated time, until `done` holds; checks `invariant`
+    /// after every pass. False when `limit` passes were not enough.
+    func passUntil(
+        limit: Int = 60, step: Int64 = 5_000, invariant: () async throws -> Void = {},
+        _ done: () async throws -> Bool
+    ) async throws -> Bool {
+        for _ in 0..<limit {
+            clock.advance(milliseconds: step)
+            try await pass()
+            try await invariant()
+            if try await done() { return true }
+            try await api.waitUntilSettled()
+        }
+        return false
+    }
+}

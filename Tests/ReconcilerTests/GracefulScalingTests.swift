@@ -1,0 +1,342 @@
+import ClusterModel
+import CruiseControl
+import Kubernetes
+import LocalKafka
+import TestSupport
+import Testing
+
+@testable import Reconciler
+
+/// Graceful scaling through the simulated Cruise Control, with the production clients: data
+/// moves onto a broker that comes, and off a broker that leaves before anything of it is
+/// deleted. Simulated time moves only when the test moves it.
+@Suite struct GracefulScalingTests {
+    @Test func anAddedBrokerTakesReplicasThroughAddBroker() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            #expect(try await harness.operations().isEmpty, "a new cluster runs no task")
+
+            try await harness.upscale(3)
+            #expect(try await harness.graceful(3)?.cruiseControlState == .upscaleRequired)
+            #expect(await harness.replicas(on: 3) == 0)
+            try await harness.pass()
+            let operations = try await harness.operations()
+            #expect(operations.count == 1)
+            let operation = try #require(operations.first)
+            #expect(operation.status?.currentTask?.operation == "add_broker")
+            #expect(operation.status?.currentTask?.parameters?["brokerid"] == "3")
+            #expect(operation.status?.currentTask?.id?.isEmpty == false)
+            #expect(operation.metadata.ownerReferences?.first?.kind == "KafkaCluster")
+            let running = try await harness.graceful(3)
+            #expect(running?.cruiseControlState == .upscaleRunning)
+            #expect(running?.operationName == operation.name)
+
+            let succeeded = try await harness.passUntil {
+                try await harness.graceful(3)?.cruiseControlState == .upscaleSucceeded
+            }
+            #expect(succeeded)
+            #expect(await harness.replicas(on: 3) > 0, "Cruise Control moved replicas onto the new broker")
+            #expect(try await harness.operations().first?.status?.currentTask?.state == "Completed")
+            let reasons = try await harness.api.eventReasons()
+            #expect(
+                reasons.contains("CruiseControlTaskStarted") && reasons.contains("CruiseControlTaskCompleted")
+            )
+            #expect(try await harness.api.document().cluster.status?.state == .running)
+            #expect(try await harness.operations().count == 1, "one task for one broker")
+        }
+    }
+
+    @Test func aLeavingBrokerIsDeletedOnlyAfterItsDataMoved() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            try await harness.grown(to: 3)
+            let held = await harness.replicas(on: 1)
+            #expect(held > 0)
+            try await harness.api.modify { $0.removeBrokerGracefully(1) }
+            try await harness.pass()
+            let operation = try #require(try await harness.operations().last)
+            #expect(operation.status?.currentTask?.operation == "remove_broker")
+            #expect(try await harness.graceful(1)?.cruiseControlState == .downscaleRunning)
+            #expect(try await harness.hasObjects(of: 1), "nothing deleted while the task runs")
+
+            let gone = try await harness.passUntil(
+                invariant: {
+                    #expect(await harness.offlinePartitions() == 0, "no partition ever offline")
+                    let pods = try await harness.api.list(.pods, labels: "brokerId=1").items
+                    if pods.isEmpty || pods.contains(where: { $0["metadata"]?["deletionTimestamp"] != nil }) {
+                        #expect(await harness.replicas(on: 1) == 0, "a pod goes only once it holds nothing")
+                    }
+                },
+                {
+                    let left = try await harness.hasObjects(of: 1)
+                    let state = try await harness.graceful(1)
+                    return !left && state == nil
+                })
+            #expect(gone)
+            #expect(await harness.replicas(on: 1) == 0)
+            let snapshot = await harness.simulation.snapshot()
+            #expect(snapshot.partitions.values.allSatisfy { !$0.replicas.isEmpty }, "no partition lost")
+            #expect(try await harness.api.document().cluster.status?.brokersState?["1"] == nil)
+        }
+    }
+
+    /// Three brokers cannot hold a replication-factor-3 topic without broker 1: Cruise Control
+    /// refuses the removal. The broker stays, with everything it holds; the task runs again
+    /// every 30 s, each failure a Warning with Cruise Control's reason, each run recorded.
+    @Test func aRefusedRemovalKeepsTheBrokerAndRunsAgainEveryThirtySeconds() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            let held = await harness.replicas(on: 1)
+            try await harness.api.modify { $0.removeBrokerGracefully(1) }
+            try await harness.pass()
+            let first = try #require(try await harness.operations().first?.status?.currentTask)
+            #expect(first.state == "CompletedWithError")
+            #expect(first.errorMessage?.contains("Insufficient number of brokers") == true)
+            #expect(try await harness.graceful(1)?.cruiseControlState == .downscaleRunning)
+            #expect(try await harness.graceful(1)?.errorMessage == first.errorMessage)
+
+            // Not yet due: nothing is sent again.
+            harness.clock.advance(milliseconds: 20_000)
+            try await harness.pass()
+            #expect(try await harness.operations().first?.status?.retryCount == 0)
+            harness.clock.advance(milliseconds: 10_000)
+            try await harness.pass()
+            let retried = try #require(try await harness.operations().first?.status)
+            #expect(retried.retryCount == 1)
+            #expect(retried.failedTasks?.count == 1 && retried.failedTasks?.first?.finished == first.finished)
+            #expect(
+                retried.currentTask?.state == "CompletedWithError"
+                    && retried.currentTask?.finished != first.finished)
+
+            #expect(try await harness.hasObjects(of: 1), "never deleted on a failed task")
+            #expect(await harness.replicas(on: 1) == held)
+            #expect(try await harness.operations().count == 1, "the retry is a new run of the same object")
+            let warnings = try await harness.api.events().filter { $0["type"]?.text == "Warning" }.compactMap
+            {
+                $0["reason"]?.text
+            }
+            #expect(warnings.filter { $0 == "CruiseControlTaskFailed" }.count == 2)
+            #expect(warnings.contains("CruiseControlTaskRetried"))
+        }
+    }
+
+    /// The executor fails part-way through a removal (CompletedWithError after moves): the
+    /// broker keeps its objects, and the removal's next run, 30 s later, completes it.
+    @Test func aRemovalThatFailsMidwayIsRetriedAndOnlyThenDeleted() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            try await harness.grown(to: 3)
+            harness.simulator.faults.failNextExecution(afterMoves: 1)
+            try await harness.api.modify { $0.removeBrokerGracefully(1) }
+            try await harness.pass()
+            let failed = try await harness.passUntil(step: 1_000) {
+                try await harness.operations().last?.status?.currentTask?.state == "CompletedWithError"
+            }
+            #expect(failed)
+            #expect(try await harness.hasObjects(of: 1))
+            #expect(await harness.replicas(on: 1) > 0)
+            let gone = try await harness.passUntil(
+                invariant: { #expect(await harness.offlinePartitions() == 0) },
+                {
+                    let left = try await harness.hasObjects(of: 1)
+                    return !left
+                })
+            #expect(gone)
+            let status = try #require(try await harness.operations().last?.status)
+            #expect(status.retryCount == 1 && status.currentTask?.state == "Completed")
+            #expect(await harness.replicas(on: 1) == 0)
+        }
+    }
+
+    /// Cruise Control restarts mid-removal and forgets its tasks: the unknown task counts as
+    /// failed, never as done; the broker stays until a new run completes.
+    @Test func aTaskCruiseControlForgotIsFailedNotFinished() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            try await harness.grown(to: 3)
+            harness.simulator.faults.slowExecution(bytesPerSecond: 1_000_000)
+            try await harness.api.modify { $0.removeBrokerGracefully(1) }
+            try await harness.pass()
+            harness.clock.advance(milliseconds: 1_000)
+            try await harness.pass()
+            await harness.simulator.restart()
+            harness.simulator.faults.reset()
+            try await harness.pass()
+            let current = try #require(try await harness.operations().last?.status?.currentTask)
+            #expect(current.state == "CompletedWithError")
+            #expect(current.errorMessage?.contains("no longer knows task") == true)
+            #expect(try await harness.hasObjects(of: 1))
+            let gone = try await harness.passUntil {
+                let left = try await harness.hasObjects(of: 1)
+                return !left
+            }
+            #expect(gone)
+            #expect(try await harness.operations().last?.status?.retryCount == 1)
+            #expect(await harness.replicas(on: 1) == 0)
+        }
+    }
+
+    /// The broker is put back in the spec while its removal runs: the execution is stopped,
+    /// the broker keeps everything, and no further task runs for it.
+    @Test func restoringALeavingBrokerStopsItsRemoval() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            try await harness.grown(to: 3)
+            harness.simulator.faults.slowExecution(bytesPerSecond: 1_000_000)
+            try await harness.api.modify { $0.removeBrokerGracefully(1) }
+            try await harness.pass()
+            harness.clock.advance(milliseconds: 1_000)
+            try await harness.pass()
+            #expect(await harness.simulation.isExecuting())
+            try await harness.api.modify {
+                $0.spec.brokers.append(Broker(id: 1, brokerConfigGroup: "default"))
+            }
+            try await harness.pass()
+            let current = try #require(try await harness.operations().last?.status?.currentTask)
+            #expect(current.errorMessage?.hasPrefix("stopped:") == true)
+            #expect(try await harness.graceful(1) == nil)
+            #expect(try await harness.api.eventReasons().contains("CruiseControlTaskStopped"))
+            // The moves in flight finish (at 1 MB/s, within ten minutes); the rest were dropped.
+            harness.clock.advance(milliseconds: 600_000)
+            try await harness.pass()
+            #expect(await harness.simulation.isExecuting() == false)
+            #expect(await harness.replicas(on: 1) > 0)
+            #expect(try await harness.operations().count == 2, "no new task, no retry")
+            #expect(try await harness.operations().last?.status?.retryCount == 0)
+            #expect(try await harness.hasObjects(of: 1))
+        }
+    }
+
+    /// Killed after sending remove_broker but before recording its id: the next operator finds
+    /// the task Cruise Control lists and follows it, instead of sending a second one.
+    @Test func aTaskSentButNotRecordedIsAdoptedNotSentAgain() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            try await harness.grown(to: 3)
+            try await harness.api.modify { $0.removeBrokerGracefully(1) }
+            // What the killed operator left: the object (no task id) and the task in Cruise Control.
+            let cluster = try await harness.api.document()
+            let intent = GracefulIntent(.removeBroker, brokers: [1])
+            _ = try await harness.api.client.create(
+                CruiseControlOperation(
+                    metadata: ObjectMeta(
+                        name: "kafka-remove-broker-killed", namespace: harness.api.namespace,
+                        labels: ["kafka_cr": "kafka", "app": "kafka"], annotations: intent.annotations,
+                        ownerReferences: [
+                            ResourceConventions.ownerReference(
+                                cluster: "kafka", uid: cluster.cluster.metadata.uid ?? "")
+                        ]),
+                    spec: .init(errorPolicy: .retry)))
+            harness.clock.advance(milliseconds: 1_000)
+            let sent = try await harness.cruiseControl.removeBroker([1], dryRun: false)
+            let id = try #require(sent.userTaskID)
+
+            try await harness.pass()
+            let operations = try await harness.operations()
+            #expect(
+                operations.map(\.name).filter { $0.contains("remove-broker") } == [
+                    "kafka-remove-broker-killed"
+                ])
+            #expect(operations.last?.status?.currentTask?.id == id)
+            let removals = try await harness.cruiseControl.userTasks(ids: [], fetchCompletedTask: false)
+                .filter {
+                    $0.request?.endpoint == .removeBroker
+                }
+            #expect(removals.map(\.id) == [id], "sent once")
+            let gone = try await harness.passUntil {
+                let left = try await harness.hasObjects(of: 1)
+                return !left
+            }
+            #expect(gone)
+        }
+    }
+
+    /// Cruise Control is down during a removal: nothing is deleted, a Warning says why, and the
+    /// removal resumes when it answers again.
+    @Test func cruiseControlDownDuringARemovalDeletesNothing() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            try await harness.grown(to: 3)
+            try await harness.api.modify { $0.removeBrokerGracefully(1) }
+            try await harness.pass()
+            harness.simulator.faults.makeUnavailable()
+            for _ in 0..<5 {
+                harness.clock.advance(milliseconds: 60_000)
+                try await harness.pass()
+            }
+            #expect(try await harness.hasObjects(of: 1))
+            #expect(try await harness.api.eventReasons().contains("CruiseControlUnavailable"))
+            harness.simulator.faults.reset()
+            let gone = try await harness.passUntil {
+                let left = try await harness.hasObjects(of: 1)
+                return !left
+            }
+            #expect(gone)
+            #expect(try await harness.operations().last?.status?.retryCount == 0)
+        }
+    }
+
+    /// Without Cruise Control a broker that holds replicas is not removed; one that holds
+    /// none is.
+    @Test func withoutCruiseControlABrokerHoldingReplicasIsKept() async throws {
+        try await GracefulHarness.run(cruiseControl: false) { harness in
+            try await harness.settle()
+            try await harness.upscale(3)
+            #expect(try await harness.graceful(3) == nil, "no add_broker without Cruise Control")
+            try await harness.api.modify { $0.removeBrokerGracefully(1) }
+            for _ in 0..<3 { try await harness.pass() }
+            #expect(try await harness.hasObjects(of: 1))
+            let warning = try await harness.api.events().first { $0["reason"]?.text == "BrokerHoldsReplicas" }
+            #expect(warning?["message"]?.text?.contains("no Cruise Control") == true)
+            #expect(try await harness.operations().isEmpty)
+
+            // Its replicas moved away by other means (a person's own Cruise Control run): now it goes.
+            let task = try #require(
+                try await harness.cruiseControl.removeBroker([1], dryRun: false).userTaskID)
+            for _ in 0..<100 where try await harness.cruiseControl.userTask(task)?.status != .completed {
+                harness.clock.advance(milliseconds: 5_000)
+            }
+            #expect(await harness.replicas(on: 1) == 0)
+            let gone = try await harness.passUntil {
+                let left = try await harness.hasObjects(of: 1)
+                return !left
+            }
+            #expect(gone)
+        }
+    }
+
+    /// A broker leaving keeps its capacity entry until its status entry goes, and the pass that
+    /// forgets it also takes it out of `capacity.json`: the cluster does not report Running
+    /// with Cruise Control's configuration still to change.
+    @Test func theCapacityLosesALeavingBrokerInThePassThatForgetsIt() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            try await harness.grown(to: 3)
+            try await harness.api.modify { $0.removeBrokerGracefully(3) }
+            func capacity() async throws -> String {
+                try await harness.api.objects(.configMaps).first {
+                    $0["metadata"]?["name"]?.text == "kafka-cruisecontrol-config"
+                }?["data"]?["capacity.json"]?.text ?? ""
+            }
+            var forgetting: ReconcileResult?
+            let forgot = try await harness.passUntil {
+                let result = try await harness.pass()
+                if result.steps.contains(.forgetBroker(3)) {
+                    forgetting = result
+                    return true
+                }
+                #expect(try await capacity().contains(#""brokerId":"3""#), "kept while the broker leaves")
+                return false
+            }
+            #expect(forgot)
+            #expect(
+                forgetting?.steps.map(\.description).contains("update ConfigMap kafka-cruisecontrol-config")
+                    == true)
+            #expect(try await capacity().contains(#""brokerId":"3""#) == false)
+            #expect(try await harness.api.document().cluster.status?.state == .reconciling)
+            let next = try await harness.pass()
+            #expect(next.steps.isEmpty, "\(next.steps)")
+            #expect(try await harness.api.document().cluster.status?.state == .running)
+        }
+    }
+}
