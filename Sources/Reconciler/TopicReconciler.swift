@@ -78,10 +78,10 @@ public struct TopicReconciler: Sendable {
         guard try await clusterExists(cluster) else {
             return try await wait(topic, "KafkaCluster \(cluster) does not exist")
         }
-        guard let kafka = kafka(cluster) else {
-            return try await wait(topic, "the operator has no Kafka client for KafkaCluster \(cluster)")
-        }
         let current = try await addingFinalizer(topic)
+        guard let kafka = kafka(cluster) else {
+            return try await wait(current, "the operator has no Kafka client for KafkaCluster \(cluster)")
+        }
         let managed = current.status?.managedBy == Self.managedByOperator
         var result = TopicReconcileResult()
         do {
