@@ -75,3 +75,19 @@ public struct CruiseControlTopicStatus: StatusWord {
     /// replication factor, Kafka unreachable); the reconciler tries again.
     public static let notReady: CruiseControlTopicStatus = "CruiseControlTopicNotReady"
 }
+
+/// A KafkaTopic's `status.state`: `created` is Koperator's word; the others say why the topic
+/// is not (yet) as specified, with `status.message` giving the details.
+public struct TopicState: StatusWord {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// The topic exists in Kafka with the spec's partitions, replication factor and configuration.
+    public static let created: TopicState = "created"
+    /// Not there yet: the cluster, its brokers or Kafka cannot be reached; the operator retries.
+    public static let pending: TopicState = "pending"
+    /// The spec asks for what Kafka cannot do (fewer partitions, another replication factor) or
+    /// names a topic that exists outside the operator in another shape; nothing is changed
+    /// until the spec is fixed.
+    public static let refused: TopicState = "refused"
+}

@@ -7,7 +7,7 @@ import KafkaProtocol
 /// id) for requests that must reach a particular broker. Every call is bounded: each
 /// connection step by the options' timeouts, and the failover loop by `attempts` passes with
 /// doubling backoff between them.
-public actor KafkaProtocolAdminClient: KafkaAdminClient {
+public actor KafkaProtocolAdminClient: KafkaAdminClient, KafkaTopicAdminClient {
     private let bootstrap: [BrokerAddress]
     private let options: KafkaAdminOptions
     private var anyConnection: BrokerConnection?
@@ -134,6 +134,74 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient {
             throw KafkaAdminError.brokerError(
                 api: .createTopics, code: result.errorCode, message: result.errorMessage,
                 resource: "topic \(topic.name)")
+        }
+    }
+
+    // MARK: - KafkaTopicAdminClient
+
+    public func createPartitions(topic: String, count: Int32) async throws {
+        let request = CreatePartitionsRequest(
+            topics: [.init(name: topic, count: count)], timeoutMs: brokerTimeoutMs)
+        let response = try await toController { try await $0.send(request) }
+        guard let result = response.results.first(where: { $0.name == topic }) else {
+            throw KafkaAdminError.brokerError(
+                api: .createPartitions, code: -1, message: "the response does not mention the topic",
+                resource: "topic \(topic)")
+        }
+        guard result.errorCode == KafkaErrorCode.none else {
+            throw KafkaAdminError.brokerError(
+                api: .createPartitions, code: result.errorCode, message: result.errorMessage,
+                resource: "topic \(topic)")
+        }
+    }
+
+    public func describeTopicConfigs(_ topic: String) async throws -> [ConfigEntry] {
+        try await describeConfigs(.init(type: .topic, name: topic))
+    }
+
+    public func incrementalAlterTopicConfigs(_ topic: String, operations: [ConfigOperation]) async throws {
+        guard !operations.isEmpty else { return }
+        let request = IncrementalAlterConfigsRequest(resources: [
+            .init(type: .topic, name: topic, operations: operations)
+        ])
+        let response = try await withAnyBroker { try await $0.send(request) }
+        for result in response.results where result.errorCode != KafkaErrorCode.none {
+            throw KafkaAdminError.brokerError(
+                api: .incrementalAlterConfigs, code: result.errorCode, message: result.errorMessage,
+                resource: "topic \(topic)")
+        }
+    }
+
+    public func deleteTopic(_ topic: String) async throws -> DeleteTopicOutcome {
+        let request = DeleteTopicsRequest(names: [topic], timeoutMs: brokerTimeoutMs)
+        let response = try await toController { try await $0.send(request) }
+        guard let result = response.results.first(where: { $0.name == topic }) else {
+            throw KafkaAdminError.brokerError(
+                api: .deleteTopics, code: -1, message: "the response does not mention the topic",
+                resource: "topic \(topic)")
+        }
+        switch result.errorCode {
+        case KafkaErrorCode.none: return .deleted
+        case KafkaErrorCode.unknownTopicOrPartition: return .notFound
+        default:
+            throw KafkaAdminError.brokerError(
+                api: .deleteTopics, code: result.errorCode, message: result.errorMessage,
+                resource: "topic \(topic)")
+        }
+    }
+
+    /// How long a broker may take over a topic change: within the client's own request timeout,
+    /// so the broker's answer (done or timed out) arrives before the client gives up.
+    private var brokerTimeoutMs: Int32 {
+        Int32(clamping: options.requestTimeout.components.seconds * 1000 * 3 / 4)
+    }
+
+    /// Sends to the controller, which makes topic changes; any broker when none is known.
+    private func toController<T: Sendable>(_ body: (BrokerConnection) async throws -> T) async throws -> T {
+        try await budgeted { _ in
+            let controller = try await metadata(topics: []).controllerId
+            if controller >= 0 { return try await withBroker(controller, body) }
+            return try await withAnyBroker(body)
         }
     }
 

@@ -76,6 +76,8 @@ public struct ResourceType: Hashable, Sendable, CustomStringConvertible {
     public static let cruiseControlOperations = ResourceType(
         group: "kafka.banzaicloud.io", version: "v1alpha1", kind: "CruiseControlOperation",
         plural: "cruisecontroloperations")
+    public static let kafkaTopics = ResourceType(
+        group: "kafka.banzaicloud.io", version: "v1alpha1", kind: "KafkaTopic", plural: "kafkatopics")
     public static let leases = ResourceType(
         group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases")
     public static let customResourceDefinitions = ResourceType(

@@ -7,6 +7,20 @@ import Kubernetes
 /// status names its `errorPolicy` and `retryCount`, and every task its `operation`. A refusal is
 /// the real server's 422 with one cause per field.
 enum CruiseControlOperationSchema {
+    private typealias JSONType = SchemaCheck.JSONType
+
+    private static func expect(
+        _ value: JSONValue, _ type: JSONType, at path: String, _ causes: inout [Status.Cause]
+    ) -> Bool {
+        SchemaCheck.expect(value, type, at: path, &causes)
+    }
+
+    private static func required(
+        _ object: JSONValue, _ key: String, in path: String, _ causes: inout [Status.Cause]
+    ) -> JSONValue? {
+        SchemaCheck.required(object, key, in: path, &causes)
+    }
+
     /// Defaults `object` in place, then throws the 422 when it breaks the schema.
     static func admit(_ object: inout JSONValue, _ resource: ResourceDefinition, name: String)
         throws(APIError)
@@ -50,10 +64,6 @@ enum CruiseControlOperationSchema {
         if !causes.isEmpty { throw .invalid(resource, name, causes) }
     }
 
-    private enum JSONType: String {
-        case object, string, integer, array
-    }
-
     private static func task(_ task: JSONValue, at path: String, _ causes: inout [Status.Cause]) {
         guard expect(task, .object, at: path, &causes) else { return }
         if let operation = required(task, "operation", in: path, &causes) {
@@ -81,47 +91,5 @@ enum CruiseControlOperationSchema {
                 reason: "FieldValueNotSupported",
                 message: "Unsupported value: \"\(text)\": supported values: \"ignore\", \"retry\"",
                 field: path))
-    }
-
-    private static func required(
-        _ object: JSONValue, _ key: String, in path: String, _ causes: inout [Status.Cause]
-    ) -> JSONValue? {
-        if let value = object[key] { return value }
-        causes.append(
-            Status.Cause(reason: "FieldValueRequired", message: "Required value", field: "\(path).\(key)"))
-        return nil
-    }
-
-    /// Whether `value` has the type; adds the server's type cause when it does not.
-    private static func expect(
-        _ value: JSONValue, _ type: JSONType, at path: String, _ causes: inout [Status.Cause]
-    ) -> Bool {
-        let matches: Bool
-        switch (type, value) {
-        case (.object, .object), (.string, .string), (.array, .array): matches = true
-        case (.integer, .number(let text)): matches = Int(text) != nil
-        default: matches = false
-        }
-        if !matches {
-            causes.append(
-                Status.Cause(
-                    reason: "FieldValueTypeInvalid",
-                    message:
-                        "Invalid value: \"\(found(value))\": \(path) in body must be of type \(type.rawValue): \"\(found(value))\"",
-                    field: path))
-        }
-        return matches
-    }
-
-    /// The type name the server's message gives for what it found.
-    private static func found(_ value: JSONValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool: "boolean"
-        case .number(let text): Int(text) == nil ? "number" : "integer"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        }
     }
 }

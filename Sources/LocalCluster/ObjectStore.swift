@@ -338,7 +338,7 @@ actor ObjectStore {
     /// a status subresource (only that subresource writes it).
     private static func initialStatus(_ resource: ResourceDefinition) -> JSONValue? {
         switch resource.plural {
-        case "cruisecontroloperations": return nil
+        case "cruisecontroloperations", "kafkatopics": return nil
         case "pods": return .object([("phase", .string("Pending")), ("qosClass", .string("BestEffort"))])
         case "persistentvolumeclaims": return .object([("phase", .string("Pending"))])
         case "namespaces": return .object([("phase", .string("Active"))])
@@ -355,6 +355,8 @@ actor ObjectStore {
     {
         if resource.type == .cruiseControlOperations {
             try CruiseControlOperationSchema.admit(&object, resource, name: name)
+        } else if resource.type == .kafkaTopics {
+            try KafkaTopicSchema.admit(&object, resource, name: name)
         }
     }
 

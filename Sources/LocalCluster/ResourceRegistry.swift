@@ -49,6 +49,11 @@ struct ResourceRegistry: Sendable {
             // Koperator's record of a Cruise Control task; its status is a subresource.
             type: .cruiseControlOperations, singularName: "cruisecontroloperation", shortNames: ["cco"],
             categories: [], hasStatus: true, nameRule: .subdomain, allowsUnconditionalUpdate: false),
+        ResourceDefinition(
+            // Koperator's topic resource, as deploy/crd-kafkatopic.yaml declares it.
+            type: .kafkaTopics, singularName: "kafkatopic", shortNames: ["kt"], categories: [],
+            hasStatus: true,
+            nameRule: .subdomain, allowsUnconditionalUpdate: false),
     ])
 
     func find(group: String, version: String, plural: String) -> ResourceDefinition? {

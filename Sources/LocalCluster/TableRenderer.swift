@@ -197,6 +197,24 @@ enum TableRenderer {
                     cell: text(["status", "currentTask", "id"], "")),
                 age,
             ]
+        case "kafkatopics":
+            func number(_ path: [String]) -> @Sendable (JSONValue) -> JSONValue {
+                { topic in
+                    .integer(topic.value(at: path).flatMap(ObjectStore.numberText).flatMap { Int($0) } ?? 0)
+                }
+            }
+            return [
+                name,
+                Column(name: "Topic", type: "string", priority: 0, cell: text(["spec", "name"], "")),
+                Column(
+                    name: "Partitions", type: "integer", priority: 0, cell: number(["spec", "partitions"])),
+                Column(
+                    name: "Replication", type: "integer", priority: 0,
+                    cell: number(["spec", "replicationFactor"])),
+                Column(name: "State", type: "string", priority: 0, cell: text(["status", "state"], "")),
+                Column(name: "Message", type: "string", priority: 1, cell: text(["status", "message"], "")),
+                age,
+            ]
         case "namespaces":
             return [
                 name, Column(name: "Status", type: "string", priority: 0, cell: text(["status", "phase"])),

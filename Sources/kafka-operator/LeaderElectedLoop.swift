@@ -2,17 +2,21 @@ import CoreMetrics
 import Reconciler
 import ServiceLifecycle
 
-/// The reconcile loop run only while this replica holds the Lease; every replica serves HTTP
-/// regardless. Graceful shutdown ends the campaign: a leader finishes its reconcile, then hands
+/// The reconcile loops (KafkaClusters, KafkaTopics) run only while this replica holds the
+/// Lease; every replica serves HTTP regardless. Graceful shutdown ends the campaign: a leader finishes its reconcile, then hands
 /// the Lease back so another replica takes over at once.
 struct LeaderElectedLoop: Service {
     let elector: LeaderElector
-    let loop: ReconcileLoop
+    let loops: [any Service]
 
     func run() async throws {
-        let loop = self.loop
+        let loops = self.loops
         await cancelWhenGracefulShutdown {
-            await elector.run { try? await loop.run() }
+            await elector.run {
+                await withDiscardingTaskGroup { group in
+                    for loop in loops { group.addTask { try? await loop.run() } }
+                }
+            }
         }
     }
 

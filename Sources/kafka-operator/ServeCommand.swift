@@ -200,6 +200,15 @@ struct ServeCommand: AsyncParsableCommand {
                 namespace: clusterOptions.namespace, resyncInterval: .seconds(clusterOptions.resync),
                 maxConcurrentReconciles: clusterOptions.maxConcurrentReconciles),
             logger: Logger(label: "kafka-operator.reconcile-loop"))
+        let topicLoop = TopicLoop(
+            reconciler: TopicReconciler(
+                api: reconcilerAPI,
+                kafka: topicAdminClients(configured: configured, local: peers, kafka: kafka),
+                logger: Logger(label: "kafka-operator.topics")),
+            configuration: .init(
+                namespace: clusterOptions.namespace, resyncInterval: .seconds(clusterOptions.resync),
+                maxConcurrentReconciles: clusterOptions.maxConcurrentReconciles),
+            logger: Logger(label: "kafka-operator.topic-loop"))
         AlertWebhookEndpoint(runner: runner, logger: logger, credentials: credentials, claims: store)
             .register(
                 on: &router)
@@ -218,9 +227,13 @@ struct ServeCommand: AsyncParsableCommand {
                 .init(service: peers),
             ]
         }
-        let reconciling: any ServiceLifecycle.Service =
-            elector.map { LeaderElectedLoop(elector: $0, loop: reconcileLoop) } ?? reconcileLoop
-        services += [.init(service: reconciling), .init(service: server)]
+        if let elector {
+            services.append(
+                .init(service: LeaderElectedLoop(elector: elector, loops: [reconcileLoop, topicLoop])))
+        } else {
+            services += [.init(service: reconcileLoop), .init(service: topicLoop)]
+        }
+        services.append(.init(service: server))
         let group = ServiceGroup(
             configuration: .init(
                 services: services,
@@ -271,6 +284,18 @@ struct ServeCommand: AsyncParsableCommand {
         return try SimulatedPeers(
             localCluster: local, document: simulated.document, configuration: clusterOptions.localKafka,
             logger: Logger(label: "kafka-operator.local-kafka"))
+    }
+
+    /// The admin client for a KafkaTopic's cluster: a configured bootstrap list serves every
+    /// cluster; local mode's simulated brokers serve only the cluster they simulate, reached
+    /// through its bootstrap Service name as on Kubernetes.
+    private func topicAdminClients(
+        configured: KafkaProtocolAdminClient?, local peers: SimulatedPeers?, kafka: KafkaProtocolAdminClient?
+    ) -> TopicReconciler.AdminClients {
+        if let configured { return { _ in configured } }
+        guard let peers, let kafka else { return { _ in nil } }
+        let simulated = ClusterKey(namespace: peers.namespace, name: peers.cluster)
+        return { key in key == simulated ? kafka : nil }
     }
 
     /// Without a bootstrap list, local mode reaches the simulated brokers by the names it would

@@ -209,6 +209,65 @@ import Testing
             "\(health.stdout)")
     }
 
+    /// A KafkaTopic applied with kubectl in local mode becomes a topic on the simulated brokers,
+    /// and deleting it with kubectl deletes the topic.
+    @Test(.enabled(if: Peer.available("curl") && Kubectl.available))
+    func kubectlAppliedKafkaTopicBecomesATopicOnTheSimulatedBrokers() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try await OperatorProcess(
+            arguments: ["--cluster", Self.example], logDirectory: directory)
+        defer { server.process.stop() }
+        #expect(await server.waitUntilClusterRunning(), "\(server.process.log)")
+        // Cruise Control's metrics topic first, so topic counts below move only with ours.
+        let metricsTopic = await waitUntil(timeout: .seconds(30)) {
+            let status = (try? server.kafkaCluster())?["status"] as? [String: Any]
+            return status?["cruiseControlTopicStatus"] as? String == "CruiseControlTopicReady"
+        }
+        #expect(metricsTopic, "\(server.process.log)")
+        let manifest = directory.file("topic.yaml")
+        try """
+        apiVersion: kafka.banzaicloud.io/v1alpha1
+        kind: KafkaTopic
+        metadata:
+          name: clicks
+          namespace: kafka
+        spec:
+          clusterRef:
+            name: kafka
+          name: clicks
+          partitions: 4
+          replicationFactor: 2
+          config:
+            retention.ms: "60000"
+        """.write(to: manifest, atomically: true, encoding: .utf8)
+        let kubectl = try #require(Kubectl.path)
+        let base = ["--server", server.localCluster, "--insecure-skip-tls-verify"]
+        let applied = try runProcess(kubectl, base + ["apply", "-f", manifest.path])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        func health() -> [String: Any]? {
+            let output = try? runProcess(
+                OperatorProcess.binary, ["kafka", "health", "--bootstrap", "127.0.0.1:19092", "--json"])
+            return output.flatMap {
+                try? JSONSerialization.jsonObject(with: Data($0.stdout.utf8)) as? [String: Any]
+            }
+        }
+        let created = await waitUntil(timeout: .seconds(30)) {
+            let topic = try? server.api(
+                "/apis/kafka.banzaicloud.io/v1alpha1/namespaces/kafka/kafkatopics/clicks")
+            let status = topic?["status"] as? [String: Any]
+            return status?["state"] as? String == "created" && status?["partitionCount"] as? Int == 4
+        }
+        #expect(created, "\(server.process.log)")
+        let seeded = ExampleCluster.topics.count + 1
+        #expect(health()?["topicCount"] as? Int == seeded + 1)
+
+        let deleted = try runProcess(
+            kubectl, base + ["delete", "-f", manifest.path, "--wait=true", "--timeout=30s"])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(await waitUntil(timeout: .seconds(30)) { health()?["topicCount"] as? Int == seeded })
+    }
+
     /// A logfmt field's value, quoted or not.
     static func value(of key: String, in line: Substring) -> String? {
         guard let start = line.range(of: key + "=") else { return nil }

@@ -105,6 +105,32 @@ import Testing
             return selector?["app"] == "kafka" && sizes == ["20Gi"]
         }
         #expect(restored, "\(operatorProcess.process.log)")
+
+        // A KafkaTopic, created and deleted: without a Kafka client it waits (pending), with
+        // the finalizer on; its delete takes the finalizer off again.
+        let topics = server + "/apis/kafka.banzaicloud.io/v1alpha1/namespaces/kafka/kafkatopics"
+        let created = try runProcess(
+            "curl",
+            [
+                "-sS", "-H", "Content-Type: application/json", "--data",
+                #"{"apiVersion":"kafka.banzaicloud.io/v1alpha1","kind":"KafkaTopic","metadata":{"name":"orders"},"spec":{"clusterRef":{"name":"kafka"},"name":"orders","partitions":3,"replicationFactor":2}}"#,
+                topics,
+            ])
+        #expect(created.stdout.contains("resourceVersion"), "\(created.stdout)")
+        #expect(
+            await waitUntil(timeout: .seconds(30)) {
+                let topic = try? operatorProcess.api(
+                    "/apis/kafka.banzaicloud.io/v1alpha1/namespaces/kafka/kafkatopics/orders")
+                return (topic?["status"] as? [String: Any])?["state"] as? String == "pending"
+                    && ((topic?["metadata"] as? [String: Any])?["finalizers"] as? [String]) != nil
+            }, "\(operatorProcess.process.log)")
+        _ = try runProcess("curl", ["-sS", "-X", "DELETE", topics + "/orders"])
+        #expect(
+            await waitUntil(timeout: .seconds(30)) {
+                (try? runProcess("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", topics + "/orders"]))?
+                    .stdout
+                    == "404"
+            }, "\(operatorProcess.process.log)")
         operatorProcess.process.stop()
 
         let used = Set(
