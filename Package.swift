@@ -226,8 +226,9 @@ let package = Package(
             name: "OperatorTests",
             dependencies: [
                 "kafka-operator", "TestSupport", "ClusterTestSupport", "Kubernetes", "JSON", "LocalCluster",
-                "LocalKafka",
+                "LocalKafka", "HTTPServer",
                 "AddressResolution", "ClusterModel",
+                .product(name: "Logging", package: "swift-log"),
             ]),
     ],
     swiftLanguageModes: [.v6]

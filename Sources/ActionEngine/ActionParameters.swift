@@ -13,6 +13,17 @@ enum ActionParameters {
     static let maximumDiskSize: (bytes: Int64, text: String) = (1 << 50, "1Pi")
 
     /// A disk size: a Kubernetes quantity of whole bytes from the smallest disk up to `maximum`.
+    /// `true` or `false`, as the alert or request gives it; anything else is refused rather
+    /// than guessed (a mistyped `force` must not force).
+    static func flag(_ text: String?, name: String) throws(ActionError) -> Bool {
+        switch text {
+        case nil, "false": return false
+        case "true": return true
+        case let other?:
+            throw .invalidParameter(name: name, reason: "must be true or false, not '\(other.prefix(32))'")
+        }
+    }
+
     static func diskSize(_ text: String, name: String = "diskSize", maximum: Int64) throws(ActionError)
         -> Quantity
     {

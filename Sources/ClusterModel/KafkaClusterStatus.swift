@@ -54,6 +54,9 @@ public struct GracefulActionState: Codable, Equatable, Sendable {
     public var cruiseControlOperationReference: JSONValue?
     public var errorMessage: String?
     public var volumeStates: [String: JSONValue]?
+    /// A `downScale` with `force`: without Cruise Control the broker goes even while Kafka's
+    /// metadata lists replicas on it (they are lost with its disks).
+    public var forced: Bool?
 
     public init(cruiseControlState: CruiseControlState? = nil) {
         self.cruiseControlState = cruiseControlState

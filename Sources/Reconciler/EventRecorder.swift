@@ -129,13 +129,16 @@ struct EventRecorder: Sendable {
 
     /// A leaving broker whose removal completed still holds replicas, or holds replicas while
     /// there is no Cruise Control to move them: it is kept. Once per broker and generation.
-    func record(brokerHoldsReplicas broker: Int32, replicas: Int, reason: String, generation: Int) async
-        -> Int
-    {
+    func record(
+        brokerHoldsReplicas broker: Int32, replicas: Int, reason: String, kept: Bool = true, generation: Int
+    ) async -> Int {
         await record(
             reason: "BrokerHoldsReplicas",
-            message: "Broker \(broker) still holds \(replicas) partition replicas; it is kept: \(reason)",
-            name: "\(cluster.metadata.name).broker-\(broker)-holds-replicas.\(generation)", type: "Warning")
+            message:
+                "Broker \(broker) still holds \(replicas) partition replicas; it is \(kept ? "kept" : "removed"): \(reason)",
+            name:
+                "\(cluster.metadata.name).broker-\(broker)-holds-replicas.\(kept ? "" : "forced.")\(generation)",
+            type: "Warning")
     }
 
     private func record(reason: String, message: String, name: String? = nil, type: String = "Normal") async

@@ -74,14 +74,24 @@ extension ClusterReconciler {
         var drained: Set<Int32> = []
         for id in moved.sorted() {
             let replicas = held[id] ?? 0
-            guard replicas > 0 else {
+            let forced =
+                !hasCruiseControl
+                && cluster.status?.brokersState?[String(id)]?.gracefulActionState?.forced == true
+            guard replicas > 0, !forced else {
+                if replicas > 0 {
+                    result.eventsRecorded += await events.record(
+                        brokerHoldsReplicas: id, replicas: replicas,
+                        reason: "downScale with force=true; its replicas go with it", kept: false,
+                        generation: cluster.metadata.generation ?? 0)
+                }
                 drained.insert(id)
                 continue
             }
             let reason =
                 hasCruiseControl
                 ? "its removal task completed but Kafka's metadata still lists it; the removal runs again"
-                : "there is no Cruise Control to move them; move its partitions, or put it back in the spec"
+                : "there is no Cruise Control to move them; move its partitions, put it back in the spec, "
+                    + "or downScale it with force=true"
             result.eventsRecorded += await events.record(
                 brokerHoldsReplicas: id, replicas: replicas, reason: reason,
                 generation: cluster.metadata.generation ?? 0)

@@ -120,6 +120,24 @@ final class ManualTime: TimeSource, @unchecked Sendable {
         #expect(next == .deferred(reason: "broker 1 is still in GracefulDownscaleRequired"))
     }
 
+    /// `force` is recorded with the leaving broker, for the reconciler of a cluster without
+    /// Cruise Control; the change says what it means.
+    @Test func aForcedDownScaleIsRecordedWithTheBroker() async throws {
+        var policy = ActionPolicy()
+        policy.cooldown = .zero
+        _ = try await runner(policy: policy).run(request("upScale", fingerprint: "up"))
+        try await store.settle()
+        let outcome = try await runner(policy: policy).run(
+            request("downScale", ["brokerId": "1", "force": "true"], fingerprint: "down"))
+        guard case .accepted(_, let change) = outcome else {
+            Issue.record("not accepted: \(outcome)")
+            return
+        }
+        #expect(change.contains("by force"))
+        let graceful = try await cluster().status?.brokersState?["1"]?.gracefulActionState
+        #expect(graceful?.forced == true && graceful?.cruiseControlState == .downscaleRequired)
+    }
+
     /// Without `brokerId` the action only records that one broker is to go: choosing which
     /// needs Kafka, which the reconciler asks, not the request. Until then scaling waits.
     @Test func downScaleWithoutABrokerIdLeavesTheChoiceToTheReconciler() async throws {
@@ -163,6 +181,18 @@ final class ManualTime: TimeSource, @unchecked Sendable {
             "unknown command 'scaleSideways'; known: addPvc, downScale, resizePvc, upScale"
         ),
         ("downScale", ["brokerId": "x"], "parameter 'brokerId': 'x' is not a broker id"),
+        (
+            "downScale", ["brokerId": "1", "force": "yes"],
+            "parameter 'force': must be true or false, not 'yes'"
+        ),
+        (
+            "downScale", ["brokerId": "1", "force": "TRUE"],
+            "parameter 'force': must be true or false, not 'TRUE'"
+        ),
+        (
+            "downScale", ["force": "true"],
+            "parameter 'force': needs a brokerId: only a named broker is removed by force"
+        ),
         ("downScale", ["brokerId": "-1"], "parameter 'brokerId': '-1' is not a broker id"),
         (
             "downScale", ["brokerId": "7"],

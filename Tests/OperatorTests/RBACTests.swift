@@ -43,8 +43,14 @@ import Testing
         let kubeconfig = api.kubeconfig
         let server = api.server
 
+        let cruiseControl = try await SimulatedCruiseControlPeer.start()
+        defer { cruiseControl.stop() }
+        let manifest = try cruiseControl.exampleManifest(at: directory.file("kafkacluster.yaml").path)
         let operatorProcess = try await OperatorProcess(
-            arguments: ["--cluster", ReconcileFlowTests.example, "--cooldown", "0", "--api-token", "ops"],
+            arguments: [
+                "--cluster", manifest, "--cooldown", "0", "--api-token", "ops",
+                "--cruise-control-poll-interval", "0.2", "--cruise-control-max-poll-interval", "0.5",
+            ],
             environment: ["KUBECONFIG": kubeconfig], logDirectory: directory, apiServer: server)
         #expect(
             operatorProcess.process.log.contains("managing a Kubernetes cluster"),
@@ -106,6 +112,27 @@ import Testing
         }
         #expect(restored, "\(operatorProcess.process.log)")
 
+        // Cruise Control from then on run by the operator (no endpoint elsewhere): its Deployment
+        // is created, then rolled when its configuration changes.
+        func deploymentHash() -> String? {
+            let deployment = try? operatorProcess.api(
+                "/apis/apps/v1/namespaces/kafka/deployments/kafka-cruisecontrol")
+            let template = (deployment?["spec"] as? [String: Any])?["template"] as? [String: Any]
+            let annotations = (template?["metadata"] as? [String: Any])?["annotations"] as? [String: String]
+            return annotations?["kafka-operator.io/config-hash"]
+        }
+        try mergePatch(
+            "/apis/kafka.banzaicloud.io/v1beta1/namespaces/kafka/kafkaclusters/kafka",
+            #"{"spec":{"cruiseControlConfig":{"cruiseControlEndpoint":null}}}"#)
+        let firstHash = await waitUntil(timeout: .seconds(30)) { deploymentHash() != nil }
+        #expect(firstHash, "\(operatorProcess.process.log)")
+        let before = deploymentHash()
+        try mergePatch(
+            "/apis/kafka.banzaicloud.io/v1beta1/namespaces/kafka/kafkaclusters/kafka",
+            #"{"spec":{"cruiseControlConfig":{"config":"num.metric.fetchers=2\n"}}}"#)
+        let rolled = await waitUntil(timeout: .seconds(30)) { deploymentHash().map { $0 != before } == true }
+        #expect(rolled, "\(operatorProcess.process.log)")
+
         // A KafkaTopic, created and deleted: without a Kafka client it waits (pending), with
         // the finalizer on; its delete takes the finalizer off again.
         let topics = server + "/apis/kafka.banzaicloud.io/v1alpha1/namespaces/kafka/kafkatopics"
@@ -145,6 +172,6 @@ import Testing
         #expect(
             used.subtracting(granted).isEmpty, "used but not granted: \(used.subtracting(granted).sorted())")
         let unused = granted.subtracting(used).subtracting(Self.grantedForRarePaths)
-        #expect(unused.isEmpty, "granted but never used: \(unused.sorted())")
+        #expect(unused.isEmpty, "granted but never used: \(unused.sorted())\n\(operatorProcess.process.log)")
     }
 }

@@ -44,7 +44,7 @@ struct ReplicaFailoverTests {
         defer { api.stop() }
 
         let brokers = 30
-        var manifest = try String(contentsOfFile: ReconcileFlowTests.example, encoding: .utf8)
+        var manifest = try ReconcileFlowTests.exampleWithoutCruiseControl()
         let start = try #require(manifest.range(of: "  brokers:\n"))
         let end = try #require(manifest.range(of: "  rollingUpgradeConfig:"))
         manifest.replaceSubrange(
@@ -143,10 +143,13 @@ struct ReplicaFailoverTests {
         defer { directory.remove() }
         let api = try await StandaloneLocalCluster(directory: directory)
         defer { api.stop() }
+        let manifest = directory.file("cluster.yaml")
+        try ReconcileFlowTests.exampleWithoutCruiseControl().write(
+            to: manifest, atomically: true, encoding: .utf8)
         func replica(_ name: String) async throws -> OperatorProcess {
             try await OperatorProcess(
                 arguments: [
-                    "--kubeconfig", api.kubeconfig, "--cluster", ReconcileFlowTests.example, "--alerts-token",
+                    "--kubeconfig", api.kubeconfig, "--cluster", manifest.path, "--alerts-token",
                     "am",
                     "--leader-election-identity", name, "--lease-duration", "4", "--renew-deadline", "3",
                     "--retry-period", "0.5",

@@ -305,6 +305,25 @@ import Testing
         }
     }
 
+    /// Without Cruise Control, a downScale with `force` removes a broker that still holds
+    /// replicas, and says so in a Warning.
+    @Test func withoutCruiseControlAForcedRemovalGoesAnyway() async throws {
+        try await GracefulHarness.run(cruiseControl: false) { harness in
+            try await harness.settle()
+            try await harness.api.modify {
+                $0.removeBrokerGracefully(1)
+                $0.status?.brokersState?["1"]?.gracefulActionState?.forced = true
+            }
+            let gone = try await harness.passUntil {
+                let left = try await harness.hasObjects(of: 1)
+                return !left
+            }
+            #expect(gone)
+            let warning = try await harness.api.events().first { $0["reason"]?.text == "BrokerHoldsReplicas" }
+            #expect(warning?["message"]?.text?.contains("it is removed") == true)
+        }
+    }
+
     /// A broker leaving keeps its capacity entry until its status entry goes, and the pass that
     /// forgets it also takes it out of `capacity.json`: the cluster does not report Running
     /// with Cruise Control's configuration still to change.

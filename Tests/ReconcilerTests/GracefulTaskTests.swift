@@ -93,7 +93,10 @@ import Testing
 
     @Test func aRefusalFailsTheRunWithoutATaskID() {
         var task = Self.task()
-        #expect(task.refused(reason: "not enough brokers", now: Self.start) != nil)
+        guard case .failed = task.refused(reason: "not enough brokers", now: Self.start) else {
+            Issue.record("a refusal must fail the run")
+            return
+        }
         #expect(task.phase == .failed(finishedAt: Self.start))
         #expect(task.status.currentTask?.errorMessage?.contains("not enough brokers") == true)
     }
