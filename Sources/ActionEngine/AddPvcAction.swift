@@ -3,7 +3,9 @@ import ClusterModel
 /// `addPvc`: adds a disk to the broker named by the `brokerId` label, or by the
 /// `persistentvolumeclaim` label (by the claim's `brokerId` label when it was read, else by its
 /// name, `<cluster>-<broker>-storage-<n>-<suffix>`), mounted at
-/// `mountPathPrefix` with the next free numeric suffix (`/kafka-logs-1`, `-2`, ...).
+/// `mountPathPrefix` with the next free numeric suffix (`/kafka-logs-1`, `-2`, ...). With Cruise
+/// Control the disk is marked `GracefulDiskRebalanceRequired`: once the broker's pod runs with it,
+/// the reconciler moves data onto it.
 public struct AddPvcAction: Action {
     public let command = "addPvc"
 
@@ -37,6 +39,7 @@ public struct AddPvcAction: Action {
                         accessModes: ["ReadWriteOnce"], storageClassName: storageClass, storage: size))
             ]
         cluster.spec.brokers[index].brokerConfig = config
+        cluster.markDiskRebalanceRequired(broker: id, mountPath: mountPath)
         return "added a \(size) disk at \(mountPath) to broker \(id)"
     }
 

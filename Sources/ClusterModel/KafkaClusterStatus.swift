@@ -115,6 +115,60 @@ extension KafkaCluster {
     }
 }
 
+extension GracefulActionState {
+    /// The graceful state of the disk mounted at `mountPath`, if it has one.
+    public func volumeState(_ mountPath: String) -> CruiseControlVolumeState? {
+        if case .string(let state)? = volumeStates?[mountPath]?["cruiseControlVolumeState"] {
+            return CruiseControlVolumeState(rawValue: state)
+        }
+        return nil
+    }
+
+    /// The disks in `state`, sorted.
+    public func volumes(in state: CruiseControlVolumeState) -> [String] {
+        (volumeStates ?? [:]).keys.filter { volumeState($0) == state }.sorted()
+    }
+
+    /// Sets the disk's state, the CruiseControlOperation of its task and the last error, as
+    /// Koperator writes a `VolumeState`.
+    public mutating func setVolume(
+        _ mountPath: String, state: CruiseControlVolumeState, operation: String? = nil,
+        errorMessage: String? = nil
+    ) {
+        var members: [(String, JSONValue)] = [("cruiseControlVolumeState", .string(state.rawValue))]
+        if let operation {
+            members.append(("cruiseControlOperationReference", .object([("name", .string(operation))])))
+        }
+        if let errorMessage { members.append(("errorMessage", .string(errorMessage))) }
+        var states = volumeStates ?? [:]
+        states[mountPath] = .object(members)
+        volumeStates = states
+    }
+
+    /// The CruiseControlOperation of the disk's task.
+    public func volumeOperation(_ mountPath: String) -> String? {
+        if case .string(let name)? = volumeStates?[mountPath]?["cruiseControlOperationReference"]?["name"] {
+            return name
+        }
+        return nil
+    }
+}
+
+extension KafkaCluster {
+    /// Marks the disk just added to broker `id` for a disk rebalance, when the cluster has
+    /// Cruise Control to run one.
+    public mutating func markDiskRebalanceRequired(broker id: Int32, mountPath: String) {
+        guard spec.cruiseControlConfig != nil else { return }
+        var status = status ?? KafkaClusterStatus()
+        var state = status.brokersState?[String(id)] ?? BrokerState()
+        var graceful = state.gracefulActionState ?? GracefulActionState()
+        graceful.setVolume(mountPath, state: .diskRebalanceRequired)
+        state.gracefulActionState = graceful
+        status.brokersState = (status.brokersState ?? [:]).merging([String(id): state]) { _, new in new }
+        self.status = status
+    }
+}
+
 extension KafkaClusterStatus {
     /// Sets the broker's graceful state to `GracefulDownscaleRequired`, keeping the rest of its
     /// entry.

@@ -63,6 +63,18 @@ public struct CruiseControlState: StatusWord {
     public var hasSucceeded: Bool { self == .upscaleSucceeded || self == .downscaleSucceeded }
 }
 
+/// A disk's graceful progress (`gracefulActionState.volumeStates.<mountPath>.cruiseControlVolumeState`),
+/// in Koperator's words: a disk added to a running broker has data moved onto it by a disk
+/// rebalance of that broker.
+public struct CruiseControlVolumeState: StatusWord {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let diskRebalanceRequired: CruiseControlVolumeState = "GracefulDiskRebalanceRequired"
+    public static let diskRebalanceRunning: CruiseControlVolumeState = "GracefulDiskRebalanceRunning"
+    public static let diskRebalanceSucceeded: CruiseControlVolumeState = "GracefulDiskRebalanceSucceeded"
+}
+
 /// `status.cruiseControlTopicStatus`: whether Cruise Control's metrics topic exists, in
 /// Koperator's words. Absent while the operator runs no Cruise Control for the cluster.
 public struct CruiseControlTopicStatus: StatusWord {

@@ -25,14 +25,19 @@ public struct GracefulIntent: Equatable, Hashable, Sendable, CustomStringConvert
     public var operation: Operation
     /// Sorted, without repeats.
     public var brokers: [Int32]
+    /// A `rebalance` between each broker's disks (`rebalance_disk=true`) rather than between
+    /// brokers: after a disk was added to `brokers`.
+    public var rebalanceDisk: Bool
 
-    public init(_ operation: Operation, brokers: [Int32]) {
+    public init(_ operation: Operation, brokers: [Int32], rebalanceDisk: Bool = false) {
         self.operation = operation
         self.brokers = Array(Set(brokers)).sorted()
+        self.rebalanceDisk = operation == .rebalance && rebalanceDisk
     }
 
     public var description: String {
-        brokers.isEmpty ? operation.rawValue : "\(operation.rawValue) for broker \(brokerList)"
+        let what = rebalanceDisk ? "disk rebalance" : operation.rawValue
+        return brokers.isEmpty ? what : "\(what) for broker \(brokerList)"
     }
 
     var brokerList: String { brokers.map(String.init).joined(separator: ",") }
@@ -43,7 +48,10 @@ public struct GracefulIntent: Equatable, Hashable, Sendable, CustomStringConvert
         case .addBroker: .addBroker(brokers, dryRun: false)
         case .removeBroker: .removeBroker(brokers, dryRun: false)
         case .removeDisks: .removeDisks([:], dryRun: false)
-        case .rebalance: .rebalance(dryRun: false, destinations: brokers.isEmpty ? nil : brokers)
+        case .rebalance:
+            rebalanceDisk
+                ? .rebalance(dryRun: false, rebalanceDisk: true)
+                : .rebalance(dryRun: false, destinations: brokers.isEmpty ? nil : brokers)
         }
     }
 
@@ -58,8 +66,11 @@ public struct GracefulIntent: Equatable, Hashable, Sendable, CustomStringConvert
     /// brokers, not a dry run. How a restarted operator finds a task it sent but never recorded.
     public func matches(_ task: UserTaskInfo) -> Bool {
         guard let sent = task.request, sent.endpoint == request.endpoint,
-            sent.value("dryrun")?.lowercased() == "false"
+            sent.value("dryrun")?.lowercased() == "false",
+            (sent.value("rebalance_disk")?.lowercased() == "true") == rebalanceDisk
         else { return false }
+        // A disk rebalance names no broker: every broker's disks are balanced.
+        if rebalanceDisk { return true }
         let name = operation == .rebalance ? "destination_broker_ids" : "brokerid"
         let named = (sent.value(name) ?? "").split(separator: ",").compactMap { Int32($0) }
         return Set(named) == Set(brokers)
@@ -69,6 +80,7 @@ public struct GracefulIntent: Equatable, Hashable, Sendable, CustomStringConvert
 
     static let operationAnnotation = "kafka-operator.io/cruise-control-operation"
     static let brokersAnnotation = "kafka-operator.io/cruise-control-brokers"
+    static let rebalanceDiskAnnotation = "kafka-operator.io/cruise-control-rebalance-disk"
 
     /// The intent an object of ours was created for; nil for one a person created without it.
     init?(annotations: [String: String]?) {
@@ -79,10 +91,13 @@ public struct GracefulIntent: Equatable, Hashable, Sendable, CustomStringConvert
         let brokers = (annotations?[Self.brokersAnnotation] ?? "").split(separator: ",").compactMap {
             Int32($0)
         }
-        self.init(operation, brokers: brokers)
+        self.init(
+            operation, brokers: brokers, rebalanceDisk: annotations?[Self.rebalanceDiskAnnotation] == "true")
     }
 
     var annotations: [String: String] {
-        [Self.operationAnnotation: operation.rawValue, Self.brokersAnnotation: brokerList]
+        var annotations = [Self.operationAnnotation: operation.rawValue, Self.brokersAnnotation: brokerList]
+        if rebalanceDisk { annotations[Self.rebalanceDiskAnnotation] = "true" }
+        return annotations
     }
 }

@@ -95,10 +95,16 @@ struct GracefulOperations {
             var task = GracefulTask(name: created.name, intent: intent, operation: created)
             for id in intent.brokers {
                 var graceful = states[id].flatMap { $0 } ?? GracefulActionState()
-                graceful.cruiseControlState =
-                    intent.operation == .addBroker ? .upscaleRunning : .downscaleRunning
-                graceful.cruiseControlOperationReference = .object([("name", .string(created.name))])
-                graceful.errorMessage = nil
+                if intent.rebalanceDisk {
+                    for volume in graceful.volumes(in: .diskRebalanceRequired) {
+                        graceful.setVolume(volume, state: .diskRebalanceRunning, operation: created.name)
+                    }
+                } else {
+                    graceful.cruiseControlState =
+                        intent.operation == .addBroker ? .upscaleRunning : .downscaleRunning
+                    graceful.cruiseControlOperationReference = .object([("name", .string(created.name))])
+                    graceful.errorMessage = nil
+                }
                 states[id] = graceful
             }
             try await drive(&task, wanted: true, recorded: recorded, outcome: &outcome)
@@ -106,10 +112,26 @@ struct GracefulOperations {
             tasks.append(task)
         }
 
-        // Brokers follow their tasks.
+        // Brokers and their disks follow their tasks.
         let byName = Dictionary(tasks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for (id, state) in states {
             guard var graceful = state else { continue }
+            for volume in graceful.volumes(in: .diskRebalanceRunning) {
+                guard let name = graceful.volumeOperation(volume), let task = byName[name] else {
+                    graceful.setVolume(volume, state: .diskRebalanceRequired)
+                    continue
+                }
+                let error = task.status.currentTask?.errorMessage
+                if task.phase == .completed || task.isFinished(wanted: true) {
+                    graceful.setVolume(
+                        volume, state: .diskRebalanceSucceeded, operation: name,
+                        errorMessage: task.phase == .completed ? nil : error)
+                } else {
+                    graceful.setVolume(
+                        volume, state: .diskRebalanceRunning, operation: name, errorMessage: error)
+                }
+            }
+            states[id] = graceful
             let restored = brokers.staying.contains(id) && graceful.cruiseControlState?.isDownscale == true
             if restored {
                 states[id] = .some(nil)
@@ -358,7 +380,8 @@ struct GracefulOperations {
         else { return nil }
         let brokers = (task.parameters?["brokerid"] ?? task.parameters?["destination_broker_ids"] ?? "")
             .split(separator: ",").compactMap { Int32($0) }
-        return GracefulIntent(kind, brokers: brokers)
+        return GracefulIntent(
+            kind, brokers: brokers, rebalanceDisk: task.parameters?["rebalance_disk"] == "true")
     }
 
     /// Whether the change a task serves still stands: an added broker is still in the spec, a
@@ -389,7 +412,8 @@ struct GracefulOperations {
     }
 
     /// The next task, in Koperator's priority: every Ready broker waiting for its add, else
-    /// every leaving broker waiting for its removal.
+    /// every leaving broker waiting for its removal, else a disk rebalance for the Ready brokers
+    /// with a new disk.
     static func nextIntent(states: [Int32: GracefulActionState?], brokers: Brokers) -> GracefulIntent? {
         func waiting(_ state: ClusterModel.CruiseControlState, among candidates: Set<Int32>) -> [Int32] {
             states.compactMap { id, graceful in
@@ -400,6 +424,11 @@ struct GracefulOperations {
         if !adding.isEmpty { return GracefulIntent(.addBroker, brokers: adding) }
         let removing = waiting(.downscaleRequired, among: brokers.leaving)
         if !removing.isEmpty { return GracefulIntent(.removeBroker, brokers: removing) }
+        let newDisks = states.compactMap { id, graceful in
+            brokers.ready.contains(id) && graceful?.volumes(in: .diskRebalanceRequired).isEmpty == false
+                ? id : nil
+        }
+        if !newDisks.isEmpty { return GracefulIntent(.rebalance, brokers: newDisks, rebalanceDisk: true) }
         return nil
     }
 }

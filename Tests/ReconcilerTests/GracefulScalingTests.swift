@@ -324,6 +324,50 @@ import Testing
         }
     }
 
+    /// A disk added to broker 0 (as addPvc does) gets data through a disk rebalance once the
+    /// broker's pod runs with it; the disk's state says where it stands.
+    @Test func aNewDiskIsFilledByADiskRebalanceOnceMounted() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            try await harness.api.modify { cluster in
+                var config = cluster.spec.brokers[0].brokerConfig ?? BrokerConfig()
+                config.storageConfigs = [
+                    StorageConfig(
+                        mountPath: "/kafka-logs-1",
+                        pvcSpec: PersistentVolumeClaimSpec(
+                            accessModes: ["ReadWriteOnce"], storageClassName: "standard", storage: "10Gi"))
+                ]
+                cluster.spec.brokers[0].brokerConfig = config
+                cluster.markDiskRebalanceRequired(broker: 0, mountPath: "/kafka-logs-1")
+            }
+            let marked = try await harness.graceful(0)?.volumeState("/kafka-logs-1")
+            #expect(marked == .diskRebalanceRequired)
+            try await harness.pass()
+            #expect(try await harness.operations().isEmpty, "not before the pod runs with the disk")
+            try await harness.api.waitUntilSettled()
+            // The broker restarted with the new log directory, as its ConfigMap says.
+            try await harness.simulation.update { (cluster) throws(SimulatedClusterError) in
+                try cluster.configureBroker(
+                    0, host: "kafka-0", logDirs: ["/kafka-logs/kafka", "/kafka-logs-1/kafka"])
+            }
+            try await harness.pass()
+            let operation = try #require(try await harness.operations().first)
+            #expect(operation.status?.currentTask?.operation == "rebalance")
+            #expect(operation.status?.currentTask?.parameters?["rebalance_disk"] == "true")
+            #expect(try await harness.graceful(0)?.volumeState("/kafka-logs-1") == .diskRebalanceRunning)
+            let done = try await harness.passUntil {
+                try await harness.graceful(0)?.volumeState("/kafka-logs-1") == .diskRebalanceSucceeded
+            }
+            #expect(done)
+            let onNewDisk = await harness.simulation.snapshot().partitions.values.filter {
+                $0.logDirs[0] == "/kafka-logs-1/kafka"
+            }
+            #expect(!onNewDisk.isEmpty, "replicas moved onto the new disk")
+            #expect(
+                try await harness.graceful(0)?.cruiseControlState == nil, "the broker itself is not scaling")
+        }
+    }
+
     /// A broker leaving keeps its capacity entry until its status entry goes, and the pass that
     /// forgets it also takes it out of `capacity.json`: the cluster does not report Running
     /// with Cruise Control's configuration still to change.
