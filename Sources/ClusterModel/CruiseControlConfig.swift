@@ -9,6 +9,8 @@ import ResourceQuantity
 public struct CruiseControlConfig: Codable, Equatable, Sendable {
     /// How long a Cruise Control task may be retried.
     public var cruiseControlTaskSpec: CruiseControlTaskSpec?
+    /// What the operator's CruiseControlOperations for this cluster get.
+    public var cruiseControlOperationSpec: CruiseControlOperationSpec?
     /// `host:port` of a Cruise Control that runs elsewhere; the operator then renders none.
     public var cruiseControlEndpoint: String?
     /// The Cruise Control container's `ResourceRequirements`.
@@ -71,6 +73,16 @@ public struct CruiseControlConfig: Codable, Equatable, Sendable {
     /// counts disks.
     public static func megabytes(_ quantity: Quantity) -> Int64 {
         quantity.milliValue / 1_000_000_000
+    }
+}
+
+/// `cruiseControlOperationSpec`: finished CruiseControlOperations are deleted this long after they
+/// finished (kept without it).
+public struct CruiseControlOperationSpec: Codable, Equatable, Sendable {
+    public var ttlSecondsAfterFinished: Int?
+
+    public init(ttlSecondsAfterFinished: Int? = nil) {
+        self.ttlSecondsAfterFinished = ttlSecondsAfterFinished
     }
 }
 

@@ -23,6 +23,11 @@ enum CruiseControlValidation {
             report(
                 "\(path).cruiseControlTaskSpec.RetryDurationMinutes", "must not be negative, not \(minutes)")
         }
+        if let ttl = config.cruiseControlOperationSpec?.ttlSecondsAfterFinished, ttl < 0 {
+            report(
+                "\(path).cruiseControlOperationSpec.ttlSecondsAfterFinished",
+                "must not be negative, not \(ttl)")
+        }
         if let endpoint = config.cruiseControlEndpoint, !endpoint.isEmpty,
             let problem = endpointProblem(endpoint)
         {

@@ -54,9 +54,15 @@ public struct CruiseControlState: StatusWord {
     public static let upscaleRequired: CruiseControlState = "GracefulUpscaleRequired"
     public static let upscaleRunning: CruiseControlState = "GracefulUpscaleRunning"
     public static let upscaleSucceeded: CruiseControlState = "GracefulUpscaleSucceeded"
+    /// The last run failed; it runs again 30 s later (`errorPolicy: retry`).
+    public static let upscaleCompletedWithError: CruiseControlState = "GracefulUpscaleCompletedWithError"
+    /// Its CruiseControlOperation carries the label `pause: "true"`: not run again until removed.
+    public static let upscalePaused: CruiseControlState = "GracefulUpscalePaused"
     public static let downscaleRequired: CruiseControlState = "GracefulDownscaleRequired"
     public static let downscaleRunning: CruiseControlState = "GracefulDownscaleRunning"
     public static let downscaleSucceeded: CruiseControlState = "GracefulDownscaleSucceeded"
+    public static let downscaleCompletedWithError: CruiseControlState = "GracefulDownscaleCompletedWithError"
+    public static let downscalePaused: CruiseControlState = "GracefulDownscalePaused"
 
     /// Whether the graceful operation finished well. Any other state (paused, completed with an
     /// error, one this version does not know) still needs the operator or a person.

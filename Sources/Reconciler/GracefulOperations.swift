@@ -75,8 +75,12 @@ struct GracefulOperations {
         func wanted(_ task: GracefulTask) -> Bool { Self.isWanted(task.intent, brokers: brokers) }
         let recorded = Set(tasks.flatMap(\.recordedTaskIDs))
 
-        // Drive the task under way, if one is.
-        if let index = tasks.firstIndex(where: { !$0.isFinished(wanted: wanted($0)) }) {
+        // Drive the task under way, if one is (a paused one waits aside).
+        func underWay(_ task: GracefulTask) -> Bool {
+            !task.isFinished(wanted: wanted(task)) && !(task.isPaused && !isRunning(task))
+        }
+        func isRunning(_ task: GracefulTask) -> Bool { if case .running = task.phase { true } else { false } }
+        if let index = tasks.firstIndex(where: underWay) {
             let before = tasks[index]
             try await drive(
                 &tasks[index], wanted: wanted(tasks[index]), recorded: recorded, outcome: &outcome)
@@ -87,7 +91,7 @@ struct GracefulOperations {
         }
 
         // Start the next task when none is under way.
-        if !tasks.contains(where: { !$0.isFinished(wanted: wanted($0)) }),
+        if !tasks.contains(where: underWay),
             let intent = Self.nextIntent(states: states, brokers: brokers)
         {
             let created = try await createOperation(for: intent, outcome: &outcome)
@@ -137,29 +141,27 @@ struct GracefulOperations {
                 states[id] = .some(nil)
                 continue
             }
-            guard
-                graceful.cruiseControlState == .upscaleRunning
-                    || graceful.cruiseControlState == .downscaleRunning
-            else { continue }
+            guard let current = graceful.cruiseControlState, current.isInFlight else {
+                states[id] = graceful
+                continue
+            }
+            let adding = current.isUpscale
             guard let name = graceful.operationName, let task = byName[name] else {
                 // Its object is gone (deleted by hand): the broker needs a new task.
-                graceful.cruiseControlState =
-                    graceful.cruiseControlState == .upscaleRunning ? .upscaleRequired : .downscaleRequired
+                graceful.cruiseControlState = adding ? .upscaleRequired : .downscaleRequired
                 states[id] = graceful
                 continue
             }
             graceful.errorMessage = task.status.currentTask?.errorMessage
-            if task.phase == .completed {
-                graceful.cruiseControlState =
-                    task.intent.operation == .addBroker ? .upscaleSucceeded : .downscaleSucceeded
+            graceful.cruiseControlState = Self.brokerState(
+                following: task, adding: adding, wanted: wanted(task))
+            if graceful.cruiseControlState?.hasSucceeded == true, task.phase == .completed {
                 graceful.errorMessage = nil
-            } else if task.intent.operation == .addBroker, task.isFinished(wanted: wanted(task)) {
-                // A failed add under `ignore`: the broker serves, without the load moved to it.
-                graceful.cruiseControlState = .upscaleSucceeded
             }
             states[id] = graceful
         }
 
+        try await deleteExpired(tasks, wanted: wanted, outcome: &outcome)
         for (id, state) in states where brokers.leaving.contains(id) {
             if state?.cruiseControlState == .downscaleSucceeded { outcome.removed.insert(id) }
         }
@@ -296,6 +298,34 @@ struct GracefulOperations {
 
     // MARK: - Objects
 
+    /// Deletes the objects whose `ttlSecondsAfterFinished` ran out; asks to come back for the
+    /// next one due.
+    private func deleteExpired(
+        _ tasks: [GracefulTask], wanted: (GracefulTask) -> Bool, outcome: inout Outcome
+    )
+        async throws(ReconcileError)
+    {
+        let now = now()
+        for task in tasks {
+            guard let expiry = task.expiresAt(wanted: wanted(task)) else { continue }
+            guard expiry <= now else {
+                let wait = Duration.milliseconds(expiry - now)
+                outcome.requeueAfter = min(outcome.requeueAfter ?? wait, wait)
+                continue
+            }
+            do {
+                try await api.delete(
+                    CruiseControlOperation.resourceType, namespace: namespace, name: task.name,
+                    options: DeleteOptions())
+                outcome.writes += 1
+            } catch .notFound {
+                continue
+            } catch {
+                throw .api(error, during: "deleting CruiseControlOperation \(namespace)/\(task.name)")
+            }
+        }
+    }
+
     /// The cluster's CruiseControlOperations, oldest first.
     private func listOperations() async throws(ReconcileError) -> [CruiseControlOperation] {
         do {
@@ -331,7 +361,10 @@ struct GracefulOperations {
                 ownerReferences: [
                     ResourceConventions.ownerReference(cluster: cluster.metadata.name, uid: uid)
                 ]),
-            spec: .init(errorPolicy: .retry))
+            spec: .init(
+                errorPolicy: .retry,
+                ttlSecondsAfterFinished: cluster.spec.cruiseControlConfig?.cruiseControlOperationSpec?
+                    .ttlSecondsAfterFinished))
         do {
             let created = try await api.create(operation)
             outcome.writes += 1
@@ -360,6 +393,22 @@ struct GracefulOperations {
     /// How far Cruise Control's clock may be ahead of the API server's when a lost task is
     /// matched to the object recorded before it was sent.
     static let clockSkewMilliseconds: Int64 = 60_000
+
+    /// A broker's state from its task's: succeeded once the task completed (or, for an add, once
+    /// it failed under `ignore`: the broker serves without the load moved to it); paused while
+    /// the object is paused; completed with error while a failed run waits to run again, or for
+    /// good for a removal that failed under `ignore` (never deleted on a failure); else running.
+    static func brokerState(following task: GracefulTask, adding: Bool, wanted: Bool)
+        -> ClusterModel.CruiseControlState
+    {
+        if task.phase == .completed { return adding ? .upscaleSucceeded : .downscaleSucceeded }
+        if case .failed = task.phase {
+            if task.isPaused { return adding ? .upscalePaused : .downscalePaused }
+            if adding, task.isFinished(wanted: wanted) { return .upscaleSucceeded }
+            return adding ? .upscaleCompletedWithError : .downscaleCompletedWithError
+        }
+        return adding ? .upscaleRunning : .downscaleRunning
+    }
 
     /// The brokers' graceful states as recorded.
     static func states(of cluster: KafkaCluster) -> [Int32: GracefulActionState?] {
@@ -460,7 +509,14 @@ extension GracefulActionState {
 }
 
 extension ClusterModel.CruiseControlState {
-    var isDownscale: Bool {
-        self == .downscaleRequired || self == .downscaleRunning || self == .downscaleSucceeded
+    var isUpscale: Bool { rawValue.hasPrefix("GracefulUpscale") }
+    var isDownscale: Bool { rawValue.hasPrefix("GracefulDownscale") }
+
+    /// A task was started for the broker and has not succeeded.
+    var isInFlight: Bool {
+        [
+            .upscaleRunning, .upscaleCompletedWithError, .upscalePaused, .downscaleRunning,
+            .downscaleCompletedWithError, .downscalePaused,
+        ].contains(self)
     }
 }

@@ -35,6 +35,9 @@ public struct GracefulTask: Equatable, Sendable {
         case stopped(reason: String)
     }
 
+    /// Koperator's label that pauses a task's retries.
+    public static let pauseLabel = "pause"
+
     /// How long a failed task waits before it runs again under `errorPolicy: retry`.
     public static let retryDelayMilliseconds: Int64 = 30_000
 
@@ -44,10 +47,16 @@ public struct GracefulTask: Equatable, Sendable {
     public let errorPolicy: CruiseControlOperation.ErrorPolicy
     /// When the object was created (before its first run was sent), in milliseconds.
     public let createdAt: Int64
+    /// Labelled `pause: "true"`: a failed run is not run again, and other tasks may run.
+    public let isPaused: Bool
+    /// Delete the object this long after the task finished; nil to keep it.
+    public let ttlSecondsAfterFinished: Int?
 
     public init(name: String, intent: GracefulIntent, operation: CruiseControlOperation) {
         self.name = name
         self.createdAt = operation.metadata.creationTimestamp.flatMap(UTCTimestamp.milliseconds(of:)) ?? 0
+        self.isPaused = operation.metadata.labels?[Self.pauseLabel] == "true"
+        self.ttlSecondsAfterFinished = operation.spec?.ttlSecondsAfterFinished
         self.intent = intent
         self.errorPolicy = operation.spec?.errorPolicy ?? operation.status?.errorPolicy ?? .retry
         var status = operation.status ?? CruiseControlOperation.Status(errorPolicy: errorPolicy)
@@ -86,9 +95,18 @@ public struct GracefulTask: Equatable, Sendable {
         }
     }
 
+    /// When the object may be deleted (`ttlSecondsAfterFinished` after its task finished), in
+    /// milliseconds since the epoch; nil while it is kept.
+    public func expiresAt(wanted: Bool) -> Int64? {
+        guard let ttl = ttlSecondsAfterFinished, isFinished(wanted: wanted),
+            let finished = status.currentTask?.finished.flatMap(UTCTimestamp.milliseconds(of:))
+        else { return nil }
+        return finished + Int64(ttl) * 1_000
+    }
+
     /// When a failed task runs again, in milliseconds since the epoch; nil unless it will.
     public var retryAt: Int64? {
-        guard errorPolicy == .retry, case .failed(let finishedAt) = phase else { return nil }
+        guard errorPolicy == .retry, !isPaused, case .failed(let finishedAt) = phase else { return nil }
         return finishedAt + Self.retryDelayMilliseconds
     }
 

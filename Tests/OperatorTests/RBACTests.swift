@@ -45,7 +45,8 @@ import Testing
 
         let cruiseControl = try await SimulatedCruiseControlPeer.start()
         defer { cruiseControl.stop() }
-        let manifest = try cruiseControl.exampleManifest(at: directory.file("kafkacluster.yaml").path)
+        // Finished CruiseControlOperations are deleted at once.
+        let manifest = try cruiseControl.exampleManifest(at: directory.file("kafkacluster.yaml").path, ttl: 0)
         let operatorProcess = try await OperatorProcess(
             arguments: [
                 "--cluster", manifest, "--cooldown", "0", "--api-token", "ops",

@@ -36,12 +36,16 @@ struct SimulatedCruiseControlPeer {
 
     func stop() { serving.cancel() }
 
-    /// The example KafkaCluster manifest with its Cruise Control at this peer, written to `path`.
-    func exampleManifest(at path: String) throws -> String {
+    /// The example KafkaCluster manifest with its Cruise Control at this peer (and finished
+    /// CruiseControlOperations deleted `ttl` seconds after they finished, when given), written
+    /// to `path`.
+    func exampleManifest(at path: String, ttl: Int? = nil) throws -> String {
         let example = try String(contentsOfFile: ReconcileFlowTests.example, encoding: .utf8)
+        let operationSpec =
+            ttl.map { "    cruiseControlOperationSpec:\n      ttlSecondsAfterFinished: \($0)\n" } ?? ""
         let manifest = example.replacing(
             "  cruiseControlConfig:\n",
-            with: "  cruiseControlConfig:\n    cruiseControlEndpoint: 127.0.0.1:\(port)\n")
+            with: "  cruiseControlConfig:\n    cruiseControlEndpoint: 127.0.0.1:\(port)\n" + operationSpec)
         try manifest.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

@@ -92,7 +92,7 @@ import Testing
             let first = try #require(try await harness.operations().first?.status?.currentTask)
             #expect(first.state == "CompletedWithError")
             #expect(first.errorMessage?.contains("Insufficient number of brokers") == true)
-            #expect(try await harness.graceful(1)?.cruiseControlState == .downscaleRunning)
+            #expect(try await harness.graceful(1)?.cruiseControlState == .downscaleCompletedWithError)
             #expect(try await harness.graceful(1)?.errorMessage == first.errorMessage)
 
             // Not yet due: nothing is sent again.
@@ -117,6 +117,65 @@ import Testing
             }
             #expect(warnings.filter { $0 == "CruiseControlTaskFailed" }.count == 2)
             #expect(warnings.contains("CruiseControlTaskRetried"))
+        }
+    }
+
+    /// A failing removal paused with Koperator's `pause: "true"` label is not run again and
+    /// lets other tasks run; without the label it runs again.
+    @Test func aPausedTaskWaitsAsideUntilItsLabelGoes() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            try await harness.api.modify { $0.removeBrokerGracefully(1) }
+            try await harness.pass()
+            var operation = try #require(try await harness.operations().first)
+            operation.metadata.labels?["pause"] = "true"
+            _ = try await harness.api.client.update(operation)
+            harness.clock.advance(milliseconds: 60_000)
+            try await harness.pass()
+            #expect(
+                try await harness.operations().first?.status?.retryCount == 0, "not run again while paused")
+            #expect(try await harness.graceful(1)?.cruiseControlState == .downscalePaused)
+
+            // Another change's task runs meanwhile.
+            try await harness.upscale(3)
+            try await harness.pass()
+            let adds = try await harness.operations().filter {
+                $0.status?.currentTask?.operation == "add_broker"
+            }
+            #expect(adds.count == 1)
+
+            var paused = try #require(try await harness.operations().first { $0.name == operation.name })
+            paused.metadata.labels?["pause"] = nil
+            _ = try await harness.api.client.update(paused)
+            let retried = try await harness.passUntil {
+                try await harness.operations().first { $0.name == operation.name }?.status?.retryCount ?? 0
+                    > 0
+            }
+            #expect(retried)
+        }
+    }
+
+    /// Finished objects go `ttlSecondsAfterFinished` after they finished, as the cluster's
+    /// `cruiseControlOperationSpec` asks; the brokers keep their final state.
+    @Test func finishedOperationsAreDeletedAfterTheirTTL() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.api.modify {
+                $0.spec.cruiseControlConfig?.cruiseControlOperationSpec = CruiseControlOperationSpec(
+                    ttlSecondsAfterFinished: 300)
+            }
+            try await harness.settle()
+            try await harness.grown(to: 3)
+            let operation = try #require(try await harness.operations().first)
+            #expect(operation.spec?.ttlSecondsAfterFinished == 300)
+            harness.clock.advance(milliseconds: 200_000)
+            try await harness.pass()
+            #expect(try await harness.operations().count == 1, "kept until its time")
+            harness.clock.advance(milliseconds: 110_000)
+            try await harness.pass()
+            #expect(try await harness.operations().isEmpty)
+            #expect(try await harness.graceful(3)?.cruiseControlState == .upscaleSucceeded)
+            try await harness.pass()
+            #expect(try await harness.operations().isEmpty, "no new task for a finished broker")
         }
     }
 
@@ -194,7 +253,8 @@ import Testing
             try await harness.pass()
             let current = try #require(try await harness.operations().last?.status?.currentTask)
             #expect(current.errorMessage?.hasPrefix("stopped:") == true)
-            #expect(try await harness.graceful(1) == nil)
+            let left = try await harness.graceful(1)
+            #expect(left == nil, "\(String(describing: left))")
             #expect(try await harness.api.eventReasons().contains("CruiseControlTaskStopped"))
             // The moves in flight finish (at 1 MB/s, within ten minutes); the rest were dropped.
             harness.clock.advance(milliseconds: 600_000)
