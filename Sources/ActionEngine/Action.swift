@@ -56,6 +56,11 @@ extension ActionRequest {
     /// A broker id parameter: plain decimal digits (no sign, no leading zero) in Kafka's range.
     func brokerID(_ name: String) throws(ActionError) -> Int32? {
         guard let text = parameter(name) else { return nil }
+        return try Self.brokerID(text, name: name)
+    }
+
+    /// `text` as a broker id, or why it is not one.
+    static func brokerID(_ text: String, name: String) throws(ActionError) -> Int32 {
         guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
             text == "0" || !text.hasPrefix("0"), let id = Int32(text)
         else {

@@ -3,9 +3,9 @@
 public struct ActionRegistry: Sendable {
     private var actions: [String: any Action] = [:]
 
-    /// The built-in actions: upScale, downScale, addPvc, resizePvc.
+    /// The built-in actions: upScale, downScale, addPvc, resizePvc, rebalance.
     public static let builtIn = ActionRegistry(actions: [
-        UpScaleAction(), DownScaleAction(), AddPvcAction(), ResizePvcAction(),
+        UpScaleAction(), DownScaleAction(), AddPvcAction(), ResizePvcAction(), RebalanceAction(),
     ])
 
     public init(actions: [any Action]) {

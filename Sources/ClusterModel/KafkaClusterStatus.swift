@@ -31,12 +31,29 @@ public struct KafkaClusterStatus: Codable, Equatable, Sendable {
     /// choose (from live data, off the request path). The action adds one; the reconciler takes
     /// one off in the same write that takes the chosen broker out of the spec.
     public var pendingBrokerRemovals: Int?
+    /// A `rebalance` asked for through the action API, which the reconciler has yet to run as a
+    /// CruiseControlOperation. The action sets it; the reconciler clears it once the object
+    /// exists (the object names the request, so a retried pass never runs it twice).
+    public var pendingRebalance: PendingRebalance?
     /// The id of the newest action record the reconciler has taken up and announced by a
     /// Kubernetes Event: it writes this with the status of the first pass planned from the spec
     /// that action changed.
     public var announcedActionsThrough: String?
 
     public init() {}
+}
+
+/// A rebalance waiting to become a Cruise Control task.
+public struct PendingRebalance: Codable, Equatable, Sendable {
+    /// When it was asked for (RFC 3339): what names the request on its CruiseControlOperation.
+    public var requestedAt: String
+    /// The brokers to move replicas onto; all brokers when absent.
+    public var destinations: [Int32]?
+
+    public init(requestedAt: String, destinations: [Int32]? = nil) {
+        self.requestedAt = requestedAt
+        self.destinations = destinations
+    }
 }
 
 public struct BrokerState: Codable, Equatable, Sendable {

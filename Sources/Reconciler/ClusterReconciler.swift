@@ -159,6 +159,7 @@ public struct ClusterReconciler: Sendable {
         var updated = ReconciledStatus.make(
             from: status, desired: desired, actual: actual, steps: steps,
             announcedActionsThrough: announce.last?.id)
+        if removal.rebalanceTakenUp { updated.pendingRebalance = nil }
         for (id, graceful) in removal.brokerStates where updated.brokersState?[String(id)] != nil {
             updated.brokersState?[String(id)]?.gracefulActionState = graceful
         }

@@ -28,6 +28,8 @@ struct GracefulOperations {
         var brokerStates: [Int32: GracefulActionState?] = [:]
         /// How soon to look again at a task still running or waiting to be retried.
         var requeueAfter: Duration?
+        /// The cluster's pending rebalance has its CruiseControlOperation: the request can go.
+        var rebalanceTakenUp = false
         var writes = 0
         var eventsRecorded = 0
     }
@@ -90,11 +92,21 @@ struct GracefulOperations {
             }
         }
 
+        // A requested rebalance is taken up once an object names it.
+        let pending = cluster.status?.pendingRebalance
+        if let pending, operations.contains(where: { Self.requestedAt($0) == pending.requestedAt }) {
+            outcome.rebalanceTakenUp = true
+        }
+
         // Start the next task when none is under way.
         if !tasks.contains(where: underWay),
             let intent = Self.nextIntent(states: states, brokers: brokers)
+                ?? (outcome.rebalanceTakenUp ? nil : pending.map(Self.rebalanceIntent))
         {
-            let created = try await createOperation(for: intent, outcome: &outcome)
+            let requested =
+                intent.operation == .rebalance && !intent.rebalanceDisk ? pending?.requestedAt : nil
+            let created = try await createOperation(for: intent, requestedAt: requested, outcome: &outcome)
+            if requested != nil { outcome.rebalanceTakenUp = true }
             operations.append(created)
             var task = GracefulTask(name: created.name, intent: intent, operation: created)
             for id in intent.brokers {
@@ -326,7 +338,8 @@ struct GracefulOperations {
         }
     }
 
-    /// The cluster's CruiseControlOperations, oldest first.
+    /// The cluster's CruiseControlOperations, oldest first: the operator's, and those a person
+    /// labelled for the cluster.
     private func listOperations() async throws(ReconcileError) -> [CruiseControlOperation] {
         do {
             let list = try await api.list(
@@ -334,8 +347,10 @@ struct GracefulOperations {
                 options: ListOptions(
                     labelSelector: ResourceConventions.selector(cluster: cluster.metadata.name)))
             return list.items.filter { operation in
-                operation.metadata.deletionTimestamp == nil
-                    && operation.metadata.ownerReferences?.contains { $0.uid == uid } == true
+                // Ours, or a person's (labelled for the cluster, owned by no one).
+                let owners = operation.metadata.ownerReferences ?? []
+                return operation.metadata.deletionTimestamp == nil
+                    && (owners.isEmpty || owners.contains { $0.uid == uid })
             }.sorted {
                 ($0.metadata.creationTimestamp ?? "", $0.name) < (
                     $1.metadata.creationTimestamp ?? "", $1.name
@@ -347,17 +362,20 @@ struct GracefulOperations {
     }
 
     /// Records the intent before anything is sent: the object is the durable record.
-    private func createOperation(for intent: GracefulIntent, outcome: inout Outcome)
-        async throws(ReconcileError)
-        -> CruiseControlOperation
+    private func createOperation(
+        for intent: GracefulIntent, requestedAt request: String?, outcome: inout Outcome
+    )
+        async throws(ReconcileError) -> CruiseControlOperation
     {
         let suffix = String(UInt64(now()), radix: 36)
         let name = "\(cluster.metadata.name)-\(intent.operation.rawValue.replacing("_", with: "-"))-\(suffix)"
         var labels = [ResourceConventions.clusterLabel: cluster.metadata.name]
         labels[ResourceConventions.appLabel] = ResourceConventions.appValue
+        var annotations = intent.annotations
+        if let request { annotations[Self.requestedAtAnnotation] = request }
         let operation = CruiseControlOperation(
             metadata: ObjectMeta(
-                name: name, namespace: namespace, labels: labels, annotations: intent.annotations,
+                name: name, namespace: namespace, labels: labels, annotations: annotations,
                 ownerReferences: [
                     ResourceConventions.ownerReference(cluster: cluster.metadata.name, uid: uid)
                 ]),
@@ -389,6 +407,17 @@ struct GracefulOperations {
     }
 
     // MARK: - Decisions
+
+    /// Names, on a rebalance's object, the action API request it runs.
+    static let requestedAtAnnotation = "kafka-operator.io/rebalance-requested-at"
+
+    static func requestedAt(_ operation: CruiseControlOperation) -> String? {
+        operation.metadata.annotations?[requestedAtAnnotation]
+    }
+
+    static func rebalanceIntent(_ pending: PendingRebalance) -> GracefulIntent {
+        GracefulIntent(.rebalance, brokers: pending.destinations ?? [])
+    }
 
     /// How far Cruise Control's clock may be ahead of the API server's when a lost task is
     /// matched to the object recorded before it was sent.

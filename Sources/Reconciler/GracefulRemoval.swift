@@ -8,6 +8,8 @@ struct GracefulRemoval {
     var gate: RemovalGate
     var brokerStates: [Int32: GracefulActionState?] = [:]
     var requeueAfter: Duration?
+    /// The pending rebalance request has its CruiseControlOperation.
+    var rebalanceTakenUp = false
 }
 
 extension ClusterReconciler {
@@ -53,6 +55,7 @@ extension ClusterReconciler {
             result.eventsRecorded += outcome.eventsRecorded
             removal.brokerStates = outcome.brokerStates
             removal.requeueAfter = outcome.requeueAfter
+            removal.rebalanceTakenUp = outcome.rebalanceTakenUp
             moved = outcome.removed
         }
         guard !moved.isEmpty else { return removal }

@@ -120,6 +120,25 @@ final class ManualTime: TimeSource, @unchecked Sendable {
         #expect(next == .deferred(reason: "broker 1 is still in GracefulDownscaleRequired"))
     }
 
+    /// A rebalance waits in the status for the reconciler, one at a time.
+    @Test func aRebalanceIsHandedToTheReconciler() async throws {
+        var policy = ActionPolicy()
+        policy.cooldown = .zero
+        let outcome = try await runner(policy: policy).run(
+            request("rebalance", ["destinationBrokerIds": "2,1"], fingerprint: "r1"))
+        #expect(
+            outcome
+                == .accepted(
+                    id: "rebalance-1800000000000",
+                    change: "rebalancing the cluster onto broker 1,2 through Cruise Control"
+                ))
+        let pending = try await cluster().status?.pendingRebalance
+        #expect(pending?.destinations == [1, 2] && pending?.requestedAt.isEmpty == false)
+        try await store.settle()
+        let again = try await runner(policy: policy).run(request("rebalance", fingerprint: "r2"))
+        #expect(again == .rejected(reason: "a rebalance already waits to run"))
+    }
+
     /// `force` is recorded with the leaving broker, for the reconciler of a cluster without
     /// Cruise Control; the change says what it means.
     @Test func aForcedDownScaleIsRecordedWithTheBroker() async throws {
@@ -178,9 +197,17 @@ final class ManualTime: TimeSource, @unchecked Sendable {
     static let rejected: [(command: String, parameters: [String: String], reason: String)] = [
         (
             "scaleSideways", [:],
-            "unknown command 'scaleSideways'; known: addPvc, downScale, resizePvc, upScale"
+            "unknown command 'scaleSideways'; known: addPvc, downScale, rebalance, resizePvc, upScale"
         ),
         ("downScale", ["brokerId": "x"], "parameter 'brokerId': 'x' is not a broker id"),
+        (
+            "rebalance", ["destinationBrokerIds": "1,9"],
+            "parameter 'destinationBrokerIds': '9' is not a broker of the cluster"
+        ),
+        (
+            "rebalance", ["destinationBrokerIds": "1,,2"],
+            "parameter 'destinationBrokerIds': '' is not a broker id"
+        ),
         (
             "downScale", ["brokerId": "1", "force": "yes"],
             "parameter 'force': must be true or false, not 'yes'"

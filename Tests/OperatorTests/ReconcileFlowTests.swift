@@ -60,6 +60,17 @@ import Testing
         #expect(claims.count == 1 && claims[0].hasPrefix("kafka-3-storage-0-"), "\(claims)")
         #expect(try Self.names(server, "services", broker: 3) == ["kafka-3"])
         #expect(await server.waitUntilClusterRunning(), "\(server.process.log)")
+        // Broker 3 took replicas through the simulated Cruise Control, recorded as kubectl shows.
+        let operations = try Self.kubectl(directory, ["get", "cco", "-n", "kafka", "--no-headers"])
+        let columns = operations.stdout.split(whereSeparator: \.isWhitespace)
+        #expect(
+            columns.count >= 4 && columns[0].hasPrefix("kafka-add-broker-") && columns[1] == "add_broker"
+                && columns[2] == "Completed" && columns[3] == "0",
+            "\(operations.stdout)\(operations.stderr)")
+        let brokerThree = try server.kafkaCluster()["status"] as? [String: Any]
+        let states = brokerThree?["brokersState"] as? [String: [String: Any]]
+        let graceful = states?["3"]?["gracefulActionState"] as? [String: Any]
+        #expect(graceful?["cruiseControlState"] as? String == "GracefulUpscaleSucceeded")
 
         // Every other broker's objects, by name and uid, before the downscale.
         func identities(_ broker: Int) throws -> [String] {

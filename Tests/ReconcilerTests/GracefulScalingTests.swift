@@ -428,6 +428,52 @@ import Testing
         }
     }
 
+    /// A rebalance asked for through the action API becomes one CruiseControlOperation naming
+    /// the request; the request leaves the status, and no second task runs for it.
+    @Test func aRequestedRebalanceRunsOnce() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            try await harness.grown(to: 3)
+            try await harness.api.modify {
+                $0.status?.pendingRebalance = PendingRebalance(requestedAt: "2026-12-03T09:00:00.000Z")
+            }
+            try await harness.pass()
+            let rebalances = try await harness.operations().filter {
+                $0.status?.currentTask?.operation == "rebalance"
+            }
+            #expect(rebalances.count == 1)
+            #expect(
+                rebalances.first?.metadata.annotations?["kafka-operator.io/rebalance-requested-at"]
+                    == "2026-12-03T09:00:00.000Z")
+            #expect(try await harness.api.document().cluster.status?.pendingRebalance == nil)
+            let done = try await harness.passUntil {
+                try await harness.operations().last?.status?.currentTask?.state == "Completed"
+            }
+            #expect(done)
+            #expect(try await harness.operations().count == 2, "the add and the one rebalance")
+        }
+    }
+
+    /// A person's CruiseControlOperation, labelled for the cluster and naming its operation, is
+    /// run like the operator's own.
+    @Test func aHandMadeOperationIsRun() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            _ = try await harness.api.client.create(
+                CruiseControlOperation(
+                    metadata: ObjectMeta(
+                        name: "by-hand", namespace: harness.api.namespace, labels: ["kafka_cr": "kafka"],
+                        annotations: ["kafka-operator.io/cruise-control-operation": "rebalance"])))
+            try await harness.pass()
+            let task = try #require(try await harness.operations().first?.status?.currentTask)
+            #expect(task.operation == "rebalance" && task.id?.isEmpty == false)
+            let done = try await harness.passUntil {
+                try await harness.operations().first?.status?.currentTask?.state == "Completed"
+            }
+            #expect(done)
+        }
+    }
+
     /// A broker leaving keeps its capacity entry until its status entry goes, and the pass that
     /// forgets it also takes it out of `capacity.json`: the cluster does not report Running
     /// with Cruise Control's configuration still to change.
