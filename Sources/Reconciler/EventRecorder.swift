@@ -144,27 +144,11 @@ struct EventRecorder: Sendable {
     private func record(reason: String, message: String, name: String? = nil, type: String = "Normal") async
         -> Int
     {
-        guard enabled else { return 0 }
         let namespace = cluster.metadata.namespace ?? "default"
-        let now = String(UTCTimestamp.now().prefix(19)) + "Z"
-        let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        var event = Event(
-            metadata: Kubernetes.ObjectMeta(
-                name: name ?? "\(cluster.metadata.name).\(suffix)", namespace: namespace),
-            involvedObject: ObjectReference(
+        return await EventWriter(api: api, component: component, enabled: enabled).write(
+            about: ObjectReference(
                 apiVersion: KafkaCluster.apiVersion, kind: KafkaCluster.kind, name: cluster.metadata.name,
                 namespace: namespace, uid: uid),
-            reason: reason, message: message, type: type)
-        event.source = Event.Source(component: component)
-        event.reportingComponent = component
-        event.count = 1
-        event.firstTimestamp = now
-        event.lastTimestamp = now
-        do {
-            _ = try await api.create(event)
-            return 1
-        } catch {
-            return 0
-        }
+            reason: reason, message: message, name: name, type: type)
     }
 }

@@ -25,26 +25,11 @@ struct TopicEventRecorder: Sendable {
     }
 
     private func write(reason: String, message: String, name: String?, type: String) async -> Int {
-        guard enabled else { return 0 }
         let namespace = topic.metadata.namespace ?? "default"
-        let now = String(UTCTimestamp.now().prefix(19)) + "Z"
-        let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        var event = Event(
-            metadata: ObjectMeta(name: name ?? "\(topic.name).\(suffix)", namespace: namespace),
-            involvedObject: ObjectReference(
+        return await EventWriter(api: api, component: component, enabled: enabled).write(
+            about: ObjectReference(
                 apiVersion: KafkaTopic.resourceType.apiVersion, kind: KafkaTopic.resourceType.kind,
                 name: topic.name, namespace: namespace, uid: topic.metadata.uid ?? ""),
-            reason: reason, message: message, type: type)
-        event.source = Event.Source(component: component)
-        event.reportingComponent = component
-        event.count = 1
-        event.firstTimestamp = now
-        event.lastTimestamp = now
-        do {
-            _ = try await api.create(event)
-            return 1
-        } catch {
-            return 0
-        }
+            reason: reason, message: message, name: name, type: type)
     }
 }
