@@ -143,6 +143,14 @@ struct GracefulHarness {
         return false
     }
 
+    /// Passes until nothing of broker `id` is left; false when it outlived them.
+    func passUntilGone(_ id: Int32) async throws -> Bool {
+        try await passUntil {
+            let left = try await hasObjects(of: id)
+            return !left
+        }
+    }
+
     /// Passes, each after `step` of simulated time, until `done` holds; checks `invariant`
     /// after every pass. False when `limit` passes were not enough.
     func passUntil(

@@ -225,10 +225,7 @@ import Testing
             #expect(current.state == "CompletedWithError")
             #expect(current.errorMessage?.contains("no longer knows task") == true)
             #expect(try await harness.hasObjects(of: 1))
-            let gone = try await harness.passUntil {
-                let left = try await harness.hasObjects(of: 1)
-                return !left
-            }
+            let gone = try await harness.passUntilGone(1)
             #expect(gone)
             #expect(try await harness.operations().last?.status?.retryCount == 1)
             #expect(await harness.replicas(on: 1) == 0)
@@ -303,10 +300,7 @@ import Testing
                     $0.request?.endpoint == .removeBroker
                 }
             #expect(removals.map(\.id) == [id], "sent once")
-            let gone = try await harness.passUntil {
-                let left = try await harness.hasObjects(of: 1)
-                return !left
-            }
+            let gone = try await harness.passUntilGone(1)
             #expect(gone)
         }
     }
@@ -327,10 +321,7 @@ import Testing
             #expect(try await harness.hasObjects(of: 1))
             #expect(try await harness.api.eventReasons().contains("CruiseControlUnavailable"))
             harness.simulator.faults.reset()
-            let gone = try await harness.passUntil {
-                let left = try await harness.hasObjects(of: 1)
-                return !left
-            }
+            let gone = try await harness.passUntilGone(1)
             #expect(gone)
             #expect(try await harness.operations().last?.status?.retryCount == 0)
         }
@@ -357,10 +348,7 @@ import Testing
                 harness.clock.advance(milliseconds: 5_000)
             }
             #expect(await harness.replicas(on: 1) == 0)
-            let gone = try await harness.passUntil {
-                let left = try await harness.hasObjects(of: 1)
-                return !left
-            }
+            let gone = try await harness.passUntilGone(1)
             #expect(gone)
         }
     }
@@ -374,10 +362,7 @@ import Testing
                 $0.removeBrokerGracefully(1)
                 $0.status?.brokersState?["1"]?.gracefulActionState?.forced = true
             }
-            let gone = try await harness.passUntil {
-                let left = try await harness.hasObjects(of: 1)
-                return !left
-            }
+            let gone = try await harness.passUntilGone(1)
             #expect(gone)
             let warning = try await harness.api.events().first { $0["reason"]?.text == "BrokerHoldsReplicas" }
             #expect(warning?["message"]?.text?.contains("it is removed") == true)
