@@ -128,51 +128,7 @@ struct GracefulOperations {
             tasks.append(task)
         }
 
-        // Brokers and their disks follow their tasks.
-        let byName = Dictionary(tasks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for (id, state) in states {
-            guard var graceful = state else { continue }
-            for volume in graceful.volumes(in: .diskRebalanceRunning) {
-                guard let name = graceful.volumeOperation(volume), let task = byName[name] else {
-                    graceful.setVolume(volume, state: .diskRebalanceRequired)
-                    continue
-                }
-                let error = task.status.currentTask?.errorMessage
-                if task.phase == .completed || task.isFinished(wanted: true) {
-                    graceful.setVolume(
-                        volume, state: .diskRebalanceSucceeded, operation: name,
-                        errorMessage: task.phase == .completed ? nil : error)
-                } else {
-                    graceful.setVolume(
-                        volume, state: .diskRebalanceRunning, operation: name, errorMessage: error)
-                }
-            }
-            states[id] = graceful
-            let restored = brokers.staying.contains(id) && graceful.cruiseControlState?.isDownscale == true
-            if restored {
-                states[id] = .some(nil)
-                continue
-            }
-            guard let current = graceful.cruiseControlState, current.isInFlight else {
-                states[id] = graceful
-                continue
-            }
-            let adding = current.isUpscale
-            guard let name = graceful.operationName, let task = byName[name] else {
-                // Its object is gone (deleted by hand): the broker needs a new task.
-                graceful.cruiseControlState = adding ? .upscaleRequired : .downscaleRequired
-                states[id] = graceful
-                continue
-            }
-            graceful.errorMessage = task.status.currentTask?.errorMessage
-            graceful.cruiseControlState = Self.brokerState(
-                following: task, adding: adding, wanted: wanted(task))
-            if graceful.cruiseControlState?.hasSucceeded == true, task.phase == .completed {
-                graceful.errorMessage = nil
-            }
-            states[id] = graceful
-        }
-
+        states = Self.follow(states, tasks: tasks, brokers: brokers)
         try await deleteExpired(tasks, wanted: wanted, outcome: &outcome)
         for (id, state) in states where brokers.leaving.contains(id) {
             if state?.cruiseControlState == .downscaleSucceeded { outcome.removed.insert(id) }
@@ -422,6 +378,57 @@ struct GracefulOperations {
     /// How far Cruise Control's clock may be ahead of the API server's when a lost task is
     /// matched to the object recorded before it was sent.
     static let clockSkewMilliseconds: Int64 = 60_000
+
+    /// The brokers' and their disks' states as their tasks leave them: a restored broker
+    /// loses its downscale state; a broker or disk whose object is gone needs a new task; the
+    /// rest take their task's outcome (`brokerState(following:)`).
+    static func follow(
+        _ states: [Int32: GracefulActionState?], tasks: [GracefulTask], brokers: Brokers
+    ) -> [Int32: GracefulActionState?] {
+        var states = states
+        let byName = Dictionary(tasks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for (id, state) in states {
+            guard var graceful = state else { continue }
+            followVolumes(&graceful, byName: byName)
+            if brokers.staying.contains(id), graceful.cruiseControlState?.isDownscale == true {
+                states[id] = .some(nil)
+                continue
+            }
+            defer { states[id] = graceful }
+            guard let current = graceful.cruiseControlState, current.isInFlight else { continue }
+            let adding = current.isUpscale
+            guard let name = graceful.operationName, let task = byName[name] else {
+                // Its object is gone (deleted by hand): the broker needs a new task.
+                graceful.cruiseControlState = adding ? .upscaleRequired : .downscaleRequired
+                continue
+            }
+            graceful.errorMessage = task.status.currentTask?.errorMessage
+            graceful.cruiseControlState = brokerState(
+                following: task, adding: adding, wanted: isWanted(task.intent, brokers: brokers))
+            if task.phase == .completed { graceful.errorMessage = nil }
+        }
+        return states
+    }
+
+    /// A running disk rebalance's disks take its outcome; a disk whose object is gone needs a
+    /// new one.
+    private static func followVolumes(_ graceful: inout GracefulActionState, byName: [String: GracefulTask]) {
+        for volume in graceful.volumes(in: .diskRebalanceRunning) {
+            guard let name = graceful.volumeOperation(volume), let task = byName[name] else {
+                graceful.setVolume(volume, state: .diskRebalanceRequired)
+                continue
+            }
+            let error = task.status.currentTask?.errorMessage
+            if task.phase == .completed {
+                graceful.setVolume(volume, state: .diskRebalanceSucceeded, operation: name)
+            } else if task.isFinished(wanted: true) {
+                graceful.setVolume(
+                    volume, state: .diskRebalanceSucceeded, operation: name, errorMessage: error)
+            } else {
+                graceful.setVolume(volume, state: .diskRebalanceRunning, operation: name, errorMessage: error)
+            }
+        }
+    }
 
     /// A broker's state from its task's: succeeded once the task completed (or, for an add, once
     /// it failed under `ignore`: the broker serves without the load moved to it); paused while
