@@ -71,6 +71,11 @@ import Testing
         let states = brokerThree?["brokersState"] as? [String: [String: Any]]
         let graceful = states?["3"]?["gracefulActionState"] as? [String: Any]
         #expect(graceful?["cruiseControlState"] as? String == "GracefulUpscaleSucceeded")
+        let metrics = try server.curl("/metrics").body
+        #expect(
+            metrics.contains(#"cruise_control_tasks_total{operation="add_broker",transition="completed"} 1"#),
+            "\(metrics)")
+        #expect(metrics.contains(#"cruise_control_task_duration_seconds_count{operation="add_broker"} 1"#))
 
         // Every other broker's objects, by name and uid, before the downscale.
         func identities(_ broker: Int) throws -> [String] {
