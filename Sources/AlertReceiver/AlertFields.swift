@@ -3,41 +3,41 @@ import JSON
 /// The fields of one alert, as either payload carries them (Alertmanager's webhook, Prometheus's
 /// push), read in one pass; other members are checked and skipped.
 struct AlertFields {
-    var status: FieldRead<AlertStatus> = nil
-    var labels: FieldRead<[String: String]> = nil
-    var annotations: FieldRead<[String: String]> = nil
-    var startsAt: FieldRead<String> = nil
-    var endsAt: FieldRead<String> = nil
-    var fingerprint: FieldRead<String> = nil
+    var status: FieldRead<AlertStatus> = .absent
+    var labels: FieldRead<[String: String]> = .absent
+    var annotations: FieldRead<[String: String]> = .absent
+    var startsAt: FieldRead<String> = .absent
+    var endsAt: FieldRead<String> = .absent
+    var fingerprint: FieldRead<String> = .absent
 
     /// Reads an array of alerts. Alerts past `maxAlerts` are only counted (and checked), so an
     /// oversized list costs no memory before it is refused. `name` is the list's path in
     /// errors, `prefix` its elements'.
     static func readList(_ scanner: inout JSONScanner, name: String, prefix: String, maxAlerts: Int)
-        throws(JSONReaderError) -> Result<[Result<AlertFields, WebhookError>], WebhookError>
+        throws(JSONReaderError) -> FieldRead<[FieldRead<AlertFields>]>
     {
         let kind = try scanner.kind()
         guard kind == .array else {
-            return .failure(.wrongType(path: name, expected: "an array", found: "\(kind)"))
+            return .wrong(.wrongType(path: name, expected: "an array", found: "\(kind)"))
         }
-        var alerts: [Result<AlertFields, WebhookError>] = []
+        var alerts: [FieldRead<AlertFields>] = []
         var count = 0
         try scanner.readArray { scanner, position throws(JSONReaderError) in
             count += 1
             guard position < maxAlerts else { return }
             alerts.append(try read(&scanner, path: "\(prefix)[\(position)]"))
         }
-        guard count <= maxAlerts else { return .failure(.tooManyAlerts(count: count, limit: maxAlerts)) }
-        return .success(alerts)
+        guard count <= maxAlerts else { return .wrong(.tooManyAlerts(count: count, limit: maxAlerts)) }
+        return .read(alerts)
     }
 
     /// Reads the alert at `path`; a value that is not an object is the alert's error.
     static func read(_ scanner: inout JSONScanner, path: @autoclosure () -> String) throws(JSONReaderError)
-        -> Result<AlertFields, WebhookError>
+        -> FieldRead<AlertFields>
     {
         let kind = try scanner.kind()
         guard kind == .object else {
-            return .failure(.wrongType(path: path(), expected: "an object", found: "\(kind)"))
+            return .wrong(.wrongType(path: path(), expected: "an object", found: "\(kind)"))
         }
         var fields = AlertFields()
         try scanner.readObject { scanner, key throws(JSONReaderError) in
@@ -53,18 +53,18 @@ struct AlertFields {
             default: break
             }
         }
-        return .success(fields)
+        return .read(fields)
     }
 
     /// An alert of Alertmanager's webhook: every field the operator uses is required.
     func webhookAlert(path: @autoclosure () -> String) throws(WebhookError) -> AlertmanagerWebhook.Alert {
-        let fingerprint = try FieldValue.required(fingerprint, path() + ".fingerprint")
+        let fingerprint = try fingerprint.required(path() + ".fingerprint")
         guard !fingerprint.isEmpty else { throw .missingField(path() + ".fingerprint") }
         return AlertmanagerWebhook.Alert(
-            status: try FieldValue.required(status, path() + ".status"),
-            labels: try FieldValue.required(labels, path() + ".labels"),
-            annotations: try FieldValue.required(annotations, path() + ".annotations"),
-            startsAt: try FieldValue.required(startsAt, path() + ".startsAt"),
+            status: try status.required(path() + ".status"),
+            labels: try labels.required(path() + ".labels"),
+            annotations: try annotations.required(path() + ".annotations"),
+            startsAt: try startsAt.required(path() + ".startsAt"),
             fingerprint: fingerprint)
     }
 
@@ -74,13 +74,13 @@ struct AlertFields {
     func pushedAlert(path: @autoclosure () -> String, now: String) throws(WebhookError)
         -> AlertmanagerWebhook.Alert
     {
-        let labels = try FieldValue.required(labels, path() + ".labels")
-        let endsAt = try endsAt?.get()
+        let labels = try labels.required(path() + ".labels")
+        let endsAt = try endsAt.optional()
         let resolved = endsAt.map { !$0.isEmpty && !$0.hasPrefix("0001-") && $0 <= now } ?? false
         return AlertmanagerWebhook.Alert(
             status: resolved ? .resolved : .firing, labels: labels,
-            annotations: try annotations?.get() ?? [:],
-            startsAt: try startsAt?.get() ?? "",
+            annotations: try annotations.optional() ?? [:],
+            startsAt: try startsAt.optional() ?? "",
             fingerprint: LabelFingerprint.of(labels))
     }
 }

@@ -14,7 +14,7 @@ public struct WebhookDecoder: Sendable {
     public func decode(_ body: [UInt8]) throws(WebhookError) -> AlertmanagerWebhook {
         try Self.scan(body) { scanner throws(JSONReaderError) in
             try WebhookEnvelope.read(&scanner, maxAlerts: maxAlerts)
-        }.get().webhook()
+        }.required("the payload").webhook()
     }
 
     /// Prometheus's own alert push (`POST /api/v2/alerts`): a JSON array of alerts with
@@ -26,18 +26,18 @@ public struct WebhookDecoder: Sendable {
     {
         let alerts = try Self.scan(body) { scanner throws(JSONReaderError) in
             try AlertFields.readList(&scanner, name: "the payload", prefix: "", maxAlerts: maxAlerts)
-        }.get()
+        }.required("the payload")
         let current = now ?? UTCTimestamp.now()
         return try alerts.enumerated().map { position, alert throws(WebhookError) in
-            try alert.get().pushedAlert(path: "[\(position)]", now: current)
+            try alert.required("[\(position)]").pushedAlert(path: "[\(position)]", now: current)
         }
     }
 
     /// Reads the body in one pass into the types it holds, with no JSON tree in between: the
     /// decode is most of a notification's cost. Errors in the JSON itself come first.
     private static func scan<Value>(
-        _ body: [UInt8], _ read: (inout JSONScanner) throws(JSONReaderError) -> Result<Value, WebhookError>
-    ) throws(WebhookError) -> Result<Value, WebhookError> {
+        _ body: [UInt8], _ read: (inout JSONScanner) throws(JSONReaderError) -> FieldRead<Value>
+    ) throws(WebhookError) -> FieldRead<Value> {
         guard !body.isEmpty else { throw .emptyBody }
         do {
             return try JSONScanner.scan(body, read)

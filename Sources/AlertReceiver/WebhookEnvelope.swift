@@ -3,20 +3,20 @@ import JSON
 /// The top level of Alertmanager's webhook body, read in one pass; members the operator does not
 /// use (`groupLabels`, `commonLabels`, `externalURL`, ...) are checked and skipped.
 struct WebhookEnvelope {
-    var version: FieldRead<String> = nil
-    var status: FieldRead<AlertStatus> = nil
-    var receiver: FieldRead<String> = nil
-    var groupKey: FieldRead<String> = nil
-    var truncatedAlerts: FieldRead<Int> = nil
-    var alerts: FieldRead<[Result<AlertFields, WebhookError>]> = nil
+    var version: FieldRead<String> = .absent
+    var status: FieldRead<AlertStatus> = .absent
+    var receiver: FieldRead<String> = .absent
+    var groupKey: FieldRead<String> = .absent
+    var truncatedAlerts: FieldRead<Int> = .absent
+    var alerts: FieldRead<[FieldRead<AlertFields>]> = .absent
 
     /// Reads the body's top-level value; anything but an object is the payload's error.
     static func read(_ scanner: inout JSONScanner, maxAlerts: Int) throws(JSONReaderError)
-        -> Result<WebhookEnvelope, WebhookError>
+        -> FieldRead<WebhookEnvelope>
     {
         let kind = try scanner.kind()
         guard kind == .object else {
-            return .failure(.wrongType(path: "the payload", expected: "an object", found: "\(kind)"))
+            return .wrong(.wrongType(path: "the payload", expected: "an object", found: "\(kind)"))
         }
         var envelope = WebhookEnvelope()
         try scanner.readObject { scanner, key throws(JSONReaderError) in
@@ -33,23 +33,23 @@ struct WebhookEnvelope {
             default: break
             }
         }
-        return .success(envelope)
+        return .read(envelope)
     }
 
     /// The notification, or the first error in this order: version, alerts (type and count),
     /// status, the optional fields, then each alert in turn.
     func webhook() throws(WebhookError) -> AlertmanagerWebhook {
-        let version = try FieldValue.required(version, "version")
+        let version = try version.required("version")
         guard version == "4" else { throw .unsupportedVersion(version) }
-        let alerts = try FieldValue.required(alerts, "alerts")
+        let alerts = try alerts.required("alerts")
         return AlertmanagerWebhook(
             version: version,
-            status: try FieldValue.required(status, "status"),
-            receiver: try receiver?.get() ?? "",
-            groupKey: try groupKey?.get() ?? "",
-            truncatedAlerts: try truncatedAlerts?.get() ?? 0,
+            status: try status.required("status"),
+            receiver: try receiver.optional() ?? "",
+            groupKey: try groupKey.optional() ?? "",
+            truncatedAlerts: try truncatedAlerts.optional() ?? 0,
             alerts: try alerts.enumerated().map { position, alert throws(WebhookError) in
-                try alert.get().webhookAlert(path: "alerts[\(position)]")
+                try alert.required("alerts[\(position)]").webhookAlert(path: "alerts[\(position)]")
             })
     }
 }

@@ -11,6 +11,8 @@ public struct JSONScanner {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// The keys of every object being read, for `ObjectKeys`; one buffer for the document.
+    private var keyStack: [String] = []
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -52,7 +54,7 @@ public struct JSONScanner {
         _ member: (inout JSONScanner, String) throws(JSONReaderError) -> Void
     ) throws(JSONReaderError) {
         try enter(UInt8(ascii: "{"))
-        var keys = ObjectKeys()
+        var keys = ObjectKeys(on: keyStack)
         skipWhitespace()
         if try peek() == UInt8(ascii: "}") {
             leave()
@@ -62,7 +64,7 @@ public struct JSONScanner {
             skipWhitespace()
             guard try peek() == UInt8(ascii: "\"") else { throw .unexpectedByte(offset: index) }
             let key = try readString()
-            guard keys.isNew(key) else { throw .duplicateKey(key) }
+            guard keys.isNew(key, on: &keyStack) else { throw .duplicateKey(key) }
             skipWhitespace()
             guard try peek() == UInt8(ascii: ":") else { throw .unexpectedByte(offset: index) }
             index += 1
@@ -74,6 +76,7 @@ public struct JSONScanner {
             switch try peek() {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "}"):
+                keys.end(on: &keyStack)
                 leave()
                 return
             default: throw .unexpectedByte(offset: index)
@@ -168,13 +171,14 @@ public struct JSONScanner {
         index += 1  // the opening quote
         let contentStart = index
         // Fast path: no escapes, so the bytes between the quotes are the string.
+        var highBits: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let content = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
                 index += 1
                 // Nearly every string in a notification is ASCII, which needs no validation.
-                if content.allSatisfy({ $0 < 0x80 }) { return String(decoding: content, as: UTF8.self) }
+                if highBits < 0x80 { return String(decoding: content, as: UTF8.self) }
                 guard let string = String(validating: content, as: UTF8.self) else {
                     throw .invalidUTF8(offset: start)
                 }
@@ -182,6 +186,7 @@ public struct JSONScanner {
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw .controlCharacterInString(offset: index) }
+            highBits |= byte
             index += 1
         }
         var decoded = Array(UnsafeBufferPointer(rebasing: bytes[contentStart..<index]))
