@@ -12,29 +12,9 @@ public struct WebhookDecoder: Sendable {
     }
 
     public func decode(_ body: [UInt8]) throws(WebhookError) -> AlertmanagerWebhook {
-        let root = Field(path: "", value: try Self.parse(body))
-        let version = try root.member("version").string()
-        guard version == "4" else { throw .unsupportedVersion(version) }
-        let alertValues = try root.member("alerts").array()
-        guard alertValues.count <= maxAlerts else {
-            throw .tooManyAlerts(count: alertValues.count, limit: maxAlerts)
-        }
-        return AlertmanagerWebhook(
-            version: version,
-            status: try root.member("status").status(),
-            receiver: try root.optionalMember("receiver")?.string() ?? "",
-            groupKey: try root.optionalMember("groupKey")?.string() ?? "",
-            truncatedAlerts: try root.optionalMember("truncatedAlerts")?.integer() ?? 0,
-            alerts: try alertValues.map { alert throws(WebhookError) in
-                let fingerprint = try alert.member("fingerprint").string()
-                guard !fingerprint.isEmpty else { throw .missingField(alert.path + ".fingerprint") }
-                return AlertmanagerWebhook.Alert(
-                    status: try alert.member("status").status(),
-                    labels: try alert.member("labels").stringMap(),
-                    annotations: try alert.member("annotations").stringMap(),
-                    startsAt: try alert.member("startsAt").string(),
-                    fingerprint: fingerprint)
-            })
+        try Self.scan(body) { scanner throws(JSONReaderError) in
+            try WebhookEnvelope.read(&scanner, maxAlerts: maxAlerts)
+        }.required("the payload").webhook()
     }
 
     /// Prometheus's own alert push (`POST /api/v2/alerts`): a JSON array of alerts with
@@ -44,96 +24,26 @@ public struct WebhookDecoder: Sendable {
     public func decodePrometheusPush(_ body: [UInt8], now: String? = nil) throws(WebhookError)
         -> [AlertmanagerWebhook.Alert]
     {
-        let elements = try Field(path: "", value: try Self.parse(body)).array()
-        guard elements.count <= maxAlerts else {
-            throw .tooManyAlerts(count: elements.count, limit: maxAlerts)
-        }
-        return try elements.map { alert throws(WebhookError) in
-            let labels = try alert.member("labels").stringMap()
-            let endsAt = try alert.optionalMember("endsAt")?.string()
-            let current = now ?? UTCTimestamp.now()
-            let resolved = endsAt.map { !$0.isEmpty && !$0.hasPrefix("0001-") && $0 <= current } ?? false
-            return AlertmanagerWebhook.Alert(
-                status: resolved ? .resolved : .firing, labels: labels,
-                annotations: try alert.optionalMember("annotations")?.stringMap() ?? [:],
-                startsAt: try alert.optionalMember("startsAt")?.string() ?? "",
-                fingerprint: LabelFingerprint.of(labels))
+        let alerts = try Self.scan(body) { scanner throws(JSONReaderError) in
+            try AlertFields.readList(&scanner, name: "the payload", prefix: "", maxAlerts: maxAlerts)
+        }.required("the payload")
+        let current = now ?? UTCTimestamp.now()
+        return try alerts.enumerated().map { position, alert throws(WebhookError) in
+            try alert.required("[\(position)]").pushedAlert(path: "[\(position)]", now: current)
         }
     }
 
-    private static func parse(_ body: [UInt8]) throws(WebhookError) -> JSONValue {
+    /// Reads the body in one pass into the types it holds, with no JSON tree in between: the
+    /// decode is most of a notification's cost. Errors in the JSON itself come first.
+    private static func scan<Value>(
+        _ body: [UInt8], _ read: (inout JSONScanner) throws(JSONReaderError) -> FieldRead<Value>
+    ) throws(WebhookError) -> FieldRead<Value> {
         guard !body.isEmpty else { throw .emptyBody }
         do {
-            return try JSONReader.parse(body)
+            return try JSONScanner.scan(body, read)
         } catch {
             throw .malformed(error.description)
         }
-    }
-}
-
-/// A value in the payload with its path, so every error can say where it is.
-private struct Field {
-    let path: String
-    let value: JSONValue
-
-    private func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
-
-    /// The path as errors name it.
-    private var name: String { path.isEmpty ? "the payload" : path }
-
-    func optionalMember(_ key: String) throws(WebhookError) -> Field? {
-        guard case .object = value else {
-            throw .wrongType(
-                path: name, expected: "an object", found: value.kind)
-        }
-        return value[key].map { Field(path: child(key), value: $0) }
-    }
-
-    func member(_ key: String) throws(WebhookError) -> Field {
-        guard let field = try optionalMember(key) else { throw .missingField(child(key)) }
-        return field
-    }
-
-    func string() throws(WebhookError) -> String {
-        guard case .string(let string) = value else {
-            throw .wrongType(path: name, expected: "a string", found: value.kind)
-        }
-        return string
-    }
-
-    func integer() throws(WebhookError) -> Int {
-        guard case .number(let text) = value, let number = Int(text) else {
-            throw .wrongType(path: name, expected: "an integer", found: value.kind)
-        }
-        return number
-    }
-
-    func status() throws(WebhookError) -> AlertStatus {
-        let text = try string()
-        guard let status = AlertStatus(rawValue: text) else { throw .invalidValue(path: name, value: text) }
-        return status
-    }
-
-    func array() throws(WebhookError) -> [Field] {
-        guard case .array(let elements) = value else {
-            throw .wrongType(path: name, expected: "an array", found: value.kind)
-        }
-        return elements.enumerated().map { Field(path: "\(path)[\($0.offset)]", value: $0.element) }
-    }
-
-    func stringMap() throws(WebhookError) -> [String: String] {
-        guard case .object(let members) = value else {
-            throw .wrongType(path: name, expected: "an object", found: value.kind)
-        }
-        var map: [String: String] = [:]
-        map.reserveCapacity(members.count)
-        for member in members {
-            guard case .string(let string) = member.value else {
-                throw .wrongType(path: child(member.key), expected: "a string", found: member.value.kind)
-            }
-            map[member.key] = string
-        }
-        return map
     }
 }
 

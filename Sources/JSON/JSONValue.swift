@@ -33,12 +33,12 @@ public enum JSONValue: Equatable, Sendable {
     /// What kind of value this is, for error messages: "a string", "an object", ...
     public var kind: String {
         switch self {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .number: return "a number"
-        case .string: return "a string"
-        case .array: return "an array"
-        case .object: return "an object"
+        case .null: return JSONKind.null.description
+        case .bool: return JSONKind.bool.description
+        case .number: return JSONKind.number.description
+        case .string: return JSONKind.string.description
+        case .array: return JSONKind.array.description
+        case .object: return JSONKind.object.description
         }
     }
 }

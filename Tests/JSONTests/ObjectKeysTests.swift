@@ -7,16 +7,15 @@ import Testing
     /// object has: scanning every earlier key made an 80,000-key body take seconds.
     @Test(arguments: [1, ObjectKeys.scanLimit, ObjectKeys.scanLimit + 1, 1_000, 80_000])
     func findingARepeatCostsAtMostAFewProbesPerKey(_ count: Int) {
-        var keys = ObjectKeys()
-        var members: [(key: String, value: JSONValue)] = []
+        var stack: [String] = []
+        var keys = ObjectKeys(on: stack)
         var refused: [Int] = []
-        for index in 0..<count {
-            let key = "key-\(index)"
-            if keys.isNew(key, among: members) { members.append((key, .null)) } else { refused.append(index) }
+        for index in 0..<count where !keys.isNew("key-\(index)", on: &stack) {
+            refused.append(index)
         }
         #expect(refused.isEmpty)
-        let first = keys.isNew("key-0", among: members)
-        let last = keys.isNew("key-\(count - 1)", among: members)
+        let first = keys.isNew("key-0", on: &stack)
+        let last = keys.isNew("key-\(count - 1)", on: &stack)
         #expect(!first && !last)
         let bound = ObjectKeys.scanLimit * ObjectKeys.scanLimit + 2 * (count + 2)
         #expect(keys.probes <= bound, "\(keys.probes) probes for \(count) keys")
@@ -36,6 +35,31 @@ import Testing
         let body = "{" + names.map { #""\#($0)":0"# }.joined(separator: ",") + "}"
         #expect(throws: JSONReaderError.duplicateKey(names[row.first])) {
             try JSONReader.parse(Array(body.utf8))
+        }
+    }
+
+    /// Nested objects share one buffer of keys; each object sees only its own.
+    static let nested: [(json: String, error: JSONReaderError?)] = [
+        (#"{"a":{"a":1},"b":2}"#, nil),
+        (#"{"a":{"b":1},"b":2}"#, nil),
+        (#"{"a":{"b":1},"a":2}"#, .duplicateKey("a")),
+        (#"{"a":{"b":1,"b":2}}"#, .duplicateKey("b")),
+        (
+            #"{"x":{"# + (0..<20).map { #""k\#($0)":{"k\#($0)":0}"# }.joined(separator: ",") + #"},"x":1}"#,
+            .duplicateKey("x")
+        ),
+        (
+            #"{"x":{"# + (0..<20).map { #""k\#($0)":{"k\#($0)":0}"# }.joined(separator: ",") + #"},"k0":1}"#,
+            nil
+        ),
+    ]
+
+    @Test(arguments: nested)
+    func eachNestedObjectChecksOnlyItsOwnKeys(_ row: (json: String, error: JSONReaderError?)) {
+        if let error = row.error {
+            #expect(throws: error) { try JSONReader.parse(Array(row.json.utf8)) }
+        } else {
+            #expect(throws: Never.self) { try JSONReader.parse(Array(row.json.utf8)) }
         }
     }
 
