@@ -44,6 +44,13 @@ struct ClusterOptions: ParsableArguments {
 
     @Option(
         help:
+            "Local mode's broker N listens for Kafka clients on this loopback port + N. Env: KAFKA_OPERATOR_LOCAL_BROKER_BASE_PORT."
+    )
+    var localBrokerBasePort: Int = EnvironmentDefault.int(
+        "KAFKA_OPERATOR_LOCAL_BROKER_BASE_PORT", Int(LocalKafkaConfiguration.defaultBrokerBasePort))
+
+    @Option(
+        help:
             "Local mode's broker N serves its Prometheus metrics (GET /metrics) on this loopback port + N. Env: KAFKA_OPERATOR_LOCAL_BROKER_METRICS_BASE_PORT."
     )
     var localBrokerMetricsBasePort: Int = EnvironmentDefault.int(
@@ -105,6 +112,9 @@ struct ClusterOptions: ParsableArguments {
         guard (0...65_535).contains(localCruiseControlPort) else {
             throw ValidationError("--local-cruise-control-port must be a port number, 0 to 65535.")
         }
+        guard (1...65_535).contains(localBrokerBasePort) else {
+            throw ValidationError("--local-broker-base-port must be a port number, 1 to 65535.")
+        }
         guard (1...65_535).contains(localBrokerMetricsBasePort) else {
             throw ValidationError("--local-broker-metrics-base-port must be a port number, 1 to 65535.")
         }
@@ -127,6 +137,7 @@ struct ClusterOptions: ParsableArguments {
     /// Where local mode's simulated Kafka and Cruise Control listen.
     var localKafka: LocalKafkaConfiguration {
         LocalKafkaConfiguration(
+            brokerBasePort: UInt16(clamping: localBrokerBasePort),
             cruiseControlPort: UInt16(clamping: localCruiseControlPort),
             metricsBasePort: UInt16(clamping: localBrokerMetricsBasePort),
             controlPort: UInt16(clamping: localSimulatorControlPort))

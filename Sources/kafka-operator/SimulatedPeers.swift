@@ -238,7 +238,7 @@ enum SimulatedPeersError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .portClash(let clash):
-            "local mode's simulated Kafka cannot start: \(clash); choose other ports (--local-broker-metrics-base-port, --local-simulator-control-port, --local-cruise-control-port)"
+            "local mode's simulated Kafka cannot start: \(clash); choose other ports (--local-broker-base-port, --local-broker-metrics-base-port, --local-simulator-control-port, --local-cruise-control-port)"
         }
     }
 }

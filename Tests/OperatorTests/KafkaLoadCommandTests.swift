@@ -85,6 +85,7 @@ import Testing
 
     @Test(arguments: [
         ["--local-broker-metrics-base-port", "0"], ["--local-broker-metrics-base-port", "65536"],
+        ["--local-broker-base-port", "0"], ["--local-broker-base-port", "65536"],
         ["--local-simulator-control-port", "-1"], ["--local-simulator-control-port", "70000"],
     ])
     func serveRefusesLocalPortsOutOfRange(_ arguments: [String]) {
