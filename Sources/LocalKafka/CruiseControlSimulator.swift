@@ -46,6 +46,9 @@ public actor CruiseControlSimulator {
     private var tasks: [UserTask] = []
     private var recentlyRemoved: [Int32] = []
     private var nextSession = 0
+    /// Requests received per endpoint since the start (refused ones included), so a benchmark
+    /// can tell how hard a client polls.
+    private var received: [CruiseControlEndpoint: Int] = [:]
 
     public init(
         simulation: ClusterSimulation, clock: any SimulationClock, configuration: Configuration = .init()
@@ -63,6 +66,9 @@ public actor CruiseControlSimulator {
         await simulation.abandonExecution()
     }
 
+    /// How many requests each endpoint has received since the start, whatever the answer.
+    public func requestCounts() -> [CruiseControlEndpoint: Int] { received }
+
     /// The routes, for an `HTTPServer`.
     public nonisolated func routes() -> Router {
         var router = Router()
@@ -77,6 +83,7 @@ public actor CruiseControlSimulator {
     // MARK: - Handling
 
     private func handle(_ http: HTTPRequest, _ endpoint: CruiseControlEndpoint) async -> HTTPResponse {
+        received[endpoint, default: 0] += 1
         let request = CruiseControlRequest(method: http.method, endpoint: endpoint, query: http.query)
         let json = request.bool("json", default: false)
         if faults.takeUnavailable() {

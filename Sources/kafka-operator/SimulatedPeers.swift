@@ -77,7 +77,8 @@ final class SimulatedPeers: Service, Sendable {
             configuration: HTTPServerConfiguration(
                 listeners: [HTTPListener(host: configuration.host, port: configuration.controlPort)],
                 limits: Self.controlLimits, eventLoopCount: 1),
-            router: SimulatorControl(simulation: simulation).routes(), logger: logger)
+            router: SimulatorControl(simulation: simulation, cruiseControl: cruiseControl).routes(),
+            logger: logger)
     }
 
     /// A load change is a few dozen bytes.
