@@ -108,7 +108,7 @@ def one_run(args, minimum, maximum, work):
         "--local-broker-metrics-base-port", str(metrics), "--local-pod-ready-seconds",
         str(args.pod_ready), "--cruise-control-poll-interval", str(minimum),
         "--cruise-control-max-poll-interval", str(maximum), "--cluster", args.cluster,
-        "--alerts-token", TOKEN,
+        "--alerts-token", TOKEN, "--local-replication-rate", args.replication_rate,
     ]
     with open(log_file, "w") as log:
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
@@ -175,6 +175,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--settings", default="5:30,0.2:0.5", help="min:max polling seconds, comma-separated")
     parser.add_argument("--pod-ready", type=float, default=2)
+    parser.add_argument("--replication-rate", default="50MiB/s")
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args()
 
@@ -190,7 +191,7 @@ def main():
     print()
     print(f"upScale alert -> add_broker Completed and GracefulUpscaleSucceeded, {args.runs} runs each,"
           f" median (min-max); pod ready after {args.pod_ready:g} s;"
-          " simulated replication 50 MiB/s")
+          f" simulated replication {args.replication_rate}")
     if summary:
         print("task summary:", ", ".join(f"{k}={v}" for k, v in sorted(summary.items())))
     print(f"{'polling (min-max s)':<22}{'alert to balanced s':<26}{'Cruise Control requests':<26}by endpoint (median run)")

@@ -57,6 +57,13 @@ struct ClusterOptions: ParsableArguments {
         "KAFKA_OPERATOR_LOCAL_BROKER_METRICS_BASE_PORT", Int(LocalKafkaConfiguration.defaultMetricsBasePort))
 
     @Option(
+        help: ArgumentHelp(
+            "How fast local mode's simulated brokers copy a moved replica, bytes per second (80MB, 50MiB/s, ...). Env: KAFKA_OPERATOR_LOCAL_REPLICATION_RATE.",
+            valueName: "rate"))
+    var localReplicationRate: String = EnvironmentDefault.string(
+        "KAFKA_OPERATOR_LOCAL_REPLICATION_RATE", "50MiB/s")
+
+    @Option(
         help:
             "Loopback port of local mode's simulator control endpoint, where `kafka-operator kafka load` sets the synthetic load (0 picks a free one). Env: KAFKA_OPERATOR_LOCAL_SIMULATOR_CONTROL_PORT."
     )
@@ -121,6 +128,11 @@ struct ClusterOptions: ParsableArguments {
         guard (0...65_535).contains(localSimulatorControlPort) else {
             throw ValidationError("--local-simulator-control-port must be a port number, 0 to 65535.")
         }
+        guard let rate = ByteRate.parse(localReplicationRate), rate >= 1, rate <= 1e12 else {
+            throw ValidationError(
+                "--local-replication-rate must be a size per second from 1 B/s to 1 TB/s, such as 50MiB/s (got \(localReplicationRate))."
+            )
+        }
         guard localPodReadySeconds >= 0, localPodReadySeconds <= 3_600 else {
             throw ValidationError("--local-pod-ready-seconds must be between 0 and 3600.")
         }
@@ -140,6 +152,9 @@ struct ClusterOptions: ParsableArguments {
             brokerBasePort: UInt16(clamping: localBrokerBasePort),
             cruiseControlPort: UInt16(clamping: localCruiseControlPort),
             metricsBasePort: UInt16(clamping: localBrokerMetricsBasePort),
-            controlPort: UInt16(clamping: localSimulatorControlPort))
+            controlPort: UInt16(clamping: localSimulatorControlPort),
+            // validate() refused a rate that does not parse.
+            replicationBytesPerSecond: ByteRate.parse(localReplicationRate)
+                ?? SimulatedCluster.Timing().replicationBytesPerSecond)
     }
 }

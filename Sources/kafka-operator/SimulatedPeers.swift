@@ -59,7 +59,10 @@ final class SimulatedPeers: Service, Sendable {
                 logDirs: dirs.isEmpty ? ["/kafka-logs/kafka"] : dirs, isAlive: false)
         }
         simulation = ClusterSimulation(
-            cluster: try ExampleCluster.cluster(now: clock.nowMilliseconds(), brokers: seeded), clock: clock)
+            cluster: try ExampleCluster.cluster(
+                now: clock.nowMilliseconds(), brokers: seeded,
+                timing: .init(replicationBytesPerSecond: configuration.replicationBytesPerSecond)),
+            clock: clock)
         cruiseControl = CruiseControlSimulator(simulation: simulation, clock: clock)
         self.brokers = SimulatedBrokerServer(kafka: SimulatedKafka(simulation: simulation))
         var limits = HTTPLimits()

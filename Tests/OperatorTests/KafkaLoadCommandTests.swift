@@ -92,6 +92,19 @@ import Testing
         #expect(throws: (any Error).self) { try ServeCommand.parse(arguments) }
     }
 
+    @Test(arguments: ["fast", "0", "0.5", "2TB/s", "-1MB"])
+    func serveRefusesAReplicationRateThatIsNotOne(_ rate: String) {
+        #expect(throws: (any Error).self) { try ServeCommand.parse(["--local-replication-rate", rate]) }
+    }
+
+    @Test func theReplicationRateReachesTheSimulator() throws {
+        #expect(
+            try ServeCommand.parse(["--local-replication-rate", "5MiB/s"]).clusterOptions.localKafka
+                .replicationBytesPerSecond == 5 * 1_048_576)
+        #expect(
+            try ServeCommand.parse([]).clusterOptions.localKafka.replicationBytesPerSecond == 50 * 1_048_576)
+    }
+
     /// Ports that would meet stop the start with a sentence naming both, before anything listens.
     @Test func serveRefusesLocalPortsThatMeet() async throws {
         let directory = try TemporaryDirectory()
