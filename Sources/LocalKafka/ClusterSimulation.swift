@@ -15,6 +15,9 @@ public actor ClusterSimulation {
     private var cluster: SimulatedCluster
     private let clock: any SimulationClock
     private var executor: ProposalExecutor?
+    /// When the executor starts, if not yet: Cruise Control executes a proposal as soon as it
+    /// is computed, whether or not a client is asking at that moment.
+    private var executorStartsAt: Int64?
     private var finishedExecutions: [String: FinishedExecution] = [:]
     /// Every change to `cluster` is shown to the meters as it happens, so the brokers'
     /// counters see each rate for exactly as long as it held.
@@ -72,10 +75,12 @@ public actor ClusterSimulation {
         return finishedExecutions[taskID]
     }
 
-    /// Starts executing a task's movements; the caller has checked that none is running.
-    public func startExecution(_ execution: ProposalExecutor) {
+    /// Starts executing a task's movements, now or at simulated time `start`; the caller has
+    /// checked that none is running. An execution waiting to start counts as running.
+    public func startExecution(_ execution: ProposalExecutor, at start: Int64? = nil) {
         advance()
         executor = execution
+        executorStartsAt = start.flatMap { $0 > cluster.now ? $0 : nil }
         advance()
     }
 
@@ -94,14 +99,17 @@ public actor ClusterSimulation {
     public func abandonExecution() {
         advance()
         executor = nil
+        executorStartsAt = nil
     }
 
     private func advance() {
         let now = max(clock.nowMilliseconds(), cluster.now)
         while true {
             stepExecutor()
-            guard let next = cluster.nextEventTime, next <= now else { break }
+            let next = [cluster.nextEventTime, executorStartsAt].compactMap { $0 }.min()
+            guard let next, next <= now else { break }
             cluster.advance(to: next)
+            if let start = executorStartsAt, start <= cluster.now { executorStartsAt = nil }
             meters.observe(cluster)
         }
         cluster.advance(to: now)
@@ -109,7 +117,7 @@ public actor ClusterSimulation {
     }
 
     private func stepExecutor() {
-        guard var running = executor else { return }
+        guard var running = executor, executorStartsAt == nil else { return }
         defer { meters.observe(cluster) }
         if let outcome = running.step(&cluster) {
             finishedExecutions[running.taskID] = FinishedExecution(

@@ -46,6 +46,9 @@ public actor CruiseControlSimulator {
     private var tasks: [UserTask] = []
     private var recentlyRemoved: [Int32] = []
     private var nextSession = 0
+    /// Requests received per endpoint since the start (refused ones included), so a benchmark
+    /// can tell how hard a client polls.
+    private var received: [CruiseControlEndpoint: Int] = [:]
 
     public init(
         simulation: ClusterSimulation, clock: any SimulationClock, configuration: Configuration = .init()
@@ -63,6 +66,9 @@ public actor CruiseControlSimulator {
         await simulation.abandonExecution()
     }
 
+    /// How many requests each endpoint has received since the start, whatever the answer.
+    public func requestCounts() -> [CruiseControlEndpoint: Int] { received }
+
     /// The routes, for an `HTTPServer`.
     public nonisolated func routes() -> Router {
         var router = Router()
@@ -77,6 +83,7 @@ public actor CruiseControlSimulator {
     // MARK: - Handling
 
     private func handle(_ http: HTTPRequest, _ endpoint: CruiseControlEndpoint) async -> HTTPResponse {
+        received[endpoint, default: 0] += 1
         let request = CruiseControlRequest(method: http.method, endpoint: endpoint, query: http.query)
         let json = request.bool("json", default: false)
         if faults.takeUnavailable() {
@@ -199,18 +206,24 @@ public actor CruiseControlSimulator {
         return address.split(separator: ":").first.map(String.init) ?? address
     }
 
-    /// Brings a task up to date: computes its answer once due, and follows its execution.
+    /// Brings a task up to date: works out its answer when first seen (an execution it starts
+    /// begins at `readyAt`, as Cruise Control starts one once the proposal is computed, however
+    /// rarely the client asks), gives it once due, and follows its execution.
     private func refresh(_ index: Int) async {
         var task = tasks[index]
-        if task.response == nil, clock.nowMilliseconds() >= task.readyAt {
+        if task.response == nil, task.prepared == nil {
             do throws(CruiseControlError) {
                 let body = try await answer(task)
-                task.response = (.ok, body.json)
-                task.status = body.executing ? .inExecution : .completed
+                task.prepared = (.ok, body.json, body.executing)
             } catch {
-                task.response = (error.status, error.json)
-                task.status = .completedWithError
+                task.prepared = (error.status, error.json, false)
             }
+        }
+        if task.response == nil, let prepared = task.prepared, clock.nowMilliseconds() >= task.readyAt {
+            task.response = (prepared.status, prepared.body)
+            task.status =
+                prepared.status != .ok ? .completedWithError : prepared.executing ? .inExecution : .completed
+            task.prepared = nil
         }
         if task.status == .inExecution, let finished = await simulation.finishedExecution(task.id) {
             task.status = finished.outcome == .completed ? .completed : .completedWithError
@@ -383,7 +396,8 @@ public actor CruiseControlSimulator {
         await simulation.startExecution(
             ProposalExecutor(
                 taskID: task.id, moves: moves, concurrency: concurrency, bytesPerSecond: throttle,
-                failAfterMoves: faults.takeExecutionFailure()))
+                failAfterMoves: faults.takeExecutionFailure()),
+            at: task.readyAt)
         switch optimization {
         case .removeBrokers(let ids, _): recentlyRemoved = Array(Set(recentlyRemoved).union(ids)).sorted()
         case .addBrokers(let ids): recentlyRemoved.removeAll { ids.contains($0) }

@@ -11,6 +11,9 @@ public struct LocalKafkaConfiguration: Equatable, Sendable {
     public var metricsBasePort: UInt16
     /// The simulator's own control endpoint (the synthetic load); 0 picks a free one.
     public var controlPort: UInt16
+    /// How fast a new replica copies its partition's log when no throttle is given, bytes per
+    /// second: it sets how long a Cruise Control task that moves data runs.
+    public var replicationBytesPerSecond: Double
 
     public static let defaultBrokerBasePort: UInt16 = 19_092
     public static let defaultCruiseControlPort: UInt16 = 18_090
@@ -22,13 +25,15 @@ public struct LocalKafkaConfiguration: Equatable, Sendable {
         host: String = "127.0.0.1", brokerBasePort: UInt16 = defaultBrokerBasePort,
         cruiseControlPort: UInt16 = defaultCruiseControlPort,
         metricsBasePort: UInt16 = defaultMetricsBasePort,
-        controlPort: UInt16 = defaultControlPort
+        controlPort: UInt16 = defaultControlPort,
+        replicationBytesPerSecond: Double = SimulatedCluster.Timing().replicationBytesPerSecond
     ) {
         self.host = host
         self.brokerBasePort = brokerBasePort
         self.cruiseControlPort = cruiseControlPort
         self.metricsBasePort = metricsBasePort
         self.controlPort = controlPort
+        self.replicationBytesPerSecond = replicationBytesPerSecond
     }
 
     /// The loopback port of broker `id`, or nil when it would pass the last port.

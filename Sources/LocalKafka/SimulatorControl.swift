@@ -11,11 +11,20 @@ import JSON
 ///   partitions, and answers the load as `GET` does. Unknown topic 404; a body that is not
 ///   exactly that (other fields, a rate that is negative, not a number or above 1e12) 400;
 ///   nothing changes on a refusal.
+/// - `GET /simulator/cruise-control/requests` (with a Cruise Control simulator): how many
+///   requests it has received since it started, by endpoint,
+///   `{"total":9,"endpoints":{"add_broker":1,"user_tasks":8}}`, so the polling of a client can
+///   be measured where it lands.
 public struct SimulatorControl: Sendable {
     public static let loadPath = "/simulator/load"
+    public static let cruiseControlRequestsPath = "/simulator/cruise-control/requests"
     public let simulation: ClusterSimulation
+    public let cruiseControl: CruiseControlSimulator?
 
-    public init(simulation: ClusterSimulation) { self.simulation = simulation }
+    public init(simulation: ClusterSimulation, cruiseControl: CruiseControlSimulator? = nil) {
+        self.simulation = simulation
+        self.cruiseControl = cruiseControl
+    }
 
     public func routes() -> Router {
         var router = Router()
@@ -25,7 +34,20 @@ public struct SimulatorControl: Sendable {
         router.add(.put, Self.loadPath) { [simulation] request in
             await Self.setLoad(request.body, simulation: simulation)
         }
+        if let cruiseControl {
+            router.add(.get, Self.cruiseControlRequestsPath) { _ in
+                Self.respond(.ok, Self.requestCountsJSON(await cruiseControl.requestCounts()))
+            }
+        }
         return router
+    }
+
+    static func requestCountsJSON(_ counts: [CruiseControlEndpoint: Int]) -> JSONValue {
+        let sorted = counts.sorted { $0.key.rawValue < $1.key.rawValue }
+        return .object([
+            ("total", .number("\(counts.values.reduce(0, +))")),
+            ("endpoints", .object(sorted.map { ($0.key.rawValue, JSONValue.number("\($0.value)")) })),
+        ])
     }
 
     static func setLoad(_ body: [UInt8], simulation: ClusterSimulation) async -> HTTPResponse {

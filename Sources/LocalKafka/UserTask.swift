@@ -32,6 +32,9 @@ struct UserTask: Sendable {
     let readyAt: Int64
     var status: Status = .active
     var response: (status: HTTPStatus, body: JSONValue)?
+    /// The answer worked out when the task was made, given as `response` once `readyAt` has
+    /// come; `executing` when it started an execution (which starts at `readyAt`).
+    var prepared: (status: HTTPStatus, body: JSONValue, executing: Bool)?
 
     /// `POST /kafkacruisecontrol/rebalance?dryrun=false&json=true`, as Cruise Control lists it.
     var requestURL: String {

@@ -2,6 +2,10 @@
 /// queued once however often it is added (coalescing); a key being processed is not handed
 /// out again until `done`, and if it was added meanwhile it is queued again then (one
 /// reconcile per key at a time, none lost); failures back off per key, doubling to a bound.
+/// A key has at most one delayed add waiting, the earliest asked for, as client-go's delaying
+/// queue keeps: otherwise every pass that asks to come back (a Cruise Control task's poll)
+/// would start another chain of timers beside the one already waiting, and the key would be
+/// reconciled, and Cruise Control asked, once per chain.
 public actor WorkQueue<Key: Hashable & Sendable> {
     private var ready: [Key] = []
     private var head = 0
@@ -11,6 +15,8 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     private var nextWaiter = 0
     private var failures: [Key: Int] = [:]
     private var timers: [Int: Task<Void, Never>] = [:]
+    /// The delayed add waiting for each key: its timer and when it fires.
+    private var delayed: [Key: (timer: Int, due: ContinuousClock.Instant)] = [:]
     private var nextTimer = 0
     private var isShutDown = false
     let initialBackoff: Duration
@@ -31,20 +37,31 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         if !processing.contains(key) { enqueue(key) }
     }
 
-    /// Adds `key` once `delay` has passed.
+    /// Adds `key` once `delay` has passed, unless an add of it is already due sooner; an
+    /// add due later is replaced.
     public func add(_ key: Key, after delay: Duration) {
         guard !isShutDown else { return }
         guard delay > .zero else { return add(key) }
+        let due = ContinuousClock.now.advanced(by: delay)
+        if let waiting = delayed[key] {
+            if waiting.due <= due { return }
+            timers.removeValue(forKey: waiting.timer)?.cancel()
+        }
         let id = nextTimer
         nextTimer += 1
+        delayed[key] = (id, due)
         timers[id] = Task {
             try? await Task.sleep(for: delay)
             self.fire(id, key)
         }
     }
 
+    /// Delayed adds waiting, one at most per key.
+    public var delayedCount: Int { delayed.count }
+
     private func fire(_ id: Int, _ key: Key) {
-        timers[id] = nil
+        guard timers.removeValue(forKey: id) != nil else { return }
+        if delayed[key]?.timer == id { delayed[key] = nil }
         if !Task.isCancelled { add(key) }
     }
 
@@ -91,6 +108,7 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         isShutDown = true
         for timer in timers.values { timer.cancel() }
         timers = [:]
+        delayed = [:]
         let waiting = waiters
         waiters = []
         for waiter in waiting { waiter.continuation.resume(returning: nil) }

@@ -44,10 +44,24 @@ struct ClusterOptions: ParsableArguments {
 
     @Option(
         help:
+            "Local mode's broker N listens for Kafka clients on this loopback port + N. Env: KAFKA_OPERATOR_LOCAL_BROKER_BASE_PORT."
+    )
+    var localBrokerBasePort: Int = EnvironmentDefault.int(
+        "KAFKA_OPERATOR_LOCAL_BROKER_BASE_PORT", Int(LocalKafkaConfiguration.defaultBrokerBasePort))
+
+    @Option(
+        help:
             "Local mode's broker N serves its Prometheus metrics (GET /metrics) on this loopback port + N. Env: KAFKA_OPERATOR_LOCAL_BROKER_METRICS_BASE_PORT."
     )
     var localBrokerMetricsBasePort: Int = EnvironmentDefault.int(
         "KAFKA_OPERATOR_LOCAL_BROKER_METRICS_BASE_PORT", Int(LocalKafkaConfiguration.defaultMetricsBasePort))
+
+    @Option(
+        help: ArgumentHelp(
+            "How fast local mode's simulated brokers copy a moved replica, bytes per second (80MB, 50MiB/s, ...). Env: KAFKA_OPERATOR_LOCAL_REPLICATION_RATE.",
+            valueName: "rate"))
+    var localReplicationRate: String = EnvironmentDefault.string(
+        "KAFKA_OPERATOR_LOCAL_REPLICATION_RATE", "50MiB/s")
 
     @Option(
         help:
@@ -105,11 +119,19 @@ struct ClusterOptions: ParsableArguments {
         guard (0...65_535).contains(localCruiseControlPort) else {
             throw ValidationError("--local-cruise-control-port must be a port number, 0 to 65535.")
         }
+        guard (1...65_535).contains(localBrokerBasePort) else {
+            throw ValidationError("--local-broker-base-port must be a port number, 1 to 65535.")
+        }
         guard (1...65_535).contains(localBrokerMetricsBasePort) else {
             throw ValidationError("--local-broker-metrics-base-port must be a port number, 1 to 65535.")
         }
         guard (0...65_535).contains(localSimulatorControlPort) else {
             throw ValidationError("--local-simulator-control-port must be a port number, 0 to 65535.")
+        }
+        guard let rate = ByteRate.parse(localReplicationRate), rate >= 1, rate <= 1e12 else {
+            throw ValidationError(
+                "--local-replication-rate must be a size per second from 1 B/s to 1 TB/s, such as 50MiB/s (got \(localReplicationRate))."
+            )
         }
         guard localPodReadySeconds >= 0, localPodReadySeconds <= 3_600 else {
             throw ValidationError("--local-pod-ready-seconds must be between 0 and 3600.")
@@ -127,8 +149,12 @@ struct ClusterOptions: ParsableArguments {
     /// Where local mode's simulated Kafka and Cruise Control listen.
     var localKafka: LocalKafkaConfiguration {
         LocalKafkaConfiguration(
+            brokerBasePort: UInt16(clamping: localBrokerBasePort),
             cruiseControlPort: UInt16(clamping: localCruiseControlPort),
             metricsBasePort: UInt16(clamping: localBrokerMetricsBasePort),
-            controlPort: UInt16(clamping: localSimulatorControlPort))
+            controlPort: UInt16(clamping: localSimulatorControlPort),
+            // validate() refused a rate that does not parse.
+            replicationBytesPerSecond: ByteRate.parse(localReplicationRate)
+                ?? SimulatedCluster.Timing().replicationBytesPerSecond)
     }
 }

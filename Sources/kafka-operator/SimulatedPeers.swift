@@ -59,7 +59,10 @@ final class SimulatedPeers: Service, Sendable {
                 logDirs: dirs.isEmpty ? ["/kafka-logs/kafka"] : dirs, isAlive: false)
         }
         simulation = ClusterSimulation(
-            cluster: try ExampleCluster.cluster(now: clock.nowMilliseconds(), brokers: seeded), clock: clock)
+            cluster: try ExampleCluster.cluster(
+                now: clock.nowMilliseconds(), brokers: seeded,
+                timing: .init(replicationBytesPerSecond: configuration.replicationBytesPerSecond)),
+            clock: clock)
         cruiseControl = CruiseControlSimulator(simulation: simulation, clock: clock)
         self.brokers = SimulatedBrokerServer(kafka: SimulatedKafka(simulation: simulation))
         var limits = HTTPLimits()
@@ -77,7 +80,8 @@ final class SimulatedPeers: Service, Sendable {
             configuration: HTTPServerConfiguration(
                 listeners: [HTTPListener(host: configuration.host, port: configuration.controlPort)],
                 limits: Self.controlLimits, eventLoopCount: 1),
-            router: SimulatorControl(simulation: simulation).routes(), logger: logger)
+            router: SimulatorControl(simulation: simulation, cruiseControl: cruiseControl).routes(),
+            logger: logger)
     }
 
     /// A load change is a few dozen bytes.
@@ -238,7 +242,7 @@ enum SimulatedPeersError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .portClash(let clash):
-            "local mode's simulated Kafka cannot start: \(clash); choose other ports (--local-broker-metrics-base-port, --local-simulator-control-port, --local-cruise-control-port)"
+            "local mode's simulated Kafka cannot start: \(clash); choose other ports (--local-broker-base-port, --local-broker-metrics-base-port, --local-simulator-control-port, --local-cruise-control-port)"
         }
     }
 }

@@ -134,6 +134,34 @@ import Testing
         #expect(again.json["summary"]?["numIntraBrokerReplicaMovements"]?.intValue ?? 0 > 0)
     }
 
+    /// Cruise Control executes a proposal once it is computed, on its own: a client that asks
+    /// rarely sees the same execution, ending at the same instant, as one that asks often.
+    @Test func anExecutionStartsWhenItsProposalIsComputedHoweverRarelyTheClientAsks() async throws {
+        func run(pollEveryMilliseconds step: Int64?) async throws -> (started: Int64, finished: Int64) {
+            let harness = try CruiseControlHarness(
+                configuration: .init(proposalComputationMilliseconds: 1_000))
+            let first = try await harness.call(
+                .post, "add_broker", [("brokerid", "3"), ("dryrun", "false"), ("json", "true")])
+            #expect(first.status == 202)
+            let id = try #require(first.headers["User-Task-ID"])
+            let started = harness.manualClock.nowMilliseconds()
+            if let step {
+                for _ in 0..<10_000 where try await Self.status(of: id, harness) != "Completed" {
+                    harness.manualClock.advance(milliseconds: step)
+                }
+            } else {
+                harness.manualClock.advance(milliseconds: 600_000)
+            }
+            #expect(try await Self.status(of: id, harness) == "Completed")
+            let finished = try #require(await harness.simulation.finishedExecution(id))
+            return (started, finished.finishedAt)
+        }
+        let often = try await run(pollEveryMilliseconds: 100)
+        let once = try await run(pollEveryMilliseconds: nil)
+        #expect(often.finished - often.started > 1_000)
+        #expect(once.finished - once.started == often.finished - often.started)
+    }
+
     struct Refusal: Sendable, CustomTestStringConvertible {
         var name: String
         var method: HTTPMethod

@@ -155,3 +155,44 @@ import Testing
         }
     }
 }
+
+/// The simulator counts what its Cruise Control receives, so a client's polling can be measured
+/// where it lands.
+@Suite struct CruiseControlRequestCountTests {
+    static func counts(_ router: Router) async throws -> JSONValue {
+        let path = SimulatorControl.cruiseControlRequestsPath
+        guard case .found(let handler, _, _) = router.match(method: .get, path: path) else {
+            Issue.record("no route for \(path)")
+            return .null
+        }
+        let response = await handler(HTTPRequest(method: .get, target: path, path: path))
+        #expect(response.status == .ok)
+        return try JSONReader.parse(response.body)
+    }
+
+    @Test func everyRequestIsCountedByEndpointRefusedOnesToo() async throws {
+        let harness = try CruiseControlHarness()
+        let control = SimulatorControl(simulation: harness.simulation, cruiseControl: harness.simulator)
+            .routes()
+        #expect(
+            try await Self.counts(control) == .object([("total", .number("0")), ("endpoints", .object([]))]))
+        _ = try await harness.call(.get, "state", [("json", "true")])
+        _ = try await harness.call(.get, "state", [("json", "true")])
+        // An unknown parameter is refused by Cruise Control, and still reached it.
+        let refused = try await harness.call(.get, "user_tasks", [("no_such_parameter", "1")])
+        #expect(refused.status == 400)
+        #expect(
+            try await Self.counts(control)
+                == .object([
+                    ("total", .number("3")),
+                    ("endpoints", .object([("state", .number("2")), ("user_tasks", .number("1"))])),
+                ]))
+    }
+
+    @Test func withoutCruiseControlThereIsNoCountRoute() throws {
+        let control = SimulatorControl(simulation: try SimulatorControlTests.simulation()).routes()
+        guard case .found = control.match(method: .get, path: SimulatorControl.cruiseControlRequestsPath)
+        else { return }
+        Issue.record("a count route without a Cruise Control simulator")
+    }
+}

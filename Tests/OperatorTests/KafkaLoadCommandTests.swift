@@ -85,10 +85,24 @@ import Testing
 
     @Test(arguments: [
         ["--local-broker-metrics-base-port", "0"], ["--local-broker-metrics-base-port", "65536"],
+        ["--local-broker-base-port", "0"], ["--local-broker-base-port", "65536"],
         ["--local-simulator-control-port", "-1"], ["--local-simulator-control-port", "70000"],
     ])
     func serveRefusesLocalPortsOutOfRange(_ arguments: [String]) {
         #expect(throws: (any Error).self) { try ServeCommand.parse(arguments) }
+    }
+
+    @Test(arguments: ["fast", "0", "0.5", "2TB/s", "-1MB"])
+    func serveRefusesAReplicationRateThatIsNotOne(_ rate: String) {
+        #expect(throws: (any Error).self) { try ServeCommand.parse(["--local-replication-rate", rate]) }
+    }
+
+    @Test func theReplicationRateReachesTheSimulator() throws {
+        #expect(
+            try ServeCommand.parse(["--local-replication-rate", "5MiB/s"]).clusterOptions.localKafka
+                .replicationBytesPerSecond == 5 * 1_048_576)
+        #expect(
+            try ServeCommand.parse([]).clusterOptions.localKafka.replicationBytesPerSecond == 50 * 1_048_576)
     }
 
     /// Ports that would meet stop the start with a sentence naming both, before anything listens.

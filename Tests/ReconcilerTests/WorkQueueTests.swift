@@ -49,6 +49,26 @@ import Testing
         #expect(ContinuousClock.now - start >= .milliseconds(30))
     }
 
+    /// Every pass of a cluster with a Cruise Control task asks to come back; one timer waits per
+    /// key, the earliest, so passes that events bring in between add no second poll.
+    @Test func delayedAddsOfOneKeyKeepOnlyTheEarliest() async {
+        let queue = WorkQueue<String>()
+        await queue.add("k", after: .seconds(60))
+        await queue.add("k", after: .seconds(90))
+        await queue.add("j", after: .seconds(60))
+        #expect(await queue.delayedCount == 2)
+        // Sooner replaces later: k arrives after 20 ms, not after a minute.
+        await queue.add("k", after: .milliseconds(20))
+        #expect(await queue.delayedCount == 2)
+        #expect(await queue.next() == "k")
+        #expect(await queue.delayedCount == 1)
+        await queue.done("k")
+        await queue.add("k", after: .seconds(60))
+        #expect(await queue.delayedCount == 2)
+        await queue.shutDown()
+        #expect(await queue.delayedCount == 0)
+    }
+
     @Test func cancellingAWaitingWorkerReturnsNil() async {
         let queue = WorkQueue<String>()
         let worker = Task { await queue.next() }

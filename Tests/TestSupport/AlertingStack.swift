@@ -9,6 +9,9 @@ public final class AlertingStack: Sendable {
     public let prometheus: BackgroundProcess
     public let alertmanager: BackgroundProcess
     public let directory: TemporaryDirectory
+    /// Prometheus's and Alertmanager's HTTP APIs, `http://127.0.0.1:PORT`.
+    public let prometheusURL: String
+    public let alertmanagerURL: String
 
     /// Whether both programs are installed (under CI their absence is a failure).
     public static var isAvailable: Bool {
@@ -20,22 +23,40 @@ public final class AlertingStack: Sendable {
     /// still runs but receives nothing.
     public convenience init(
         rules: String, webhookURL: String, bearerToken: String? = nil, repeatInterval: String = "2s",
-        prometheusTarget: String? = nil
+        prometheusTarget: String? = nil, scrapeTargets: [String] = [], labels: [String: String] = [:]
     ) async throws {
         try await self.init(
             rules: rules, webhookURLs: [webhookURL], bearerToken: bearerToken, repeatInterval: repeatInterval,
-            prometheusTarget: prometheusTarget)
+            prometheusTarget: prometheusTarget, scrapeTargets: scrapeTargets, labels: labels)
     }
 
     /// Alertmanager posts every notification to each of `webhookURLs` (one receiver, a webhook
     /// config per URL), as it would to every replica of a service listed one by one.
+    ///
+    /// `scrapeTargets` (`host:port` each) are scraped every second as one job, `kafka`, with
+    /// `labels` on every series, as a Kubernetes service discovery would add them.
     public init(
         rules: String, webhookURLs: [String], bearerToken: String? = nil, repeatInterval: String = "2s",
-        prometheusTarget: String? = nil
+        prometheusTarget: String? = nil, scrapeTargets: [String] = [], labels: [String: String] = [:]
     ) async throws {
         directory = try TemporaryDirectory(prefix: "alerting-stack")
         let prometheusPort = freeLoopbackPort()
         let alertmanagerPort = freeLoopbackPort()
+        prometheusURL = "http://127.0.0.1:\(prometheusPort)"
+        alertmanagerURL = "http://127.0.0.1:\(alertmanagerPort)"
+        var scrapeConfigs = ""
+        if !scrapeTargets.isEmpty {
+            let targets = scrapeTargets.map { "\"\($0)\"" }.joined(separator: ", ")
+            let labelText = labels.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+                .joined(separator: ", ")
+            scrapeConfigs = """
+                scrape_configs:
+                  - job_name: kafka
+                    static_configs:
+                      - targets: [\(targets)]
+                        labels: {\(labelText)}
+                """
+        }
 
         var httpConfig = ""
         if let bearerToken {
@@ -69,6 +90,7 @@ public final class AlertingStack: Sendable {
             - static_configs:
                 - targets: ["\(prometheusTarget ?? "127.0.0.1:\(alertmanagerPort)")"]
         \(prometheusTarget != nil && bearerToken != nil ? "      authorization: {credentials_file: \(directory.file("token").path)}" : "")
+        \(scrapeConfigs)
         """.write(to: directory.file("prometheus.yml"), atomically: true, encoding: .utf8)
 
         alertmanager = try BackgroundProcess(

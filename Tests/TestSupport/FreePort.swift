@@ -37,3 +37,28 @@ public func freeLoopbackPort() -> UInt16 {
     close(fd)
     return port
 }
+
+/// The first of `count` consecutive loopback ports that were all free a moment ago, for a peer
+/// that numbers its ports from a base (local mode's brokers: base + broker id). Bases are drawn
+/// below the kernel's ephemeral range, away from local mode's default ports.
+public func freeLoopbackPortBlock(count: Int) -> UInt16 {
+    for _ in 0..<200 {
+        let base = UInt16.random(in: 20_000...28_000)
+        let free = (0..<count).allSatisfy { offset in
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { return false }
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = (base + UInt16(offset)).bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            return withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                }
+            }
+        }
+        if free { return base }
+    }
+    preconditionFailure("no block of \(count) free loopback ports between 20000 and 28000")
+}
