@@ -5,9 +5,12 @@ import JSON
 ///
 /// Each field has one writer. The reconciler: `state`, `brokerCount`, `unsupported`,
 /// `unresizedClaims`, `announcedActionsThrough`, `cruiseControlTopicStatus`, and per broker
-/// `configurationState` and `readiness` (and the removal of a broker's entry once it is gone). Actions: `actionLog`, `processedAlerts`,
-/// `alertCount`, and a leaving broker's `gracefulActionState`. `pendingBrokerRemovals` is a
-/// hand-off: actions add to it, the reconciler takes from it.
+/// `configurationState`, `readiness` and the progress of its Cruise Control tasks in
+/// `gracefulActionState` (and the removal of a broker's entry once it is gone). Actions:
+/// `actionLog`, `processedAlerts`, `alertCount`, and the start of a graceful change (a leaving
+/// broker's `GracefulDownscaleRequired`, a new disk's `GracefulDiskRebalanceRequired`, `forced`).
+/// `pendingBrokerRemovals` and `pendingRebalance` are hand-offs: actions set them, the
+/// reconciler takes them up.
 public struct KafkaClusterStatus: Codable, Equatable, Sendable {
     public var state: ClusterState?
     /// How many brokers the spec names (the CRD's printer column).

@@ -14,11 +14,10 @@ import ClusterModel
 /// and a pod that takes long to stop keeps its data until it has. Disks of brokers that stay
 /// in the spec are never deleted by the reconciler.
 ///
-/// **Cruise Control seam.** `Observation.drained` says the broker's partitions have moved
-/// away. Until Cruise Control is wired in, `ReconcilePlan` passes `RemovalGate.noCruiseControl`,
-/// which counts every leaving broker as drained; a Cruise Control gate will answer `true` only
-/// once the broker's removal task reports `Completed`, and the task id will be persisted in the
-/// same status entry so a restarted operator resumes polling.
+/// **When a broker counts as drained** (`Observation.drained`) is `RemovalGate`'s answer, from
+/// `GracefulRemoval`: with Cruise Control, once the broker's `remove_broker` task completed and
+/// Kafka's metadata lists no replica on it; without, once the metadata lists none (or the
+/// downScale was forced).
 public struct BrokerRemoval: Equatable, Sendable {
     public enum Phase: String, Equatable, Sendable {
         /// Waiting for the broker's data to move to other brokers.
@@ -106,7 +105,8 @@ public struct BrokerRemoval: Equatable, Sendable {
 
 /// What decides that a leaving broker's data has moved and its objects may go.
 public enum RemovalGate: Equatable, Sendable {
-    /// No Cruise Control: every leaving broker counts as drained.
+    /// No way to ask (no Cruise Control and no Kafka client): every leaving broker counts as
+    /// drained.
     case noCruiseControl
     /// Only these brokers have finished moving their data.
     case drained(Set<Int32>)
