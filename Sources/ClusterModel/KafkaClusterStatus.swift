@@ -157,7 +157,7 @@ extension GracefulActionState {
     ) {
         var members: [(String, JSONValue)] = [("cruiseControlVolumeState", .string(state.rawValue))]
         if let operation {
-            members.append(("cruiseControlOperationReference", .object([("name", .string(operation))])))
+            members.append(("cruiseControlOperationReference", Self.reference(to: operation)))
         }
         if let errorMessage { members.append(("errorMessage", .string(errorMessage))) }
         var states = volumeStates ?? [:]
@@ -167,9 +167,22 @@ extension GracefulActionState {
 
     /// The CruiseControlOperation of the disk's task.
     public func volumeOperation(_ mountPath: String) -> String? {
-        if case .string(let name)? = volumeStates?[mountPath]?["cruiseControlOperationReference"]?["name"] {
-            return name
-        }
+        Self.referencedName(volumeStates?[mountPath]?["cruiseControlOperationReference"])
+    }
+
+    /// The CruiseControlOperation of the broker's task.
+    public var operationName: String? { Self.referencedName(cruiseControlOperationReference) }
+
+    /// Names `operation` as the broker's task.
+    public mutating func setOperation(_ operation: String) {
+        cruiseControlOperationReference = Self.reference(to: operation)
+    }
+
+    /// A `LocalObjectReference`, as Koperator writes `cruiseControlOperationReference`.
+    private static func reference(to name: String) -> JSONValue { .object([("name", .string(name))]) }
+
+    private static func referencedName(_ reference: JSONValue?) -> String? {
+        if case .string(let name)? = reference?["name"] { return name }
         return nil
     }
 }

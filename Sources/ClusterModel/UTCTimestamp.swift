@@ -11,17 +11,10 @@ public enum UTCTimestamp {
     public static func now(fractionDigits: Int = 3) -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var parts = tm()
-        var seconds = now.tv_sec
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
-            + "T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))"
-            + (fractionDigits == 6
-                ? ".\(pad(Int32(now.tv_nsec / 1_000), 6))Z" : ".\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z")
+        let fraction =
+            fractionDigits == 6
+            ? ".\(pad(Int32(now.tv_nsec / 1_000), 6))" : ".\(pad(Int32(now.tv_nsec / 1_000_000), 3))"
+        return dateAndTime(seconds: now.tv_sec) + fraction + "Z"
     }
 
     /// Milliseconds since the epoch, now.
@@ -34,16 +27,23 @@ public enum UTCTimestamp {
     /// `milliseconds` since the epoch as RFC 3339 in UTC, to the second as Kubernetes writes
     /// `metav1.Time` (`2026-11-24T17:00:17Z`), or with `fractionDigits` 3 to the millisecond.
     public static func format(milliseconds: Int64, fractionDigits: Int = 0) -> String {
-        var seconds = time_t(milliseconds.quotientRoundingDown(by: 1_000))
+        let seconds = milliseconds.quotientRoundingDown(by: 1_000)
+        let fraction = fractionDigits == 3 ? ".\(pad(Int32(milliseconds - seconds * 1_000), 3))" : ""
+        return dateAndTime(seconds: time_t(seconds)) + fraction + "Z"
+    }
+
+    /// `2026-11-24T17:00:17`, in UTC.
+    private static func dateAndTime(seconds: time_t) -> String {
+        var seconds = seconds
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
         return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
             + "T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))"
-            + (fractionDigits == 3 ? ".\(pad(Int32(milliseconds - Int64(seconds) * 1_000), 3))Z" : "Z")
+    }
+
+    private static func pad(_ value: Int32, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
     /// Milliseconds since the epoch of an RFC 3339 time in UTC (`2026-11-24T17:00:17Z`, with or

@@ -55,6 +55,11 @@ public struct GracefulIntent: Equatable, Hashable, Sendable, CustomStringConvert
         }
     }
 
+    /// A run of the task not sent yet, as the object's `currentTask` records it.
+    var newRun: CruiseControlOperation.Task {
+        CruiseControlOperation.Task(operation: operation.rawValue, parameters: parameters)
+    }
+
     /// The parameters recorded in the object's `currentTask`.
     var parameters: [String: String] {
         Dictionary(
@@ -72,7 +77,7 @@ public struct GracefulIntent: Equatable, Hashable, Sendable, CustomStringConvert
         // A disk rebalance names no broker: every broker's disks are balanced.
         if rebalanceDisk { return true }
         let name = operation == .rebalance ? "destination_broker_ids" : "brokerid"
-        let named = (sent.value(name) ?? "").split(separator: ",").compactMap { Int32($0) }
+        let named = Self.brokerIDs(sent.value(name) ?? "")
         return Set(named) == Set(brokers)
     }
 
@@ -88,12 +93,13 @@ public struct GracefulIntent: Equatable, Hashable, Sendable, CustomStringConvert
         else {
             return nil
         }
-        let brokers = (annotations?[Self.brokersAnnotation] ?? "").split(separator: ",").compactMap {
-            Int32($0)
-        }
+        let brokers = Self.brokerIDs(annotations?[Self.brokersAnnotation] ?? "")
         self.init(
             operation, brokers: brokers, rebalanceDisk: annotations?[Self.rebalanceDiskAnnotation] == "true")
     }
+
+    /// `1,2` → [1, 2]; what is not an id is left out.
+    static func brokerIDs(_ list: String) -> [Int32] { list.split(separator: ",").compactMap { Int32($0) } }
 
     var annotations: [String: String] {
         var annotations = [Self.operationAnnotation: operation.rawValue, Self.brokersAnnotation: brokerList]

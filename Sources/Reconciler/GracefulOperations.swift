@@ -118,7 +118,7 @@ struct GracefulOperations {
                 } else {
                     graceful.cruiseControlState =
                         intent.operation == .addBroker ? .upscaleRunning : .downscaleRunning
-                    graceful.cruiseControlOperationReference = .object([("name", .string(created.name))])
+                    graceful.setOperation(created.name)
                     graceful.errorMessage = nil
                 }
                 states[id] = graceful
@@ -171,16 +171,19 @@ struct GracefulOperations {
             if case .running = task.phase {
                 let started = task.status.currentTask?.started.flatMap(UTCTimestamp.milliseconds(of:)) ?? now
                 outcome.requeueAfter = polling.interval(elapsedMilliseconds: now - started)
-            } else if let retryAt = task.retryAt, wanted {
-                outcome.requeueAfter = .milliseconds(max(0, retryAt - now))
+            } else if wanted {
+                Self.comeBack(forRetryOf: task, now: now, outcome: &outcome)
             }
         case .failed:
-            if let retryAt = task.retryAt, wanted {
-                outcome.requeueAfter = .milliseconds(max(0, retryAt - now))
-            }
+            if wanted { Self.comeBack(forRetryOf: task, now: now, outcome: &outcome) }
         case .completed:
             return
         }
+    }
+
+    /// Asks to come back when the failed task's next run is due, if it has one.
+    private static func comeBack(forRetryOf task: GracefulTask, now: Int64, outcome: inout Outcome) {
+        if let retryAt = task.retryAt { outcome.requeueAfter = .milliseconds(max(0, retryAt - now)) }
     }
 
     /// Sends the task, unless Cruise Control already lists one this request started (an
@@ -212,7 +215,7 @@ struct GracefulOperations {
                 // anything else may pass, and the task waits.
                 guard let message = Self.refusal(error) else { throw error }
                 await announce(task.refused(reason: message, now: now), of: task, outcome: &outcome)
-                if let retryAt = task.retryAt { outcome.requeueAfter = .milliseconds(max(0, retryAt - now)) }
+                Self.comeBack(forRetryOf: task, now: now, outcome: &outcome)
                 return
             }
             guard let id = answer.userTaskID else {
@@ -463,8 +466,8 @@ struct GracefulOperations {
         guard let task = operation.status?.currentTask,
             let kind = GracefulIntent.Operation(rawValue: task.operation)
         else { return nil }
-        let brokers = (task.parameters?["brokerid"] ?? task.parameters?["destination_broker_ids"] ?? "")
-            .split(separator: ",").compactMap { Int32($0) }
+        let brokers = GracefulIntent.brokerIDs(
+            task.parameters?["brokerid"] ?? task.parameters?["destination_broker_ids"] ?? "")
         return GracefulIntent(
             kind, brokers: brokers, rebalanceDisk: task.parameters?["rebalance_disk"] == "true")
     }
@@ -533,14 +536,6 @@ public struct PollingInterval: Sendable {
     /// from five minutes on.
     func interval(elapsedMilliseconds: Int64) -> Duration {
         min(maximum, max(minimum, .milliseconds(max(0, elapsedMilliseconds) / 10)))
-    }
-}
-
-extension GracefulActionState {
-    /// The CruiseControlOperation of the broker's task.
-    var operationName: String? {
-        if case .string(let name)? = cruiseControlOperationReference?["name"] { return name }
-        return nil
     }
 }
 

@@ -61,8 +61,7 @@ public struct GracefulTask: Equatable, Sendable {
         self.errorPolicy = operation.spec?.errorPolicy ?? operation.status?.errorPolicy ?? .retry
         var status = operation.status ?? CruiseControlOperation.Status(errorPolicy: errorPolicy)
         if status.currentTask == nil {
-            status.currentTask = CruiseControlOperation.Task(
-                operation: intent.operation.rawValue, parameters: intent.parameters)
+            status.currentTask = intent.newRun
         }
         self.status = status
     }
@@ -163,8 +162,7 @@ public struct GracefulTask: Equatable, Sendable {
         guard let retryAt, now >= retryAt, let failed = status.currentTask else { return nil }
         status.failedTasks = (status.failedTasks ?? []) + [failed]
         status.retryCount += 1
-        status.currentTask = CruiseControlOperation.Task(
-            operation: intent.operation.rawValue, parameters: intent.parameters)
+        status.currentTask = intent.newRun
         return .retried(count: status.retryCount)
     }
 
@@ -190,8 +188,7 @@ public struct GracefulTask: Equatable, Sendable {
 
     private var currentTask: CruiseControlOperation.Task {
         status.currentTask
-            ?? CruiseControlOperation.Task(
-                operation: intent.operation.rawValue, parameters: intent.parameters)
+            ?? intent.newRun
     }
 
     private func seconds(since started: String?, now: Int64) -> Double? {
