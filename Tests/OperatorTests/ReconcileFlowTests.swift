@@ -31,8 +31,8 @@ import Testing
             Kubectl.path ?? "kubectl", ["--kubeconfig", directory.file("data/kubeconfig").path] + arguments)
     }
 
-    @Test func anUpScaleAlertAddsABrokerAndADownScaleRemovesExactlyTheOneNamed() async throws {
-        guard Peer.available("curl"), Kubectl.available else { return }
+    @Test(.enabled(if: Peer.available("curl") && Kubectl.available, "needs curl and kubectl 1.37"))
+    func anUpScaleAlertAddsABrokerAndADownScaleRemovesExactlyTheOneNamed() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let server = try await OperatorProcess(
@@ -122,8 +122,8 @@ import Testing
     /// The operator is killed while it is creating a 30-broker cluster on an API server that
     /// outlives it; started again, it finishes the job without a duplicate, and then, across
     /// several resyncs, writes nothing more.
-    @Test func anOperatorKilledMidReconcileConvergesWhenStartedAgain() async throws {
-        guard Peer.available("curl") else { return }
+    @Test(.enabled(if: Peer.available("curl"), "needs curl"))
+    func anOperatorKilledMidReconcileConvergesWhenStartedAgain() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let api = try await StandaloneLocalCluster(
