@@ -148,13 +148,18 @@ struct APIHandler: Sendable {
             return Self.json(.ok, object)
         case (.post, nil):
             let body = try jsonBody(request)
-            return Self.json(.created, try await store.create(resource, namespace: namespace, body: body))
+            let created = try await write(dryRun: try dryRun(request, options: "CreateOptions")) {
+                store throws(APIError) in
+                try store.create(resource, namespace: namespace, body: body)
+            }
+            return Self.json(.created, created)
         case (.put, let name?):
             let body = try jsonBody(request)
-            return Self.json(
-                .ok,
-                try await store.update(resource, namespace: namespace, name: name, body: body, status: status)
-            )
+            let updated = try await write(dryRun: try dryRun(request, options: "UpdateOptions")) {
+                store throws(APIError) in
+                try store.update(resource, namespace: namespace, name: name, body: body, status: status)
+            }
+            return Self.json(.ok, updated)
         case (.patch, let name?):
             let contentType =
                 (request.headers["Content-Type"] ?? "").split(separator: ";").first.map {
@@ -167,26 +172,31 @@ struct APIHandler: Sendable {
                 throw .unsupportedMediaType(contentType)
             }
             let patch = try parse(request.body)
-            return Self.json(
-                .ok,
-                try await store.patch(
-                    resource, namespace: namespace, name: name, patch: patch, status: status))
+            let patched = try await write(dryRun: try dryRun(request, options: "PatchOptions")) {
+                store throws(APIError) in
+                try store.patch(resource, namespace: namespace, name: name, patch: patch, status: status)
+            }
+            return Self.json(.ok, patched)
         case (.delete, let name?):
             let options = try deleteRequest(request)
-            let (object, gone) = try await store.delete(
-                resource, namespace: namespace, name: name, request: options)
+            let (object, gone) = try await write(dryRun: options.dryRun) { store throws(APIError) in
+                try store.delete(resource, namespace: namespace, name: name, request: options)
+            }
             return Self.json(gone ? .ok : .accepted, object)
         case (.delete, nil):
             let options = try deleteRequest(request)
             let page = try await list(resource, namespace: namespace, request, page: false)
-            var deleted: [JSONValue] = []
-            for item in page.items {
-                let itemNamespace = resource.namespaced ? ObjectStore.namespace(of: item) : nil
-                if let (object, _) = try? await store.delete(
-                    resource, namespace: itemNamespace, name: ObjectStore.name(of: item), request: options)
-                {
-                    deleted.append(object)
+            let deleted = try await write(dryRun: options.dryRun) { store throws(APIError) in
+                var deleted: [JSONValue] = []
+                for item in page.items {
+                    let itemNamespace = resource.namespaced ? ObjectStore.namespace(of: item) : nil
+                    if let (object, _) = try? store.delete(
+                        resource, namespace: itemNamespace, name: ObjectStore.name(of: item), request: options
+                    ) {
+                        deleted.append(object)
+                    }
                 }
+                return deleted
             }
             return Self.json(
                 .ok,
@@ -195,6 +205,30 @@ struct APIHandler: Sendable {
         default:
             throw .methodNotAllowed(request.method.rawValue)
         }
+    }
+
+    /// Runs a write on the store, or rehearses it there when the request is a dry run.
+    private func write<Answer: Sendable>(
+        dryRun: Bool, _ body: @escaping @Sendable (isolated ObjectStore) throws(APIError) -> Answer
+    ) async throws(APIError) -> Answer {
+        if dryRun { return try await store.rehearse(body) }
+        return try await store.perform(body)
+    }
+
+    /// Whether a write is a dry run: `dryRun=All`, the only value the API defines; any other
+    /// value is refused as the real server refuses it, before anything is done.
+    private func dryRun(_ request: HTTPRequest, options kind: String) throws(APIError) -> Bool {
+        try Self.dryRun(request.query.filter { $0.name == "dryRun" }.map(\.value), options: kind)
+    }
+
+    static func dryRun(_ values: [String], options kind: String) throws(APIError) -> Bool {
+        guard let unsupported = values.first(where: { $0 != "All" }) else { return !values.isEmpty }
+        var details = Status.Details(name: "", group: "meta.k8s.io", kind: kind)
+        let message = "Unsupported value: \"\(unsupported)\": supported values: \"All\""
+        details.causes = [Status.Cause(reason: "FieldValueNotSupported", message: message, field: "dryRun")]
+        throw APIError(
+            code: 422, reason: "Invalid", message: "\(kind).meta.k8s.io \"\" is invalid: dryRun: \(message)",
+            details: details)
     }
 
     private static func verb(_ method: HTTPMethod, named: Bool, watching: Bool) -> String {
@@ -330,15 +364,20 @@ struct APIHandler: Sendable {
         var options = ObjectStore.DeleteRequest()
         var policy = request.queryValue("propagationPolicy")
         var grace = request.queryValue("gracePeriodSeconds")
+        var dryRun = request.query.filter { $0.name == "dryRun" }.map(\.value)
         if !request.body.isEmpty {
             let body = try parse(request.body)
             guard body.members != nil else { throw .badRequest("DeleteOptions must be a JSON object") }
+            if case .array(let values)? = body["dryRun"] {
+                dryRun += values.map { $0.stringValue ?? "\($0)" }
+            }
             options.uid = body.value(at: ["preconditions", "uid"])?.stringValue
             options.resourceVersion = body.value(at: ["preconditions", "resourceVersion"])?.stringValue
             if let text = body["propagationPolicy"]?.stringValue { policy = text }
             if body["orphanDependents"] == .bool(true) { policy = policy ?? "Orphan" }
             if case .number(let text)? = body["gracePeriodSeconds"] { grace = text }
         }
+        options.dryRun = try Self.dryRun(dryRun, options: "DeleteOptions")
         if let grace {
             guard let seconds = Int(grace), seconds >= 0 else {
                 throw .badRequest("invalid gracePeriodSeconds \"\(grace)\"")

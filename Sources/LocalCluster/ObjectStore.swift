@@ -35,6 +35,8 @@ actor ObjectStore {
         /// `gracePeriodSeconds` of the DeleteOptions: how long a pod may take to stop; nil takes
         /// the pod's `spec.terminationGracePeriodSeconds`.
         var gracePeriodSeconds: Int?
+        /// `dryRun: ["All"]`: answered as the delete would be, nothing deleted.
+        var dryRun = false
     }
 
     /// A pod's default `terminationGracePeriodSeconds`.
@@ -58,6 +60,8 @@ actor ObjectStore {
     private var dependents: [String: Set<Reference>] = [:]
     private var byUID: [String: Reference] = [:]
     private var clusterIPs = ClusterIPAllocator()
+    /// Set while a `dryRun=All` write is rehearsed: nothing is persisted or published.
+    private var rehearsing = false
     private let persistence: Persistence?
     private let bookmarkInterval: Duration
 
@@ -665,6 +669,11 @@ actor ObjectStore {
     }
 
     private func remove(_ reference: Reference, existing: JSONValue) throws(APIError) -> JSONValue {
+        if rehearsing {
+            objects[reference.resource]?[reference.key] = nil
+            index(reference, old: existing, new: nil)
+            return existing
+        }
         version += 1
         var object = existing
         object.set(["metadata", "resourceVersion"], .string(String(version)))
@@ -692,10 +701,42 @@ actor ObjectStore {
 
     // MARK: - Committing
 
+    /// Runs a write (or several, as one step no other request comes between).
+    func perform<Answer: Sendable>(
+        _ write: @Sendable (isolated ObjectStore) throws(APIError) -> Answer
+    ) throws(APIError) -> Answer {
+        try write(self)
+    }
+
+    /// Runs a write as `dryRun=All` asks: validated, defaulted, checked for conflicts and
+    /// answered as the real write would be, but nothing is stored, no resourceVersion is spent
+    /// and no watch, kubelet or garbage collector hears of it (what the write changed in memory,
+    /// a cluster IP included, is put back).
+    func rehearse<Answer: Sendable>(
+        _ write: @Sendable (isolated ObjectStore) throws(APIError) -> Answer
+    ) throws(APIError) -> Answer {
+        let saved = (objects, version, dependents, byUID, clusterIPs)
+        rehearsing = true
+        defer {
+            (objects, version, dependents, byUID, clusterIPs) = saved
+            rehearsing = false
+        }
+        return try write(self)
+    }
+
     private func commit(
         _ reference: Reference, _ candidate: JSONValue, kind: StoreChange.Kind, previous: JSONValue?
     ) throws(APIError) -> JSONValue {
         var object = candidate
+        if rehearsing {
+            // The answer keeps the stored resourceVersion (none for a create), as the real
+            // server's dry run does.
+            object.set(
+                ["metadata", "resourceVersion"], previous?.value(at: ["metadata", "resourceVersion"]))
+            objects[reference.resource, default: [:]][reference.key] = object
+            index(reference, old: previous, new: object)
+            return object
+        }
         object.set(["metadata", "resourceVersion"], .string(String(version + 1)))
         do {
             try persistence?.save(
