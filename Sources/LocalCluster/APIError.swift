@@ -82,12 +82,13 @@ struct APIError: Error, Sendable, CustomStringConvertible {
             message: "the server does not allow this method on the requested resource (\(method))")
     }
 
-    static func unsupportedMediaType(_ type: String) -> APIError {
+    /// A body of a type the verb does not take, with the types it does, as the real server
+    /// lists them.
+    static func unsupportedMediaType(accepted: [String]) -> APIError {
         APIError(
             code: 415, reason: "UnsupportedMediaType",
             message: "the body of the request was in an unknown format - accepted media types include: "
-                + "application/json, application/merge-patch+json, application/strategic-merge-patch+json"
-                + " (got \(type))")
+                + accepted.joined(separator: ", "))
     }
 
     static func expired(_ requested: UInt64, oldest: UInt64) -> APIError {

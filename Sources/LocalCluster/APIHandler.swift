@@ -161,20 +161,12 @@ struct APIHandler: Sendable {
             }
             return Self.json(.ok, updated)
         case (.patch, let name?):
-            let contentType =
-                (request.headers["Content-Type"] ?? "").split(separator: ";").first.map {
-                    String(LabelSelector.trim($0)).lowercased()
-                } ?? ""
-            guard
-                ["application/merge-patch+json", "application/strategic-merge-patch+json"].contains(
-                    contentType)
-            else {
-                throw .unsupportedMediaType(contentType)
-            }
+            let kind = try patchKind(resource, request)
             let patch = try parse(request.body)
             let patched = try await write(dryRun: try dryRun(request, options: "PatchOptions")) {
                 store throws(APIError) in
-                try store.patch(resource, namespace: namespace, name: name, patch: patch, status: status)
+                try store.patch(
+                    resource, namespace: namespace, name: name, patch: patch, kind: kind, status: status)
             }
             return Self.json(.ok, patched)
         case (.delete, let name?):
@@ -349,8 +341,32 @@ struct APIHandler: Sendable {
             (request.headers["Content-Type"] ?? "application/json").split(separator: ";").first.map {
                 String(LabelSelector.trim($0)).lowercased()
             } ?? ""
-        guard type == "application/json" || type.isEmpty else { throw .unsupportedMediaType(type) }
+        guard type == "application/json" || type.isEmpty else {
+            throw .unsupportedMediaType(accepted: ["application/json"])
+        }
         return try parse(request.body)
+    }
+
+    /// The patch type the Content-Type names: JSON patch and merge patch on every resource,
+    /// strategic merge patch only on the built-in kinds, whose schema says how lists merge.
+    private func patchKind(_ resource: ResourceDefinition, _ request: HTTPRequest) throws(APIError)
+        -> ObjectStore.PatchKind
+    {
+        let type =
+            (request.headers["Content-Type"] ?? "").split(separator: ";").first.map {
+                String(LabelSelector.trim($0)).lowercased()
+            } ?? ""
+        let strategic = StrategicMergePatch.schema(for: resource.type)
+        switch type {
+        case "application/json-patch+json": return .json
+        case "application/merge-patch+json": return .merge
+        case "application/strategic-merge-patch+json":
+            if let strategic { return .strategic(strategic) }
+        default: break
+        }
+        var accepted = ["application/json-patch+json", "application/merge-patch+json"]
+        if strategic != nil { accepted.append("application/strategic-merge-patch+json") }
+        throw .unsupportedMediaType(accepted: accepted)
     }
 
     private func parse(_ body: [UInt8]) throws(APIError) -> JSONValue {

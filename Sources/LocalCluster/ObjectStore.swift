@@ -440,19 +440,49 @@ actor ObjectStore {
         return try replace(reference, existing: existing, with: object, status: status)
     }
 
-    /// Applies a merge patch to the object, or only to its status.
+    /// The three patch types the API server takes.
+    enum PatchKind: Sendable {
+        /// RFC 7386.
+        case merge
+        /// RFC 6902.
+        case json
+        /// Kubernetes' own, with the kind's list strategies.
+        case strategic(StrategicMergePatch)
+    }
+
+    /// Applies a patch to the object, or only to its status. A resourceVersion the patched
+    /// object carries is a precondition, as in an update.
     func patch(
-        _ resource: ResourceDefinition, namespace: String?, name: String, patch: JSONValue, status: Bool
+        _ resource: ResourceDefinition, namespace: String?, name: String, patch: JSONValue, kind: PatchKind,
+        status: Bool
     ) throws(APIError) -> JSONValue {
         let reference = Reference(resource: resource, namespace: namespace ?? "", name: name)
         guard let existing = objects[resource]?[reference.key] else { throw .notFound(resource, name) }
-        guard patch.members != nil else { throw .badRequest("a merge patch must be a JSON object") }
-        var object = existing.applyingMergePatch(patch)
+        var object: JSONValue
+        switch kind {
+        case .merge:
+            guard patch.members != nil else { throw .badRequest("a merge patch must be a JSON object") }
+            object = existing.applyingMergePatch(patch)
+        case .json:
+            do { object = try existing.applyingJSONPatch(patch) } catch {
+                if case .malformed(let why) = error { throw .badRequest(why) }
+                throw .invalid(
+                    resource, name,
+                    [
+                        Status.Cause(
+                            reason: "FieldValueInvalid", message: "Invalid value: \(error)", field: "patch")
+                    ])
+            }
+        case .strategic(let schema):
+            do { object = try schema.apply(patch, to: existing) } catch {
+                throw .badRequest(error.description)
+            }
+        }
         try checkTypeMeta(&object, resource)
         if object.value(at: ["metadata", "name"])?.stringValue != name {
             throw .badRequest("a patch may not change metadata.name")
         }
-        if let sent = patch.value(at: ["metadata", "resourceVersion"])?.stringValue,
+        if let sent = object.value(at: ["metadata", "resourceVersion"])?.stringValue, !sent.isEmpty,
             sent != existing.value(at: ["metadata", "resourceVersion"])?.stringValue
         {
             throw .staleResourceVersion(resource, name)
