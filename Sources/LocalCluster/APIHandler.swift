@@ -143,7 +143,8 @@ struct APIHandler: Sendable {
                 return Self.json(
                     .ok,
                     TableRenderer.table(
-                        resource, items: [object], resourceVersion: await store.resourceVersion))
+                        resource, items: [object], resourceVersion: await store.resourceVersion,
+                        includeObject: try includeObject(request)))
             }
             return Self.json(.ok, object)
         case (.post, nil):
@@ -276,7 +277,11 @@ struct APIHandler: Sendable {
         let page: ObjectStore.Page = try await list(resource, namespace: namespace, request)
         if wantsTable(request) {
             return Self.json(
-                .ok, TableRenderer.table(resource, items: page.items, resourceVersion: page.resourceVersion))
+                .ok,
+                TableRenderer.table(
+                    resource, items: page.items, resourceVersion: page.resourceVersion,
+                    continueToken: page.continueToken.map(ContinueToken.encode), remaining: page.remaining,
+                    includeObject: try includeObject(request)))
         }
         return Self.json(
             .ok,
@@ -328,6 +333,16 @@ struct APIHandler: Sendable {
             since: initialEvents ? nil : request.queryValue("resourceVersion"), timeout: timeout,
             bookmarks: bookmarks, initialEventsEnd: initialEvents)
         return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], bodyStream: stream)
+    }
+
+    private func includeObject(_ request: HTTPRequest) throws(APIError) -> TableRenderer.IncludeObject {
+        guard let text = request.queryValue("includeObject"), !text.isEmpty else { return .metadata }
+        guard let value = TableRenderer.IncludeObject(rawValue: text) else {
+            throw .badRequest(
+                "includeObject: Unsupported value: \"\(text)\": supported values: \"None\", \"Metadata\", \"Object\""
+            )
+        }
+        return value
     }
 
     private func wantsTable(_ request: HTTPRequest) -> Bool {

@@ -11,9 +11,21 @@ enum TableRenderer {
         let cell: @Sendable (JSONValue) -> JSONValue
     }
 
-    static func table(_ resource: ResourceDefinition, items: [JSONValue], resourceVersion: UInt64)
-        -> JSONValue
-    {
+    /// What each row carries besides its cells (`includeObject`): nothing, the object's
+    /// metadata (the default), or the whole object, which `kubectl get --sort-by` needs.
+    enum IncludeObject: String, Sendable {
+        case none = "None"
+        case metadata = "Metadata"
+        case object = "Object"
+    }
+
+    /// A page of a list as a Table: `continueToken` and `remaining` say what follows, as in the
+    /// list itself, so kubectl pages through tables too.
+    static func table(
+        _ resource: ResourceDefinition, items: [JSONValue], resourceVersion: UInt64,
+        continueToken: String? = nil,
+        remaining: Int = 0, includeObject: IncludeObject = .metadata
+    ) -> JSONValue {
         let columns = self.columns(for: resource)
         let definitions = columns.map { column in
             JSONValue.object([
@@ -24,21 +36,36 @@ enum TableRenderer {
             ])
         }
         let rows = items.map { item in
-            JSONValue.object([
-                ("cells", .array(columns.map { $0.cell(item) })),
-                (
-                    "object",
-                    .object([
-                        ("kind", .string("PartialObjectMetadata")), ("apiVersion", .string("meta.k8s.io/v1")),
-                        ("metadata", item["metadata"] ?? .object([])),
-                    ])
-                ),
-            ])
+            var row: [(key: String, value: JSONValue)] = [("cells", .array(columns.map { $0.cell(item) }))]
+            switch includeObject {
+            case .none:
+                break
+            case .metadata:
+                row.append(
+                    (
+                        "object",
+                        .object([
+                            ("kind", .string("PartialObjectMetadata")),
+                            ("apiVersion", .string("meta.k8s.io/v1")),
+                            ("metadata", item["metadata"] ?? .object([])),
+                        ])
+                    ))
+            case .object:
+                row.append(("object", item))
+            }
+            return JSONValue.object(row)
+        }
+        var metadata: [(key: String, value: JSONValue)] = [
+            ("resourceVersion", .string(String(resourceVersion)))
+        ]
+        if let continueToken {
+            metadata.append(("continue", .string(continueToken)))
+            metadata.append(("remainingItemCount", .integer(remaining)))
         }
         return .object([
             ("kind", .string("Table")), ("apiVersion", .string("meta.k8s.io/v1")),
-            ("metadata", .object([("resourceVersion", .string(String(resourceVersion)))])),
-            ("columnDefinitions", .array(definitions)), ("rows", .array(rows)),
+            ("metadata", .object(metadata)), ("columnDefinitions", .array(definitions)),
+            ("rows", .array(rows)),
         ])
     }
 

@@ -168,6 +168,35 @@ import Testing
         #expect(namespaces.stdout.contains("kube-system"), "\(namespaces.stderr)")
     }
 
+    /// Server-side tables page as lists do (`--chunk-size`, 500 by default) and carry whole
+    /// objects when asked (`--sort-by` asks for `includeObject=Object`).
+    @Test(.enabled(if: Peer.available("curl") && Kubectl.available))
+    func tablesPageAndSortByAnyField() async throws {
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let kubectl = try KubectlSession(cluster)
+        defer { kubectl.remove() }
+        let count = 24
+        for index in 0..<count {
+            // Names sort one way, the data the other.
+            let created = try await cluster.post(
+                "/api/v1/namespaces/default/configmaps",
+                TestCluster.configMap(
+                    "cm-\(String(index + 10))", data: #"{"rank":"\#(String(99 - index))"}"#))
+            #expect(created.status == 201)
+        }
+        let paged = try await kubectl.run(["get", "cm", "--chunk-size=5", "-o", "name"])
+        #expect(paged.status == 0, "\(paged.stderr)")
+        #expect(paged.stdout.split(separator: "\n").count == count, "\(paged.stdout)")
+        let table = try await kubectl.run(["get", "cm", "--chunk-size=5", "--no-headers"])
+        #expect(table.stdout.split(separator: "\n").count == count, "\(table.stdout)")
+        let sorted = try await kubectl.run(["get", "cm", "--sort-by=.data.rank", "--no-headers"])
+        #expect(sorted.status == 0, "\(sorted.stderr)")
+        let names = sorted.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").first }
+        #expect(names.first == "cm-33" && names.last == "cm-10", "\(sorted.stdout)")
+        #expect(names.count == count)
+    }
+
     /// `kubectl get pdb` shows a budget's columns as for a real cluster.
     @Test(.enabled(if: Peer.available("curl") && Kubectl.available))
     func aDisruptionBudgetIsListedWithItsColumns() async throws {
