@@ -8,6 +8,8 @@ struct APIError: Error, Sendable, CustomStringConvertible {
     let reason: String
     let message: String
     var details: Status.Details?
+    /// The `metadata.continue` of the Status: how to go on after an expired continue token.
+    var continueToken: String?
 
     var description: String { message }
 
@@ -97,6 +99,12 @@ struct APIError: Error, Sendable, CustomStringConvertible {
             message: "too old resource version: \(requested) (\(oldest))")
     }
 
+    static let expiredContinue = APIError(
+        code: 410, reason: "Expired",
+        message:
+            "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."
+    )
+
     static func injected(code: Int) -> APIError {
         APIError(
             code: code, reason: code == 500 ? "InternalError" : "ServiceUnavailable",
@@ -110,7 +118,8 @@ struct APIError: Error, Sendable, CustomStringConvertible {
     /// The `Status` as the JSON value the API sends.
     var jsonValue: JSONValue {
         var members: [(key: String, value: JSONValue)] = [
-            ("kind", .string("Status")), ("apiVersion", .string("v1")), ("metadata", .object([])),
+            ("kind", .string("Status")), ("apiVersion", .string("v1")),
+            ("metadata", .object(continueToken.map { [("continue", .string($0))] } ?? [])),
             ("status", .string("Failure")), ("message", .string(message)), ("reason", .string(reason)),
         ]
         if let details {

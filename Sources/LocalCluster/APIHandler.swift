@@ -259,16 +259,15 @@ struct APIHandler: Sendable {
             guard let value = Int(text), value >= 0 else { throw .badRequest("invalid limit \"\(text)\"") }
             limit = value
         }
-        var after: String?
-        if paged, let token = request.queryValue("continue"), !token.isEmpty {
-            guard let decoded = ContinueToken.decode(token) else {
+        var token: ContinueToken?
+        if paged, let text = request.queryValue("continue"), !text.isEmpty {
+            guard let decoded = ContinueToken(decoding: text) else {
                 throw APIError(code: 400, reason: "BadRequest", message: "continue key is not valid")
             }
-            after = decoded
+            token = decoded
         }
-        return await store.list(
-            resource, namespace: namespace, labels: labels, fields: fields, limit: limit, continueAfter: after
-        )
+        return try await store.list(
+            resource, namespace: namespace, labels: labels, fields: fields, limit: limit, continuing: token)
     }
 
     private func list(_ resource: ResourceDefinition, namespace: String?, _ request: HTTPRequest)
@@ -280,14 +279,14 @@ struct APIHandler: Sendable {
                 .ok,
                 TableRenderer.table(
                     resource, items: page.items, resourceVersion: page.resourceVersion,
-                    continueToken: page.continueToken.map(ContinueToken.encode), remaining: page.remaining,
+                    continueToken: page.continueToken?.encoded, remaining: page.remaining,
                     includeObject: try includeObject(request)))
         }
         return Self.json(
             .ok,
             listDocument(
                 resource, page.items, resourceVersion: page.resourceVersion,
-                continueToken: page.continueToken.map(ContinueToken.encode), remaining: page.remaining))
+                continueToken: page.continueToken?.encoded, remaining: page.remaining))
     }
 
     private func listDocument(

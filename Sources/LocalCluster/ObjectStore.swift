@@ -46,7 +46,7 @@ actor ObjectStore {
     struct Page: Sendable {
         let items: [JSONValue]
         let resourceVersion: UInt64
-        let continueToken: String?
+        let continueToken: ContinueToken?
         let remaining: Int
     }
 
@@ -144,18 +144,46 @@ actor ObjectStore {
         return object
     }
 
+    /// A page of a list. A continued list is read at the resourceVersion of its first page,
+    /// rebuilt from the watch history; once the history no longer reaches back that far, the
+    /// answer is 410 Expired with a token that continues from the current state, as the real
+    /// server answers a continue token older than its compaction.
     func list(
         _ resource: ResourceDefinition, namespace: String?, labels: LabelSelector, fields: FieldSelector,
-        limit: Int? = nil, continueAfter: String? = nil
+        limit: Int? = nil, continuing token: ContinueToken? = nil
+    ) throws(APIError) -> Page {
+        var view = objects[resource] ?? [:]
+        var readAt = version
+        if let token {
+            guard token.resourceVersion >= hub.floor else {
+                var expired = APIError.expiredContinue
+                expired.continueToken =
+                    ContinueToken(resourceVersion: version, lastKey: token.lastKey).encoded
+                throw expired
+            }
+            readAt = token.resourceVersion
+            for change in hub.changes(after: readAt).reversed() where change.resource == resource {
+                let key = "\(change.namespace)/\(Self.name(of: change.object))"
+                view[key] = change.previous
+            }
+        }
+        return page(
+            of: view, readAt: readAt, namespace: namespace, labels: labels, fields: fields, limit: limit,
+            after: token?.lastKey)
+    }
+
+    private func page(
+        of view: [String: JSONValue], readAt: UInt64, namespace: String?, labels: LabelSelector,
+        fields: FieldSelector, limit: Int? = nil, after: String? = nil
     ) -> Page {
         let prefix = namespace.map { "\($0)/" }
-        var keys = (objects[resource] ?? [:]).keys.filter { prefix == nil || $0.hasPrefix(prefix!) }.sorted()
-        if let continueAfter { keys = keys.filter { $0 > continueAfter } }
+        var keys = view.keys.filter { prefix == nil || $0.hasPrefix(prefix!) }.sorted()
+        if let after { keys = keys.filter { $0 > after } }
         var items: [JSONValue] = []
         var lastKey: String?
         var remaining = 0
         for key in keys {
-            guard let object = objects[resource]?[key], matches(object, labels, fields) else { continue }
+            guard let object = view[key], matches(object, labels, fields) else { continue }
             if let limit, limit > 0, items.count >= limit {
                 remaining += 1
                 continue
@@ -163,9 +191,8 @@ actor ObjectStore {
             items.append(object)
             lastKey = key
         }
-        return Page(
-            items: items, resourceVersion: version, continueToken: remaining > 0 ? lastKey : nil,
-            remaining: remaining)
+        let next = remaining > 0 ? lastKey.map { ContinueToken(resourceVersion: readAt, lastKey: $0) } : nil
+        return Page(items: items, resourceVersion: readAt, continueToken: next, remaining: remaining)
     }
 
     private func matches(_ object: JSONValue, _ labels: LabelSelector, _ fields: FieldSelector) -> Bool {
@@ -829,8 +856,9 @@ actor ObjectStore {
                 }
             }
         } else {
-            let page = list(
-                filter.resource, namespace: filter.namespace, labels: filter.labels, fields: filter.fields)
+            let page = page(
+                of: objects[filter.resource] ?? [:], readAt: version, namespace: filter.namespace,
+                labels: filter.labels, fields: filter.fields)
             for object in page.items { continuation.yield(filter.line(type: "ADDED", object: object)) }
             if initialEventsEnd {
                 let end = JSONValue.object([

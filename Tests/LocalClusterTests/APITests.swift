@@ -213,6 +213,45 @@ import Testing
             ).status == 400)
     }
 
+    /// The pages of a list are one snapshot, read at the first page's resourceVersion: writes
+    /// made while a client pages do not show; a token older than the history is 410 Expired
+    /// with a token that goes on from the current state.
+    /// (API concepts, "Retrieving large results sets in chunks".)
+    @Test(.enabled(if: Peer.available("curl"))) func pagesOfAListAreOneSnapshot() async throws {
+        let cluster = try await TestCluster.start(watchHistory: 20)
+        defer { Task { await cluster.stop() } }
+        let path = "/api/v1/namespaces/default/configmaps"
+        for name in ["b", "c", "d", "e"] {
+            #expect(try await cluster.post(path, TestCluster.configMap(name)).status == 201)
+        }
+        let first = try await cluster.get(path + "?limit=2")
+        #expect(first.itemNames == ["b", "c"])
+        let token = try #require(first.string("metadata.continue"))
+        let version = first.string("metadata.resourceVersion")
+
+        #expect(try await cluster.delete(path + "/d").status == 200)
+        #expect(try await cluster.mergePatch(path + "/e", #"{"data":{"a":"changed"}}"#).status == 200)
+        #expect(try await cluster.post(path, TestCluster.configMap("f")).status == 201)
+        let rest = try await cluster.get(path + "?limit=2&continue=\(token)")
+        #expect(rest.status == 200, "\(rest.text)")
+        #expect(rest.itemNames == ["d", "e"])
+        #expect(rest.string("metadata.resourceVersion") == version)
+        #expect(rest.items.last?["data"]?["a"] == .string("1"))
+        // f came after the snapshot: the list ends with e.
+        #expect(rest.string("metadata.continue") == nil)
+
+        // Enough writes to push the first page's resourceVersion out of the history.
+        for round in 0..<25 {
+            #expect(try await cluster.mergePatch(path + "/b", #"{"data":{"a":"\#(round)"}}"#).status == 200)
+        }
+        let expired = try await cluster.get(path + "?limit=2&continue=\(token)")
+        #expect(expired.status == 410, "\(expired.text)")
+        #expect(expired.string("reason") == "Expired")
+        let fresh = try #require(expired.string("metadata.continue"))
+        let afterExpiry = try await cluster.get(path + "?limit=5&continue=\(fresh)")
+        #expect(afterExpiry.itemNames == ["e", "f"], "\(afterExpiry.text)")
+    }
+
     @Test func labelAndFieldSelectorsFilterLists() async throws {
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()
