@@ -175,7 +175,9 @@ struct APIHandler: Sendable {
             let (object, gone) = try await write(dryRun: options.dryRun) { store throws(APIError) in
                 try store.delete(resource, namespace: namespace, name: name, request: options)
             }
-            return Self.json(gone ? .ok : .accepted, object)
+            // 200 even when finalizers or a grace period keep the object, as the real server
+            // answers; 202 only for a delete that set `orphanDependents: false`.
+            return Self.json(!gone && options.cascadingAsked ? .accepted : .ok, object)
         case (.delete, nil):
             let options = try deleteRequest(request)
             let page = try await list(resource, namespace: namespace, request, page: false)
@@ -405,6 +407,7 @@ struct APIHandler: Sendable {
             options.resourceVersion = body.value(at: ["preconditions", "resourceVersion"])?.stringValue
             if let text = body["propagationPolicy"]?.stringValue { policy = text }
             if body["orphanDependents"] == .bool(true) { policy = policy ?? "Orphan" }
+            options.cascadingAsked = body["orphanDependents"] == .bool(false)
             if case .number(let text)? = body["gracePeriodSeconds"] { grace = text }
         }
         options.dryRun = try Self.dryRun(dryRun, options: "DeleteOptions")

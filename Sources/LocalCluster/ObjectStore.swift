@@ -37,6 +37,9 @@ actor ObjectStore {
         var gracePeriodSeconds: Int?
         /// `dryRun: ["All"]`: answered as the delete would be, nothing deleted.
         var dryRun = false
+        /// `orphanDependents: false`, the one case where an object kept by finalizers or a
+        /// grace period is answered 202 rather than 200.
+        var cascadingAsked = false
     }
 
     /// A pod's default `terminationGracePeriodSeconds`.
@@ -133,6 +136,10 @@ actor ObjectStore {
 
     func namespaceExists(_ name: String) -> Bool {
         objects[ResourceRegistry.namespaces]?["/\(name)"] != nil
+    }
+
+    private func namespaceIsTerminating(_ name: String) -> Bool {
+        objects[ResourceRegistry.namespaces]?["/\(name)"]?.value(at: ["metadata", "deletionTimestamp"]) != nil
     }
 
     // MARK: - Reading
@@ -244,6 +251,11 @@ actor ObjectStore {
         }
         let namespaceValue = try checkNamespace(&object, resource, path: namespace, name: name)
         if let namespaceValue, !namespaceExists(namespaceValue) { throw .namespaceNotFound(namespaceValue) }
+        if let namespaceValue, namespaceIsTerminating(namespaceValue) {
+            throw .forbidden(
+                resource, name,
+                "unable to create new content in namespace \(namespaceValue) because it is being terminated")
+        }
         let reference = Reference(resource: resource, namespace: namespaceValue ?? "", name: name)
         if objects[resource]?[reference.key] != nil { throw .alreadyExists(resource, name) }
         try validateMetadata(object, resource, name)
@@ -660,17 +672,44 @@ actor ObjectStore {
             }
         }
         if resource == ResourceRegistry.namespaces {
-            for other in registry.definitions where other.namespaced {
-                for key in (objects[other] ?? [:]).keys where key.hasPrefix("\(name)/") {
-                    if let object = objects[other]?[key] {
-                        _ = try remove(
-                            Reference(resource: other, namespace: name, name: Self.name(of: object)),
-                            existing: object)
-                    }
-                }
-            }
+            return try terminate(namespace: reference, existing: existing)
         }
         return (try remove(reference, existing: existing), true)
+    }
+
+    /// Deletes a namespace as the namespace controller does: it is `Terminating` (no new
+    /// content may be created in it) while every object in it is deleted, each as its own
+    /// delete would go (finalizers and pods' grace periods hold them), and it goes with the last.
+    private func terminate(namespace reference: Reference, existing: JSONValue) throws(APIError)
+        -> (object: JSONValue, gone: Bool)
+    {
+        var marked = existing
+        marked.set(["metadata", "deletionTimestamp"], .string(Timestamp.now()))
+        marked.set(["status", "phase"], .string("Terminating"))
+        let terminating = try commit(reference, marked, kind: .modified, previous: existing)
+        for other in registry.definitions where other.namespaced {
+            for (key, object) in objects[other] ?? [:] where key.hasPrefix("\(reference.name)/") {
+                guard object.value(at: ["metadata", "deletionTimestamp"]) == nil else { continue }
+                _ = try delete(
+                    other, namespace: reference.name, name: Self.name(of: object), request: DeleteRequest())
+            }
+        }
+        if try removeNamespaceIfEmpty(reference.name) { return (terminating, true) }
+        return (terminating, false)
+    }
+
+    /// Removes a terminating namespace once nothing is left in it; whether it went.
+    @discardableResult
+    private func removeNamespaceIfEmpty(_ name: String) throws(APIError) -> Bool {
+        let namespaces = ResourceRegistry.namespaces
+        guard let namespace = objects[namespaces]?["/\(name)"],
+            namespace.value(at: ["metadata", "deletionTimestamp"]) != nil
+        else { return false }
+        for other in registry.definitions where other.namespaced {
+            if (objects[other] ?? [:]).keys.contains(where: { $0.hasPrefix("\(name)/") }) { return false }
+        }
+        _ = try remove(Reference(resource: namespaces, namespace: "", name: name), existing: namespace)
+        return true
     }
 
     /// The grace period a deleted pod gets to stop, or nil when it goes at once: as the API
@@ -729,6 +768,7 @@ actor ObjectStore {
         if rehearsing {
             objects[reference.resource]?[reference.key] = nil
             index(reference, old: existing, new: nil)
+            if reference.resource.namespaced { try removeNamespaceIfEmpty(reference.namespace) }
             return existing
         }
         version += 1
@@ -753,6 +793,7 @@ actor ObjectStore {
             StoreChange(
                 kind: .deleted, resource: reference.resource, resourceVersion: version, object: object,
                 previous: existing))
+        if reference.resource.namespaced { try removeNamespaceIfEmpty(reference.namespace) }
         return object
     }
 

@@ -87,6 +87,41 @@ import Testing
         #expect(try await cluster.get("/api/v1/configmaps").itemNames.isEmpty)
     }
 
+    /// A deleted namespace is Terminating while its objects go, each as its own delete would
+    /// (a finalizer holds one); nothing new may be created in it; it goes with the last object.
+    /// (Namespaces walkthrough and the namespace lifecycle admission plugin.)
+    @Test(.enabled(if: Peer.available("curl"))) func aDeletedNamespaceTerminatesUntilItsObjectsAreGone()
+        async throws
+    {
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        try await cluster.createNamespace("kafka")
+        let configMaps = "/api/v1/namespaces/kafka/configmaps"
+        #expect(try await cluster.post(configMaps, TestCluster.configMap("plain")).status == 201)
+        let held =
+            #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"held","finalizers":["example.com/hold"]}}"#
+        #expect(try await cluster.post(configMaps, held).status == 201)
+
+        let deleting = try await cluster.delete("/api/v1/namespaces/kafka")
+        #expect(deleting.status == 200, "\(deleting.text)")
+        #expect(deleting.string("status.phase") == "Terminating")
+        #expect(deleting.string("metadata.deletionTimestamp") != nil)
+        #expect(try await cluster.get(configMaps + "/plain").status == 404)
+        #expect(try await cluster.get(configMaps + "/held").string("metadata.deletionTimestamp") != nil)
+        #expect(try await cluster.get("/api/v1/namespaces/kafka").string("status.phase") == "Terminating")
+        let refused = try await cluster.post(configMaps, TestCluster.configMap("late"))
+        #expect(refused.status == 403, "\(refused.text)")
+        #expect(
+            refused.string("message")?.contains("because it is being terminated") == true, "\(refused.text)")
+
+        // The finalizer's owner lets go: the object goes, and the namespace with it.
+        #expect(
+            try await cluster.mergePatch(configMaps + "/held", #"{"metadata":{"finalizers":null}}"#).status
+                == 200)
+        #expect(try await cluster.get(configMaps + "/held").status == 404)
+        #expect(try await cluster.get("/api/v1/namespaces/kafka").status == 404)
+    }
+
     @Test func anUpdateWithAStaleResourceVersionConflicts() async throws {
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()
