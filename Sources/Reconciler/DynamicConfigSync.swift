@@ -106,6 +106,21 @@ struct DynamicConfigSync {
             "\(ConfigTarget.clusterDefault) \($0): Kafka reads it only at start-up, so it is not set "
                 + "dynamically; put it in readOnlyConfig"
         }
+        let brokerStates = status.brokersState ?? [:]
+        var candidates: [Int32] = []
+        for id in desired.brokers.map(\.brokerID) {
+            let owned = brokerStates[String(id)]?.dynamicConfigKeys ?? []
+            if (wanted.perBroker[id] ?? [:]).isEmpty && owned.isEmpty {
+                outcome.brokers[id] = .init(state: .inSync, keys: [])
+                outcome.checked.insert(.broker(id))
+            } else {
+                candidates.append(id)
+                outcome.brokers[id] = .init(state: .outOfSync)
+            }
+        }
+        // Until a broker runs, no one can answer: the pod becoming Ready brings another pass.
+        let anyReady = desired.brokers.contains { brokerStates[String($0.brokerID)]?.readiness == .ready }
+        guard anyReady else { return outcome }
         let ownedDefault = Set(status.clusterWideConfigKeys ?? [])
         if wanted.clusterWide.isEmpty && ownedDefault.isEmpty {
             outcome.clusterWideKeys = []
@@ -126,18 +141,6 @@ struct DynamicConfigSync {
             }
         }
 
-        let brokerStates = status.brokersState ?? [:]
-        var candidates: [Int32] = []
-        for id in desired.brokers.map(\.brokerID) {
-            let owned = brokerStates[String(id)]?.dynamicConfigKeys ?? []
-            if (wanted.perBroker[id] ?? [:]).isEmpty && owned.isEmpty {
-                outcome.brokers[id] = .init(state: .inSync, keys: [])
-                outcome.checked.insert(.broker(id))
-            } else {
-                candidates.append(id)
-                outcome.brokers[id] = .init(state: .outOfSync)
-            }
-        }
         // A broker being created or replaced in this pass, or whose pod is not Ready, waits:
         // its pod's readiness changing brings another pass.
         let ready = candidates.filter {

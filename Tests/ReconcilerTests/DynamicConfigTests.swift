@@ -195,6 +195,27 @@ struct DynamicConfigTests {
         }
     }
 
+    /// A cluster none of whose brokers runs yet asks Kafka nothing: no one could answer, and
+    /// the pods becoming Ready bring the next pass.
+    @Test func noRequestBeforeABrokerIsReady() async throws {
+        let cluster = try await ReconcilerCluster.start()
+        let document = try await cluster.document().cluster
+        await cluster.stop()
+        let desired = DesiredStateRenderer().render(document, uid: "uid")
+        var status = KafkaClusterStatus()
+        status.brokersState = ["0": BrokerState(), "1": BrokerState(), "2": BrokerState()]
+        // Port 9 (discard) has no Kafka: a request would fail and say so in `unreachable`.
+        let kafka = try KafkaProtocolAdminClient(bootstrap: "127.0.0.1:9")
+        let outcome = await DynamicConfigSync(kafka: kafka).run(
+            spec: document.spec, desired: desired, status: status)
+        #expect(outcome.requests == 0)
+        #expect(outcome.unreachable == nil)
+        #expect(!outcome.retry)
+        #expect(outcome.brokers[2]?.state == .outOfSync, "broker 2 has a key to set")
+        #expect(outcome.brokers[0]?.state == .inSync)
+        #expect(outcome.clusterWideKeys == nil)
+    }
+
     static func podNames(_ harness: GracefulHarness) async throws -> [String: String] {
         var names: [String: String] = [:]
         for pod in try await harness.api.objects(.pods) {
