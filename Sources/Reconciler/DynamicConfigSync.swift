@@ -1,7 +1,6 @@
 import ClusterModel
 import KafkaAdmin
 import KafkaProtocol
-import Logging
 
 /// Makes Kafka's dynamic broker configuration match the spec, level-triggered: reads what Kafka
 /// reports (DescribeConfigs), sets what differs and deletes what the spec dropped
