@@ -34,6 +34,22 @@ public struct ConfigurationState: StatusWord {
     public static let outOfSync: ConfigurationState = "ConfigOutOfSync"
 }
 
+/// `status.brokersState[id].perBrokerConfigurationState`: whether the broker's dynamic
+/// configuration (the per-broker keys Kafka changes without a restart) is what the spec asks.
+public struct PerBrokerConfigurationState: StatusWord {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// Kafka reports every dynamic key of the broker's spec with the spec's value.
+    public static let inSync: PerBrokerConfigurationState = "PerBrokerConfigInSync"
+    /// Not applied yet: the broker is not Ready or not registered, Kafka was not reachable, or
+    /// reading back did not show the change yet. The reconciler tries again.
+    public static let outOfSync: PerBrokerConfigurationState = "PerBrokerConfigOutOfSync"
+    /// Kafka refused a key (`status.dynamicConfigErrors` says which and why); the broker's
+    /// other keys are applied.
+    public static let error: PerBrokerConfigurationState = "PerBrokerConfigError"
+}
+
 /// `status.brokersState[id].readiness`: the broker's pod, as the kubelet reports it.
 public struct BrokerReadiness: StatusWord {
     public let rawValue: String

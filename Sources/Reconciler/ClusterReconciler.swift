@@ -1,6 +1,7 @@
 import ClusterModel
 import CruiseControl
 import JSON
+import KafkaAdmin
 import Kubernetes
 import Logging
 
@@ -36,6 +37,10 @@ public struct ClusterReconciler: Sendable {
         /// Creates Cruise Control's metrics topic once the brokers run; nil without a Kafka
         /// client (the brokers' metrics reporter may then create it).
         public var createTopic: TopicCreator?
+        /// The Kafka admin client dynamic broker configuration is read and set through
+        /// (`DynamicConfigSync`); nil without a Kafka client (then only server.properties
+        /// carries the configuration).
+        public var dynamicConfig: (any KafkaAdminClient)?
         /// Names the operator in Events.
         public var component: String
         /// How many brokers' writes run at once.
@@ -50,8 +55,10 @@ public struct ClusterReconciler: Sendable {
             now: @escaping @Sendable () -> Int64 = UTCTimestamp.nowMilliseconds,
             metrics: GracefulMetrics = GracefulMetrics(),
             chooseBroker: @escaping BrokerChooser = { _ in nil }, createTopic: TopicCreator? = nil,
+            dynamicConfig: (any KafkaAdminClient)? = nil,
             component: String = "kafka-operator", maxConcurrentWrites: Int = 8
         ) {
+            self.dynamicConfig = dynamicConfig
             self.chooseBroker = chooseBroker
             self.createTopic = createTopic
             self.maxConcurrentWrites = max(1, maxConcurrentWrites)
@@ -172,6 +179,8 @@ public struct ClusterReconciler: Sendable {
             spec, recorded: status.cruiseControlTopicStatus, brokersReady: brokersReady, events: events,
             result: &result)
         updated.cruiseControlTopicStatus = topic.status
+        let configRetry = await syncDynamicConfig(
+            spec, desired: desired, status: &updated, events: events, result: &result)
         switch try await writeStatus(status.mergePatch(to: updated), of: spec) {
         case .written: result.statusWritten = true
         case .unchanged: break
@@ -184,7 +193,9 @@ public struct ClusterReconciler: Sendable {
         }
         let waits = steps.contains { if case .waitForBroker = $0 { true } else { false } }
         if let next = removal.requeueAfter { result.requeueAfter = next }
-        if waits || claims.waiting || topic.retry || result.created + result.updated + result.deleted > 0 {
+        if waits || claims.waiting || topic.retry || configRetry
+            || result.created + result.updated + result.deleted > 0
+        {
             // Our own writes come back as watch events; the requeue covers a missed one and
             // the waits, whose end no event of ours announces.
             result.requeueAfter = min(

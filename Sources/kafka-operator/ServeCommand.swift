@@ -199,7 +199,9 @@ struct ServeCommand: AsyncParsableCommand {
                     cruiseControl: { await cruiseControl.client(for: $0) },
                     replicaCounts: kafka.map { replicaCounter(kafka: $0) },
                     polling: clusterOptions.cruiseControlPolling,
-                    chooseBroker: fewestReplicasChooser(kafka: kafka), createTopic: topicCreator(kafka: kafka)
+                    chooseBroker: fewestReplicasChooser(kafka: kafka),
+                    createTopic: topicCreator(kafka: kafka),
+                    dynamicConfig: kafka
                 ),
                 logger: Logger(label: "kafka-operator.reconciler")),
             configuration: .init(
