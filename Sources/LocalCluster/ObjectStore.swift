@@ -108,6 +108,16 @@ actor ObjectStore {
 
     var resourceVersion: UInt64 { version }
 
+    /// The StorageClass annotated as the default, which a claim naming no class gets.
+    private var defaultStorageClassName: String? {
+        guard let classes = registry.definition(for: .storageClasses).flatMap({ objects[$0] }) else {
+            return nil
+        }
+        return classes.values.first {
+            $0.value(at: ["metadata", "annotations", StorageClass.defaultClassAnnotation]) == .string("true")
+        }.map(Self.name(of:))
+    }
+
     /// The StorageClass `name`, when the registry serves classes and one of that name exists.
     private func storageClass(named name: String) -> JSONValue? {
         registry.definition(for: .storageClasses).flatMap { objects[$0]?["/\(name)"] }
@@ -272,6 +282,9 @@ actor ObjectStore {
         }
         if resource.hasStatus { object.set(["status"], Self.initialStatus(resource)) }
         try applyDefaults(&object, resource, name)
+        Defaulting.apply(
+            &object, kind: resource.kind, name: name, creating: true,
+            defaultStorageClass: defaultStorageClassName)
         try admitCustomResource(&object, resource, name)
         return try commit(reference, object, kind: .added, previous: nil)
     }
@@ -565,6 +578,8 @@ actor ObjectStore {
                         ])
                 }
             }
+            Defaulting.apply(
+                &object, kind: resource.kind, name: reference.name, creating: false, defaultStorageClass: nil)
             if resource.type == .deployments {
                 try DeploymentRules.check(resource, name: reference.name, old: existing, new: object)
             }
@@ -658,7 +673,11 @@ actor ObjectStore {
             marked.set(["metadata", "deletionTimestamp"], .string(Timestamp.now(plus: grace ?? 0)))
             if let grace { marked.set(["metadata", "deletionGracePeriodSeconds"], .integer(grace)) }
             if !finalizers.isEmpty { marked.set(["metadata", "finalizers"], .array(finalizers)) }
-            return (try commit(reference, marked, kind: .modified, previous: existing), false)
+            let held = try commit(reference, marked, kind: .modified, previous: existing)
+            if resource.type == .persistentVolumeClaims, try releaseClaimIfUnused(reference) {
+                return (held, true)
+            }
+            return (held, false)
         }
         if request.propagation == .orphan {
             for dependent in dependents(of: uid) {
@@ -793,8 +812,46 @@ actor ObjectStore {
             StoreChange(
                 kind: .deleted, resource: reference.resource, resourceVersion: version, object: object,
                 previous: existing))
+        if reference.resource.type == .pods {
+            for claim in Self.claimNames(of: existing) {
+                try releaseClaimIfUnused(
+                    Reference(resource: reference.resource, namespace: reference.namespace, name: claim))
+            }
+        }
         if reference.resource.namespaced { try removeNamespaceIfEmpty(reference.namespace) }
         return object
+    }
+
+    // MARK: - Claim protection
+
+    static let claimProtection = "kubernetes.io/pvc-protection"
+
+    /// The claims a pod mounts.
+    static func claimNames(of pod: JSONValue) -> [String] {
+        guard case .array(let volumes)? = pod.value(at: ["spec", "volumes"]) else { return [] }
+        return volumes.compactMap { $0.value(at: ["persistentVolumeClaim", "claimName"])?.stringValue }
+    }
+
+    /// The PVC protection controller: a deleted claim keeps its finalizer while a pod that has
+    /// not finished mounts it, and goes once none does. `reference` names the claim (its
+    /// resource is looked up); whether the claim went.
+    @discardableResult
+    private func releaseClaimIfUnused(_ reference: Reference) throws(APIError) -> Bool {
+        guard let claims = registry.definition(for: .persistentVolumeClaims),
+            let claim = objects[claims]?["\(reference.namespace)/\(reference.name)"],
+            claim.value(at: ["metadata", "deletionTimestamp"]) != nil,
+            case .array(let finalizers)? = claim.value(at: ["metadata", "finalizers"]),
+            finalizers.contains(.string(Self.claimProtection))
+        else { return false }
+        let pods = registry.definition(for: .pods).flatMap { objects[$0] } ?? [:]
+        let inUse = pods.values.contains { pod in
+            Self.namespace(of: pod) == reference.namespace
+                && !["Succeeded", "Failed"].contains(pod.value(at: ["status", "phase"])?.stringValue ?? "")
+                && Self.claimNames(of: pod).contains(reference.name)
+        }
+        guard !inUse, let uid = claim.value(at: ["metadata", "uid"])?.stringValue else { return false }
+        removeFinalizer(Self.claimProtection, uid: uid)
+        return objects[claims]?["\(reference.namespace)/\(reference.name)"] == nil
     }
 
     // MARK: - Committing
