@@ -1,6 +1,6 @@
 import HTTPServer
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 import Logging
 
 /// Serves the Kubernetes REST API over the object store: parses the path and query, applies

@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -114,7 +114,8 @@ actor ObjectStore {
             return nil
         }
         return classes.values.first {
-            $0.value(at: ["metadata", "annotations", StorageClass.defaultClassAnnotation]) == .string("true")
+            $0.value(at: ["metadata", "annotations", StorageClassAnnotation.isDefaultClass])
+                == .string("true")
         }.map(Self.name(of:))
     }
 
@@ -135,7 +136,7 @@ actor ObjectStore {
                 "metadata",
                 .object([
                     ("name", .string("standard")),
-                    ("annotations", .object([(StorageClass.defaultClassAnnotation, .string("true"))])),
+                    ("annotations", .object([(StorageClassAnnotation.isDefaultClass, .string("true"))])),
                 ])
             ),
             ("provisioner", .string("local.kafka-operator.io/simulated")),

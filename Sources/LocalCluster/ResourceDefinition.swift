@@ -1,4 +1,4 @@
-import Kubernetes
+import KubernetesAPITypes
 
 /// One resource the local API serves: its type, what discovery says about it, and the rules
 /// that differ between resources (a status subresource, how names are validated).

@@ -1,4 +1,4 @@
-import Kubernetes
+import KubernetesAPITypes
 
 /// The resources the local API serves, looked up by group, version and plural (or short name).
 struct ResourceRegistry: Sendable {

@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 
 /// Kubernetes' strategic merge patch, for the built-in kinds the local cluster serves: a JSON
 /// merge patch, except that the lists the API types mark `patchStrategy: merge` merge item by

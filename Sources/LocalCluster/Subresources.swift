@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 
 /// The subresources besides `status`: a Deployment's `scale` (an `autoscaling/v1` Scale read
 /// from and written to its `spec.replicas`), and a pod's `log`, `exec`, `attach` and

@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 
 /// Renders objects as a `meta.k8s.io/v1` Table, the server-side printing `kubectl get` asks
 /// for, with the columns kubectl users expect for each resource.
@@ -173,7 +173,7 @@ enum TableRenderer {
                 Column(name: "Name", type: "string", priority: 0) { object in
                     let name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
                     let isDefault =
-                        object.value(at: ["metadata", "annotations", StorageClass.defaultClassAnnotation])
+                        object.value(at: ["metadata", "annotations", StorageClassAnnotation.isDefaultClass])
                         == .string("true")
                     return .string(isDefault ? "\(name) (default)" : name)
                 },
