@@ -187,7 +187,10 @@ let package = Package(
                 "ClusterTestSupport",
             ]),
         .testTarget(
-            name: "LocalClusterTests", dependencies: ["LocalCluster", "Kubernetes", "JSON", "TestSupport"]),
+            name: "LocalClusterTests",
+            dependencies: [
+                "LocalCluster", "Kubernetes", "JSON", "TestSupport", .product(name: "Yams", package: "Yams"),
+            ]),
         .testTarget(
             name: "ReconcilerTests",
             dependencies: [
