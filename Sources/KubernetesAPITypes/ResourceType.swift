@@ -80,6 +80,18 @@ public struct ResourceType: Hashable, Sendable, CustomStringConvertible {
         group: "kafka.banzaicloud.io", version: "v1alpha1", kind: "KafkaTopic", plural: "kafkatopics")
     public static let leases = ResourceType(
         group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases")
+    public static let serviceAccounts = ResourceType(
+        group: "", version: "v1", kind: "ServiceAccount", plural: "serviceaccounts")
+    public static let clusterRoles = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRole", plural: "clusterroles",
+        namespaced: false)
+    public static let clusterRoleBindings = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRoleBinding",
+        plural: "clusterrolebindings", namespaced: false)
+    public static let roles = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", kind: "Role", plural: "roles")
+    public static let roleBindings = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", kind: "RoleBinding", plural: "rolebindings")
     public static let customResourceDefinitions = ResourceType(
         group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition",
         plural: "customresourcedefinitions", namespaced: false)

@@ -414,6 +414,8 @@ actor ObjectStore {
             try CruiseControlOperationSchema.admit(&object, resource, name: name)
         } else if resource.type == .kafkaTopics {
             try KafkaTopicSchema.admit(&object, resource, name: name)
+        } else if resource.type == .customResourceDefinitions {
+            try CustomResourceDefinitions.admit(&object, resource, name: name, served: registry)
         }
     }
 

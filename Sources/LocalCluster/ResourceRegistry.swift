@@ -41,6 +41,28 @@ struct ResourceRegistry: Sendable {
             type: .leases, singularName: "lease", shortNames: [], categories: [], hasStatus: false,
             nameRule: .subdomain, allowsUnconditionalUpdate: true),
         ResourceDefinition(
+            type: .serviceAccounts, singularName: "serviceaccount", shortNames: ["sa"], categories: [],
+            hasStatus: false, nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        // RBAC objects are stored so deploy/ applies as on Kubernetes; nothing enforces them.
+        ResourceDefinition(
+            type: .clusterRoles, singularName: "clusterrole", shortNames: [], categories: [],
+            hasStatus: false,
+            nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .clusterRoleBindings, singularName: "clusterrolebinding", shortNames: [], categories: [],
+            hasStatus: false, nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .roles, singularName: "role", shortNames: [], categories: [], hasStatus: false,
+            nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .roleBindings, singularName: "rolebinding", shortNames: [], categories: [],
+            hasStatus: false,
+            nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .customResourceDefinitions, singularName: "customresourcedefinition",
+            shortNames: ["crd", "crds"],
+            categories: [], hasStatus: true, nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
             // As deploy/crd.yaml declares it: no status subresource, so an action's spec change
             // and its status record are one write.
             type: .kafkaClusters, singularName: "kafkacluster", shortNames: ["kc"],

@@ -39,7 +39,11 @@ struct StrategicMergePatch: Sendable {
             lists = ["spec.ports": .byKey("port")].merging(conditions) { $1 }
         case .persistentVolumeClaims, .podDisruptionBudgets, .namespaces:
             lists = conditions
-        case .configMaps, .secrets, .events, .storageClasses, .leases:
+        case .serviceAccounts:
+            lists = ["secrets": .byKey("name"), "imagePullSecrets": .byKey("name")]
+        case .configMaps, .secrets, .events, .storageClasses, .leases, .clusterRoles, .clusterRoleBindings,
+            .roles,
+            .roleBindings, .customResourceDefinitions:
             lists = [:]
         default:
             return nil

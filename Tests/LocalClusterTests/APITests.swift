@@ -122,6 +122,38 @@ import Testing
         #expect(try await cluster.get("/api/v1/namespaces/kafka").status == 404)
     }
 
+    /// CRDs are stored with the API server's name checks; the operator's own kinds are served
+    /// and Established, any other kind is stored and says it is not served here.
+    @Test(.enabled(if: Peer.available("curl"))) func customResourceDefinitionsAreCheckedAndSayWhatIsServed()
+        async throws
+    {
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let path = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+        func crd(_ name: String, group: String, plural: String, kind: String, version: String) -> String {
+            #"{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"\#(name)"},"spec":{"group":"\#(group)","scope":"Namespaced","names":{"plural":"\#(plural)","kind":"\#(kind)"},"versions":[{"name":"\#(version)","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object"}}}]}}"#
+        }
+        let ours = try await cluster.post(
+            path,
+            crd(
+                "kafkaclusters.kafka.banzaicloud.io", group: "kafka.banzaicloud.io", plural: "kafkaclusters",
+                kind: "KafkaCluster", version: "v1beta1"))
+        #expect(ours.status == 201, "\(ours.text)")
+        #expect(ours.text.contains(#""type":"Established","status":"True""#), "\(ours.text)")
+        let other = try await cluster.post(
+            path,
+            crd("widgets.example.com", group: "example.com", plural: "widgets", kind: "Widget", version: "v1")
+        )
+        #expect(other.status == 201, "\(other.text)")
+        #expect(other.text.contains(#""type":"Established","status":"False","#), "\(other.text)")
+        #expect(other.text.contains("is stored, not served"), "\(other.text)")
+        let misnamed = try await cluster.post(
+            path, crd("gadgets", group: "example.com", plural: "gadgets", kind: "Gadget", version: "v1"))
+        #expect(misnamed.status == 422, "\(misnamed.text)")
+        #expect(misnamed.text.contains("must be spec.names.plural"), "\(misnamed.text)")
+        #expect(try await cluster.get(path + "/gadgets").status == 404)
+    }
+
     @Test func anUpdateWithAStaleResourceVersionConflicts() async throws {
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()
