@@ -286,6 +286,7 @@ actor ObjectStore {
         Defaulting.apply(
             &object, kind: resource.kind, name: name, creating: true,
             defaultStorageClass: defaultStorageClassName)
+        try PodSpecRules.check(resource, name: name, old: nil, new: object)
         try admitCustomResource(&object, resource, name)
         return try commit(reference, object, kind: .added, previous: nil)
     }
@@ -583,6 +584,7 @@ actor ObjectStore {
             }
             Defaulting.apply(
                 &object, kind: resource.kind, name: reference.name, creating: false, defaultStorageClass: nil)
+            try PodSpecRules.check(resource, name: reference.name, old: existing, new: object)
             if resource.type == .deployments {
                 try DeploymentRules.check(resource, name: reference.name, old: existing, new: object)
             }
