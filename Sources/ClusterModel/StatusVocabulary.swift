@@ -71,7 +71,8 @@ public struct CruiseControlState: StatusWord {
 
 /// A disk's graceful progress (`gracefulActionState.volumeStates.<mountPath>.cruiseControlVolumeState`),
 /// in Koperator's words: a disk added to a running broker has data moved onto it by a disk
-/// rebalance of that broker.
+/// rebalance of that broker; a disk taken out of a staying broker's spec has its data moved off
+/// by `remove_disks` before the pod loses it and its claim is deleted.
 public struct CruiseControlVolumeState: StatusWord {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
@@ -79,6 +80,23 @@ public struct CruiseControlVolumeState: StatusWord {
     public static let diskRebalanceRequired: CruiseControlVolumeState = "GracefulDiskRebalanceRequired"
     public static let diskRebalanceRunning: CruiseControlVolumeState = "GracefulDiskRebalanceRunning"
     public static let diskRebalanceSucceeded: CruiseControlVolumeState = "GracefulDiskRebalanceSucceeded"
+
+    /// The disk left the spec; its `remove_disks` task has not started.
+    public static let diskRemovalRequired: CruiseControlVolumeState = "GracefulDiskRemovalRequired"
+    public static let diskRemovalRunning: CruiseControlVolumeState = "GracefulDiskRemovalRunning"
+    /// The last run failed; it runs again 30 s later. The disk stays mounted.
+    public static let diskRemovalCompletedWithError: CruiseControlVolumeState =
+        "GracefulDiskRemovalCompletedWithError"
+    /// The last run failed and its CruiseControlOperation is labelled `pause: "true"`.
+    public static let diskRemovalPaused: CruiseControlVolumeState = "GracefulDiskRemovalPaused"
+    /// The disk holds no replica: the pod is rendered without it, then its claim is deleted.
+    public static let diskRemovalSucceeded: CruiseControlVolumeState = "GracefulDiskRemovalSucceeded"
+
+    /// A removal under way: the disk stays mounted and in `log.dirs`.
+    public var isRemovalUnderWay: Bool {
+        [.diskRemovalRequired, .diskRemovalRunning, .diskRemovalCompletedWithError, .diskRemovalPaused]
+            .contains(self)
+    }
 }
 
 /// `status.cruiseControlTopicStatus`: whether Cruise Control's metrics topic exists, in

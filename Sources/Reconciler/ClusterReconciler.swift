@@ -25,6 +25,9 @@ public struct ClusterReconciler: Sendable {
         /// How many partition replicas each broker holds, from Kafka's metadata; nil without a
         /// Kafka client. A leaving broker goes only once this says it holds none.
         public var replicaCounts: ReplicaCounter?
+        /// How many replicas each log directory of a broker holds (DescribeLogDirs); nil without
+        /// a Kafka client. A disk taken out of the spec goes only once this says it holds none.
+        public var logDirReplicas: LogDirReplicaCounter?
         /// How often a running Cruise Control task is asked about.
         public var polling: PollingInterval
         /// Milliseconds since the epoch (a test moves it by hand).
@@ -46,7 +49,8 @@ public struct ClusterReconciler: Sendable {
             waitInterval: Duration = .seconds(2),
             cruiseControl: @escaping @Sendable (KafkaCluster) async -> (any CruiseControlClient)? = { _ in nil
             },
-            replicaCounts: ReplicaCounter? = nil, polling: PollingInterval = PollingInterval(),
+            replicaCounts: ReplicaCounter? = nil, logDirReplicas: LogDirReplicaCounter? = nil,
+            polling: PollingInterval = PollingInterval(),
             now: @escaping @Sendable () -> Int64 = UTCTimestamp.nowMilliseconds,
             metrics: GracefulMetrics = GracefulMetrics(),
             chooseBroker: @escaping BrokerChooser = { _ in nil }, createTopic: TopicCreator? = nil,
@@ -60,6 +64,7 @@ public struct ClusterReconciler: Sendable {
             self.waitInterval = waitInterval
             self.cruiseControl = cruiseControl
             self.replicaCounts = replicaCounts
+            self.logDirReplicas = logDirReplicas
             self.polling = polling
             self.now = now
             self.metrics = metrics
@@ -125,6 +130,7 @@ public struct ClusterReconciler: Sendable {
                     gate: gate)
                 + forgotten.map { .forgetBroker($0) }
         }
+        steps += removal.releasedClaims.map { .delete($0) }
         let refusals = RenderRefusals.check(spec)
         if !refusals.isEmpty {
             steps = ReconcilePlan.holdingBrokerPods(steps, staying: desired.brokerIDs)

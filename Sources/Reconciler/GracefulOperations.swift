@@ -42,6 +42,13 @@ struct GracefulOperations {
         var ready: Set<Int32>
         /// Not in the spec, with objects or a status entry left.
         var leaving: Set<Int32>
+        /// Staying broker → mount paths of its disks that left the spec but whose claims remain.
+        var removedDisks: [Int32: Set<String>] = [:]
+
+        /// The log directories of `removedDisks`, as Cruise Control names them.
+        var removedLogDirs: [Int32: Set<String>] {
+            removedDisks.mapValues { Set($0.map(ServerProperties.logDir(mountPath:))) }
+        }
     }
 
     let api: any KubernetesAPI
@@ -66,6 +73,17 @@ struct GracefulOperations {
             for id in brokers.staying where known[String(id)] == nil {
                 states[id] = GracefulActionState(cruiseControlState: .upscaleRequired)
             }
+        }
+        // A disk out of the spec has its data moved off before it goes.
+        for (id, mountPaths) in brokers.removedDisks where states[id] != nil {
+            var graceful = states[id].flatMap { $0 } ?? GracefulActionState()
+            for mountPath in mountPaths.sorted() {
+                let state = graceful.volumeState(mountPath)
+                if state == nil || !(state!.isRemovalUnderWay || state == .diskRemovalSucceeded) {
+                    graceful.setVolume(mountPath, state: .diskRemovalRequired)
+                }
+            }
+            states[id] = graceful
         }
 
         var operations = try await listOperations()
@@ -111,11 +129,17 @@ struct GracefulOperations {
             var task = GracefulTask(name: created.name, intent: intent, operation: created)
             for id in intent.brokers {
                 var graceful = states[id].flatMap { $0 } ?? GracefulActionState()
-                if intent.rebalanceDisk {
+                switch intent.operation {
+                case .rebalance:
+                    guard intent.rebalanceDisk else { continue }
                     for volume in graceful.volumes(in: .diskRebalanceRequired) {
                         graceful.setVolume(volume, state: .diskRebalanceRunning, operation: created.name)
                     }
-                } else {
+                case .removeDisks:
+                    for volume in graceful.volumes(in: .diskRemovalRequired) {
+                        graceful.setVolume(volume, state: .diskRemovalRunning, operation: created.name)
+                    }
+                case .addBroker, .removeBroker:
                     graceful.cruiseControlState =
                         intent.operation == .addBroker ? .upscaleRunning : .downscaleRunning
                     graceful.setOperation(created.name)
@@ -393,6 +417,7 @@ struct GracefulOperations {
         for (id, state) in states {
             guard var graceful = state else { continue }
             followVolumes(&graceful, byName: byName)
+            followRemovedVolumes(&graceful, removed: brokers.removedDisks[id] ?? [], byName: byName)
             if brokers.staying.contains(id), graceful.cruiseControlState?.isDownscale == true {
                 states[id] = .some(nil)
                 continue
@@ -433,6 +458,39 @@ struct GracefulOperations {
         }
     }
 
+    /// A disk's removal takes its task's outcome: succeeded only once the task completed (never
+    /// on a failure, whatever the error policy); completed with error or paused while a failed
+    /// run waits; required again when its object is gone. A disk back in the spec, or whose claim
+    /// is gone, is forgotten.
+    private static func followRemovedVolumes(
+        _ graceful: inout GracefulActionState, removed: Set<String>, byName: [String: GracefulTask]
+    ) {
+        for volume in (graceful.volumeStates ?? [:]).keys.sorted() {
+            guard let state = graceful.volumeState(volume),
+                state.isRemovalUnderWay || state == .diskRemovalSucceeded
+            else { continue }
+            guard removed.contains(volume) else {
+                graceful.clearVolume(volume)
+                continue
+            }
+            guard state != .diskRemovalRequired, state != .diskRemovalSucceeded else { continue }
+            guard let name = graceful.volumeOperation(volume), let task = byName[name] else {
+                graceful.setVolume(volume, state: .diskRemovalRequired)
+                continue
+            }
+            let error = task.status.currentTask?.errorMessage
+            let next: CruiseControlVolumeState
+            switch task.phase {
+            case .completed: next = .diskRemovalSucceeded
+            case .failed: next = task.isPaused ? .diskRemovalPaused : .diskRemovalCompletedWithError
+            case .unsent, .running: next = .diskRemovalRunning
+            }
+            graceful.setVolume(
+                volume, state: next, operation: name,
+                errorMessage: next == .diskRemovalSucceeded ? nil : error)
+        }
+    }
+
     /// A broker's state from its task's: succeeded once the task completed (or, for an add, once
     /// it failed under `ignore`: the broker serves without the load moved to it); paused while
     /// the object is paused; completed with error while a failed run waits to run again, or for
@@ -466,6 +524,10 @@ struct GracefulOperations {
         guard let task = operation.status?.currentTask,
             let kind = GracefulIntent.Operation(rawValue: task.operation)
         else { return nil }
+        if kind == .removeDisks {
+            return GracefulIntent(
+                removingDisks: GracefulIntent.logDirs(task.parameters?["brokerid_and_logdirs"] ?? ""))
+        }
         let brokers = GracefulIntent.brokerIDs(
             task.parameters?["brokerid"] ?? task.parameters?["destination_broker_ids"] ?? "")
         return GracefulIntent(
@@ -478,7 +540,11 @@ struct GracefulOperations {
         switch intent.operation {
         case .addBroker: intent.brokers.allSatisfy(brokers.staying.contains)
         case .removeBroker: !intent.brokers.contains(where: brokers.staying.contains)
-        case .removeDisks, .rebalance: true
+        case .removeDisks:
+            intent.logDirs.allSatisfy { broker, dirs in
+                brokers.removedLogDirs[broker].map { Set(dirs).isSubset(of: $0) } ?? false
+            }
+        case .rebalance: true
         }
     }
 
@@ -495,13 +561,14 @@ struct GracefulOperations {
         switch intent.operation {
         case .addBroker: "broker \(intent.brokerList) left the spec before its data moved"
         case .removeBroker: "broker \(intent.brokerList) is back in the spec"
-        case .removeDisks, .rebalance: "its change was undone"
+        case .removeDisks: "a disk of \(intent.logDirList) is back in the spec"
+        case .rebalance: "its change was undone"
         }
     }
 
     /// The next task, in Koperator's priority: every Ready broker waiting for its add, else
-    /// every leaving broker waiting for its removal, else a disk rebalance for the Ready brokers
-    /// with a new disk.
+    /// every leaving broker waiting for its removal, else every Ready broker's disks waiting to
+    /// be emptied (`remove_disks`), else a disk rebalance for the Ready brokers with a new disk.
     static func nextIntent(states: [Int32: GracefulActionState?], brokers: Brokers) -> GracefulIntent? {
         func waiting(_ state: ClusterModel.CruiseControlState, among candidates: Set<Int32>) -> [Int32] {
             states.compactMap { id, graceful in
@@ -512,6 +579,12 @@ struct GracefulOperations {
         if !adding.isEmpty { return GracefulIntent(.addBroker, brokers: adding) }
         let removing = waiting(.downscaleRequired, among: brokers.leaving)
         if !removing.isEmpty { return GracefulIntent(.removeBroker, brokers: removing) }
+        var disks: [Int32: [String]] = [:]
+        for (id, graceful) in states where brokers.ready.contains(id) {
+            let volumes = graceful?.volumes(in: .diskRemovalRequired) ?? []
+            if !volumes.isEmpty { disks[id] = volumes.map(ServerProperties.logDir(mountPath:)) }
+        }
+        if !disks.isEmpty { return GracefulIntent(removingDisks: disks) }
         let newDisks = states.compactMap { id, graceful in
             brokers.ready.contains(id) && graceful?.volumes(in: .diskRebalanceRequired).isEmpty == false
                 ? id : nil

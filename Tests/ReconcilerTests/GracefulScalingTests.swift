@@ -413,6 +413,152 @@ import Testing
         }
     }
 
+    /// A disk taken out of a staying broker's spec: `remove_disks` moves its replicas to the
+    /// broker's other disk first; the pod keeps it mounted (and in `log.dirs`) until the task
+    /// completed and DescribeLogDirs shows the directory empty; only then is the pod rendered
+    /// without it, and its claim deleted once no pod mounts it.
+    @Test func aRemovedDiskIsEmptiedByRemoveDisksBeforeItsClaimGoes() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            let disk = "/kafka-logs-1"
+            try await harness.addDisk(disk, to: 0)
+            try await harness.pass()
+            try await harness.api.waitUntilSettled()
+            try await harness.restartWithRenderedLogDirs(0)
+            let filled = try await harness.passUntil {
+                try await harness.graceful(0)?.volumeState(disk) == .diskRebalanceSucceeded
+            }
+            #expect(filled)
+            let held = await harness.replicas(on: 0, mountPath: disk)
+            #expect(held > 0, "the disk rebalance put replicas on the new disk")
+            let claim = try #require(try await harness.claim(of: 0, mountPath: disk))
+            let pods = try await harness.podNames(of: 0)
+            harness.simulator.faults.slowExecution(bytesPerSecond: 10_000_000)
+
+            try await harness.removeDisk(disk, from: 0)
+            try await harness.pass()
+            let operation = try #require(try await harness.operations().last)
+            #expect(operation.status?.currentTask?.operation == "remove_disks")
+            #expect(
+                operation.status?.currentTask?.parameters?["brokerid_and_logdirs"] == "0-/kafka-logs-1/kafka")
+            #expect(try await harness.graceful(0)?.volumeState(disk) == .diskRemovalRunning)
+            #expect(
+                try await harness.podNames(of: 0) == pods, "the pod is not replaced while the disk drains")
+            #expect(try await harness.mountedClaims(of: 0).contains(claim))
+
+            var succeededAt: Int?
+            let gone = try await harness.passUntil(
+                limit: 120,
+                invariant: {
+                    // The disk stays mounted while its directory holds anything.
+                    if await harness.replicas(on: 0, mountPath: disk) > 0 {
+                        let mounted = try await harness.mountedClaims(of: 0)
+                        #expect(mounted.contains(claim))
+                        let left = try await harness.claim(of: 0, mountPath: disk)
+                        #expect(left == claim)
+                    }
+                },
+                {
+                    let state = try await harness.graceful(0)?.volumeState(disk)
+                    if state == .diskRemovalSucceeded, succeededAt == nil {
+                        succeededAt = await harness.replicas(on: 0, mountPath: disk)
+                    }
+                    // The broker restarts with the log directories its new pod's ConfigMap names:
+                    // the simulator refuses one that drops a directory still holding replicas.
+                    if try await !harness.mountedClaims(of: 0).contains(claim) {
+                        try await harness.restartWithRenderedLogDirs(0)
+                    }
+                    let claimLeft = try await harness.claim(of: 0, mountPath: disk)
+                    return claimLeft == nil && state == nil
+                })
+            #expect(gone)
+            #expect(succeededAt == 0, "succeeded only with the directory empty")
+            #expect(try await harness.podNames(of: 0) != pods, "the pod was rendered without the disk")
+            #expect(await harness.replicas(on: 0, mountPath: disk) == 0)
+            #expect(await harness.offlinePartitions() == 0)
+            #expect(try await harness.operations().last?.status?.currentTask?.state == "Completed")
+            #expect(
+                try await harness.operations().filter { $0.status?.currentTask?.operation == "remove_disks" }
+                    .count == 1)
+        }
+    }
+
+    /// A remove_disks that fails part-way keeps the disk mounted, in
+    /// `GracefulDiskRemovalCompletedWithError`, and runs again 30 s later.
+    @Test func aFailedDiskRemovalKeepsTheDiskAndRunsAgain() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            let disk = "/kafka-logs-1"
+            try await harness.addDisk(disk, to: 0)
+            try await harness.pass()
+            try await harness.api.waitUntilSettled()
+            try await harness.restartWithRenderedLogDirs(0)
+            _ = try await harness.passUntil {
+                try await harness.graceful(0)?.volumeState(disk) == .diskRebalanceSucceeded
+            }
+            let claim = try #require(try await harness.claim(of: 0, mountPath: disk))
+            harness.simulator.faults.failNextExecution(afterMoves: 1)
+            try await harness.removeDisk(disk, from: 0)
+            try await harness.pass()
+            let failed = try await harness.passUntil(step: 1_000) {
+                try await harness.graceful(0)?.volumeState(disk) == .diskRemovalCompletedWithError
+            }
+            #expect(failed)
+            #expect(await harness.replicas(on: 0, mountPath: disk) > 0)
+            #expect(try await harness.mountedClaims(of: 0).contains(claim), "kept mounted after a failure")
+            #expect(try await harness.graceful(0)?.volumes(in: .diskRemovalCompletedWithError) == [disk])
+            let done = try await harness.passUntil {
+                let state = try await harness.graceful(0)?.volumeState(disk)
+                let left = try await harness.claim(of: 0, mountPath: disk)
+                return state == .diskRemovalSucceeded || left == nil
+            }
+            #expect(done)
+            #expect(try await harness.operations().last?.status?.retryCount == 1)
+            #expect(await harness.replicas(on: 0, mountPath: disk) == 0)
+        }
+    }
+
+    /// Without Cruise Control a removed disk that holds replicas is kept mounted, with a
+    /// Warning saying why; once its replicas are moved by other means it goes.
+    @Test func withoutCruiseControlADiskHoldingReplicasIsKept() async throws {
+        try await GracefulHarness.run(cruiseControl: false) { harness in
+            try await harness.settle()
+            let disk = "/kafka-logs-1"
+            try await harness.addDisk(disk, to: 0)
+            try await harness.pass()
+            try await harness.api.waitUntilSettled()
+            try await harness.restartWithRenderedLogDirs(0)
+            try await harness.pass()
+            // A person's own Cruise Control run puts replicas on the new disk.
+            try await harness.runToCompletion(.rebalance(dryRun: false, rebalanceDisk: true))
+            #expect(await harness.replicas(on: 0, mountPath: disk) > 0)
+            let claim = try #require(try await harness.claim(of: 0, mountPath: disk))
+            let pods = try await harness.podNames(of: 0)
+
+            try await harness.removeDisk(disk, from: 0)
+            for _ in 0..<3 { try await harness.pass() }
+            #expect(try await harness.podNames(of: 0) == pods, "the pod keeps the disk")
+            #expect(try await harness.mountedClaims(of: 0).contains(claim))
+            let warning = try await harness.api.events().first { $0["reason"]?.text == "DiskHoldsReplicas" }
+            #expect(warning?["type"]?.text == "Warning")
+            #expect(warning?["message"]?.text?.contains("no Cruise Control") == true)
+            #expect(try await harness.operations().isEmpty)
+
+            // Its replicas moved off by other means: now it goes.
+            try await harness.runToCompletion(.removeDisks([0: ["/kafka-logs-1/kafka"]], dryRun: false))
+            let gone = try await harness.passUntil {
+                if try await !harness.mountedClaims(of: 0).contains(claim) {
+                    try await harness.restartWithRenderedLogDirs(0)
+                }
+                let left = try await harness.claim(of: 0, mountPath: disk)
+                let state = try await harness.graceful(0)?.volumeState(disk)
+                return left == nil && state == nil
+            }
+            #expect(gone, "the claim goes, then the disk's state")
+            #expect(try await harness.podNames(of: 0) != pods, "the pod was rendered without the disk")
+        }
+    }
+
     /// A rebalance asked for through the action API becomes one CruiseControlOperation naming
     /// the request; the request leaves the status, and no second task runs for it.
     @Test func aRequestedRebalanceRunsOnce() async throws {
