@@ -91,10 +91,16 @@ public struct ClusterReconciler: Sendable {
         var result = ReconcileResult()
         guard let cluster = try await read(namespace: namespace, name: name) else {
             result.clusterMissing = true
+            result.updated += await GracefulOperations.releaseOperations(
+                api: api, namespace: namespace, cluster: name)
             return result
         }
         let spec = cluster.cluster
-        if spec.metadata.deletionTimestamp != nil { return result }
+        if spec.metadata.deletionTimestamp != nil {
+            result.updated += await GracefulOperations.releaseOperations(
+                api: api, namespace: namespace, cluster: name)
+            return result
+        }
         let events = EventRecorder(
             api: api, cluster: spec, uid: cluster.uid, component: configuration.component,
             enabled: configuration.recordEvents)

@@ -86,14 +86,28 @@ struct GracefulOperations {
             states[id] = graceful
         }
 
-        var operations = try await listOperations()
+        let listed = try await listOperations()
+        // An object a person deleted while its task ran: the task is stopped before it goes.
+        var stopping = false
+        for operation in listed where operation.metadata.deletionTimestamp != nil {
+            if try await finalize(operation, outcome: &outcome) { stopping = true }
+        }
+        var operations: [CruiseControlOperation] = []
+        for operation in listed where operation.metadata.deletionTimestamp == nil {
+            operations.append(try await holdingFinalizer(operation, outcome: &outcome))
+        }
         var tasks = operations.compactMap { operation in
             Self.intent(of: operation).map {
                 GracefulTask(name: operation.name, intent: $0, operation: operation)
             }
         }
         func wanted(_ task: GracefulTask) -> Bool { Self.isWanted(task.intent, brokers: brokers) }
-        let recorded = Set(tasks.flatMap(\.recordedTaskIDs))
+        let recorded = Set(
+            listed.compactMap { operation in
+                Self.intent(of: operation).map {
+                    GracefulTask(name: operation.name, intent: $0, operation: operation).recordedTaskIDs
+                }
+            }.flatMap { $0 })
 
         // Drive the task under way, if one is (a paused one waits aside).
         func underWay(_ task: GracefulTask) -> Bool {
@@ -116,8 +130,8 @@ struct GracefulOperations {
             outcome.rebalanceTakenUp = true
         }
 
-        // Start the next task when none is under way.
-        if !tasks.contains(where: underWay),
+        // Start the next task when none is under way (nor one being stopped).
+        if !stopping, !tasks.contains(where: underWay),
             let intent = Self.nextIntent(states: states, brokers: brokers)
                 ?? (outcome.rebalanceTakenUp ? nil : pending.map(Self.rebalanceIntent))
         {
@@ -291,6 +305,103 @@ struct GracefulOperations {
         outcome.eventsRecorded += await events.record(transition, of: task)
     }
 
+    // MARK: - Deletion
+
+    /// Koperator's finalizer: an object whose task runs is not gone before the task is stopped.
+    static let finalizer = "finalizer.cruisecontroloperations.kafka.banzaicloud.io"
+
+    static let deletedReason = "its CruiseControlOperation was deleted"
+
+    /// An object still to run or running holds the finalizer; a finished one lets it go, so it
+    /// can be deleted (by its TTL or by hand) at once.
+    private func holdingFinalizer(_ operation: CruiseControlOperation, outcome: inout Outcome)
+        async throws(ReconcileError) -> CruiseControlOperation
+    {
+        guard let intent = Self.intent(of: operation) else { return operation }
+        let task = GracefulTask(name: operation.name, intent: intent, operation: operation)
+        let holds = (operation.metadata.finalizers ?? []).contains(Self.finalizer)
+        let finished = task.phase == .completed || task.isFinished(wanted: true)
+        guard holds == finished else { return operation }
+        return try await setFinalizer(!finished, on: operation, outcome: &outcome)
+    }
+
+    /// Stops the task of an object being deleted, then lets the object go once Cruise Control
+    /// says the execution ended. True while it has not (no other task may start meanwhile).
+    private func finalize(_ operation: CruiseControlOperation, outcome: inout Outcome)
+        async throws(ReconcileError) -> Bool
+    {
+        guard (operation.metadata.finalizers ?? []).contains(Self.finalizer) else { return false }
+        guard let intent = Self.intent(of: operation) else {
+            _ = try await setFinalizer(false, on: operation, outcome: &outcome)
+            return false
+        }
+        var task = GracefulTask(name: operation.name, intent: intent, operation: operation)
+        let running: Bool
+        if case .running = task.phase { running = true } else { running = false }
+        let stoppedByDeletion =
+            task.status.currentTask?.errorMessage == "stopped: \(Self.deletedReason)"
+        if let id = task.status.currentTask?.id, !id.isEmpty, running || stoppedByDeletion {
+            let listed: UserTaskInfo?
+            do {
+                listed = try await client.userTask(id, fetchCompletedTask: false)
+            } catch {
+                await unreachable(error, task: task, outcome: &outcome)
+                return true
+            }
+            if let listed, !listed.status.isFinished {
+                if running {
+                    let before = task
+                    await stop(&task, reason: Self.deletedReason, now: now(), outcome: &outcome)
+                    if task != before { try await writeStatus(task, of: operation, outcome: &outcome) }
+                }
+                outcome.requeueAfter = min(
+                    outcome.requeueAfter ?? polling.minimum, polling.interval(elapsedMilliseconds: 0))
+                return true
+            }
+        }
+        _ = try await setFinalizer(false, on: operation, outcome: &outcome)
+        return false
+    }
+
+    private func setFinalizer(_ held: Bool, on operation: CruiseControlOperation, outcome: inout Outcome)
+        async throws(ReconcileError) -> CruiseControlOperation
+    {
+        var updated = operation
+        let others = (operation.metadata.finalizers ?? []).filter { $0 != Self.finalizer }
+        updated.metadata.finalizers = held ? others + [Self.finalizer] : (others.isEmpty ? nil : others)
+        do {
+            let written = try await api.update(updated)
+            outcome.writes += 1
+            return written
+        } catch .notFound {
+            return operation
+        } catch {
+            throw .api(
+                error,
+                during: "\(held ? "adding" : "removing") the finalizer of CruiseControlOperation "
+                    + "\(namespace)/\(operation.name)")
+        }
+    }
+
+    /// The cluster is gone or going, and Cruise Control with it: its objects' finalizers come
+    /// off so the garbage collector can take them (as Koperator does). Best effort: a failure is
+    /// tried again on the cluster's next event. Returns the writes made.
+    static func releaseOperations(api: any KubernetesAPI, namespace: String, cluster: String) async -> Int {
+        guard
+            let list = try? await api.list(
+                CruiseControlOperation.self, namespace: namespace,
+                options: ListOptions(labelSelector: ResourceConventions.selector(cluster: cluster)))
+        else { return 0 }
+        var writes = 0
+        for operation in list.items where (operation.metadata.finalizers ?? []).contains(finalizer) {
+            var updated = operation
+            let others = (operation.metadata.finalizers ?? []).filter { $0 != finalizer }
+            updated.metadata.finalizers = others.isEmpty ? nil : others
+            if (try? await api.update(updated)) != nil { writes += 1 }
+        }
+        return writes
+    }
+
     // MARK: - Objects
 
     /// Deletes the objects whose `ttlSecondsAfterFinished` ran out; asks to come back for the
@@ -332,8 +443,7 @@ struct GracefulOperations {
             return list.items.filter { operation in
                 // Ours, or a person's (labelled for the cluster, owned by no one).
                 let owners = operation.metadata.ownerReferences ?? []
-                return operation.metadata.deletionTimestamp == nil
-                    && (owners.isEmpty || owners.contains { $0.uid == uid })
+                return owners.isEmpty || owners.contains { $0.uid == uid }
             }.sorted {
                 ($0.metadata.creationTimestamp ?? "", $0.name) < (
                     $1.metadata.creationTimestamp ?? "", $1.name
@@ -356,12 +466,12 @@ struct GracefulOperations {
         labels[ResourceConventions.appLabel] = ResourceConventions.appValue
         var annotations = intent.annotations
         if let request { annotations[Self.requestedAtAnnotation] = request }
+        var metadata = ObjectMeta(
+            name: name, namespace: namespace, labels: labels, annotations: annotations,
+            ownerReferences: [ResourceConventions.ownerReference(cluster: cluster.metadata.name, uid: uid)])
+        metadata.finalizers = [Self.finalizer]
         let operation = CruiseControlOperation(
-            metadata: ObjectMeta(
-                name: name, namespace: namespace, labels: labels, annotations: annotations,
-                ownerReferences: [
-                    ResourceConventions.ownerReference(cluster: cluster.metadata.name, uid: uid)
-                ]),
+            metadata: metadata,
             spec: .init(
                 errorPolicy: .retry,
                 ttlSecondsAfterFinished: cluster.spec.cruiseControlConfig?.cruiseControlOperationSpec?
@@ -426,8 +536,15 @@ struct GracefulOperations {
             guard let current = graceful.cruiseControlState, current.isInFlight else { continue }
             let adding = current.isUpscale
             guard let name = graceful.operationName, let task = byName[name] else {
-                // Its object is gone (deleted by hand): the broker needs a new task.
-                graceful.cruiseControlState = adding ? .upscaleRequired : .downscaleRequired
+                // Its object was deleted by hand (its task is stopped): an added broker serves
+                // without the load moved to it, as Koperator counts it; a leaving broker still
+                // leaves, so its removal runs again under a new object.
+                if adding {
+                    graceful.cruiseControlState = .upscaleSucceeded
+                    graceful.errorMessage = "stopped: \(GracefulOperations.deletedReason)"
+                } else {
+                    graceful.cruiseControlState = .downscaleRequired
+                }
                 continue
             }
             graceful.errorMessage = task.status.currentTask?.errorMessage
@@ -438,12 +555,14 @@ struct GracefulOperations {
         return states
     }
 
-    /// A running disk rebalance's disks take its outcome; a disk whose object is gone needs a
-    /// new one.
+    /// A running disk rebalance's disks take its outcome; a disk whose object was deleted by hand
+    /// counts as done (the task was stopped).
     private static func followVolumes(_ graceful: inout GracefulActionState, byName: [String: GracefulTask]) {
         for volume in graceful.volumes(in: .diskRebalanceRunning) {
             guard let name = graceful.volumeOperation(volume), let task = byName[name] else {
-                graceful.setVolume(volume, state: .diskRebalanceRequired)
+                // Its object was deleted by hand: the rebalance is stopped, and not run again.
+                graceful.setVolume(
+                    volume, state: .diskRebalanceSucceeded, errorMessage: "stopped: \(deletedReason)")
                 continue
             }
             let error = task.status.currentTask?.errorMessage

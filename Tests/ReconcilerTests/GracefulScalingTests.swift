@@ -264,6 +264,84 @@ import Testing
         }
     }
 
+    /// A person deletes the CruiseControlOperation of a running removal: its finalizer holds the
+    /// object while `stop_proposal_execution` stops the task and the moves in flight finish;
+    /// then the object goes. The broker still leaves (the spec says so): its removal runs again
+    /// under a new object, and only that one's completion lets the broker go.
+    @Test func deletingARunningOperationStopsItsTask() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            try await harness.grown(to: 3)
+            harness.simulator.faults.slowExecution(bytesPerSecond: 1_000_000)
+            try await harness.api.modify { $0.removeBrokerGracefully(1) }
+            try await harness.pass()
+            harness.clock.advance(milliseconds: 1_000)
+            try await harness.pass()
+            #expect(await harness.simulation.isExecuting())
+            let running = try #require(try await harness.operations().last)
+            #expect(running.metadata.finalizers == ["finalizer.cruisecontroloperations.kafka.banzaicloud.io"])
+            #expect(
+                try await harness.operations().first?.metadata.finalizers == nil,
+                "a finished task's object holds no finalizer")
+
+            try await harness.api.client.delete(
+                CruiseControlOperation.resourceType, namespace: harness.api.namespace, name: running.name,
+                options: DeleteOptions())
+            try await harness.pass()
+            let held = try #require(try await harness.operations().first { $0.name == running.name })
+            #expect(held.metadata.deletionTimestamp != nil, "held by its finalizer while the execution ends")
+            #expect(
+                held.status?.currentTask?.errorMessage == "stopped: its CruiseControlOperation was deleted")
+            #expect(try await harness.api.eventReasons().contains("CruiseControlTaskStopped"))
+            #expect(try await harness.graceful(1)?.cruiseControlState == .downscaleRequired)
+            #expect(try await harness.operations().count == 2, "no new task while the execution stops")
+            #expect(try await harness.hasObjects(of: 1))
+
+            // The moves in flight finish (at 1 MB/s, within ten minutes): the object goes, and
+            // the removal runs again under a new one.
+            harness.simulator.faults.reset()
+            harness.clock.advance(milliseconds: 600_000)
+            try await harness.pass()
+            let names = try await harness.operations().map(\.name)
+            #expect(!names.contains(running.name))
+            #expect(names.count == 2)
+            #expect(try await harness.graceful(1)?.cruiseControlState == .downscaleRunning)
+            let gone = try await harness.passUntilGone(1)
+            #expect(gone)
+            #expect(await harness.replicas(on: 1) == 0)
+            let removals = try await harness.cruiseControl.userTasks(ids: [], fetchCompletedTask: false)
+                .filter {
+                    $0.request?.endpoint == .removeBroker
+                }
+            #expect(removals.count == 2, "the stopped task and the one that completed")
+        }
+    }
+
+    /// A person deletes the object of a running add_broker: the task is stopped, and the broker
+    /// counts as added (it serves without all the load moved to it), as Koperator counts it.
+    @Test func deletingARunningAddCountsTheBrokerAsAdded() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            harness.simulator.faults.slowExecution(bytesPerSecond: 1_000_000)
+            try await harness.upscale(3)
+            try await harness.pass()
+            harness.clock.advance(milliseconds: 1_000)
+            try await harness.pass()
+            let running = try #require(try await harness.operations().last)
+            try await harness.api.client.delete(
+                CruiseControlOperation.resourceType, namespace: harness.api.namespace, name: running.name,
+                options: DeleteOptions())
+            try await harness.pass()
+            let state = try await harness.graceful(3)
+            #expect(state?.cruiseControlState == .upscaleSucceeded)
+            #expect(state?.errorMessage == "stopped: its CruiseControlOperation was deleted")
+            harness.simulator.faults.reset()
+            harness.clock.advance(milliseconds: 600_000)
+            try await harness.pass()
+            #expect(try await harness.operations().isEmpty, "gone once stopped, and no new add_broker")
+        }
+    }
+
     /// Killed after sending remove_broker but before recording its id: the next operator finds
     /// the task Cruise Control lists and follows it, instead of sending a second one.
     @Test func aTaskSentButNotRecordedIsAdoptedNotSentAgain() async throws {
