@@ -52,6 +52,9 @@ public struct CruiseControlState: StatusWord {
     public init(rawValue: String) { self.rawValue = rawValue }
 
     public static let upscaleRequired: CruiseControlState = "GracefulUpscaleRequired"
+    /// Its CruiseControlOperation exists; Cruise Control has not accepted the task yet (it did
+    /// not answer, or the operator stopped in between).
+    public static let upscaleScheduled: CruiseControlState = "GracefulUpscaleScheduled"
     public static let upscaleRunning: CruiseControlState = "GracefulUpscaleRunning"
     public static let upscaleSucceeded: CruiseControlState = "GracefulUpscaleSucceeded"
     /// The last run failed; it runs again 30 s later (`errorPolicy: retry`).
@@ -59,6 +62,7 @@ public struct CruiseControlState: StatusWord {
     /// Its CruiseControlOperation carries the label `pause: "true"`: not run again until removed.
     public static let upscalePaused: CruiseControlState = "GracefulUpscalePaused"
     public static let downscaleRequired: CruiseControlState = "GracefulDownscaleRequired"
+    public static let downscaleScheduled: CruiseControlState = "GracefulDownscaleScheduled"
     public static let downscaleRunning: CruiseControlState = "GracefulDownscaleRunning"
     public static let downscaleSucceeded: CruiseControlState = "GracefulDownscaleSucceeded"
     public static let downscaleCompletedWithError: CruiseControlState = "GracefulDownscaleCompletedWithError"

@@ -155,7 +155,7 @@ struct GracefulOperations {
                     }
                 case .addBroker, .removeBroker:
                     graceful.cruiseControlState =
-                        intent.operation == .addBroker ? .upscaleRunning : .downscaleRunning
+                        intent.operation == .addBroker ? .upscaleScheduled : .downscaleScheduled
                     graceful.setOperation(created.name)
                     graceful.errorMessage = nil
                 }
@@ -613,7 +613,8 @@ struct GracefulOperations {
     /// A broker's state from its task's: succeeded once the task completed (or, for an add, once
     /// it failed under `ignore`: the broker serves without the load moved to it); paused while
     /// the object is paused; completed with error while a failed run waits to run again, or for
-    /// good for a removal that failed under `ignore` (never deleted on a failure); else running.
+    /// good for a removal that failed under `ignore` (never deleted on a failure); scheduled while
+    /// its object exists but Cruise Control has not accepted the run; else running.
     static func brokerState(following task: GracefulTask, adding: Bool, wanted: Bool)
         -> ClusterModel.CruiseControlState
     {
@@ -623,6 +624,7 @@ struct GracefulOperations {
             if adding, task.isFinished(wanted: wanted) { return .upscaleSucceeded }
             return adding ? .upscaleCompletedWithError : .downscaleCompletedWithError
         }
+        if task.phase == .unsent { return adding ? .upscaleScheduled : .downscaleScheduled }
         return adding ? .upscaleRunning : .downscaleRunning
     }
 
@@ -738,7 +740,8 @@ extension ClusterModel.CruiseControlState {
     /// A task was started for the broker and has not succeeded.
     var isInFlight: Bool {
         [
-            .upscaleRunning, .upscaleCompletedWithError, .upscalePaused, .downscaleRunning,
+            .upscaleScheduled, .upscaleRunning, .upscaleCompletedWithError, .upscalePaused,
+            .downscaleScheduled, .downscaleRunning,
             .downscaleCompletedWithError, .downscalePaused,
         ].contains(self)
     }

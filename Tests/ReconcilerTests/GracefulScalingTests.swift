@@ -264,6 +264,33 @@ import Testing
         }
     }
 
+    /// Cruise Control does not answer when the new broker's add_broker is due: its object is
+    /// created (the durable record) and the broker is `GracefulUpscaleScheduled` until Cruise
+    /// Control accepts the task, then `GracefulUpscaleRunning`.
+    @Test func anAddCruiseControlHasNotAcceptedIsScheduled() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            try await harness.upscale(3)
+            harness.simulator.faults.makeUnavailable()
+            try await harness.pass()
+            let operation = try #require(try await harness.operations().first)
+            #expect(operation.status?.currentTask?.operation == "add_broker")
+            #expect(operation.status?.currentTask?.id == nil, "not sent")
+            let scheduled = try await harness.graceful(3)
+            #expect(scheduled?.cruiseControlState == .upscaleScheduled)
+            #expect(scheduled?.operationName == operation.name)
+            let hold = try await harness.api.document().cluster.scalingHold
+            #expect(hold == "broker 3 is still in GracefulUpscaleScheduled")
+
+            harness.simulator.faults.reset()
+            harness.clock.advance(milliseconds: 30_000)
+            try await harness.pass()
+            #expect(try await harness.graceful(3)?.cruiseControlState == .upscaleRunning)
+            #expect(try await harness.operations().first?.status?.currentTask?.id?.isEmpty == false)
+            #expect(try await harness.operations().count == 1, "the same object, sent once")
+        }
+    }
+
     /// A person deletes the CruiseControlOperation of a running removal: its finalizer holds the
     /// object while `stop_proposal_execution` stops the task and the moves in flight finish;
     /// then the object goes. The broker still leaves (the spec says so): its removal runs again
