@@ -32,6 +32,8 @@ struct GracefulOperations {
         var rebalanceTakenUp = false
         var writes = 0
         var eventsRecorded = 0
+        /// A task was stopped this pass: its moves in flight still run, so none starts.
+        var stopped = false
     }
 
     /// What the reconcile pass knows of the cluster's brokers.
@@ -131,7 +133,7 @@ struct GracefulOperations {
         }
 
         // Start the next task when none is under way (nor one being stopped).
-        if !stopping, !tasks.contains(where: underWay),
+        if !stopping, !outcome.stopped, !tasks.contains(where: underWay),
             let intent = Self.nextIntent(states: states, brokers: brokers)
                 ?? (outcome.rebalanceTakenUp ? nil : pending.map(Self.rebalanceIntent))
         {
@@ -275,6 +277,8 @@ struct GracefulOperations {
             return
         }
         await announce(task.stopped(reason: reason, now: now), of: task, outcome: &outcome)
+        outcome.stopped = true
+        outcome.requeueAfter = min(outcome.requeueAfter ?? polling.minimum, polling.minimum)
     }
 
     /// Cruise Control did not answer (or refused): nothing changes, the pass comes back.

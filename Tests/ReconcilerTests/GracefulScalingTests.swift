@@ -547,6 +547,9 @@ import Testing
             #expect(
                 operation.status?.currentTask?.parameters?["brokerid_and_logdirs"] == "0-/kafka-logs-1/kafka")
             #expect(try await harness.graceful(0)?.volumeState(disk) == .diskRemovalRunning)
+            try await harness.pass()
+            let hold = try await harness.api.document().cluster.scalingHold
+            #expect(hold == "the disk /kafka-logs-1 of broker 0 is still in GracefulDiskRemovalRunning")
             #expect(
                 try await harness.podNames(of: 0) == pods, "the pod is not replaced while the disk drains")
             #expect(try await harness.mountedClaims(of: 0).contains(claim))
@@ -585,6 +588,42 @@ import Testing
             #expect(
                 try await harness.operations().filter { $0.status?.currentTask?.operation == "remove_disks" }
                     .count == 1)
+        }
+    }
+
+    /// The disk is put back in the spec while its removal runs: the execution is stopped, the
+    /// disk keeps its claim and stays mounted, and its state goes.
+    @Test func puttingADiskBackStopsItsRemoval() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            let disk = "/kafka-logs-1"
+            try await harness.addDisk(disk, to: 0)
+            try await harness.pass()
+            try await harness.api.waitUntilSettled()
+            try await harness.restartWithRenderedLogDirs(0)
+            _ = try await harness.passUntil {
+                try await harness.graceful(0)?.volumeState(disk) == .diskRebalanceSucceeded
+            }
+            let claim = try #require(try await harness.claim(of: 0, mountPath: disk))
+            let pods = try await harness.podNames(of: 0)
+            harness.simulator.faults.slowExecution(bytesPerSecond: 1_000_000)
+            try await harness.removeDisk(disk, from: 0)
+            try await harness.pass()
+            harness.clock.advance(milliseconds: 1_000)
+            try await harness.pass()
+            #expect(await harness.simulation.isExecuting())
+            #expect(try await harness.graceful(0)?.volumeState(disk) == .diskRemovalRunning)
+
+            try await harness.addDisk(disk, to: 0)
+            try await harness.pass()
+            let current = try #require(try await harness.operations().last?.status?.currentTask)
+            #expect(current.operation == "remove_disks")
+            #expect(current.errorMessage?.hasPrefix("stopped:") == true, "\(String(describing: current))")
+            #expect(try await harness.api.eventReasons().contains("CruiseControlTaskStopped"))
+            let state = try await harness.graceful(0)?.volumeState(disk)
+            #expect(state == .diskRebalanceRequired, "back in the spec as a new disk: its data is rebalanced")
+            #expect(try await harness.claim(of: 0, mountPath: disk) == claim, "the same claim")
+            #expect(try await harness.podNames(of: 0) == pods, "never unmounted")
         }
     }
 
