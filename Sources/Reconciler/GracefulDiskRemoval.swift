@@ -60,7 +60,7 @@ struct GracefulDiskRemoval {
 
 extension ClusterReconciler {
     /// Asks Kafka how many replicas the log directory of broker `id`'s disk at `mountPath` holds.
-    func find(_ cluster: KafkaCluster, broker id: Int32, mountPath: String) async
+    func replicasOnDisk(_ cluster: KafkaCluster, broker id: Int32, mountPath: String) async
         -> GracefulDiskRemoval.Finding
     {
         guard let count = configuration.logDirReplicas else { return .empty }
@@ -88,7 +88,7 @@ extension ClusterReconciler {
                 && before?.volumeState(mountPath) != .diskRemovalSucceeded
             {
                 let operation = graceful.volumeOperation(mountPath)
-                switch await find(cluster, broker: id, mountPath: mountPath) {
+                switch await replicasOnDisk(cluster, broker: id, mountPath: mountPath) {
                 case .empty:
                     continue
                 case .holds(let replicas):
@@ -137,7 +137,7 @@ extension ClusterReconciler {
             let before = graceful
             for mountPath in mountPaths.sorted()
             where graceful.volumeState(mountPath) != .diskRemovalSucceeded {
-                switch await find(cluster, broker: id, mountPath: mountPath) {
+                switch await replicasOnDisk(cluster, broker: id, mountPath: mountPath) {
                 case .empty:
                     graceful.setVolume(mountPath, state: .diskRemovalSucceeded)
                 case .holds(let replicas):

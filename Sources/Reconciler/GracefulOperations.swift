@@ -81,7 +81,7 @@ struct GracefulOperations {
             var graceful = states[id].flatMap { $0 } ?? GracefulActionState()
             for mountPath in mountPaths.sorted() {
                 let state = graceful.volumeState(mountPath)
-                if state == nil || !(state!.isRemovalUnderWay || state == .diskRemovalSucceeded) {
+                if state?.isRemovalUnderWay != true, state != .diskRemovalSucceeded {
                     graceful.setVolume(mountPath, state: .diskRemovalRequired)
                 }
             }
@@ -358,8 +358,7 @@ struct GracefulOperations {
                     await stop(&task, reason: Self.deletedReason, now: now(), outcome: &outcome)
                     if task != before { try await writeStatus(task, of: operation, outcome: &outcome) }
                 }
-                outcome.requeueAfter = min(
-                    outcome.requeueAfter ?? polling.minimum, polling.interval(elapsedMilliseconds: 0))
+                outcome.requeueAfter = min(outcome.requeueAfter ?? polling.minimum, polling.minimum)
                 return true
             }
         }
