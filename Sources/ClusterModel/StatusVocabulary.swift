@@ -87,6 +87,8 @@ public struct CruiseControlVolumeState: StatusWord {
 
     /// The disk left the spec; its `remove_disks` task has not started.
     public static let diskRemovalRequired: CruiseControlVolumeState = "GracefulDiskRemovalRequired"
+    /// Its CruiseControlOperation exists; Cruise Control has not accepted the task yet.
+    public static let diskRemovalScheduled: CruiseControlVolumeState = "GracefulDiskRemovalScheduled"
     public static let diskRemovalRunning: CruiseControlVolumeState = "GracefulDiskRemovalRunning"
     /// The last run failed; it runs again 30 s later. The disk stays mounted.
     public static let diskRemovalCompletedWithError: CruiseControlVolumeState =
@@ -98,8 +100,10 @@ public struct CruiseControlVolumeState: StatusWord {
 
     /// A removal under way: the disk stays mounted and in `log.dirs`.
     public var isRemovalUnderWay: Bool {
-        [.diskRemovalRequired, .diskRemovalRunning, .diskRemovalCompletedWithError, .diskRemovalPaused]
-            .contains(self)
+        [
+            .diskRemovalRequired, .diskRemovalScheduled, .diskRemovalRunning, .diskRemovalCompletedWithError,
+            .diskRemovalPaused,
+        ].contains(self)
     }
 }
 

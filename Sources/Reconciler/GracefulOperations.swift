@@ -153,7 +153,7 @@ struct GracefulOperations {
                     }
                 case .removeDisks:
                     for volume in graceful.volumes(in: .diskRemovalRequired) {
-                        graceful.setVolume(volume, state: .diskRemovalRunning, operation: created.name)
+                        graceful.setVolume(volume, state: .diskRemovalScheduled, operation: created.name)
                     }
                 case .addBroker, .removeBroker:
                     graceful.cruiseControlState =
@@ -605,7 +605,8 @@ struct GracefulOperations {
             switch task.phase {
             case .completed: next = .diskRemovalSucceeded
             case .failed: next = task.isPaused ? .diskRemovalPaused : .diskRemovalCompletedWithError
-            case .unsent, .running: next = .diskRemovalRunning
+            case .unsent: next = .diskRemovalScheduled
+            case .running: next = .diskRemovalRunning
             }
             graceful.setVolume(
                 volume, state: next, operation: name,
