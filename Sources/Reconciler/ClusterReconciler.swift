@@ -112,7 +112,9 @@ public struct ClusterReconciler: Sendable {
         let actual = try await observe(namespace: namespace, cluster: name)
         let renderer = DesiredStateRenderer(defaultImage: configuration.defaultImage)
         let claimsInUse = Self.claimsByMountPath(actual, uid: cluster.uid)
-        var desired = renderer.render(spec, uid: cluster.uid, existingClaims: claimsInUse)
+        let claimSizes = Self.claimSizes(actual)
+        var desired = renderer.render(
+            spec, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes)
         let removal = try await gracefulRemoval(
             spec, uid: cluster.uid, desired: desired, actual: actual, events: events, result: &result)
         let gate = removal.gate
@@ -129,7 +131,8 @@ public struct ClusterReconciler: Sendable {
         if !forgotten.isEmpty {
             var after = spec
             for id in forgotten { after.status?.brokersState?[String(id)] = nil }
-            desired = renderer.render(after, uid: cluster.uid, existingClaims: claimsInUse)
+            desired = renderer.render(
+                after, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes)
             steps =
                 ReconcilePlan.make(
                     desired: desired, actual: actual, brokerStates: after.status?.brokersState ?? [:],
@@ -464,6 +467,15 @@ public struct ClusterReconciler: Sendable {
     }
 
     /// The claims of ours that hold each broker's disks, by the mount path annotated on them.
+    /// Claim name → requested storage, as the live claims say.
+    static func claimSizes(_ actual: ActualState) -> [String: String] {
+        var sizes: [String: String] = [:]
+        for claim in actual.persistentVolumeClaims {
+            if let size = claim.spec?.resources?.requests?["storage"] { sizes[claim.name] = size }
+        }
+        return sizes
+    }
+
     static func claimsByMountPath(_ actual: ActualState, uid: String) -> [Int32: [String: String]] {
         var claims: [Int32: [String: String]] = [:]
         for claim in actual.persistentVolumeClaims {

@@ -20,13 +20,15 @@ public struct DesiredStateRenderer: Sendable {
     /// `log.dirs` until its volume state is `GracefulDiskRemovalSucceeded` (its replicas moved
     /// off): the pod is not replaced without a directory that still holds data.
     public func render(
-        _ cluster: KafkaCluster, uid: String, existingClaims: [Int32: [String: String]] = [:]
+        _ cluster: KafkaCluster, uid: String, existingClaims: [Int32: [String: String]] = [:],
+        claimSizes: [String: String] = [:]
     ) -> DesiredState {
         let name = cluster.metadata.name
         let namespace = cluster.metadata.namespace ?? "default"
         let owner = ResourceConventions.ownerReference(cluster: name, uid: uid)
         let context = Context(
-            cluster: cluster, name: name, namespace: namespace, owner: owner, existingClaims: existingClaims)
+            cluster: cluster, name: name, namespace: namespace, owner: owner, existingClaims: existingClaims,
+            claimSizes: claimSizes)
         let brokers = cluster.spec.brokers.sorted { $0.id < $1.id }.map { render(broker: $0, context) }
         let components = ComponentContext(
             cluster: cluster, namespace: namespace, owner: owner, brokers: brokers)
@@ -55,6 +57,8 @@ public struct DesiredStateRenderer: Sendable {
         let namespace: String
         let owner: OwnerReference
         let existingClaims: [Int32: [String: String]]
+        /// Claim name → its requested storage, for the disks being removed.
+        let claimSizes: [String: String]
         var spec: KafkaClusterSpec { cluster.spec }
 
         func metadata(_ objectName: String, labels: [String: String], annotations: [String: String]? = nil)
@@ -222,9 +226,15 @@ public struct DesiredStateRenderer: Sendable {
                     ResourceConventions.serviceName(cluster: context.name, broker: id), labels: labels),
                 spec: serviceSpec))
 
-        return BrokerResources(
+        var resources = BrokerResources(
             brokerID: id, configMap: configMap, volumes: volumes, pod: pod, service: service,
             serverProperties: properties)
+        resources.keptDisks = kept.map {
+            StorageConfig(
+                mountPath: $0.mountPath,
+                pvcSpec: PersistentVolumeClaimSpec(storage: context.claimSizes[$0.claim]))
+        }
+        return resources
     }
 
     /// Every listener's port and the metrics port: what a broker Service (or the cluster-wide

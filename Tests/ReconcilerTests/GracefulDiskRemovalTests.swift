@@ -12,8 +12,10 @@ import Testing
 
     /// The example (broker 2's group gives it a second disk at /kafka-logs-2) as created, then
     /// with that disk out of the group.
-    static func removing() throws -> (before: DesiredState, live: ActualState, cluster: KafkaCluster) {
-        var cluster = try ClusterFixtures.example()
+    static func removing(cruiseControl: Bool = false) throws -> (
+        before: DesiredState, live: ActualState, cluster: KafkaCluster
+    ) {
+        var cluster = try ClusterFixtures.example(cruiseControl: cruiseControl)
         let before = ClusterFixtures.render(cluster)
         let index = try #require(cluster.spec.brokers.firstIndex { $0.id == 2 })
         #expect(
@@ -27,7 +29,35 @@ import Testing
     static func render(_ cluster: KafkaCluster, live: ActualState) -> DesiredState {
         DesiredStateRenderer().render(
             cluster, uid: ClusterFixtures.uid,
-            existingClaims: ClusterReconciler.claimsByMountPath(live, uid: ClusterFixtures.uid))
+            existingClaims: ClusterReconciler.claimsByMountPath(live, uid: ClusterFixtures.uid),
+            claimSizes: ClusterReconciler.claimSizes(live))
+    }
+
+    /// Cruise Control's `capacity.json` as rendered.
+    static func capacity(_ desired: DesiredState) -> String {
+        desired.clusterObjects.compactMap { $0.as(ConfigMap.self) }.first {
+            $0.name == "kafka-cruisecontrol-config"
+        }?.data?["capacity.json"] ?? ""
+    }
+
+    /// As Koperator keeps it, the disk keeps its capacity entry (its claim's size) until its
+    /// removal succeeded: Cruise Control plans `remove_disks` over the broker's disks as they are.
+    @Test func aRemovedDiskKeepsItsCapacityEntryUntilItsRemovalSucceeded() throws {
+        let (before, live, cluster) = try Self.removing(cruiseControl: true)
+        let entry = #""/kafka-logs-2/kafka":"107374""#
+        #expect(Self.capacity(before).contains(entry))
+        #expect(Self.capacity(Self.render(cluster, live: live)) == Self.capacity(before))
+
+        var done = cluster
+        var state = BrokerState()
+        var graceful = GracefulActionState()
+        graceful.setVolume(Self.disk, state: .diskRemovalSucceeded)
+        state.gracefulActionState = graceful
+        done.status = KafkaClusterStatus()
+        done.status?.brokersState = ["2": state]
+        let after = Self.capacity(Self.render(done, live: live))
+        #expect(!after.contains("/kafka-logs-2/kafka"), "\(after)")
+        #expect(after.contains("/kafka-logs/kafka"))
     }
 
     static func broker(_ id: Int32, in desired: DesiredState) throws -> BrokerResources {
