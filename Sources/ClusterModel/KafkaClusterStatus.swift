@@ -178,6 +178,12 @@ extension GracefulActionState {
         volumeStates = states
     }
 
+    /// Forgets the disk's state (its removal is done, or it is back in the spec).
+    public mutating func clearVolume(_ mountPath: String) {
+        volumeStates?[mountPath] = nil
+        if volumeStates?.isEmpty == true { volumeStates = nil }
+    }
+
     /// The CruiseControlOperation of the disk's task.
     public func volumeOperation(_ mountPath: String) -> String? {
         Self.referencedName(volumeStates?[mountPath]?["cruiseControlOperationReference"])

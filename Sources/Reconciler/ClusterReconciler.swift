@@ -26,6 +26,9 @@ public struct ClusterReconciler: Sendable {
         /// How many partition replicas each broker holds, from Kafka's metadata; nil without a
         /// Kafka client. A leaving broker goes only once this says it holds none.
         public var replicaCounts: ReplicaCounter?
+        /// How many replicas each log directory of a broker holds (DescribeLogDirs); nil without
+        /// a Kafka client. A disk taken out of the spec goes only once this says it holds none.
+        public var logDirReplicas: LogDirReplicaCounter?
         /// How often a running Cruise Control task is asked about.
         public var polling: PollingInterval
         /// Milliseconds since the epoch (a test moves it by hand).
@@ -51,7 +54,8 @@ public struct ClusterReconciler: Sendable {
             waitInterval: Duration = .seconds(2),
             cruiseControl: @escaping @Sendable (KafkaCluster) async -> (any CruiseControlClient)? = { _ in nil
             },
-            replicaCounts: ReplicaCounter? = nil, polling: PollingInterval = PollingInterval(),
+            replicaCounts: ReplicaCounter? = nil, logDirReplicas: LogDirReplicaCounter? = nil,
+            polling: PollingInterval = PollingInterval(),
             now: @escaping @Sendable () -> Int64 = UTCTimestamp.nowMilliseconds,
             metrics: GracefulMetrics = GracefulMetrics(),
             chooseBroker: @escaping BrokerChooser = { _ in nil }, createTopic: TopicCreator? = nil,
@@ -67,6 +71,7 @@ public struct ClusterReconciler: Sendable {
             self.waitInterval = waitInterval
             self.cruiseControl = cruiseControl
             self.replicaCounts = replicaCounts
+            self.logDirReplicas = logDirReplicas
             self.polling = polling
             self.now = now
             self.metrics = metrics
@@ -93,10 +98,16 @@ public struct ClusterReconciler: Sendable {
         var result = ReconcileResult()
         guard let cluster = try await read(namespace: namespace, name: name) else {
             result.clusterMissing = true
+            result.updated += await GracefulOperations.releaseOperations(
+                api: api, namespace: namespace, cluster: name)
             return result
         }
         let spec = cluster.cluster
-        if spec.metadata.deletionTimestamp != nil { return result }
+        if spec.metadata.deletionTimestamp != nil {
+            result.updated += await GracefulOperations.releaseOperations(
+                api: api, namespace: namespace, cluster: name)
+            return result
+        }
         let events = EventRecorder(
             api: api, cluster: spec, uid: cluster.uid, component: configuration.component,
             enabled: configuration.recordEvents)
@@ -108,7 +119,9 @@ public struct ClusterReconciler: Sendable {
         let actual = try await observe(namespace: namespace, cluster: name)
         let renderer = DesiredStateRenderer(defaultImage: configuration.defaultImage)
         let claimsInUse = Self.claimsByMountPath(actual, uid: cluster.uid)
-        var desired = renderer.render(spec, uid: cluster.uid, existingClaims: claimsInUse)
+        let claimSizes = Self.claimSizes(actual)
+        var desired = renderer.render(
+            spec, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes)
         let removal = try await gracefulRemoval(
             spec, uid: cluster.uid, desired: desired, actual: actual, events: events, result: &result)
         let gate = removal.gate
@@ -125,13 +138,15 @@ public struct ClusterReconciler: Sendable {
         if !forgotten.isEmpty {
             var after = spec
             for id in forgotten { after.status?.brokersState?[String(id)] = nil }
-            desired = renderer.render(after, uid: cluster.uid, existingClaims: claimsInUse)
+            desired = renderer.render(
+                after, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes)
             steps =
                 ReconcilePlan.make(
                     desired: desired, actual: actual, brokerStates: after.status?.brokersState ?? [:],
                     gate: gate)
                 + forgotten.map { .forgetBroker($0) }
         }
+        steps += removal.releasedClaims.map { .delete($0) }
         let refusals = RenderRefusals.check(spec)
         if !refusals.isEmpty {
             steps = ReconcilePlan.holdingBrokerPods(steps, staying: desired.brokerIDs)
@@ -463,6 +478,15 @@ public struct ClusterReconciler: Sendable {
     }
 
     /// The claims of ours that hold each broker's disks, by the mount path annotated on them.
+    /// Claim name → requested storage, as the live claims say.
+    static func claimSizes(_ actual: ActualState) -> [String: String] {
+        var sizes: [String: String] = [:]
+        for claim in actual.persistentVolumeClaims {
+            if let size = claim.spec?.resources?.requests?["storage"] { sizes[claim.name] = size }
+        }
+        return sizes
+    }
+
     static func claimsByMountPath(_ actual: ActualState, uid: String) -> [Int32: [String: String]] {
         var claims: [Int32: [String: String]] = [:]
         for claim in actual.persistentVolumeClaims {

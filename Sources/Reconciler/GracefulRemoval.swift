@@ -10,6 +10,8 @@ struct GracefulRemoval {
     var requeueAfter: Duration?
     /// The pending rebalance request has its CruiseControlOperation.
     var rebalanceTakenUp = false
+    /// Claims of disks out of the spec whose data moved off and that no pod mounts any more.
+    var releasedClaims: [DeletionTarget] = []
 }
 
 extension ClusterReconciler {
@@ -35,6 +37,13 @@ extension ClusterReconciler {
         var removal = GracefulRemoval(gate: .drained([]))
         var moved = leaving
         let hasCruiseControl = cluster.spec.cruiseControlConfig != nil
+        let disks = GracefulDiskRemoval(cluster, claimsInUse: Self.claimsByMountPath(actual, uid: uid))
+        removal.releasedClaims = disks.releasable(
+            recorded: cluster.status?.brokersState ?? [:], actual: actual, uid: uid)
+        if !hasCruiseControl {
+            removal.brokerStates = await settleRemovedDisksWithoutCruiseControl(
+                disks, cluster: cluster, events: events, result: &result, requeue: &removal.requeueAfter)
+        }
         if hasCruiseControl {
             guard let client = await configuration.cruiseControl(cluster) else {
                 if !leaving.isEmpty {
@@ -50,11 +59,14 @@ extension ClusterReconciler {
                 metrics: configuration.metrics, polling: configuration.polling, now: configuration.now,
                 logger: logger)
             let outcome = try await graceful.advance(
-                .init(staying: staying, ready: ready, leaving: leaving))
+                .init(staying: staying, ready: ready, leaving: leaving, removedDisks: disks.removed))
             result.updated += outcome.writes
             result.eventsRecorded += outcome.eventsRecorded
             removal.brokerStates = outcome.brokerStates
             removal.requeueAfter = outcome.requeueAfter
+            await confirmRemovedDisks(
+                disks, cluster: cluster, events: events, states: &removal.brokerStates, result: &result,
+                requeue: &removal.requeueAfter)
             removal.rebalanceTakenUp = outcome.rebalanceTakenUp
             moved = outcome.removed
         }

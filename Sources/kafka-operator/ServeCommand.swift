@@ -198,6 +198,7 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: .init(
                     cruiseControl: { await cruiseControl.client(for: $0) },
                     replicaCounts: kafka.map { replicaCounter(kafka: $0) },
+                    logDirReplicas: kafka.map { logDirReplicaCounter(kafka: $0) },
                     polling: clusterOptions.cruiseControlPolling,
                     chooseBroker: fewestReplicasChooser(kafka: kafka),
                     createTopic: topicCreator(kafka: kafka),
