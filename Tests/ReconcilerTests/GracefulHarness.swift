@@ -164,6 +164,20 @@ struct GracefulHarness {
         }
     }
 
+    /// Adds a disk to broker `id` and takes it through its restart and its rebalance to
+    /// `GracefulDiskRebalanceSucceeded`, as the start of a disk removal story; whether it got
+    /// there.
+    @discardableResult
+    func addRebalancedDisk(_ mountPath: String, to id: Int32) async throws -> Bool {
+        try await addDisk(mountPath, to: id)
+        try await pass()
+        try await api.waitUntilSettled()
+        try await restartWithRenderedLogDirs(id)
+        return try await passUntil {
+            try await graceful(id)?.volumeState(mountPath) == .diskRebalanceSucceeded
+        }
+    }
+
     /// Sends `request` to the simulated Cruise Control (as a person would) and moves simulated
     /// time until its task completed.
     func runToCompletion(_ request: CruiseControlRequest) async throws {

@@ -526,14 +526,7 @@ import Testing
         try await GracefulHarness.run { harness in
             try await harness.settle()
             let disk = "/kafka-logs-1"
-            try await harness.addDisk(disk, to: 0)
-            try await harness.pass()
-            try await harness.api.waitUntilSettled()
-            try await harness.restartWithRenderedLogDirs(0)
-            let filled = try await harness.passUntil {
-                try await harness.graceful(0)?.volumeState(disk) == .diskRebalanceSucceeded
-            }
-            #expect(filled)
+            #expect(try await harness.addRebalancedDisk(disk, to: 0))
             let held = await harness.replicas(on: 0, mountPath: disk)
             #expect(held > 0, "the disk rebalance put replicas on the new disk")
             let claim = try #require(try await harness.claim(of: 0, mountPath: disk))
@@ -597,13 +590,7 @@ import Testing
         try await GracefulHarness.run { harness in
             try await harness.settle()
             let disk = "/kafka-logs-1"
-            try await harness.addDisk(disk, to: 0)
-            try await harness.pass()
-            try await harness.api.waitUntilSettled()
-            try await harness.restartWithRenderedLogDirs(0)
-            _ = try await harness.passUntil {
-                try await harness.graceful(0)?.volumeState(disk) == .diskRebalanceSucceeded
-            }
+            try await harness.addRebalancedDisk(disk, to: 0)
             let claim = try #require(try await harness.claim(of: 0, mountPath: disk))
             let pods = try await harness.podNames(of: 0)
             harness.simulator.faults.slowExecution(bytesPerSecond: 1_000_000)
@@ -633,13 +620,7 @@ import Testing
         try await GracefulHarness.run { harness in
             try await harness.settle()
             let disk = "/kafka-logs-1"
-            try await harness.addDisk(disk, to: 0)
-            try await harness.pass()
-            try await harness.api.waitUntilSettled()
-            try await harness.restartWithRenderedLogDirs(0)
-            _ = try await harness.passUntil {
-                try await harness.graceful(0)?.volumeState(disk) == .diskRebalanceSucceeded
-            }
+            try await harness.addRebalancedDisk(disk, to: 0)
             let claim = try #require(try await harness.claim(of: 0, mountPath: disk))
             harness.simulator.faults.failNextExecution(afterMoves: 1)
             try await harness.removeDisk(disk, from: 0)
