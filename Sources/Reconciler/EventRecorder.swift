@@ -141,7 +141,7 @@ struct EventRecorder: Sendable {
             type: "Warning")
     }
 
-    private func record(reason: String, message: String, name: String? = nil, type: String = "Normal") async
+    func record(reason: String, message: String, name: String? = nil, type: String = "Normal") async
         -> Int
     {
         let namespace = cluster.metadata.namespace ?? "default"

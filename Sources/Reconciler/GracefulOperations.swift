@@ -30,6 +30,8 @@ struct GracefulOperations {
         var requeueAfter: Duration?
         /// The cluster's pending rebalance has its CruiseControlOperation: the request can go.
         var rebalanceTakenUp = false
+        /// A task is under way after this pass: a rolling upgrade waits for it.
+        var taskUnderWay = false
         var writes = 0
         var eventsRecorded = 0
     }
@@ -42,6 +44,8 @@ struct GracefulOperations {
         var ready: Set<Int32>
         /// Not in the spec, with objects or a status entry left.
         var leaving: Set<Int32>
+        /// A rolling upgrade is under way: no new task starts (one under way is still driven).
+        var holdNewTasks = false
     }
 
     let api: any KubernetesAPI
@@ -99,7 +103,7 @@ struct GracefulOperations {
         }
 
         // Start the next task when none is under way.
-        if !tasks.contains(where: underWay),
+        if !brokers.holdNewTasks, !tasks.contains(where: underWay),
             let intent = Self.nextIntent(states: states, brokers: brokers)
                 ?? (outcome.rebalanceTakenUp ? nil : pending.map(Self.rebalanceIntent))
         {
@@ -134,6 +138,7 @@ struct GracefulOperations {
             if state?.cruiseControlState == .downscaleSucceeded { outcome.removed.insert(id) }
         }
         outcome.brokerStates = states
+        outcome.taskUnderWay = tasks.contains(where: underWay)
         return outcome
     }
 

@@ -193,7 +193,11 @@ struct ServeCommand: AsyncParsableCommand {
                     cruiseControl: { await cruiseControl.client(for: $0) },
                     replicaCounts: kafka.map { replicaCounter(kafka: $0) },
                     polling: clusterOptions.cruiseControlPolling,
-                    chooseBroker: fewestReplicasChooser(kafka: kafka), createTopic: topicCreator(kafka: kafka)
+                    chooseBroker: fewestReplicasChooser(kafka: kafka),
+                    createTopic: topicCreator(kafka: kafka),
+                    clusterHealth: kafka.map { clusterHealthReader(kafka: $0) },
+                    rollingUpgradePauseLimit: .milliseconds(
+                        Int64(clusterOptions.rollingUpgradePauseLimit * 1000))
                 ),
                 logger: Logger(label: "kafka-operator.reconciler")),
             configuration: .init(
