@@ -30,6 +30,12 @@ struct ClusterOptions: ParsableArguments {
         "KAFKA_OPERATOR_LOCAL_CLUSTER_LISTEN", "127.0.0.1:6443")
 
     @Option(
+        help: ArgumentHelp(
+            "Append one line per request to the embedded local cluster's API (verb, group, resource, user agent) to this file, as `local-cluster --audit-log` does. Env: KAFKA_OPERATOR_LOCAL_CLUSTER_AUDIT_LOG.",
+            valueName: "file"))
+    var localClusterAuditLog: String = EnvironmentDefault.string("KAFKA_OPERATOR_LOCAL_CLUSTER_AUDIT_LOG", "")
+
+    @Option(
         help:
             "Seconds the local cluster's kubelet takes to make a pod Ready. Env: KAFKA_OPERATOR_LOCAL_POD_READY_SECONDS."
     )

@@ -55,8 +55,9 @@ import Testing
             try await harness.settle()
             #expect(try await harness.status()?.state == .running)
             let before = try await harness.podNames()
-            try await harness.changeImage(to: Self.newImage)
             let watch = Watch()
+            try await watch.sample(harness)
+            try await harness.changeImage(to: Self.newImage)
             let batches = try await Self.roll(harness, watch: watch)
             for batch in batches {
                 #expect(batch.batch.count == 1)
@@ -238,8 +239,9 @@ import Testing
     @Test func anOperatorThatFailedMidUpgradeResumesAndRestartsNobodyTwice() async throws {
         try await RollingHarness.run { harness in
             try await harness.settle()
-            try await harness.changeImage(to: Self.newImage)
             let watch = Watch()
+            try await watch.sample(harness)
+            try await harness.changeImage(to: Self.newImage)
             // Two brokers rolled normally.
             var rolled = 0
             while rolled < 2 {
