@@ -154,14 +154,19 @@ def one_run(args, concurrent, work):
         pods_url = f"{api}/api/v1/namespaces/kafka/pods?labelSelector=app%3Dkafka"
 
         def running():
-            status = get(cluster_url).get("status", {})
+            try:
+                status = get(cluster_url).get("status", {})
+            except urllib.error.HTTPError:
+                return False  # not created yet
             return status.get("state") == "ClusterRunning" and len(status.get("brokersState", {})) == args.brokers
 
         if not wait_for(running, 300, every=0.2):
             sys.exit(f"the cluster did not run; see {log_file}")
         bootstrap = ",".join(f"127.0.0.1:{brokers + i}" for i in range(min(args.brokers, 3)))
-        admin = AdminClient({"bootstrap.servers": bootstrap, "socket.timeout.ms": 2000})
-        topic = NewTopic("bench", replica_assignment=rack_aware_assignment(args.brokers, args.partitions))
+        admin = AdminClient({"bootstrap.servers": bootstrap, "socket.timeout.ms": 2000, "log_level": 0})
+        topic = NewTopic(
+            "bench", num_partitions=args.partitions,
+            replica_assignment=rack_aware_assignment(args.brokers, args.partitions))
         for future in admin.create_topics([topic], request_timeout=10).values():
             future.result()
 
@@ -267,8 +272,9 @@ def main():
           f"{'operator share s':<18}{'requests/broker':<17}{'most down':<11}{'offline':<8}by verb")
     for concurrent, run in rows:
         share = run["total"] - run["covered"]
+        share_text = f"{share:.1f} ({share / run['total'] * 100:.0f}%)"
         print(f"{concurrent:<10}{run['total']:<10.1f}{run['sum_waits']:<16.1f}{run['median_wait']:<15.2f}"
-              f"{f'{share:.1f} ({share / run['total'] * 100:.0f}%)':<18}"
+              f"{share_text:<18}"
               f"{run['requests'] / args.brokers:<17.1f}{run['most_down']:<11}{run['offline']:<8}"
               f"{json.dumps(run['verbs'], sort_keys=True)}")
 

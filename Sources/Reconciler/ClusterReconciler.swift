@@ -198,7 +198,11 @@ public struct ClusterReconciler: Sendable {
             updated.rollingUpgradeStatus = upgrade.status
             if upgrade.isActive { updated.state = .rollingUpgrading }
         }
-        for id in scope.outdated { updated.brokersState?[String(id)]?.configurationState = .outOfSync }
+        // A broker waiting for its restart still serves from its old pod.
+        for id in scope.outdated {
+            updated.brokersState?[String(id)]?.configurationState = .outOfSync
+            updated.brokersState?[String(id)]?.readiness = scope.unavailable.contains(id) ? .notReady : .ready
+        }
         let brokersReady =
             !desired.brokers.isEmpty
             && desired.brokers.allSatisfy { updated.brokersState?[String($0.brokerID)]?.readiness == .ready }

@@ -106,6 +106,7 @@ import Testing
             #expect(status.state == .rollingUpgrading)
             #expect(status.rollingUpgradeStatus?.restarting == [1])
             #expect(status.brokersState?["2"]?.configurationState == .outOfSync)
+            #expect(status.brokersState?["2"]?.readiness == .ready, "it still serves from its old pod")
         }
     }
 
