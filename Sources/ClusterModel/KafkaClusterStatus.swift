@@ -4,8 +4,9 @@ import JSON
 /// own action log and alert dedupe records (fields Koperator does not know, and ignores).
 ///
 /// Each field has one writer. The reconciler: `state`, `brokerCount`, `rollingUpgradeStatus`, `unsupported`,
-/// `unresizedClaims`, `announcedActionsThrough`, `cruiseControlTopicStatus`, and per broker
-/// `configurationState`, `readiness` and the progress of its Cruise Control tasks in
+/// `unresizedClaims`, `announcedActionsThrough`, `cruiseControlTopicStatus`,
+/// `clusterWideConfigKeys`, `dynamicConfigErrors`, and per broker `configurationState`,
+/// `perBrokerConfigurationState`, `dynamicConfigKeys`, `readiness` and the progress of its Cruise Control tasks in
 /// `gracefulActionState` (and the removal of a broker's entry once it is gone). Actions:
 /// `actionLog`, `processedAlerts`, `alertCount`, `rollingUpgradeAlerts`, and the start of a graceful change (a leaving
 /// broker's `GracefulDownscaleRequired`, a new disk's `GracefulDiskRebalanceRequired`, `forced`).
@@ -29,6 +30,14 @@ public struct KafkaClusterStatus: Codable, Equatable, Sendable {
     public var alertCount: Int?
     /// The firing alerts labelled `rollingupgrade`, by fingerprint.
     public var rollingUpgradeAlerts: [FiringAlert]?
+    /// The keys the operator keeps on Kafka's cluster-wide default (`clusterWideConfig`'s
+    /// dynamic keys), names only: a key taken out of the spec is deleted from Kafka only when
+    /// it is listed here, so keys others set (Cruise Control's throttles, a person with
+    /// kafka-configs) are never deleted, and a restarted operator still knows which are its own.
+    public var clusterWideConfigKeys: [String]?
+    /// The dynamic keys Kafka refused, or that cannot be set dynamically, each as
+    /// `<resource> <key>: <reason>`; the other keys are applied and no broker is restarted.
+    public var dynamicConfigErrors: [String]?
     /// Every action taken on this cluster, oldest first, bounded.
     public var actionLog: [ActionRecord]?
     /// Alerts already acted on, so a re-sent notification is not acted on twice.
@@ -64,6 +73,10 @@ public struct PendingRebalance: Codable, Equatable, Sendable {
 
 public struct BrokerState: Codable, Equatable, Sendable {
     public var configurationState: ConfigurationState?
+    public var perBrokerConfigurationState: PerBrokerConfigurationState?
+    /// The per-broker dynamic keys the operator keeps on this broker, names only (see
+    /// `KafkaClusterStatus.clusterWideConfigKeys` for why).
+    public var dynamicConfigKeys: [String]?
     public var readiness: BrokerReadiness?
     public var gracefulActionState: GracefulActionState?
     public var rollingUpgradeState: String?
@@ -200,6 +213,12 @@ extension GracefulActionState {
         var states = volumeStates ?? [:]
         states[mountPath] = .object(members)
         volumeStates = states
+    }
+
+    /// Forgets the disk's state (its removal is done, or it is back in the spec).
+    public mutating func clearVolume(_ mountPath: String) {
+        volumeStates?[mountPath] = nil
+        if volumeStates?.isEmpty == true { volumeStates = nil }
     }
 
     /// The CruiseControlOperation of the disk's task.

@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 
 /// Why the local API server refused a request, in the shape of the real API's `Status`
 /// answers: the HTTP code, the `reason`, and `details` naming the object and the causes.
@@ -8,6 +8,8 @@ struct APIError: Error, Sendable, CustomStringConvertible {
     let reason: String
     let message: String
     var details: Status.Details?
+    /// The `metadata.continue` of the Status: how to go on after an expired continue token.
+    var continueToken: String?
 
     var description: String { message }
 
@@ -82,12 +84,13 @@ struct APIError: Error, Sendable, CustomStringConvertible {
             message: "the server does not allow this method on the requested resource (\(method))")
     }
 
-    static func unsupportedMediaType(_ type: String) -> APIError {
+    /// A body of a type the verb does not take, with the types it does, as the real server
+    /// lists them.
+    static func unsupportedMediaType(accepted: [String]) -> APIError {
         APIError(
             code: 415, reason: "UnsupportedMediaType",
             message: "the body of the request was in an unknown format - accepted media types include: "
-                + "application/json, application/merge-patch+json, application/strategic-merge-patch+json"
-                + " (got \(type))")
+                + accepted.joined(separator: ", "))
     }
 
     static func expired(_ requested: UInt64, oldest: UInt64) -> APIError {
@@ -95,6 +98,12 @@ struct APIError: Error, Sendable, CustomStringConvertible {
             code: 410, reason: "Expired",
             message: "too old resource version: \(requested) (\(oldest))")
     }
+
+    static let expiredContinue = APIError(
+        code: 410, reason: "Expired",
+        message:
+            "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."
+    )
 
     static func injected(code: Int) -> APIError {
         APIError(
@@ -109,7 +118,8 @@ struct APIError: Error, Sendable, CustomStringConvertible {
     /// The `Status` as the JSON value the API sends.
     var jsonValue: JSONValue {
         var members: [(key: String, value: JSONValue)] = [
-            ("kind", .string("Status")), ("apiVersion", .string("v1")), ("metadata", .object([])),
+            ("kind", .string("Status")), ("apiVersion", .string("v1")),
+            ("metadata", .object(continueToken.map { [("continue", .string($0))] } ?? [])),
             ("status", .string("Failure")), ("message", .string(message)), ("reason", .string(reason)),
         ]
         if let details {

@@ -1,6 +1,6 @@
 import HTTPServer
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 import Logging
 
 /// Serves the Kubernetes REST API over the object store: parses the path and query, applies
@@ -22,6 +22,7 @@ struct APIHandler: Sendable {
         let methods: [HTTPMethod] = [.get, .post, .put, .patch, .delete]
         for method in methods {
             router.add(method, "/version", handler: handler)
+            for probe in ["/healthz", "/livez", "/readyz"] { router.add(method, probe, handler: handler) }
             router.add(method, "/openapi/v3", handler: handler)
             router.add(method, "/openapi/v3/api/v1", handler: handler)
             router.add(method, "/openapi/v3/apis/{group}/{version}", handler: handler)
@@ -45,6 +46,14 @@ struct APIHandler: Sendable {
         }
         if request.path.hasPrefix("/openapi/v3") {
             return openAPI(request)
+        }
+        if ["/healthz", "/livez", "/readyz"].contains(request.path) {
+            // The probes of a real API server: "ok" while it serves.
+            guard request.method == .get else {
+                return Self.failure(.methodNotAllowed(request.method.rawValue))
+            }
+            return HTTPResponse(
+                status: .ok, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array("ok".utf8))
         }
         guard let path = APIPath(request.path) else { return Self.failure(.unknownPath(request.path)) }
         do {
@@ -86,6 +95,15 @@ struct APIHandler: Sendable {
             return try discoveryAnswer(document, request)
         case .resource(let group, let version, let plural, let namespace, let name, let subresource):
             guard let resource = registry.find(group: group, version: version, plural: plural) else {
+                if let review = ReviewResources.find(group: group, version: version, plural: plural),
+                    namespace == nil, name == nil
+                {
+                    guard request.method == .post else { throw .methodNotAllowed(request.method.rawValue) }
+                    // kubectl sends reviews as protobuf, which the local cluster does not read; the
+                    // answer does not depend on the body, and a JSON one is echoed.
+                    let body = (try? jsonBody(request)) ?? .object([])
+                    return Self.json(.created, ReviewResources.answer(review, body: body))
+                }
                 throw .unknownPath(request.path)
             }
             return try await serve(
@@ -106,6 +124,12 @@ struct APIHandler: Sendable {
         _ resource: ResourceDefinition, namespace: String?, name: String?, subresource: String?,
         _ request: HTTPRequest
     ) async throws(APIError) -> HTTPResponse {
+        if let subresource, let name,
+            Subresources.served(by: resource).contains(where: { $0.name == subresource })
+        {
+            return try await serve(
+                resource, namespace: namespace, name: name, subresource: subresource, request)
+        }
         if let subresource, subresource != "status" || !resource.hasStatus {
             throw .unknownPath(request.path)
         }
@@ -129,6 +153,45 @@ struct APIHandler: Sendable {
         return answer
     }
 
+    /// A Deployment's scale, or a pod's container subresources (answered with why not).
+    private func serve(
+        _ resource: ResourceDefinition, namespace: String?, name: String, subresource: String,
+        _ request: HTTPRequest
+    ) async throws(APIError) -> HTTPResponse {
+        let current = try await store.get(resource, namespace: namespace, name: name)
+        guard subresource == "scale" else { throw Subresources.noContainers(resource, name, subresource) }
+        let scale: JSONValue
+        switch request.method {
+        case .get:
+            return Self.json(.ok, Subresources.scale(of: current))
+        case .put:
+            scale = try jsonBody(request)
+        case .patch:
+            let patch = try parse(request.body)
+            let existing = Subresources.scale(of: current)
+            switch try patchKind(resource, request) {
+            case .merge: scale = existing.applyingMergePatch(patch)
+            case .json:
+                do { scale = try existing.applyingJSONPatch(patch) } catch {
+                    throw .badRequest(error.description)
+                }
+            case .strategic:
+                do { scale = try StrategicMergePatch(lists: [:]).apply(patch, to: existing) } catch {
+                    throw .badRequest(error.description)
+                }
+            }
+        default:
+            throw .methodNotAllowed(request.method.rawValue)
+        }
+        let change = try Subresources.deploymentPatch(from: scale, name: name)
+        let updated = try await write(dryRun: try dryRun(request, options: "UpdateOptions")) {
+            store throws(APIError) in
+            try store.patch(
+                resource, namespace: namespace, name: name, patch: change, kind: .merge, status: false)
+        }
+        return Self.json(.ok, Subresources.scale(of: updated))
+    }
+
     private func perform(
         _ resource: ResourceDefinition, namespace: String?, name: String?, status: Bool, watching: Bool,
         _ request: HTTPRequest
@@ -143,50 +206,55 @@ struct APIHandler: Sendable {
                 return Self.json(
                     .ok,
                     TableRenderer.table(
-                        resource, items: [object], resourceVersion: await store.resourceVersion))
+                        resource, items: [object], resourceVersion: await store.resourceVersion,
+                        includeObject: try includeObject(request)))
             }
             return Self.json(.ok, object)
         case (.post, nil):
             let body = try jsonBody(request)
-            return Self.json(.created, try await store.create(resource, namespace: namespace, body: body))
+            let created = try await write(dryRun: try dryRun(request, options: "CreateOptions")) {
+                store throws(APIError) in
+                try store.create(resource, namespace: namespace, body: body)
+            }
+            return Self.json(.created, created)
         case (.put, let name?):
             let body = try jsonBody(request)
-            return Self.json(
-                .ok,
-                try await store.update(resource, namespace: namespace, name: name, body: body, status: status)
-            )
-        case (.patch, let name?):
-            let contentType =
-                (request.headers["Content-Type"] ?? "").split(separator: ";").first.map {
-                    String(LabelSelector.trim($0)).lowercased()
-                } ?? ""
-            guard
-                ["application/merge-patch+json", "application/strategic-merge-patch+json"].contains(
-                    contentType)
-            else {
-                throw .unsupportedMediaType(contentType)
+            let updated = try await write(dryRun: try dryRun(request, options: "UpdateOptions")) {
+                store throws(APIError) in
+                try store.update(resource, namespace: namespace, name: name, body: body, status: status)
             }
+            return Self.json(.ok, updated)
+        case (.patch, let name?):
+            let kind = try patchKind(resource, request)
             let patch = try parse(request.body)
-            return Self.json(
-                .ok,
-                try await store.patch(
-                    resource, namespace: namespace, name: name, patch: patch, status: status))
+            let patched = try await write(dryRun: try dryRun(request, options: "PatchOptions")) {
+                store throws(APIError) in
+                try store.patch(
+                    resource, namespace: namespace, name: name, patch: patch, kind: kind, status: status)
+            }
+            return Self.json(.ok, patched)
         case (.delete, let name?):
             let options = try deleteRequest(request)
-            let (object, gone) = try await store.delete(
-                resource, namespace: namespace, name: name, request: options)
-            return Self.json(gone ? .ok : .accepted, object)
+            let (object, gone) = try await write(dryRun: options.dryRun) { store throws(APIError) in
+                try store.delete(resource, namespace: namespace, name: name, request: options)
+            }
+            // 200 even when finalizers or a grace period keep the object, as the real server
+            // answers; 202 only for a delete that set `orphanDependents: false`.
+            return Self.json(!gone && options.cascadingAsked ? .accepted : .ok, object)
         case (.delete, nil):
             let options = try deleteRequest(request)
             let page = try await list(resource, namespace: namespace, request, page: false)
-            var deleted: [JSONValue] = []
-            for item in page.items {
-                let itemNamespace = resource.namespaced ? ObjectStore.namespace(of: item) : nil
-                if let (object, _) = try? await store.delete(
-                    resource, namespace: itemNamespace, name: ObjectStore.name(of: item), request: options)
-                {
-                    deleted.append(object)
+            let deleted = try await write(dryRun: options.dryRun) { store throws(APIError) in
+                var deleted: [JSONValue] = []
+                for item in page.items {
+                    let itemNamespace = resource.namespaced ? ObjectStore.namespace(of: item) : nil
+                    if let (object, _) = try? store.delete(
+                        resource, namespace: itemNamespace, name: ObjectStore.name(of: item), request: options
+                    ) {
+                        deleted.append(object)
+                    }
                 }
+                return deleted
             }
             return Self.json(
                 .ok,
@@ -195,6 +263,30 @@ struct APIHandler: Sendable {
         default:
             throw .methodNotAllowed(request.method.rawValue)
         }
+    }
+
+    /// Runs a write on the store, or rehearses it there when the request is a dry run.
+    private func write<Answer: Sendable>(
+        dryRun: Bool, _ body: @escaping @Sendable (isolated ObjectStore) throws(APIError) -> Answer
+    ) async throws(APIError) -> Answer {
+        if dryRun { return try await store.rehearse(body) }
+        return try await store.perform(body)
+    }
+
+    /// Whether a write is a dry run: `dryRun=All`, the only value the API defines; any other
+    /// value is refused as the real server refuses it, before anything is done.
+    private func dryRun(_ request: HTTPRequest, options kind: String) throws(APIError) -> Bool {
+        try Self.dryRun(request.query.filter { $0.name == "dryRun" }.map(\.value), options: kind)
+    }
+
+    static func dryRun(_ values: [String], options kind: String) throws(APIError) -> Bool {
+        guard let unsupported = values.first(where: { $0 != "All" }) else { return !values.isEmpty }
+        var details = Status.Details(name: "", group: "meta.k8s.io", kind: kind)
+        let message = "Unsupported value: \"\(unsupported)\": supported values: \"All\""
+        details.causes = [Status.Cause(reason: "FieldValueNotSupported", message: message, field: "dryRun")]
+        throw APIError(
+            code: 422, reason: "Invalid", message: "\(kind).meta.k8s.io \"\" is invalid: dryRun: \(message)",
+            details: details)
     }
 
     private static func verb(_ method: HTTPMethod, named: Bool, watching: Bool) -> String {
@@ -232,16 +324,15 @@ struct APIHandler: Sendable {
             guard let value = Int(text), value >= 0 else { throw .badRequest("invalid limit \"\(text)\"") }
             limit = value
         }
-        var after: String?
-        if paged, let token = request.queryValue("continue"), !token.isEmpty {
-            guard let decoded = ContinueToken.decode(token) else {
+        var token: ContinueToken?
+        if paged, let text = request.queryValue("continue"), !text.isEmpty {
+            guard let decoded = ContinueToken(decoding: text) else {
                 throw APIError(code: 400, reason: "BadRequest", message: "continue key is not valid")
             }
-            after = decoded
+            token = decoded
         }
-        return await store.list(
-            resource, namespace: namespace, labels: labels, fields: fields, limit: limit, continueAfter: after
-        )
+        return try await store.list(
+            resource, namespace: namespace, labels: labels, fields: fields, limit: limit, continuing: token)
     }
 
     private func list(_ resource: ResourceDefinition, namespace: String?, _ request: HTTPRequest)
@@ -250,13 +341,17 @@ struct APIHandler: Sendable {
         let page: ObjectStore.Page = try await list(resource, namespace: namespace, request)
         if wantsTable(request) {
             return Self.json(
-                .ok, TableRenderer.table(resource, items: page.items, resourceVersion: page.resourceVersion))
+                .ok,
+                TableRenderer.table(
+                    resource, items: page.items, resourceVersion: page.resourceVersion,
+                    continueToken: page.continueToken?.encoded, remaining: page.remaining,
+                    includeObject: try includeObject(request)))
         }
         return Self.json(
             .ok,
             listDocument(
                 resource, page.items, resourceVersion: page.resourceVersion,
-                continueToken: page.continueToken.map(ContinueToken.encode), remaining: page.remaining))
+                continueToken: page.continueToken?.encoded, remaining: page.remaining))
     }
 
     private func listDocument(
@@ -304,6 +399,16 @@ struct APIHandler: Sendable {
         return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], bodyStream: stream)
     }
 
+    private func includeObject(_ request: HTTPRequest) throws(APIError) -> TableRenderer.IncludeObject {
+        guard let text = request.queryValue("includeObject"), !text.isEmpty else { return .metadata }
+        guard let value = TableRenderer.IncludeObject(rawValue: text) else {
+            throw .badRequest(
+                "includeObject: Unsupported value: \"\(text)\": supported values: \"None\", \"Metadata\", \"Object\""
+            )
+        }
+        return value
+    }
+
     private func wantsTable(_ request: HTTPRequest) -> Bool {
         (request.headers["Accept"] ?? "").contains("as=Table")
     }
@@ -315,8 +420,32 @@ struct APIHandler: Sendable {
             (request.headers["Content-Type"] ?? "application/json").split(separator: ";").first.map {
                 String(LabelSelector.trim($0)).lowercased()
             } ?? ""
-        guard type == "application/json" || type.isEmpty else { throw .unsupportedMediaType(type) }
+        guard type == "application/json" || type.isEmpty else {
+            throw .unsupportedMediaType(accepted: ["application/json"])
+        }
         return try parse(request.body)
+    }
+
+    /// The patch type the Content-Type names: JSON patch and merge patch on every resource,
+    /// strategic merge patch only on the built-in kinds, whose schema says how lists merge.
+    private func patchKind(_ resource: ResourceDefinition, _ request: HTTPRequest) throws(APIError)
+        -> ObjectStore.PatchKind
+    {
+        let type =
+            (request.headers["Content-Type"] ?? "").split(separator: ";").first.map {
+                String(LabelSelector.trim($0)).lowercased()
+            } ?? ""
+        let strategic = StrategicMergePatch.schema(for: resource.type)
+        switch type {
+        case "application/json-patch+json": return .json
+        case "application/merge-patch+json": return .merge
+        case "application/strategic-merge-patch+json":
+            if let strategic { return .strategic(strategic) }
+        default: break
+        }
+        var accepted = ["application/json-patch+json", "application/merge-patch+json"]
+        if strategic != nil { accepted.append("application/strategic-merge-patch+json") }
+        throw .unsupportedMediaType(accepted: accepted)
     }
 
     private func parse(_ body: [UInt8]) throws(APIError) -> JSONValue {
@@ -330,15 +459,21 @@ struct APIHandler: Sendable {
         var options = ObjectStore.DeleteRequest()
         var policy = request.queryValue("propagationPolicy")
         var grace = request.queryValue("gracePeriodSeconds")
+        var dryRun = request.query.filter { $0.name == "dryRun" }.map(\.value)
         if !request.body.isEmpty {
             let body = try parse(request.body)
             guard body.members != nil else { throw .badRequest("DeleteOptions must be a JSON object") }
+            if case .array(let values)? = body["dryRun"] {
+                dryRun += values.map { $0.stringValue ?? "\($0)" }
+            }
             options.uid = body.value(at: ["preconditions", "uid"])?.stringValue
             options.resourceVersion = body.value(at: ["preconditions", "resourceVersion"])?.stringValue
             if let text = body["propagationPolicy"]?.stringValue { policy = text }
             if body["orphanDependents"] == .bool(true) { policy = policy ?? "Orphan" }
+            options.cascadingAsked = body["orphanDependents"] == .bool(false)
             if case .number(let text)? = body["gracePeriodSeconds"] { grace = text }
         }
+        options.dryRun = try Self.dryRun(dryRun, options: "DeleteOptions")
         if let grace {
             guard let seconds = Int(grace), seconds >= 0 else {
                 throw .badRequest("invalid gracePeriodSeconds \"\(grace)\"")

@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -35,6 +35,11 @@ actor ObjectStore {
         /// `gracePeriodSeconds` of the DeleteOptions: how long a pod may take to stop; nil takes
         /// the pod's `spec.terminationGracePeriodSeconds`.
         var gracePeriodSeconds: Int?
+        /// `dryRun: ["All"]`: answered as the delete would be, nothing deleted.
+        var dryRun = false
+        /// `orphanDependents: false`, the one case where an object kept by finalizers or a
+        /// grace period is answered 202 rather than 200.
+        var cascadingAsked = false
     }
 
     /// A pod's default `terminationGracePeriodSeconds`.
@@ -44,7 +49,7 @@ actor ObjectStore {
     struct Page: Sendable {
         let items: [JSONValue]
         let resourceVersion: UInt64
-        let continueToken: String?
+        let continueToken: ContinueToken?
         let remaining: Int
     }
 
@@ -58,6 +63,8 @@ actor ObjectStore {
     private var dependents: [String: Set<Reference>] = [:]
     private var byUID: [String: Reference] = [:]
     private var clusterIPs = ClusterIPAllocator()
+    /// Set while a `dryRun=All` write is rehearsed: nothing is persisted or published.
+    private var rehearsing = false
     private let persistence: Persistence?
     private let bookmarkInterval: Duration
 
@@ -101,6 +108,17 @@ actor ObjectStore {
 
     var resourceVersion: UInt64 { version }
 
+    /// The StorageClass annotated as the default, which a claim naming no class gets.
+    private var defaultStorageClassName: String? {
+        guard let classes = registry.definition(for: .storageClasses).flatMap({ objects[$0] }) else {
+            return nil
+        }
+        return classes.values.first {
+            $0.value(at: ["metadata", "annotations", StorageClassAnnotation.isDefaultClass])
+                == .string("true")
+        }.map(Self.name(of:))
+    }
+
     /// The StorageClass `name`, when the registry serves classes and one of that name exists.
     private func storageClass(named name: String) -> JSONValue? {
         registry.definition(for: .storageClasses).flatMap { objects[$0]?["/\(name)"] }
@@ -118,7 +136,7 @@ actor ObjectStore {
                 "metadata",
                 .object([
                     ("name", .string("standard")),
-                    ("annotations", .object([(StorageClass.defaultClassAnnotation, .string("true"))])),
+                    ("annotations", .object([(StorageClassAnnotation.isDefaultClass, .string("true"))])),
                 ])
             ),
             ("provisioner", .string("local.kafka-operator.io/simulated")),
@@ -131,6 +149,10 @@ actor ObjectStore {
         objects[ResourceRegistry.namespaces]?["/\(name)"] != nil
     }
 
+    private func namespaceIsTerminating(_ name: String) -> Bool {
+        objects[ResourceRegistry.namespaces]?["/\(name)"]?.value(at: ["metadata", "deletionTimestamp"]) != nil
+    }
+
     // MARK: - Reading
 
     func get(_ resource: ResourceDefinition, namespace: String?, name: String) throws(APIError) -> JSONValue {
@@ -140,18 +162,46 @@ actor ObjectStore {
         return object
     }
 
+    /// A page of a list. A continued list is read at the resourceVersion of its first page,
+    /// rebuilt from the watch history; once the history no longer reaches back that far, the
+    /// answer is 410 Expired with a token that continues from the current state, as the real
+    /// server answers a continue token older than its compaction.
     func list(
         _ resource: ResourceDefinition, namespace: String?, labels: LabelSelector, fields: FieldSelector,
-        limit: Int? = nil, continueAfter: String? = nil
+        limit: Int? = nil, continuing token: ContinueToken? = nil
+    ) throws(APIError) -> Page {
+        var view = objects[resource] ?? [:]
+        var readAt = version
+        if let token {
+            guard token.resourceVersion >= hub.floor else {
+                var expired = APIError.expiredContinue
+                expired.continueToken =
+                    ContinueToken(resourceVersion: version, lastKey: token.lastKey).encoded
+                throw expired
+            }
+            readAt = token.resourceVersion
+            for change in hub.changes(after: readAt).reversed() where change.resource == resource {
+                let key = "\(change.namespace)/\(Self.name(of: change.object))"
+                view[key] = change.previous
+            }
+        }
+        return page(
+            of: view, readAt: readAt, namespace: namespace, labels: labels, fields: fields, limit: limit,
+            after: token?.lastKey)
+    }
+
+    private func page(
+        of view: [String: JSONValue], readAt: UInt64, namespace: String?, labels: LabelSelector,
+        fields: FieldSelector, limit: Int? = nil, after: String? = nil
     ) -> Page {
         let prefix = namespace.map { "\($0)/" }
-        var keys = (objects[resource] ?? [:]).keys.filter { prefix == nil || $0.hasPrefix(prefix!) }.sorted()
-        if let continueAfter { keys = keys.filter { $0 > continueAfter } }
+        var keys = view.keys.filter { prefix == nil || $0.hasPrefix(prefix!) }.sorted()
+        if let after { keys = keys.filter { $0 > after } }
         var items: [JSONValue] = []
         var lastKey: String?
         var remaining = 0
         for key in keys {
-            guard let object = objects[resource]?[key], matches(object, labels, fields) else { continue }
+            guard let object = view[key], matches(object, labels, fields) else { continue }
             if let limit, limit > 0, items.count >= limit {
                 remaining += 1
                 continue
@@ -159,9 +209,8 @@ actor ObjectStore {
             items.append(object)
             lastKey = key
         }
-        return Page(
-            items: items, resourceVersion: version, continueToken: remaining > 0 ? lastKey : nil,
-            remaining: remaining)
+        let next = remaining > 0 ? lastKey.map { ContinueToken(resourceVersion: readAt, lastKey: $0) } : nil
+        return Page(items: items, resourceVersion: readAt, continueToken: next, remaining: remaining)
     }
 
     private func matches(_ object: JSONValue, _ labels: LabelSelector, _ fields: FieldSelector) -> Bool {
@@ -213,6 +262,11 @@ actor ObjectStore {
         }
         let namespaceValue = try checkNamespace(&object, resource, path: namespace, name: name)
         if let namespaceValue, !namespaceExists(namespaceValue) { throw .namespaceNotFound(namespaceValue) }
+        if let namespaceValue, namespaceIsTerminating(namespaceValue) {
+            throw .forbidden(
+                resource, name,
+                "unable to create new content in namespace \(namespaceValue) because it is being terminated")
+        }
         let reference = Reference(resource: resource, namespace: namespaceValue ?? "", name: name)
         if objects[resource]?[reference.key] != nil { throw .alreadyExists(resource, name) }
         try validateMetadata(object, resource, name)
@@ -229,6 +283,10 @@ actor ObjectStore {
         }
         if resource.hasStatus { object.set(["status"], Self.initialStatus(resource)) }
         try applyDefaults(&object, resource, name)
+        Defaulting.apply(
+            &object, kind: resource.kind, name: name, creating: true,
+            defaultStorageClass: defaultStorageClassName)
+        try PodSpecRules.check(resource, name: name, old: nil, new: object)
         try admitCustomResource(&object, resource, name)
         return try commit(reference, object, kind: .added, previous: nil)
     }
@@ -357,6 +415,8 @@ actor ObjectStore {
             try CruiseControlOperationSchema.admit(&object, resource, name: name)
         } else if resource.type == .kafkaTopics {
             try KafkaTopicSchema.admit(&object, resource, name: name)
+        } else if resource.type == .customResourceDefinitions {
+            try CustomResourceDefinitions.admit(&object, resource, name: name, served: registry)
         }
     }
 
@@ -436,19 +496,49 @@ actor ObjectStore {
         return try replace(reference, existing: existing, with: object, status: status)
     }
 
-    /// Applies a merge patch to the object, or only to its status.
+    /// The three patch types the API server takes.
+    enum PatchKind: Sendable {
+        /// RFC 7386.
+        case merge
+        /// RFC 6902.
+        case json
+        /// Kubernetes' own, with the kind's list strategies.
+        case strategic(StrategicMergePatch)
+    }
+
+    /// Applies a patch to the object, or only to its status. A resourceVersion the patched
+    /// object carries is a precondition, as in an update.
     func patch(
-        _ resource: ResourceDefinition, namespace: String?, name: String, patch: JSONValue, status: Bool
+        _ resource: ResourceDefinition, namespace: String?, name: String, patch: JSONValue, kind: PatchKind,
+        status: Bool
     ) throws(APIError) -> JSONValue {
         let reference = Reference(resource: resource, namespace: namespace ?? "", name: name)
         guard let existing = objects[resource]?[reference.key] else { throw .notFound(resource, name) }
-        guard patch.members != nil else { throw .badRequest("a merge patch must be a JSON object") }
-        var object = existing.applyingMergePatch(patch)
+        var object: JSONValue
+        switch kind {
+        case .merge:
+            guard patch.members != nil else { throw .badRequest("a merge patch must be a JSON object") }
+            object = existing.applyingMergePatch(patch)
+        case .json:
+            do { object = try existing.applyingJSONPatch(patch) } catch {
+                if case .malformed(let why) = error { throw .badRequest(why) }
+                throw .invalid(
+                    resource, name,
+                    [
+                        Status.Cause(
+                            reason: "FieldValueInvalid", message: "Invalid value: \(error)", field: "patch")
+                    ])
+            }
+        case .strategic(let schema):
+            do { object = try schema.apply(patch, to: existing) } catch {
+                throw .badRequest(error.description)
+            }
+        }
         try checkTypeMeta(&object, resource)
         if object.value(at: ["metadata", "name"])?.stringValue != name {
             throw .badRequest("a patch may not change metadata.name")
         }
-        if let sent = patch.value(at: ["metadata", "resourceVersion"])?.stringValue,
+        if let sent = object.value(at: ["metadata", "resourceVersion"])?.stringValue, !sent.isEmpty,
             sent != existing.value(at: ["metadata", "resourceVersion"])?.stringValue
         {
             throw .staleResourceVersion(resource, name)
@@ -492,6 +582,9 @@ actor ObjectStore {
                         ])
                 }
             }
+            Defaulting.apply(
+                &object, kind: resource.kind, name: reference.name, creating: false, defaultStorageClass: nil)
+            try PodSpecRules.check(resource, name: reference.name, old: existing, new: object)
             if resource.type == .deployments {
                 try DeploymentRules.check(resource, name: reference.name, old: existing, new: object)
             }
@@ -585,7 +678,11 @@ actor ObjectStore {
             marked.set(["metadata", "deletionTimestamp"], .string(Timestamp.now(plus: grace ?? 0)))
             if let grace { marked.set(["metadata", "deletionGracePeriodSeconds"], .integer(grace)) }
             if !finalizers.isEmpty { marked.set(["metadata", "finalizers"], .array(finalizers)) }
-            return (try commit(reference, marked, kind: .modified, previous: existing), false)
+            let held = try commit(reference, marked, kind: .modified, previous: existing)
+            if resource.type == .persistentVolumeClaims, try releaseClaimIfUnused(reference) {
+                return (held, true)
+            }
+            return (held, false)
         }
         if request.propagation == .orphan {
             for dependent in dependents(of: uid) {
@@ -599,17 +696,44 @@ actor ObjectStore {
             }
         }
         if resource == ResourceRegistry.namespaces {
-            for other in registry.definitions where other.namespaced {
-                for key in (objects[other] ?? [:]).keys where key.hasPrefix("\(name)/") {
-                    if let object = objects[other]?[key] {
-                        _ = try remove(
-                            Reference(resource: other, namespace: name, name: Self.name(of: object)),
-                            existing: object)
-                    }
-                }
-            }
+            return try terminate(namespace: reference, existing: existing)
         }
         return (try remove(reference, existing: existing), true)
+    }
+
+    /// Deletes a namespace as the namespace controller does: it is `Terminating` (no new
+    /// content may be created in it) while every object in it is deleted, each as its own
+    /// delete would go (finalizers and pods' grace periods hold them), and it goes with the last.
+    private func terminate(namespace reference: Reference, existing: JSONValue) throws(APIError)
+        -> (object: JSONValue, gone: Bool)
+    {
+        var marked = existing
+        marked.set(["metadata", "deletionTimestamp"], .string(Timestamp.now()))
+        marked.set(["status", "phase"], .string("Terminating"))
+        let terminating = try commit(reference, marked, kind: .modified, previous: existing)
+        for other in registry.definitions where other.namespaced {
+            for (key, object) in objects[other] ?? [:] where key.hasPrefix("\(reference.name)/") {
+                guard object.value(at: ["metadata", "deletionTimestamp"]) == nil else { continue }
+                _ = try delete(
+                    other, namespace: reference.name, name: Self.name(of: object), request: DeleteRequest())
+            }
+        }
+        if try removeNamespaceIfEmpty(reference.name) { return (terminating, true) }
+        return (terminating, false)
+    }
+
+    /// Removes a terminating namespace once nothing is left in it; whether it went.
+    @discardableResult
+    private func removeNamespaceIfEmpty(_ name: String) throws(APIError) -> Bool {
+        let namespaces = ResourceRegistry.namespaces
+        guard let namespace = objects[namespaces]?["/\(name)"],
+            namespace.value(at: ["metadata", "deletionTimestamp"]) != nil
+        else { return false }
+        for other in registry.definitions where other.namespaced {
+            if (objects[other] ?? [:]).keys.contains(where: { $0.hasPrefix("\(name)/") }) { return false }
+        }
+        _ = try remove(Reference(resource: namespaces, namespace: "", name: name), existing: namespace)
+        return true
     }
 
     /// The grace period a deleted pod gets to stop, or nil when it goes at once: as the API
@@ -665,6 +789,12 @@ actor ObjectStore {
     }
 
     private func remove(_ reference: Reference, existing: JSONValue) throws(APIError) -> JSONValue {
+        if rehearsing {
+            objects[reference.resource]?[reference.key] = nil
+            index(reference, old: existing, new: nil)
+            if reference.resource.namespaced { try removeNamespaceIfEmpty(reference.namespace) }
+            return existing
+        }
         version += 1
         var object = existing
         object.set(["metadata", "resourceVersion"], .string(String(version)))
@@ -687,15 +817,86 @@ actor ObjectStore {
             StoreChange(
                 kind: .deleted, resource: reference.resource, resourceVersion: version, object: object,
                 previous: existing))
+        if reference.resource.type == .pods {
+            for claim in Self.claimNames(of: existing) {
+                try releaseClaimIfUnused(
+                    Reference(resource: reference.resource, namespace: reference.namespace, name: claim))
+            }
+        }
+        if reference.resource.namespaced { try removeNamespaceIfEmpty(reference.namespace) }
         return object
     }
 
+    // MARK: - Claim protection
+
+    static let claimProtection = "kubernetes.io/pvc-protection"
+
+    /// The claims a pod mounts.
+    static func claimNames(of pod: JSONValue) -> [String] {
+        guard case .array(let volumes)? = pod.value(at: ["spec", "volumes"]) else { return [] }
+        return volumes.compactMap { $0.value(at: ["persistentVolumeClaim", "claimName"])?.stringValue }
+    }
+
+    /// The PVC protection controller: a deleted claim keeps its finalizer while a pod that has
+    /// not finished mounts it, and goes once none does. `reference` names the claim (its
+    /// resource is looked up); whether the claim went.
+    @discardableResult
+    private func releaseClaimIfUnused(_ reference: Reference) throws(APIError) -> Bool {
+        guard let claims = registry.definition(for: .persistentVolumeClaims),
+            let claim = objects[claims]?["\(reference.namespace)/\(reference.name)"],
+            claim.value(at: ["metadata", "deletionTimestamp"]) != nil,
+            case .array(let finalizers)? = claim.value(at: ["metadata", "finalizers"]),
+            finalizers.contains(.string(Self.claimProtection))
+        else { return false }
+        let pods = registry.definition(for: .pods).flatMap { objects[$0] } ?? [:]
+        let inUse = pods.values.contains { pod in
+            Self.namespace(of: pod) == reference.namespace
+                && !["Succeeded", "Failed"].contains(pod.value(at: ["status", "phase"])?.stringValue ?? "")
+                && Self.claimNames(of: pod).contains(reference.name)
+        }
+        guard !inUse, let uid = claim.value(at: ["metadata", "uid"])?.stringValue else { return false }
+        removeFinalizer(Self.claimProtection, uid: uid)
+        return objects[claims]?["\(reference.namespace)/\(reference.name)"] == nil
+    }
+
     // MARK: - Committing
+
+    /// Runs a write (or several, as one step no other request comes between).
+    func perform<Answer: Sendable>(
+        _ write: @Sendable (isolated ObjectStore) throws(APIError) -> Answer
+    ) throws(APIError) -> Answer {
+        try write(self)
+    }
+
+    /// Runs a write as `dryRun=All` asks: validated, defaulted, checked for conflicts and
+    /// answered as the real write would be, but nothing is stored, no resourceVersion is spent
+    /// and no watch, kubelet or garbage collector hears of it (what the write changed in memory,
+    /// a cluster IP included, is put back).
+    func rehearse<Answer: Sendable>(
+        _ write: @Sendable (isolated ObjectStore) throws(APIError) -> Answer
+    ) throws(APIError) -> Answer {
+        let saved = (objects, version, dependents, byUID, clusterIPs)
+        rehearsing = true
+        defer {
+            (objects, version, dependents, byUID, clusterIPs) = saved
+            rehearsing = false
+        }
+        return try write(self)
+    }
 
     private func commit(
         _ reference: Reference, _ candidate: JSONValue, kind: StoreChange.Kind, previous: JSONValue?
     ) throws(APIError) -> JSONValue {
         var object = candidate
+        if rehearsing {
+            // The answer keeps the stored resourceVersion (none for a create), as the real
+            // server's dry run does.
+            object.set(
+                ["metadata", "resourceVersion"], previous?.value(at: ["metadata", "resourceVersion"]))
+            objects[reference.resource, default: [:]][reference.key] = object
+            index(reference, old: previous, new: object)
+            return object
+        }
         object.set(["metadata", "resourceVersion"], .string(String(version + 1)))
         do {
             try persistence?.save(
@@ -758,8 +959,9 @@ actor ObjectStore {
                 }
             }
         } else {
-            let page = list(
-                filter.resource, namespace: filter.namespace, labels: filter.labels, fields: filter.fields)
+            let page = page(
+                of: objects[filter.resource] ?? [:], readAt: version, namespace: filter.namespace,
+                labels: filter.labels, fields: filter.fields)
             for object in page.items { continuation.yield(filter.line(type: "ADDED", object: object)) }
             if initialEventsEnd {
                 let end = JSONValue.object([

@@ -1,6 +1,7 @@
 import ClusterModel
 import CruiseControl
 import JSON
+import KafkaAdmin
 import Kubernetes
 import Logging
 
@@ -25,6 +26,9 @@ public struct ClusterReconciler: Sendable {
         /// How many partition replicas each broker holds, from Kafka's metadata; nil without a
         /// Kafka client. A leaving broker goes only once this says it holds none.
         public var replicaCounts: ReplicaCounter?
+        /// How many replicas each log directory of a broker holds (DescribeLogDirs); nil without
+        /// a Kafka client. A disk taken out of the spec goes only once this says it holds none.
+        public var logDirReplicas: LogDirReplicaCounter?
         /// How often a running Cruise Control task is asked about.
         public var polling: PollingInterval
         /// Milliseconds since the epoch (a test moves it by hand).
@@ -36,6 +40,10 @@ public struct ClusterReconciler: Sendable {
         /// Creates Cruise Control's metrics topic once the brokers run; nil without a Kafka
         /// client (the brokers' metrics reporter may then create it).
         public var createTopic: TopicCreator?
+        /// The Kafka admin client dynamic broker configuration is read and set through
+        /// (`DynamicConfigSync`); nil without a Kafka client (then only server.properties
+        /// carries the configuration).
+        public var dynamicConfig: (any KafkaAdminClient)?
         /// Names the operator in Events.
         public var component: String
         /// How many brokers' writes run at once.
@@ -53,14 +61,17 @@ public struct ClusterReconciler: Sendable {
             waitInterval: Duration = .seconds(2),
             cruiseControl: @escaping @Sendable (KafkaCluster) async -> (any CruiseControlClient)? = { _ in nil
             },
-            replicaCounts: ReplicaCounter? = nil, polling: PollingInterval = PollingInterval(),
+            replicaCounts: ReplicaCounter? = nil, logDirReplicas: LogDirReplicaCounter? = nil,
+            polling: PollingInterval = PollingInterval(),
             now: @escaping @Sendable () -> Int64 = UTCTimestamp.nowMilliseconds,
             metrics: GracefulMetrics = GracefulMetrics(),
             chooseBroker: @escaping BrokerChooser = { _ in nil }, createTopic: TopicCreator? = nil,
+            dynamicConfig: (any KafkaAdminClient)? = nil,
             component: String = "kafka-operator", maxConcurrentWrites: Int = 8,
             clusterHealth: ClusterHealthReader? = nil, rollingUpgradePauseLimit: Duration = .seconds(600),
             rollingUpgradeMetrics: RollingUpgradeMetrics = RollingUpgradeMetrics()
         ) {
+            self.dynamicConfig = dynamicConfig
             self.clusterHealth = clusterHealth
             self.rollingUpgradePauseLimit = rollingUpgradePauseLimit
             self.rollingUpgradeMetrics = rollingUpgradeMetrics
@@ -72,6 +83,7 @@ public struct ClusterReconciler: Sendable {
             self.waitInterval = waitInterval
             self.cruiseControl = cruiseControl
             self.replicaCounts = replicaCounts
+            self.logDirReplicas = logDirReplicas
             self.polling = polling
             self.now = now
             self.metrics = metrics
@@ -98,10 +110,16 @@ public struct ClusterReconciler: Sendable {
         var result = ReconcileResult()
         guard let cluster = try await read(namespace: namespace, name: name) else {
             result.clusterMissing = true
+            result.updated += await GracefulOperations.releaseOperations(
+                api: api, namespace: namespace, cluster: name)
             return result
         }
         let spec = cluster.cluster
-        if spec.metadata.deletionTimestamp != nil { return result }
+        if spec.metadata.deletionTimestamp != nil {
+            result.updated += await GracefulOperations.releaseOperations(
+                api: api, namespace: namespace, cluster: name)
+            return result
+        }
         let events = EventRecorder(
             api: api, cluster: spec, uid: cluster.uid, component: configuration.component,
             enabled: configuration.recordEvents)
@@ -113,7 +131,9 @@ public struct ClusterReconciler: Sendable {
         let actual = try await observe(namespace: namespace, cluster: name)
         let renderer = DesiredStateRenderer(defaultImage: configuration.defaultImage)
         let claimsInUse = Self.claimsByMountPath(actual, uid: cluster.uid)
-        var desired = renderer.render(spec, uid: cluster.uid, existingClaims: claimsInUse)
+        let claimSizes = Self.claimSizes(actual)
+        var desired = renderer.render(
+            spec, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes)
         // A rolling upgrade and a Cruise Control task never run at once: no task starts while
         // brokers wait for a restart, and no broker restarts while a task runs.
         let scope = RollingRestartScope(desired: desired, actual: actual, spec: spec.spec, uid: cluster.uid)
@@ -136,13 +156,15 @@ public struct ClusterReconciler: Sendable {
         if !forgotten.isEmpty {
             var after = spec
             for id in forgotten { after.status?.brokersState?[String(id)] = nil }
-            desired = renderer.render(after, uid: cluster.uid, existingClaims: claimsInUse)
+            desired = renderer.render(
+                after, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes)
             steps =
                 ReconcilePlan.make(
                     desired: desired, actual: actual, brokerStates: after.status?.brokersState ?? [:],
                     gate: gate)
                 + forgotten.map { .forgetBroker($0) }
         }
+        steps += removal.releasedClaims.map { .delete($0) }
         let refusals = RenderRefusals.check(spec)
         if !refusals.isEmpty {
             steps = ReconcilePlan.holdingBrokerPods(steps, staying: desired.brokerIDs)
@@ -210,6 +232,8 @@ public struct ClusterReconciler: Sendable {
             spec, recorded: status.cruiseControlTopicStatus, brokersReady: brokersReady, events: events,
             result: &result)
         updated.cruiseControlTopicStatus = topic.status
+        let configRetry = await syncDynamicConfig(
+            spec, desired: desired, status: &updated, events: events, result: &result)
         switch try await writeStatus(status.mergePatch(to: updated), of: spec) {
         case .written: result.statusWritten = true
         case .unchanged: break
@@ -222,7 +246,7 @@ public struct ClusterReconciler: Sendable {
         }
         let waits = steps.contains { if case .waitForBroker = $0 { true } else { false } }
         if let next = removal.requeueAfter { result.requeueAfter = next }
-        if waits || claims.waiting || topic.retry || upgrade?.isActive == true
+        if waits || claims.waiting || topic.retry || configRetry || upgrade?.isActive == true
             || result.created + result.updated + result.deleted > 0
         {
             // Our own writes come back as watch events; the requeue covers a missed one and
@@ -492,6 +516,15 @@ public struct ClusterReconciler: Sendable {
     }
 
     /// The claims of ours that hold each broker's disks, by the mount path annotated on them.
+    /// Claim name → requested storage, as the live claims say.
+    static func claimSizes(_ actual: ActualState) -> [String: String] {
+        var sizes: [String: String] = [:]
+        for claim in actual.persistentVolumeClaims {
+            if let size = claim.spec?.resources?.requests?["storage"] { sizes[claim.name] = size }
+        }
+        return sizes
+    }
+
     static func claimsByMountPath(_ actual: ActualState, uid: String) -> [Int32: [String: String]] {
         var claims: [Int32: [String: String]] = [:]
         for claim in actual.persistentVolumeClaims {

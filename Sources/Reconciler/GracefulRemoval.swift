@@ -12,6 +12,8 @@ struct GracefulRemoval {
     var rebalanceTakenUp = false
     /// A Cruise Control task is under way: a rolling upgrade waits for it.
     var taskUnderWay = false
+    /// Claims of disks out of the spec whose data moved off and that no pod mounts any more.
+    var releasedClaims: [DeletionTarget] = []
 }
 
 extension ClusterReconciler {
@@ -38,6 +40,13 @@ extension ClusterReconciler {
         var removal = GracefulRemoval(gate: .drained([]))
         var moved = leaving
         let hasCruiseControl = cluster.spec.cruiseControlConfig != nil
+        let disks = GracefulDiskRemoval(cluster, claimsInUse: Self.claimsByMountPath(actual, uid: uid))
+        removal.releasedClaims = disks.releasable(
+            recorded: cluster.status?.brokersState ?? [:], actual: actual, uid: uid)
+        if !hasCruiseControl {
+            removal.brokerStates = await settleRemovedDisksWithoutCruiseControl(
+                disks, cluster: cluster, events: events, result: &result, requeue: &removal.requeueAfter)
+        }
         if hasCruiseControl {
             guard let client = await configuration.cruiseControl(cluster) else {
                 if !leaving.isEmpty {
@@ -53,11 +62,16 @@ extension ClusterReconciler {
                 metrics: configuration.metrics, polling: configuration.polling, now: configuration.now,
                 logger: logger)
             let outcome = try await graceful.advance(
-                .init(staying: staying, ready: ready, leaving: leaving, holdNewTasks: holdingNewTasks))
+                .init(
+                    staying: staying, ready: ready, leaving: leaving, removedDisks: disks.removed,
+                    holdNewTasks: holdingNewTasks))
             result.updated += outcome.writes
             result.eventsRecorded += outcome.eventsRecorded
             removal.brokerStates = outcome.brokerStates
             removal.requeueAfter = outcome.requeueAfter
+            await confirmRemovedDisks(
+                disks, cluster: cluster, events: events, states: &removal.brokerStates, result: &result,
+                requeue: &removal.requeueAfter)
             removal.rebalanceTakenUp = outcome.rebalanceTakenUp
             removal.taskUnderWay = outcome.taskUnderWay
             moved = outcome.removed

@@ -7,7 +7,9 @@ import Logging
 ///
 /// A candidate tries to take the lease every `retryPeriod`, and at once when a watch shows the
 /// lease changed (a released lease is taken in well under a second). The leader renews every
-/// `retryPeriod`; its term (`Leadership`) ends `renewDeadline` after the start of its last
+/// `retryPeriod` with one write of the lease it last wrote, as client-go's fast path does (a GET
+/// first only when that write is refused), and does not watch meanwhile: the only changes it
+/// would see are its own, and each would wake the process. Its term (`Leadership`) ends `renewDeadline` after the start of its last
 /// successful renewal, which is before any other replica can see the lease expire
 /// (`leaseDuration` after it last saw it change). When the term ends the leader stops: its
 /// writes are refused from that instant (`LeaderOnlyWrites`) and the work is cancelled. At
@@ -56,6 +58,10 @@ public actor LeaderElector {
     private let logger: Logger
     private let onChange: @Sendable (_ leading: Bool) -> Void
     private var observation = LeaseObservation(now: .now)
+    /// The lease as this replica last wrote it, while it leads: the next renewal updates it.
+    private var written: Lease?
+    /// The watch that nudges a candidate when the lease changes; none while leading.
+    private var watcher: Task<Void, Never>?
     private var nudged = false
     private var waiter: CheckedContinuation<Void, Never>?
 
@@ -75,13 +81,15 @@ public actor LeaderElector {
     /// Campaigns until cancelled, running `lead` for each term this replica wins. Cancelling
     /// ends the campaign: a leader lets `lead` finish, then releases the lease.
     public func run(lead: @escaping @Sendable () async -> Void) async {
-        let watcher = Task { await watchLease() }
-        defer { watcher.cancel() }
+        defer { stopWatching() }
         while !Task.isCancelled {
             let attempt = ContinuousClock.now
             if await tryAcquireOrRenew() {
+                stopWatching()
                 await leadTerm(startedAt: attempt, lead)
+                written = nil
             } else {
+                if watcher == nil { watcher = Task { await watchLease() } }
                 await waitForChange(atMost: configuration.retryPeriod)
             }
         }
@@ -136,7 +144,7 @@ public actor LeaderElector {
     /// One renewal, given up at the term's end (a hanging API server must not keep us leading).
     private func renewed(before end: ContinuousClock.Instant) async -> Bool {
         await withTaskGroup(of: Bool?.self) { group in
-            group.addTask { await self.tryAcquireOrRenew() }
+            group.addTask { await self.renew() }
             group.addTask {
                 try? await Task.sleep(until: end, clock: .continuous)
                 return nil
@@ -149,6 +157,28 @@ public actor LeaderElector {
     private var leaseName: String { "\(configuration.namespace)/\(configuration.name)" }
 
     // MARK: - The lease
+
+    /// The leader's renewal: its own last write updated in place; when that is refused (someone
+    /// else wrote the lease), the full read-then-claim of a candidate.
+    private func renew() async -> Bool {
+        if var lease = written, let spec = lease.spec {
+            lease.spec = LeaseClaim.claiming(
+                spec, identity: configuration.identity,
+                durationSeconds: Int32(configuration.leaseDuration.components.seconds),
+                now: UTCTimestamp.now(fractionDigits: 6))
+            do {
+                let renewed = try await api.update(lease)
+                observation.observe(renewed.spec, at: .now)
+                written = renewed
+                return true
+            } catch {
+                logger.debug(
+                    "renewing the lease in place failed; reading it", metadata: ["error": "\(error)"])
+                written = nil
+            }
+        }
+        return await tryAcquireOrRenew()
+    }
 
     /// Takes or renews the lease; false when another replica holds it or the API refused.
     private func tryAcquireOrRenew() async -> Bool {
@@ -165,7 +195,9 @@ public actor LeaderElector {
                 spec: LeaseClaim.claiming(
                     nil, identity: configuration.identity, durationSeconds: seconds, now: stamp))
             do {
-                observation.observe(try await api.create(lease).spec, at: .now)
+                let created = try await api.create(lease)
+                observation.observe(created.spec, at: .now)
+                written = created
                 return true
             } catch {
                 logger.debug("creating the lease failed", metadata: ["error": "\(error)"])
@@ -181,7 +213,9 @@ public actor LeaderElector {
         claimed.spec = LeaseClaim.claiming(
             current.spec, identity: configuration.identity, durationSeconds: seconds, now: stamp)
         do {
-            observation.observe(try await api.update(claimed).spec, at: .now)
+            let updated = try await api.update(claimed)
+            observation.observe(updated.spec, at: .now)
+            written = updated
             return true
         } catch {
             logger.debug("writing the lease failed", metadata: ["error": "\(error)"])
@@ -210,6 +244,12 @@ public actor LeaderElector {
     }
 
     // MARK: - Waiting for a change
+
+    private func stopWatching() {
+        watcher?.cancel()
+        watcher = nil
+        nudged = false
+    }
 
     private func watchLease() async {
         let watcher = ResourceWatcher(

@@ -12,10 +12,10 @@ import Reconciler
 struct LeaderElectionOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Elect one reconciling replica through a Lease: on or off. Env: KAFKA_OPERATOR_LEADER_ELECTION.",
-            valueName: "on|off"))
+            "Elect one reconciling replica through a Lease: on, off, or auto (on, except when serve runs its own embedded cluster). Env: KAFKA_OPERATOR_LEADER_ELECTION.",
+            valueName: "auto|on|off"))
     var leaderElection: Switch =
-        Switch(rawValue: EnvironmentDefault.string("KAFKA_OPERATOR_LEADER_ELECTION", "on")) ?? .on
+        Switch(rawValue: EnvironmentDefault.string("KAFKA_OPERATOR_LEADER_ELECTION", "auto")) ?? .auto
 
     @Option(
         help: ArgumentHelp(
@@ -43,7 +43,7 @@ struct LeaderElectionOptions: ParsableArguments {
     var retryPeriod: Double = 2
 
     enum Switch: String, ExpressibleByArgument {
-        case on, off
+        case auto, on, off
     }
 
     func validate() throws {
@@ -56,7 +56,20 @@ struct LeaderElectionOptions: ParsableArguments {
         if let problem = configuration.problem { throw ValidationError(problem + ".") }
     }
 
-    var isEnabled: Bool { leaderElection == .on }
+    /// Whether to elect. `auto` does, except in local mode: the embedded cluster lives and dies
+    /// with this process and its data directory is locked to it, so there is no other replica
+    /// to elect against, and renewing a Lease every `--retry-period` would be most of what an
+    /// idle operator does.
+    func isEnabled(ownsCluster: Bool) -> Bool {
+        switch leaderElection {
+        case .on: true
+        case .off: false
+        case .auto: !ownsCluster
+        }
+    }
+
+    /// The name this replica gives in its requests' User-Agent, unless election is off.
+    var replicaName: String? { leaderElection == .off ? nil : configuration.identity }
 
     /// The elector's settings.
     var configuration: LeaderElector.Configuration {

@@ -161,7 +161,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configured = try kafkaOptions.client()
         let connection = try await ClusterConnection.open(
             options: clusterOptions, dataDirectory: actionOptions.dataDir,
-            replica: leaderElection.isEnabled ? leaderElection.configuration.identity : nil, logger: logger)
+            replica: leaderElection.replicaName, logger: logger)
         let store = KubernetesClusterStore(api: connection.api, namespace: clusterOptions.namespace)
         try await actionOptions.loadManifests(into: store, connection: connection, logger: logger)
         let peers = try await simulatedPeers(connection: connection, store: store)
@@ -169,12 +169,18 @@ struct ServeCommand: AsyncParsableCommand {
         let runner = actionOptions.makeRunner(store: store)
         // With leader election the reconciler writes only within the leader's term; alerts and
         // the action API write on every replica (their writes are optimistic).
-        if leaderElection.isEnabled, connection.localCluster != nil {
+        let electing = leaderElection.isEnabled(ownsCluster: connection.localCluster != nil)
+        if !electing {
+            let why =
+                connection.localCluster != nil ? "it runs its own local cluster" : "--leader-election off"
+            logger.info("leader election off: this replica reconciles alone", metadata: ["why": "\(why)"])
+        }
+        if electing, connection.localCluster != nil {
             // The embedded cluster starts with few namespaces; on Kubernetes the pod's exists.
             try await connection.api.createNamespaceUnlessPresent(leaderElection.leaderElectionNamespace)
         }
         let elector =
-            leaderElection.isEnabled
+            electing
             ? LeaderElector(
                 api: connection.api, configuration: leaderElection.configuration,
                 onChange: LeaderElectedLoop.recordMetrics())
@@ -192,9 +198,11 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: .init(
                     cruiseControl: { await cruiseControl.client(for: $0) },
                     replicaCounts: kafka.map { replicaCounter(kafka: $0) },
+                    logDirReplicas: kafka.map { logDirReplicaCounter(kafka: $0) },
                     polling: clusterOptions.cruiseControlPolling,
                     chooseBroker: fewestReplicasChooser(kafka: kafka),
                     createTopic: topicCreator(kafka: kafka),
+                    dynamicConfig: kafka,
                     clusterHealth: kafka.map { clusterHealthReader(kafka: $0) },
                     rollingUpgradePauseLimit: .milliseconds(
                         Int64(clusterOptions.rollingUpgradePauseLimit * 1000))

@@ -137,9 +137,12 @@ import Testing
 
     @Test func continueTokensRoundTrip() {
         for key in ["default/kafka-0", "", "ns/ünïcode"] {
-            #expect(ContinueToken.decode(ContinueToken.encode(key)) == key)
+            let token = ContinueToken(resourceVersion: 42, lastKey: key)
+            #expect(ContinueToken(decoding: token.encoded) == token)
         }
-        #expect(ContinueToken.decode("zz") == nil)
-        #expect(ContinueToken.decode("abc") == nil)
+        #expect(ContinueToken(decoding: "zz") == nil)
+        #expect(ContinueToken(decoding: "abc") == nil)
+        // Hex of "kafka-0": no resourceVersion in it.
+        #expect(ContinueToken(decoding: "6b61666b612d30") == nil)
     }
 }

@@ -180,8 +180,8 @@ import Testing
         }
 
         // Resyncs run every second: across three passes that found nothing to change, none of
-        // the cluster's objects changed. (The list's own resourceVersion moves with the leader's
-        // Lease renewals, so each object's is compared.)
+        // the cluster's objects changed. (The list's own resourceVersion moves with any write in
+        // the local cluster, so each object's is compared.)
         func latestVersion() throws -> [String] {
             try ["pods", "configmaps", "services", "persistentvolumeclaims"].flatMap { plural in
                 try second.items("/api/v1/namespaces/kafka/\(plural)?labelSelector=kafka_cr%3Dkafka").map {

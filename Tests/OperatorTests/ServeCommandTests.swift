@@ -20,8 +20,9 @@ import Testing
 
     /// No KUBECONFIG, no ~/.kube/config, not in a pod: the operator runs the embedded local
     /// cluster, writes a kubeconfig for it, says how to use it, and kubectl finds the cluster.
-    @Test func withNoKubernetesConfiguredItRunsTheLocalCluster() async throws {
-        guard Peer.available("curl"), Kubectl.available else { return }
+    /// It elects no leader there: no Lease is written (`--leader-election auto`).
+    @Test(.enabled(if: Peer.available("curl") && Kubectl.available))
+    func withNoKubernetesConfiguredItRunsTheLocalCluster() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let home = directory.file("home")
@@ -38,6 +39,10 @@ import Testing
             ["--kubeconfig", kubeconfig, "get", "kafkaclusters", "-n", "kafka", "-o", "name"])
         #expect(
             output.stdout == "kafkacluster.kafka.banzaicloud.io/kafka\n", "\(output.stdout)\(output.stderr)")
+        #expect(server.process.log.contains("leader election off"), "\(server.process.log)")
+        let leases = try runProcess(
+            Kubectl.path ?? "kubectl", ["--kubeconfig", kubeconfig, "get", "leases", "-A", "-o", "name"])
+        #expect(leases.status == 0 && leases.stdout.isEmpty, "\(leases.stdout)\(leases.stderr)")
     }
 
     @Test func metricsPassPromtoolAndCountRequests() async throws {

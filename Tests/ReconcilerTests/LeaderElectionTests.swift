@@ -175,6 +175,54 @@ struct LeaseClaimTests {
         await fixture.stop()
     }
 
+    @Test func aLeaderRenewsWithOneWriteAndWatchesNothingWhileItLeads() async throws {
+        let fixture = try await LocalClusterFixture.start()
+        let timeline = Timeline()
+        let counting = CountingKubernetesAPI(fixture.client)
+        let elector = Self.elector("only", api: counting, timeline: timeline)
+        let campaign = Task { await elector.run { try? await Task.sleep(for: .seconds(3600)) } }
+        #expect(await waitUntil { timeline.leaders == ["only"] })
+        counting.reset()
+        var renewals: Set<String> = []
+        #expect(
+            await waitUntil {
+                let lease = try? await fixture.client.get(
+                    Lease.self, namespace: "kafka", name: "kafka-operator-leader")
+                if let renewed = lease?.spec?.renewTime { renewals.insert(renewed) }
+                return renewals.count >= 4
+            })
+        let counts = counting.reset()
+        // Each renewal is a PUT of the lease last written: no GET before it, no watch beside it.
+        #expect(counts.byMethod["GET", default: 0] == 0)
+        #expect(counts.byMethod["PUT", default: 0] >= 3)
+        #expect(counts.watches == 0)
+        campaign.cancel()
+        await campaign.value
+        await fixture.stop()
+    }
+
+    @Test func aLeaseTakenBehindTheLeadersBackEndsItsTerm() async throws {
+        let fixture = try await LocalClusterFixture.start()
+        let timeline = Timeline()
+        let elector = Self.elector("first", api: fixture.client, timeline: timeline, lease: .seconds(60))
+        let campaign = Task { await elector.run { try? await Task.sleep(for: .seconds(3600)) } }
+        #expect(await waitUntil { timeline.leaders == ["first"] })
+        // Someone else writes the lease: the leader's next in-place renewal meets a conflict, it
+        // reads the lease, sees another holder within its duration, and stops at its deadline.
+        var lease = try await fixture.client.get(
+            Lease.self, namespace: "kafka", name: "kafka-operator-leader")
+        lease.spec?.holderIdentity = "intruder"
+        _ = try await fixture.client.update(lease)
+        #expect(await waitUntil(timeout: .seconds(10)) { timeline.leaders.isEmpty })
+        #expect(!elector.leadership.isLeader)
+        let after = try await fixture.client.get(
+            Lease.self, namespace: "kafka", name: "kafka-operator-leader")
+        #expect(after.spec?.holderIdentity == "intruder")
+        campaign.cancel()
+        await campaign.value
+        await fixture.stop()
+    }
+
     @Test func aLeaderCutOffFromTheAPIStopsBeforeAnotherCanStart() async throws {
         let fixture = try await LocalClusterFixture.start()
         let timeline = Timeline()
