@@ -336,4 +336,9 @@ final class CountingKafkaAdmin: KafkaAdminClient, @unchecked Sendable {
         count("healthReport")
         return try await client.healthReport(expectedBrokers: expectedBrokers)
     }
+
+    func logDirReplicaCounts(broker: Int32) async throws -> [String: Int] {
+        count("logDirReplicaCounts")
+        return try await client.logDirReplicaCounts(broker: broker)
+    }
 }
