@@ -48,6 +48,13 @@ public struct ClusterReconciler: Sendable {
         public var component: String
         /// How many brokers' writes run at once.
         public var maxConcurrentWrites: Int
+        /// Kafka's health, from its metadata: the gate of a rolling upgrade. nil without a Kafka
+        /// client: brokers then restart one at a time on their pods' readiness alone.
+        public var clusterHealth: ClusterHealthReader?
+        /// How long a rolling upgrade may wait at a closed gate before a Warning says so (it
+        /// keeps waiting).
+        public var rollingUpgradePauseLimit: Duration
+        public var rollingUpgradeMetrics: RollingUpgradeMetrics
 
         public init(
             defaultImage: String = ResourceConventions.defaultImage, recordEvents: Bool = true,
@@ -60,9 +67,14 @@ public struct ClusterReconciler: Sendable {
             metrics: GracefulMetrics = GracefulMetrics(),
             chooseBroker: @escaping BrokerChooser = { _ in nil }, createTopic: TopicCreator? = nil,
             dynamicConfig: (any KafkaAdminClient)? = nil,
-            component: String = "kafka-operator", maxConcurrentWrites: Int = 8
+            component: String = "kafka-operator", maxConcurrentWrites: Int = 8,
+            clusterHealth: ClusterHealthReader? = nil, rollingUpgradePauseLimit: Duration = .seconds(600),
+            rollingUpgradeMetrics: RollingUpgradeMetrics = RollingUpgradeMetrics()
         ) {
             self.dynamicConfig = dynamicConfig
+            self.clusterHealth = clusterHealth
+            self.rollingUpgradePauseLimit = rollingUpgradePauseLimit
+            self.rollingUpgradeMetrics = rollingUpgradeMetrics
             self.chooseBroker = chooseBroker
             self.createTopic = createTopic
             self.maxConcurrentWrites = max(1, maxConcurrentWrites)
@@ -122,8 +134,14 @@ public struct ClusterReconciler: Sendable {
         let claimSizes = Self.claimSizes(actual)
         var desired = renderer.render(
             spec, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes)
+        // A rolling upgrade and a Cruise Control task never run at once: no task starts while
+        // brokers wait for a restart, and no broker restarts while a task runs.
+        let scope = RollingRestartScope(desired: desired, actual: actual, spec: spec.spec, uid: cluster.uid)
+        let rolling = !scope.outdated.isEmpty || spec.status?.rollingUpgradeStatus?.restarting != nil
         let removal = try await gracefulRemoval(
-            spec, uid: cluster.uid, desired: desired, actual: actual, events: events, result: &result)
+            spec, uid: cluster.uid, desired: desired, actual: actual, holdingNewTasks: rolling,
+            events: events,
+            result: &result)
         let gate = removal.gate
         var steps = ReconcilePlan.make(
             desired: desired, actual: actual, brokerStates: spec.status?.brokersState ?? [:], gate: gate)
@@ -155,6 +173,17 @@ public struct ClusterReconciler: Sendable {
         }
         let claims = await holdingUnresizableClaims(steps, actual: actual)
         steps = claims.steps
+        // While part of the spec cannot be rendered no broker pod is replaced, so none is rolled.
+        let upgrade =
+            refusals.isEmpty
+            ? await rollingUpgrade(
+                spec, scope: scope, desired: desired, taskUnderWay: removal.taskUnderWay, events: events,
+                result: &result) : nil
+        if case .restart(let brokers)? = result.rollingUpgrade {
+            steps = scope.holding(steps, restarting: Set(brokers))
+        } else {
+            steps = scope.holding(steps, restarting: [])
+        }
         if !claims.refused.isEmpty {
             result.eventsRecorded += await events.record(
                 unresizedClaims: claims.refused, generation: spec.metadata.generation ?? 0)
@@ -187,6 +216,15 @@ public struct ClusterReconciler: Sendable {
         }
         updated.unsupported = refusals.isEmpty ? nil : refusals.map(\.description)
         updated.unresizedClaims = claims.refused.isEmpty ? nil : claims.refused
+        if let upgrade {
+            updated.rollingUpgradeStatus = upgrade.status
+            if upgrade.isActive { updated.state = .rollingUpgrading }
+        }
+        // A broker waiting for its restart still serves from its old pod.
+        for id in scope.outdated {
+            updated.brokersState?[String(id)]?.configurationState = .outOfSync
+            updated.brokersState?[String(id)]?.readiness = scope.unavailable.contains(id) ? .notReady : .ready
+        }
         let brokersReady =
             !desired.brokers.isEmpty
             && desired.brokers.allSatisfy { updated.brokersState?[String($0.brokerID)]?.readiness == .ready }
@@ -208,7 +246,7 @@ public struct ClusterReconciler: Sendable {
         }
         let waits = steps.contains { if case .waitForBroker = $0 { true } else { false } }
         if let next = removal.requeueAfter { result.requeueAfter = next }
-        if waits || claims.waiting || topic.retry || configRetry
+        if waits || claims.waiting || topic.retry || configRetry || upgrade?.isActive == true
             || result.created + result.updated + result.deleted > 0
         {
             // Our own writes come back as watch events; the requeue covers a missed one and

@@ -30,6 +30,8 @@ struct GracefulOperations {
         var requeueAfter: Duration?
         /// The cluster's pending rebalance has its CruiseControlOperation: the request can go.
         var rebalanceTakenUp = false
+        /// A task is under way after this pass: a rolling upgrade waits for it.
+        var taskUnderWay = false
         var writes = 0
         var eventsRecorded = 0
         /// A task was stopped this pass: its moves in flight still run, so none starts.
@@ -46,6 +48,9 @@ struct GracefulOperations {
         var leaving: Set<Int32>
         /// Staying broker → mount paths of its disks that left the spec but whose claims remain.
         var removedDisks: [Int32: Set<String>] = [:]
+
+        /// A rolling upgrade is under way: no new task starts (one under way is still driven).
+        var holdNewTasks = false
 
         /// The log directories of `removedDisks`, as Cruise Control names them.
         var removedLogDirs: [Int32: Set<String>] {
@@ -132,8 +137,9 @@ struct GracefulOperations {
             outcome.rebalanceTakenUp = true
         }
 
-        // Start the next task when none is under way (nor one being stopped).
-        if !stopping, !outcome.stopped, !tasks.contains(where: underWay),
+        // Start the next task when none is under way (nor one being stopped), and no rolling
+        // upgrade is.
+        if !brokers.holdNewTasks, !stopping, !outcome.stopped, !tasks.contains(where: underWay),
             let intent = Self.nextIntent(states: states, brokers: brokers)
                 ?? (outcome.rebalanceTakenUp ? nil : pending.map(Self.rebalanceIntent))
         {
@@ -174,6 +180,7 @@ struct GracefulOperations {
             if state?.cruiseControlState == .downscaleSucceeded { outcome.removed.insert(id) }
         }
         outcome.brokerStates = states
+        outcome.taskUnderWay = tasks.contains(where: underWay)
         return outcome
     }
 

@@ -202,7 +202,10 @@ struct ServeCommand: AsyncParsableCommand {
                     polling: clusterOptions.cruiseControlPolling,
                     chooseBroker: fewestReplicasChooser(kafka: kafka),
                     createTopic: topicCreator(kafka: kafka),
-                    dynamicConfig: kafka
+                    dynamicConfig: kafka,
+                    clusterHealth: kafka.map { clusterHealthReader(kafka: $0) },
+                    rollingUpgradePauseLimit: .milliseconds(
+                        Int64(clusterOptions.rollingUpgradePauseLimit * 1000))
                 ),
                 logger: Logger(label: "kafka-operator.reconciler")),
             configuration: .init(
