@@ -102,14 +102,4 @@ extension KafkaClusterSpec {
 
     /// The cluster-wide dynamic configuration.
     public var clusterWideProperties: [String: String] { BrokerProperties.parse(clusterWideConfig) }
-
-    /// Brokers whose server.properties content changes between `previous` and this spec, and so
-    /// need a rolling restart whatever the keys are. Brokers new in this spec are not listed:
-    /// they start with the new configuration.
-    public func brokersWithChangedReadOnlyProperties(since previous: KafkaClusterSpec) -> [Int32] {
-        brokers.compactMap { broker in
-            guard let before = previous.brokers.first(where: { $0.id == broker.id }) else { return nil }
-            return previous.readOnlyProperties(of: before) == readOnlyProperties(of: broker) ? nil : broker.id
-        }
-    }
 }

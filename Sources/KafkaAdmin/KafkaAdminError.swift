@@ -22,18 +22,15 @@ public enum KafkaAdminError: Error, Sendable, Equatable, CustomStringConvertible
     case unknownBroker(id: Int32)
     case tlsFailed(broker: BrokerAddress, reason: String)
     case saslFailed(broker: BrokerAddress, mechanism: String, reason: String)
-    case configNotApplied(resource: String, key: String, expected: String?, actual: String?)
-    case invalidConfigChange(key: String, reason: String)
 
     public var isRetryable: Bool {
         switch self {
         case .addressResolutionFailed, .connectFailed, .timedOut, .connectionClosed, .ioFailed,
-            .correlationMismatch, .noBrokerReachable, .deadlineExceeded, .unknownBroker, .configNotApplied:
+            .correlationMismatch, .noBrokerReachable, .deadlineExceeded, .unknownBroker:
             return true
         case .brokerError(_, let code, _, _):
             return KafkaErrorCode.isRetriable(code)
-        case .invalidBootstrap, .malformedResponse, .noCommonVersion, .tlsFailed, .saslFailed,
-            .invalidConfigChange:
+        case .invalidBootstrap, .malformedResponse, .noCommonVersion, .tlsFailed, .saslFailed:
             return false
         }
     }
@@ -83,12 +80,6 @@ public enum KafkaAdminError: Error, Sendable, Equatable, CustomStringConvertible
         case .saslFailed(let broker, let mechanism, let reason):
             return
                 "SASL \(mechanism) authentication with broker \(broker) failed (\(reason)); check credentials."
-        case .configNotApplied(let resource, let key, let expected, let actual):
-            return
-                "After altering \(resource), \(key) reads \(actual ?? "unset") instead of \(expected ?? "unset"); "
-                + "retrying may help."
-        case .invalidConfigChange(let key, let reason):
-            return "The config change for \(key) is invalid: \(reason); nothing was changed."
         }
     }
 }

@@ -58,16 +58,4 @@ import Testing
         #expect(spec.readOnlyProperties(of: spec.brokers[0]) == ["a": "cluster", "b": "broker"])
         #expect(spec.perBrokerProperties(of: spec.brokers[0]) == ["x": "group", "y": "broker"])
     }
-
-    @Test func onlyBrokersWhoseServerPropertiesChangeNeedARestart() {
-        var before = KafkaClusterSpec(brokers: [Broker(id: 0), Broker(id: 1)])
-        before.readOnlyConfig = "num.partitions=1"
-        var after = before
-        after.brokers[1].readOnlyConfig = "num.io.threads=8"
-        after.brokers.append(Broker(id: 2))
-        #expect(after.brokersWithChangedReadOnlyProperties(since: before) == [1])
-        after.readOnlyConfig = "num.partitions=3"
-        #expect(after.brokersWithChangedReadOnlyProperties(since: before) == [0, 1])
-        #expect(before.brokersWithChangedReadOnlyProperties(since: before).isEmpty)
-    }
 }
