@@ -101,7 +101,10 @@ public struct ClusterReconciler: Sendable {
         let actual = try await observe(namespace: namespace, cluster: name)
         let renderer = DesiredStateRenderer(defaultImage: configuration.defaultImage)
         let claimsInUse = Self.claimsByMountPath(actual, uid: cluster.uid)
-        var desired = renderer.render(spec, uid: cluster.uid, existingClaims: claimsInUse)
+        let externalHosts = ExternalAccess.hosts(
+            spec.spec, cluster: name, services: actual[Kubernetes.Service.self])
+        var desired = renderer.render(
+            spec, uid: cluster.uid, existingClaims: claimsInUse, externalHosts: externalHosts)
         let removal = try await gracefulRemoval(
             spec, uid: cluster.uid, desired: desired, actual: actual, events: events, result: &result)
         let gate = removal.gate
@@ -118,7 +121,8 @@ public struct ClusterReconciler: Sendable {
         if !forgotten.isEmpty {
             var after = spec
             for id in forgotten { after.status?.brokersState?[String(id)] = nil }
-            desired = renderer.render(after, uid: cluster.uid, existingClaims: claimsInUse)
+            desired = renderer.render(
+                after, uid: cluster.uid, existingClaims: claimsInUse, externalHosts: externalHosts)
             steps =
                 ReconcilePlan.make(
                     desired: desired, actual: actual, brokerStates: after.status?.brokersState ?? [:],
@@ -126,8 +130,13 @@ public struct ClusterReconciler: Sendable {
                 + forgotten.map { .forgetBroker($0) }
         }
         let refusals = RenderRefusals.check(spec)
-        if !refusals.isEmpty {
+        // A broker advertising a load balancer with no address yet would advertise the wrong
+        // one and be replaced once it has one: it waits for the address instead.
+        let pendingAddresses = ExternalAccess.pending(spec.spec, cluster: name, hosts: externalHosts)
+        if !refusals.isEmpty || !pendingAddresses.isEmpty {
             steps = ReconcilePlan.holdingBrokerPods(steps, staying: desired.brokerIDs)
+        }
+        if !refusals.isEmpty {
             result.eventsRecorded += await events.record(
                 refused: refusals, generation: spec.metadata.generation ?? 0)
         }
@@ -165,6 +174,10 @@ public struct ClusterReconciler: Sendable {
         }
         updated.unsupported = refusals.isEmpty ? nil : refusals.map(\.description)
         updated.unresizedClaims = claims.refused.isEmpty ? nil : claims.refused
+        var listenerStatuses = status.listenerStatuses ?? ListenerStatuses()
+        listenerStatuses.externalListeners = ExternalAccess.listenerStatuses(spec.spec, hosts: externalHosts)
+        updated.listenerStatuses = listenerStatuses == ListenerStatuses() ? nil : listenerStatuses
+        updated.pendingExternalAddresses = pendingAddresses.isEmpty ? nil : pendingAddresses
         let brokersReady =
             !desired.brokers.isEmpty
             && desired.brokers.allSatisfy { updated.brokersState?[String($0.brokerID)]?.readiness == .ready }
@@ -184,7 +197,9 @@ public struct ClusterReconciler: Sendable {
         }
         let waits = steps.contains { if case .waitForBroker = $0 { true } else { false } }
         if let next = removal.requeueAfter { result.requeueAfter = next }
-        if waits || claims.waiting || topic.retry || result.created + result.updated + result.deleted > 0 {
+        if waits || !pendingAddresses.isEmpty || claims.waiting || topic.retry
+            || result.created + result.updated + result.deleted > 0
+        {
             // Our own writes come back as watch events; the requeue covers a missed one and
             // the waits, whose end no event of ours announces.
             result.requeueAfter = min(

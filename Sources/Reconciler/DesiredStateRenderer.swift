@@ -15,14 +15,17 @@ public struct DesiredStateRenderer: Sendable {
     /// `uid` is the KafkaCluster's, for the owner references. `existingClaims` names claims
     /// that already hold a broker's disk (broker → mount path → claim name): a disk keeps its
     /// claim even if disks before it were inserted or removed, which would change its index.
+    /// `externalHosts` are the addresses external listeners advertise (`ExternalAccess.hosts`).
     public func render(
-        _ cluster: KafkaCluster, uid: String, existingClaims: [Int32: [String: String]] = [:]
+        _ cluster: KafkaCluster, uid: String, existingClaims: [Int32: [String: String]] = [:],
+        externalHosts: [String: String] = [:]
     ) -> DesiredState {
         let name = cluster.metadata.name
         let namespace = cluster.metadata.namespace ?? "default"
         let owner = ResourceConventions.ownerReference(cluster: name, uid: uid)
         let context = Context(
-            cluster: cluster, name: name, namespace: namespace, owner: owner, existingClaims: existingClaims)
+            cluster: cluster, name: name, namespace: namespace, owner: owner, existingClaims: existingClaims,
+            externalHosts: externalHosts)
         let brokers = cluster.spec.brokers.sorted { $0.id < $1.id }.map { render(broker: $0, context) }
         let components = ComponentContext(
             cluster: cluster, namespace: namespace, owner: owner, brokers: brokers)
@@ -37,6 +40,7 @@ public struct DesiredStateRenderer: Sendable {
         let namespace: String
         let owner: OwnerReference
         let existingClaims: [Int32: [String: String]]
+        let externalHosts: [String: String]
         var spec: KafkaClusterSpec { cluster.spec }
 
         func metadata(_ objectName: String, labels: [String: String], annotations: [String: String]? = nil)
@@ -54,7 +58,8 @@ public struct DesiredStateRenderer: Sendable {
         let config = spec.effectiveConfig(of: broker)
         let labels = ResourceConventions.brokerLabels(cluster: context.name, broker: id)
         let properties = ServerProperties(
-            cluster: spec, broker: broker, clusterName: context.name, namespace: context.namespace)
+            cluster: spec, broker: broker, clusterName: context.name, namespace: context.namespace,
+            externalHosts: context.externalHosts)
         var configData = [
             ResourceConventions.brokerConfigKey: properties.text,
             ResourceConventions.jmxExporterConfigKey: spec.monitoringConfig?.kafkaJMXExporterConfig

@@ -81,6 +81,8 @@ extension Kubernetes.Service: ManagedObject {
             service.spec?.clusterIP = live.spec?.clusterIP
             service.spec?.clusterIPs = live.spec?.clusterIPs
         }
+        // A load balancer's address is the cloud's.
+        service.status = live.status
         return service
     }
 }

@@ -53,11 +53,7 @@ public enum RenderRefusals {
                     "'\(listener.type)' is not a listener type (plaintext, ssl, sasl_plaintext, sasl_ssl)")
             }
         }
-        for index in (spec.listenersConfig?.externalListeners ?? []).indices {
-            refuse(
-                "\(listenersPath).externalListeners[\(index)]",
-                "external access (Envoy, LoadBalancer or NodePort services) is not rendered yet")
-        }
+        checkExternal(spec, refuse)
         if spec.listenersConfig?.sslSecrets != nil {
             refuse("\(listenersPath).sslSecrets", "the operator does not manage certificates yet")
         }
@@ -108,6 +104,62 @@ public enum RenderRefusals {
         }
         if !hasController && !spec.brokers.isEmpty {
             refuse("spec.brokers", "KRaft needs at least one node with the controller role")
+        }
+    }
+
+    /// External listeners are rendered when carried by Envoy behind a LoadBalancer, plaintext,
+    /// with every broker's external port a port and distinct from Envoy's own.
+    private static func checkExternal(_ spec: KafkaClusterSpec, _ refuse: (String, String) -> Void) {
+        let envoy = spec.envoyConfig ?? EnvoyConfig()
+        for (index, listener) in (spec.listenersConfig?.externalListeners ?? []).enumerated() {
+            let path = "spec.listenersConfig.externalListeners[\(index)]"
+            if listener.effectiveAccessMethod != "LoadBalancer" {
+                refuse(
+                    path,
+                    "the \(listener.effectiveAccessMethod) access method is not rendered yet (LoadBalancer is)"
+                )
+                continue
+            }
+            if spec.effectiveIngressController != "envoy" {
+                refuse(
+                    path,
+                    "the \(spec.effectiveIngressController) ingress controller is not rendered yet (envoy is)"
+                )
+                continue
+            }
+            if listener.config != nil {
+                refuse("\(path).config", "per-listener ingress configurations are not rendered yet")
+                continue
+            }
+            if listener.type.lowercased() != "plaintext" {
+                refuse(
+                    "\(path).type",
+                    "\(listener.type) external listeners need certificates, which the operator does not manage yet"
+                )
+            }
+            guard let start = listener.externalStartingPort, start > 0 else {
+                refuse("\(path).externalStartingPort", "an Envoy listener needs a starting port above 0")
+                continue
+            }
+            let envoyPorts = [
+                listener.effectiveIngressControllerTargetPort, Int(envoy.effectiveAdminPort),
+                Int(envoy.effectiveHealthCheckPort),
+            ]
+            if Set(envoyPorts).count != envoyPorts.count {
+                refuse(path, "Envoy's any-cast, admin and health ports must differ: \(envoyPorts)")
+            }
+            for broker in spec.brokers {
+                let port = listener.externalPort(of: broker.id)
+                if !(1...65535).contains(port) {
+                    refuse(
+                        "\(path).externalStartingPort",
+                        "broker \(broker.id) would get port \(port), not a port")
+                } else if envoyPorts.contains(port) || port == listener.effectiveAnyCastPort {
+                    refuse(
+                        "\(path).externalStartingPort",
+                        "broker \(broker.id)'s port \(port) is also Envoy's any-cast, admin or health port")
+                }
+            }
         }
     }
 
