@@ -305,3 +305,93 @@ struct EnvoyValidationTests {
         #expect(again.created + again.updated + again.deleted == 0, "\(again.steps)")
     }
 }
+
+/// Scaling in local mode: Envoy's configuration gains a broker's listener in the pass that adds
+/// the broker and loses it in the pass that forgets a removed one; Envoy's pod template changes
+/// once per change, never once per pass.
+@Suite struct EnvoyScalingTests {
+    static let configName = "envoy-config-external-kafka"
+
+    static func envoyState(_ api: ReconcilerCluster) async throws -> (listeners: Set<String>, hash: String?) {
+        let configMap = try await api.objects(.configMaps).first {
+            $0["metadata"]?["name"]?.text == configName
+        }
+        let text = configMap?["data"]?[EnvoyComponent.configKey]?.text ?? "{}"
+        let listeners = Set(EnvoyComponentTests.listenerPorts(try JSONReader.parse(Array(text.utf8))).keys)
+        let deployment = try await api.objects(.deployments).first {
+            $0["metadata"]?["name"]?.text == "envoy-external-kafka"
+        }
+        let hash = deployment?["spec"]?["template"]?["metadata"]?["annotations"]?[
+            EnvoyComponent.hashAnnotation]?.text
+        return (listeners, hash)
+    }
+
+    @Test func aListenerComesWithItsBrokerAndGoesWhenTheBrokerIsForgotten() async throws {
+        let api = try await ReconcilerCluster.start(brokers: [0, 1])
+        do {
+            try await Self.check(api)
+        } catch {
+            await api.stop()
+            throw error
+        }
+        await api.stop()
+    }
+
+    static func check(_ api: ReconcilerCluster) async throws {
+        try await api.modify {
+            $0.spec.listenersConfig?.externalListeners = [
+                ExternalListener(
+                    name: "external", type: "plaintext", containerPort: 9094, externalStartingPort: 19090)
+            ]
+        }
+        _ = try await api.reconcile()
+        #expect(
+            try await waitUntil {
+                (try? await api.objects(.services))?.contains {
+                    $0["status"]?["loadBalancer"]?["ingress"] != nil
+                } ?? false
+            })
+        _ = try await api.reconcile()
+        try await api.waitUntilSettled()
+        _ = try await api.reconcile()
+        let two = try await envoyState(api)
+        #expect(two.listeners == ["broker-0", "broker-1", "all-brokers", "healthcheck"])
+
+        // Up: the listener exists from the pass that creates the broker's pod.
+        try await api.modify { $0.spec.brokers.append(Broker(id: 2, brokerConfigGroup: "default")) }
+        let grow = try await api.reconcile()
+        let three = try await envoyState(api)
+        #expect(three.listeners == two.listeners.union(["broker-2"]))
+        #expect(three.hash != two.hash)
+        #expect(grow.steps.contains { $0.description.hasPrefix("create Pod kafka-2-") }, "\(grow.steps)")
+        try await api.waitUntilSettled()
+        for _ in 0..<2 { _ = try await api.reconcile() }
+        #expect(try await envoyState(api).hash == three.hash, "a pass with nothing changed rolled Envoy")
+
+        // Down (no Cruise Control): the listener stays while the broker's objects go, and goes
+        // with its status entry.
+        try await api.modify { cluster in
+            cluster.spec.brokers.removeAll { $0.id == 2 }
+            var state = cluster.status?.brokersState?["2"] ?? BrokerState()
+            state.gracefulActionState = GracefulActionState(cruiseControlState: "GracefulDownscaleRequired")
+            cluster.status?.brokersState?["2"] = state
+        }
+        var hashes: [String?] = [three.hash]
+        for _ in 0..<20 {
+            let pass = try await api.reconcile()
+            let state = try await envoyState(api)
+            if hashes.last != state.hash { hashes.append(state.hash) }
+            let inStatus = try await api.document().cluster.status?.brokersState?["2"] != nil
+            #expect(state.listeners.contains("broker-2") == inStatus, "\(pass.steps)")
+            if !inStatus { break }
+            _ = await waitUntil(timeout: .seconds(2)) {
+                try! await !api.names(.pods).contains { $0.hasPrefix("kafka-2-") }
+            }
+        }
+        #expect(
+            try await api.document().cluster.status?.brokersState?["2"] == nil, "broker 2 was never forgotten"
+        )
+        #expect(hashes.count == 2, "one rollout for the removal, not \(hashes.count - 1)")
+        #expect(try await envoyState(api).listeners == two.listeners)
+    }
+}
