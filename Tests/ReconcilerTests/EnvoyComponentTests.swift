@@ -384,8 +384,9 @@ struct EnvoyValidationTests {
             let inStatus = try await api.document().cluster.status?.brokersState?["2"] != nil
             #expect(state.listeners.contains("broker-2") == inStatus, "\(pass.steps)")
             if !inStatus { break }
-            _ = await waitUntil(timeout: .seconds(2)) {
-                try! await !api.names(.pods).contains { $0.hasPrefix("kafka-2-") }
+            // The next step waits for the kubelet to stop the broker's pod.
+            _ = try await waitUntil(timeout: .seconds(2)) {
+                try await !api.names(.pods).contains { $0.hasPrefix("kafka-2-") }
             }
         }
         #expect(
