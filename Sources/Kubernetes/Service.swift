@@ -25,6 +25,7 @@ public struct Service: KubernetesObject, Equatable {
         public var externalTrafficPolicy: String?
         public var loadBalancerSourceRanges: [String]?
         public var loadBalancerIP: String?
+        public var externalIPs: [String]?
 
         public init(
             type: String? = nil, clusterIP: String? = nil, selector: [String: String]? = nil,

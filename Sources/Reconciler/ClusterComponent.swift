@@ -16,6 +16,7 @@ public protocol ClusterComponent: Sendable {
 public enum ClusterComponents {
     public static let all: [any ClusterComponent] = [
         ClusterServices(), BrokerDisruptionBudget(), CruiseControlComponent(), EnvoyComponent(),
+        NodePortServices(),
     ]
 }
 

@@ -175,7 +175,8 @@ public struct ClusterReconciler: Sendable {
         updated.unsupported = refusals.isEmpty ? nil : refusals.map(\.description)
         updated.unresizedClaims = claims.refused.isEmpty ? nil : claims.refused
         var listenerStatuses = status.listenerStatuses ?? ListenerStatuses()
-        listenerStatuses.externalListeners = ExternalAccess.listenerStatuses(spec.spec, hosts: externalHosts)
+        listenerStatuses.externalListeners = ExternalAccess.listenerStatuses(
+            spec.spec, hosts: externalHosts, cluster: name, namespace: namespace)
         updated.listenerStatuses = listenerStatuses == ListenerStatuses() ? nil : listenerStatuses
         updated.pendingExternalAddresses = pendingAddresses.isEmpty ? nil : pendingAddresses
         let brokersReady =

@@ -7,7 +7,33 @@ import Kubernetes
 /// Envoy behind one LoadBalancer Service (`EnvoyComponent`). Its brokers advertise the load
 /// balancer's address — `hostnameOverride` when set, else the Service's
 /// `status.loadBalancer.ingress` — on `externalStartingPort + id`.
+///
+/// A listener with access method `NodePort` gets a NodePort Service per broker
+/// (`NodePortServices`) on node port `externalStartingPort + id`. Its brokers advertise
+/// `C-<id>-<listener>.<namespace><hostnameOverride>` on that port, or, with the broker's
+/// `nodePortExternalIP[listener]`, that IP on the listener's container port (the Service's
+/// external IP receives on the Service port), as Koperator does.
 public enum ExternalAccess {
+    /// The external listeners exposed through per-broker NodePort Services.
+    public static func nodePortListeners(_ spec: KafkaClusterSpec) -> [ExternalListener] {
+        (spec.listenersConfig?.externalListeners ?? []).filter { $0.effectiveAccessMethod == "NodePort" }
+    }
+
+    /// `host:port` broker `broker` advertises on NodePort listener `listener`; nil when the spec
+    /// gives neither `hostnameOverride` nor the broker's `nodePortExternalIP` for it (the node's
+    /// own address is not read).
+    public static func nodePortAddress(
+        _ spec: KafkaClusterSpec, listener: ExternalListener, broker: Broker, cluster: String,
+        namespace: String
+    ) -> String? {
+        if let ip = spec.effectiveConfig(of: broker).nodePortExternalIP?[listener.name], !ip.isEmpty {
+            return "\(ip):\(listener.containerPort)"
+        }
+        guard let suffix = listener.hostnameOverride, !suffix.isEmpty else { return nil }
+        return
+            "\(cluster)-\(broker.id)-\(listener.name).\(namespace)\(suffix):\(listener.externalPort(of: broker.id))"
+    }
+
     /// The external listeners carried by Envoy.
     public static func envoyListeners(_ spec: KafkaClusterSpec) -> [ExternalListener] {
         guard spec.effectiveIngressController == "envoy" else { return [] }
@@ -43,10 +69,22 @@ public enum ExternalAccess {
 
     /// `status.listenerStatuses.externalListeners`: per Envoy listener with a known host, the
     /// any-cast address and each broker's, as Koperator names them.
-    public static func listenerStatuses(_ spec: KafkaClusterSpec, hosts: [String: String])
+    public static func listenerStatuses(
+        _ spec: KafkaClusterSpec, hosts: [String: String], cluster: String, namespace: String
+    )
         -> [String: [ListenerStatus]]?
     {
         var statuses: [String: [ListenerStatus]] = [:]
+        for listener in nodePortListeners(spec) {
+            let brokers = spec.brokers.sorted { $0.id < $1.id }.compactMap { broker in
+                nodePortAddress(
+                    spec, listener: listener, broker: broker, cluster: cluster, namespace: namespace
+                ).map {
+                    ListenerStatus(name: "broker-\(broker.id)", address: $0)
+                }
+            }
+            if !brokers.isEmpty { statuses[listener.name] = brokers }
+        }
         for listener in envoyListeners(spec) {
             guard let host = hosts[listener.name] else { continue }
             statuses[listener.name] =

@@ -113,11 +113,14 @@ public enum RenderRefusals {
         let envoy = spec.envoyConfig ?? EnvoyConfig()
         for (index, listener) in (spec.listenersConfig?.externalListeners ?? []).enumerated() {
             let path = "spec.listenersConfig.externalListeners[\(index)]"
+            if listener.effectiveAccessMethod == "NodePort" {
+                checkNodePort(spec, listener, path: path, refuse)
+                continue
+            }
             if listener.effectiveAccessMethod != "LoadBalancer" {
                 refuse(
-                    path,
-                    "the \(listener.effectiveAccessMethod) access method is not rendered yet (LoadBalancer is)"
-                )
+                    "\(path).accessMethod",
+                    "'\(listener.effectiveAccessMethod)' is not an access method (LoadBalancer, NodePort)")
                 continue
             }
             if spec.effectiveIngressController != "envoy" {
@@ -160,6 +163,57 @@ public enum RenderRefusals {
                         "broker \(broker.id)'s port \(port) is also Envoy's any-cast, admin or health port")
                 }
             }
+        }
+    }
+
+    /// A NodePort listener needs a node port per broker (`externalStartingPort` above 0; ports
+    /// the server picks are not read back yet) and an address per broker: `hostnameOverride`,
+    /// or the broker's `nodePortExternalIP` (a node's own address is not read yet).
+    private static func checkNodePort(
+        _ spec: KafkaClusterSpec, _ listener: ExternalListener, path: String,
+        _ refuse: (String, String) -> Void
+    ) {
+        if listener.type.lowercased() != "plaintext" {
+            refuse(
+                "\(path).type",
+                "\(listener.type) external listeners need certificates, which the operator does not manage yet"
+            )
+        }
+        guard let start = listener.externalStartingPort, start > 0 else {
+            refuse(
+                "\(path).externalStartingPort",
+                "node ports chosen by Kubernetes (externalStartingPort 0) are not read back yet")
+            return
+        }
+        for broker in spec.brokers {
+            let port = listener.externalPort(of: broker.id)
+            if !(1...65535).contains(port) {
+                refuse(
+                    "\(path).externalStartingPort",
+                    "broker \(broker.id) would get node port \(port), not a port")
+            }
+        }
+        for (index, broker) in spec.brokers.enumerated() {
+            let ip = spec.effectiveConfig(of: broker).nodePortExternalIP?[listener.name] ?? ""
+            let hostCharacters = ip.allSatisfy {
+                $0.isASCII && ($0.isLetter || $0.isNumber || ".-:".contains($0))
+            }
+            if !ip.isEmpty && !hostCharacters {
+                refuse(
+                    "spec.brokers[\(index)].brokerConfig.nodePortExternalIP.\(listener.name)",
+                    "'\(ip)' is not an address a client can connect to")
+            }
+        }
+        let unaddressed = spec.brokers.filter {
+            ExternalAccess.nodePortAddress(spec, listener: listener, broker: $0, cluster: "", namespace: "")
+                == nil
+        }
+        if !unaddressed.isEmpty {
+            refuse(
+                "\(path).hostnameOverride",
+                "brokers " + unaddressed.map { String($0.id) }.joined(separator: ", ")
+                    + " have no address to advertise: set hostnameOverride, or nodePortExternalIP."
+                    + "\(listener.name) in their broker configuration (node addresses are not read yet)")
         }
     }
 

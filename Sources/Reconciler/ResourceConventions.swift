@@ -54,6 +54,10 @@ public enum ResourceConventions {
     public static func envoyServiceName(listener: String, cluster: String) -> String {
         "envoy-loadbalancer-\(listener)-\(cluster)"
     }
+    /// Broker N's NodePort Service for external listener L (Koperator's name).
+    public static func nodePortServiceName(cluster: String, broker: Int32, listener: String) -> String {
+        "\(cluster)-\(broker)-\(listener)"
+    }
     /// `app=envoyingress`, `kafka_cr=C`, `eListenerName=L`.
     public static func envoyLabels(cluster: String, listener: String) -> [String: String] {
         [appLabel: "envoyingress", clusterLabel: cluster, "eListenerName": listener]

@@ -37,10 +37,16 @@ public struct ServerProperties: Equatable, Sendable {
             (spec.listenersConfig?.externalListeners ?? []).map { ($0.name, $0) },
             uniquingKeysWith: { first, _ in first })
         func address(_ listener: BrokerListeners.Listener) -> String {
-            if listener.external, let outside = externalHosts[listener.name],
-                let config = external[listener.name]
-            {
-                return "\(outside):\(config.externalPort(of: broker.id))"
+            if listener.external, let config = external[listener.name] {
+                if config.effectiveAccessMethod == "NodePort" {
+                    if let outside = ExternalAccess.nodePortAddress(
+                        spec, listener: config, broker: broker, cluster: clusterName, namespace: namespace)
+                    {
+                        return outside
+                    }
+                } else if let outside = externalHosts[listener.name] {
+                    return "\(outside):\(config.externalPort(of: broker.id))"
+                }
             }
             return "\(host(broker.id)):\(listener.port)"
         }

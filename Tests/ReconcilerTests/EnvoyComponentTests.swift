@@ -143,7 +143,8 @@ import Testing
             )
             #expect(advertised.contains("INTERNAL://kafka-\(broker.brokerID)."), "\(advertised)")
         }
-        let statuses = ExternalAccess.listenerStatuses(cluster.spec, hosts: ["external": "203.0.113.9"])
+        let statuses = ExternalAccess.listenerStatuses(
+            cluster.spec, hosts: ["external": "203.0.113.9"], cluster: "kafka", namespace: "kafka")
         let external = try #require(statuses?["external"])
         #expect(external.first == ListenerStatus(name: "any-broker", address: "203.0.113.9:29092"))
         #expect(
@@ -164,7 +165,7 @@ import Testing
 
     /// (what is changed, the refused path): what is not rendered yet stays refused by name.
     @Test(arguments: [
-        ("NodePort", "spec.listenersConfig.externalListeners[0]"),
+        ("NodePort without an address", "spec.listenersConfig.externalListeners[0].hostnameOverride"),
         ("istio", "spec.listenersConfig.externalListeners[0]"),
         ("ssl", "spec.listenersConfig.externalListeners[0].type"),
         ("no starting port", "spec.listenersConfig.externalListeners[0].externalStartingPort"),
@@ -175,7 +176,7 @@ import Testing
         var cluster = try ClusterFixtures.withExternalListener()
         var listener = try #require(cluster.spec.listenersConfig?.externalListeners?.first)
         switch change {
-        case "NodePort": listener.accessMethod = "NodePort"
+        case "NodePort without an address": listener.accessMethod = "NodePort"
         case "istio": cluster.spec.ingressController = "istioingress"
         case "ssl": listener.type = "ssl"
         case "no starting port": listener.externalStartingPort = nil

@@ -39,14 +39,21 @@ import Testing
             "spec.listenersConfig.sslSecrets", "spec.rackAwareness",
         ],
         "simplekafkacluster-with-brokerbindings.yaml": ["spec.listenersConfig.externalListeners[0].config"],
-        "simplekafkacluster-with-nodeport-external.yaml": ["spec.listenersConfig.externalListeners[0]"],
+        // Its nodePortExternalIP values are placeholders ("<public ip>").
+        "simplekafkacluster-with-nodeport-external.yaml": [
+            "spec.brokers[0].brokerConfig.nodePortExternalIP.external",
+            "spec.brokers[1].brokerConfig.nodePortExternalIP.external",
+            "spec.brokers[2].brokerConfig.nodePortExternalIP.external",
+        ],
         "simplekafkacluster_ebs_csi.yaml": ["spec.rackAwareness"],
         "simplekafkacluster_ssl.yaml": [
             "spec.listenersConfig.internalListeners[0].type",
             "spec.listenersConfig.internalListeners[1].type",
             "spec.listenersConfig.sslSecrets",
         ],
-        "simplekafkacluster_with_k8s_provided_nodeport.yaml": ["spec.listenersConfig.externalListeners[0]"],
+        "simplekafkacluster_with_k8s_provided_nodeport.yaml": [
+            "spec.listenersConfig.externalListeners[0].externalStartingPort"
+        ],
         "simplekafkacluster_with_sasl.yaml": ["spec.listenersConfig.externalListeners[0].type"],
     ]
 

@@ -77,8 +77,18 @@ struct KubernetesValidationTests {
         external.spec.envoyConfig = envoy
         external.spec.listenersConfig?.externalListeners?[0].serviceAnnotations = ["lb": "nlb"]
         external.spec.listenersConfig?.externalListeners?[0].externalTrafficPolicy = "Local"
+        var nodePort = try ClusterFixtures.withExternalListener()
+        nodePort.spec.listenersConfig?.externalListeners?[0].accessMethod = "NodePort"
+        nodePort.spec.listenersConfig?.externalListeners?[0].externalStartingPort = 32000
+        nodePort.spec.listenersConfig?.externalListeners?[0].externalTrafficPolicy = "Local"
+        for index in nodePort.spec.brokers.indices {
+            var config = nodePort.spec.brokers[index].brokerConfig ?? BrokerConfig()
+            config.nodePortExternalIP = ["external": "198.51.100.\(index + 1)"]
+            nodePort.spec.brokers[index].brokerConfig = config
+        }
         return [
             ("example", example), ("all-broker", allBroker), ("bare", bare), ("external", external),
+            ("node-port", nodePort),
             ("cruise-control", cruiseControl),
             ("kraft-cruise-control", kraft),
         ]

@@ -22,7 +22,7 @@ import Testing
             ("sasl_ssl internal listener", "spec.listenersConfig.internalListeners[0].type"),
             ("sasl listener without JAAS", "spec.listenersConfig.internalListeners[0].type"),
             ("unknown listener type", "spec.listenersConfig.internalListeners[0].type"),
-            ("NodePort external listener", "spec.listenersConfig.externalListeners[0]"),
+            ("NodePort external listener", "spec.listenersConfig.externalListeners[0].hostnameOverride"),
             ("ssl secrets", "spec.listenersConfig.sslSecrets"),
             ("client certificate", "spec.clientSSLCertSecret"),
             ("rack awareness", "spec.rackAwareness"),
