@@ -68,4 +68,17 @@ public struct EnvoyDisruptionBudget: Codable, Equatable, Sendable {
         self.budget = budget
         self.strategy = strategy
     }
+
+    /// Whether the budget limits unavailable pods rather than keeping a number available.
+    public var limitsUnavailable: Bool { strategy == "maxUnavailable" }
+
+    /// The budget as a count, or as a percentage (`"50%"`); nil when it is neither.
+    public var parsedBudget: (count: Int32?, percentage: String?)? {
+        let text = budget ?? ""
+        if let count = Int32(text), count >= 0 { return (count, nil) }
+        if text.hasSuffix("%"), let percent = Int(text.dropLast()), (0...100).contains(percent) {
+            return (nil, text)
+        }
+        return nil
+    }
 }

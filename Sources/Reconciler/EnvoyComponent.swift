@@ -6,7 +6,9 @@ import Kubernetes
 /// with Koperator's names: the ConfigMap `envoy-config-<listener>-C` holding `envoy.yaml`
 /// (`EnvoyBootstrap`), the Deployment `envoy-<listener>-C`, and the Service
 /// `envoy-loadbalancer-<listener>-C` of type LoadBalancer: one port per broker, the any-cast
-/// port (`tcp-all-broker`) and the health port a cloud load balancer probes.
+/// port (`tcp-all-broker`) and the health port a cloud load balancer probes; with
+/// `envoyConfig.disruptionBudget.create`, the PodDisruptionBudget `envoy-<listener>-C-pdb`
+/// (`minAvailable`, or `maxUnavailable` with that strategy).
 ///
 /// The pod template carries the hash of `envoy.yaml` (`envoy.yaml.hash`), so a change of the
 /// configuration — a broker joining or finally leaving — rolls Envoy, and nothing else does.
@@ -61,10 +63,26 @@ struct EnvoyComponent: ClusterComponent {
             spec: deploymentSpec(
                 listener, brokerIDs: brokerIDs, envoy: envoy, labels: labels, configName: configName,
                 configHash: StableHash(bootstrap.text)))
-        return [
+        var objects = [
             context.stamped(configMap), context.stamped(deployment),
             context.stamped(Service(metadata: serviceMetadata, spec: service)),
         ]
+        if let budget = envoy.disruptionBudget, budget.create == true, let parsed = budget.parsedBudget {
+            let value: IntOrString = parsed.count.map { .int($0) } ?? .string(parsed.percentage ?? "")
+            var metadata = context.metadata(
+                ResourceConventions.envoyDeploymentName(listener: listener.name, cluster: cluster) + "-pdb",
+                labels: labels)
+            metadata.annotations = deploymentMetadata.annotations
+            let selector = LabelSelector(matchLabels: labels)
+            objects.append(
+                context.stamped(
+                    PodDisruptionBudget(
+                        metadata: metadata,
+                        spec: budget.limitsUnavailable
+                            ? PodDisruptionBudget.Spec(selector: selector, maxUnavailable: value)
+                            : PodDisruptionBudget.Spec(selector: selector, minAvailable: value))))
+        }
+        return objects
     }
 
     static func servicePorts(_ listener: ExternalListener, _ brokerIDs: [Int32], _ envoy: EnvoyConfig)

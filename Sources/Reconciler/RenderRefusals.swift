@@ -111,6 +111,20 @@ public enum RenderRefusals {
     /// with every broker's external port a port and distinct from Envoy's own.
     private static func checkExternal(_ spec: KafkaClusterSpec, _ refuse: (String, String) -> Void) {
         let envoy = spec.envoyConfig ?? EnvoyConfig()
+        if let budget = envoy.disruptionBudget, budget.create == true,
+            !ExternalAccess.envoyListeners(spec).isEmpty
+        {
+            if budget.parsedBudget == nil {
+                refuse(
+                    "spec.envoyConfig.disruptionBudget.budget",
+                    "'\(budget.budget ?? "")' is neither a count of pods nor a percentage")
+            }
+            if let strategy = budget.strategy, strategy != "minAvailable", strategy != "maxUnavailable" {
+                refuse(
+                    "spec.envoyConfig.disruptionBudget.strategy",
+                    "'\(strategy)' is not a strategy (minAvailable, maxUnavailable)")
+            }
+        }
         for (index, listener) in (spec.listenersConfig?.externalListeners ?? []).enumerated() {
             let path = "spec.listenersConfig.externalListeners[\(index)]"
             if listener.effectiveAccessMethod == "NodePort" {

@@ -92,6 +92,42 @@ import Testing
         #expect(service?.spec?.ports?.first { $0.name == "tcp-all-broker" }?.port == 9000)
     }
 
+    /// (budget, strategy, minAvailable, maxUnavailable) of `envoy-external-kafka-pdb`.
+    @Test(
+        arguments: [
+            ("1", nil, "1", nil), ("50%", "minAvailable", "50%", nil), ("2", "maxUnavailable", nil, "2"),
+        ] as [(String, String?, String?, String?)])
+    func aDisruptionBudgetCoversEnvoysPodsWhenAsked(
+        budget: String, strategy: String?, minAvailable: String?, maxUnavailable: String?
+    ) throws {
+        var cluster = try ClusterFixtures.withExternalListener()
+        var envoy = EnvoyConfig()
+        envoy.disruptionBudget = EnvoyDisruptionBudget(create: true, budget: budget, strategy: strategy)
+        cluster.spec.envoyConfig = envoy
+        #expect(RenderRefusals.check(cluster).isEmpty)
+        let budgets = ClusterFixtures.render(cluster).clusterObjects.compactMap {
+            $0.as(PodDisruptionBudget.self)
+        }
+        .filter { $0.name == "envoy-external-kafka-pdb" }
+        let rendered = try #require(budgets.first)
+        let text = { (value: IntOrString?) -> String? in
+            switch value {
+            case .int(let count)?: return String(count)
+            case .string(let text)?: return text
+            case nil: return nil
+            }
+        }
+        #expect(text(rendered.spec?.minAvailable) == minAvailable)
+        #expect(text(rendered.spec?.maxUnavailable) == maxUnavailable)
+        #expect(rendered.spec?.selector?.matchLabels?["app"] == "envoyingress")
+        envoy.disruptionBudget = EnvoyDisruptionBudget(create: true, budget: "some", strategy: "most")
+        cluster.spec.envoyConfig = envoy
+        #expect(
+            RenderRefusals.check(cluster).map(\.path) == [
+                "spec.envoyConfig.disruptionBudget.budget", "spec.envoyConfig.disruptionBudget.strategy",
+            ])
+    }
+
     /// koperator #438: the Deployment's pod template changes when, and only when, Envoy's
     /// configuration does.
     @Test func envoyRollsWhenItsConfigurationChangesAndOnlyThen() throws {

@@ -74,6 +74,8 @@ struct KubernetesValidationTests {
                 ("whenUnsatisfiable", .string("ScheduleAnyway")),
             ])
         ])
+        envoy.disruptionBudget = EnvoyDisruptionBudget(
+            create: true, budget: "50%", strategy: "maxUnavailable")
         external.spec.envoyConfig = envoy
         external.spec.listenersConfig?.externalListeners?[0].serviceAnnotations = ["lb": "nlb"]
         external.spec.listenersConfig?.externalListeners?[0].externalTrafficPolicy = "Local"
