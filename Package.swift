@@ -80,10 +80,12 @@ let package = Package(
         .target(
             name: "KafkaAdmin",
             dependencies: ["KafkaProtocol", "ClusterModel", "COpenSSL", "AddressResolution"]),
+        // The API types the client and the local cluster share: resource paths, Status.
+        .target(name: "KubernetesAPITypes"),
         .target(
             name: "Kubernetes",
             dependencies: [
-                "JSON", "HTTPClient",
+                "KubernetesAPITypes", "JSON", "HTTPClient",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -93,7 +95,7 @@ let package = Package(
         .target(
             name: "LocalCluster",
             dependencies: [
-                "HTTPServer", "Kubernetes", "JSON", "ResourceQuantity",
+                "HTTPServer", "KubernetesAPITypes", "JSON", "ResourceQuantity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -185,7 +187,10 @@ let package = Package(
                 "ClusterTestSupport",
             ]),
         .testTarget(
-            name: "LocalClusterTests", dependencies: ["LocalCluster", "Kubernetes", "JSON", "TestSupport"]),
+            name: "LocalClusterTests",
+            dependencies: [
+                "LocalCluster", "Kubernetes", "JSON", "TestSupport", .product(name: "Yams", package: "Yams"),
+            ]),
         .testTarget(
             name: "ReconcilerTests",
             dependencies: [

@@ -84,21 +84,39 @@ public actor ActionRunner {
         }
     }
 
-    /// Counts an alert labelled `rollingupgrade` against the cluster's rolling upgrade: no action.
-    public func countRollingUpgradeAlert(namespace: String, cluster: String) async throws(ClusterStoreError)
-        -> ActionOutcome
-    {
-        try await inTurn(namespace: namespace, cluster: cluster) { () async throws(ClusterStoreError) in
+    /// Counts an alert labelled `rollingupgrade` against the cluster's rolling upgrade while it
+    /// fires: no action. The cluster keeps the firing ones by fingerprint
+    /// (`status.rollingUpgradeAlerts`, bounded); a resolved notification takes its alert out,
+    /// and so does the passing of an alert's `endsAt`. `alertCount` is how many are left.
+    public func countRollingUpgradeAlert(
+        namespace: String, cluster: String, alert: FiringAlert, firing: Bool
+    ) async throws(ClusterStoreError) -> ActionOutcome {
+        let now = Int64((time.now().timeIntervalSince1970 * 1000).rounded())
+        return try await inTurn(namespace: namespace, cluster: cluster) {
+            () async throws(ClusterStoreError) in
             _ = try await self.store.modify(
                 namespace: namespace, name: cluster, maxAttempts: Self.maxWriteAttempts
             ) { document in
                 var status = document.cluster.status ?? KafkaClusterStatus()
-                status.alertCount = (status.alertCount ?? 0) + 1
+                var alerts = (status.rollingUpgradeAlerts ?? []).filter {
+                    $0.fingerprint != alert.fingerprint && $0.isFiring(at: now)
+                }
+                if firing, alert.isFiring(at: now) { alerts.append(alert) }
+                alerts = Array(alerts.suffix(Self.maxRollingUpgradeAlerts))
+                status.rollingUpgradeAlerts = alerts.isEmpty ? nil : alerts
+                status.alertCount = alerts.count
                 document.cluster.status = status
             }
-            return .recorded(reason: "counted against the rolling upgrade's failure threshold")
+            return .recorded(
+                reason: firing
+                    ? "counted against the rolling upgrade's failure threshold"
+                    : "resolved: no longer counted against the rolling upgrade")
         }
     }
+
+    /// More firing rolling-upgrade alerts than this are not kept (the oldest go): any count
+    /// this high is far past every sensible failure threshold.
+    static let maxRollingUpgradeAlerts = 64
 
     /// Runs `body` in the cluster's turn and turns the store's answers into outcomes where
     /// retrying cannot help: a missing cluster, or a store that refuses for good (no

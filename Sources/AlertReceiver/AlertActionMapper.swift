@@ -16,11 +16,14 @@ enum AlertActionMapper {
         /// No `kafka_cr` label, and the claim's name does not have the shape that names a
         /// cluster: the claim's labels must say it. `request.cluster` is empty until then.
         case findClaim(ActionRequest, claim: String)
-        case countRollingUpgrade(namespace: String, cluster: String)
+        /// An alert labelled `rollingupgrade`: it counts against the cluster's rolling upgrade
+        /// while it fires, and no longer once resolved.
+        case countRollingUpgrade(namespace: String, cluster: String, alert: FiringAlert, firing: Bool)
         case outcome(ActionOutcome)
     }
 
     static func decide(_ alert: AlertmanagerWebhook.Alert) -> Decision {
+        if alert.labels["rollingupgrade"] != nil { return rollingUpgrade(alert) }
         guard alert.status == .firing else {
             return .outcome(.recorded(reason: "resolved alerts are never acted on"))
         }
@@ -42,14 +45,6 @@ enum AlertActionMapper {
         guard let namespace = alert.labels["namespace"], !namespace.isEmpty else {
             return .outcome(.rejected(reason: "the alert has no namespace label"))
         }
-        if alert.labels["rollingupgrade"] != nil {
-            guard !cluster.isEmpty else {
-                return .outcome(
-                    .rejected(
-                        reason: "the rollingupgrade alert has no kafka_cr label naming the KafkaCluster"))
-            }
-            return .countRollingUpgrade(namespace: namespace, cluster: cluster)
-        }
         guard let command = alert.annotations["command"], !command.isEmpty else {
             return .outcome(.recorded(reason: "the alert has no command annotation"))
         }
@@ -60,5 +55,21 @@ enum AlertActionMapper {
             source: .alert(fingerprint: alert.fingerprint, startsAt: alert.startsAt))
         if let claim, cluster.isEmpty { return .findClaim(request, claim: claim) }
         return .act(request, claim: claim)
+    }
+
+    /// Firing and resolved alike: a resolved notification takes the alert out of the count.
+    private static func rollingUpgrade(_ alert: AlertmanagerWebhook.Alert) -> Decision {
+        guard let cluster = alert.labels["kafka_cr"], !cluster.isEmpty else {
+            return .outcome(
+                .rejected(reason: "the rollingupgrade alert has no kafka_cr label naming the KafkaCluster"))
+        }
+        guard let namespace = alert.labels["namespace"], !namespace.isEmpty else {
+            return .outcome(.rejected(reason: "the alert has no namespace label"))
+        }
+        let endsAt = alert.endsAt.flatMap { $0.isEmpty || $0.hasPrefix("0001-") ? nil : $0 }
+        return .countRollingUpgrade(
+            namespace: namespace, cluster: cluster,
+            alert: FiringAlert(fingerprint: alert.fingerprint, startsAt: alert.startsAt, endsAt: endsAt),
+            firing: alert.status == .firing)
     }
 }

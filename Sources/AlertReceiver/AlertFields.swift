@@ -65,7 +65,7 @@ struct AlertFields {
             labels: try labels.required(path() + ".labels"),
             annotations: try annotations.required(path() + ".annotations"),
             startsAt: try startsAt.required(path() + ".startsAt"),
-            fingerprint: fingerprint)
+            fingerprint: fingerprint, endsAt: try endsAt.optional())
     }
 
     /// An alert of Prometheus's push: only `labels` is required; the fingerprint is derived from
@@ -81,6 +81,6 @@ struct AlertFields {
             status: resolved ? .resolved : .firing, labels: labels,
             annotations: try annotations.optional() ?? [:],
             startsAt: try startsAt.optional() ?? "",
-            fingerprint: LabelFingerprint.of(labels))
+            fingerprint: LabelFingerprint.of(labels), endsAt: endsAt)
     }
 }

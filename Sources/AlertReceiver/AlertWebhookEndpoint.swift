@@ -107,8 +107,11 @@ public struct AlertWebhookEndpoint: Sendable {
     {
         switch decision {
         case .outcome(let outcome): return (outcome, false)
-        case .countRollingUpgrade(let namespace, let cluster):
-            return (try await runner.countRollingUpgradeAlert(namespace: namespace, cluster: cluster), false)
+        case .countRollingUpgrade(let namespace, let cluster, let alert, let firing):
+            return (
+                try await runner.countRollingUpgradeAlert(
+                    namespace: namespace, cluster: cluster, alert: alert, firing: firing), false
+            )
         case .act(let request, let claim):
             // A re-send of an alert already acted on is answered here, without suspending, so a
             // storm of them is served on the I/O thread.

@@ -18,6 +18,9 @@ public struct AlertmanagerWebhook: Sendable, Equatable {
         /// RFC 3339 as sent; together with `fingerprint` it identifies one firing of an alert.
         public var startsAt: String
         public var fingerprint: String
+        /// RFC 3339 as sent, when sent: when the sender considers the alert resolved unless it
+        /// is sent again.
+        public var endsAt: String? = nil
     }
 }
 

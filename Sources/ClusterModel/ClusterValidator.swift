@@ -90,6 +90,9 @@ public enum ClusterValidator {
         if let threshold = spec.rollingUpgradeConfig?.failureThreshold, threshold < 0 {
             report("spec.rollingUpgradeConfig.failureThreshold", "must not be negative")
         }
+        if let concurrent = spec.rollingUpgradeConfig?.concurrentBrokerRestartCountPerRack, concurrent < 1 {
+            report("spec.rollingUpgradeConfig.concurrentBrokerRestartCountPerRack", "must be at least 1")
+        }
         if let cruiseControl = spec.cruiseControlConfig {
             CruiseControlValidation.check(cruiseControl, in: spec, report: report)
         }

@@ -7,7 +7,8 @@ extension KafkaCluster {
     /// until then `state` describes the cluster before the change), the cluster must be
     /// `ClusterRunning` (not reconciling, not in a rolling upgrade), and no broker may be in a
     /// graceful upscale or downscale that has not succeeded (Koperator counts a paused one or
-    /// one completed with an error as still under way: it needs a person or a retry).
+    /// one completed with an error as still under way: it needs a person or a retry), nor have a
+    /// disk whose removal has not succeeded.
     public var scalingHold: String? {
         let status = status ?? KafkaClusterStatus()
         if let pending = status.pendingBrokerRemovals, pending > 0 {
@@ -32,6 +33,17 @@ extension KafkaCluster {
         }
         if let (id, graceful) = busy.min(by: { (Int($0.0) ?? .max, $0.0) < (Int($1.0) ?? .max, $1.0) }) {
             return "broker \(id.prefix(16)) is still in \(graceful.prefix(64))"
+        }
+        // A disk leaving a broker is a graceful operation too, until its data has moved off.
+        for (id, broker) in (status.brokersState ?? [:]).sorted(by: {
+            (Int($0.key) ?? .max) < (Int($1.key) ?? .max)
+        }) {
+            guard let graceful = broker.gracefulActionState else { continue }
+            for mountPath in (graceful.volumeStates ?? [:]).keys.sorted() {
+                guard let state = graceful.volumeState(mountPath), state.isRemovalUnderWay else { continue }
+                return
+                    "the disk \(mountPath.prefix(64)) of broker \(id.prefix(16)) is still in \(state.rawValue)"
+            }
         }
         return nil
     }

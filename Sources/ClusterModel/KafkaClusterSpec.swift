@@ -244,10 +244,17 @@ public struct ExternalListener: Codable, Equatable, Sendable {
 }
 
 public struct RollingUpgradeConfig: Codable, Equatable, Sendable {
-    /// How many alerts labelled `rollingupgrade` a rolling upgrade tolerates before it stops.
+    /// The error count (brokers with offline or out-of-sync replicas, plus firing alerts
+    /// labelled `rollingupgrade`) at which a rolling upgrade pauses before its next broker.
     public var failureThreshold: Int
+    /// How many brokers of one rack (`broker.rack` in each broker's `readOnlyConfig`) may
+    /// restart together; 1 when absent, and always 1 unless every broker names its rack.
+    public var concurrentBrokerRestartCountPerRack: Int?
 
-    public init(failureThreshold: Int) { self.failureThreshold = failureThreshold }
+    public init(failureThreshold: Int, concurrentBrokerRestartCountPerRack: Int? = nil) {
+        self.failureThreshold = failureThreshold
+        self.concurrentBrokerRestartCountPerRack = concurrentBrokerRestartCountPerRack
+    }
 }
 
 /// Bounds on what alert-driven actions may do.

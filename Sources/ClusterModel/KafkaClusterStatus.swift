@@ -3,12 +3,13 @@ import JSON
 /// What the operator observed and did: Koperator's `KafkaClusterStatus` plus the operator's
 /// own action log and alert dedupe records (fields Koperator does not know, and ignores).
 ///
-/// Each field has one writer. The reconciler: `state`, `brokerCount`, `unsupported`,
-/// `unresizedClaims`, `announcedActionsThrough`, `cruiseControlTopicStatus`, `listenerStatuses`,
-/// `pendingExternalAddresses`, and per broker
-/// `configurationState`, `readiness` and the progress of its Cruise Control tasks in
+/// Each field has one writer. The reconciler: `state`, `brokerCount`, `rollingUpgradeStatus`, `unsupported`,
+/// `unresizedClaims`, `announcedActionsThrough`, `cruiseControlTopicStatus`,
+/// `clusterWideConfigKeys`, `dynamicConfigErrors`, `listenerStatuses` (its external listeners),
+/// `pendingExternalAddresses`, and per broker `configurationState`,
+/// `perBrokerConfigurationState`, `dynamicConfigKeys`, `readiness` and the progress of its Cruise Control tasks in
 /// `gracefulActionState` (and the removal of a broker's entry once it is gone). Actions:
-/// `actionLog`, `processedAlerts`, `alertCount`, and the start of a graceful change (a leaving
+/// `actionLog`, `processedAlerts`, `alertCount`, `rollingUpgradeAlerts`, and the start of a graceful change (a leaving
 /// broker's `GracefulDownscaleRequired`, a new disk's `GracefulDiskRebalanceRequired`, `forced`).
 /// `pendingBrokerRemovals` and `pendingRebalance` are hand-offs: actions set them, the
 /// reconciler takes them up.
@@ -26,7 +27,18 @@ public struct KafkaClusterStatus: Codable, Equatable, Sendable {
     public var rollingUpgradeStatus: RollingUpgradeStatus?
     /// Whether Cruise Control's metrics topic exists; absent without Cruise Control.
     public var cruiseControlTopicStatus: CruiseControlTopicStatus?
+    /// How many alerts labelled `rollingupgrade` fire, as `rollingUpgradeAlerts` last said.
     public var alertCount: Int?
+    /// The firing alerts labelled `rollingupgrade`, by fingerprint.
+    public var rollingUpgradeAlerts: [FiringAlert]?
+    /// The keys the operator keeps on Kafka's cluster-wide default (`clusterWideConfig`'s
+    /// dynamic keys), names only: a key taken out of the spec is deleted from Kafka only when
+    /// it is listed here, so keys others set (Cruise Control's throttles, a person with
+    /// kafka-configs) are never deleted, and a restarted operator still knows which are its own.
+    public var clusterWideConfigKeys: [String]?
+    /// The dynamic keys Kafka refused, or that cannot be set dynamically, each as
+    /// `<resource> <key>: <reason>`; the other keys are applied and no broker is restarted.
+    public var dynamicConfigErrors: [String]?
     /// Every action taken on this cluster, oldest first, bounded.
     public var actionLog: [ActionRecord]?
     /// Alerts already acted on, so a re-sent notification is not acted on twice.
@@ -91,6 +103,10 @@ public struct PendingRebalance: Codable, Equatable, Sendable {
 
 public struct BrokerState: Codable, Equatable, Sendable {
     public var configurationState: ConfigurationState?
+    public var perBrokerConfigurationState: PerBrokerConfigurationState?
+    /// The per-broker dynamic keys the operator keeps on this broker, names only (see
+    /// `KafkaClusterStatus.clusterWideConfigKeys` for why).
+    public var dynamicConfigKeys: [String]?
     public var readiness: BrokerReadiness?
     public var gracefulActionState: GracefulActionState?
     public var rollingUpgradeState: String?
@@ -113,11 +129,45 @@ public struct GracefulActionState: Codable, Equatable, Sendable {
     }
 }
 
+/// Where a rolling upgrade stands. `lastSuccess` and `errorCount` are Koperator's; the rest
+/// are the operator's own, written by the reconciler with the rest of this object.
 public struct RollingUpgradeStatus: Codable, Equatable, Sendable {
+    /// When the last restarted broker was back: Ready and in every ISR (RFC 3339).
     public var lastSuccess: String?
+    /// Failing checks (brokers with offline or out-of-sync replicas, Kafka unreadable) plus
+    /// firing alerts labelled `rollingupgrade`, as of the last pass that looked.
     public var errorCount: Int?
+    /// The brokers restarted last, until they are back.
+    public var restarting: [Int32]?
+    /// Why the upgrade waits (a `RollingUpgrade.PauseReason` code), and since when (RFC 3339).
+    public var pauseReason: String?
+    public var pausedSince: String?
+    /// The pause outlasted the operator's limit and a Warning said so.
+    public var pauseReported: Bool?
 
     public init() {}
+}
+
+/// A firing alert labelled `rollingupgrade`, counted against the rolling upgrade until a
+/// resolved notification for its fingerprint arrives or its `endsAt` passes.
+public struct FiringAlert: Codable, Equatable, Sendable {
+    public var fingerprint: String
+    public var startsAt: String
+    /// When the sender considers it resolved unless it says otherwise (RFC 3339); nil when the
+    /// sender gave none.
+    public var endsAt: String?
+
+    public init(fingerprint: String, startsAt: String, endsAt: String? = nil) {
+        self.fingerprint = fingerprint
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+    }
+
+    /// Still firing at `now` (milliseconds since the epoch).
+    public func isFiring(at now: Int64) -> Bool {
+        guard let endsAt, let end = UTCTimestamp.milliseconds(of: endsAt) else { return true }
+        return end > now
+    }
 }
 
 /// One action as recorded with the cluster.
@@ -193,6 +243,12 @@ extension GracefulActionState {
         var states = volumeStates ?? [:]
         states[mountPath] = .object(members)
         volumeStates = states
+    }
+
+    /// Forgets the disk's state (its removal is done, or it is back in the spec).
+    public mutating func clearVolume(_ mountPath: String) {
+        volumeStates?[mountPath] = nil
+        if volumeStates?.isEmpty == true { volumeStates = nil }
     }
 
     /// The CruiseControlOperation of the disk's task.

@@ -34,6 +34,22 @@ public struct ConfigurationState: StatusWord {
     public static let outOfSync: ConfigurationState = "ConfigOutOfSync"
 }
 
+/// `status.brokersState[id].perBrokerConfigurationState`: whether the broker's dynamic
+/// configuration (the per-broker keys Kafka changes without a restart) is what the spec asks.
+public struct PerBrokerConfigurationState: StatusWord {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// Kafka reports every dynamic key of the broker's spec with the spec's value.
+    public static let inSync: PerBrokerConfigurationState = "PerBrokerConfigInSync"
+    /// Not applied yet: the broker is not Ready or not registered, Kafka was not reachable, or
+    /// reading back did not show the change yet. The reconciler tries again.
+    public static let outOfSync: PerBrokerConfigurationState = "PerBrokerConfigOutOfSync"
+    /// Kafka refused a key (`status.dynamicConfigErrors` says which and why); the broker's
+    /// other keys are applied.
+    public static let error: PerBrokerConfigurationState = "PerBrokerConfigError"
+}
+
 /// `status.brokersState[id].readiness`: the broker's pod, as the kubelet reports it.
 public struct BrokerReadiness: StatusWord {
     public let rawValue: String
@@ -52,6 +68,9 @@ public struct CruiseControlState: StatusWord {
     public init(rawValue: String) { self.rawValue = rawValue }
 
     public static let upscaleRequired: CruiseControlState = "GracefulUpscaleRequired"
+    /// Its CruiseControlOperation exists; Cruise Control has not accepted the task yet (it did
+    /// not answer, or the operator stopped in between).
+    public static let upscaleScheduled: CruiseControlState = "GracefulUpscaleScheduled"
     public static let upscaleRunning: CruiseControlState = "GracefulUpscaleRunning"
     public static let upscaleSucceeded: CruiseControlState = "GracefulUpscaleSucceeded"
     /// The last run failed; it runs again 30 s later (`errorPolicy: retry`).
@@ -59,6 +78,7 @@ public struct CruiseControlState: StatusWord {
     /// Its CruiseControlOperation carries the label `pause: "true"`: not run again until removed.
     public static let upscalePaused: CruiseControlState = "GracefulUpscalePaused"
     public static let downscaleRequired: CruiseControlState = "GracefulDownscaleRequired"
+    public static let downscaleScheduled: CruiseControlState = "GracefulDownscaleScheduled"
     public static let downscaleRunning: CruiseControlState = "GracefulDownscaleRunning"
     public static let downscaleSucceeded: CruiseControlState = "GracefulDownscaleSucceeded"
     public static let downscaleCompletedWithError: CruiseControlState = "GracefulDownscaleCompletedWithError"
@@ -71,7 +91,8 @@ public struct CruiseControlState: StatusWord {
 
 /// A disk's graceful progress (`gracefulActionState.volumeStates.<mountPath>.cruiseControlVolumeState`),
 /// in Koperator's words: a disk added to a running broker has data moved onto it by a disk
-/// rebalance of that broker.
+/// rebalance of that broker; a disk taken out of a staying broker's spec has its data moved off
+/// by `remove_disks` before the pod loses it and its claim is deleted.
 public struct CruiseControlVolumeState: StatusWord {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
@@ -79,6 +100,27 @@ public struct CruiseControlVolumeState: StatusWord {
     public static let diskRebalanceRequired: CruiseControlVolumeState = "GracefulDiskRebalanceRequired"
     public static let diskRebalanceRunning: CruiseControlVolumeState = "GracefulDiskRebalanceRunning"
     public static let diskRebalanceSucceeded: CruiseControlVolumeState = "GracefulDiskRebalanceSucceeded"
+
+    /// The disk left the spec; its `remove_disks` task has not started.
+    public static let diskRemovalRequired: CruiseControlVolumeState = "GracefulDiskRemovalRequired"
+    /// Its CruiseControlOperation exists; Cruise Control has not accepted the task yet.
+    public static let diskRemovalScheduled: CruiseControlVolumeState = "GracefulDiskRemovalScheduled"
+    public static let diskRemovalRunning: CruiseControlVolumeState = "GracefulDiskRemovalRunning"
+    /// The last run failed; it runs again 30 s later. The disk stays mounted.
+    public static let diskRemovalCompletedWithError: CruiseControlVolumeState =
+        "GracefulDiskRemovalCompletedWithError"
+    /// The last run failed and its CruiseControlOperation is labelled `pause: "true"`.
+    public static let diskRemovalPaused: CruiseControlVolumeState = "GracefulDiskRemovalPaused"
+    /// The disk holds no replica: the pod is rendered without it, then its claim is deleted.
+    public static let diskRemovalSucceeded: CruiseControlVolumeState = "GracefulDiskRemovalSucceeded"
+
+    /// A removal under way: the disk stays mounted and in `log.dirs`.
+    public var isRemovalUnderWay: Bool {
+        [
+            .diskRemovalRequired, .diskRemovalScheduled, .diskRemovalRunning, .diskRemovalCompletedWithError,
+            .diskRemovalPaused,
+        ].contains(self)
+    }
 }
 
 /// `status.cruiseControlTopicStatus`: whether Cruise Control's metrics topic exists, in

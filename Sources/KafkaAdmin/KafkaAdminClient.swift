@@ -15,6 +15,9 @@ public protocol KafkaAdminClient: Sendable {
     func createTopic(_ topic: CreateTopicsRequest.Topic) async throws -> CreateTopicOutcome
     /// Health from metadata for all topics; `expectedBrokers` missing from it make it unhealthy.
     func healthReport(expectedBrokers: [Int32]) async throws -> ClusterHealthReport
+    /// How many partition replicas each log directory of broker `broker` holds (asked of that
+    /// broker with DescribeLogDirs); a directory holding none is listed with 0.
+    func logDirReplicaCounts(broker: Int32) async throws -> [String: Int]
 }
 
 extension KafkaAdminClient {

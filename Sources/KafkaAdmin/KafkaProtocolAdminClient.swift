@@ -205,6 +205,25 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient, KafkaTopicAdminClient {
         }
     }
 
+    public func logDirReplicaCounts(broker: Int32) async throws -> [String: Int] {
+        let response = try await withBroker(broker) { try await $0.send(DescribeLogDirsRequest(topics: nil)) }
+        guard response.errorCode == KafkaErrorCode.none else {
+            throw KafkaAdminError.brokerError(
+                api: .describeLogDirs, code: response.errorCode, message: nil, resource: "broker \(broker)")
+        }
+        var counts: [String: Int] = [:]
+        for logDir in response.results {
+            guard logDir.errorCode == KafkaErrorCode.none else {
+                throw KafkaAdminError.brokerError(
+                    api: .describeLogDirs, code: logDir.errorCode, message: nil,
+                    resource: "log dir \(logDir.path) of broker \(broker)")
+            }
+            // A future replica (a move between directories in flight) counts where it lands too.
+            counts[logDir.path, default: 0] += logDir.topics.reduce(0) { $0 + $1.partitions.count }
+        }
+        return counts
+    }
+
     public func healthReport(expectedBrokers: [Int32]) async throws -> ClusterHealthReport {
         ClusterHealthReport(metadata: try await metadata(topics: nil), expectedBrokers: expectedBrokers)
     }

@@ -3,7 +3,7 @@
 public struct StorageClass: KubernetesObject, Equatable {
     public static let resourceType = ResourceType.storageClasses
     /// The annotation that marks the class claims without a `storageClassName` get.
-    public static let defaultClassAnnotation = "storageclass.kubernetes.io/is-default-class"
+    public static let defaultClassAnnotation = StorageClassAnnotation.isDefaultClass
 
     public var apiVersion: String? = "storage.k8s.io/v1"
     public var kind: String? = "StorageClass"

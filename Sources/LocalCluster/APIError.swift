@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 
 /// Why the local API server refused a request, in the shape of the real API's `Status`
 /// answers: the HTTP code, the `reason`, and `details` naming the object and the causes.

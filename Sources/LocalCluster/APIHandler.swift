@@ -1,6 +1,6 @@
 import HTTPServer
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 import Logging
 
 /// Serves the Kubernetes REST API over the object store: parses the path and query, applies
@@ -22,6 +22,7 @@ struct APIHandler: Sendable {
         let methods: [HTTPMethod] = [.get, .post, .put, .patch, .delete]
         for method in methods {
             router.add(method, "/version", handler: handler)
+            for probe in ["/healthz", "/livez", "/readyz"] { router.add(method, probe, handler: handler) }
             router.add(method, "/openapi/v3", handler: handler)
             router.add(method, "/openapi/v3/api/v1", handler: handler)
             router.add(method, "/openapi/v3/apis/{group}/{version}", handler: handler)
@@ -45,6 +46,14 @@ struct APIHandler: Sendable {
         }
         if request.path.hasPrefix("/openapi/v3") {
             return openAPI(request)
+        }
+        if ["/healthz", "/livez", "/readyz"].contains(request.path) {
+            // The probes of a real API server: "ok" while it serves.
+            guard request.method == .get else {
+                return Self.failure(.methodNotAllowed(request.method.rawValue))
+            }
+            return HTTPResponse(
+                status: .ok, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array("ok".utf8))
         }
         guard let path = APIPath(request.path) else { return Self.failure(.unknownPath(request.path)) }
         do {
@@ -86,6 +95,15 @@ struct APIHandler: Sendable {
             return try discoveryAnswer(document, request)
         case .resource(let group, let version, let plural, let namespace, let name, let subresource):
             guard let resource = registry.find(group: group, version: version, plural: plural) else {
+                if let review = ReviewResources.find(group: group, version: version, plural: plural),
+                    namespace == nil, name == nil
+                {
+                    guard request.method == .post else { throw .methodNotAllowed(request.method.rawValue) }
+                    // kubectl sends reviews as protobuf, which the local cluster does not read; the
+                    // answer does not depend on the body, and a JSON one is echoed.
+                    let body = (try? jsonBody(request)) ?? .object([])
+                    return Self.json(.created, ReviewResources.answer(review, body: body))
+                }
                 throw .unknownPath(request.path)
             }
             return try await serve(
@@ -106,6 +124,12 @@ struct APIHandler: Sendable {
         _ resource: ResourceDefinition, namespace: String?, name: String?, subresource: String?,
         _ request: HTTPRequest
     ) async throws(APIError) -> HTTPResponse {
+        if let subresource, let name,
+            Subresources.served(by: resource).contains(where: { $0.name == subresource })
+        {
+            return try await serve(
+                resource, namespace: namespace, name: name, subresource: subresource, request)
+        }
         if let subresource, subresource != "status" || !resource.hasStatus {
             throw .unknownPath(request.path)
         }
@@ -127,6 +151,45 @@ struct APIHandler: Sendable {
             resource, namespace: namespace, name: name, status: status, watching: watching, request)
         if let code = decision.lateFailureCode { throw .injected(code: code) }
         return answer
+    }
+
+    /// A Deployment's scale, or a pod's container subresources (answered with why not).
+    private func serve(
+        _ resource: ResourceDefinition, namespace: String?, name: String, subresource: String,
+        _ request: HTTPRequest
+    ) async throws(APIError) -> HTTPResponse {
+        let current = try await store.get(resource, namespace: namespace, name: name)
+        guard subresource == "scale" else { throw Subresources.noContainers(resource, name, subresource) }
+        let scale: JSONValue
+        switch request.method {
+        case .get:
+            return Self.json(.ok, Subresources.scale(of: current))
+        case .put:
+            scale = try jsonBody(request)
+        case .patch:
+            let patch = try parse(request.body)
+            let existing = Subresources.scale(of: current)
+            switch try patchKind(resource, request) {
+            case .merge: scale = existing.applyingMergePatch(patch)
+            case .json:
+                do { scale = try existing.applyingJSONPatch(patch) } catch {
+                    throw .badRequest(error.description)
+                }
+            case .strategic:
+                do { scale = try StrategicMergePatch(lists: [:]).apply(patch, to: existing) } catch {
+                    throw .badRequest(error.description)
+                }
+            }
+        default:
+            throw .methodNotAllowed(request.method.rawValue)
+        }
+        let change = try Subresources.deploymentPatch(from: scale, name: name)
+        let updated = try await write(dryRun: try dryRun(request, options: "UpdateOptions")) {
+            store throws(APIError) in
+            try store.patch(
+                resource, namespace: namespace, name: name, patch: change, kind: .merge, status: false)
+        }
+        return Self.json(.ok, Subresources.scale(of: updated))
     }
 
     private func perform(
@@ -175,7 +238,9 @@ struct APIHandler: Sendable {
             let (object, gone) = try await write(dryRun: options.dryRun) { store throws(APIError) in
                 try store.delete(resource, namespace: namespace, name: name, request: options)
             }
-            return Self.json(gone ? .ok : .accepted, object)
+            // 200 even when finalizers or a grace period keep the object, as the real server
+            // answers; 202 only for a delete that set `orphanDependents: false`.
+            return Self.json(!gone && options.cascadingAsked ? .accepted : .ok, object)
         case (.delete, nil):
             let options = try deleteRequest(request)
             let page = try await list(resource, namespace: namespace, request, page: false)
@@ -405,6 +470,7 @@ struct APIHandler: Sendable {
             options.resourceVersion = body.value(at: ["preconditions", "resourceVersion"])?.stringValue
             if let text = body["propagationPolicy"]?.stringValue { policy = text }
             if body["orphanDependents"] == .bool(true) { policy = policy ?? "Orphan" }
+            options.cascadingAsked = body["orphanDependents"] == .bool(false)
             if case .number(let text)? = body["gracePeriodSeconds"] { grace = text }
         }
         options.dryRun = try Self.dryRun(dryRun, options: "DeleteOptions")

@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 import ResourceQuantity
 
 /// What the API server allows a PersistentVolumeClaim update to change, as Kubernetes decides

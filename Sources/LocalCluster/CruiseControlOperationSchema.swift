@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 
 /// What the API server enforces for a CruiseControlOperation, as its CRD's structural schema
 /// (deploy/crd-cruisecontroloperation.yaml) makes it: `spec.errorPolicy` one of `ignore` and

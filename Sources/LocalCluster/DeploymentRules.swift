@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 
 /// What the API server requires of an `apps/v1` Deployment, as its validation decides it (422
 /// Invalid): a selector with labels that the pod template carries, a template with a container,

@@ -31,12 +31,21 @@ struct Discovery: Sendable {
     var groupList: JSONValue {
         .object([
             ("kind", .string("APIGroupList")), ("apiVersion", .string("v1")),
-            ("groups", .array(registry.groups.map { group($0.name, versions: $0.versions) })),
+            ("groups", .array(groups.map { group($0.name, versions: $0.versions) })),
         ])
     }
 
+    /// The stored resources' groups, then the review APIs' groups.
+    private var groups: [(name: String, versions: [String])] {
+        var groups = registry.groups
+        for review in ReviewResources.all where !groups.contains(where: { $0.name == review.group }) {
+            groups.append((review.group, [review.version]))
+        }
+        return groups
+    }
+
     func group(named name: String) -> JSONValue? {
-        guard let entry = registry.groups.first(where: { $0.name == name }) else { return nil }
+        guard let entry = groups.first(where: { $0.name == name }) else { return nil }
         var document = group(entry.name, versions: entry.versions)
         document.set(["kind"], .string("APIGroup"))
         document.set(["apiVersion"], .string("v1"))
@@ -54,8 +63,9 @@ struct Discovery: Sendable {
 
     func resourceList(group: String, version: String) -> JSONValue? {
         let definitions = registry.resources(group: group, version: version)
-        guard !definitions.isEmpty else { return nil }
-        var resources: [JSONValue] = []
+        let reviews = ReviewResources.all.filter { $0.group == group && $0.version == version }
+        guard !definitions.isEmpty || !reviews.isEmpty else { return nil }
+        var resources: [JSONValue] = reviews.map(ReviewResources.discoveryEntry)
         for definition in definitions {
             var members: [(key: String, value: JSONValue)] = [
                 ("name", .string(definition.plural)), ("singularName", .string(definition.singularName)),
@@ -76,6 +86,19 @@ struct Discovery: Sendable {
                         ("namespaced", .bool(definition.namespaced)), ("kind", .string(definition.kind)),
                         ("verbs", .array([.string("get"), .string("patch"), .string("update")])),
                     ]))
+            }
+            for subresource in Subresources.served(by: definition) {
+                var entry: [(key: String, value: JSONValue)] = [
+                    ("name", .string("\(definition.plural)/\(subresource.name)")),
+                    ("singularName", .string("")),
+                    ("namespaced", .bool(definition.namespaced)), ("kind", .string(subresource.kind)),
+                    ("verbs", .array(subresource.verbs.map { .string($0) })),
+                ]
+                if let group = subresource.group {
+                    entry.append(("group", .string(group)))
+                    entry.append(("version", .string("v1")))
+                }
+                resources.append(.object(entry))
             }
         }
         return .object([

@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 
 /// What the API server enforces for a KafkaTopic, as its CRD's structural schema
 /// (deploy/crd-kafkatopic.yaml) makes it: a spec with `clusterRef.name`, `name`, `partitions`

@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 import Synchronization
 
 /// Plays the node and the controllers a bare API server lacks: schedules pods and walks them

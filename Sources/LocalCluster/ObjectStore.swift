@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -37,6 +37,9 @@ actor ObjectStore {
         var gracePeriodSeconds: Int?
         /// `dryRun: ["All"]`: answered as the delete would be, nothing deleted.
         var dryRun = false
+        /// `orphanDependents: false`, the one case where an object kept by finalizers or a
+        /// grace period is answered 202 rather than 200.
+        var cascadingAsked = false
     }
 
     /// A pod's default `terminationGracePeriodSeconds`.
@@ -105,6 +108,17 @@ actor ObjectStore {
 
     var resourceVersion: UInt64 { version }
 
+    /// The StorageClass annotated as the default, which a claim naming no class gets.
+    private var defaultStorageClassName: String? {
+        guard let classes = registry.definition(for: .storageClasses).flatMap({ objects[$0] }) else {
+            return nil
+        }
+        return classes.values.first {
+            $0.value(at: ["metadata", "annotations", StorageClassAnnotation.isDefaultClass])
+                == .string("true")
+        }.map(Self.name(of:))
+    }
+
     /// The StorageClass `name`, when the registry serves classes and one of that name exists.
     private func storageClass(named name: String) -> JSONValue? {
         registry.definition(for: .storageClasses).flatMap { objects[$0]?["/\(name)"] }
@@ -122,7 +136,7 @@ actor ObjectStore {
                 "metadata",
                 .object([
                     ("name", .string("standard")),
-                    ("annotations", .object([(StorageClass.defaultClassAnnotation, .string("true"))])),
+                    ("annotations", .object([(StorageClassAnnotation.isDefaultClass, .string("true"))])),
                 ])
             ),
             ("provisioner", .string("local.kafka-operator.io/simulated")),
@@ -133,6 +147,10 @@ actor ObjectStore {
 
     func namespaceExists(_ name: String) -> Bool {
         objects[ResourceRegistry.namespaces]?["/\(name)"] != nil
+    }
+
+    private func namespaceIsTerminating(_ name: String) -> Bool {
+        objects[ResourceRegistry.namespaces]?["/\(name)"]?.value(at: ["metadata", "deletionTimestamp"]) != nil
     }
 
     // MARK: - Reading
@@ -244,6 +262,11 @@ actor ObjectStore {
         }
         let namespaceValue = try checkNamespace(&object, resource, path: namespace, name: name)
         if let namespaceValue, !namespaceExists(namespaceValue) { throw .namespaceNotFound(namespaceValue) }
+        if let namespaceValue, namespaceIsTerminating(namespaceValue) {
+            throw .forbidden(
+                resource, name,
+                "unable to create new content in namespace \(namespaceValue) because it is being terminated")
+        }
         let reference = Reference(resource: resource, namespace: namespaceValue ?? "", name: name)
         if objects[resource]?[reference.key] != nil { throw .alreadyExists(resource, name) }
         try validateMetadata(object, resource, name)
@@ -260,6 +283,10 @@ actor ObjectStore {
         }
         if resource.hasStatus { object.set(["status"], Self.initialStatus(resource)) }
         try applyDefaults(&object, resource, name)
+        Defaulting.apply(
+            &object, kind: resource.kind, name: name, creating: true,
+            defaultStorageClass: defaultStorageClassName)
+        try PodSpecRules.check(resource, name: name, old: nil, new: object)
         try admitCustomResource(&object, resource, name)
         return try commit(reference, object, kind: .added, previous: nil)
     }
@@ -388,6 +415,8 @@ actor ObjectStore {
             try CruiseControlOperationSchema.admit(&object, resource, name: name)
         } else if resource.type == .kafkaTopics {
             try KafkaTopicSchema.admit(&object, resource, name: name)
+        } else if resource.type == .customResourceDefinitions {
+            try CustomResourceDefinitions.admit(&object, resource, name: name, served: registry)
         }
     }
 
@@ -553,6 +582,9 @@ actor ObjectStore {
                         ])
                 }
             }
+            Defaulting.apply(
+                &object, kind: resource.kind, name: reference.name, creating: false, defaultStorageClass: nil)
+            try PodSpecRules.check(resource, name: reference.name, old: existing, new: object)
             if resource.type == .deployments {
                 try DeploymentRules.check(resource, name: reference.name, old: existing, new: object)
             }
@@ -646,7 +678,11 @@ actor ObjectStore {
             marked.set(["metadata", "deletionTimestamp"], .string(Timestamp.now(plus: grace ?? 0)))
             if let grace { marked.set(["metadata", "deletionGracePeriodSeconds"], .integer(grace)) }
             if !finalizers.isEmpty { marked.set(["metadata", "finalizers"], .array(finalizers)) }
-            return (try commit(reference, marked, kind: .modified, previous: existing), false)
+            let held = try commit(reference, marked, kind: .modified, previous: existing)
+            if resource.type == .persistentVolumeClaims, try releaseClaimIfUnused(reference) {
+                return (held, true)
+            }
+            return (held, false)
         }
         if request.propagation == .orphan {
             for dependent in dependents(of: uid) {
@@ -660,17 +696,44 @@ actor ObjectStore {
             }
         }
         if resource == ResourceRegistry.namespaces {
-            for other in registry.definitions where other.namespaced {
-                for key in (objects[other] ?? [:]).keys where key.hasPrefix("\(name)/") {
-                    if let object = objects[other]?[key] {
-                        _ = try remove(
-                            Reference(resource: other, namespace: name, name: Self.name(of: object)),
-                            existing: object)
-                    }
-                }
-            }
+            return try terminate(namespace: reference, existing: existing)
         }
         return (try remove(reference, existing: existing), true)
+    }
+
+    /// Deletes a namespace as the namespace controller does: it is `Terminating` (no new
+    /// content may be created in it) while every object in it is deleted, each as its own
+    /// delete would go (finalizers and pods' grace periods hold them), and it goes with the last.
+    private func terminate(namespace reference: Reference, existing: JSONValue) throws(APIError)
+        -> (object: JSONValue, gone: Bool)
+    {
+        var marked = existing
+        marked.set(["metadata", "deletionTimestamp"], .string(Timestamp.now()))
+        marked.set(["status", "phase"], .string("Terminating"))
+        let terminating = try commit(reference, marked, kind: .modified, previous: existing)
+        for other in registry.definitions where other.namespaced {
+            for (key, object) in objects[other] ?? [:] where key.hasPrefix("\(reference.name)/") {
+                guard object.value(at: ["metadata", "deletionTimestamp"]) == nil else { continue }
+                _ = try delete(
+                    other, namespace: reference.name, name: Self.name(of: object), request: DeleteRequest())
+            }
+        }
+        if try removeNamespaceIfEmpty(reference.name) { return (terminating, true) }
+        return (terminating, false)
+    }
+
+    /// Removes a terminating namespace once nothing is left in it; whether it went.
+    @discardableResult
+    private func removeNamespaceIfEmpty(_ name: String) throws(APIError) -> Bool {
+        let namespaces = ResourceRegistry.namespaces
+        guard let namespace = objects[namespaces]?["/\(name)"],
+            namespace.value(at: ["metadata", "deletionTimestamp"]) != nil
+        else { return false }
+        for other in registry.definitions where other.namespaced {
+            if (objects[other] ?? [:]).keys.contains(where: { $0.hasPrefix("\(name)/") }) { return false }
+        }
+        _ = try remove(Reference(resource: namespaces, namespace: "", name: name), existing: namespace)
+        return true
     }
 
     /// The grace period a deleted pod gets to stop, or nil when it goes at once: as the API
@@ -729,6 +792,7 @@ actor ObjectStore {
         if rehearsing {
             objects[reference.resource]?[reference.key] = nil
             index(reference, old: existing, new: nil)
+            if reference.resource.namespaced { try removeNamespaceIfEmpty(reference.namespace) }
             return existing
         }
         version += 1
@@ -753,7 +817,46 @@ actor ObjectStore {
             StoreChange(
                 kind: .deleted, resource: reference.resource, resourceVersion: version, object: object,
                 previous: existing))
+        if reference.resource.type == .pods {
+            for claim in Self.claimNames(of: existing) {
+                try releaseClaimIfUnused(
+                    Reference(resource: reference.resource, namespace: reference.namespace, name: claim))
+            }
+        }
+        if reference.resource.namespaced { try removeNamespaceIfEmpty(reference.namespace) }
         return object
+    }
+
+    // MARK: - Claim protection
+
+    static let claimProtection = "kubernetes.io/pvc-protection"
+
+    /// The claims a pod mounts.
+    static func claimNames(of pod: JSONValue) -> [String] {
+        guard case .array(let volumes)? = pod.value(at: ["spec", "volumes"]) else { return [] }
+        return volumes.compactMap { $0.value(at: ["persistentVolumeClaim", "claimName"])?.stringValue }
+    }
+
+    /// The PVC protection controller: a deleted claim keeps its finalizer while a pod that has
+    /// not finished mounts it, and goes once none does. `reference` names the claim (its
+    /// resource is looked up); whether the claim went.
+    @discardableResult
+    private func releaseClaimIfUnused(_ reference: Reference) throws(APIError) -> Bool {
+        guard let claims = registry.definition(for: .persistentVolumeClaims),
+            let claim = objects[claims]?["\(reference.namespace)/\(reference.name)"],
+            claim.value(at: ["metadata", "deletionTimestamp"]) != nil,
+            case .array(let finalizers)? = claim.value(at: ["metadata", "finalizers"]),
+            finalizers.contains(.string(Self.claimProtection))
+        else { return false }
+        let pods = registry.definition(for: .pods).flatMap { objects[$0] } ?? [:]
+        let inUse = pods.values.contains { pod in
+            Self.namespace(of: pod) == reference.namespace
+                && !["Succeeded", "Failed"].contains(pod.value(at: ["status", "phase"])?.stringValue ?? "")
+                && Self.claimNames(of: pod).contains(reference.name)
+        }
+        guard !inUse, let uid = claim.value(at: ["metadata", "uid"])?.stringValue else { return false }
+        removeFinalizer(Self.claimProtection, uid: uid)
+        return objects[claims]?["\(reference.namespace)/\(reference.name)"] == nil
     }
 
     // MARK: - Committing

@@ -1,4 +1,4 @@
-import Kubernetes
+import KubernetesAPITypes
 
 /// One resource the local API serves: its type, what discovery says about it, and the rules
 /// that differ between resources (a status subresource, how names are validated).
@@ -18,6 +18,16 @@ struct ResourceDefinition: Sendable, Hashable {
         }
     }
 
+    /// A column a CustomResourceDefinition declares in `additionalPrinterColumns`.
+    struct PrinterColumn: Sendable, Hashable {
+        let name: String
+        /// `string`, `integer`, `number`, `boolean` or `date`.
+        let type: String
+        /// A simple JSONPath: `.status.state`.
+        let jsonPath: String
+        var priority = 0
+    }
+
     let type: ResourceType
     let singularName: String
     let shortNames: [String]
@@ -26,6 +36,9 @@ struct ResourceDefinition: Sendable, Hashable {
     let nameRule: NameRule
     /// Whether a PUT without `metadata.resourceVersion` is accepted (custom resources refuse it).
     let allowsUnconditionalUpdate: Bool
+    /// A custom resource's columns, as its CRD in deploy/ declares them; nil for built-in kinds,
+    /// whose tables have the columns kubectl prints for them.
+    var printerColumns: [PrinterColumn]? = nil
 
     var kind: String { type.kind }
     var group: String { type.group }

@@ -1,4 +1,4 @@
-import Kubernetes
+import KubernetesAPITypes
 
 /// The resources the local API serves, looked up by group, version and plural (or short name).
 struct ResourceRegistry: Sendable {
@@ -41,19 +41,62 @@ struct ResourceRegistry: Sendable {
             type: .leases, singularName: "lease", shortNames: [], categories: [], hasStatus: false,
             nameRule: .subdomain, allowsUnconditionalUpdate: true),
         ResourceDefinition(
+            type: .serviceAccounts, singularName: "serviceaccount", shortNames: ["sa"], categories: [],
+            hasStatus: false, nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        // RBAC objects are stored so deploy/ applies as on Kubernetes; nothing enforces them.
+        ResourceDefinition(
+            type: .clusterRoles, singularName: "clusterrole", shortNames: [], categories: [],
+            hasStatus: false,
+            nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .clusterRoleBindings, singularName: "clusterrolebinding", shortNames: [], categories: [],
+            hasStatus: false, nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .roles, singularName: "role", shortNames: [], categories: [], hasStatus: false,
+            nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .roleBindings, singularName: "rolebinding", shortNames: [], categories: [],
+            hasStatus: false,
+            nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
+            type: .customResourceDefinitions, singularName: "customresourcedefinition",
+            shortNames: ["crd", "crds"],
+            categories: [], hasStatus: true, nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
             // As deploy/crd.yaml declares it: no status subresource, so an action's spec change
             // and its status record are one write.
-            type: .kafkaClusters, singularName: "kafkacluster", shortNames: ["kc"], categories: [],
-            hasStatus: false, nameRule: .subdomain, allowsUnconditionalUpdate: false),
+            type: .kafkaClusters, singularName: "kafkacluster", shortNames: ["kc"],
+            categories: ["all", "kafka"],
+            hasStatus: false, nameRule: .subdomain, allowsUnconditionalUpdate: false,
+            printerColumns: [
+                .init(name: "State", type: "string", jsonPath: ".status.state"),
+                .init(name: "Brokers", type: "integer", jsonPath: ".status.brokerCount"),
+                .init(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp"),
+            ]),
         ResourceDefinition(
             // Koperator's record of a Cruise Control task; its status is a subresource.
             type: .cruiseControlOperations, singularName: "cruisecontroloperation", shortNames: ["cco"],
-            categories: [], hasStatus: true, nameRule: .subdomain, allowsUnconditionalUpdate: false),
+            categories: [], hasStatus: true, nameRule: .subdomain, allowsUnconditionalUpdate: false,
+            printerColumns: [
+                .init(name: "Operation", type: "string", jsonPath: ".status.currentTask.operation"),
+                .init(name: "State", type: "string", jsonPath: ".status.currentTask.state"),
+                .init(name: "Retries", type: "integer", jsonPath: ".status.retryCount"),
+                .init(name: "Task ID", type: "string", jsonPath: ".status.currentTask.id", priority: 1),
+                .init(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp"),
+            ]),
         ResourceDefinition(
             // Koperator's topic resource, as deploy/crd-kafkatopic.yaml declares it.
             type: .kafkaTopics, singularName: "kafkatopic", shortNames: ["kt"], categories: [],
             hasStatus: true,
-            nameRule: .subdomain, allowsUnconditionalUpdate: false),
+            nameRule: .subdomain, allowsUnconditionalUpdate: false,
+            printerColumns: [
+                .init(name: "Topic", type: "string", jsonPath: ".spec.name"),
+                .init(name: "Partitions", type: "integer", jsonPath: ".spec.partitions"),
+                .init(name: "Replication", type: "integer", jsonPath: ".spec.replicationFactor"),
+                .init(name: "State", type: "string", jsonPath: ".status.state"),
+                .init(name: "Message", type: "string", jsonPath: ".status.message", priority: 1),
+                .init(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp"),
+            ]),
     ])
 
     func find(group: String, version: String, plural: String) -> ResourceDefinition? {

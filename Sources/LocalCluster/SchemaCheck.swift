@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 
 /// The checks of a CRD's structural schema, with the causes the API server gives for each
 /// field it refuses, shared by the custom resources the local cluster validates.

@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 
 /// Kubernetes' strategic merge patch, for the built-in kinds the local cluster serves: a JSON
 /// merge patch, except that the lists the API types mark `patchStrategy: merge` merge item by
@@ -39,7 +39,11 @@ struct StrategicMergePatch: Sendable {
             lists = ["spec.ports": .byKey("port")].merging(conditions) { $1 }
         case .persistentVolumeClaims, .podDisruptionBudgets, .namespaces:
             lists = conditions
-        case .configMaps, .secrets, .events, .storageClasses, .leases:
+        case .serviceAccounts:
+            lists = ["secrets": .byKey("name"), "imagePullSecrets": .byKey("name")]
+        case .configMaps, .secrets, .events, .storageClasses, .leases, .clusterRoles, .clusterRoleBindings,
+            .roles,
+            .roleBindings, .customResourceDefinitions:
             lists = [:]
         default:
             return nil

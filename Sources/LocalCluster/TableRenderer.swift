@@ -1,5 +1,5 @@
 import JSON
-import Kubernetes
+import KubernetesAPITypes
 
 /// Renders objects as a `meta.k8s.io/v1` Table, the server-side printing `kubectl get` asks
 /// for, with the columns kubectl users expect for each resource.
@@ -87,7 +87,25 @@ enum TableRenderer {
         .string(Timestamp.age(since: object.value(at: ["metadata", "creationTimestamp"])?.stringValue))
     }
 
+    /// A custom resource's table: Name, then the columns its CRD declares, as the API server
+    /// prints them (a `date` as an age, a missing value as an empty cell).
+    private static func columns(_ declared: [ResourceDefinition.PrinterColumn]) -> [Column] {
+        [name]
+            + declared.map { column in
+                let path = column.jsonPath.split(separator: ".").map(String.init)
+                return Column(name: column.name, type: column.type, priority: column.priority) { object in
+                    let value = object.value(at: path)
+                    switch (column.type, value) {
+                    case ("date", .string(let text)?): return .string(Timestamp.age(since: text))
+                    case (_, let value?): return value
+                    default: return .string("")
+                    }
+                }
+            }
+    }
+
     private static func columns(for resource: ResourceDefinition) -> [Column] {
+        if let declared = resource.printerColumns { return columns(declared) }
         switch resource.plural {
         case "pods":
             return [
@@ -183,7 +201,7 @@ enum TableRenderer {
                 Column(name: "Name", type: "string", priority: 0) { object in
                     let name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
                     let isDefault =
-                        object.value(at: ["metadata", "annotations", StorageClass.defaultClassAnnotation])
+                        object.value(at: ["metadata", "annotations", StorageClassAnnotation.isDefaultClass])
                         == .string("true")
                     return .string(isDefault ? "\(name) (default)" : name)
                 },
@@ -203,53 +221,6 @@ enum TableRenderer {
                     .integer(
                         (object["data"]?.members?.count ?? 0) + (object["binaryData"]?.members?.count ?? 0))
                 },
-                age,
-            ]
-        case "kafkaclusters":
-            return [
-                name,
-                Column(
-                    name: "Cluster State", type: "string", priority: 0, cell: text(["status", "state"], "")),
-                Column(name: "Brokers", type: "integer", priority: 0) { cluster in
-                    .integer(cluster.value(at: ["spec", "brokers"]).flatMap(array)?.count ?? 0)
-                },
-                age,
-            ]
-        case "cruisecontroloperations":
-            return [
-                name,
-                Column(
-                    name: "Operation", type: "string", priority: 0,
-                    cell: text(["status", "currentTask", "operation"], "")),
-                Column(
-                    name: "State", type: "string", priority: 0,
-                    cell: text(["status", "currentTask", "state"], "")),
-                Column(name: "Retries", type: "integer", priority: 0) { operation in
-                    .integer(
-                        operation.value(at: ["status", "retryCount"]).flatMap(ObjectStore.numberText)
-                            .flatMap { Int($0) } ?? 0)
-                },
-                Column(
-                    name: "Task ID", type: "string", priority: 1,
-                    cell: text(["status", "currentTask", "id"], "")),
-                age,
-            ]
-        case "kafkatopics":
-            func number(_ path: [String]) -> @Sendable (JSONValue) -> JSONValue {
-                { topic in
-                    .integer(topic.value(at: path).flatMap(ObjectStore.numberText).flatMap { Int($0) } ?? 0)
-                }
-            }
-            return [
-                name,
-                Column(name: "Topic", type: "string", priority: 0, cell: text(["spec", "name"], "")),
-                Column(
-                    name: "Partitions", type: "integer", priority: 0, cell: number(["spec", "partitions"])),
-                Column(
-                    name: "Replication", type: "integer", priority: 0,
-                    cell: number(["spec", "replicationFactor"])),
-                Column(name: "State", type: "string", priority: 0, cell: text(["status", "state"], "")),
-                Column(name: "Message", type: "string", priority: 1, cell: text(["status", "message"], "")),
                 age,
             ]
         case "namespaces":

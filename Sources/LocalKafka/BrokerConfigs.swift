@@ -155,6 +155,9 @@ public struct BrokerConfigs: Equatable, Sendable {
             }
         }
         try Self.validate(Set(operations.map(\.key)), perBroker: broker != nil)
+        for case .set(let key, let value) in operations {
+            try Self.validateType(key, value, resourceName: resourceName)
+        }
         if !validateOnly { store(updated, at: broker) }
     }
 
@@ -164,6 +167,7 @@ public struct BrokerConfigs: Equatable, Sendable {
     {
         let broker = try Self.level(of: resourceName)
         try Self.validate(Set(configs.keys), perBroker: broker != nil)
+        for (key, value) in configs { try Self.validateType(key, value, resourceName: resourceName) }
         if !validateOnly { store(configs, at: broker) }
     }
 
@@ -187,6 +191,68 @@ public struct BrokerConfigs: Equatable, Sendable {
                 "Cannot update these configs at default cluster level, broker id must be specified: "
                     + scalaSet(brokerOnly))
         }
+    }
+
+    /// The type of the dynamic keys whose values Kafka parses as a number or a boolean.
+    enum ValueType: String {
+        case int = "INT"
+        case long = "LONG"
+        case double = "DOUBLE"
+        case boolean = "BOOLEAN"
+    }
+
+    static let valueTypes: [String: ValueType] = {
+        var types: [String: ValueType] = [:]
+        for key in [
+            "background.threads", "num.io.threads", "num.network.threads", "num.replica.fetchers",
+            "num.recovery.threads.per.data.dir", "log.cleaner.threads", "log.cleaner.io.buffer.size",
+            "log.index.interval.bytes", "log.index.size.max.bytes", "log.segment.bytes", "message.max.bytes",
+            "min.insync.replicas", "max.connections", "max.connections.per.ip",
+            "max.connection.creation.rate",
+            "log.retention.hours", "log.retention.minutes", "log.roll.hours", "log.roll.jitter.hours",
+            "producer.id.expiration.ms",
+        ] { types[key] = .int }
+        for key in [
+            "log.cleaner.dedupe.buffer.size", "log.cleaner.backoff.ms", "log.cleaner.delete.retention.ms",
+            "log.cleaner.min.compaction.lag.ms", "log.cleaner.max.compaction.lag.ms",
+            "log.flush.interval.messages", "log.flush.interval.ms", "log.retention.bytes", "log.retention.ms",
+            "log.roll.ms", "log.roll.jitter.ms", "log.segment.delete.delay.ms", "log.local.retention.bytes",
+            "log.local.retention.ms", "log.message.timestamp.difference.max.ms",
+            "leader.replication.throttled.rate", "follower.replication.throttled.rate",
+            "replica.alter.log.dirs.io.max.bytes.per.second",
+        ] { types[key] = .long }
+        for key in [
+            "log.cleaner.io.max.bytes.per.second", "log.cleaner.min.cleanable.ratio",
+            "log.cleaner.io.buffer.load.factor",
+        ] { types[key] = .double }
+        for key in ["log.preallocate", "unclean.leader.election.enable", "log.message.downconversion.enable"]
+        {
+            types[key] = .boolean
+        }
+        return types
+    }()
+
+    /// Kafka parses a dynamic value by its key's type and refuses the whole resource, in its
+    /// words (`ConfigAdminManager`: a `ConfigException` wrapped as INVALID_REQUEST), when it
+    /// does not parse.
+    static func validateType(_ key: String, _ value: String, resourceName: String) throws(KafkaRefusal) {
+        guard let type = valueTypes[key] else { return }
+        let trimmed = Self.trimmed(value[...])
+        let parses: Bool
+        switch type {
+        case .int: parses = Int32(trimmed) != nil
+        case .long: parses = Int64(trimmed) != nil
+        case .double: parses = Double(trimmed) != nil
+        case .boolean: parses = ["true", "false"].contains(trimmed.lowercased())
+        }
+        guard !parses else { return }
+        let problem =
+            type == .boolean
+            ? "Expected value to be either true or false" : "Not a number of type \(type.rawValue)"
+        throw KafkaRefusal(
+            KafkaErrorCode.invalidRequest,
+            "Invalid config value for resource ConfigResource(type=BROKER, name='\(resourceName)'): "
+                + "Invalid value \(value) for configuration \(key): \(problem)")
     }
 
     private static func scalaSet(_ keys: Set<String>) -> String {

@@ -68,7 +68,9 @@ public struct PodFollower: Sendable {
             guard name.hasPrefix(prefix), let id = Int32(name.dropFirst(prefix.count)) else { return [] }
             brokerConfigs[id] =
                 event.deleted ? nil : (event.object["data"]?[Self.configKey]).text
-            return []
+            // A pod seen Ready before its ConfigMap (a restarted process lists pods first)
+            // starts its broker now; a running broker keeps running as it started.
+            return event.deleted ? [] : settle(id)
         case .pod:
             let before = readyPods[name]
             let broker = Self.broker(of: event.object, cluster: cluster)

@@ -27,6 +27,9 @@ public struct SimulatedCluster: Equatable, Sendable {
     /// Simulated time in milliseconds since the Unix epoch.
     public private(set) var now: Int64
     public var timing: Timing
+    /// Fault injection: brokers that, once back, never catch up, so they stay out of every ISR
+    /// they left (a broker stuck replicating).
+    public var stalledBrokers: Set<Int32> = []
 
     public init(now: Int64, timing: Timing = Timing()) {
         self.now = now
@@ -128,10 +131,11 @@ public struct SimulatedCluster: Equatable, Sendable {
             var partition = partitions[key]!
             if partition.leader == nil, partition.isr.contains(id) {
                 partition.leader = id
-                for replica in partition.outOfSync where brokers[replica]?.isAlive == true {
+                for replica in partition.outOfSync
+                where brokers[replica]?.isAlive == true && !stalledBrokers.contains(replica) {
                     partition.catchingUp[replica] = now + catchUpTime(partition, replica)
                 }
-            } else if partition.leader != nil, !partition.isr.contains(id) {
+            } else if partition.leader != nil, !partition.isr.contains(id), !stalledBrokers.contains(id) {
                 partition.catchingUp[id] = now + catchUpTime(partition, id)
             }
             partitions[key] = partition

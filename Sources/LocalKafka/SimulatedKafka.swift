@@ -334,7 +334,9 @@ public actor SimulatedKafka {
                         brokerConfigs.describeClusterDefault(
                             keys: resource.keys, includeSynonyms: request.includeSynonyms))
                 }
-                guard cluster.brokers[id] != nil else {
+                // A broker describes only itself (Kafka's `ConfigHelper`); clients send a
+                // broker's resource to that broker.
+                guard id == broker, cluster.brokers[id] != nil else {
                     return refusal(
                         KafkaErrorCode.invalidRequest,
                         "Unexpected broker id, expected \(broker) or empty string, but received \(id)")

@@ -46,3 +46,11 @@ public typealias ReplicaCounter = @Sendable (KafkaCluster) async throws -> [Int3
 public func replicaCounter(kafka: any KafkaAdminClient) -> ReplicaCounter {
     { _ in replicaCounts(metadata: try await kafka.metadata(topics: nil)) }
 }
+
+/// How many partition replicas each log directory of a cluster's broker holds.
+public typealias LogDirReplicaCounter = @Sendable (KafkaCluster, Int32) async throws -> [String: Int]
+
+/// `kafka`'s answer for every cluster, asked of the broker itself.
+public func logDirReplicaCounter(kafka: any KafkaAdminClient) -> LogDirReplicaCounter {
+    { _, broker in try await kafka.logDirReplicaCounts(broker: broker) }
+}

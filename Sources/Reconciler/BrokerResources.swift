@@ -1,3 +1,4 @@
+import ClusterModel
 import Kubernetes
 
 /// Everything the operator renders for one broker.
@@ -9,6 +10,9 @@ public struct BrokerResources: Equatable, Sendable {
     public var pod: Pod
     public var service: Service
     public var serverProperties: ServerProperties
+    /// Disks out of the spec still mounted while their data moves off (`remove_disks`), with
+    /// their claim's size: Cruise Control's capacity keeps them until then.
+    public var keptDisks: [StorageConfig] = []
 
     /// In the order they are created: configuration and disks before the pod that mounts them.
     public var objects: [OwnedObject] {

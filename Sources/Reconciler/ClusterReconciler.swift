@@ -1,6 +1,7 @@
 import ClusterModel
 import CruiseControl
 import JSON
+import KafkaAdmin
 import Kubernetes
 import Logging
 
@@ -25,6 +26,9 @@ public struct ClusterReconciler: Sendable {
         /// How many partition replicas each broker holds, from Kafka's metadata; nil without a
         /// Kafka client. A leaving broker goes only once this says it holds none.
         public var replicaCounts: ReplicaCounter?
+        /// How many replicas each log directory of a broker holds (DescribeLogDirs); nil without
+        /// a Kafka client. A disk taken out of the spec goes only once this says it holds none.
+        public var logDirReplicas: LogDirReplicaCounter?
         /// How often a running Cruise Control task is asked about.
         public var polling: PollingInterval
         /// Milliseconds since the epoch (a test moves it by hand).
@@ -36,22 +40,41 @@ public struct ClusterReconciler: Sendable {
         /// Creates Cruise Control's metrics topic once the brokers run; nil without a Kafka
         /// client (the brokers' metrics reporter may then create it).
         public var createTopic: TopicCreator?
+        /// The Kafka admin client dynamic broker configuration is read and set through
+        /// (`DynamicConfigSync`); nil without a Kafka client (then only server.properties
+        /// carries the configuration).
+        public var dynamicConfig: (any KafkaAdminClient)?
         /// Names the operator in Events.
         public var component: String
         /// How many brokers' writes run at once.
         public var maxConcurrentWrites: Int
+        /// Kafka's health, from its metadata: the gate of a rolling upgrade. nil without a Kafka
+        /// client: brokers then restart one at a time on their pods' readiness alone.
+        public var clusterHealth: ClusterHealthReader?
+        /// How long a rolling upgrade may wait at a closed gate before a Warning says so (it
+        /// keeps waiting).
+        public var rollingUpgradePauseLimit: Duration
+        public var rollingUpgradeMetrics: RollingUpgradeMetrics
 
         public init(
             defaultImage: String = ResourceConventions.defaultImage, recordEvents: Bool = true,
             waitInterval: Duration = .seconds(2),
             cruiseControl: @escaping @Sendable (KafkaCluster) async -> (any CruiseControlClient)? = { _ in nil
             },
-            replicaCounts: ReplicaCounter? = nil, polling: PollingInterval = PollingInterval(),
+            replicaCounts: ReplicaCounter? = nil, logDirReplicas: LogDirReplicaCounter? = nil,
+            polling: PollingInterval = PollingInterval(),
             now: @escaping @Sendable () -> Int64 = UTCTimestamp.nowMilliseconds,
             metrics: GracefulMetrics = GracefulMetrics(),
             chooseBroker: @escaping BrokerChooser = { _ in nil }, createTopic: TopicCreator? = nil,
-            component: String = "kafka-operator", maxConcurrentWrites: Int = 8
+            dynamicConfig: (any KafkaAdminClient)? = nil,
+            component: String = "kafka-operator", maxConcurrentWrites: Int = 8,
+            clusterHealth: ClusterHealthReader? = nil, rollingUpgradePauseLimit: Duration = .seconds(600),
+            rollingUpgradeMetrics: RollingUpgradeMetrics = RollingUpgradeMetrics()
         ) {
+            self.dynamicConfig = dynamicConfig
+            self.clusterHealth = clusterHealth
+            self.rollingUpgradePauseLimit = rollingUpgradePauseLimit
+            self.rollingUpgradeMetrics = rollingUpgradeMetrics
             self.chooseBroker = chooseBroker
             self.createTopic = createTopic
             self.maxConcurrentWrites = max(1, maxConcurrentWrites)
@@ -60,6 +83,7 @@ public struct ClusterReconciler: Sendable {
             self.waitInterval = waitInterval
             self.cruiseControl = cruiseControl
             self.replicaCounts = replicaCounts
+            self.logDirReplicas = logDirReplicas
             self.polling = polling
             self.now = now
             self.metrics = metrics
@@ -86,10 +110,16 @@ public struct ClusterReconciler: Sendable {
         var result = ReconcileResult()
         guard let cluster = try await read(namespace: namespace, name: name) else {
             result.clusterMissing = true
+            result.updated += await GracefulOperations.releaseOperations(
+                api: api, namespace: namespace, cluster: name)
             return result
         }
         let spec = cluster.cluster
-        if spec.metadata.deletionTimestamp != nil { return result }
+        if spec.metadata.deletionTimestamp != nil {
+            result.updated += await GracefulOperations.releaseOperations(
+                api: api, namespace: namespace, cluster: name)
+            return result
+        }
         let events = EventRecorder(
             api: api, cluster: spec, uid: cluster.uid, component: configuration.component,
             enabled: configuration.recordEvents)
@@ -103,10 +133,18 @@ public struct ClusterReconciler: Sendable {
         let claimsInUse = Self.claimsByMountPath(actual, uid: cluster.uid)
         let externalHosts = ExternalAccess.hosts(
             spec.spec, cluster: name, services: actual[Kubernetes.Service.self])
+        let claimSizes = Self.claimSizes(actual)
         var desired = renderer.render(
-            spec, uid: cluster.uid, existingClaims: claimsInUse, externalHosts: externalHosts)
+            spec, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes,
+            externalHosts: externalHosts)
+        // A rolling upgrade and a Cruise Control task never run at once: no task starts while
+        // brokers wait for a restart, and no broker restarts while a task runs.
+        let scope = RollingRestartScope(desired: desired, actual: actual, spec: spec.spec, uid: cluster.uid)
+        let rolling = !scope.outdated.isEmpty || spec.status?.rollingUpgradeStatus?.restarting != nil
         let removal = try await gracefulRemoval(
-            spec, uid: cluster.uid, desired: desired, actual: actual, events: events, result: &result)
+            spec, uid: cluster.uid, desired: desired, actual: actual, holdingNewTasks: rolling,
+            events: events,
+            result: &result)
         let gate = removal.gate
         var steps = ReconcilePlan.make(
             desired: desired, actual: actual, brokerStates: spec.status?.brokersState ?? [:], gate: gate)
@@ -122,13 +160,15 @@ public struct ClusterReconciler: Sendable {
             var after = spec
             for id in forgotten { after.status?.brokersState?[String(id)] = nil }
             desired = renderer.render(
-                after, uid: cluster.uid, existingClaims: claimsInUse, externalHosts: externalHosts)
+                after, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes,
+                externalHosts: externalHosts)
             steps =
                 ReconcilePlan.make(
                     desired: desired, actual: actual, brokerStates: after.status?.brokersState ?? [:],
                     gate: gate)
                 + forgotten.map { .forgetBroker($0) }
         }
+        steps += removal.releasedClaims.map { .delete($0) }
         let refusals = RenderRefusals.check(spec)
         // A broker advertising a load balancer with no address yet would advertise the wrong
         // one and be replaced once it has one: it waits for the address instead.
@@ -142,6 +182,18 @@ public struct ClusterReconciler: Sendable {
         }
         let claims = await holdingUnresizableClaims(steps, actual: actual)
         steps = claims.steps
+        // While part of the spec cannot be rendered, or a load balancer's address is awaited, no
+        // broker pod is replaced, so none is rolled.
+        let upgrade =
+            refusals.isEmpty && pendingAddresses.isEmpty
+            ? await rollingUpgrade(
+                spec, scope: scope, desired: desired, taskUnderWay: removal.taskUnderWay, events: events,
+                result: &result) : nil
+        if case .restart(let brokers)? = result.rollingUpgrade {
+            steps = scope.holding(steps, restarting: Set(brokers))
+        } else {
+            steps = scope.holding(steps, restarting: [])
+        }
         if !claims.refused.isEmpty {
             result.eventsRecorded += await events.record(
                 unresizedClaims: claims.refused, generation: spec.metadata.generation ?? 0)
@@ -179,6 +231,15 @@ public struct ClusterReconciler: Sendable {
             spec.spec, hosts: externalHosts, cluster: name, namespace: namespace)
         updated.listenerStatuses = listenerStatuses == ListenerStatuses() ? nil : listenerStatuses
         updated.pendingExternalAddresses = pendingAddresses.isEmpty ? nil : pendingAddresses
+        if let upgrade {
+            updated.rollingUpgradeStatus = upgrade.status
+            if upgrade.isActive { updated.state = .rollingUpgrading }
+        }
+        // A broker waiting for its restart still serves from its old pod.
+        for id in scope.outdated {
+            updated.brokersState?[String(id)]?.configurationState = .outOfSync
+            updated.brokersState?[String(id)]?.readiness = scope.unavailable.contains(id) ? .notReady : .ready
+        }
         let brokersReady =
             !desired.brokers.isEmpty
             && desired.brokers.allSatisfy { updated.brokersState?[String($0.brokerID)]?.readiness == .ready }
@@ -186,6 +247,8 @@ public struct ClusterReconciler: Sendable {
             spec, recorded: status.cruiseControlTopicStatus, brokersReady: brokersReady, events: events,
             result: &result)
         updated.cruiseControlTopicStatus = topic.status
+        let configRetry = await syncDynamicConfig(
+            spec, desired: desired, status: &updated, events: events, result: &result)
         switch try await writeStatus(status.mergePatch(to: updated), of: spec) {
         case .written: result.statusWritten = true
         case .unchanged: break
@@ -198,7 +261,8 @@ public struct ClusterReconciler: Sendable {
         }
         let waits = steps.contains { if case .waitForBroker = $0 { true } else { false } }
         if let next = removal.requeueAfter { result.requeueAfter = next }
-        if waits || !pendingAddresses.isEmpty || claims.waiting || topic.retry
+        if waits || !pendingAddresses.isEmpty || claims.waiting || topic.retry || configRetry
+            || upgrade?.isActive == true
             || result.created + result.updated + result.deleted > 0
         {
             // Our own writes come back as watch events; the requeue covers a missed one and
@@ -468,6 +532,15 @@ public struct ClusterReconciler: Sendable {
     }
 
     /// The claims of ours that hold each broker's disks, by the mount path annotated on them.
+    /// Claim name → requested storage, as the live claims say.
+    static func claimSizes(_ actual: ActualState) -> [String: String] {
+        var sizes: [String: String] = [:]
+        for claim in actual.persistentVolumeClaims {
+            if let size = claim.spec?.resources?.requests?["storage"] { sizes[claim.name] = size }
+        }
+        return sizes
+    }
+
     static func claimsByMountPath(_ actual: ActualState, uid: String) -> [Int32: [String: String]] {
         var claims: [Int32: [String: String]] = [:]
         for claim in actual.persistentVolumeClaims {

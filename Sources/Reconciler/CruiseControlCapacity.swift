@@ -18,7 +18,11 @@ public enum CruiseControlCapacity {
     public static let defaultDisk = ("/kafka-logs/kafka", "10737")
     static let unitsNote = "DISK in MB per log dir, CPU in percent of one core, NW_IN and NW_OUT in KB/s."
 
-    public static func render(_ spec: KafkaClusterSpec, status: KafkaClusterStatus?) -> String {
+    /// `kept`: per broker, disks out of the spec still mounted while `remove_disks` empties
+    /// them; they keep their entry until then, as Koperator keeps them.
+    public static func render(
+        _ spec: KafkaClusterSpec, status: KafkaClusterStatus?, kept: [Int32: [StorageConfig]] = [:]
+    ) -> String {
         let written = spec.cruiseControlConfig?.capacityConfig ?? ""
         let user = written.isEmpty ? nil : try? BrokerCapacityConfig(parsing: written)
         if let user, user.coversEveryBroker { return written }
@@ -27,17 +31,20 @@ public enum CruiseControlCapacity {
         let tracked = (status?.brokersState ?? [:]).keys.compactMap { Int32($0) }
         let ids = Set(spec.brokers.map(\.id) + tracked).filter { !named.contains(String($0)) }.sorted()
         let generated = ids.map { id in
-            spec.brokers.first { $0.id == id }.map { entry(for: $0, in: spec) } ?? defaultEntry(id)
+            spec.brokers.first { $0.id == id }.map { entry(for: $0, in: spec, kept: kept[id] ?? []) }
+                ?? defaultEntry(id)
         }
         let document = JSONValue.object([("brokerCapacities", .array((user?.entries ?? []) + generated))])
         return String(decoding: document.encoded(), as: UTF8.self)
     }
 
     /// One broker's capacity from its disks, CPU limit and network configuration.
-    static func entry(for broker: Broker, in spec: KafkaClusterSpec) -> JSONValue {
+    static func entry(for broker: Broker, in spec: KafkaClusterSpec, kept: [StorageConfig] = []) -> JSONValue
+    {
         let config = spec.effectiveConfig(of: broker)
         // A disk without a readable size is left out; validation names it.
-        let disks: [(key: String, value: JSONValue)] = spec.effectiveStorage(of: broker).compactMap { disk in
+        let disks: [(key: String, value: JSONValue)] = (spec.effectiveStorage(of: broker) + kept).compactMap {
+            disk in
             guard let size = disk.pvcSpec?.storage, let quantity = try? Quantity(parsing: size) else {
                 return nil
             }

@@ -103,7 +103,11 @@ struct CruiseControlComponent: ClusterComponent {
             propertiesKey: CruiseControlProperties(
                 cluster: context.spec, clusterName: context.name, namespace: context.namespace
             ).text,
-            capacityKey: CruiseControlCapacity.render(context.spec, status: context.cluster.status),
+            capacityKey: CruiseControlCapacity.render(
+                context.spec, status: context.cluster.status,
+                kept: Dictionary(
+                    context.brokers.map { ($0.brokerID, $0.keptDisks) },
+                    uniquingKeysWith: { first, _ in first })),
             // Cruise Control reads a JSON object; an empty one assumes Kafka's defaults.
             clusterConfigsKey: clusterConfigs.isEmpty ? "{}" : clusterConfigs,
             log4jKey: log4j.isEmpty ? defaultLog4j : log4j,

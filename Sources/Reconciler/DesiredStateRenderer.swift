@@ -15,17 +15,21 @@ public struct DesiredStateRenderer: Sendable {
     /// `uid` is the KafkaCluster's, for the owner references. `existingClaims` names claims
     /// that already hold a broker's disk (broker → mount path → claim name): a disk keeps its
     /// claim even if disks before it were inserted or removed, which would change its index.
+    ///
+    /// A disk taken out of a staying broker's spec whose claim exists stays mounted and in
+    /// `log.dirs` until its volume state is `GracefulDiskRemovalSucceeded` (its replicas moved
+    /// off): the pod is not replaced without a directory that still holds data.
     /// `externalHosts` are the addresses external listeners advertise (`ExternalAccess.hosts`).
     public func render(
         _ cluster: KafkaCluster, uid: String, existingClaims: [Int32: [String: String]] = [:],
-        externalHosts: [String: String] = [:]
+        claimSizes: [String: String] = [:], externalHosts: [String: String] = [:]
     ) -> DesiredState {
         let name = cluster.metadata.name
         let namespace = cluster.metadata.namespace ?? "default"
         let owner = ResourceConventions.ownerReference(cluster: name, uid: uid)
         let context = Context(
             cluster: cluster, name: name, namespace: namespace, owner: owner, existingClaims: existingClaims,
-            externalHosts: externalHosts)
+            claimSizes: claimSizes, externalHosts: externalHosts)
         let brokers = cluster.spec.brokers.sorted { $0.id < $1.id }.map { render(broker: $0, context) }
         let components = ComponentContext(
             cluster: cluster, namespace: namespace, owner: owner, brokers: brokers)
@@ -34,12 +38,28 @@ public struct DesiredStateRenderer: Sendable {
             clusterObjects: ClusterComponents.all.flatMap { $0.render(components) })
     }
 
+    /// The broker's disks that left its spec but whose data has not moved off yet: each with a
+    /// claim, and no `GracefulDiskRemovalSucceeded` state. Sorted by mount path.
+    private static func disksBeingRemoved(of broker: Broker, _ context: Context) -> [(
+        mountPath: String, claim: String
+    )] {
+        let claims = context.existingClaims[broker.id] ?? [:]
+        guard !claims.isEmpty else { return [] }
+        let inSpec = Set(context.spec.effectiveStorage(of: broker).map(\.mountPath))
+        let graceful = context.cluster.status?.brokersState?[String(broker.id)]?.gracefulActionState
+        return claims.filter { mountPath, _ in
+            !inSpec.contains(mountPath) && graceful?.volumeState(mountPath) != .diskRemovalSucceeded
+        }.sorted { $0.key < $1.key }.map { (mountPath: $0.key, claim: $0.value) }
+    }
+
     private struct Context {
         let cluster: KafkaCluster
         let name: String
         let namespace: String
         let owner: OwnerReference
         let existingClaims: [Int32: [String: String]]
+        /// Claim name → its requested storage, for the disks being removed.
+        let claimSizes: [String: String]
         let externalHosts: [String: String]
         var spec: KafkaClusterSpec { cluster.spec }
 
@@ -57,9 +77,10 @@ public struct DesiredStateRenderer: Sendable {
         let spec = context.spec
         let config = spec.effectiveConfig(of: broker)
         let labels = ResourceConventions.brokerLabels(cluster: context.name, broker: id)
+        let kept = Self.disksBeingRemoved(of: broker, context)
         let properties = ServerProperties(
             cluster: spec, broker: broker, clusterName: context.name, namespace: context.namespace,
-            externalHosts: context.externalHosts)
+            keptMountPaths: kept.map(\.mountPath), externalHosts: context.externalHosts)
         var configData = [
             ResourceConventions.brokerConfigKey: properties.text,
             ResourceConventions.jmxExporterConfigKey: spec.monitoringConfig?.kafkaJMXExporterConfig
@@ -103,6 +124,13 @@ public struct DesiredStateRenderer: Sendable {
                         spec: claimSpec)))
             podVolumes.append(
                 Volume(name: volumeName, persistentVolumeClaim: Volume.ClaimSource(claimName: claimName)))
+        }
+        // Mounted after the spec's disks; the claim itself is not rendered (it is kept as it is).
+        for (offset, disk) in kept.enumerated() {
+            let volumeName = "storage-\(disks.count + offset)-\(StableHash(disk.mountPath).short)"
+            mounts.append(VolumeMount(name: volumeName, mountPath: disk.mountPath))
+            podVolumes.append(
+                Volume(name: volumeName, persistentVolumeClaim: Volume.ClaimSource(claimName: disk.claim)))
         }
         let layout = BrokerPodLayout.self
         podVolumes += [
@@ -200,9 +228,15 @@ public struct DesiredStateRenderer: Sendable {
                     ResourceConventions.serviceName(cluster: context.name, broker: id), labels: labels),
                 spec: serviceSpec))
 
-        return BrokerResources(
+        var resources = BrokerResources(
             brokerID: id, configMap: configMap, volumes: volumes, pod: pod, service: service,
             serverProperties: properties)
+        resources.keptDisks = kept.map {
+            StorageConfig(
+                mountPath: $0.mountPath,
+                pvcSpec: PersistentVolumeClaimSpec(storage: context.claimSizes[$0.claim]))
+        }
+        return resources
     }
 
     /// Every listener's port and the metrics port: what a broker Service (or the cluster-wide

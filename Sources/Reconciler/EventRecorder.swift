@@ -141,7 +141,20 @@ struct EventRecorder: Sendable {
             type: "Warning")
     }
 
-    private func record(reason: String, message: String, name: String? = nil, type: String = "Normal") async
+    /// A disk out of the spec still holds replicas: it stays mounted.
+    func record(
+        diskHoldsReplicas broker: Int32, mountPath: String, replicas: Int, reason: String, generation: Int
+    ) async -> Int {
+        await record(
+            reason: "DiskHoldsReplicas",
+            message:
+                "The disk \(mountPath) of broker \(broker) still holds \(replicas) partition replicas; it is kept: \(reason)",
+            name:
+                "\(cluster.metadata.name).broker-\(broker)-disk-\(StableHash(mountPath).short)-holds-replicas.\(generation)",
+            type: "Warning")
+    }
+
+    func record(reason: String, message: String, name: String? = nil, type: String = "Normal") async
         -> Int
     {
         let namespace = cluster.metadata.namespace ?? "default"

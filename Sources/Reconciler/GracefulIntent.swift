@@ -28,16 +28,44 @@ public struct GracefulIntent: Equatable, Hashable, Sendable, CustomStringConvert
     /// A `rebalance` between each broker's disks (`rebalance_disk=true`) rather than between
     /// brokers: after a disk was added to `brokers`.
     public var rebalanceDisk: Bool
+    /// For `remove_disks`: broker id → the log directories to empty, each sorted.
+    public var logDirs: [Int32: [String]]
 
     public init(_ operation: Operation, brokers: [Int32], rebalanceDisk: Bool = false) {
         self.operation = operation
         self.brokers = Array(Set(brokers)).sorted()
         self.rebalanceDisk = operation == .rebalance && rebalanceDisk
+        self.logDirs = [:]
+    }
+
+    /// A `remove_disks` task emptying `logDirs` (broker id → log directories).
+    public init(removingDisks logDirs: [Int32: [String]]) {
+        let logDirs = logDirs.filter { !$0.value.isEmpty }
+        self.init(.removeDisks, brokers: Array(logDirs.keys))
+        self.logDirs = logDirs.mapValues { Array(Set($0)).sorted() }
     }
 
     public var description: String {
+        if operation == .removeDisks { return "remove_disks for \(logDirList)" }
         let what = rebalanceDisk ? "disk rebalance" : operation.rawValue
         return brokers.isEmpty ? what : "\(what) for broker \(brokerList)"
+    }
+
+    /// `1-/kafka-logs-2/kafka,...`, as `brokerid_and_logdirs` carries it.
+    var logDirList: String {
+        logDirs.keys.sorted().flatMap { broker in logDirs[broker, default: []].map { "\(broker)-\($0)" } }
+            .joined(separator: ",")
+    }
+
+    /// `1-/a,2-/b` → [1: ["/a"], 2: ["/b"]]; an entry that is not `id-directory` is left out.
+    static func logDirs(_ list: String) -> [Int32: [String]] {
+        var dirs: [Int32: [String]] = [:]
+        for entry in list.split(separator: ",") {
+            let parts = entry.split(separator: "-", maxSplits: 1)
+            guard parts.count == 2, let broker = Int32(parts[0]), !parts[1].isEmpty else { continue }
+            dirs[broker, default: []].append(String(parts[1]))
+        }
+        return dirs
     }
 
     var brokerList: String { brokers.map(String.init).joined(separator: ",") }
@@ -47,7 +75,7 @@ public struct GracefulIntent: Equatable, Hashable, Sendable, CustomStringConvert
         switch operation {
         case .addBroker: .addBroker(brokers, dryRun: false)
         case .removeBroker: .removeBroker(brokers, dryRun: false)
-        case .removeDisks: .removeDisks([:], dryRun: false)
+        case .removeDisks: .removeDisks(logDirs, dryRun: false)
         case .rebalance:
             rebalanceDisk
                 ? .rebalance(dryRun: false, rebalanceDisk: true)
@@ -76,6 +104,10 @@ public struct GracefulIntent: Equatable, Hashable, Sendable, CustomStringConvert
         else { return false }
         // A disk rebalance names no broker: every broker's disks are balanced.
         if rebalanceDisk { return true }
+        if operation == .removeDisks {
+            return Self.logDirs(sent.value("brokerid_and_logdirs") ?? "").mapValues { Set($0) }
+                == logDirs.mapValues { Set($0) }
+        }
         let name = operation == .rebalance ? "destination_broker_ids" : "brokerid"
         let named = Self.brokerIDs(sent.value(name) ?? "")
         return Set(named) == Set(brokers)
@@ -86,12 +118,17 @@ public struct GracefulIntent: Equatable, Hashable, Sendable, CustomStringConvert
     static let operationAnnotation = "kafka-operator.io/cruise-control-operation"
     static let brokersAnnotation = "kafka-operator.io/cruise-control-brokers"
     static let rebalanceDiskAnnotation = "kafka-operator.io/cruise-control-rebalance-disk"
+    static let logDirsAnnotation = "kafka-operator.io/cruise-control-logdirs"
 
     /// The intent an object of ours was created for; nil for one a person created without it.
     init?(annotations: [String: String]?) {
         guard let raw = annotations?[Self.operationAnnotation], let operation = Operation(rawValue: raw)
         else {
             return nil
+        }
+        if operation == .removeDisks {
+            self.init(removingDisks: Self.logDirs(annotations?[Self.logDirsAnnotation] ?? ""))
+            return
         }
         let brokers = Self.brokerIDs(annotations?[Self.brokersAnnotation] ?? "")
         self.init(
@@ -104,6 +141,7 @@ public struct GracefulIntent: Equatable, Hashable, Sendable, CustomStringConvert
     var annotations: [String: String] {
         var annotations = [Self.operationAnnotation: operation.rawValue, Self.brokersAnnotation: brokerList]
         if rebalanceDisk { annotations[Self.rebalanceDiskAnnotation] = "true" }
+        if operation == .removeDisks { annotations[Self.logDirsAnnotation] = logDirList }
         return annotations
     }
 }

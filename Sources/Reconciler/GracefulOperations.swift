@@ -30,8 +30,12 @@ struct GracefulOperations {
         var requeueAfter: Duration?
         /// The cluster's pending rebalance has its CruiseControlOperation: the request can go.
         var rebalanceTakenUp = false
+        /// A task is under way after this pass: a rolling upgrade waits for it.
+        var taskUnderWay = false
         var writes = 0
         var eventsRecorded = 0
+        /// A task was stopped this pass: its moves in flight still run, so none starts.
+        var stopped = false
     }
 
     /// What the reconcile pass knows of the cluster's brokers.
@@ -42,6 +46,16 @@ struct GracefulOperations {
         var ready: Set<Int32>
         /// Not in the spec, with objects or a status entry left.
         var leaving: Set<Int32>
+        /// Staying broker → mount paths of its disks that left the spec but whose claims remain.
+        var removedDisks: [Int32: Set<String>] = [:]
+
+        /// A rolling upgrade is under way: no new task starts (one under way is still driven).
+        var holdNewTasks = false
+
+        /// The log directories of `removedDisks`, as Cruise Control names them.
+        var removedLogDirs: [Int32: Set<String>] {
+            removedDisks.mapValues { Set($0.map(ServerProperties.logDir(mountPath:))) }
+        }
     }
 
     let api: any KubernetesAPI
@@ -67,15 +81,40 @@ struct GracefulOperations {
                 states[id] = GracefulActionState(cruiseControlState: .upscaleRequired)
             }
         }
+        // A disk out of the spec has its data moved off before it goes.
+        for (id, mountPaths) in brokers.removedDisks where states[id] != nil {
+            var graceful = states[id].flatMap { $0 } ?? GracefulActionState()
+            for mountPath in mountPaths.sorted() {
+                let state = graceful.volumeState(mountPath)
+                if state?.isRemovalUnderWay != true, state != .diskRemovalSucceeded {
+                    graceful.setVolume(mountPath, state: .diskRemovalRequired)
+                }
+            }
+            states[id] = graceful
+        }
 
-        var operations = try await listOperations()
+        let listed = try await listOperations()
+        // An object a person deleted while its task ran: the task is stopped before it goes.
+        var stopping = false
+        for operation in listed where operation.metadata.deletionTimestamp != nil {
+            if try await finalize(operation, outcome: &outcome) { stopping = true }
+        }
+        var operations: [CruiseControlOperation] = []
+        for operation in listed where operation.metadata.deletionTimestamp == nil {
+            operations.append(try await holdingFinalizer(operation, outcome: &outcome))
+        }
         var tasks = operations.compactMap { operation in
             Self.intent(of: operation).map {
                 GracefulTask(name: operation.name, intent: $0, operation: operation)
             }
         }
         func wanted(_ task: GracefulTask) -> Bool { Self.isWanted(task.intent, brokers: brokers) }
-        let recorded = Set(tasks.flatMap(\.recordedTaskIDs))
+        let recorded = Set(
+            listed.compactMap { operation in
+                Self.intent(of: operation).map {
+                    GracefulTask(name: operation.name, intent: $0, operation: operation).recordedTaskIDs
+                }
+            }.flatMap { $0 })
 
         // Drive the task under way, if one is (a paused one waits aside).
         func underWay(_ task: GracefulTask) -> Bool {
@@ -98,8 +137,9 @@ struct GracefulOperations {
             outcome.rebalanceTakenUp = true
         }
 
-        // Start the next task when none is under way.
-        if !tasks.contains(where: underWay),
+        // Start the next task when none is under way (nor one being stopped), and no rolling
+        // upgrade is.
+        if !brokers.holdNewTasks, !stopping, !outcome.stopped, !tasks.contains(where: underWay),
             let intent = Self.nextIntent(states: states, brokers: brokers)
                 ?? (outcome.rebalanceTakenUp ? nil : pending.map(Self.rebalanceIntent))
         {
@@ -111,13 +151,19 @@ struct GracefulOperations {
             var task = GracefulTask(name: created.name, intent: intent, operation: created)
             for id in intent.brokers {
                 var graceful = states[id].flatMap { $0 } ?? GracefulActionState()
-                if intent.rebalanceDisk {
+                switch intent.operation {
+                case .rebalance:
+                    guard intent.rebalanceDisk else { continue }
                     for volume in graceful.volumes(in: .diskRebalanceRequired) {
                         graceful.setVolume(volume, state: .diskRebalanceRunning, operation: created.name)
                     }
-                } else {
+                case .removeDisks:
+                    for volume in graceful.volumes(in: .diskRemovalRequired) {
+                        graceful.setVolume(volume, state: .diskRemovalScheduled, operation: created.name)
+                    }
+                case .addBroker, .removeBroker:
                     graceful.cruiseControlState =
-                        intent.operation == .addBroker ? .upscaleRunning : .downscaleRunning
+                        intent.operation == .addBroker ? .upscaleScheduled : .downscaleScheduled
                     graceful.setOperation(created.name)
                     graceful.errorMessage = nil
                 }
@@ -134,6 +180,7 @@ struct GracefulOperations {
             if state?.cruiseControlState == .downscaleSucceeded { outcome.removed.insert(id) }
         }
         outcome.brokerStates = states
+        outcome.taskUnderWay = tasks.contains(where: underWay)
         return outcome
     }
 
@@ -237,6 +284,8 @@ struct GracefulOperations {
             return
         }
         await announce(task.stopped(reason: reason, now: now), of: task, outcome: &outcome)
+        outcome.stopped = true
+        outcome.requeueAfter = min(outcome.requeueAfter ?? polling.minimum, polling.minimum)
     }
 
     /// Cruise Control did not answer (or refused): nothing changes, the pass comes back.
@@ -265,6 +314,102 @@ struct GracefulOperations {
                 "transition": "\(transition)",
             ])
         outcome.eventsRecorded += await events.record(transition, of: task)
+    }
+
+    // MARK: - Deletion
+
+    /// Koperator's finalizer: an object whose task runs is not gone before the task is stopped.
+    static let finalizer = "finalizer.cruisecontroloperations.kafka.banzaicloud.io"
+
+    static let deletedReason = "its CruiseControlOperation was deleted"
+
+    /// An object still to run or running holds the finalizer; a finished one lets it go, so it
+    /// can be deleted (by its TTL or by hand) at once.
+    private func holdingFinalizer(_ operation: CruiseControlOperation, outcome: inout Outcome)
+        async throws(ReconcileError) -> CruiseControlOperation
+    {
+        guard let intent = Self.intent(of: operation) else { return operation }
+        let task = GracefulTask(name: operation.name, intent: intent, operation: operation)
+        let holds = (operation.metadata.finalizers ?? []).contains(Self.finalizer)
+        let finished = task.phase == .completed || task.isFinished(wanted: true)
+        guard holds == finished else { return operation }
+        return try await setFinalizer(!finished, on: operation, outcome: &outcome)
+    }
+
+    /// Stops the task of an object being deleted, then lets the object go once Cruise Control
+    /// says the execution ended. True while it has not (no other task may start meanwhile).
+    private func finalize(_ operation: CruiseControlOperation, outcome: inout Outcome)
+        async throws(ReconcileError) -> Bool
+    {
+        guard (operation.metadata.finalizers ?? []).contains(Self.finalizer) else { return false }
+        guard let intent = Self.intent(of: operation) else {
+            _ = try await setFinalizer(false, on: operation, outcome: &outcome)
+            return false
+        }
+        var task = GracefulTask(name: operation.name, intent: intent, operation: operation)
+        let running: Bool
+        if case .running = task.phase { running = true } else { running = false }
+        let stoppedByDeletion =
+            task.status.currentTask?.errorMessage == "stopped: \(Self.deletedReason)"
+        if let id = task.status.currentTask?.id, !id.isEmpty, running || stoppedByDeletion {
+            let listed: UserTaskInfo?
+            do {
+                listed = try await client.userTask(id, fetchCompletedTask: false)
+            } catch {
+                await unreachable(error, task: task, outcome: &outcome)
+                return true
+            }
+            if let listed, !listed.status.isFinished {
+                if running {
+                    let before = task
+                    await stop(&task, reason: Self.deletedReason, now: now(), outcome: &outcome)
+                    if task != before { try await writeStatus(task, of: operation, outcome: &outcome) }
+                }
+                outcome.requeueAfter = min(outcome.requeueAfter ?? polling.minimum, polling.minimum)
+                return true
+            }
+        }
+        _ = try await setFinalizer(false, on: operation, outcome: &outcome)
+        return false
+    }
+
+    private func setFinalizer(_ held: Bool, on operation: CruiseControlOperation, outcome: inout Outcome)
+        async throws(ReconcileError) -> CruiseControlOperation
+    {
+        var updated = operation
+        let others = (operation.metadata.finalizers ?? []).filter { $0 != Self.finalizer }
+        updated.metadata.finalizers = held ? others + [Self.finalizer] : (others.isEmpty ? nil : others)
+        do {
+            let written = try await api.update(updated)
+            outcome.writes += 1
+            return written
+        } catch .notFound {
+            return operation
+        } catch {
+            throw .api(
+                error,
+                during: "\(held ? "adding" : "removing") the finalizer of CruiseControlOperation "
+                    + "\(namespace)/\(operation.name)")
+        }
+    }
+
+    /// The cluster is gone or going, and Cruise Control with it: its objects' finalizers come
+    /// off so the garbage collector can take them (as Koperator does). Best effort: a failure is
+    /// tried again on the cluster's next event. Returns the writes made.
+    static func releaseOperations(api: any KubernetesAPI, namespace: String, cluster: String) async -> Int {
+        guard
+            let list = try? await api.list(
+                CruiseControlOperation.self, namespace: namespace,
+                options: ListOptions(labelSelector: ResourceConventions.selector(cluster: cluster)))
+        else { return 0 }
+        var writes = 0
+        for operation in list.items where (operation.metadata.finalizers ?? []).contains(finalizer) {
+            var updated = operation
+            let others = (operation.metadata.finalizers ?? []).filter { $0 != finalizer }
+            updated.metadata.finalizers = others.isEmpty ? nil : others
+            if (try? await api.update(updated)) != nil { writes += 1 }
+        }
+        return writes
     }
 
     // MARK: - Objects
@@ -308,8 +453,7 @@ struct GracefulOperations {
             return list.items.filter { operation in
                 // Ours, or a person's (labelled for the cluster, owned by no one).
                 let owners = operation.metadata.ownerReferences ?? []
-                return operation.metadata.deletionTimestamp == nil
-                    && (owners.isEmpty || owners.contains { $0.uid == uid })
+                return owners.isEmpty || owners.contains { $0.uid == uid }
             }.sorted {
                 ($0.metadata.creationTimestamp ?? "", $0.name) < (
                     $1.metadata.creationTimestamp ?? "", $1.name
@@ -332,12 +476,12 @@ struct GracefulOperations {
         labels[ResourceConventions.appLabel] = ResourceConventions.appValue
         var annotations = intent.annotations
         if let request { annotations[Self.requestedAtAnnotation] = request }
+        var metadata = ObjectMeta(
+            name: name, namespace: namespace, labels: labels, annotations: annotations,
+            ownerReferences: [ResourceConventions.ownerReference(cluster: cluster.metadata.name, uid: uid)])
+        metadata.finalizers = [Self.finalizer]
         let operation = CruiseControlOperation(
-            metadata: ObjectMeta(
-                name: name, namespace: namespace, labels: labels, annotations: annotations,
-                ownerReferences: [
-                    ResourceConventions.ownerReference(cluster: cluster.metadata.name, uid: uid)
-                ]),
+            metadata: metadata,
             spec: .init(
                 errorPolicy: .retry,
                 ttlSecondsAfterFinished: cluster.spec.cruiseControlConfig?.cruiseControlOperationSpec?
@@ -393,6 +537,7 @@ struct GracefulOperations {
         for (id, state) in states {
             guard var graceful = state else { continue }
             followVolumes(&graceful, byName: byName)
+            followRemovedVolumes(&graceful, removed: brokers.removedDisks[id] ?? [], byName: byName)
             if brokers.staying.contains(id), graceful.cruiseControlState?.isDownscale == true {
                 states[id] = .some(nil)
                 continue
@@ -401,8 +546,15 @@ struct GracefulOperations {
             guard let current = graceful.cruiseControlState, current.isInFlight else { continue }
             let adding = current.isUpscale
             guard let name = graceful.operationName, let task = byName[name] else {
-                // Its object is gone (deleted by hand): the broker needs a new task.
-                graceful.cruiseControlState = adding ? .upscaleRequired : .downscaleRequired
+                // Its object was deleted by hand (its task is stopped): an added broker serves
+                // without the load moved to it, as Koperator counts it; a leaving broker still
+                // leaves, so its removal runs again under a new object.
+                if adding {
+                    graceful.cruiseControlState = .upscaleSucceeded
+                    graceful.errorMessage = "stopped: \(GracefulOperations.deletedReason)"
+                } else {
+                    graceful.cruiseControlState = .downscaleRequired
+                }
                 continue
             }
             graceful.errorMessage = task.status.currentTask?.errorMessage
@@ -413,12 +565,14 @@ struct GracefulOperations {
         return states
     }
 
-    /// A running disk rebalance's disks take its outcome; a disk whose object is gone needs a
-    /// new one.
+    /// A running disk rebalance's disks take its outcome; a disk whose object was deleted by hand
+    /// counts as done (the task was stopped).
     private static func followVolumes(_ graceful: inout GracefulActionState, byName: [String: GracefulTask]) {
         for volume in graceful.volumes(in: .diskRebalanceRunning) {
             guard let name = graceful.volumeOperation(volume), let task = byName[name] else {
-                graceful.setVolume(volume, state: .diskRebalanceRequired)
+                // Its object was deleted by hand: the rebalance is stopped, and not run again.
+                graceful.setVolume(
+                    volume, state: .diskRebalanceSucceeded, errorMessage: "stopped: \(deletedReason)")
                 continue
             }
             let error = task.status.currentTask?.errorMessage
@@ -433,10 +587,45 @@ struct GracefulOperations {
         }
     }
 
+    /// A disk's removal takes its task's outcome: succeeded only once the task completed (never
+    /// on a failure, whatever the error policy); completed with error or paused while a failed
+    /// run waits; required again when its object is gone. A disk back in the spec, or whose claim
+    /// is gone, is forgotten.
+    private static func followRemovedVolumes(
+        _ graceful: inout GracefulActionState, removed: Set<String>, byName: [String: GracefulTask]
+    ) {
+        for volume in (graceful.volumeStates ?? [:]).keys.sorted() {
+            guard let state = graceful.volumeState(volume),
+                state.isRemovalUnderWay || state == .diskRemovalSucceeded
+            else { continue }
+            guard removed.contains(volume) else {
+                graceful.clearVolume(volume)
+                continue
+            }
+            guard state != .diskRemovalRequired, state != .diskRemovalSucceeded else { continue }
+            guard let name = graceful.volumeOperation(volume), let task = byName[name] else {
+                graceful.setVolume(volume, state: .diskRemovalRequired)
+                continue
+            }
+            let error = task.status.currentTask?.errorMessage
+            let next: CruiseControlVolumeState
+            switch task.phase {
+            case .completed: next = .diskRemovalSucceeded
+            case .failed: next = task.isPaused ? .diskRemovalPaused : .diskRemovalCompletedWithError
+            case .unsent: next = .diskRemovalScheduled
+            case .running: next = .diskRemovalRunning
+            }
+            graceful.setVolume(
+                volume, state: next, operation: name,
+                errorMessage: next == .diskRemovalSucceeded ? nil : error)
+        }
+    }
+
     /// A broker's state from its task's: succeeded once the task completed (or, for an add, once
     /// it failed under `ignore`: the broker serves without the load moved to it); paused while
     /// the object is paused; completed with error while a failed run waits to run again, or for
-    /// good for a removal that failed under `ignore` (never deleted on a failure); else running.
+    /// good for a removal that failed under `ignore` (never deleted on a failure); scheduled while
+    /// its object exists but Cruise Control has not accepted the run; else running.
     static func brokerState(following task: GracefulTask, adding: Bool, wanted: Bool)
         -> ClusterModel.CruiseControlState
     {
@@ -446,6 +635,7 @@ struct GracefulOperations {
             if adding, task.isFinished(wanted: wanted) { return .upscaleSucceeded }
             return adding ? .upscaleCompletedWithError : .downscaleCompletedWithError
         }
+        if task.phase == .unsent { return adding ? .upscaleScheduled : .downscaleScheduled }
         return adding ? .upscaleRunning : .downscaleRunning
     }
 
@@ -466,6 +656,10 @@ struct GracefulOperations {
         guard let task = operation.status?.currentTask,
             let kind = GracefulIntent.Operation(rawValue: task.operation)
         else { return nil }
+        if kind == .removeDisks {
+            return GracefulIntent(
+                removingDisks: GracefulIntent.logDirs(task.parameters?["brokerid_and_logdirs"] ?? ""))
+        }
         let brokers = GracefulIntent.brokerIDs(
             task.parameters?["brokerid"] ?? task.parameters?["destination_broker_ids"] ?? "")
         return GracefulIntent(
@@ -478,7 +672,11 @@ struct GracefulOperations {
         switch intent.operation {
         case .addBroker: intent.brokers.allSatisfy(brokers.staying.contains)
         case .removeBroker: !intent.brokers.contains(where: brokers.staying.contains)
-        case .removeDisks, .rebalance: true
+        case .removeDisks:
+            intent.logDirs.allSatisfy { broker, dirs in
+                brokers.removedLogDirs[broker].map { Set(dirs).isSubset(of: $0) } ?? false
+            }
+        case .rebalance: true
         }
     }
 
@@ -495,13 +693,14 @@ struct GracefulOperations {
         switch intent.operation {
         case .addBroker: "broker \(intent.brokerList) left the spec before its data moved"
         case .removeBroker: "broker \(intent.brokerList) is back in the spec"
-        case .removeDisks, .rebalance: "its change was undone"
+        case .removeDisks: "a disk of \(intent.logDirList) is back in the spec"
+        case .rebalance: "its change was undone"
         }
     }
 
     /// The next task, in Koperator's priority: every Ready broker waiting for its add, else
-    /// every leaving broker waiting for its removal, else a disk rebalance for the Ready brokers
-    /// with a new disk.
+    /// every leaving broker waiting for its removal, else every Ready broker's disks waiting to
+    /// be emptied (`remove_disks`), else a disk rebalance for the Ready brokers with a new disk.
     static func nextIntent(states: [Int32: GracefulActionState?], brokers: Brokers) -> GracefulIntent? {
         func waiting(_ state: ClusterModel.CruiseControlState, among candidates: Set<Int32>) -> [Int32] {
             states.compactMap { id, graceful in
@@ -512,6 +711,12 @@ struct GracefulOperations {
         if !adding.isEmpty { return GracefulIntent(.addBroker, brokers: adding) }
         let removing = waiting(.downscaleRequired, among: brokers.leaving)
         if !removing.isEmpty { return GracefulIntent(.removeBroker, brokers: removing) }
+        var disks: [Int32: [String]] = [:]
+        for (id, graceful) in states where brokers.ready.contains(id) {
+            let volumes = graceful?.volumes(in: .diskRemovalRequired) ?? []
+            if !volumes.isEmpty { disks[id] = volumes.map(ServerProperties.logDir(mountPath:)) }
+        }
+        if !disks.isEmpty { return GracefulIntent(removingDisks: disks) }
         let newDisks = states.compactMap { id, graceful in
             brokers.ready.contains(id) && graceful?.volumes(in: .diskRebalanceRequired).isEmpty == false
                 ? id : nil
@@ -546,7 +751,8 @@ extension ClusterModel.CruiseControlState {
     /// A task was started for the broker and has not succeeded.
     var isInFlight: Bool {
         [
-            .upscaleRunning, .upscaleCompletedWithError, .upscalePaused, .downscaleRunning,
+            .upscaleScheduled, .upscaleRunning, .upscaleCompletedWithError, .upscalePaused,
+            .downscaleScheduled, .downscaleRunning,
             .downscaleCompletedWithError, .downscalePaused,
         ].contains(self)
     }

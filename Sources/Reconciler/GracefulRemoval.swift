@@ -10,6 +10,10 @@ struct GracefulRemoval {
     var requeueAfter: Duration?
     /// The pending rebalance request has its CruiseControlOperation.
     var rebalanceTakenUp = false
+    /// A Cruise Control task is under way: a rolling upgrade waits for it.
+    var taskUnderWay = false
+    /// Claims of disks out of the spec whose data moved off and that no pod mounts any more.
+    var releasedClaims: [DeletionTarget] = []
 }
 
 extension ClusterReconciler {
@@ -17,10 +21,11 @@ extension ClusterReconciler {
     /// Control, then lets a leaving broker go only when Kafka's metadata shows it holds no
     /// replica: after its removal task completed with Cruise Control, at once without it. A
     /// broker that still holds replicas is kept, with a Warning saying why; with Cruise Control
-    /// its removal runs again.
+    /// its removal runs again. While a rolling upgrade is under way (`holdingNewTasks`) no new
+    /// task starts.
     func gracefulRemoval(
         _ cluster: KafkaCluster, uid: String, desired: DesiredState, actual: ActualState,
-        events: EventRecorder,
+        holdingNewTasks: Bool = false, events: EventRecorder,
         result: inout ReconcileResult
     ) async throws(ReconcileError) -> GracefulRemoval {
         let staying = desired.brokerIDs
@@ -35,6 +40,13 @@ extension ClusterReconciler {
         var removal = GracefulRemoval(gate: .drained([]))
         var moved = leaving
         let hasCruiseControl = cluster.spec.cruiseControlConfig != nil
+        let disks = GracefulDiskRemoval(cluster, claimsInUse: Self.claimsByMountPath(actual, uid: uid))
+        removal.releasedClaims = disks.releasable(
+            recorded: cluster.status?.brokersState ?? [:], actual: actual, uid: uid)
+        if !hasCruiseControl {
+            removal.brokerStates = await settleRemovedDisksWithoutCruiseControl(
+                disks, cluster: cluster, events: events, result: &result, requeue: &removal.requeueAfter)
+        }
         if hasCruiseControl {
             guard let client = await configuration.cruiseControl(cluster) else {
                 if !leaving.isEmpty {
@@ -50,12 +62,18 @@ extension ClusterReconciler {
                 metrics: configuration.metrics, polling: configuration.polling, now: configuration.now,
                 logger: logger)
             let outcome = try await graceful.advance(
-                .init(staying: staying, ready: ready, leaving: leaving))
+                .init(
+                    staying: staying, ready: ready, leaving: leaving, removedDisks: disks.removed,
+                    holdNewTasks: holdingNewTasks))
             result.updated += outcome.writes
             result.eventsRecorded += outcome.eventsRecorded
             removal.brokerStates = outcome.brokerStates
             removal.requeueAfter = outcome.requeueAfter
+            await confirmRemovedDisks(
+                disks, cluster: cluster, events: events, states: &removal.brokerStates, result: &result,
+                requeue: &removal.requeueAfter)
             removal.rebalanceTakenUp = outcome.rebalanceTakenUp
+            removal.taskUnderWay = outcome.taskUnderWay
             moved = outcome.removed
         }
         guard !moved.isEmpty else { return removal }

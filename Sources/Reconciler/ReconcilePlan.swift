@@ -13,7 +13,8 @@ import Kubernetes
 ///   A pod that ended (`Failed` under `restartPolicy: Never`, as Koperator renders brokers) is
 ///   deleted, and created again once gone.
 ///   The old pod is deleted before the new one is created, so two brokers with one id never
-///   run at once. (A health-gated rolling restart, one broker at a time, comes later.)
+///   run at once. Which running brokers are replaced in a pass is the rolling upgrade's choice
+///   (`RollingUpgrade`, applied by `RollingRestartScope.holding`).
 /// - Objects of brokers in the spec that are no longer rendered (a replaced pod, a cluster
 ///   Service of the other kind) are deleted, except PVCs: a staying broker's disks are kept.
 /// - Brokers absent from the spec are removed by `BrokerRemoval`, whatever their status says;

@@ -15,6 +15,8 @@ public struct ReconcileResult: Equatable, Sendable {
     public var blocked: [ObjectKey] = []
     /// The cluster does not exist (any more): nothing was done.
     public var clusterMissing = false
+    /// What the rolling upgrade did this pass; nil when none was under way.
+    public var rollingUpgrade: RollingUpgrade.Step?
 
     public init() {}
 

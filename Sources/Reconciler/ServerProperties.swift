@@ -22,12 +22,14 @@ public struct ServerProperties: Equatable, Sendable {
 
     public init(properties: [String: String]) { self.properties = properties }
 
-    /// `externalHosts` are the hosts external listeners advertise, by listener name
-    /// (`ExternalAccess.hosts`): such a listener advertises its host on `externalStartingPort +
-    /// id`; one without a known host advertises the broker's in-cluster address.
+    /// `keptMountPaths`: disks out of the spec still mounted while their data moves off, listed
+    /// in `log.dirs` after the spec's. `externalHosts` are the hosts external listeners
+    /// advertise, by listener name (`ExternalAccess.hosts`): such a listener advertises its host
+    /// on `externalStartingPort + id`; one without a known host advertises the broker's
+    /// in-cluster address.
     public init(
         cluster spec: KafkaClusterSpec, broker: Broker, clusterName: String, namespace: String,
-        externalHosts: [String: String] = [:]
+        keptMountPaths: [String] = [], externalHosts: [String: String] = [:]
     ) {
         var merged = spec.userProperties(of: broker)
         func host(_ id: Int32) -> String {
@@ -54,9 +56,9 @@ public struct ServerProperties: Equatable, Sendable {
         merged["listener.security.protocol.map"] =
             listeners.all.map { "\($0.listenerName):\($0.securityProtocol)" }.joined(separator: ",")
         merged["inter.broker.listener.name"] = listeners.interBroker.listenerName
-        let disks = spec.effectiveStorage(of: broker)
+        let disks = spec.effectiveStorage(of: broker).map(\.mountPath) + keptMountPaths
         if !disks.isEmpty {
-            merged["log.dirs"] = disks.map { Self.logDir(mountPath: $0.mountPath) }.joined(separator: ",")
+            merged["log.dirs"] = disks.map { Self.logDir(mountPath: $0) }.joined(separator: ",")
         }
 
         // A class name holds no white space: what surrounds a comma is the list's, not the name's.

@@ -54,7 +54,8 @@ struct ClusterConnection {
         timing.readyDelay = .seconds(options.localPodReadySeconds)
         let configuration = LocalClusterConfiguration(
             dataDirectory: folder.appendingPathComponent("local-cluster").path, host: address.host,
-            port: address.port, kubelet: timing)
+            port: address.port, kubelet: timing,
+            auditLogPath: options.localClusterAuditLog.isEmpty ? nil : options.localClusterAuditLog)
         // Plain HTTP and no authentication, as `kubectl proxy` serves: kubectl sends no bearer
         // token over plain HTTP, and the local cluster is meant for loopback.
         if !["127.0.0.1", "::1", "localhost"].contains(address.host) {

@@ -30,6 +30,12 @@ struct ClusterOptions: ParsableArguments {
         "KAFKA_OPERATOR_LOCAL_CLUSTER_LISTEN", "127.0.0.1:6443")
 
     @Option(
+        help: ArgumentHelp(
+            "Append one line per request to the embedded local cluster's API (verb, group, resource, user agent) to this file, as `local-cluster --audit-log` does. Env: KAFKA_OPERATOR_LOCAL_CLUSTER_AUDIT_LOG.",
+            valueName: "file"))
+    var localClusterAuditLog: String = EnvironmentDefault.string("KAFKA_OPERATOR_LOCAL_CLUSTER_AUDIT_LOG", "")
+
+    @Option(
         help:
             "Seconds the local cluster's kubelet takes to make a pod Ready. Env: KAFKA_OPERATOR_LOCAL_POD_READY_SECONDS."
     )
@@ -99,7 +105,18 @@ struct ClusterOptions: ParsableArguments {
     var cruiseControlMaxPollInterval: Double = EnvironmentDefault.double(
         "KAFKA_OPERATOR_CRUISE_CONTROL_MAX_POLL_INTERVAL", 30)
 
+    @Option(
+        help: ArgumentHelp(
+            "How long a rolling upgrade may wait at a closed health gate before a Warning Event and the rolling_upgrade_long_pauses_total metric say so; it keeps waiting. Env: KAFKA_OPERATOR_ROLLING_UPGRADE_PAUSE_LIMIT.",
+            valueName: "seconds"))
+    var rollingUpgradePauseLimit: Double = EnvironmentDefault.double(
+        "KAFKA_OPERATOR_ROLLING_UPGRADE_PAUSE_LIMIT", 600)
+
     func validate() throws {
+        guard rollingUpgradePauseLimit > 0, rollingUpgradePauseLimit <= 86_400 else {
+            throw ValidationError(
+                "--rolling-upgrade-pause-limit must be a number of seconds between 0 and 86400.")
+        }
         guard cruiseControlPollInterval > 0, cruiseControlPollInterval <= cruiseControlMaxPollInterval,
             cruiseControlMaxPollInterval <= 3_600
         else {

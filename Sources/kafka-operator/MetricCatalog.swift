@@ -11,6 +11,10 @@ enum MetricCatalog {
             "Cruise Control task transitions (started, completed, failed, retried, stopped), by operation.",
         "cruise_control_task_duration_seconds":
             "Seconds from a Cruise Control task's start to its end (completed or failed), by operation.",
+        "rolling_upgrade_broker_restarts_total": "Broker pods replaced by rolling upgrades, by cluster.",
+        "rolling_upgrade_paused": "1 while a cluster's rolling upgrade waits at a closed gate, else 0.",
+        "rolling_upgrade_long_pauses_total":
+            "Rolling upgrade pauses that outlasted the operator's limit (each also a Warning Event), by cluster.",
     ]
 
     static func help(for label: String) -> String {

@@ -198,8 +198,14 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: .init(
                     cruiseControl: { await cruiseControl.client(for: $0) },
                     replicaCounts: kafka.map { replicaCounter(kafka: $0) },
+                    logDirReplicas: kafka.map { logDirReplicaCounter(kafka: $0) },
                     polling: clusterOptions.cruiseControlPolling,
-                    chooseBroker: fewestReplicasChooser(kafka: kafka), createTopic: topicCreator(kafka: kafka)
+                    chooseBroker: fewestReplicasChooser(kafka: kafka),
+                    createTopic: topicCreator(kafka: kafka),
+                    dynamicConfig: kafka,
+                    clusterHealth: kafka.map { clusterHealthReader(kafka: $0) },
+                    rollingUpgradePauseLimit: .milliseconds(
+                        Int64(clusterOptions.rollingUpgradePauseLimit * 1000))
                 ),
                 logger: Logger(label: "kafka-operator.reconciler")),
             configuration: .init(

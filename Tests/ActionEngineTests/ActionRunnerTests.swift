@@ -454,10 +454,37 @@ final class ManualTime: TimeSource, @unchecked Sendable {
     }
 
     @Test func rollingUpgradeAlertsAreCountedNotActedOn() async throws {
-        let outcome = try await runner().countRollingUpgradeAlert(namespace: "kafka", cluster: "kafka")
+        let outcome = try await runner().countRollingUpgradeAlert(
+            namespace: "kafka", cluster: "kafka",
+            alert: FiringAlert(fingerprint: "a", startsAt: "2026-01-01T00:00:00Z"),
+            firing: true)
         #expect(outcome.name == "recorded")
         #expect(try await cluster().status?.alertCount == 1)
         #expect(try await cluster().spec.brokers.count == 3)
+    }
+
+    @Test func rollingUpgradeAlertsCountOnlyWhileTheyFire() async throws {
+        let runner = runner()
+        func send(_ fingerprint: String, firing: Bool = true, endsAt: String? = nil) async throws {
+            _ = try await runner.countRollingUpgradeAlert(
+                namespace: "kafka", cluster: "kafka",
+                alert: FiringAlert(
+                    fingerprint: fingerprint, startsAt: "2026-01-01T00:00:00Z", endsAt: endsAt),
+                firing: firing)
+        }
+        try await send("a")
+        try await send("a")  // a re-sent notification is one alert
+        try await send("b")
+        #expect(try await cluster().status?.alertCount == 2)
+        try await send("a", firing: false)
+        #expect(try await cluster().status?.alertCount == 1)
+        #expect(try await cluster().status?.rollingUpgradeAlerts?.map(\.fingerprint) == ["b"])
+        // One whose endsAt has passed no longer counts, and is dropped at the next write.
+        try await send("c", endsAt: "2000-01-01T00:00:00Z")
+        #expect(try await cluster().status?.alertCount == 1)
+        try await send("b", firing: false)
+        #expect(try await cluster().status?.alertCount == 0)
+        #expect(try await cluster().status?.rollingUpgradeAlerts == nil)
     }
 
     @Test func diskCountPerBrokerIsBounded() async throws {

@@ -34,6 +34,35 @@ import Testing
         #expect(try await harness.cluster().cluster.spec.brokers.count == 4)
     }
 
+    /// Alerts labelled `rollingupgrade` count while they fire, through either path: a resolved
+    /// notification for the same fingerprint, or a pushed alert whose `endsAt` has passed,
+    /// takes one out.
+    @Test func rollingUpgradeAlertsCountWhileTheyFire() async throws {
+        let harness = try await ReceiverHarness()
+        func alert(_ status: String, _ fingerprint: String) -> String {
+            #"{"version":"4","status":""# + status + #"","alerts":[{"status":""# + status
+                + #"","labels":{"alertname":"BrokerLag","rollingupgrade":"true","kafka_cr":"kafka","namespace":"kafka"},"#
+                + #""annotations":{},"startsAt":"2026-11-24T17:00:17.451Z","fingerprint":""# + fingerprint
+                + #""}]}"#
+        }
+        func count() async throws -> Int? { try await harness.cluster().cluster.status?.alertCount }
+        let firing = await harness.postAlerts(alert("firing", "00000000000000a1"))
+        #expect(firing.status == 200 && firing.body.contains(#""outcome":"recorded""#), "\(firing.body)")
+        _ = await harness.postAlerts(alert("firing", "00000000000000a2"))
+        _ = await harness.postAlerts(alert("firing", "00000000000000a1"))
+        #expect(try await count() == 2)
+        _ = await harness.postAlerts(alert("resolved", "00000000000000a1"))
+        #expect(try await count() == 1)
+        #expect(try await harness.cluster().cluster.spec.brokers.count == 3, "no action taken")
+        let pushed =
+            #"[{"labels":{"alertname":"Lag","rollingupgrade":"true","kafka_cr":"kafka","namespace":"kafka"},"#
+            + #""startsAt":"2026-11-24T17:00:17Z","endsAt":"2026-11-24T17:05:17Z"}]"#
+        _ = await harness.postAlerts(pushed, prometheusPush: true)
+        #expect(try await count() == 1, "a pushed alert whose endsAt has passed is resolved")
+        _ = await harness.postAlerts(alert("resolved", "00000000000000a2"))
+        #expect(try await count() == 0)
+    }
+
     /// A re-send is counted, not logged at info: a storm of them wrote hundreds of megabytes.
     @Test func aRepeatedAlertIsLoggedOnlyAtDebug() async throws {
         let harness = try await ReceiverHarness()

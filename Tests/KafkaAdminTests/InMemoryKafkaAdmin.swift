@@ -42,6 +42,11 @@ actor InMemoryKafkaAdmin: KafkaAdminClient {
         return entries.values.sorted { $0.name < $1.name }
     }
 
+    func logDirReplicaCounts(broker: Int32) async throws -> [String: Int] {
+        guard brokers.contains(broker) else { throw KafkaAdminError.unknownBroker(id: broker) }
+        return [:]
+    }
+
     func describeClusterDefaultConfigs() async throws -> [ConfigEntry] {
         clusterDefaults.map {
             ConfigEntry(name: $0.key, value: $0.value, isReadOnly: false, sourceCode: 3, isSensitive: false)

@@ -95,7 +95,11 @@ import Testing
                         // the first is accepted, the rest wait for the reconciler to take it up.
                         let outcome =
                             index.isMultiple(of: 2)
-                            ? try await runner.countRollingUpgradeAlert(namespace: "kafka", cluster: "kafka")
+                            ? try await runner.countRollingUpgradeAlert(
+                                namespace: "kafka", cluster: "kafka",
+                                alert: FiringAlert(
+                                    fingerprint: "f\(index)", startsAt: "2026-01-01T00:00:00Z"),
+                                firing: true)
                             : try await runner.run(Self.alert(index))
                         return ["recorded", "accepted", "deferred"].contains(outcome.name)
                             ? nil : "\(index): \(outcome)"

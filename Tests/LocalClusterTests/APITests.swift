@@ -87,6 +87,73 @@ import Testing
         #expect(try await cluster.get("/api/v1/configmaps").itemNames.isEmpty)
     }
 
+    /// A deleted namespace is Terminating while its objects go, each as its own delete would
+    /// (a finalizer holds one); nothing new may be created in it; it goes with the last object.
+    /// (Namespaces walkthrough and the namespace lifecycle admission plugin.)
+    @Test(.enabled(if: Peer.available("curl"))) func aDeletedNamespaceTerminatesUntilItsObjectsAreGone()
+        async throws
+    {
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        try await cluster.createNamespace("kafka")
+        let configMaps = "/api/v1/namespaces/kafka/configmaps"
+        #expect(try await cluster.post(configMaps, TestCluster.configMap("plain")).status == 201)
+        let held =
+            #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"held","finalizers":["example.com/hold"]}}"#
+        #expect(try await cluster.post(configMaps, held).status == 201)
+
+        let deleting = try await cluster.delete("/api/v1/namespaces/kafka")
+        #expect(deleting.status == 200, "\(deleting.text)")
+        #expect(deleting.string("status.phase") == "Terminating")
+        #expect(deleting.string("metadata.deletionTimestamp") != nil)
+        #expect(try await cluster.get(configMaps + "/plain").status == 404)
+        #expect(try await cluster.get(configMaps + "/held").string("metadata.deletionTimestamp") != nil)
+        #expect(try await cluster.get("/api/v1/namespaces/kafka").string("status.phase") == "Terminating")
+        let refused = try await cluster.post(configMaps, TestCluster.configMap("late"))
+        #expect(refused.status == 403, "\(refused.text)")
+        #expect(
+            refused.string("message")?.contains("because it is being terminated") == true, "\(refused.text)")
+
+        // The finalizer's owner lets go: the object goes, and the namespace with it.
+        #expect(
+            try await cluster.mergePatch(configMaps + "/held", #"{"metadata":{"finalizers":null}}"#).status
+                == 200)
+        #expect(try await cluster.get(configMaps + "/held").status == 404)
+        #expect(try await cluster.get("/api/v1/namespaces/kafka").status == 404)
+    }
+
+    /// CRDs are stored with the API server's name checks; the operator's own kinds are served
+    /// and Established, any other kind is stored and says it is not served here.
+    @Test(.enabled(if: Peer.available("curl"))) func customResourceDefinitionsAreCheckedAndSayWhatIsServed()
+        async throws
+    {
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let path = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+        func crd(_ name: String, group: String, plural: String, kind: String, version: String) -> String {
+            #"{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"\#(name)"},"spec":{"group":"\#(group)","scope":"Namespaced","names":{"plural":"\#(plural)","kind":"\#(kind)"},"versions":[{"name":"\#(version)","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object"}}}]}}"#
+        }
+        let ours = try await cluster.post(
+            path,
+            crd(
+                "kafkaclusters.kafka.banzaicloud.io", group: "kafka.banzaicloud.io", plural: "kafkaclusters",
+                kind: "KafkaCluster", version: "v1beta1"))
+        #expect(ours.status == 201, "\(ours.text)")
+        #expect(ours.text.contains(#""type":"Established","status":"True""#), "\(ours.text)")
+        let other = try await cluster.post(
+            path,
+            crd("widgets.example.com", group: "example.com", plural: "widgets", kind: "Widget", version: "v1")
+        )
+        #expect(other.status == 201, "\(other.text)")
+        #expect(other.text.contains(#""type":"Established","status":"False","#), "\(other.text)")
+        #expect(other.text.contains("is stored, not served"), "\(other.text)")
+        let misnamed = try await cluster.post(
+            path, crd("gadgets", group: "example.com", plural: "gadgets", kind: "Gadget", version: "v1"))
+        #expect(misnamed.status == 422, "\(misnamed.text)")
+        #expect(misnamed.text.contains("must be spec.names.plural"), "\(misnamed.text)")
+        #expect(try await cluster.get(path + "/gadgets").status == 404)
+    }
+
     @Test func anUpdateWithAStaleResourceVersionConflicts() async throws {
         guard Peer.available("curl") else { return }
         let cluster = try await TestCluster.start()

@@ -86,19 +86,19 @@ import Testing
             #expect(try await cluster.waitFor(Self.pods + "/\(name)") { $0.string("spec.nodeName") != nil })
         }
         let deleting = try await cluster.delete(Self.pods + "/kafka-0")
-        #expect(deleting.status == 202)
+        #expect(deleting.status == 200)
         #expect(deleting.string("metadata.deletionGracePeriodSeconds") == "30")
         #expect(deleting.string("metadata.deletionTimestamp") != nil)
         #expect(try await cluster.waitFor(Self.pods + "/kafka-0") { $0.status == 404 })
 
         let stubborn = try await cluster.delete(Self.pods + "/stubborn-0", #"{"gracePeriodSeconds":60}"#)
-        #expect(stubborn.status == 202 && stubborn.string("metadata.deletionGracePeriodSeconds") == "60")
+        #expect(stubborn.status == 200 && stubborn.string("metadata.deletionGracePeriodSeconds") == "60")
         // A terminating pod is listed and updated like any other; it keeps stopping.
         let patched = try await cluster.mergePatch(
             Self.pods + "/stubborn-0", #"{"metadata":{"labels":{"seen":"yes"}}}"#)
         #expect(patched.status == 200 && patched.string("metadata.deletionTimestamp") != nil)
         let again = try await cluster.delete(Self.pods + "/stubborn-0")
-        #expect(again.status == 202)
+        #expect(again.status == 200)
         #expect(try await cluster.get(Self.pods).itemNames.contains("stubborn-0"))
         cluster.cluster.faults.reset()
         #expect(try await cluster.waitFor(Self.pods + "/stubborn-0") { $0.status == 404 })
@@ -273,7 +273,7 @@ import Testing
             Self.configMaps + "/kafka-config-0", #"{"metadata":{"finalizers":["example.com/hold"]}}"#)
         let deleting = try await cluster.delete(
             Self.kafkaClusters + "/kafka", #"{"propagationPolicy":"Foreground"}"#)
-        #expect(deleting.status == 202, "\(deleting.text)")
+        #expect(deleting.status == 200, "\(deleting.text)")
         #expect(deleting.string("metadata.deletionTimestamp") != nil)
         #expect(deleting.text.contains("foregroundDeletion"))
         #expect(try await cluster.waitFor(Self.pods) { $0.items.isEmpty })

@@ -67,8 +67,8 @@ import Testing
         #expect(excluded.stdout == "pod/kafka-1\n", "\(excluded.stderr)")
     }
 
-    @Test func getKafkaClustersByPluralAndShortName() async throws {
-        guard Peer.available("curl"), Kubectl.available else { return }
+    @Test(.enabled(if: Peer.available("curl") && Kubectl.available))
+    func getKafkaClustersByPluralShortNameAndCategory() async throws {
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.stop() } }
         let kubectl = try KubectlSession(cluster)
@@ -78,11 +78,26 @@ import Testing
                 "/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters",
                 TestCluster.kafkaCluster("kafka")
             ).status == 201)
-        for resource in ["kafkaclusters", "kc", "kafkacluster.kafka.banzaicloud.io"] {
+        #expect(
+            try await cluster.request(
+                "PATCH", "/apis/kafka.banzaicloud.io/v1beta1/namespaces/default/kafkaclusters/kafka",
+                body: #"{"status":{"state":"ClusterRunning","brokerCount":3}}"#,
+                contentType: "application/merge-patch+json"
+            ).status == 200)
+        // The columns deploy/crd.yaml declares, filled from the fields the operator writes; the
+        // CRD's categories make `kubectl get kafka` and `get all` list it.
+        for resource in ["kafkaclusters", "kc", "kafkacluster.kafka.banzaicloud.io", "kafka"] {
             let output = try await kubectl.run(["get", resource])
             #expect(output.status == 0, "\(resource): \(output.stderr)")
-            #expect(output.stdout.contains("kafka "), "\(resource): \(output.stdout)")
+            let lines = output.stdout.split(separator: "\n").map {
+                $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            }
+            #expect(lines.first == ["NAME", "STATE", "BROKERS", "AGE"], "\(resource): \(output.stdout)")
+            #expect(
+                lines.dropFirst().first?.prefix(3) == ["kafka", "ClusterRunning", "3"], "\(output.stdout)")
         }
+        let all = try await kubectl.run(["get", "all", "-o", "name"])
+        #expect(all.stdout.contains("kafkacluster.kafka.banzaicloud.io/kafka"), "\(all.stdout)\(all.stderr)")
         let yaml = try await kubectl.run(["get", "kc", "kafka", "-o", "yaml"])
         #expect(yaml.stdout.contains("kind: KafkaCluster"), "\(yaml.stderr)")
         let described = try await kubectl.run(["describe", "kc", "kafka"])
@@ -195,6 +210,52 @@ import Testing
         let names = sorted.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").first }
         #expect(names.first == "cm-33" && names.last == "cm-10", "\(sorted.stdout)")
         #expect(names.count == count)
+    }
+
+    /// The kubectl commands that need more than objects: `scale` and `rollout status` through a
+    /// Deployment's scale subresource, `auth whoami` and `auth can-i` through the review APIs,
+    /// the API server's probes; `logs` and `exec` say the local cluster runs no containers.
+    @Test(.enabled(if: Peer.available("curl") && Kubectl.available))
+    func scaleRolloutAuthProbesAndContainerCommands() async throws {
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let kubectl = try KubectlSession(cluster)
+        defer { kubectl.remove() }
+        #expect(
+            try await cluster.post(
+                "/apis/apps/v1/namespaces/default/deployments", DeploymentRulesTests.deployment()
+            ).status == 201)
+        let scaled = try await kubectl.run(["scale", "deployment/web", "--replicas=3"])
+        #expect(scaled.status == 0, "\(scaled.stderr)")
+        #expect(scaled.stdout.contains("scaled"), "\(scaled.stdout)")
+        let replicas = try await kubectl.run(["get", "deployment", "web", "-o", "jsonpath={.spec.replicas}"])
+        #expect(replicas.stdout == "3", "\(replicas.stdout)\(replicas.stderr)")
+        let rollout = try await kubectl.run(["rollout", "status", "deployment/web", "--timeout=20s"])
+        #expect(rollout.status == 0, "\(rollout.stdout)\(rollout.stderr)")
+        #expect(rollout.stdout.contains("successfully rolled out"), "\(rollout.stdout)")
+        let negative = try await cluster.request(
+            "PATCH", "/apis/apps/v1/namespaces/default/deployments/web/scale",
+            body: #"{"spec":{"replicas":-1}}"#,
+            contentType: "application/merge-patch+json")
+        #expect(negative.status == 422, "\(negative.text)")
+
+        let whoami = try await kubectl.run(["auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"])
+        #expect(whoami.status == 0 && whoami.stdout == "local-admin", "\(whoami.stdout)\(whoami.stderr)")
+        let canI = try await kubectl.run(["auth", "can-i", "delete", "pods"])
+        #expect(canI.status == 0 && canI.stdout == "yes\n", "\(canI.stdout)\(canI.stderr)")
+        for probe in ["/healthz", "/livez", "/readyz"] {
+            let answer = try await cluster.get(probe)
+            #expect(answer.status == 200 && answer.text == "ok", "\(probe): \(answer.text)")
+        }
+
+        #expect(
+            try await cluster.post("/api/v1/namespaces/default/pods", TestCluster.pod("kafka-0")).status
+                == 201)
+        let logs = try await kubectl.run(["logs", "kafka-0"])
+        #expect(logs.status != 0)
+        #expect(logs.stderr.contains("the local cluster runs no containers"), "\(logs.stderr)")
+        let missing = try await kubectl.run(["logs", "kafka-9"])
+        #expect(missing.stderr.contains("not found"), "\(missing.stderr)")
     }
 
     /// `kubectl get pdb` shows a budget's columns as for a real cluster.

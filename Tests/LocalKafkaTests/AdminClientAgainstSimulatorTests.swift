@@ -39,6 +39,26 @@ import Testing
         }
     }
 
+    /// DescribeLogDirs, asked of the broker itself: every log directory of broker 2 (it has two
+    /// disks), with as many replicas as the simulated cluster places there.
+    @Test func logDirReplicaCountsAreWhatEachDirectoryHolds() async throws {
+        try await withSimulatedKafka { _, server, simulation in
+            let client = try KafkaProtocolAdminClient(bootstrap: server.bootstrap)
+            let cluster = await simulation.snapshot()
+            let dirs = try #require(cluster.brokers[2]?.logDirs)
+            #expect(dirs.count == 2)
+            let expected = Dictionary(
+                uniqueKeysWithValues: dirs.map { dir in
+                    (dir, cluster.partitions.values.filter { $0.logDirs[2] == dir }.count)
+                })
+            #expect(try await client.logDirReplicaCounts(broker: 2) == expected)
+            #expect(
+                expected.values.reduce(0, +)
+                    == cluster.partitions.values.filter { $0.replicas.contains(2) }.count)
+            await #expect(throws: (any Error).self) { try await client.logDirReplicaCounts(broker: 9) }
+        }
+    }
+
     @Test func metadataListsTopicsByNameAndPartitionsInOrderAsTheModelHoldsThem() async throws {
         try await withSimulatedKafka { _, server, simulation in
             let client = try KafkaProtocolAdminClient(bootstrap: server.bootstrap)

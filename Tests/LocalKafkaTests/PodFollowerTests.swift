@@ -130,6 +130,16 @@ import Testing
             events: [pod("kafka-0-a", broker: 0, .ready)],
             last: ["refuse 0: ConfigMap kafka/kafka-config-0 has no broker-config"], running: []),
         Row(
+            name: "a ConfigMap seen after its Ready pod starts the broker",
+            events: [pod("kafka-0-a", broker: 0, .ready), configMap(0, properties(0))],
+            last: ["start 0 [\"/kafka-logs/kafka\"]"], running: [0]),
+        Row(
+            name: "a changed ConfigMap of a running broker restarts nothing",
+            events: [
+                configMap(0, properties(0)), pod("kafka-0-a", broker: 0, .ready),
+                configMap(0, properties(0, dirs: "/a/kafka")),
+            ], last: [], running: [0]),
+        Row(
             name: "a ConfigMap without a broker id is refused",
             events: [configMap(0, "log.dirs=/x"), pod("kafka-0-a", broker: 0, .ready)],
             last: ["refuse 0: kafka/kafka-config-0: server.properties sets neither node.id nor broker.id"],

@@ -25,11 +25,14 @@ import Testing
     /// Verbs the story above does not reach but the reconciler needs: reading an object back
     /// after its create answered AlreadyExists (a retried create whose answer was lost), and
     /// deleting the disruption budget or Cruise Control of a cluster that stops asking for one,
-    /// and reading a claim's StorageClass before growing the claim (the story grows no disk).
+    /// and reading a claim's StorageClass before growing the claim (the story grows no disk); and
+    /// watching the Lease, which only a replica waiting to lead does (the story's one replica
+    /// leads at once, and a leader does not watch).
     static let grantedForRarePaths: Set<String> = [
         "core pods get", "core configmaps get", "core persistentvolumeclaims get", "core services get",
         "policy poddisruptionbudgets get", "policy poddisruptionbudgets delete", "apps deployments get",
-        "apps deployments delete", "storage.k8s.io storageclasses get",
+        "apps deployments delete", "storage.k8s.io storageclasses get", "coordination.k8s.io leases list",
+        "coordination.k8s.io leases watch",
     ]
 
     @Test(.enabled(if: Peer.available("curl") && Peer.available("python3"), "needs curl and python3"))

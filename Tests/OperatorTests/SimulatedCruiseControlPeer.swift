@@ -9,16 +9,22 @@ import TestSupport
 /// already there, so adding broker 3 and then removing broker 1 both complete.
 struct SimulatedCruiseControlPeer {
     let port: UInt16
+    /// Its tasks and request counts, for a test to read where the operator's requests land.
+    let simulator: CruiseControlSimulator
+    let simulation: ClusterSimulation
     private let serving: Task<Void, any Error>
 
-    static func start() async throws -> SimulatedCruiseControlPeer {
+    /// `replicationBytesPerSecond` sets how fast a replica moves (1 GiB/s: a task takes moments).
+    static func start(replicationBytesPerSecond: Double = 1_073_741_824) async throws
+        -> SimulatedCruiseControlPeer
+    {
         let clock = WallClock()
         var cluster = try ExampleCluster.cluster(
-            now: clock.nowMilliseconds(), timing: .init(replicationBytesPerSecond: 1_073_741_824))
+            now: clock.nowMilliseconds(), timing: .init(replicationBytesPerSecond: replicationBytesPerSecond))
         try cluster.addBroker(SimulatedBroker(id: 3, host: "kafka-3", logDirs: ["/kafka-logs/kafka"]))
+        let simulation = ClusterSimulation(cluster: cluster, clock: clock)
         let simulator = CruiseControlSimulator(
-            simulation: ClusterSimulation(cluster: cluster, clock: clock), clock: clock,
-            configuration: .init(proposalComputationMilliseconds: 0))
+            simulation: simulation, clock: clock, configuration: .init(proposalComputationMilliseconds: 0))
         var logger = Logger(label: "simulated-cruise-control")
         logger.logLevel = .critical
         let server = HTTPServer(
@@ -27,7 +33,8 @@ struct SimulatedCruiseControlPeer {
         let serving = Task { try await server.run() }
         do {
             return SimulatedCruiseControlPeer(
-                port: try await server.boundAddresses()[0].port, serving: serving)
+                port: try await server.boundAddresses()[0].port, simulator: simulator, simulation: simulation,
+                serving: serving)
         } catch {
             serving.cancel()
             throw error

@@ -7,6 +7,7 @@ import Kubernetes
 import LocalKafka
 import Logging
 import TestSupport
+import Testing
 
 @testable import Reconciler
 
@@ -75,6 +76,7 @@ struct GracefulHarness {
         return api.reconciler(
             .init(
                 cruiseControl: { _ in client }, replicaCounts: replicaCounter(kafka: kafka),
+                logDirReplicas: logDirReplicaCounter(kafka: kafka),
                 polling: PollingInterval(minimum: .milliseconds(10), maximum: .milliseconds(10)),
                 now: { clock.nowMilliseconds() }, metrics: metrics))
     }
@@ -119,6 +121,104 @@ struct GracefulHarness {
     }
 
     enum HarnessError: Error { case notReached(String) }
+
+    /// Adds a disk at `mountPath` to broker `id`'s own storage, as addPvc does (marking it for a
+    /// disk rebalance when the cluster has Cruise Control).
+    func addDisk(_ mountPath: String, to id: Int32) async throws {
+        try await api.modify { cluster in
+            guard let index = cluster.spec.brokers.firstIndex(where: { $0.id == id }) else { return }
+            var config = cluster.spec.brokers[index].brokerConfig ?? BrokerConfig()
+            config.storageConfigs =
+                (config.storageConfigs ?? []) + [
+                    StorageConfig(
+                        mountPath: mountPath,
+                        pvcSpec: PersistentVolumeClaimSpec(
+                            accessModes: ["ReadWriteOnce"], storageClassName: "standard", storage: "10Gi"))
+                ]
+            cluster.spec.brokers[index].brokerConfig = config
+            cluster.markDiskRebalanceRequired(broker: id, mountPath: mountPath)
+        }
+    }
+
+    /// Takes the disk at `mountPath` out of broker `id`'s own storage, as a person editing the
+    /// spec does.
+    func removeDisk(_ mountPath: String, from id: Int32) async throws {
+        try await api.modify { cluster in
+            guard let index = cluster.spec.brokers.firstIndex(where: { $0.id == id }) else { return }
+            cluster.spec.brokers[index].brokerConfig?.storageConfigs?.removeAll { $0.mountPath == mountPath }
+        }
+    }
+
+    /// Restarts simulated broker `id` with the log directories its ConfigMap names, as local
+    /// mode's pod follower does when the broker's new pod starts. Throws when a dropped directory
+    /// still holds replicas.
+    func restartWithRenderedLogDirs(_ id: Int32) async throws {
+        let configMap = try await api.objects(.configMaps).first {
+            $0["metadata"]?["name"]?.text == "kafka-config-\(id)"
+        }
+        let text = configMap?["data"]?["broker-config"]?.text ?? ""
+        let line = text.split(separator: "\n").first { $0.hasPrefix("log.dirs=") } ?? ""
+        let dirs = line.dropFirst("log.dirs=".count).split(separator: ",").map(String.init)
+        try await simulation.update { (cluster) throws(SimulatedClusterError) in
+            try cluster.configureBroker(id, host: "kafka-\(id)", logDirs: dirs)
+        }
+    }
+
+    /// Adds a disk to broker `id` and takes it through its restart and its rebalance to
+    /// `GracefulDiskRebalanceSucceeded`, as the start of a disk removal story; whether it got
+    /// there.
+    @discardableResult
+    func addRebalancedDisk(_ mountPath: String, to id: Int32) async throws -> Bool {
+        try await addDisk(mountPath, to: id)
+        try await pass()
+        try await api.waitUntilSettled()
+        try await restartWithRenderedLogDirs(id)
+        return try await passUntil {
+            try await graceful(id)?.volumeState(mountPath) == .diskRebalanceSucceeded
+        }
+    }
+
+    /// Sends `request` to the simulated Cruise Control (as a person would) and moves simulated
+    /// time until its task completed.
+    func runToCompletion(_ request: CruiseControlRequest) async throws {
+        let answer: CruiseControlTaskAnswer<OptimizationResult> = try await cruiseControl.submit(
+            request, userTaskID: nil, waitingUpTo: .zero)
+        let id = try #require(answer.userTaskID)
+        for _ in 0..<200 where try await cruiseControl.userTask(id)?.status != .completed {
+            clock.advance(milliseconds: 5_000)
+        }
+        guard try await cruiseControl.userTask(id)?.status == .completed else {
+            throw HarnessError.notReached("\(request.call) did not complete")
+        }
+    }
+
+    /// The claims broker `id`'s live pods mount.
+    func mountedClaims(of id: Int32) async throws -> Set<String> {
+        let pods = try await api.client.list(Pod.self, namespace: api.namespace).items.filter {
+            $0.metadata.labels?["brokerId"] == String(id) && $0.metadata.deletionTimestamp == nil
+        }
+        return Set(
+            pods.flatMap { ($0.spec?.volumes ?? []).compactMap { $0.persistentVolumeClaim?.claimName } })
+    }
+
+    /// The names of broker `id`'s pods.
+    func podNames(of id: Int32) async throws -> [String] {
+        try await api.list(.pods, labels: "brokerId=\(id)").items.compactMap { $0["metadata"]?["name"]?.text }
+    }
+
+    /// The claim of broker `id`'s disk at `mountPath`, if it exists.
+    func claim(of id: Int32, mountPath: String) async throws -> String? {
+        try await api.client.list(PersistentVolumeClaim.self, namespace: api.namespace).items.first {
+            $0.metadata.labels?["brokerId"] == String(id)
+                && $0.metadata.annotations?[ResourceConventions.mountPathAnnotation] == mountPath
+        }?.name
+    }
+
+    /// How many replicas of broker `id` live in the log directory of the disk at `mountPath`.
+    func replicas(on id: Int32, mountPath: String) async -> Int {
+        let dir = ServerProperties.logDir(mountPath: mountPath)
+        return await simulation.snapshot().partitions.values.filter { $0.logDirs[id] == dir }.count
+    }
 
     func operations() async throws -> [CruiseControlOperation] {
         try await api.client.list(CruiseControlOperation.self, namespace: api.namespace).items.sorted {

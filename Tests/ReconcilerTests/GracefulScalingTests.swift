@@ -264,6 +264,111 @@ import Testing
         }
     }
 
+    /// Cruise Control does not answer when the new broker's add_broker is due: its object is
+    /// created (the durable record) and the broker is `GracefulUpscaleScheduled` until Cruise
+    /// Control accepts the task, then `GracefulUpscaleRunning`.
+    @Test func anAddCruiseControlHasNotAcceptedIsScheduled() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            try await harness.upscale(3)
+            harness.simulator.faults.makeUnavailable()
+            try await harness.pass()
+            let operation = try #require(try await harness.operations().first)
+            #expect(operation.status?.currentTask?.operation == "add_broker")
+            #expect(operation.status?.currentTask?.id == nil, "not sent")
+            let scheduled = try await harness.graceful(3)
+            #expect(scheduled?.cruiseControlState == .upscaleScheduled)
+            #expect(scheduled?.operationName == operation.name)
+            let hold = try await harness.api.document().cluster.scalingHold
+            #expect(hold == "broker 3 is still in GracefulUpscaleScheduled")
+
+            harness.simulator.faults.reset()
+            harness.clock.advance(milliseconds: 30_000)
+            try await harness.pass()
+            #expect(try await harness.graceful(3)?.cruiseControlState == .upscaleRunning)
+            #expect(try await harness.operations().first?.status?.currentTask?.id?.isEmpty == false)
+            #expect(try await harness.operations().count == 1, "the same object, sent once")
+        }
+    }
+
+    /// A person deletes the CruiseControlOperation of a running removal: its finalizer holds the
+    /// object while `stop_proposal_execution` stops the task and the moves in flight finish;
+    /// then the object goes. The broker still leaves (the spec says so): its removal runs again
+    /// under a new object, and only that one's completion lets the broker go.
+    @Test func deletingARunningOperationStopsItsTask() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            try await harness.grown(to: 3)
+            harness.simulator.faults.slowExecution(bytesPerSecond: 1_000_000)
+            try await harness.api.modify { $0.removeBrokerGracefully(1) }
+            try await harness.pass()
+            harness.clock.advance(milliseconds: 1_000)
+            try await harness.pass()
+            #expect(await harness.simulation.isExecuting())
+            let running = try #require(try await harness.operations().last)
+            #expect(running.metadata.finalizers == ["finalizer.cruisecontroloperations.kafka.banzaicloud.io"])
+            #expect(
+                try await harness.operations().first?.metadata.finalizers == nil,
+                "a finished task's object holds no finalizer")
+
+            try await harness.api.client.delete(
+                CruiseControlOperation.resourceType, namespace: harness.api.namespace, name: running.name,
+                options: DeleteOptions())
+            try await harness.pass()
+            let held = try #require(try await harness.operations().first { $0.name == running.name })
+            #expect(held.metadata.deletionTimestamp != nil, "held by its finalizer while the execution ends")
+            #expect(
+                held.status?.currentTask?.errorMessage == "stopped: its CruiseControlOperation was deleted")
+            #expect(try await harness.api.eventReasons().contains("CruiseControlTaskStopped"))
+            #expect(try await harness.graceful(1)?.cruiseControlState == .downscaleRequired)
+            #expect(try await harness.operations().count == 2, "no new task while the execution stops")
+            #expect(try await harness.hasObjects(of: 1))
+
+            // The moves in flight finish (at 1 MB/s, within ten minutes): the object goes, and
+            // the removal runs again under a new one.
+            harness.simulator.faults.reset()
+            harness.clock.advance(milliseconds: 600_000)
+            try await harness.pass()
+            let names = try await harness.operations().map(\.name)
+            #expect(!names.contains(running.name))
+            #expect(names.count == 2)
+            #expect(try await harness.graceful(1)?.cruiseControlState == .downscaleRunning)
+            let gone = try await harness.passUntilGone(1)
+            #expect(gone)
+            #expect(await harness.replicas(on: 1) == 0)
+            let removals = try await harness.cruiseControl.userTasks(ids: [], fetchCompletedTask: false)
+                .filter {
+                    $0.request?.endpoint == .removeBroker
+                }
+            #expect(removals.count == 2, "the stopped task and the one that completed")
+        }
+    }
+
+    /// A person deletes the object of a running add_broker: the task is stopped, and the broker
+    /// counts as added (it serves without all the load moved to it), as Koperator counts it.
+    @Test func deletingARunningAddCountsTheBrokerAsAdded() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            harness.simulator.faults.slowExecution(bytesPerSecond: 1_000_000)
+            try await harness.upscale(3)
+            try await harness.pass()
+            harness.clock.advance(milliseconds: 1_000)
+            try await harness.pass()
+            let running = try #require(try await harness.operations().last)
+            try await harness.api.client.delete(
+                CruiseControlOperation.resourceType, namespace: harness.api.namespace, name: running.name,
+                options: DeleteOptions())
+            try await harness.pass()
+            let state = try await harness.graceful(3)
+            #expect(state?.cruiseControlState == .upscaleSucceeded)
+            #expect(state?.errorMessage == "stopped: its CruiseControlOperation was deleted")
+            harness.simulator.faults.reset()
+            harness.clock.advance(milliseconds: 600_000)
+            try await harness.pass()
+            #expect(try await harness.operations().isEmpty, "gone once stopped, and no new add_broker")
+        }
+    }
+
     /// Killed after sending remove_broker but before recording its id: the next operator finds
     /// the task Cruise Control lists and follows it, instead of sending a second one.
     @Test func aTaskSentButNotRecordedIsAdoptedNotSentAgain() async throws {
@@ -395,6 +500,10 @@ import Testing
                 try cluster.configureBroker(
                     0, host: "kafka-0", logDirs: ["/kafka-logs/kafka", "/kafka-logs-1/kafka"])
             }
+            // The new mount restarted broker 0 as a rolling upgrade: the pass that sees it back
+            // ends the upgrade, and only the next one starts a Cruise Control task.
+            try await harness.pass()
+            #expect(try await harness.operations().isEmpty, "not while the rolling upgrade runs")
             try await harness.pass()
             let operation = try #require(try await harness.operations().first)
             #expect(operation.status?.currentTask?.operation == "rebalance")
@@ -410,6 +519,172 @@ import Testing
             #expect(!onNewDisk.isEmpty, "replicas moved onto the new disk")
             #expect(
                 try await harness.graceful(0)?.cruiseControlState == nil, "the broker itself is not scaling")
+        }
+    }
+
+    /// A disk taken out of a staying broker's spec: `remove_disks` moves its replicas to the
+    /// broker's other disk first; the pod keeps it mounted (and in `log.dirs`) until the task
+    /// completed and DescribeLogDirs shows the directory empty; only then is the pod rendered
+    /// without it, and its claim deleted once no pod mounts it.
+    @Test func aRemovedDiskIsEmptiedByRemoveDisksBeforeItsClaimGoes() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            let disk = "/kafka-logs-1"
+            #expect(try await harness.addRebalancedDisk(disk, to: 0))
+            let held = await harness.replicas(on: 0, mountPath: disk)
+            #expect(held > 0, "the disk rebalance put replicas on the new disk")
+            let claim = try #require(try await harness.claim(of: 0, mountPath: disk))
+            let pods = try await harness.podNames(of: 0)
+            harness.simulator.faults.slowExecution(bytesPerSecond: 10_000_000)
+
+            try await harness.removeDisk(disk, from: 0)
+            try await harness.pass()
+            let operation = try #require(try await harness.operations().last)
+            #expect(operation.status?.currentTask?.operation == "remove_disks")
+            #expect(
+                operation.status?.currentTask?.parameters?["brokerid_and_logdirs"] == "0-/kafka-logs-1/kafka")
+            #expect(try await harness.graceful(0)?.volumeState(disk) == .diskRemovalRunning)
+            try await harness.pass()
+            let hold = try await harness.api.document().cluster.scalingHold
+            #expect(hold == "the disk /kafka-logs-1 of broker 0 is still in GracefulDiskRemovalRunning")
+            #expect(
+                try await harness.podNames(of: 0) == pods, "the pod is not replaced while the disk drains")
+            #expect(try await harness.mountedClaims(of: 0).contains(claim))
+
+            var succeededAt: Int?
+            let gone = try await harness.passUntil(
+                limit: 120,
+                invariant: {
+                    // The disk stays mounted while its directory holds anything.
+                    if await harness.replicas(on: 0, mountPath: disk) > 0 {
+                        let mounted = try await harness.mountedClaims(of: 0)
+                        #expect(mounted.contains(claim))
+                        let left = try await harness.claim(of: 0, mountPath: disk)
+                        #expect(left == claim)
+                    }
+                },
+                {
+                    let state = try await harness.graceful(0)?.volumeState(disk)
+                    if state == .diskRemovalSucceeded, succeededAt == nil {
+                        succeededAt = await harness.replicas(on: 0, mountPath: disk)
+                    }
+                    // The broker restarts with the log directories its new pod's ConfigMap names:
+                    // the simulator refuses one that drops a directory still holding replicas.
+                    if try await !harness.mountedClaims(of: 0).contains(claim) {
+                        try await harness.restartWithRenderedLogDirs(0)
+                    }
+                    let claimLeft = try await harness.claim(of: 0, mountPath: disk)
+                    return claimLeft == nil && state == nil
+                })
+            #expect(gone)
+            #expect(succeededAt == 0, "succeeded only with the directory empty")
+            #expect(try await harness.podNames(of: 0) != pods, "the pod was rendered without the disk")
+            #expect(await harness.replicas(on: 0, mountPath: disk) == 0)
+            #expect(await harness.offlinePartitions() == 0)
+            #expect(try await harness.operations().last?.status?.currentTask?.state == "Completed")
+            #expect(
+                try await harness.operations().filter { $0.status?.currentTask?.operation == "remove_disks" }
+                    .count == 1)
+        }
+    }
+
+    /// The disk is put back in the spec while its removal runs: the execution is stopped, the
+    /// disk keeps its claim and stays mounted, and its state goes.
+    @Test func puttingADiskBackStopsItsRemoval() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            let disk = "/kafka-logs-1"
+            try await harness.addRebalancedDisk(disk, to: 0)
+            let claim = try #require(try await harness.claim(of: 0, mountPath: disk))
+            let pods = try await harness.podNames(of: 0)
+            harness.simulator.faults.slowExecution(bytesPerSecond: 1_000_000)
+            try await harness.removeDisk(disk, from: 0)
+            try await harness.pass()
+            harness.clock.advance(milliseconds: 1_000)
+            try await harness.pass()
+            #expect(await harness.simulation.isExecuting())
+            #expect(try await harness.graceful(0)?.volumeState(disk) == .diskRemovalRunning)
+
+            try await harness.addDisk(disk, to: 0)
+            try await harness.pass()
+            let current = try #require(try await harness.operations().last?.status?.currentTask)
+            #expect(current.operation == "remove_disks")
+            #expect(current.errorMessage?.hasPrefix("stopped:") == true, "\(String(describing: current))")
+            #expect(try await harness.api.eventReasons().contains("CruiseControlTaskStopped"))
+            let state = try await harness.graceful(0)?.volumeState(disk)
+            #expect(state == .diskRebalanceRequired, "back in the spec as a new disk: its data is rebalanced")
+            #expect(try await harness.claim(of: 0, mountPath: disk) == claim, "the same claim")
+            #expect(try await harness.podNames(of: 0) == pods, "never unmounted")
+        }
+    }
+
+    /// A remove_disks that fails part-way keeps the disk mounted, in
+    /// `GracefulDiskRemovalCompletedWithError`, and runs again 30 s later.
+    @Test func aFailedDiskRemovalKeepsTheDiskAndRunsAgain() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.settle()
+            let disk = "/kafka-logs-1"
+            try await harness.addRebalancedDisk(disk, to: 0)
+            let claim = try #require(try await harness.claim(of: 0, mountPath: disk))
+            harness.simulator.faults.failNextExecution(afterMoves: 1)
+            try await harness.removeDisk(disk, from: 0)
+            try await harness.pass()
+            let failed = try await harness.passUntil(step: 1_000) {
+                try await harness.graceful(0)?.volumeState(disk) == .diskRemovalCompletedWithError
+            }
+            #expect(failed)
+            #expect(await harness.replicas(on: 0, mountPath: disk) > 0)
+            #expect(try await harness.mountedClaims(of: 0).contains(claim), "kept mounted after a failure")
+            #expect(try await harness.graceful(0)?.volumes(in: .diskRemovalCompletedWithError) == [disk])
+            let done = try await harness.passUntil {
+                let state = try await harness.graceful(0)?.volumeState(disk)
+                let left = try await harness.claim(of: 0, mountPath: disk)
+                return state == .diskRemovalSucceeded || left == nil
+            }
+            #expect(done)
+            #expect(try await harness.operations().last?.status?.retryCount == 1)
+            #expect(await harness.replicas(on: 0, mountPath: disk) == 0)
+        }
+    }
+
+    /// Without Cruise Control a removed disk that holds replicas is kept mounted, with a
+    /// Warning saying why; once its replicas are moved by other means it goes.
+    @Test func withoutCruiseControlADiskHoldingReplicasIsKept() async throws {
+        try await GracefulHarness.run(cruiseControl: false) { harness in
+            try await harness.settle()
+            let disk = "/kafka-logs-1"
+            try await harness.addDisk(disk, to: 0)
+            try await harness.pass()
+            try await harness.api.waitUntilSettled()
+            try await harness.restartWithRenderedLogDirs(0)
+            try await harness.pass()
+            // A person's own Cruise Control run puts replicas on the new disk.
+            try await harness.runToCompletion(.rebalance(dryRun: false, rebalanceDisk: true))
+            #expect(await harness.replicas(on: 0, mountPath: disk) > 0)
+            let claim = try #require(try await harness.claim(of: 0, mountPath: disk))
+            let pods = try await harness.podNames(of: 0)
+
+            try await harness.removeDisk(disk, from: 0)
+            for _ in 0..<3 { try await harness.pass() }
+            #expect(try await harness.podNames(of: 0) == pods, "the pod keeps the disk")
+            #expect(try await harness.mountedClaims(of: 0).contains(claim))
+            let warning = try await harness.api.events().first { $0["reason"]?.text == "DiskHoldsReplicas" }
+            #expect(warning?["type"]?.text == "Warning")
+            #expect(warning?["message"]?.text?.contains("no Cruise Control") == true)
+            #expect(try await harness.operations().isEmpty)
+
+            // Its replicas moved off by other means: now it goes.
+            try await harness.runToCompletion(.removeDisks([0: ["/kafka-logs-1/kafka"]], dryRun: false))
+            let gone = try await harness.passUntil {
+                if try await !harness.mountedClaims(of: 0).contains(claim) {
+                    try await harness.restartWithRenderedLogDirs(0)
+                }
+                let left = try await harness.claim(of: 0, mountPath: disk)
+                let state = try await harness.graceful(0)?.volumeState(disk)
+                return left == nil && state == nil
+            }
+            #expect(gone, "the claim goes, then the disk's state")
+            #expect(try await harness.podNames(of: 0) != pods, "the pod was rendered without the disk")
         }
     }
 
@@ -472,17 +747,19 @@ import Testing
                     $0["metadata"]?["name"]?.text == "kafka-cruisecontrol-config"
                 }?["data"]?["capacity.json"]?.text ?? ""
             }
+            // Every pass is looked at: the one that forgets the broker is the one to catch.
             var forgetting: ReconcileResult?
-            let forgot = try await harness.passUntil {
+            for _ in 0..<60 {
+                harness.clock.advance(milliseconds: 5_000)
                 let result = try await harness.pass()
                 if result.steps.contains(.forgetBroker(3)) {
                     forgetting = result
-                    return true
+                    break
                 }
                 #expect(try await capacity().contains(#""brokerId":"3""#), "kept while the broker leaves")
-                return false
+                try await harness.api.waitUntilSettled()
             }
-            #expect(forgot)
+            #expect(forgetting != nil)
             #expect(
                 forgetting?.steps.map(\.description).contains("update ConfigMap kafka-cruisecontrol-config")
                     == true)

@@ -134,6 +134,65 @@ import Testing
         #expect(GracefulIntent(annotations: nil) == nil)
     }
 
+    static let diskRemoval = GracefulIntent(removingDisks: [1: ["/b/kafka", "/a/kafka"], 0: ["/c/kafka"]])
+
+    @Test func aDiskRemovalNamesItsLogDirectoriesAsCruiseControlDoes() {
+        #expect(GracefulIntent(annotations: Self.diskRemoval.annotations) == Self.diskRemoval)
+        #expect(Self.diskRemoval.brokers == [0, 1])
+        #expect(
+            Self.diskRemoval.parameters == [
+                "brokerid_and_logdirs": "0-/c/kafka,1-/a/kafka,1-/b/kafka", "dryrun": "false",
+            ])
+    }
+
+    @Test(arguments: [
+        (
+            "POST /kafkacruisecontrol/remove_disks?brokerid_and_logdirs=1-/b/kafka,0-/c/kafka,1-/a/kafka&dryrun=false",
+            true
+        ),
+        (
+            "POST /kafkacruisecontrol/remove_disks?brokerid_and_logdirs=0-%2Fc%2Fkafka%2C1-%2Fa%2Fkafka%2C1-%2Fb%2Fkafka&dryrun=false",
+            true
+        ),
+        (
+            "POST /kafkacruisecontrol/remove_disks?brokerid_and_logdirs=0-/c/kafka,1-/a/kafka&dryrun=false",
+            false
+        ),
+        (
+            "POST /kafkacruisecontrol/remove_disks?brokerid_and_logdirs=0-/c/kafka,1-/a/kafka,1-/b/kafka&dryrun=true",
+            false
+        ),
+        ("POST /kafkacruisecontrol/remove_broker?brokerid=0,1&dryrun=false", false),
+    ])
+    func aListedDiskRemovalMatchesByItsLogDirectories(url: String, matches: Bool) {
+        let task = UserTaskInfo(id: "t", requestURL: url, status: .active)
+        #expect(Self.diskRemoval.matches(task) == matches)
+    }
+
+    /// Removals of brokers come before removals of disks, which come before disk rebalances.
+    @Test func diskRemovalsComeAfterBrokerRemovalsAndBeforeDiskRebalances() {
+        var disks = GracefulActionState()
+        disks.setVolume("/kafka-logs-2", state: .diskRemovalRequired)
+        disks.setVolume("/kafka-logs-3", state: .diskRebalanceRequired)
+        var states: [Int32: GracefulActionState?] = [
+            0: disks, 1: GracefulActionState(cruiseControlState: .downscaleRequired),
+        ]
+        let brokers = GracefulOperations.Brokers(
+            staying: [0, 2], ready: [0, 2], leaving: [1], removedDisks: [0: ["/kafka-logs-2"]])
+        #expect(
+            GracefulOperations.nextIntent(states: states, brokers: brokers)
+                == GracefulIntent(.removeBroker, brokers: [1]))
+        states[1] = nil
+        #expect(
+            GracefulOperations.nextIntent(states: states, brokers: brokers)
+                == GracefulIntent(removingDisks: [0: ["/kafka-logs-2/kafka"]]))
+        disks.setVolume("/kafka-logs-2", state: .diskRemovalRunning)
+        states[0] = disks
+        #expect(
+            GracefulOperations.nextIntent(states: states, brokers: brokers)
+                == GracefulIntent(.rebalance, brokers: [0], rebalanceDisk: true))
+    }
+
     @Test func pollingBacksOffFromFiveToThirtySeconds() {
         let polling = PollingInterval()
         #expect(polling.interval(elapsedMilliseconds: 0) == .seconds(5))

@@ -80,29 +80,19 @@ public struct ResourceType: Hashable, Sendable, CustomStringConvertible {
         group: "kafka.banzaicloud.io", version: "v1alpha1", kind: "KafkaTopic", plural: "kafkatopics")
     public static let leases = ResourceType(
         group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases")
+    public static let serviceAccounts = ResourceType(
+        group: "", version: "v1", kind: "ServiceAccount", plural: "serviceaccounts")
+    public static let clusterRoles = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRole", plural: "clusterroles",
+        namespaced: false)
+    public static let clusterRoleBindings = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRoleBinding",
+        plural: "clusterrolebindings", namespaced: false)
+    public static let roles = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", kind: "Role", plural: "roles")
+    public static let roleBindings = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", kind: "RoleBinding", plural: "rolebindings")
     public static let customResourceDefinitions = ResourceType(
         group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition",
         plural: "customresourcedefinitions", namespaced: false)
-}
-
-/// A typed Kubernetes object: Codable in the API's JSON field names, and knowing its type.
-///
-/// `apiVersion` and `kind` are optional because the API leaves them out of list items; the
-/// typed operations fill them in before sending an object and after reading one.
-public protocol KubernetesObject: Codable, Sendable {
-    static var resourceType: ResourceType { get }
-    var apiVersion: String? { get set }
-    var kind: String? { get set }
-    var metadata: ObjectMeta { get set }
-}
-
-extension KubernetesObject {
-    /// Sets `apiVersion` and `kind` from the type.
-    public mutating func stampTypeMeta() {
-        apiVersion = Self.resourceType.apiVersion
-        kind = Self.resourceType.kind
-    }
-
-    public var name: String { metadata.name ?? "" }
-    public var namespace: String? { metadata.namespace }
 }
