@@ -15,6 +15,8 @@ struct BenchmarkOptions: Sendable {
     var clusterCounts: [Int] = []
     /// Reconciles at once in the many-clusters runs, as `serve`'s loop runs them.
     var concurrency = 4
+    /// Set: render Envoy's bootstrap for each broker count instead, writing it into this folder.
+    var envoyDirectory: String?
 
     static let usage = """
         usage: reconcile-benchmark [--brokers N,N,...] [--repetitions R] [--cluster FILE] [--data-dir]
@@ -26,6 +28,8 @@ struct BenchmarkOptions: Sendable {
           --clusters     instead: that many clusters at once (of the first --brokers size each),
                          reconciled by the reconcile loop, e.g. 1,50
           --concurrency  reconciles at once in --clusters runs (default 4)
+          --envoy DIR    instead: render Envoy's bootstrap for each --brokers size (time, size) and
+                         write it into DIR as envoy-<brokers>.json
         """
 
     init(arguments: [String]) throws(BenchmarkError) {
@@ -53,6 +57,8 @@ struct BenchmarkOptions: Sendable {
                 clusterManifest = try value(of: argument)
             case "--data-dir":
                 persistent = true
+            case "--envoy":
+                envoyDirectory = try value(of: argument)
             case "--clusters", "--concurrency":
                 let text = try value(of: argument)
                 let counts = text.split(separator: ",").map { Int($0.trimmingPrefixSpaces()) }

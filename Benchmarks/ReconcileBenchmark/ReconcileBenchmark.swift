@@ -20,6 +20,17 @@ import Logging
         logger.logLevel = .critical
         do {
             let manifest = try ClusterManifest(path: options.clusterManifest)
+            if let directory = options.envoyDirectory {
+                let rows = try options.brokerCounts.map { brokers throws(BenchmarkError) in
+                    try EnvoyRenderRun(
+                        brokers: brokers, manifest: manifest.withBrokers(brokers),
+                        repetitions: options.repetitions,
+                        directory: directory
+                    ).run()
+                }
+                print(EnvoyRenderRun.table(rows), terminator: "")
+                exit(0)
+            }
             if !options.clusterCounts.isEmpty {
                 let rows = try await manyClusters(options, manifest: manifest, logger: logger)
                 print(

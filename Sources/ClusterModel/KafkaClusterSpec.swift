@@ -40,8 +40,10 @@ public struct KafkaClusterSpec: Codable, Equatable, Sendable {
     public var alertManagerConfig: AlertManagerConfig?
     /// Cruise Control beside the brokers; none when absent.
     public var cruiseControlConfig: CruiseControlConfig?
-    /// Passed through to the Envoy deployment.
-    public var envoyConfig: JSONValue?
+    /// What carries external listeners' traffic: `envoy` (the default) or `istioingress`.
+    public var ingressController: String?
+    /// The Envoy in front of each external listener.
+    public var envoyConfig: EnvoyConfig?
 
     public init(brokers: [Broker]) {
         self.brokers = brokers
@@ -49,6 +51,11 @@ public struct KafkaClusterSpec: Codable, Equatable, Sendable {
 
     /// KRaft mode; ZooKeeper settings are then ignored, as Koperator does.
     public var usesKRaft: Bool { kRaft == true }
+
+    /// `ingressController`, `envoy` when absent.
+    public var effectiveIngressController: String {
+        ingressController.flatMap { $0.isEmpty ? nil : $0 } ?? "envoy"
+    }
 
     /// The DNS domain of broker addresses.
     public var clusterDomain: String {
@@ -197,8 +204,22 @@ public struct ExternalListener: Codable, Equatable, Sendable {
     public var name: String
     public var type: String
     public var containerPort: Int
+    /// Broker N is reached from outside on `externalStartingPort + N`.
     public var externalStartingPort: Int?
+    /// `LoadBalancer` (the default) or `NodePort`.
     public var accessMethod: String?
+    /// The port reaching any broker; 29092 when absent.
+    public var anyCastPort: Int?
+    /// Envoy's container port for the any-cast listener; 29092 when absent.
+    public var ingressControllerTargetPort: Int?
+    /// Advertised instead of the load balancer's address (a DNS name pointing at it).
+    public var hostnameOverride: String?
+    public var serviceAnnotations: [String: String]?
+    /// `Cluster` or `Local`.
+    public var externalTrafficPolicy: String?
+    public var serviceType: String?
+    /// Per-listener ingress configurations (Koperator's `config`), kept as written.
+    public var config: JSONValue?
 
     public init(name: String, type: String, containerPort: Int, externalStartingPort: Int? = nil) {
         self.name = name
@@ -206,6 +227,20 @@ public struct ExternalListener: Codable, Equatable, Sendable {
         self.containerPort = containerPort
         self.externalStartingPort = externalStartingPort
     }
+
+    public static let defaultAnyCastPort = 29092
+    public static let defaultIngressControllerTargetPort = 29092
+
+    /// `accessMethod`, `LoadBalancer` when absent.
+    public var effectiveAccessMethod: String {
+        accessMethod.flatMap { $0.isEmpty ? nil : $0 } ?? "LoadBalancer"
+    }
+    public var effectiveAnyCastPort: Int { anyCastPort ?? Self.defaultAnyCastPort }
+    public var effectiveIngressControllerTargetPort: Int {
+        ingressControllerTargetPort ?? Self.defaultIngressControllerTargetPort
+    }
+    /// The external port of broker `id`.
+    public func externalPort(of id: Int32) -> Int { (externalStartingPort ?? 0) + Int(id) }
 }
 
 public struct RollingUpgradeConfig: Codable, Equatable, Sendable {

@@ -5,7 +5,8 @@ import JSON
 ///
 /// Each field has one writer. The reconciler: `state`, `brokerCount`, `rollingUpgradeStatus`, `unsupported`,
 /// `unresizedClaims`, `announcedActionsThrough`, `cruiseControlTopicStatus`,
-/// `clusterWideConfigKeys`, `dynamicConfigErrors`, and per broker `configurationState`,
+/// `clusterWideConfigKeys`, `dynamicConfigErrors`, `listenerStatuses` (its external listeners),
+/// `pendingExternalAddresses`, and per broker `configurationState`,
 /// `perBrokerConfigurationState`, `dynamicConfigKeys`, `readiness` and the progress of its Cruise Control tasks in
 /// `gracefulActionState` (and the removal of a broker's entry once it is gone). Actions:
 /// `actionLog`, `processedAlerts`, `alertCount`, `rollingUpgradeAlerts`, and the start of a graceful change (a leaving
@@ -54,8 +55,37 @@ public struct KafkaClusterStatus: Codable, Equatable, Sendable {
     /// Kubernetes Event: it writes this with the status of the first pass planned from the spec
     /// that action changed.
     public var announcedActionsThrough: String?
+    /// Where clients reach each listener (Koperator's field): per external listener the
+    /// any-cast address (`any-broker`) and each broker's (`broker-<id>`).
+    public var listenerStatuses: ListenerStatuses?
+    /// External listeners whose load balancer has no address yet, each as `listener: reason`;
+    /// brokers advertising such a listener are not created or replaced meanwhile.
+    public var pendingExternalAddresses: [String]?
 
     public init() {}
+}
+
+/// Koperator's `ListenerStatuses`: addresses by listener name.
+/// The operator writes the external listeners' addresses; the internal ones are kept as written.
+public struct ListenerStatuses: Codable, Equatable, Sendable {
+    public var internalListeners: JSONValue?
+    public var externalListeners: [String: [ListenerStatus]]?
+
+    public init(internalListeners: JSONValue? = nil, externalListeners: [String: [ListenerStatus]]? = nil) {
+        self.internalListeners = internalListeners
+        self.externalListeners = externalListeners
+    }
+}
+
+/// One address of a listener: `any-broker` or `broker-<id>`, and `host:port`.
+public struct ListenerStatus: Codable, Equatable, Sendable {
+    public var name: String
+    public var address: String
+
+    public init(name: String, address: String) {
+        self.name = name
+        self.address = address
+    }
 }
 
 /// A rebalance waiting to become a Cruise Control task.

@@ -38,6 +38,7 @@ public struct PodSpec: Codable, Equatable, Sendable {
     public var tolerations: JSONValue?
     public var securityContext: JSONValue?
     public var imagePullSecrets: JSONValue?
+    public var topologySpreadConstraints: JSONValue?
 
     public init(containers: [Container], volumes: [Volume]? = nil) {
         self.containers = containers

@@ -5,6 +5,8 @@ public struct Service: KubernetesObject, Equatable {
     public var kind: String? = "Service"
     public var metadata: ObjectMeta
     public var spec: Spec?
+    /// The server's: a load balancer's addresses once the cloud has provisioned it.
+    public var status: Status?
 
     public init(metadata: ObjectMeta, spec: Spec? = nil) {
         self.metadata = metadata
@@ -21,6 +23,9 @@ public struct Service: KubernetesObject, Equatable {
         public var ports: [Port]?
         public var publishNotReadyAddresses: Bool?
         public var externalTrafficPolicy: String?
+        public var loadBalancerSourceRanges: [String]?
+        public var loadBalancerIP: String?
+        public var externalIPs: [String]?
 
         public init(
             type: String? = nil, clusterIP: String? = nil, selector: [String: String]? = nil,
@@ -47,5 +52,38 @@ public struct Service: KubernetesObject, Equatable {
             self.targetPort = targetPort
             self.protocol = `protocol`
         }
+    }
+
+    public struct Status: Codable, Equatable, Sendable {
+        public var loadBalancer: LoadBalancerStatus?
+
+        public init(loadBalancer: LoadBalancerStatus? = nil) { self.loadBalancer = loadBalancer }
+    }
+
+    public struct LoadBalancerStatus: Codable, Equatable, Sendable {
+        public var ingress: [LoadBalancerIngress]?
+
+        public init(ingress: [LoadBalancerIngress]? = nil) { self.ingress = ingress }
+    }
+
+    /// One address of a load balancer: an IP, a host name, or both.
+    public struct LoadBalancerIngress: Codable, Equatable, Sendable {
+        public var ip: String?
+        public var hostname: String?
+
+        public init(ip: String? = nil, hostname: String? = nil) {
+            self.ip = ip
+            self.hostname = hostname
+        }
+    }
+
+    /// The load balancer's first address, its IP before its host name, as Koperator reads it;
+    /// nil until the cloud has provisioned one.
+    public var loadBalancerAddress: String? {
+        for ingress in status?.loadBalancer?.ingress ?? [] {
+            if let ip = ingress.ip, !ip.isEmpty { return ip }
+            if let hostname = ingress.hostname, !hostname.isEmpty { return hostname }
+        }
+        return nil
     }
 }

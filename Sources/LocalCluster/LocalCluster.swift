@@ -99,14 +99,17 @@ public final class LocalCluster: Service, Sendable {
         let kubeletChanges = await store.changes()
         var existing: [(ResourceDefinition, JSONValue)] = []
         for resource in registry.definitions
-        where ["pods", "persistentvolumeclaims", "deployments"].contains(resource.plural) {
+        where ["pods", "persistentvolumeclaims", "deployments", "services"].contains(resource.plural) {
             for object in await store.all(resource) { existing.append((resource, object)) }
         }
         let collector = GarbageCollector(store: store)
         let collectorChanges = await store.changes()
+        let cloud = CloudLoadBalancer(store: store, delay: configuration.kubelet.loadBalancerDelay)
+        let cloudChanges = await store.changes()
         let controllers = [
             Task { await kubelet.run(kubeletChanges, existing: existing) },
             Task { await collector.run(collectorChanges) },
+            Task { await cloud.run(cloudChanges, existing: existing) },
         ]
         logger.info(
             "local cluster listening",

@@ -14,12 +14,15 @@ public struct LocalClusterConfiguration: Sendable {
         /// A deleted pod's containers take this long to stop (at most its grace period); the
         /// pod stays, terminating, until they have.
         public var stopDelay: Duration
+        /// A LoadBalancer Service waits this long for its address, as a cloud provisions one.
+        public var loadBalancerDelay: Duration
 
         public init(
             scheduleDelay: Duration = .milliseconds(50), startDelay: Duration = .milliseconds(100),
             readyDelay: Duration = .milliseconds(100), bindDelay: Duration = .milliseconds(50),
-            stopDelay: Duration = .milliseconds(100)
+            stopDelay: Duration = .milliseconds(100), loadBalancerDelay: Duration = .milliseconds(200)
         ) {
+            self.loadBalancerDelay = loadBalancerDelay
             self.stopDelay = stopDelay
             self.scheduleDelay = scheduleDelay
             self.startDelay = startDelay

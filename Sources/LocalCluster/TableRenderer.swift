@@ -132,7 +132,17 @@ enum TableRenderer {
                 name,
                 Column(name: "Type", type: "string", priority: 0, cell: text(["spec", "type"], "ClusterIP")),
                 Column(name: "Cluster-IP", type: "string", priority: 0, cell: text(["spec", "clusterIP"])),
-                Column(name: "External-IP", type: "string", priority: 0) { _ in .string("<none>") },
+                Column(name: "External-IP", type: "string", priority: 0) { service in
+                    // As kubectl shows it: a load balancer's addresses, `<pending>` until it has one.
+                    let ingress =
+                        service.value(at: ["status", "loadBalancer", "ingress"]).flatMap(array) ?? []
+                    let addresses = ingress.compactMap {
+                        $0["ip"]?.stringValue ?? $0["hostname"]?.stringValue
+                    }
+                    if !addresses.isEmpty { return .string(addresses.joined(separator: ",")) }
+                    let balanced = service.value(at: ["spec", "type"])?.stringValue == "LoadBalancer"
+                    return .string(balanced ? "<pending>" : "<none>")
+                },
                 Column(name: "Port(s)", type: "string", priority: 0) { service in
                     let ports = service.value(at: ["spec", "ports"]).flatMap(array) ?? []
                     let text = ports.map { port -> String in

@@ -15,7 +15,8 @@ public protocol ClusterComponent: Sendable {
 /// The components, in the order their objects are created.
 public enum ClusterComponents {
     public static let all: [any ClusterComponent] = [
-        ClusterServices(), BrokerDisruptionBudget(), CruiseControlComponent(),
+        ClusterServices(), BrokerDisruptionBudget(), CruiseControlComponent(), EnvoyComponent(),
+        NodePortServices(),
     ]
 }
 

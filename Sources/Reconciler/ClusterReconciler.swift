@@ -131,9 +131,12 @@ public struct ClusterReconciler: Sendable {
         let actual = try await observe(namespace: namespace, cluster: name)
         let renderer = DesiredStateRenderer(defaultImage: configuration.defaultImage)
         let claimsInUse = Self.claimsByMountPath(actual, uid: cluster.uid)
+        let externalHosts = ExternalAccess.hosts(
+            spec.spec, cluster: name, services: actual[Kubernetes.Service.self])
         let claimSizes = Self.claimSizes(actual)
         var desired = renderer.render(
-            spec, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes)
+            spec, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes,
+            externalHosts: externalHosts)
         // A rolling upgrade and a Cruise Control task never run at once: no task starts while
         // brokers wait for a restart, and no broker restarts while a task runs.
         let scope = RollingRestartScope(desired: desired, actual: actual, spec: spec.spec, uid: cluster.uid)
@@ -157,7 +160,8 @@ public struct ClusterReconciler: Sendable {
             var after = spec
             for id in forgotten { after.status?.brokersState?[String(id)] = nil }
             desired = renderer.render(
-                after, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes)
+                after, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes,
+                externalHosts: externalHosts)
             steps =
                 ReconcilePlan.make(
                     desired: desired, actual: actual, brokerStates: after.status?.brokersState ?? [:],
@@ -166,16 +170,22 @@ public struct ClusterReconciler: Sendable {
         }
         steps += removal.releasedClaims.map { .delete($0) }
         let refusals = RenderRefusals.check(spec)
-        if !refusals.isEmpty {
+        // A broker advertising a load balancer with no address yet would advertise the wrong
+        // one and be replaced once it has one: it waits for the address instead.
+        let pendingAddresses = ExternalAccess.pending(spec.spec, cluster: name, hosts: externalHosts)
+        if !refusals.isEmpty || !pendingAddresses.isEmpty {
             steps = ReconcilePlan.holdingBrokerPods(steps, staying: desired.brokerIDs)
+        }
+        if !refusals.isEmpty {
             result.eventsRecorded += await events.record(
                 refused: refusals, generation: spec.metadata.generation ?? 0)
         }
         let claims = await holdingUnresizableClaims(steps, actual: actual)
         steps = claims.steps
-        // While part of the spec cannot be rendered no broker pod is replaced, so none is rolled.
+        // While part of the spec cannot be rendered, or a load balancer's address is awaited, no
+        // broker pod is replaced, so none is rolled.
         let upgrade =
-            refusals.isEmpty
+            refusals.isEmpty && pendingAddresses.isEmpty
             ? await rollingUpgrade(
                 spec, scope: scope, desired: desired, taskUnderWay: removal.taskUnderWay, events: events,
                 result: &result) : nil
@@ -216,6 +226,11 @@ public struct ClusterReconciler: Sendable {
         }
         updated.unsupported = refusals.isEmpty ? nil : refusals.map(\.description)
         updated.unresizedClaims = claims.refused.isEmpty ? nil : claims.refused
+        var listenerStatuses = status.listenerStatuses ?? ListenerStatuses()
+        listenerStatuses.externalListeners = ExternalAccess.listenerStatuses(
+            spec.spec, hosts: externalHosts, cluster: name, namespace: namespace)
+        updated.listenerStatuses = listenerStatuses == ListenerStatuses() ? nil : listenerStatuses
+        updated.pendingExternalAddresses = pendingAddresses.isEmpty ? nil : pendingAddresses
         if let upgrade {
             updated.rollingUpgradeStatus = upgrade.status
             if upgrade.isActive { updated.state = .rollingUpgrading }
@@ -246,7 +261,8 @@ public struct ClusterReconciler: Sendable {
         }
         let waits = steps.contains { if case .waitForBroker = $0 { true } else { false } }
         if let next = removal.requeueAfter { result.requeueAfter = next }
-        if waits || claims.waiting || topic.retry || configRetry || upgrade?.isActive == true
+        if waits || !pendingAddresses.isEmpty || claims.waiting || topic.retry || configRetry
+            || upgrade?.isActive == true
             || result.created + result.updated + result.deleted > 0
         {
             // Our own writes come back as watch events; the requeue covers a missed one and

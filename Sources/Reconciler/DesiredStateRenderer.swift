@@ -19,16 +19,17 @@ public struct DesiredStateRenderer: Sendable {
     /// A disk taken out of a staying broker's spec whose claim exists stays mounted and in
     /// `log.dirs` until its volume state is `GracefulDiskRemovalSucceeded` (its replicas moved
     /// off): the pod is not replaced without a directory that still holds data.
+    /// `externalHosts` are the addresses external listeners advertise (`ExternalAccess.hosts`).
     public func render(
         _ cluster: KafkaCluster, uid: String, existingClaims: [Int32: [String: String]] = [:],
-        claimSizes: [String: String] = [:]
+        claimSizes: [String: String] = [:], externalHosts: [String: String] = [:]
     ) -> DesiredState {
         let name = cluster.metadata.name
         let namespace = cluster.metadata.namespace ?? "default"
         let owner = ResourceConventions.ownerReference(cluster: name, uid: uid)
         let context = Context(
             cluster: cluster, name: name, namespace: namespace, owner: owner, existingClaims: existingClaims,
-            claimSizes: claimSizes)
+            claimSizes: claimSizes, externalHosts: externalHosts)
         let brokers = cluster.spec.brokers.sorted { $0.id < $1.id }.map { render(broker: $0, context) }
         let components = ComponentContext(
             cluster: cluster, namespace: namespace, owner: owner, brokers: brokers)
@@ -59,6 +60,7 @@ public struct DesiredStateRenderer: Sendable {
         let existingClaims: [Int32: [String: String]]
         /// Claim name → its requested storage, for the disks being removed.
         let claimSizes: [String: String]
+        let externalHosts: [String: String]
         var spec: KafkaClusterSpec { cluster.spec }
 
         func metadata(_ objectName: String, labels: [String: String], annotations: [String: String]? = nil)
@@ -78,7 +80,7 @@ public struct DesiredStateRenderer: Sendable {
         let kept = Self.disksBeingRemoved(of: broker, context)
         let properties = ServerProperties(
             cluster: spec, broker: broker, clusterName: context.name, namespace: context.namespace,
-            keptMountPaths: kept.map(\.mountPath))
+            keptMountPaths: kept.map(\.mountPath), externalHosts: context.externalHosts)
         var configData = [
             ResourceConventions.brokerConfigKey: properties.text,
             ResourceConventions.jmxExporterConfigKey: spec.monitoringConfig?.kafkaJMXExporterConfig

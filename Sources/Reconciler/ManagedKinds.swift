@@ -70,7 +70,8 @@ extension PersistentVolumeClaim: ManagedObject {
 
 extension Kubernetes.Service: ManagedObject {
     public func drifted(from desired: Kubernetes.Service) -> Bool {
-        spec?.selector != desired.spec?.selector || spec?.ports != desired.spec?.ports
+        spec?.selector != desired.spec?.selector
+            || Self.withAssignedNodePorts(desired.spec?.ports, from: spec?.ports) != spec?.ports
             || (desired.spec?.type.map { $0 != spec?.type } ?? false)
             || (desired.spec?.clusterIP == "None" && spec?.clusterIP != "None")
     }
@@ -81,7 +82,27 @@ extension Kubernetes.Service: ManagedObject {
             service.spec?.clusterIP = live.spec?.clusterIP
             service.spec?.clusterIPs = live.spec?.clusterIPs
         }
+        // A load balancer's address is the cloud's, and so is a node port left unchosen.
+        service.status = live.status
+        let ports = Self.withAssignedNodePorts(service.spec?.ports, from: live.spec?.ports)
+        service.spec?.ports = ports
         return service
+    }
+
+    /// `ports` with each unchosen node port (of a NodePort or LoadBalancer Service) taken from
+    /// the live port of the same name, which the server assigned.
+    static func withAssignedNodePorts(_ ports: [Service.Port]?, from live: [Service.Port]?) -> [Service.Port]?
+    {
+        guard let ports, let live else { return ports }
+        return ports.map { port in
+            guard port.nodePort == nil, let assigned = live.first(where: { $0.name == port.name })?.nodePort
+            else {
+                return port
+            }
+            var port = port
+            port.nodePort = assigned
+            return port
+        }
     }
 }
 

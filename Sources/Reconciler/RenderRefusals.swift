@@ -53,11 +53,7 @@ public enum RenderRefusals {
                     "'\(listener.type)' is not a listener type (plaintext, ssl, sasl_plaintext, sasl_ssl)")
             }
         }
-        for index in (spec.listenersConfig?.externalListeners ?? []).indices {
-            refuse(
-                "\(listenersPath).externalListeners[\(index)]",
-                "external access (Envoy, LoadBalancer or NodePort services) is not rendered yet")
-        }
+        checkExternal(spec, refuse)
         if spec.listenersConfig?.sslSecrets != nil {
             refuse("\(listenersPath).sslSecrets", "the operator does not manage certificates yet")
         }
@@ -108,6 +104,130 @@ public enum RenderRefusals {
         }
         if !hasController && !spec.brokers.isEmpty {
             refuse("spec.brokers", "KRaft needs at least one node with the controller role")
+        }
+    }
+
+    /// External listeners are rendered when carried by Envoy behind a LoadBalancer, plaintext,
+    /// with every broker's external port a port and distinct from Envoy's own.
+    private static func checkExternal(_ spec: KafkaClusterSpec, _ refuse: (String, String) -> Void) {
+        let envoy = spec.envoyConfig ?? EnvoyConfig()
+        if let budget = envoy.disruptionBudget, budget.create == true,
+            !ExternalAccess.envoyListeners(spec).isEmpty
+        {
+            if budget.parsedBudget == nil {
+                refuse(
+                    "spec.envoyConfig.disruptionBudget.budget",
+                    "'\(budget.budget ?? "")' is neither a count of pods nor a percentage")
+            }
+            if let strategy = budget.strategy, strategy != "minAvailable", strategy != "maxUnavailable" {
+                refuse(
+                    "spec.envoyConfig.disruptionBudget.strategy",
+                    "'\(strategy)' is not a strategy (minAvailable, maxUnavailable)")
+            }
+        }
+        for (index, listener) in (spec.listenersConfig?.externalListeners ?? []).enumerated() {
+            let path = "spec.listenersConfig.externalListeners[\(index)]"
+            if listener.effectiveAccessMethod == "NodePort" {
+                checkNodePort(spec, listener, path: path, refuse)
+                continue
+            }
+            if listener.effectiveAccessMethod != "LoadBalancer" {
+                refuse(
+                    "\(path).accessMethod",
+                    "'\(listener.effectiveAccessMethod)' is not an access method (LoadBalancer, NodePort)")
+                continue
+            }
+            if spec.effectiveIngressController != "envoy" {
+                refuse(
+                    path,
+                    "the \(spec.effectiveIngressController) ingress controller is not rendered yet (envoy is)"
+                )
+                continue
+            }
+            if listener.config != nil {
+                refuse("\(path).config", "per-listener ingress configurations are not rendered yet")
+                continue
+            }
+            if listener.type.lowercased() != "plaintext" {
+                refuse(
+                    "\(path).type",
+                    "\(listener.type) external listeners need certificates, which the operator does not manage yet"
+                )
+            }
+            guard let start = listener.externalStartingPort, start > 0 else {
+                refuse("\(path).externalStartingPort", "an Envoy listener needs a starting port above 0")
+                continue
+            }
+            let envoyPorts = [
+                listener.effectiveIngressControllerTargetPort, Int(envoy.effectiveAdminPort),
+                Int(envoy.effectiveHealthCheckPort),
+            ]
+            if Set(envoyPorts).count != envoyPorts.count {
+                refuse(path, "Envoy's any-cast, admin and health ports must differ: \(envoyPorts)")
+            }
+            for broker in spec.brokers {
+                let port = listener.externalPort(of: broker.id)
+                if !(1...65535).contains(port) {
+                    refuse(
+                        "\(path).externalStartingPort",
+                        "broker \(broker.id) would get port \(port), not a port")
+                } else if envoyPorts.contains(port) || port == listener.effectiveAnyCastPort {
+                    refuse(
+                        "\(path).externalStartingPort",
+                        "broker \(broker.id)'s port \(port) is also Envoy's any-cast, admin or health port")
+                }
+            }
+        }
+    }
+
+    /// A NodePort listener needs a node port per broker (`externalStartingPort` above 0; ports
+    /// the server picks are not read back yet) and an address per broker: `hostnameOverride`,
+    /// or the broker's `nodePortExternalIP` (a node's own address is not read yet).
+    private static func checkNodePort(
+        _ spec: KafkaClusterSpec, _ listener: ExternalListener, path: String,
+        _ refuse: (String, String) -> Void
+    ) {
+        if listener.type.lowercased() != "plaintext" {
+            refuse(
+                "\(path).type",
+                "\(listener.type) external listeners need certificates, which the operator does not manage yet"
+            )
+        }
+        guard let start = listener.externalStartingPort, start > 0 else {
+            refuse(
+                "\(path).externalStartingPort",
+                "node ports chosen by Kubernetes (externalStartingPort 0) are not read back yet")
+            return
+        }
+        for broker in spec.brokers {
+            let port = listener.externalPort(of: broker.id)
+            if !(1...65535).contains(port) {
+                refuse(
+                    "\(path).externalStartingPort",
+                    "broker \(broker.id) would get node port \(port), not a port")
+            }
+        }
+        for (index, broker) in spec.brokers.enumerated() {
+            let ip = spec.effectiveConfig(of: broker).nodePortExternalIP?[listener.name] ?? ""
+            let hostCharacters = ip.allSatisfy {
+                $0.isASCII && ($0.isLetter || $0.isNumber || ".-:".contains($0))
+            }
+            if !ip.isEmpty && !hostCharacters {
+                refuse(
+                    "spec.brokers[\(index)].brokerConfig.nodePortExternalIP.\(listener.name)",
+                    "'\(ip)' is not an address a client can connect to")
+            }
+        }
+        let unaddressed = spec.brokers.filter {
+            ExternalAccess.nodePortAddress(spec, listener: listener, broker: $0, cluster: "", namespace: "")
+                == nil
+        }
+        if !unaddressed.isEmpty {
+            refuse(
+                "\(path).hostnameOverride",
+                "brokers " + unaddressed.map { String($0.id) }.joined(separator: ", ")
+                    + " have no address to advertise: set hostnameOverride, or nodePortExternalIP."
+                    + "\(listener.name) in their broker configuration (node addresses are not read yet)")
         }
     }
 

@@ -44,6 +44,25 @@ public enum ResourceConventions {
     public static func allBrokerServiceName(cluster: String) -> String { "\(cluster)-all-broker" }
     public static func disruptionBudgetName(cluster: String) -> String { "\(cluster)-pdb" }
 
+    /// Envoy's objects for external listener L (Koperator's names).
+    public static func envoyConfigMapName(listener: String, cluster: String) -> String {
+        "envoy-config-\(listener)-\(cluster)"
+    }
+    public static func envoyDeploymentName(listener: String, cluster: String) -> String {
+        "envoy-\(listener)-\(cluster)"
+    }
+    public static func envoyServiceName(listener: String, cluster: String) -> String {
+        "envoy-loadbalancer-\(listener)-\(cluster)"
+    }
+    /// Broker N's NodePort Service for external listener L (Koperator's name).
+    public static func nodePortServiceName(cluster: String, broker: Int32, listener: String) -> String {
+        "\(cluster)-\(broker)-\(listener)"
+    }
+    /// `app=envoyingress`, `kafka_cr=C`, `eListenerName=L`.
+    public static func envoyLabels(cluster: String, listener: String) -> [String: String] {
+        [appLabel: "envoyingress", clusterLabel: cluster, "eListenerName": listener]
+    }
+
     /// The DNS name a broker is reached at inside the cluster (Koperator's form): its pod's
     /// name under the headless Service when there is one, else its own Service.
     public static func brokerHost(

@@ -23,14 +23,34 @@ public struct ServerProperties: Equatable, Sendable {
     public init(properties: [String: String]) { self.properties = properties }
 
     /// `keptMountPaths`: disks out of the spec still mounted while their data moves off, listed
-    /// in `log.dirs` after the spec's.
+    /// in `log.dirs` after the spec's. `externalHosts` are the hosts external listeners
+    /// advertise, by listener name (`ExternalAccess.hosts`): such a listener advertises its host
+    /// on `externalStartingPort + id`; one without a known host advertises the broker's
+    /// in-cluster address.
     public init(
         cluster spec: KafkaClusterSpec, broker: Broker, clusterName: String, namespace: String,
-        keptMountPaths: [String] = []
+        keptMountPaths: [String] = [], externalHosts: [String: String] = [:]
     ) {
         var merged = spec.userProperties(of: broker)
         func host(_ id: Int32) -> String {
             ResourceConventions.brokerHost(cluster: clusterName, broker: id, namespace: namespace, spec: spec)
+        }
+        let external = Dictionary(
+            (spec.listenersConfig?.externalListeners ?? []).map { ($0.name, $0) },
+            uniquingKeysWith: { first, _ in first })
+        func address(_ listener: BrokerListeners.Listener) -> String {
+            if listener.external, let config = external[listener.name] {
+                if config.effectiveAccessMethod == "NodePort" {
+                    if let outside = ExternalAccess.nodePortAddress(
+                        spec, listener: config, broker: broker, cluster: clusterName, namespace: namespace)
+                    {
+                        return outside
+                    }
+                } else if let outside = externalHosts[listener.name] {
+                    return "\(outside):\(config.externalPort(of: broker.id))"
+                }
+            }
+            return "\(host(broker.id)):\(listener.port)"
         }
         let listeners = BrokerListeners(spec)
         merged["listener.security.protocol.map"] =
@@ -91,13 +111,13 @@ public struct ServerProperties: Equatable, Sendable {
             // Clients never talk to controllers: only broker roles advertise, never the controller listener.
             merged["advertised.listeners"] =
                 isBroker
-                ? Self.advertised(listeners.all.filter { !isControllerListener($0) }, host: host(broker.id))
+                ? Self.advertised(listeners.all.filter { !isControllerListener($0) }, address: address)
                 : nil
         } else {
             merged["broker.id"] = String(broker.id)
             merged["listeners"] = listeners.all.map { "\($0.listenerName)://:\($0.port)" }.joined(
                 separator: ",")
-            merged["advertised.listeners"] = Self.advertised(listeners.all, host: host(broker.id))
+            merged["advertised.listeners"] = Self.advertised(listeners.all, address: address)
             if let controller = listeners.controlPlane {
                 merged["control.plane.listener.name"] = controller.listenerName
             }
@@ -124,8 +144,10 @@ public struct ServerProperties: Equatable, Sendable {
     }
 
     /// `NAME://host:port` per listener, sorted as Koperator sorts them.
-    private static func advertised(_ listeners: [BrokerListeners.Listener], host: String) -> String {
-        listeners.map { "\($0.listenerName)://\(host):\($0.port)" }.sorted().joined(separator: ",")
+    private static func advertised(
+        _ listeners: [BrokerListeners.Listener], address: (BrokerListeners.Listener) -> String
+    ) -> String {
+        listeners.map { "\($0.listenerName)://\(address($0))" }.sorted().joined(separator: ",")
     }
 
     /// Kafka's data directory on a disk: a folder inside the mount, so the volume's own

@@ -125,13 +125,14 @@ import Testing
 /// Warning Event once per generation, the fields named in `status.unsupported`, and no broker
 /// pod until the spec is changed.
 @Suite struct RefusedFeatureTests {
-    @Test func anExternalListenerHoldsThePodsUntilItIsTakenOut() async throws {
+    @Test func aNodePortListenerHoldsThePodsUntilItIsTakenOut() async throws {
         let api = try await ReconcilerCluster.start(brokers: [0, 1])
         defer { Task { await api.stop() } }
         try await api.modify {
-            $0.spec.listenersConfig?.externalListeners = [
-                ExternalListener(name: "external", type: "plaintext", containerPort: 9094)
-            ]
+            var listener = ExternalListener(
+                name: "external", type: "plaintext", containerPort: 9094, externalStartingPort: 32000)
+            listener.accessMethod = "NodePort"
+            $0.spec.listenersConfig?.externalListeners = [listener]
         }
         let first = try await api.reconcile()
         #expect(try await api.objects(.pods).isEmpty)

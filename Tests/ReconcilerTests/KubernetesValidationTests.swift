@@ -55,8 +55,42 @@ struct KubernetesValidationTests {
             kraft.spec.brokers[index].brokerConfig = BrokerConfig()
             kraft.spec.brokers[index].brokerConfig?.processRoles = ["broker", "controller"]
         }
+        // Envoy in front of an external listener, with every pod and Service setting it takes.
+        var external = try ClusterFixtures.withExternalListener()
+        var envoy = EnvoyConfig()
+        envoy.replicas = 2
+        envoy.annotations = ["team": "data"]
+        envoy.loadBalancerSourceRanges = ["10.0.0.0/8"]
+        envoy.loadBalancerIP = "203.0.113.7"
+        envoy.nodeSelector = ["pool": "edge"]
+        envoy.priorityClassName = "high"
+        envoy.serviceAccountName = "envoy"
+        envoy.envoyCommandLineArgs = EnvoyCommandLineArgs(concurrency: 2)
+        envoy.tolerations = cruiseControl.spec.cruiseControlConfig?.tolerations
+        envoy.podSecurityContext = .object([("runAsNonRoot", .bool(true))])
+        envoy.topologySpreadConstraints = .array([
+            .object([
+                ("maxSkew", .number("1")), ("topologyKey", .string("topology.kubernetes.io/zone")),
+                ("whenUnsatisfiable", .string("ScheduleAnyway")),
+            ])
+        ])
+        envoy.disruptionBudget = EnvoyDisruptionBudget(
+            create: true, budget: "50%", strategy: "maxUnavailable")
+        external.spec.envoyConfig = envoy
+        external.spec.listenersConfig?.externalListeners?[0].serviceAnnotations = ["lb": "nlb"]
+        external.spec.listenersConfig?.externalListeners?[0].externalTrafficPolicy = "Local"
+        var nodePort = try ClusterFixtures.withExternalListener()
+        nodePort.spec.listenersConfig?.externalListeners?[0].accessMethod = "NodePort"
+        nodePort.spec.listenersConfig?.externalListeners?[0].externalStartingPort = 32000
+        nodePort.spec.listenersConfig?.externalListeners?[0].externalTrafficPolicy = "Local"
+        for index in nodePort.spec.brokers.indices {
+            var config = nodePort.spec.brokers[index].brokerConfig ?? BrokerConfig()
+            config.nodePortExternalIP = ["external": "198.51.100.\(index + 1)"]
+            nodePort.spec.brokers[index].brokerConfig = config
+        }
         return [
-            ("example", example), ("all-broker", allBroker), ("bare", bare),
+            ("example", example), ("all-broker", allBroker), ("bare", bare), ("external", external),
+            ("node-port", nodePort),
             ("cruise-control", cruiseControl),
             ("kraft-cruise-control", kraft),
         ]

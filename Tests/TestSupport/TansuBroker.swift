@@ -39,10 +39,12 @@ public final class TansuBroker: @unchecked Sendable {
     /// Starts tansu on a free loopback port and waits until it accepts connections.
     /// `extraArguments` adds options such as `--authentication`.
     /// `port` reuses a port (to restart a broker in place); by default a free one is chosen, and
-    /// chosen again if another process took it between choosing and binding.
+    /// chosen again if another process took it between choosing and binding. `advertised`
+    /// (`host:port`) is what metadata tells clients, for a broker behind a proxy; its own
+    /// address by default.
     public init(
         clusterId: String = "tansu_cluster", port: UInt16? = nil, extraArguments: [String] = [],
-        scheme: String = "tcp"
+        scheme: String = "tcp", advertised: String? = nil
     ) async throws {
         guard let executable = Self.executable else { throw TansuUnavailable() }
         self.clusterId = clusterId
@@ -54,7 +56,8 @@ public final class TansuBroker: @unchecked Sendable {
             let process = try BackgroundProcess(
                 executable,
                 [
-                    "broker", "--listener-url", url, "--advertised-listener-url", url, "--storage-engine",
+                    "broker", "--listener-url", url, "--advertised-listener-url",
+                    advertised.map { "\(scheme)://\($0)" } ?? url, "--storage-engine",
                     "memory://tansu/", "--cluster-id", clusterId,
                 ] + extraArguments,
                 logFile: directory.file("tansu-\(attempt).log"))
