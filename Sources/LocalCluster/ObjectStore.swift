@@ -63,6 +63,7 @@ actor ObjectStore {
     private var dependents: [String: Set<Reference>] = [:]
     private var byUID: [String: Reference] = [:]
     private var clusterIPs = ClusterIPAllocator()
+    private var nodePorts = NodePortAllocator()
     /// Set while a `dryRun=All` write is rehearsed: nothing is persisted or published.
     private var rehearsing = false
     private let persistence: Persistence?
@@ -91,6 +92,7 @@ actor ObjectStore {
             if resource.plural == "services", let ip = object.value(at: ["spec", "clusterIP"])?.stringValue {
                 clusterIPs.reserve(ip)
             }
+            if resource.plural == "services" { nodePorts.reserve(NodePortAllocator.ports(of: object)) }
         }
         for name in ["default", "kube-system", "kube-public"] where !namespaceExists(name) {
             let namespace = JSONValue.object([
@@ -288,6 +290,9 @@ actor ObjectStore {
             defaultStorageClass: defaultStorageClassName)
         try PodSpecRules.check(resource, name: name, old: nil, new: object)
         try admitCustomResource(&object, resource, name)
+        if resource.type == .services {
+            try nodePorts.assign(&object, old: nil, resource: resource, name: name)
+        }
         return try commit(reference, object, kind: .added, previous: nil)
     }
 
@@ -601,6 +606,9 @@ actor ObjectStore {
             }
         }
         try admitCustomResource(&object, resource, reference.name)
+        if resource.type == .services, !status {
+            try nodePorts.assign(&object, old: existing, resource: resource, name: reference.name)
+        }
         object.set(["metadata", "resourceVersion"], existing.value(at: ["metadata", "resourceVersion"]))
         // A write that changes nothing is not a write: no new resourceVersion, no event.
         if object == existing { return existing }
@@ -813,6 +821,9 @@ actor ObjectStore {
         {
             clusterIPs.release(ip)
         }
+        if reference.resource.plural == "services" {
+            nodePorts.release(NodePortAllocator.ports(of: existing))
+        }
         publish(
             StoreChange(
                 kind: .deleted, resource: reference.resource, resourceVersion: version, object: object,
@@ -875,10 +886,10 @@ actor ObjectStore {
     func rehearse<Answer: Sendable>(
         _ write: @Sendable (isolated ObjectStore) throws(APIError) -> Answer
     ) throws(APIError) -> Answer {
-        let saved = (objects, version, dependents, byUID, clusterIPs)
+        let saved = (objects, version, dependents, byUID, clusterIPs, nodePorts)
         rehearsing = true
         defer {
-            (objects, version, dependents, byUID, clusterIPs) = saved
+            (objects, version, dependents, byUID, clusterIPs, nodePorts) = saved
             rehearsing = false
         }
         return try write(self)

@@ -98,6 +98,56 @@ import Testing
         #expect(deployment.string("spec.template.spec.schedulerName") == "default-scheduler")
     }
 
+    /// NodePort and LoadBalancer Services get node ports from 30000-32767; a requested one must
+    /// be in the range and free; an update that leaves it out keeps it; a delete frees it.
+    /// (Service reference: `spec.ports[].nodePort`, `allocateLoadBalancerNodePorts`.)
+    @Test func nodePortsAreAllocatedKeptAndFreed() async throws {
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let services = "/api/v1/namespaces/default/services"
+        func service(_ name: String, type: String, nodePort: Int? = nil, extra: String = "") -> String {
+            let port = nodePort.map { #","nodePort":\#($0)"# } ?? ""
+            return
+                #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"\#(name)"},"spec":{"type":"\#(type)"\#(extra),"ports":[{"port":9094\#(port)}]}}"#
+        }
+        func nodePort(_ answer: TestCluster.Answer) -> Int? {
+            guard case .number(let text)? = Self.first(answer.json.value(at: ["spec", "ports"]))?["nodePort"]
+            else {
+                return nil
+            }
+            return Int(text)
+        }
+        let balancer = try await cluster.post(services, service("lb", type: "LoadBalancer"))
+        let assigned = try #require(nodePort(balancer), "\(balancer.text)")
+        #expect(NodePortAllocator.range.contains(assigned))
+        let unallocated = try await cluster.post(
+            services, service("lb2", type: "LoadBalancer", extra: #","allocateLoadBalancerNodePorts":false"#))
+        #expect(unallocated.status == 201 && nodePort(unallocated) == nil, "\(unallocated.text)")
+        #expect(
+            try await cluster.post(services, service("plain", type: "ClusterIP")).text.contains("nodePort")
+                == false)
+
+        let chosen = try await cluster.post(services, service("np", type: "NodePort", nodePort: 31_000))
+        #expect(chosen.status == 201 && nodePort(chosen) == 31_000, "\(chosen.text)")
+        let taken = try await cluster.post(services, service("np2", type: "NodePort", nodePort: 31_000))
+        #expect(
+            taken.status == 422 && taken.text.contains("provided port is already allocated"), "\(taken.text)")
+        let outside = try await cluster.post(services, service("np3", type: "NodePort", nodePort: 80))
+        #expect(outside.status == 422 && outside.text.contains("not in the valid range"), "\(outside.text)")
+
+        // An update that leaves the node port out keeps it.
+        let version = try #require(chosen.string("metadata.resourceVersion"))
+        let updated = try await cluster.put(
+            services + "/np",
+            #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"np","resourceVersion":"\#(version)"},"spec":{"type":"NodePort","ports":[{"port":9094}]}}"#
+        )
+        #expect(updated.status == 200 && nodePort(updated) == 31_000, "\(updated.text)")
+        #expect(try await cluster.delete(services + "/np").status == 200)
+        #expect(
+            try await cluster.post(services, service("np4", type: "NodePort", nodePort: 31_000)).status == 201
+        )
+    }
+
     /// A claim a running pod mounts is not deleted until the pod is gone; one nobody mounts
     /// goes at once. A claim naming no class gets the default class.
     @Test func aClaimInUseIsProtectedUntilItsPodIsGone() async throws {
