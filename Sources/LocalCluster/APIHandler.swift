@@ -415,11 +415,15 @@ struct APIHandler: Sendable {
 
     // MARK: - Bodies
 
+    /// The Content-Type's media type, lower-cased and without parameters; nil when none is sent.
+    private static func mediaType(_ request: HTTPRequest) -> String? {
+        request.headers["Content-Type"].map {
+            String(LabelSelector.trim($0.split(separator: ";").first ?? "")).lowercased()
+        }
+    }
+
     private func jsonBody(_ request: HTTPRequest) throws(APIError) -> JSONValue {
-        let type =
-            (request.headers["Content-Type"] ?? "application/json").split(separator: ";").first.map {
-                String(LabelSelector.trim($0)).lowercased()
-            } ?? ""
+        let type = Self.mediaType(request) ?? "application/json"
         guard type == "application/json" || type.isEmpty else {
             throw .unsupportedMediaType(accepted: ["application/json"])
         }
@@ -431,10 +435,7 @@ struct APIHandler: Sendable {
     private func patchKind(_ resource: ResourceDefinition, _ request: HTTPRequest) throws(APIError)
         -> ObjectStore.PatchKind
     {
-        let type =
-            (request.headers["Content-Type"] ?? "").split(separator: ";").first.map {
-                String(LabelSelector.trim($0)).lowercased()
-            } ?? ""
+        let type = Self.mediaType(request) ?? ""
         let strategic = StrategicMergePatch.schema(for: resource.type)
         switch type {
         case "application/json-patch+json": return .json

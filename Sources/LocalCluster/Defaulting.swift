@@ -100,8 +100,7 @@ enum Defaulting {
         setIfMissing(&pod, ["spec", "serviceAccountName"], .string("default"))
         setIfMissing(
             &pod, ["spec", "serviceAccount"], pod.value(at: ["spec", "serviceAccountName"]) ?? .null)
-        var tolerations: [JSONValue] = []
-        if case .array(let existing)? = pod.value(at: ["spec", "tolerations"]) { tolerations = existing }
+        var tolerations = pod.value(at: ["spec", "tolerations"])?.items ?? []
         for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]
         where !tolerations.contains(where: { $0["key"] == .string(key) }) {
             tolerations.append(
@@ -113,8 +112,7 @@ enum Defaulting {
         pod.set(["spec", "tolerations"], .array(tolerations))
         guard pod.value(at: ["spec", "automountServiceAccountToken"]) != .bool(false) else { return }
         let volumeName = "kube-api-access-\(String(UUID().uuidString.lowercased().prefix(5)))"
-        var volumes: [JSONValue] = []
-        if case .array(let existing)? = pod.value(at: ["spec", "volumes"]) { volumes = existing }
+        var volumes = pod.value(at: ["spec", "volumes"])?.items ?? []
         volumes.append(
             .object([
                 ("name", .string(volumeName)),
@@ -157,8 +155,7 @@ enum Defaulting {
             ]))
         pod.set(["spec", "volumes"], .array(volumes))
         mapItems(&pod, ["spec", "containers"]) { container in
-            var mounts: [JSONValue] = []
-            if case .array(let existing)? = container["volumeMounts"] { mounts = existing }
+            var mounts = container["volumeMounts"]?.items ?? []
             mounts.append(
                 .object([
                     ("name", .string(volumeName)), ("readOnly", .bool(true)),

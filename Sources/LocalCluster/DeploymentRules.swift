@@ -17,7 +17,7 @@ enum DeploymentRules {
         let matchLabels = selector?["matchLabels"]?.members ?? []
         if selector == nil || selector == .null {
             invalid("spec.selector", "Required value", reason: "FieldValueRequired")
-        } else if matchLabels.isEmpty && count(selector?["matchExpressions"]) == 0 {
+        } else if matchLabels.isEmpty && (selector?["matchExpressions"]?.items ?? []).isEmpty {
             invalid("spec.selector", "Invalid value: {}: empty selector is invalid for deployment")
         }
         let labels = new.value(at: ["spec", "template", "metadata", "labels"])
@@ -27,7 +27,7 @@ enum DeploymentRules {
                 "Invalid value: \(String(decoding: (labels ?? .object([])).encoded(), as: UTF8.self)): "
                     + "`selector` does not match template `labels`")
         }
-        if count(new.value(at: ["spec", "template", "spec", "containers"])) == 0 {
+        if (new.value(at: ["spec", "template", "spec", "containers"])?.items ?? []).isEmpty {
             invalid("spec.template.spec.containers", "Required value", reason: "FieldValueRequired")
         }
         if case .number(let text)? = new.value(at: ["spec", "replicas"]), (Int(text) ?? 0) < 0 {
@@ -40,10 +40,5 @@ enum DeploymentRules {
             )
         }
         if !causes.isEmpty { throw .invalid(resource, name, causes) }
-    }
-
-    private static func count(_ value: JSONValue?) -> Int {
-        if case .array(let items)? = value { return items.count }
-        return 0
     }
 }

@@ -7,6 +7,12 @@ extension JSONValue {
         return nil
     }
 
+    /// The items of an array value.
+    var items: [JSONValue]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
+
     /// The members of an object value.
     var members: [(key: String, value: JSONValue)]? {
         if case .object(let members) = self { return members }

@@ -12,7 +12,7 @@ struct NodePortAllocator: Sendable {
 
     /// The node ports a Service holds.
     static func ports(of service: JSONValue) -> [Int] {
-        items(service.value(at: ["spec", "ports"])).compactMap { port in
+        (service.value(at: ["spec", "ports"])?.items ?? []).compactMap { port in
             port["nodePort"].flatMap(ObjectStore.numberText).flatMap { Int($0) }
         }
     }
@@ -32,7 +32,7 @@ struct NodePortAllocator: Sendable {
             || (type == "LoadBalancer"
                 && service.value(at: ["spec", "allocateLoadBalancerNodePorts"]) != .bool(false))
         guard wanted, case .array(var ports)? = service.value(at: ["spec", "ports"]) else { return }
-        let previous = Self.items(old?.value(at: ["spec", "ports"]))
+        let previous = old?.value(at: ["spec", "ports"])?.items ?? []
         let held = Set(old.map(Self.ports) ?? [])
         var taken: Set<Int> = []
         var causes: [Status.Cause] = []
@@ -85,10 +85,5 @@ struct NodePortAllocator: Sendable {
             if !used.contains(candidate) && !taken.contains(candidate) { return candidate }
         }
         return nil
-    }
-
-    private static func items(_ value: JSONValue?) -> [JSONValue] {
-        if case .array(let entries)? = value { return entries }
-        return []
     }
 }

@@ -844,8 +844,9 @@ actor ObjectStore {
 
     /// The claims a pod mounts.
     static func claimNames(of pod: JSONValue) -> [String] {
-        guard case .array(let volumes)? = pod.value(at: ["spec", "volumes"]) else { return [] }
-        return volumes.compactMap { $0.value(at: ["persistentVolumeClaim", "claimName"])?.stringValue }
+        (pod.value(at: ["spec", "volumes"])?.items ?? []).compactMap {
+            $0.value(at: ["persistentVolumeClaim", "claimName"])?.stringValue
+        }
     }
 
     /// The PVC protection controller: a deleted claim keeps its finalizer while a pod that has

@@ -48,16 +48,16 @@ enum PodSpecRules {
 
     private static func podSpecCauses(_ spec: JSONValue, at path: String) -> [Status.Cause] {
         var causes: [Status.Cause] = []
-        let containers = items(spec["containers"])
+        let containers = spec["containers"]?.items ?? []
         if containers.isEmpty {
             causes.append(
                 Status.Cause(
                     reason: "FieldValueRequired", message: "Required value", field: "\(path).containers"))
         }
-        let volumes = Set(items(spec["volumes"]).compactMap { $0["name"]?.stringValue })
+        let volumes = Set((spec["volumes"]?.items ?? []).compactMap { $0["name"]?.stringValue })
         var containerNames: Set<String> = []
         for (list, entries) in [
-            ("initContainers", items(spec["initContainers"])), ("containers", containers),
+            ("initContainers", spec["initContainers"]?.items ?? []), ("containers", containers),
         ] {
             for (index, container) in entries.enumerated() {
                 let at = "\(path).\(list)[\(index)]"
@@ -69,8 +69,8 @@ enum PodSpecRules {
                 } else if !containerNames.insert(name).inserted {
                     causes.append(duplicate(name, field: "\(at).name"))
                 }
-                causes += portCauses(items(container["ports"]), at: at)
-                for (mountIndex, mount) in items(container["volumeMounts"]).enumerated() {
+                causes += portCauses(container["ports"]?.items ?? [], at: at)
+                for (mountIndex, mount) in (container["volumeMounts"]?.items ?? []).enumerated() {
                     let volume = mount["name"]?.stringValue ?? ""
                     if !volumes.contains(volume) {
                         causes.append(
@@ -143,8 +143,8 @@ enum PodSpecRules {
             }
             return spec
         }
-        let oldTolerations = items(old.value(at: ["spec", "tolerations"]))
-        let newTolerations = items(new.value(at: ["spec", "tolerations"]))
+        let oldTolerations = old.value(at: ["spec", "tolerations"])?.items ?? []
+        let newTolerations = new.value(at: ["spec", "tolerations"])?.items ?? []
         let tolerationsKept = oldTolerations.allSatisfy(newTolerations.contains)
         guard comparable(old) != comparable(new) || !tolerationsKept else { return nil }
         return Status.Cause(
@@ -199,7 +199,7 @@ enum PodSpecRules {
         default: return nil
         }
         for list in ["initContainers", "containers"] {
-            for container in items(object.value(at: specPath + [list])) {
+            for container in object.value(at: specPath + [list])?.items ?? [] {
                 for section in ["limits", "requests"] {
                     for (_, value) in container.value(at: ["resources", section])?.members ?? [] {
                         let text = value.stringValue ?? ObjectStore.numberText(value) ?? ""
@@ -215,11 +215,6 @@ enum PodSpecRules {
     }
 
     // MARK: - Helpers
-
-    private static func items(_ value: JSONValue?) -> [JSONValue] {
-        if case .array(let entries)? = value { return entries }
-        return []
-    }
 
     private static func duplicate(_ value: String, field: String) -> Status.Cause {
         Status.Cause(reason: "FieldValueDuplicate", message: "Duplicate value: \"\(value)\"", field: field)

@@ -91,7 +91,7 @@ struct StrategicMergePatch: Sendable {
         -> JSONValue?
     {
         guard case .object(let patchMembers) = patch else { return patch }
-        switch Self.string(patch["$patch"]) {
+        switch patch["$patch"]?.stringValue {
         case nil, "merge": break
         case "replace": return try strip(patch, path: path)
         case "delete": return nil
@@ -144,7 +144,7 @@ struct StrategicMergePatch: Sendable {
             guard case .array(let keys) = retained else {
                 throw Failure(description: "$retainKeys must be a list")
             }
-            let names = Set(keys.compactMap(Self.string))
+            let names = Set(keys.compactMap(\.stringValue))
             members.removeAll { !names.contains($0.key) }
         }
         return .object(members)
@@ -162,9 +162,9 @@ struct StrategicMergePatch: Sendable {
             for value in patch where !items.contains(value) { items.append(value) }
             return .array(items)
         case .byKey(let key):
-            if patch.contains(where: { Self.string($0["$patch"]) == "replace" }) {
+            if patch.contains(where: { $0["$patch"]?.stringValue == "replace" }) {
                 return .array(
-                    try patch.filter { Self.string($0["$patch"]) != "replace" }.map { item throws(Failure) in
+                    try patch.filter { $0["$patch"]?.stringValue != "replace" }.map { item throws(Failure) in
                         try strip(item, path: path)
                     })
             }
@@ -176,7 +176,7 @@ struct StrategicMergePatch: Sendable {
                     )
                 }
                 let index = items.firstIndex { $0[key] == wanted }
-                if Self.string(item["$patch"]) == "delete" {
+                if item["$patch"]?.stringValue == "delete" {
                     items.removeAll { $0[key] == wanted }
                 } else if let index {
                     items[index] = try mergeMap(items[index], item, path: path) ?? items[index]
@@ -219,10 +219,5 @@ struct StrategicMergePatch: Sendable {
         default:
             return value
         }
-    }
-
-    private static func string(_ value: JSONValue?) -> String? {
-        if case .string(let text)? = value { return text }
-        return nil
     }
 }

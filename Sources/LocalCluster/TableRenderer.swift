@@ -111,8 +111,8 @@ enum TableRenderer {
             return [
                 name,
                 Column(name: "Ready", type: "string", priority: 0) { pod in
-                    let statuses = pod.value(at: ["status", "containerStatuses"]).flatMap(array) ?? []
-                    let total = pod.value(at: ["spec", "containers"]).flatMap(array)?.count ?? 0
+                    let statuses = pod.value(at: ["status", "containerStatuses"]).flatMap(\.items) ?? []
+                    let total = pod.value(at: ["spec", "containers"]).flatMap(\.items)?.count ?? 0
                     let ready = statuses.filter { $0["ready"] == .bool(true) }.count
                     return .string("\(ready)/\(total)")
                 },
@@ -135,7 +135,7 @@ enum TableRenderer {
                 Column(name: "External-IP", type: "string", priority: 0) { service in
                     // As kubectl shows it: a load balancer's addresses, `<pending>` until it has one.
                     let ingress =
-                        service.value(at: ["status", "loadBalancer", "ingress"]).flatMap(array) ?? []
+                        service.value(at: ["status", "loadBalancer", "ingress"]).flatMap(\.items) ?? []
                     let addresses = ingress.compactMap {
                         $0["ip"]?.stringValue ?? $0["hostname"]?.stringValue
                     }
@@ -144,7 +144,7 @@ enum TableRenderer {
                     return .string(balanced ? "<pending>" : "<none>")
                 },
                 Column(name: "Port(s)", type: "string", priority: 0) { service in
-                    let ports = service.value(at: ["spec", "ports"]).flatMap(array) ?? []
+                    let ports = service.value(at: ["spec", "ports"]).flatMap(\.items) ?? []
                     let text = ports.map { port -> String in
                         let number = port["port"].map { String(decoding: $0.encoded(), as: UTF8.self) } ?? "?"
                         return "\(number)/\(port["protocol"]?.stringValue ?? "TCP")"
@@ -179,7 +179,7 @@ enum TableRenderer {
                     name: "Capacity", type: "string", priority: 0,
                     cell: text(["status", "capacity", "storage"], "")),
                 Column(name: "Access Modes", type: "string", priority: 0) { claim in
-                    let modes = claim.value(at: ["status", "accessModes"]).flatMap(array) ?? []
+                    let modes = claim.value(at: ["status", "accessModes"]).flatMap(\.items) ?? []
                     return .string(
                         modes.compactMap { mode -> String? in
                             switch mode.stringValue {
@@ -244,10 +244,5 @@ enum TableRenderer {
         default:
             return [name, age]
         }
-    }
-
-    private static func array(_ value: JSONValue) -> [JSONValue]? {
-        if case .array(let items) = value { return items }
-        return nil
     }
 }
