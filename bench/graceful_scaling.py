@@ -12,10 +12,8 @@ import argparse
 import datetime
 import json
 import os
-import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,33 +21,9 @@ import time
 import urllib.error
 import urllib.request
 
+from local_mode import free_block, get, logged, wait_for
+
 TOKEN = "bench-token"
-
-
-def free_block(count, avoid=()):
-    """The first of `count` consecutive loopback ports that are free now."""
-    for _ in range(200):
-        base = random.randint(20000, 28000)
-        if any(abs(base - other) < count for other in avoid):
-            continue
-        try:
-            sockets = []
-            for offset in range(count):
-                s = socket.socket()
-                s.bind(("127.0.0.1", base + offset))
-                sockets.append(s)
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-    sys.exit("no free block of loopback ports")
-
-
-def get(url):
-    with urllib.request.urlopen(url, timeout=10) as answer:
-        return json.loads(answer.read())
 
 
 def post(url, body, headers):
@@ -59,25 +33,6 @@ def post(url, body, headers):
             return answer.status
     except urllib.error.HTTPError as error:
         sys.exit(f"POST {url} answered {error.code}: {error.read().decode(errors='replace')}")
-
-
-def wait_for(condition, timeout, every=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    return None
-
-
-def logged(log_file, key):
-    with open(log_file) as f:
-        for line in f:
-            match = re.search(r"\b" + key + r"=(\S+)", line)
-            if match:
-                return match.group(1).strip('"')
-    return None
 
 
 def alert_payload():

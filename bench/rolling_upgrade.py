@@ -21,10 +21,8 @@ local cluster's API during the upgrade (from the audit log), per broker.
 import argparse
 import json
 import os
-import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,33 +31,8 @@ import urllib.error
 import urllib.request
 
 import yaml
+from local_mode import free_block, get, logged, wait_for
 from confluent_kafka.admin import AdminClient, NewTopic
-
-
-def free_block(count, avoid=()):
-    """The first of `count` consecutive loopback ports that are free now."""
-    for _ in range(200):
-        base = random.randint(20000, 28000)
-        if any(abs(base - other) < count for other in avoid):
-            continue
-        sockets = []
-        try:
-            for offset in range(count):
-                s = socket.socket()
-                s.bind(("127.0.0.1", base + offset))
-                sockets.append(s)
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-    sys.exit("no free block of loopback ports")
-
-
-def get(url):
-    with urllib.request.urlopen(url, timeout=10) as answer:
-        return json.loads(answer.read())
 
 
 def patch(url, body):
@@ -68,25 +41,6 @@ def patch(url, body):
         headers={"Content-Type": "application/merge-patch+json"})
     with urllib.request.urlopen(request, timeout=10) as answer:
         return answer.status
-
-
-def wait_for(condition, timeout, every=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    return None
-
-
-def logged(log_file, key):
-    with open(log_file) as f:
-        for line in f:
-            match = re.search(r"\b" + key + r"=(\S+)", line)
-            if match:
-                return match.group(1).strip('"')
-    return None
 
 
 def rack(broker):
