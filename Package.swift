@@ -208,7 +208,8 @@ let package = Package(
         .testTarget(
             name: "LocalKafkaTests",
             dependencies: [
-                "LocalKafka", "HTTPServer", "JSON", "KafkaProtocol", "KafkaAdmin", "TestSupport",
+                "LocalKafka", "HTTPServer", "JSON", "KafkaProtocol", "KafkaAdmin", "AddressResolution",
+                "TestSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -4,6 +4,8 @@ public struct BrokerStartupConfig: Equatable, Sendable {
     public var brokerID: Int32
     /// The host of the first advertised listener (Kafka's default: the first `listeners` one).
     public var advertisedHost: String?
+    /// Every listener in `advertised.listeners`, in order, with the port `listeners` binds it to.
+    public var advertisedListeners: [BrokerListenerEndpoint]
     /// `log.dirs` (or `log.dir`) in order; Kafka's default when neither is set.
     public var logDirs: [String]
     /// Every `key=value` of the file, as static configuration.
@@ -18,9 +20,18 @@ public struct BrokerStartupConfig: Equatable, Sendable {
         let dirs = (properties["log.dirs"] ?? properties["log.dir"] ?? "/tmp/kafka-logs")
             .split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
         guard !dirs.isEmpty else { throw .noLogDirs }
-        let listeners = properties["advertised.listeners"] ?? properties["listeners"] ?? ""
+        let bound = Self.endpoints(properties["listeners"] ?? "")
+        let advertised = Self.endpoints(properties["advertised.listeners"] ?? properties["listeners"] ?? "")
         self.brokerID = id
-        self.advertisedHost = Self.firstHost(listeners)
+        self.advertisedHost = advertised.first.flatMap {
+            $0.host.isEmpty || $0.host == "0.0.0.0" ? nil : $0.host
+        }
+        self.advertisedListeners = advertised.compactMap { endpoint in
+            guard !endpoint.host.isEmpty, endpoint.host != "0.0.0.0" else { return nil }
+            let port = bound.first { $0.name == endpoint.name }?.port ?? endpoint.port
+            return BrokerListenerEndpoint(
+                name: endpoint.name, port: port, advertisedHost: endpoint.host, advertisedPort: endpoint.port)
+        }
         self.logDirs = dirs
         self.properties = properties
     }
@@ -52,15 +63,38 @@ public struct BrokerStartupConfig: Equatable, Sendable {
         return result
     }
 
-    /// `NAME://host:port,...` → the first host (nil for an empty or wildcard host).
-    private static func firstHost(_ listeners: String) -> String? {
-        guard let first = listeners.split(separator: ",").first else { return nil }
-        let parts = first.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].hasSuffix(":"), parts[1].isEmpty else { return nil }
-        let address = parts[2]
-        guard let colon = address.lastIndex(of: ":") else { return nil }
-        let host = String(address[..<colon]).trimmed
-        return host.isEmpty || host == "0.0.0.0" ? nil : host
+    /// `NAME://host:port,...` → each entry's name, host (empty for `NAME://:port`) and port;
+    /// an entry that is not of that form is left out, as Kafka would refuse to start on it.
+    private static func endpoints(_ listeners: String) -> [(name: String, host: String, port: Int32)] {
+        listeners.split(separator: ",").compactMap { entry in
+            let entry = String(entry).trimmed
+            guard let colon = entry.firstIndex(of: ":"), entry[colon...].hasPrefix("://") else { return nil }
+            let name = String(entry[..<colon])
+            let address = entry[entry.index(colon, offsetBy: 3)...]
+            guard !name.isEmpty, let colon = address.lastIndex(of: ":"),
+                let port = Int32(address[address.index(after: colon)...])
+            else { return nil }
+            var host = String(address[..<colon])
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            return (name, host, port)
+        }
+    }
+}
+
+/// One listener a broker advertises: the container port `listeners` binds it to, and the
+/// address clients that connect through it are told (Kafka answers each listener's Metadata
+/// with every broker's address on that same listener).
+public struct BrokerListenerEndpoint: Equatable, Sendable {
+    public var name: String
+    public var port: Int32
+    public var advertisedHost: String
+    public var advertisedPort: Int32
+
+    public init(name: String, port: Int32, advertisedHost: String, advertisedPort: Int32) {
+        self.name = name
+        self.port = port
+        self.advertisedHost = advertisedHost
+        self.advertisedPort = advertisedPort
     }
 }
 

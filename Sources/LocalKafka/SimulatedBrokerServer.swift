@@ -9,7 +9,9 @@ import Synchronization
 #endif
 
 /// One listening loopback socket per simulated broker, each answering Kafka request frames
-/// through `SimulatedKafka` as that broker and advertising its own address.
+/// through `SimulatedKafka` as that broker and advertising its own address; and, for a broker
+/// started with more listeners, one socket per listener, answered as that listener (what
+/// Metadata advertises depends on the listener a client came in through, as in Kafka).
 ///
 /// Each connection has its own thread that reads a size-prefixed frame, waits for the
 /// answer and writes it: requests on a connection are answered in order, as Kafka does, and
@@ -19,7 +21,8 @@ public final class SimulatedBrokerServer: Sendable {
     public static let maximumRequestSize = 16 * 1024 * 1024
 
     public let kafka: SimulatedKafka
-    private let listeners = Mutex<[Int32: (fd: Int32, port: UInt16)]>([:])
+    /// The sockets by broker and listener name; nil names the broker's own socket.
+    private let listeners = Mutex<[Socket: (fd: Int32, port: UInt16)]>([:])
     private let connections = Mutex<Set<Int32>>([])
 
     public init(kafka: SimulatedKafka) { self.kafka = kafka }
@@ -29,35 +32,71 @@ public final class SimulatedBrokerServer: Sendable {
     @discardableResult
     public func start(broker: Int32, port: UInt16 = 0) async throws(SimulatedBrokerServerError) -> UInt16 {
         let (fd, bound) = try Self.listen(port: port)
-        listeners.withLock { $0[broker] = (fd, bound) }
+        let socket = Socket(broker: broker, listener: nil)
+        listeners.withLock { $0[socket] = (fd, bound) }
         await kafka.setAddress(broker: broker, host: "127.0.0.1", port: Int32(bound))
-        Self.detach { [self] in acceptLoop(fd, broker: broker) }
+        Self.detach { [self] in acceptLoop(fd, socket) }
+        return bound
+    }
+
+    /// Opens a socket (a kernel-chosen loopback port) for `broker`'s `listener`: clients that
+    /// connect through it are told the listener's advertised address for every broker that
+    /// has that listener, as a client outside a cluster is told its external addresses.
+    @discardableResult
+    public func start(broker: Int32, listener: BrokerListenerEndpoint)
+        async throws(SimulatedBrokerServerError)
+        -> UInt16
+    {
+        let (fd, bound) = try Self.listen(port: 0)
+        let socket = Socket(broker: broker, listener: listener.name)
+        listeners.withLock { $0[socket] = (fd, bound) }
+        await kafka.setAddress(
+            broker: broker, listener: listener.name, host: listener.advertisedHost,
+            port: listener.advertisedPort)
+        Self.detach { [self] in acceptLoop(fd, socket) }
         return bound
     }
 
     /// The port `broker` listens on, nil when it does not.
-    public func port(of broker: Int32) -> UInt16? { listeners.withLock { $0[broker]?.port } }
+    public func port(of broker: Int32) -> UInt16? {
+        listeners.withLock { $0[Socket(broker: broker, listener: nil)]?.port }
+    }
 
-    /// `host:port,...` of every listening broker.
+    /// The port `broker`'s `listener` listens on, nil when it does not.
+    public func port(of broker: Int32, listener: String) -> UInt16? {
+        listeners.withLock { $0[Socket(broker: broker, listener: listener)]?.port }
+    }
+
+    /// `host:port,...` of every listening broker's own socket.
     public var bootstrap: String {
         listeners.withLock { listeners in
-            listeners.keys.sorted().map { "127.0.0.1:\(listeners[$0]!.port)" }.joined(separator: ",")
+            listeners.filter { $0.key.listener == nil }.sorted { $0.key.broker < $1.key.broker }
+                .map { "127.0.0.1:\($0.value.port)" }.joined(separator: ",")
         }
     }
 
-    /// Closes `broker`'s socket (its connections stay until their peers hang up or `stopAll`).
+    /// Closes `broker`'s sockets (its connections stay until their peers hang up or `stopAll`).
     public func stop(broker: Int32) async {
-        if let listener = listeners.withLock({ $0.removeValue(forKey: broker) }) {
-            shutdown(listener.fd, Int32(SHUT_RDWR))
+        let closing = listeners.withLock { listeners in
+            let sockets = listeners.filter { $0.key.broker == broker }
+            for socket in sockets.keys { listeners[socket] = nil }
+            return Array(sockets.values)
         }
+        for listener in closing { shutdown(listener.fd, Int32(SHUT_RDWR)) }
         await kafka.removeAddress(broker: broker)
     }
 
     /// Closes every listening socket and connection.
     public func stopAll() async {
-        let brokers = listeners.withLock { Array($0.keys) }
+        let brokers = Set(listeners.withLock { $0.keys.map(\.broker) })
         for broker in brokers { await stop(broker: broker) }
         for fd in connections.withLock({ Array($0) }) { shutdown(fd, Int32(SHUT_RDWR)) }
+    }
+
+    /// A broker's socket for one of its listeners (nil: the broker's own socket).
+    private struct Socket: Hashable {
+        var broker: Int32
+        var listener: String?
     }
 
     private static func listen(port: UInt16) throws(SimulatedBrokerServerError) -> (Int32, UInt16) {
@@ -83,7 +122,7 @@ public final class SimulatedBrokerServer: Sendable {
         return (fd, UInt16(bigEndian: address.sin_port))
     }
 
-    private func acceptLoop(_ listener: Int32, broker: Int32) {
+    private func acceptLoop(_ listener: Int32, _ socket: Socket) {
         while true {
             let client = accept(listener, nil, nil)
             guard client >= 0 else {
@@ -93,14 +132,14 @@ public final class SimulatedBrokerServer: Sendable {
             }
             connections.withLock { _ = $0.insert(client) }
             Self.detach { [self] in
-                serve(client, broker: broker)
+                serve(client, socket)
                 connections.withLock { _ = $0.remove(client) }
                 close(client)
             }
         }
     }
 
-    private func serve(_ client: Int32, broker: Int32) {
+    private func serve(_ client: Int32, _ socket: Socket) {
         while let prefix = Self.read(client, 4),
             let size = try? KafkaFrame.requestSize(prefix: prefix, limit: Self.maximumRequestSize),
             let payload = Self.read(client, size)
@@ -108,7 +147,7 @@ public final class SimulatedBrokerServer: Sendable {
             let answer = Mutex<[UInt8]?>(nil)
             let done = DispatchSemaphore(value: 0)
             Task { [kafka] in
-                let frame = await kafka.answer(payload, broker: broker)
+                let frame = await kafka.answer(payload, broker: socket.broker, listener: socket.listener)
                 answer.withLock { $0 = frame }
                 done.signal()
             }

@@ -9,8 +9,9 @@ public actor SimulatedKafka {
     public let simulation: ClusterSimulation
     public private(set) var brokerConfigs = BrokerConfigs()
     public private(set) var topicConfigs = TopicConfigs()
-    /// Where each broker's socket listens, which is what it advertises.
-    private var addresses: [Int32: (host: String, port: Int32)] = [:]
+    /// What each broker advertises, by listener: its own socket (listener nil), or the
+    /// advertised address of a listener it was started with.
+    private var addresses: [Int32: [String?: (host: String, port: Int32)]] = [:]
     private var topicIDs: [String: [UInt8]] = [:]
     private var nextTopicID: UInt64 = 1
 
@@ -19,7 +20,9 @@ public actor SimulatedKafka {
         self.clusterID = clusterID
     }
 
-    public func setAddress(broker: Int32, host: String, port: Int32) { addresses[broker] = (host, port) }
+    public func setAddress(broker: Int32, listener: String? = nil, host: String, port: Int32) {
+        addresses[broker, default: [:]][listener] = (host, port)
+    }
     public func removeAddress(broker: Int32) { addresses[broker] = nil }
 
     /// Reads a broker's static configuration from its `server.properties`.
@@ -27,10 +30,11 @@ public actor SimulatedKafka {
         brokerConfigs.setStatic(broker: broker, serverProperties: text)
     }
 
-    public func answer(_ payload: [UInt8], broker: Int32) async -> [UInt8]? {
+    /// `listener` is the listener the request came in through (nil: the broker's own socket).
+    public func answer(_ payload: [UInt8], broker: Int32, listener: String? = nil) async -> [UInt8]? {
         guard let (header, body) = try? KafkaFrame.decodeRequestHeader(payload: payload) else { return nil }
         do {
-            return try await answer(header, body, broker: broker)
+            return try await answer(header, body, broker: broker, listener: listener)
         } catch KafkaCodecError.unsupportedVersion where header.apiKey == .apiVersions {
             // KIP-511: a version the broker does not know is answered in v0 with its ranges.
             var refusal = ApiVersionsResponse.offeredByThisCodec
@@ -42,7 +46,9 @@ public actor SimulatedKafka {
         }
     }
 
-    private func answer(_ header: RequestHeader, _ body: WireReader, broker: Int32) async throws -> [UInt8] {
+    private func answer(_ header: RequestHeader, _ body: WireReader, broker: Int32, listener: String?)
+        async throws -> [UInt8]
+    {
         func reply<R: KafkaRequest>(_ type: R.Type, _ make: (R) async throws -> R.Response) async throws
             -> [UInt8]
         {
@@ -53,9 +59,12 @@ public actor SimulatedKafka {
         }
         switch header.apiKey {
         case .apiVersions: return try await reply(ApiVersionsRequest.self) { _ in .offeredByThisCodec }
-        case .metadata: return try await reply(MetadataRequest.self) { await metadata($0) }
+        case .metadata:
+            return try await reply(MetadataRequest.self) { await metadata($0, listener: listener) }
         case .describeCluster:
-            return try await reply(DescribeClusterRequest.self) { _ in await describeCluster() }
+            return try await reply(DescribeClusterRequest.self) { _ in
+                await describeCluster(listener: listener)
+            }
         case .createTopics: return try await reply(CreateTopicsRequest.self) { await createTopics($0) }
         case .deleteTopics: return try await reply(DeleteTopicsRequest.self) { await deleteTopics($0) }
         case .createPartitions:
@@ -74,14 +83,16 @@ public actor SimulatedKafka {
 
     // MARK: - Cluster
 
-    private func advertised(_ cluster: SimulatedCluster) -> [MetadataResponse.Broker] {
+    /// The alive brokers' addresses on `listener`; a broker without that listener is left out,
+    /// as Kafka leaves it out.
+    private func advertised(_ cluster: SimulatedCluster, listener: String?) -> [MetadataResponse.Broker] {
         cluster.aliveBrokerIDs.compactMap { id in
-            guard let address = addresses[id] else { return nil }
+            guard let address = addresses[id]?[listener] else { return nil }
             return .init(nodeId: id, host: address.host, port: address.port, rack: cluster.brokers[id]?.rack)
         }
     }
 
-    func metadata(_ request: MetadataRequest) async -> MetadataResponse {
+    func metadata(_ request: MetadataRequest, listener: String? = nil) async -> MetadataResponse {
         let cluster = await simulation.snapshot()
         // One pass over the partition keys, grouped by topic: a large cluster's answer costs time
         // in proportion to its partitions, not partitions times topics.
@@ -105,14 +116,15 @@ public actor SimulatedKafka {
                 })
         }
         return MetadataResponse(
-            brokers: advertised(cluster), clusterId: clusterID, controllerId: cluster.controller ?? -1,
-            topics: topics)
+            brokers: advertised(cluster, listener: listener), clusterId: clusterID,
+            controllerId: cluster.controller ?? -1, topics: topics)
     }
 
-    func describeCluster() async -> DescribeClusterResponse {
+    func describeCluster(listener: String? = nil) async -> DescribeClusterResponse {
         let cluster = await simulation.snapshot()
         return DescribeClusterResponse(
-            clusterId: clusterID, controllerId: cluster.controller ?? -1, brokers: advertised(cluster))
+            clusterId: clusterID, controllerId: cluster.controller ?? -1,
+            brokers: advertised(cluster, listener: listener))
     }
 
     private func topicID(_ name: String) -> [UInt8] {

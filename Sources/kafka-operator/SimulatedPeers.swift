@@ -151,6 +151,7 @@ final class SimulatedPeers: Service, Sendable {
     func run() async throws {
         let changes = try await localCluster.objectChanges(of: ["pods", "configmaps"])
         let events = Self.followerEvents(changes)
+        let clientPort = Int32(clamping: ResourceConventions.brokerClientPort(spec: spec))
         let follower = Task { [cluster, namespace, simulation, logger, brokers, metrics, configuration] in
             var follower = PodFollower(cluster: cluster, namespace: namespace)
             await follower.follow(
@@ -163,7 +164,7 @@ final class SimulatedPeers: Service, Sendable {
                 applied: { change in
                     await Self.openOrClose(
                         change, brokers: brokers, metrics: metrics, configuration: configuration,
-                        logger: logger)
+                        clientPort: clientPort, logger: logger)
                 })
             await brokers.stopAll()
             await metrics.stopAll()
@@ -180,11 +181,13 @@ final class SimulatedPeers: Service, Sendable {
     }
 
     /// A started broker listens on its configured ports (Kafka and metrics) with the
-    /// configuration its pod read; a stopped one closes them, so a client finds it gone as it
-    /// would a real broker.
+    /// configuration its pod read, and on a kernel-chosen port for each other listener it
+    /// advertises (an external listener, which an Envoy in front of it reaches); a stopped one
+    /// closes them, so a client finds it gone as it would a real broker. `clientPort` is the
+    /// container port of the listener the operator reaches, served by the configured port.
     static func openOrClose(
         _ change: PodFollower.Change, brokers: SimulatedBrokerServer, metrics: BrokerMetricsServer,
-        configuration: LocalKafkaConfiguration, logger: Logger
+        configuration: LocalKafkaConfiguration, clientPort: Int32, logger: Logger
     ) async {
         switch change {
         case .start(let config):
@@ -200,6 +203,23 @@ final class SimulatedPeers: Service, Sendable {
                     logger.warning(
                         "a simulated broker cannot listen",
                         metadata: ["broker": "\(id)", "port": "\(port)", "error": "\(error)"])
+                }
+            }
+            for listener in config.advertisedListeners
+            where listener.port != clientPort && brokers.port(of: id, listener: listener.name) == nil {
+                do {
+                    let port = try await brokers.start(broker: id, listener: listener)
+                    logger.info(
+                        "simulated broker listener",
+                        metadata: [
+                            "broker": "\(id)", "listener": "\(listener.name)",
+                            "socket": "\(configuration.host):\(port)",
+                            "advertised": "\(listener.advertisedHost):\(listener.advertisedPort)",
+                        ])
+                } catch {
+                    logger.warning(
+                        "a simulated broker cannot listen",
+                        metadata: ["broker": "\(id)", "listener": "\(listener.name)", "error": "\(error)"])
                 }
             }
             if metrics.port(of: id) == nil, let port = configuration.metricsPort(id) {

@@ -1,3 +1,4 @@
+import AddressResolution
 import KafkaAdmin
 import KafkaProtocol
 import LocalKafka
@@ -56,6 +57,44 @@ import Testing
                 expected.values.reduce(0, +)
                     == cluster.partitions.values.filter { $0.replicas.contains(2) }.count)
             await #expect(throws: (any Error).self) { try await client.logDirReplicaCounts(broker: 9) }
+        }
+    }
+
+    /// A client that comes in through a broker's external listener is told every broker's
+    /// external address, and a broker without that listener is left out, as Kafka answers each
+    /// listener with its own endpoints; the brokers' own sockets still advertise themselves.
+    @Test func metadataAdvertisesTheListenerTheClientCameInThrough() async throws {
+        try await withSimulatedKafka { _, server, _ in
+            var external = AddressMap()
+            for id: Int32 in [0, 1] {
+                let endpoint = BrokerListenerEndpoint(
+                    name: "EXTERNAL", port: 9094, advertisedHost: "203.0.113.7", advertisedPort: 19090 + id)
+                let port = try await server.start(broker: id, listener: endpoint)
+                #expect(server.port(of: id, listener: "EXTERNAL") == port)
+                external.map(
+                    ServiceAddress(host: "203.0.113.7", port: UInt16(19090 + id)),
+                    to: ServiceAddress(host: "127.0.0.1", port: port))
+            }
+            #expect(server.port(of: 2, listener: "EXTERNAL") == nil)
+            let throughExternal = try KafkaProtocolAdminClient(
+                bootstrap: "203.0.113.7:19091", options: KafkaAdminOptions(addressResolver: external))
+            let outside = try await throughExternal.metadata(topics: [])
+            #expect(
+                outside.brokers.map { "\($0.host):\($0.port)" } == ["203.0.113.7:19090", "203.0.113.7:19091"])
+            let described = try await throughExternal.describeCluster()
+            #expect(described.brokers.map(\.port) == [19090, 19091])
+
+            let inside = try await KafkaProtocolAdminClient(bootstrap: server.bootstrap).metadata(topics: [])
+            #expect(inside.brokers.map(\.nodeId) == [0, 1, 2])
+            #expect(
+                inside.brokers.allSatisfy {
+                    $0.host == "127.0.0.1" && UInt16($0.port) == server.port(of: $0.nodeId)
+                })
+
+            // A stopped broker closes every listener.
+            await server.stop(broker: 1)
+            #expect(server.port(of: 1, listener: "EXTERNAL") == nil)
+            #expect(server.port(of: 1) == nil)
         }
     }
 

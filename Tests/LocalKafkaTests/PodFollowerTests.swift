@@ -176,6 +176,30 @@ import Testing
         }
     }
 
+    /// Each advertised listener with the container port `listeners` binds it to; a listener
+    /// bound to no advertised host (a wildcard, a KRaft controller's) is not advertised.
+    @Test func readsEveryAdvertisedListenerWithItsBoundPort() throws {
+        let config = try BrokerStartupConfig(
+            parsing: """
+                node.id=1
+                listeners=INTERNAL://:29092,CONTROLLER://:29093,EXTERNAL://:9094
+                advertised.listeners=INTERNAL://kafka-1.kafka.svc.cluster.local:29092,EXTERNAL://203.0.113.7:19091
+                """)
+        #expect(
+            config.advertisedListeners == [
+                BrokerListenerEndpoint(
+                    name: "INTERNAL", port: 29092, advertisedHost: "kafka-1.kafka.svc.cluster.local",
+                    advertisedPort: 29092),
+                BrokerListenerEndpoint(
+                    name: "EXTERNAL", port: 9094, advertisedHost: "203.0.113.7", advertisedPort: 19091),
+            ])
+        #expect(config.advertisedHost == "kafka-1.kafka.svc.cluster.local")
+        let wildcard = try BrokerStartupConfig(
+            parsing: "node.id=1\nlisteners=PLAINTEXT://0.0.0.0:9092,bad entry")
+        #expect(wildcard.advertisedListeners.isEmpty)
+        #expect(wildcard.advertisedHost == nil)
+    }
+
     /// Broker loss and return through the follower: leaders move, the ISR shrinks, and the
     /// returning broker rejoins after the catch-up delay.
     @Test func podsDriveTheSimulatedCluster() throws {
