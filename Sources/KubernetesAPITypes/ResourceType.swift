@@ -64,6 +64,8 @@ public struct ResourceType: Hashable, Sendable, CustomStringConvertible {
     public static let events = ResourceType(group: "", version: "v1", kind: "Event", plural: "events")
     public static let namespaces = ResourceType(
         group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false)
+    public static let nodes = ResourceType(
+        group: "", version: "v1", kind: "Node", plural: "nodes", namespaced: false)
     public static let deployments = ResourceType(
         group: "apps", version: "v1", kind: "Deployment", plural: "deployments")
     public static let podDisruptionBudgets = ResourceType(

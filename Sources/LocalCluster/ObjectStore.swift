@@ -103,7 +103,10 @@ actor ObjectStore {
                 throw .dataDirectory(path: persistence?.directory ?? "", reason: error.message)
             }
         }
-        do { try seedDefaultStorageClass() } catch {
+        do {
+            try seedDefaultStorageClass()
+            try seedNode()
+        } catch {
             throw .dataDirectory(path: persistence?.directory ?? "", reason: error.message)
         }
     }
@@ -145,6 +148,54 @@ actor ObjectStore {
             ("allowVolumeExpansion", .bool(true)),
         ])
         _ = try create(resource, namespace: nil, body: standard)
+    }
+
+    /// The node the simulated kubelet runs every pod on (`Kubelet.nodeName`), registered with
+    /// its addresses and Ready, as a kubelet registers its node: loopback is both its internal
+    /// address and the address a NodePort listener advertises from it.
+    private func seedNode() throws(APIError) {
+        guard let resource = registry.definition(for: .nodes),
+            objects[resource]?["/\(Kubelet.nodeName)"] == nil
+        else { return }
+        let node = JSONValue.object([
+            ("apiVersion", .string("v1")), ("kind", .string("Node")),
+            (
+                "metadata",
+                .object([
+                    ("name", .string(Kubelet.nodeName)),
+                    (
+                        "labels",
+                        .object([
+                            ("kubernetes.io/hostname", .string(Kubelet.nodeName)),
+                            ("kubernetes.io/os", .string("linux")),
+                        ])
+                    ),
+                ])
+            ),
+        ])
+        var registered = try create(resource, namespace: nil, body: node)
+        registered.set(
+            ["status"],
+            .object([
+                (
+                    "addresses",
+                    .array([
+                        .object([("type", .string("InternalIP")), ("address", .string("127.0.0.1"))]),
+                        .object([("type", .string("Hostname")), ("address", .string(Kubelet.nodeName))]),
+                    ])
+                ),
+                (
+                    "conditions",
+                    .array([
+                        .object([
+                            ("type", .string("Ready")), ("status", .string("True")),
+                            ("reason", .string("KubeletReady")),
+                        ])
+                    ])
+                ),
+                ("nodeInfo", .object([("kubeletVersion", .string("v1.37.0-local"))])),
+            ]))
+        _ = try update(resource, namespace: nil, name: Kubelet.nodeName, body: registered, status: true)
     }
 
     func namespaceExists(_ name: String) -> Bool {

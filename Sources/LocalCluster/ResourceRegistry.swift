@@ -35,6 +35,9 @@ struct ResourceRegistry: Sendable {
             type: .podDisruptionBudgets, singularName: "poddisruptionbudget", shortNames: ["pdb"],
             categories: [], hasStatus: true, nameRule: .subdomain, allowsUnconditionalUpdate: true),
         ResourceDefinition(
+            type: .nodes, singularName: "node", shortNames: ["no"], categories: [], hasStatus: true,
+            nameRule: .subdomain, allowsUnconditionalUpdate: true),
+        ResourceDefinition(
             type: .storageClasses, singularName: "storageclass", shortNames: ["sc"], categories: [],
             hasStatus: false, nameRule: .subdomain, allowsUnconditionalUpdate: true),
         ResourceDefinition(

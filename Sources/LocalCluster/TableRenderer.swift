@@ -196,6 +196,21 @@ enum TableRenderer {
                     cell: text(["spec", "storageClassName"])),
                 age,
             ]
+        case "nodes":
+            return [
+                name,
+                Column(name: "Status", type: "string", priority: 0) { object in
+                    let ready = object.value(at: ["status", "conditions"])?.items?.first {
+                        $0.value(at: ["type"])?.stringValue == "Ready"
+                    }
+                    return .string(ready?.value(at: ["status"])?.stringValue == "True" ? "Ready" : "NotReady")
+                },
+                Column(name: "Roles", type: "string", priority: 0) { _ in .string("<none>") },
+                age,
+                Column(
+                    name: "Version", type: "string", priority: 0,
+                    cell: text(["status", "nodeInfo", "kubeletVersion"])),
+            ]
         case "storageclasses":
             return [
                 Column(name: "Name", type: "string", priority: 0) { object in

@@ -133,10 +133,11 @@ public struct ClusterReconciler: Sendable {
         let claimsInUse = Self.claimsByMountPath(actual, uid: cluster.uid)
         let externalHosts = ExternalAccess.hosts(
             spec.spec, cluster: name, services: actual[Kubernetes.Service.self])
+        let nodePorts = await nodePortAssignments(spec, actual: actual, cluster: name)
         let claimSizes = Self.claimSizes(actual)
         var desired = renderer.render(
             spec, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes,
-            externalHosts: externalHosts)
+            externalHosts: externalHosts, nodePorts: nodePorts)
         // A rolling upgrade and a Cruise Control task never run at once: no task starts while
         // brokers wait for a restart, and no broker restarts while a task runs.
         let scope = RollingRestartScope(desired: desired, actual: actual, spec: spec.spec, uid: cluster.uid)
@@ -161,7 +162,7 @@ public struct ClusterReconciler: Sendable {
             for id in forgotten { after.status?.brokersState?[String(id)] = nil }
             desired = renderer.render(
                 after, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes,
-                externalHosts: externalHosts)
+                externalHosts: externalHosts, nodePorts: nodePorts)
             steps =
                 ReconcilePlan.make(
                     desired: desired, actual: actual, brokerStates: after.status?.brokersState ?? [:],
@@ -228,9 +229,13 @@ public struct ClusterReconciler: Sendable {
         updated.unresizedClaims = claims.refused.isEmpty ? nil : claims.refused
         var listenerStatuses = status.listenerStatuses ?? ListenerStatuses()
         listenerStatuses.externalListeners = ExternalAccess.listenerStatuses(
-            spec.spec, hosts: externalHosts, cluster: name, namespace: namespace)
+            spec.spec, hosts: externalHosts, cluster: name, namespace: namespace, assigned: nodePorts)
         updated.listenerStatuses = listenerStatuses == ListenerStatuses() ? nil : listenerStatuses
-        updated.pendingExternalAddresses = pendingAddresses.isEmpty ? nil : pendingAddresses
+        let pending =
+            pendingAddresses
+            + ExternalAccess.nodePortPending(
+                spec.spec, cluster: name, namespace: namespace, assigned: nodePorts)
+        updated.pendingExternalAddresses = pending.isEmpty ? nil : pending
         if let upgrade {
             updated.rollingUpgradeStatus = upgrade.status
             if upgrade.isActive { updated.state = .rollingUpgrading }
@@ -493,6 +498,26 @@ public struct ClusterReconciler: Sendable {
             if let error, failure == nil || error.isConflict { failure = error }
         }
         if let failure { throw failure }
+    }
+
+    /// What Kubernetes assigned that the cluster's NodePort listeners advertise; each node a
+    /// broker advertises is read once. Nothing is read for a cluster without such a listener.
+    private func nodePortAssignments(_ spec: KafkaCluster, actual: ActualState, cluster: String) async
+        -> NodePortAssignments
+    {
+        guard !ExternalAccess.nodePortListeners(spec.spec).isEmpty else { return NodePortAssignments() }
+        var assigned = NodePortAssignments(actual, cluster: cluster, spec: spec.spec)
+        for name in assigned.nodeNames(spec.spec).sorted() {
+            do {
+                assigned.nodeAddresses[name] = try await api.get(Node.self, namespace: nil, name: name)
+                    .addresses
+            } catch {
+                logger.warning(
+                    "a node could not be read; its brokers keep the address they advertise",
+                    metadata: ["node": "\(name)", "error": "\(error)"])
+            }
+        }
+        return assigned
     }
 
     /// The steps without the claim updates the API server would refuse (`ClaimResize`), each

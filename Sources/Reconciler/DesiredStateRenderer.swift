@@ -19,17 +19,19 @@ public struct DesiredStateRenderer: Sendable {
     /// A disk taken out of a staying broker's spec whose claim exists stays mounted and in
     /// `log.dirs` until its volume state is `GracefulDiskRemovalSucceeded` (its replicas moved
     /// off): the pod is not replaced without a directory that still holds data.
-    /// `externalHosts` are the addresses external listeners advertise (`ExternalAccess.hosts`).
+    /// `externalHosts` are the addresses external listeners advertise (`ExternalAccess.hosts`);
+    /// `nodePorts` what Kubernetes assigned that NodePort listeners advertise.
     public func render(
         _ cluster: KafkaCluster, uid: String, existingClaims: [Int32: [String: String]] = [:],
-        claimSizes: [String: String] = [:], externalHosts: [String: String] = [:]
+        claimSizes: [String: String] = [:], externalHosts: [String: String] = [:],
+        nodePorts: NodePortAssignments = NodePortAssignments()
     ) -> DesiredState {
         let name = cluster.metadata.name
         let namespace = cluster.metadata.namespace ?? "default"
         let owner = ResourceConventions.ownerReference(cluster: name, uid: uid)
         let context = Context(
             cluster: cluster, name: name, namespace: namespace, owner: owner, existingClaims: existingClaims,
-            claimSizes: claimSizes, externalHosts: externalHosts)
+            claimSizes: claimSizes, externalHosts: externalHosts, nodePorts: nodePorts)
         let brokers = cluster.spec.brokers.sorted { $0.id < $1.id }.map { render(broker: $0, context) }
         let components = ComponentContext(
             cluster: cluster, namespace: namespace, owner: owner, brokers: brokers)
@@ -52,6 +54,18 @@ public struct DesiredStateRenderer: Sendable {
         }.sorted { $0.key < $1.key }.map { (mountPath: $0.key, claim: $0.value) }
     }
 
+    /// The node whose address the broker advertises on a NodePort listener, when it does.
+    private static func advertisedNode(of broker: Broker, _ context: Context) -> String? {
+        guard let node = context.nodePorts.brokerNodes[broker.id] else { return nil }
+        let advertises = ExternalAccess.nodePortListeners(context.spec).contains { listener in
+            ExternalAccess.advertisesNodeAddress(context.spec, listener: listener, broker: broker)
+                && ExternalAccess.nodePortAddress(
+                    context.spec, listener: listener, broker: broker, cluster: context.name,
+                    namespace: context.namespace, assigned: context.nodePorts) != nil
+        }
+        return advertises ? node : nil
+    }
+
     private struct Context {
         let cluster: KafkaCluster
         let name: String
@@ -61,6 +75,7 @@ public struct DesiredStateRenderer: Sendable {
         /// Claim name → its requested storage, for the disks being removed.
         let claimSizes: [String: String]
         let externalHosts: [String: String]
+        let nodePorts: NodePortAssignments
         var spec: KafkaClusterSpec { cluster.spec }
 
         func metadata(_ objectName: String, labels: [String: String], annotations: [String: String]? = nil)
@@ -80,7 +95,8 @@ public struct DesiredStateRenderer: Sendable {
         let kept = Self.disksBeingRemoved(of: broker, context)
         let properties = ServerProperties(
             cluster: spec, broker: broker, clusterName: context.name, namespace: context.namespace,
-            keptMountPaths: kept.map(\.mountPath), externalHosts: context.externalHosts)
+            keptMountPaths: kept.map(\.mountPath), externalHosts: context.externalHosts,
+            nodePorts: context.nodePorts)
         var configData = [
             ResourceConventions.brokerConfigKey: properties.text,
             ResourceConventions.jmxExporterConfigKey: spec.monitoringConfig?.kafkaJMXExporterConfig
@@ -90,7 +106,10 @@ public struct DesiredStateRenderer: Sendable {
         let configMap = Self.stamped(
             ConfigMap(
                 metadata: context.metadata(
-                    ResourceConventions.configMapName(cluster: context.name, broker: id), labels: labels),
+                    ResourceConventions.configMapName(cluster: context.name, broker: id), labels: labels,
+                    annotations: Self.advertisedNode(of: broker, context).map {
+                        [NodePortAssignments.nodeAnnotation: $0]
+                    }),
                 data: configData))
 
         let disks = spec.effectiveStorage(of: broker)

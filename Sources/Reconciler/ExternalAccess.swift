@@ -9,29 +9,85 @@ import Kubernetes
 /// `status.loadBalancer.ingress` — on `externalStartingPort + id`.
 ///
 /// A listener with access method `NodePort` gets a NodePort Service per broker
-/// (`NodePortServices`) on node port `externalStartingPort + id`. Its brokers advertise
-/// `C-<id>-<listener>.<namespace><hostnameOverride>` on that port, or, with the broker's
+/// (`NodePortServices`) on node port `externalStartingPort + id`, or one Kubernetes picks when
+/// `externalStartingPort` is 0. Its brokers advertise, as Koperator does:
+/// `C-<id>-<listener>.<namespace><hostnameOverride>` on the node port; or, with the broker's
 /// `nodePortExternalIP[listener]`, that IP on the listener's container port (the Service's
-/// external IP receives on the Service port), as Koperator does.
+/// external IP receives on the Service port); or else the address of the node the broker runs
+/// on (`nodePortNodeAddressType`, `NodePortAssignments`) on the node port.
 public enum ExternalAccess {
     /// The external listeners exposed through per-broker NodePort Services.
     public static func nodePortListeners(_ spec: KafkaClusterSpec) -> [ExternalListener] {
         (spec.listenersConfig?.externalListeners ?? []).filter { $0.effectiveAccessMethod == "NodePort" }
     }
 
-    /// `host:port` broker `broker` advertises on NodePort listener `listener`; nil when the spec
-    /// gives neither `hostnameOverride` nor the broker's `nodePortExternalIP` for it (the node's
-    /// own address is not read).
+    /// Whether broker `broker` advertises its node's address on NodePort listener `listener`:
+    /// the spec gives neither `hostnameOverride` nor the broker's `nodePortExternalIP` for it.
+    public static func advertisesNodeAddress(
+        _ spec: KafkaClusterSpec, listener: ExternalListener, broker: Broker
+    )
+        -> Bool
+    {
+        (listener.hostnameOverride ?? "").isEmpty
+            && (spec.effectiveConfig(of: broker).nodePortExternalIP?[listener.name] ?? "").isEmpty
+    }
+
+    /// `host:port` broker `broker` advertises on NodePort listener `listener`; nil while what it
+    /// needs from Kubernetes (a node port it picks, the node the broker runs on) is not known.
     public static func nodePortAddress(
         _ spec: KafkaClusterSpec, listener: ExternalListener, broker: Broker, cluster: String,
-        namespace: String
+        namespace: String, assigned: NodePortAssignments = NodePortAssignments()
     ) -> String? {
-        if let ip = spec.effectiveConfig(of: broker).nodePortExternalIP?[listener.name], !ip.isEmpty {
+        let config = spec.effectiveConfig(of: broker)
+        if let ip = config.nodePortExternalIP?[listener.name], !ip.isEmpty {
             return "\(ip):\(listener.containerPort)"
         }
-        guard let suffix = listener.hostnameOverride, !suffix.isEmpty else { return nil }
-        return
-            "\(cluster)-\(broker.id)-\(listener.name).\(namespace)\(suffix):\(listener.externalPort(of: broker.id))"
+        let port: Int
+        if (listener.externalStartingPort ?? 0) > 0 {
+            port = listener.externalPort(of: broker.id)
+        } else if let chosen = assigned.nodePorts[
+            ResourceConventions.nodePortServiceName(
+                cluster: cluster, broker: broker.id, listener: listener.name)]
+        {
+            port = Int(chosen)
+        } else {
+            return nil
+        }
+        if let suffix = listener.hostnameOverride, !suffix.isEmpty {
+            return "\(cluster)-\(broker.id)-\(listener.name).\(namespace)\(suffix):\(port)"
+        }
+        guard let host = assigned.nodeAddress(broker: broker.id, type: config.nodePortNodeAddressType) else {
+            return nil
+        }
+        return "\(host):\(port)"
+    }
+
+    /// One line per broker whose NodePort address is not known yet, saying what it waits for.
+    /// Such a broker is not held: it starts advertising its in-cluster address there.
+    public static func nodePortPending(
+        _ spec: KafkaClusterSpec, cluster: String, namespace: String, assigned: NodePortAssignments
+    ) -> [String] {
+        nodePortListeners(spec).flatMap { listener in
+            spec.brokers.sorted { $0.id < $1.id }.compactMap { broker -> String? in
+                guard
+                    nodePortAddress(
+                        spec, listener: listener, broker: broker, cluster: cluster, namespace: namespace,
+                        assigned: assigned) == nil
+                else { return nil }
+                let service = ResourceConventions.nodePortServiceName(
+                    cluster: cluster, broker: broker.id, listener: listener.name)
+                if (listener.externalStartingPort ?? 0) <= 0, assigned.nodePorts[service] == nil {
+                    return
+                        "\(listener.name): broker \(broker.id) waits for the node port of Service \(service)"
+                }
+                let type = spec.effectiveConfig(of: broker).nodePortNodeAddressType ?? ""
+                guard let node = assigned.brokerNodes[broker.id] else {
+                    return "\(listener.name): broker \(broker.id) waits for its pod to be scheduled on a node"
+                }
+                return "\(listener.name): broker \(broker.id) waits for "
+                    + (type.isEmpty ? "an address" : "the \(type) address") + " of node \(node)"
+            }
+        }
     }
 
     /// The external listeners carried by Envoy.
@@ -70,7 +126,8 @@ public enum ExternalAccess {
     /// `status.listenerStatuses.externalListeners`: per Envoy listener with a known host, the
     /// any-cast address and each broker's, as Koperator names them.
     public static func listenerStatuses(
-        _ spec: KafkaClusterSpec, hosts: [String: String], cluster: String, namespace: String
+        _ spec: KafkaClusterSpec, hosts: [String: String], cluster: String, namespace: String,
+        assigned: NodePortAssignments = NodePortAssignments()
     )
         -> [String: [ListenerStatus]]?
     {
@@ -78,7 +135,8 @@ public enum ExternalAccess {
         for listener in nodePortListeners(spec) {
             let brokers = spec.brokers.sorted { $0.id < $1.id }.compactMap { broker in
                 nodePortAddress(
-                    spec, listener: listener, broker: broker, cluster: cluster, namespace: namespace
+                    spec, listener: listener, broker: broker, cluster: cluster, namespace: namespace,
+                    assigned: assigned
                 ).map {
                     ListenerStatus(name: "broker-\(broker.id)", address: $0)
                 }

@@ -180,9 +180,8 @@ public enum RenderRefusals {
         }
     }
 
-    /// A NodePort listener needs a node port per broker (`externalStartingPort` above 0; ports
-    /// the server picks are not read back yet) and an address per broker: `hostnameOverride`,
-    /// or the broker's `nodePortExternalIP` (a node's own address is not read yet).
+    /// A NodePort listener's node ports must be ports, and a broker's `nodePortExternalIP` an
+    /// address; node ports Kubernetes picks and node addresses are read back each pass.
     private static func checkNodePort(
         _ spec: KafkaClusterSpec, _ listener: ExternalListener, path: String,
         _ refuse: (String, String) -> Void
@@ -193,22 +192,19 @@ public enum RenderRefusals {
                 "\(listener.type) external listeners need certificates, which the operator does not manage yet"
             )
         }
-        guard let start = listener.externalStartingPort, start > 0 else {
-            refuse(
-                "\(path).externalStartingPort",
-                "node ports chosen by Kubernetes (externalStartingPort 0) are not read back yet")
-            return
-        }
-        for broker in spec.brokers {
-            let port = listener.externalPort(of: broker.id)
-            if !(1...65535).contains(port) {
-                refuse(
-                    "\(path).externalStartingPort",
-                    "broker \(broker.id) would get node port \(port), not a port")
+        if let start = listener.externalStartingPort, start > 0 {
+            for broker in spec.brokers {
+                let port = listener.externalPort(of: broker.id)
+                if !(1...65535).contains(port) {
+                    refuse(
+                        "\(path).externalStartingPort",
+                        "broker \(broker.id) would get node port \(port), not a port")
+                }
             }
         }
         for (index, broker) in spec.brokers.enumerated() {
-            let ip = spec.effectiveConfig(of: broker).nodePortExternalIP?[listener.name] ?? ""
+            let config = spec.effectiveConfig(of: broker)
+            let ip = config.nodePortExternalIP?[listener.name] ?? ""
             let hostCharacters = ip.allSatisfy {
                 $0.isASCII && ($0.isLetter || $0.isNumber || ".-:".contains($0))
             }
@@ -217,17 +213,14 @@ public enum RenderRefusals {
                     "spec.brokers[\(index)].brokerConfig.nodePortExternalIP.\(listener.name)",
                     "'\(ip)' is not an address a client can connect to")
             }
-        }
-        let unaddressed = spec.brokers.filter {
-            ExternalAccess.nodePortAddress(spec, listener: listener, broker: $0, cluster: "", namespace: "")
-                == nil
-        }
-        if !unaddressed.isEmpty {
-            refuse(
-                "\(path).hostnameOverride",
-                "brokers " + unaddressed.map { String($0.id) }.joined(separator: ", ")
-                    + " have no address to advertise: set hostnameOverride, or nodePortExternalIP."
-                    + "\(listener.name) in their broker configuration (node addresses are not read yet)")
+            if let type = config.nodePortNodeAddressType, !type.isEmpty,
+                !NodePortAssignments.defaultAddressTypes.contains(type)
+            {
+                refuse(
+                    "spec.brokers[\(index)].brokerConfig.nodePortNodeAddressType",
+                    "'\(type)' is not a node address type: "
+                        + NodePortAssignments.defaultAddressTypes.joined(separator: ", "))
+            }
         }
     }
 

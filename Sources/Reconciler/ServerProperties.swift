@@ -26,10 +26,12 @@ public struct ServerProperties: Equatable, Sendable {
     /// in `log.dirs` after the spec's. `externalHosts` are the hosts external listeners
     /// advertise, by listener name (`ExternalAccess.hosts`): such a listener advertises its host
     /// on `externalStartingPort + id`; one without a known host advertises the broker's
-    /// in-cluster address.
+    /// in-cluster address. `nodePorts` is what Kubernetes assigned that NodePort listeners
+    /// advertise (`ExternalAccess.nodePortAddress`), with the same fallback.
     public init(
         cluster spec: KafkaClusterSpec, broker: Broker, clusterName: String, namespace: String,
-        keptMountPaths: [String] = [], externalHosts: [String: String] = [:]
+        keptMountPaths: [String] = [], externalHosts: [String: String] = [:],
+        nodePorts: NodePortAssignments = NodePortAssignments()
     ) {
         var merged = spec.userProperties(of: broker)
         func host(_ id: Int32) -> String {
@@ -42,7 +44,8 @@ public struct ServerProperties: Equatable, Sendable {
             if listener.external, let config = external[listener.name] {
                 if config.effectiveAccessMethod == "NodePort" {
                     if let outside = ExternalAccess.nodePortAddress(
-                        spec, listener: config, broker: broker, cluster: clusterName, namespace: namespace)
+                        spec, listener: config, broker: broker, cluster: clusterName, namespace: namespace,
+                        assigned: nodePorts)
                     {
                         return outside
                     }

@@ -283,6 +283,31 @@ import Testing
         #expect(lines.dropFirst().first?.prefix(4) == ["kafka-pdb", "2", "N/A", "0"], "\(output.stdout)")
     }
 
+    /// The simulated kubelet's node is registered, Ready, with the addresses a NodePort
+    /// listener may advertise; the pods it runs name it.
+    @Test(.enabled(if: Kubectl.available))
+    func theKubeletsNodeIsListedWithItsAddresses() async throws {
+        let cluster = try await TestCluster.start()
+        defer { Task { await cluster.stop() } }
+        let kubectl = try KubectlSession(cluster)
+        defer { kubectl.remove() }
+        for resource in ["nodes", "no"] {
+            let output = try await kubectl.run(["get", resource])
+            #expect(output.status == 0, "\(output.stderr)")
+            let lines = output.stdout.split(separator: "\n").map {
+                $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            }
+            #expect(lines.first == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"], "\(output.stdout)")
+            #expect(
+                lines.dropFirst().first?.prefix(3) == ["local-node", "Ready", "<none>"], "\(output.stdout)")
+        }
+        let addresses = try await kubectl.run([
+            "get", "node", "local-node", "-o",
+            "jsonpath={range .status.addresses[*]}{.type}={.address} {end}",
+        ])
+        #expect(addresses.stdout == "InternalIP=127.0.0.1 Hostname=local-node ", "\(addresses.stderr)")
+    }
+
     @Test(.enabled(if: Peer.available("curl") && Kubectl.available))
     func theDefaultStorageClassIsListedAndAShrinkingPatchFails() async throws {
         let cluster = try await TestCluster.start()

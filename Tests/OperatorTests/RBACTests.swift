@@ -137,6 +137,21 @@ import Testing
         let rolled = await waitUntil(timeout: .seconds(30)) { deploymentHash().map { $0 != before } == true }
         #expect(rolled, "\(operatorProcess.process.log)")
 
+        // A NodePort listener whose brokers advertise their node's address: the node is read.
+        try mergePatch(
+            "/apis/kafka.banzaicloud.io/v1beta1/namespaces/kafka/kafkaclusters/kafka",
+            #"{"spec":{"listenersConfig":{"externalListeners":[{"name":"external","type":"plaintext","containerPort":9094,"externalStartingPort":0,"accessMethod":"NodePort"}]}}}"#
+        )
+        let advertised = await waitUntil(timeout: .seconds(30)) {
+            let cluster = try? operatorProcess.api(
+                "/apis/kafka.banzaicloud.io/v1beta1/namespaces/kafka/kafkaclusters/kafka")
+            let statuses =
+                ((cluster?["status"] as? [String: Any])?["listenerStatuses"] as? [String: Any])?[
+                    "externalListeners"] as? [String: [[String: String]]]
+            return statuses?["external"]?.contains { $0["address"]?.hasPrefix("127.0.0.1:") == true } == true
+        }
+        #expect(advertised, "\(operatorProcess.process.log)")
+
         // A KafkaTopic, created and deleted: without a Kafka client it waits (pending), with
         // the finalizer on; its delete takes the finalizer off again.
         let topics = server + "/apis/kafka.banzaicloud.io/v1alpha1/namespaces/kafka/kafkatopics"

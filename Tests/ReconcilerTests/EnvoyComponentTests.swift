@@ -201,7 +201,6 @@ import Testing
 
     /// (what is changed, the refused path): what is not rendered yet stays refused by name.
     @Test(arguments: [
-        ("NodePort without an address", "spec.listenersConfig.externalListeners[0].hostnameOverride"),
         ("istio", "spec.listenersConfig.externalListeners[0]"),
         ("ssl", "spec.listenersConfig.externalListeners[0].type"),
         ("no starting port", "spec.listenersConfig.externalListeners[0].externalStartingPort"),
@@ -212,7 +211,6 @@ import Testing
         var cluster = try ClusterFixtures.withExternalListener()
         var listener = try #require(cluster.spec.listenersConfig?.externalListeners?.first)
         switch change {
-        case "NodePort without an address": listener.accessMethod = "NodePort"
         case "istio": cluster.spec.ingressController = "istioingress"
         case "ssl": listener.type = "ssl"
         case "no starting port": listener.externalStartingPort = nil

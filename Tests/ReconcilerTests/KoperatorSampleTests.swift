@@ -51,9 +51,6 @@ import Testing
             "spec.listenersConfig.internalListeners[1].type",
             "spec.listenersConfig.sslSecrets",
         ],
-        "simplekafkacluster_with_k8s_provided_nodeport.yaml": [
-            "spec.listenersConfig.externalListeners[0].externalStartingPort"
-        ],
         "simplekafkacluster_with_sasl.yaml": ["spec.listenersConfig.externalListeners[0].type"],
     ]
 
@@ -66,7 +63,7 @@ import Testing
             rendered == [
                 "kafkacluster_without_ssl.yaml", "kafkacluster_without_ssl_groups.yaml",
                 "kraft-simplekafkacluster_kraft.yaml", "simplekafkacluster.yaml",
-                "simplekafkacluster_affinity.yaml",
+                "simplekafkacluster_affinity.yaml", "simplekafkacluster_with_k8s_provided_nodeport.yaml",
             ])
     }
 

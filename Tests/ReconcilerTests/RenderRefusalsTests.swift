@@ -22,7 +22,7 @@ import Testing
             ("sasl_ssl internal listener", "spec.listenersConfig.internalListeners[0].type"),
             ("sasl listener without JAAS", "spec.listenersConfig.internalListeners[0].type"),
             ("unknown listener type", "spec.listenersConfig.internalListeners[0].type"),
-            ("NodePort external listener", "spec.listenersConfig.externalListeners[0].hostnameOverride"),
+            ("NodePort node address type", "spec.brokers[0].brokerConfig.nodePortNodeAddressType"),
             ("ssl secrets", "spec.listenersConfig.sslSecrets"),
             ("client certificate", "spec.clientSSLCertSecret"),
             ("rack awareness", "spec.rackAwareness"),
@@ -50,11 +50,14 @@ import Testing
         case "sasl_ssl internal listener": spec.listenersConfig?.internalListeners?[0].type = "sasl_ssl"
         case "sasl listener without JAAS": spec.listenersConfig?.internalListeners?[0].type = "sasl_plaintext"
         case "unknown listener type": spec.listenersConfig?.internalListeners?[0].type = "quic"
-        case "NodePort external listener":
+        case "NodePort node address type":
             var listener = ExternalListener(
-                name: "external", type: "plaintext", containerPort: 9094, externalStartingPort: 32000)
+                name: "external", type: "plaintext", containerPort: 9094, externalStartingPort: 0)
             listener.accessMethod = "NodePort"
             spec.listenersConfig?.externalListeners = [listener]
+            var config = spec.brokers[0].brokerConfig ?? BrokerConfig()
+            config.nodePortNodeAddressType = "PublicIP"
+            spec.brokers[0].brokerConfig = config
         case "ssl secrets": spec.listenersConfig?.sslSecrets = .object([("create", .bool(true))])
         case "client certificate": spec.clientSSLCertSecret = .object([("name", .string("client"))])
         case "rack awareness": spec.rackAwareness = .object([("labels", .array([.string("zone")]))])
