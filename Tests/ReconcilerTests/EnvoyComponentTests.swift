@@ -431,3 +431,62 @@ struct EnvoyValidationTests {
         #expect(try await envoyState(api).listeners == two.listeners)
     }
 }
+
+/// Graceful scaling with Cruise Control behind Envoy (adobe/koperator#253): a broker added
+/// gets its Envoy listener in the pass that creates its pod, before its add_broker runs; a
+/// broker removed keeps its listener while remove_broker moves its data and its objects go,
+/// and loses it in the pass that forgets it. One Envoy rollout per change.
+@Suite struct EnvoyGracefulScalingTests {
+    @Test func theListenerOutlivesTheRemovalAndNotOneRolloutMore() async throws {
+        try await GracefulHarness.run { harness in
+            try await harness.api.modify {
+                $0.spec.listenersConfig?.externalListeners = [
+                    ExternalListener(
+                        name: "external", type: "plaintext", containerPort: 9094, externalStartingPort: 19090)
+                ]
+            }
+            try await harness.pass()
+            #expect(
+                await waitUntil {
+                    (try? await harness.api.objects(.services))?.contains {
+                        $0["status"]?["loadBalancer"]?["ingress"] != nil
+                    } ?? false
+                }, "the local cluster gave the load balancer no address")
+            try await harness.settle()
+            let before = try await EnvoyScalingTests.envoyState(harness.api)
+            #expect(before.listeners == ["broker-0", "broker-1", "broker-2", "all-brokers", "healthcheck"])
+
+            var hashes = [before.hash]
+            try await harness.grown(to: 3)
+            let grown = try await EnvoyScalingTests.envoyState(harness.api)
+            #expect(grown.listeners == before.listeners.union(["broker-3"]))
+            hashes.append(grown.hash)
+
+            try await harness.api.modify { $0.removeBrokerGracefully(1) }
+            var sawRunning = false
+            let gone = try await harness.passUntil(
+                invariant: {
+                    let state = try await EnvoyScalingTests.envoyState(harness.api)
+                    if hashes.last != state.hash { hashes.append(state.hash) }
+                    let graceful = try await harness.graceful(1)
+                    let inStatus = try await harness.api.document().cluster.status?.brokersState?["1"] != nil
+                    #expect(state.listeners.contains("broker-1") == inStatus)
+                    if graceful?.cruiseControlState == .downscaleRunning {
+                        sawRunning = true
+                        #expect(state.listeners.contains("broker-1"), "the listener stays while data moves")
+                    }
+                },
+                {
+                    try await harness.api.document().cluster.status?.brokersState?["1"] == nil
+                })
+            #expect(gone, "broker 1 was never forgotten")
+            #expect(sawRunning, "remove_broker was never seen running")
+            let after = try await EnvoyScalingTests.envoyState(harness.api)
+            #expect(after.listeners == ["broker-0", "broker-2", "broker-3", "all-brokers", "healthcheck"])
+            #expect(
+                hashes.count == 3, "one rollout for the add and one for the removal, not \(hashes.count - 1)")
+            for _ in 0..<2 { try await harness.pass() }
+            #expect(try await EnvoyScalingTests.envoyState(harness.api).hash == after.hash)
+        }
+    }
+}
