@@ -46,6 +46,23 @@ public enum ClusterValidator {
             )
         }
 
+        if let envoy = spec.envoyConfig {
+            for (field, value) in [
+                ("connectTimeout", envoy.connectTimeout), ("idleTimeout", envoy.idleTimeout),
+            ] {
+                guard let value else { continue }
+                let milliseconds = DurationText.milliseconds(value)
+                if milliseconds == nil || milliseconds == 0 {
+                    report(
+                        "spec.envoyConfig.\(field)",
+                        "must be a positive duration such as 500ms, 2s or 1m30s, not '\(value)'")
+                }
+            }
+            if let limit = envoy.maxConnections, limit < 1 {
+                report("spec.envoyConfig.maxConnections", "must be at least 1, not \(limit)")
+            }
+        }
+
         var listenerNames: Set<String> = []
         var listenerPorts: Set<Int> = []
         let listeners =

@@ -33,6 +33,15 @@ public struct EnvoyConfig: Codable, Equatable, Sendable {
     /// The health listener also accepts HTTP/1.0 (some cloud load balancers probe with it).
     public var enableHealthCheckHttp10: Bool?
     public var podSecurityContext: JSONValue?
+    /// Beyond Koperator's fields: how long Envoy waits for a broker to accept a connection, as
+    /// a duration (`500ms`, `2s`); Koperator's fixed 1 s when unset.
+    public var connectTimeout: String?
+    /// Beyond Koperator's fields: a client connection idle this long is closed (`30m`); Envoy's
+    /// own 1 h when unset.
+    public var idleTimeout: String?
+    /// Beyond Koperator's fields: at most this many connections to each broker (and as many
+    /// through the any-cast port); Koperator's practically unlimited when unset.
+    public var maxConnections: Int32?
 
     public init() {}
 
@@ -44,6 +53,14 @@ public struct EnvoyConfig: Codable, Equatable, Sendable {
     public var effectiveReplicas: Int32 { replicas.flatMap { $0 > 0 ? $0 : nil } ?? 1 }
     public var effectiveAdminPort: Int32 { adminPort ?? Self.defaultAdminPort }
     public var effectiveHealthCheckPort: Int32 { healthCheckPort ?? Self.defaultHealthCheckPort }
+    /// `connectTimeout` in milliseconds; 1 s when unset or not a duration.
+    public var connectTimeoutMilliseconds: Int64 {
+        connectTimeout.flatMap(DurationText.milliseconds) ?? 1_000
+    }
+
+    /// `idleTimeout` in milliseconds; nil (Envoy's default) when unset or not a duration.
+    public var idleTimeoutMilliseconds: Int64? { idleTimeout.flatMap(DurationText.milliseconds) }
+
     /// Envoy's worker threads; nil leaves Envoy's default (one per core).
     public var concurrency: Int32? { envoyCommandLineArgs?.concurrency.flatMap { $0 > 0 ? $0 : nil } }
 }
@@ -80,5 +97,32 @@ public struct EnvoyDisruptionBudget: Codable, Equatable, Sendable {
             return (nil, text)
         }
         return nil
+    }
+}
+
+/// A duration as Kubernetes and Go write it: one or more `<number><unit>` with units `ms`,
+/// `s`, `m` and `h` (`1m30s`, `500ms`, `2.5s`).
+public enum DurationText {
+    /// The duration in milliseconds; nil when `text` is not one, is negative or overflows.
+    public static func milliseconds(_ text: String) -> Int64? {
+        var rest = Substring(text)
+        var total = 0.0
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+            guard !number.isEmpty, let value = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            let unit = rest.prefix { $0.isASCII && $0.isLetter }
+            rest = rest.dropFirst(unit.count)
+            switch unit {
+            case "ms": total += value
+            case "s": total += value * 1_000
+            case "m": total += value * 60_000
+            case "h": total += value * 3_600_000
+            default: return nil
+            }
+        }
+        guard total.isFinite, total < Double(Int64.max / 2) else { return nil }
+        return Int64(total.rounded())
     }
 }

@@ -31,17 +31,19 @@ public struct EnvoyBootstrap: Equatable, Sendable {
             listeners.append(
                 Self.tcpListener(
                     name: name, port: listener.externalPort(of: id), cluster: name,
-                    statPrefix: "broker_tcp-\(id)"))
+                    statPrefix: "broker_tcp-\(id)", envoy: envoy))
             let host = ResourceConventions.brokerHost(
                 cluster: clusterName, broker: id, namespace: namespace, spec: spec)
             clusters.append(
-                Self.cluster(name: name, endpoint: Self.endpoint(host: host, port: listener.containerPort)))
+                Self.cluster(
+                    name: name, endpoint: Self.endpoint(host: host, port: listener.containerPort),
+                    envoy: envoy))
         }
         listeners.append(
             Self.tcpListener(
                 name: Self.allBrokers, port: listener.effectiveIngressControllerTargetPort,
                 cluster: Self.allBrokers,
-                statPrefix: Self.allBrokers))
+                statPrefix: Self.allBrokers, envoy: envoy))
         listeners.append(
             Self.healthListener(
                 port: Int(envoy.effectiveHealthCheckPort), http10: envoy.enableHealthCheckHttp10 == true))
@@ -60,7 +62,7 @@ public struct EnvoyBootstrap: Equatable, Sendable {
         }
         clusters.append(
             Self.cluster(
-                name: Self.allBrokers, endpoint: anyCast,
+                name: Self.allBrokers, endpoint: anyCast, envoy: envoy,
                 extra: [
                     ("ignore_health_on_host_removal", .bool(true)),
                     (
@@ -116,8 +118,32 @@ public struct EnvoyBootstrap: Equatable, Sendable {
         ])
     ])
 
-    static func tcpListener(name: String, port: Int, cluster: String, statPrefix: String) -> JSONValue {
-        .object([
+    /// Envoy's JSON duration: seconds with up to millisecond precision (`1s`, `0.500s`).
+    static func duration(milliseconds: Int64) -> JSONValue {
+        let fraction = String(milliseconds % 1_000)
+        return .string(
+            milliseconds % 1_000 == 0
+                ? "\(milliseconds / 1_000)s"
+                : "\(milliseconds / 1_000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)s")
+    }
+
+    static func tcpListener(name: String, port: Int, cluster: String, statPrefix: String, envoy: EnvoyConfig)
+        -> JSONValue
+    {
+        var proxy: [(key: String, value: JSONValue)] = [
+            (
+                "@type",
+                .string("type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy")
+            ),
+            ("stat_prefix", .string(statPrefix)),
+            ("cluster", .string(cluster)),
+            ("max_connect_attempts", number(2)),
+            ("access_log", stdoutAccessLog),
+        ]
+        if let idle = envoy.idleTimeoutMilliseconds {
+            proxy.append(("idle_timeout", duration(milliseconds: idle)))
+        }
+        return .object([
             ("name", .string(name)),
             ("address", socketAddress(port: port)),
             (
@@ -129,21 +155,7 @@ public struct EnvoyBootstrap: Equatable, Sendable {
                             .array([
                                 .object([
                                     ("name", .string("envoy.filters.network.tcp_proxy")),
-                                    (
-                                        "typed_config",
-                                        .object([
-                                            (
-                                                "@type",
-                                                .string(
-                                                    "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy"
-                                                )
-                                            ),
-                                            ("stat_prefix", .string(statPrefix)),
-                                            ("cluster", .string(cluster)),
-                                            ("max_connect_attempts", number(2)),
-                                            ("access_log", stdoutAccessLog),
-                                        ])
-                                    ),
+                                    ("typed_config", .object(proxy)),
                                 ])
                             ])
                         )
@@ -261,18 +273,24 @@ public struct EnvoyBootstrap: Equatable, Sendable {
         ])
     }
 
+    /// An upstream cluster: `envoy`'s connect timeout, and its connection limit (Koperator's
+    /// practically unlimited thresholds when none is set) on new and pending connections.
     static func cluster(
-        name: String, endpoint: JSONValue, extra: [(key: String, value: JSONValue)] = []
+        name: String, endpoint: JSONValue, envoy: EnvoyConfig, extra: [(key: String, value: JSONValue)] = []
     ) -> JSONValue {
+        let connections = envoy.maxConnections.map { number(Int($0)) } ?? unlimited
         let thresholds = ["DEFAULT", "HIGH"].map { priority in
             JSONValue.object([
-                ("priority", .string(priority)), ("max_connections", unlimited),
-                ("max_pending_requests", unlimited), ("max_requests", unlimited), ("max_retries", unlimited),
+                ("priority", .string(priority)), ("max_connections", connections),
+                ("max_pending_requests", connections), ("max_requests", unlimited),
+                ("max_retries", unlimited),
             ])
         }
         return .object(
             [
-                ("name", .string(name)), ("connect_timeout", .string("1s")), ("type", .string("STRICT_DNS")),
+                ("name", .string(name)),
+                ("connect_timeout", duration(milliseconds: envoy.connectTimeoutMilliseconds)),
+                ("type", .string("STRICT_DNS")),
                 ("lb_policy", .string("ROUND_ROBIN")),
                 ("circuit_breakers", .object([("thresholds", .array(thresholds))])),
                 (

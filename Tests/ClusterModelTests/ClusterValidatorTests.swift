@@ -118,6 +118,21 @@ import Testing
                 ]
             ),
             (
+                "envoy timeouts and limit",
+                {
+                    var envoy = EnvoyConfig()
+                    envoy.connectTimeout = "1 second"
+                    envoy.idleTimeout = "0s"
+                    envoy.maxConnections = 0
+                    $0.envoyConfig = envoy
+                },
+                [
+                    "spec.envoyConfig.connectTimeout: must be a positive duration such as 500ms, 2s or 1m30s, not '1 second'",
+                    "spec.envoyConfig.idleTimeout: must be a positive duration such as 500ms, 2s or 1m30s, not '0s'",
+                    "spec.envoyConfig.maxConnections: must be at least 1, not 0",
+                ]
+            ),
+            (
                 "limits", { $0.alertManagerConfig = AlertManagerConfig(upScaleLimit: 1, downScaleLimit: 3) },
                 [
                     "spec.alertManagerConfig.upScaleLimit: is 1, below the 2 brokers the cluster already has",
@@ -133,5 +148,16 @@ import Testing
         #expect(
             ClusterValidator.problems(in: Self.cluster(row.edit)).map(\.description) == row.problems,
             "\(row.name)")
+    }
+
+    @Test func durationsAreReadAsKubernetesWritesThem() {
+        #expect(DurationText.milliseconds("500ms") == 500)
+        #expect(DurationText.milliseconds("2s") == 2_000)
+        #expect(DurationText.milliseconds("1m30s") == 90_000)
+        #expect(DurationText.milliseconds("2.5s") == 2_500)
+        #expect(DurationText.milliseconds("1h") == 3_600_000)
+        for bad in ["", "5", "s", "1d", "-1s", "1 s", "1s2", String(repeating: "9", count: 400) + "h"] {
+            #expect(DurationText.milliseconds(bad) == nil, "\(bad)")
+        }
     }
 }

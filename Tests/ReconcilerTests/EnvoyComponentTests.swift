@@ -67,6 +67,58 @@ import Testing
         #expect(deployment?.metadata.ownerReferences?.first?.uid == ClusterFixtures.uid)
     }
 
+    /// The spec's timeouts and connection limit reach every listener and upstream; unset, the
+    /// bootstrap keeps Koperator's 1 s connect timeout, no idle timeout (Envoy's 1 h) and
+    /// practically unlimited thresholds.
+    @Test func theSpecsTimeoutsAndConnectionLimitReachTheBootstrap() throws {
+        func settings(_ cluster: KafkaCluster) throws -> (
+            connect: Set<String>, idle: Set<String>, limits: Set<String>
+        ) {
+            let bootstrap = try Self.bootstrap(Self.envoyObjects(ClusterFixtures.render(cluster)).0)
+            guard case .array(let clusters)? = bootstrap["static_resources"]?["clusters"],
+                case .array(let listeners)? = bootstrap["static_resources"]?["listeners"]
+            else { return ([], [], []) }
+            let connect = Set(clusters.map { $0["connect_timeout"]?.text ?? "none" })
+            let limits = Set(
+                clusters.map { cluster -> String in
+                    guard case .array(let thresholds)? = cluster["circuit_breakers"]?["thresholds"] else {
+                        return "none"
+                    }
+                    return thresholds.map { threshold -> String in
+                        guard case .number(let connections)? = threshold["max_connections"],
+                            case .number(let pending)? = threshold["max_pending_requests"]
+                        else { return "none" }
+                        return "\(connections)/\(pending)"
+                    }.joined(separator: ",")
+                })
+            let idle = Set(
+                listeners.compactMap { listener -> String? in
+                    guard case .array(let chains)? = listener["filter_chains"],
+                        case .array(let filters)? = chains.first?["filters"],
+                        let proxy = filters.first?["typed_config"],
+                        proxy["@type"]?.text?.hasSuffix("tcp_proxy.v3.TcpProxy") == true
+                    else { return nil }
+                    return proxy["idle_timeout"]?.text ?? "none"
+                })
+            return (connect, idle, limits)
+        }
+        var cluster = try ClusterFixtures.withExternalListener()
+        let defaults = try settings(cluster)
+        #expect(defaults.connect == ["1s"])
+        #expect(defaults.idle == ["none"])
+        #expect(defaults.limits == ["1000000000/1000000000,1000000000/1000000000"])
+        var envoy = EnvoyConfig()
+        envoy.connectTimeout = "250ms"
+        envoy.idleTimeout = "1m30s"
+        envoy.maxConnections = 5_000
+        cluster.spec.envoyConfig = envoy
+        #expect(ClusterValidator.problems(in: cluster).isEmpty)
+        let tuned = try settings(cluster)
+        #expect(tuned.connect == ["0.250s"])
+        #expect(tuned.idle == ["90s"])
+        #expect(tuned.limits == ["5000/5000,5000/5000"])
+    }
+
     @Test func theSpecsEnvoySettingsReachTheObjects() throws {
         var cluster = try ClusterFixtures.withExternalListener()
         var envoy = EnvoyConfig()
@@ -234,6 +286,9 @@ struct EnvoyValidationTests {
         envoy.adminPort = 9901
         envoy.healthCheckPort = 9902
         envoy.enableHealthCheckHttp10 = true
+        envoy.connectTimeout = "250ms"
+        envoy.idleTimeout = "1m30s"
+        envoy.maxConnections = 5_000
         tuned.spec.envoyConfig = envoy
         tuned.spec.listenersConfig?.externalListeners?[0].ingressControllerTargetPort = 29999
         var hundred = plain
