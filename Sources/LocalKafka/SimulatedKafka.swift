@@ -67,7 +67,7 @@ public actor SimulatedKafka {
         case .alterConfigs: return try await reply(AlterConfigsRequest.self) { await alterConfigs($0) }
         case .describeLogDirs:
             return try await reply(DescribeLogDirsRequest.self) { await describeLogDirs($0, broker: broker) }
-        case .saslHandshake, .saslAuthenticate:
+        case .saslHandshake, .saslAuthenticate, .describeAcls, .createAcls, .deleteAcls:
             throw KafkaCodecError.unknownApiKey(header.apiKey.rawValue)
         }
     }
