@@ -9,6 +9,8 @@ public actor SimulatedKafka {
     public let simulation: ClusterSimulation
     public private(set) var brokerConfigs = BrokerConfigs()
     public private(set) var topicConfigs = TopicConfigs()
+    /// The cluster's ACLs, kept across broker restarts as Kafka's metadata keeps them.
+    public internal(set) var acls = AclStore()
     /// Where each broker's socket listens, which is what it advertises.
     private var addresses: [Int32: (host: String, port: Int32)] = [:]
     private var topicIDs: [String: [UInt8]] = [:]
@@ -67,7 +69,13 @@ public actor SimulatedKafka {
         case .alterConfigs: return try await reply(AlterConfigsRequest.self) { await alterConfigs($0) }
         case .describeLogDirs:
             return try await reply(DescribeLogDirsRequest.self) { await describeLogDirs($0, broker: broker) }
-        case .saslHandshake, .saslAuthenticate, .describeAcls, .createAcls, .deleteAcls:
+        case .describeAcls:
+            return try await reply(DescribeAclsRequest.self) { describeAcls($0, broker: broker) }
+        case .createAcls:
+            return try await reply(CreateAclsRequest.self) { await createAcls($0, broker: broker) }
+        case .deleteAcls:
+            return try await reply(DeleteAclsRequest.self) { await deleteAcls($0, broker: broker) }
+        case .saslHandshake, .saslAuthenticate:
             throw KafkaCodecError.unknownApiKey(header.apiKey.rawValue)
         }
     }
