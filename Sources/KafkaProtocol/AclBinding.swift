@@ -25,6 +25,26 @@ public struct AclBinding: Hashable, Sendable, Codable, CustomStringConvertible {
         self.permission = permission
     }
 
+    /// Equal when every string has the same bytes, as Kafka (Java) compares them: Swift's
+    /// `String ==` would also equate Unicode-equivalent spellings that Kafka keeps apart.
+    public static func == (lhs: AclBinding, rhs: AclBinding) -> Bool {
+        lhs.resourceType == rhs.resourceType && lhs.patternType == rhs.patternType
+            && lhs.operation == rhs.operation && lhs.permission == rhs.permission
+            && lhs.resourceName.hasSameBytes(as: rhs.resourceName)
+            && lhs.principal.hasSameBytes(as: rhs.principal)
+            && lhs.host.hasSameBytes(as: rhs.host)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(resourceType)
+        hasher.combine(patternType)
+        hasher.combine(operation)
+        hasher.combine(permission)
+        hasher.combine(Array(resourceName.utf8))
+        hasher.combine(Array(principal.utf8))
+        hasher.combine(Array(host.utf8))
+    }
+
     /// "ALLOW User:alice READ on TOPIC orders (LITERAL) from *", for messages.
     public var description: String {
         "\(permission) \(principal) \(operation) on \(resourceType) \(resourceName) (\(patternType)) from \(host)"
@@ -54,4 +74,20 @@ public struct AclBinding: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// The fewest bytes the seven fields take: four codes and three empty strings.
     static func minimumSize(flexible: Bool) -> Int { flexible ? 7 : 10 }
+}
+
+extension String {
+    /// Java's `equals`: the same UTF-8 bytes, not merely Unicode-equivalent text.
+    func hasSameBytes(as other: String) -> Bool { utf8.elementsEqual(other.utf8) }
+}
+
+extension String? {
+    /// Both nil, or both the same bytes.
+    func hasSameBytes(as other: String?) -> Bool {
+        switch (self, other) {
+        case (nil, nil): return true
+        case (let left?, let right?): return left.hasSameBytes(as: right)
+        default: return false
+        }
+    }
 }

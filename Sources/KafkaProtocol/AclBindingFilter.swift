@@ -36,6 +36,25 @@ public struct AclBindingFilter: Hashable, Sendable, Codable, CustomStringConvert
     /// Every ACL.
     public static let any = AclBindingFilter()
 
+    /// Equal when every string has the same bytes, as Kafka (Java) compares them.
+    public static func == (lhs: AclBindingFilter, rhs: AclBindingFilter) -> Bool {
+        lhs.resourceType == rhs.resourceType && lhs.patternType == rhs.patternType
+            && lhs.operation == rhs.operation && lhs.permission == rhs.permission
+            && lhs.resourceName.hasSameBytes(as: rhs.resourceName)
+            && lhs.principal.hasSameBytes(as: rhs.principal)
+            && lhs.host.hasSameBytes(as: rhs.host)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(resourceType)
+        hasher.combine(patternType)
+        hasher.combine(operation)
+        hasher.combine(permission)
+        hasher.combine(resourceName.map { Array($0.utf8) })
+        hasher.combine(principal.map { Array($0.utf8) })
+        hasher.combine(host.map { Array($0.utf8) })
+    }
+
     public var description: String {
         let name = resourceName ?? "<any>"
         let who = principal ?? "<any>"

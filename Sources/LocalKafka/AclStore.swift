@@ -11,9 +11,7 @@ public struct AclStore: Equatable, Sendable {
 
     /// In the order they were created.
     public private(set) var bindings: [AclBinding] = []
-    /// Bindings by their bytes: Kafka's ACLs are equal when their strings are equal as Java
-    /// compares them, which Unicode-equivalent Swift strings need not be.
-    private var present: Set<BindingKey> = []
+    private var present: Set<AclBinding> = []
 
     public init() {}
 
@@ -23,10 +21,9 @@ public struct AclStore: Equatable, Sendable {
     public mutating func create(_ creations: [AclBinding]) -> [KafkaRefusal?] {
         var refusals = creations.map(Self.refusal(of:))
         var added: [AclBinding] = []
-        var adding: Set<BindingKey> = []
+        var adding: Set<AclBinding> = []
         for (binding, refusal) in zip(creations, refusals) where refusal == nil {
-            let key = BindingKey(binding)
-            if !present.contains(key), adding.insert(key).inserted { added.append(binding) }
+            if !present.contains(binding), adding.insert(binding).inserted { added.append(binding) }
         }
         guard added.count <= Self.maximumNewBindingsPerRequest else {
             let tooMany = KafkaRefusal(
@@ -59,9 +56,9 @@ public struct AclStore: Equatable, Sendable {
             }
             return .success(matching(filter))
         }
-        let removed = Set(results.flatMap { (try? $0.get()) ?? [] }.map(BindingKey.init))
+        let removed = Set(results.flatMap { (try? $0.get()) ?? [] })
         guard !removed.isEmpty else { return results }
-        bindings.removeAll { removed.contains(BindingKey($0)) }
+        bindings.removeAll { removed.contains($0) }
         present.subtract(removed)
         return results
     }
@@ -95,19 +92,5 @@ public struct AclStore: Equatable, Sendable {
             return invalid("Invalid permissionType \(binding.permission)")
         }
         return nil
-    }
-}
-
-/// A binding's identity by the bytes of its strings and the raw codes.
-private struct BindingKey: Hashable {
-    let codes: [Int8]
-    let strings: [[UInt8]]
-
-    init(_ binding: AclBinding) {
-        codes = [
-            binding.resourceType.rawValue, binding.patternType.rawValue, binding.operation.rawValue,
-            binding.permission.rawValue,
-        ]
-        strings = [Array(binding.resourceName.utf8), Array(binding.principal.utf8), Array(binding.host.utf8)]
     }
 }

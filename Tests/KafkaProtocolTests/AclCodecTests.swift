@@ -204,6 +204,22 @@ struct AclCodecTests {
         #expect(try decodeResponse(DeleteAclsRequest.self, version: 2, v2) == expected)
     }
 
+    /// Kafka compares names, principals and hosts as Java strings: Unicode-equivalent
+    /// spellings with different bytes are different ACLs.
+    @Test func bindingsAndFiltersAreEqualOnlyWithTheSameBytes() {
+        var decomposed = Self.binding
+        decomposed.resourceName = "ord\u{65}\u{301}rs"
+        var precomposed = Self.binding
+        precomposed.resourceName = "ord\u{e9}rs"
+        #expect(decomposed.resourceName == precomposed.resourceName, "Swift's String == equates them")
+        #expect(decomposed != precomposed)
+        #expect(Set([decomposed, precomposed]).count == 2)
+        #expect(AclBindingFilter(exactly: decomposed) != AclBindingFilter(exactly: precomposed))
+        #expect(AclBindingFilter(principal: "User:\u{e9}") != AclBindingFilter(principal: "User:e\u{301}"))
+        #expect(AclBindingFilter(principal: nil) != AclBindingFilter(principal: ""))
+        #expect(decomposed == decomposed)
+    }
+
     @Test func theCodecOffersTheAclApisAtVersionsOneToThree() {
         let offered = ApiVersionsResponse.offeredByThisCodec
         #expect(offered.range(for: .describeAcls) == 1...3)

@@ -61,6 +61,19 @@ struct AclStoreTests {
         #expect(store.bindings == [read, write])
     }
 
+    @Test func unicodeEquivalentNamesWithDifferentBytesAreDifferentAcls() {
+        var store = AclStore()
+        let precomposed = Self.binding(.topic, "ord\u{e9}rs")
+        let decomposed = Self.binding(.topic, "ord\u{65}\u{301}rs")
+        #expect(store.create([precomposed, decomposed]) == [nil, nil])
+        #expect(store.bindings.count == 2)
+        let listing = DescribeAclsResponse(bindings: store.bindings)
+        #expect(listing.resources.count == 2)
+        #expect(
+            listing.bindings.map { Array($0.resourceName.utf8) }
+                == store.bindings.map { Array($0.resourceName.utf8) })
+    }
+
     /// Kafka caps the records one request writes; past the cap nothing is created, and the
     /// bindings the receiving broker refused keep their own refusal.
     @Test func aRequestAddingMoreThanKafkasBatchCapCreatesNothing() {
