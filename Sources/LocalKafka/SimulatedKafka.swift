@@ -1,7 +1,7 @@
 import KafkaProtocol
 
 /// The Kafka side of the simulated cluster as its brokers answer it on the wire: the cluster
-/// model, broker and topic configuration, and topic ids. `answer(_:broker:)` turns one request
+/// model, broker and topic configuration, topic ids and ACLs. `answer(_:broker:)` turns one request
 /// frame's payload into the response frame, or nil where Kafka closes the connection (an
 /// unknown API key, an unsupported version of anything but ApiVersions, undecodable bytes).
 public actor SimulatedKafka {
