@@ -41,6 +41,12 @@ public func kafkaResponseFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size
         { _ = try KafkaFrame.decodeResponse(CreatePartitionsRequest.self, version: 3, payload: $0) },
         { _ = try KafkaFrame.decodeResponse(DescribeLogDirsRequest.self, version: 1, payload: $0) },
         { _ = try KafkaFrame.decodeResponse(DescribeLogDirsRequest.self, version: 4, payload: $0) },
+        { _ = try KafkaFrame.decodeResponse(DescribeAclsRequest.self, version: 1, payload: $0) },
+        { _ = try KafkaFrame.decodeResponse(DescribeAclsRequest.self, version: 3, payload: $0) },
+        { _ = try KafkaFrame.decodeResponse(CreateAclsRequest.self, version: 1, payload: $0) },
+        { _ = try KafkaFrame.decodeResponse(CreateAclsRequest.self, version: 3, payload: $0) },
+        { _ = try KafkaFrame.decodeResponse(DeleteAclsRequest.self, version: 1, payload: $0) },
+        { _ = try KafkaFrame.decodeResponse(DeleteAclsRequest.self, version: 3, payload: $0) },
     ]
     let payload = rest.count >= 4 ? Array(rest.dropFirst(4)) : rest
     do {

@@ -16,6 +16,8 @@ public enum KafkaAdminError: Error, Sendable, Equatable, CustomStringConvertible
     case noCommonVersion(
         broker: BrokerAddress, api: ApiKey, ours: ClosedRange<Int16>, theirs: ClosedRange<Int16>?)
     case brokerError(api: ApiKey, code: Int16, message: String?, resource: String?)
+    /// Kafka refused some of an ACL request's bindings or filters; the rest took effect.
+    case aclsRefused(api: ApiKey, [AclRefusal])
     case noBrokerReachable(attempts: [String])
     /// The call's overall deadline passed; `attempts` lists what was tried before it did.
     case deadlineExceeded(timeout: Duration, elapsed: Duration, attempts: [String])
@@ -30,6 +32,8 @@ public enum KafkaAdminError: Error, Sendable, Equatable, CustomStringConvertible
             return true
         case .brokerError(_, let code, _, _):
             return KafkaErrorCode.isRetriable(code)
+        case .aclsRefused(_, let refusals):
+            return refusals.allSatisfy { KafkaErrorCode.isRetriable($0.code) }
         case .invalidBootstrap, .malformedResponse, .noCommonVersion, .tlsFailed, .saslFailed:
             return false
         }
@@ -66,6 +70,9 @@ public enum KafkaAdminError: Error, Sendable, Equatable, CustomStringConvertible
             let detail = message.map { ": \($0)" } ?? ""
             let retry = KafkaErrorCode.isRetriable(code) ? "retrying may help" : "retrying will not help"
             return "\(api)\(on) failed with \(KafkaErrorCode.name(code))\(detail); \(retry)."
+        case .aclsRefused(let api, let refusals):
+            let retry = isRetryable ? "retrying may help" : "retrying will not help"
+            return "\(api) was refused for \(refusals.map(\.description).joined(separator: "; ")); \(retry)."
         case .noBrokerReachable(let attempts):
             return "No broker could be reached (\(attempts.joined(separator: "; "))); retrying may help."
         case .deadlineExceeded(let timeout, let elapsed, let attempts):

@@ -285,7 +285,7 @@ public actor KafkaProtocolAdminClient: KafkaAdminClient, KafkaTopicAdminClient {
     /// As librdkafka does, any failure of one address (no answer, an answer that is not Kafka,
     /// a TLS or SASL failure) moves on to the next; only when every address failed does the
     /// call fail, with a terminal error of theirs when none of the failures was retryable.
-    private func withAnyBroker<T: Sendable>(_ body: (BrokerConnection) async throws -> T) async throws -> T {
+    func withAnyBroker<T: Sendable>(_ body: (BrokerConnection) async throws -> T) async throws -> T {
         try await budgeted { budget in
             var failures: [AddressFailure] = []
             for pass in 0..<options.attempts {

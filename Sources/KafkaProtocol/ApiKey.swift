@@ -5,6 +5,9 @@ public enum ApiKey: Int16, Sendable, CaseIterable, Codable, CustomStringConverti
     case apiVersions = 18
     case createTopics = 19
     case deleteTopics = 20
+    case describeAcls = 29
+    case createAcls = 30
+    case deleteAcls = 31
     case describeConfigs = 32
     case alterConfigs = 33
     case describeLogDirs = 35
@@ -20,6 +23,9 @@ public enum ApiKey: Int16, Sendable, CaseIterable, Codable, CustomStringConverti
         case .apiVersions: return "ApiVersions"
         case .createTopics: return "CreateTopics"
         case .deleteTopics: return "DeleteTopics"
+        case .describeAcls: return "DescribeAcls"
+        case .createAcls: return "CreateAcls"
+        case .deleteAcls: return "DeleteAcls"
         case .describeConfigs: return "DescribeConfigs"
         case .alterConfigs: return "AlterConfigs"
         case .describeLogDirs: return "DescribeLogDirs"
@@ -38,6 +44,9 @@ public enum ApiKey: Int16, Sendable, CaseIterable, Codable, CustomStringConverti
         case .apiVersions: return ApiVersionsRequest.self
         case .createTopics: return CreateTopicsRequest.self
         case .deleteTopics: return DeleteTopicsRequest.self
+        case .describeAcls: return DescribeAclsRequest.self
+        case .createAcls: return CreateAclsRequest.self
+        case .deleteAcls: return DeleteAclsRequest.self
         case .describeConfigs: return DescribeConfigsRequest.self
         case .alterConfigs: return AlterConfigsRequest.self
         case .describeLogDirs: return DescribeLogDirsRequest.self

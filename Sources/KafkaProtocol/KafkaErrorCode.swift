@@ -1,5 +1,6 @@
 /// The broker error codes this client acts on, with their protocol names.
 public enum KafkaErrorCode {
+    public static let unknownServerError: Int16 = -1
     public static let none: Int16 = 0
     public static let unknownTopicOrPartition: Int16 = 3
     public static let leaderNotAvailable: Int16 = 5
@@ -18,11 +19,12 @@ public enum KafkaErrorCode {
     public static let saslAuthenticationFailed: Int16 = 58
     public static let invalidRequest: Int16 = 42
     public static let coordinatorNotAvailable: Int16 = 15
+    public static let securityDisabled: Int16 = 54
 
     /// The protocol's name for `code`, or "error <code>" for ones we do not list.
     public static func name(_ code: Int16) -> String {
         switch code {
-        case -1: return "UNKNOWN_SERVER_ERROR"
+        case unknownServerError: return "UNKNOWN_SERVER_ERROR"
         case none: return "NONE"
         case unknownTopicOrPartition: return "UNKNOWN_TOPIC_OR_PARTITION"
         case leaderNotAvailable: return "LEADER_NOT_AVAILABLE"
@@ -41,6 +43,7 @@ public enum KafkaErrorCode {
         case invalidRequest: return "INVALID_REQUEST"
         case policyViolation: return "POLICY_VIOLATION"
         case saslAuthenticationFailed: return "SASL_AUTHENTICATION_FAILED"
+        case securityDisabled: return "SECURITY_DISABLED"
         default: return "error \(code)"
         }
     }

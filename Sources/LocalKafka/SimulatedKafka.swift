@@ -1,7 +1,7 @@
 import KafkaProtocol
 
 /// The Kafka side of the simulated cluster as its brokers answer it on the wire: the cluster
-/// model, broker and topic configuration, and topic ids. `answer(_:broker:)` turns one request
+/// model, broker and topic configuration, topic ids and ACLs. `answer(_:broker:)` turns one request
 /// frame's payload into the response frame, or nil where Kafka closes the connection (an
 /// unknown API key, an unsupported version of anything but ApiVersions, undecodable bytes).
 public actor SimulatedKafka {
@@ -9,6 +9,8 @@ public actor SimulatedKafka {
     public let simulation: ClusterSimulation
     public private(set) var brokerConfigs = BrokerConfigs()
     public private(set) var topicConfigs = TopicConfigs()
+    /// The cluster's ACLs, kept across broker restarts as Kafka's metadata keeps them.
+    public internal(set) var acls = AclStore()
     /// What each broker advertises, by listener: its own socket (listener nil), or the
     /// advertised address of a listener it was started with.
     private var addresses: [Int32: [String?: (host: String, port: Int32)]] = [:]
@@ -76,6 +78,12 @@ public actor SimulatedKafka {
         case .alterConfigs: return try await reply(AlterConfigsRequest.self) { await alterConfigs($0) }
         case .describeLogDirs:
             return try await reply(DescribeLogDirsRequest.self) { await describeLogDirs($0, broker: broker) }
+        case .describeAcls:
+            return try await reply(DescribeAclsRequest.self) { describeAcls($0, broker: broker) }
+        case .createAcls:
+            return try await reply(CreateAclsRequest.self) { await createAcls($0, broker: broker) }
+        case .deleteAcls:
+            return try await reply(DeleteAclsRequest.self) { await deleteAcls($0, broker: broker) }
         case .saslHandshake, .saslAuthenticate:
             throw KafkaCodecError.unknownApiKey(header.apiKey.rawValue)
         }

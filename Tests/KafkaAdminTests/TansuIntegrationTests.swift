@@ -250,3 +250,34 @@ final class TansuIntegrationTests {
         #expect(theirAudit == ourRows)
     }
 }
+
+extension TansuIntegrationTests {
+    /// tansu 0.6 offers DescribeAcls and CreateAcls 0–3 without implementing them, and does not
+    /// offer DeleteAcls: it cannot stand in for Kafka's ACLs (the simulated brokers and
+    /// confluent-kafka check those), but the client's answers to it are clear and terminal.
+    @Test func tansuOffersAclApisItDoesNotImplementAndTheClientSaysSo() async throws {
+        let ranges = try await client.negotiatedRanges()
+        #expect(ranges[.describeAcls] == 0...3)
+        #expect(ranges[.createAcls] == 0...3)
+        #expect(ranges[.deleteAcls] == nil)
+        let read = AclBinding(
+            resourceType: .topic, resourceName: "orders", principal: "User:alice", operation: .read)
+        do {
+            try await client.createAcls([read])
+            Issue.record("tansu now answers CreateAcls: compare its ACLs with the simulated brokers'")
+        } catch let error as KafkaAdminError {
+            guard case .malformedResponse(_, .createAcls, .unexpectedNull(field: "results")) = error else {
+                Issue.record("unexpected: \(error)")
+                return
+            }
+            #expect(!error.isRetryable)
+        }
+        // Its DescribeAcls answer is an empty success, whatever was asked before.
+        #expect(try await client.describeAcls(.any).isEmpty)
+        await #expect(
+            throws: KafkaAdminError.noCommonVersion(
+                broker: BrokerAddress(host: "127.0.0.1", port: broker.port), api: .deleteAcls, ours: 1...3,
+                theirs: nil)
+        ) { _ = try await client.deleteAcls([.any]) }
+    }
+}

@@ -160,6 +160,46 @@ struct RoundTripTests {
                         ], totalBytes: 1 << 41, usableBytes: 1 << 39)
                 ])),
         .of(
+            "DescribeAcls",
+            DescribeAclsRequest(
+                filter: .init(
+                    resourceType: .group, resourceName: "g", patternType: .match, principal: "User:a",
+                    host: "h",
+                    operation: .read, permission: .deny)),
+            DescribeAclsResponse(
+                throttleTimeMs: 3, errorCode: 54, errorMessage: "m",
+                resources: [
+                    .init(
+                        resourceType: .topic, resourceName: "t", patternType: .prefixed,
+                        acls: [.init(principal: "User:a", host: "h", operation: .write, permission: .allow)])
+                ])),
+        .of(
+            "CreateAcls",
+            CreateAclsRequest(creations: [
+                .init(
+                    resourceType: .user, resourceName: "u", patternType: .prefixed, principal: "User:a",
+                    host: "h",
+                    operation: .alterConfigs, permission: .deny)
+            ]),
+            CreateAclsResponse(throttleTimeMs: 4, results: [.init(errorCode: 42, errorMessage: "m")])),
+        .of(
+            "DeleteAcls",
+            DeleteAclsRequest(filters: [.init(resourceType: .cluster, resourceName: nil, operation: .all)]),
+            DeleteAclsResponse(
+                throttleTimeMs: 5,
+                filterResults: [
+                    .init(
+                        errorCode: 0, errorMessage: "m",
+                        matchingAcls: [
+                            .init(
+                                errorCode: 1, errorMessage: "n",
+                                binding: .init(
+                                    resourceType: .cluster, resourceName: "kafka-cluster",
+                                    principal: "User:a",
+                                    operation: .all, permission: .deny))
+                        ])
+                ])),
+        .of(
             "SaslHandshake", SaslHandshakeRequest(mechanism: "SCRAM-SHA-512"),
             SaslHandshakeResponse(errorCode: 0, mechanisms: ["PLAIN", "SCRAM-SHA-512"])),
         .of(

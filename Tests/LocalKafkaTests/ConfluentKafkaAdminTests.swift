@@ -15,7 +15,8 @@ struct ConfluentKafkaAdminTests {
         import json, sys
         from confluent_kafka import KafkaException
         from confluent_kafka.admin import (AdminClient, ConfigResource, ConfigEntry, AlterConfigOpType, ConfigSource,
-            NewTopic, NewPartitions)
+            NewTopic, NewPartitions, AclBinding, AclBindingFilter, ResourceType, ResourcePatternType, AclOperation,
+            AclPermissionType)
         admin = AdminClient({'bootstrap.servers': sys.argv[1], 'client.id': 'simulator-check'})
         def outcome(future):
             try:

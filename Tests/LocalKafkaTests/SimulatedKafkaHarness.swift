@@ -1,9 +1,10 @@
 import LocalKafka
 
 /// The example cluster behind simulated brokers listening on loopback, for tests that talk to
-/// it with real clients; every broker's socket is closed when `body` returns.
+/// it with real clients; every broker's socket is closed when `body` returns. `extraProperties`
+/// ends every broker's `server.properties` (an authorizer, say).
 func withSimulatedKafka<T>(
-    clock: ManualClock = ManualClock(),
+    clock: ManualClock = ManualClock(), extraProperties: String = "",
     _ body: (SimulatedKafka, SimulatedBrokerServer, ClusterSimulation) async throws -> T
 ) async throws -> T {
     let cluster = try ExampleCluster.cluster(now: clock.nowMilliseconds())
@@ -18,6 +19,7 @@ func withSimulatedKafka<T>(
             log.dirs=\(cluster.brokers[id]!.logDirs.joined(separator: ","))
             num.network.threads = 5
             log.retention.hours=72
+            \(extraProperties)
             """)
     }
     let server = SimulatedBrokerServer(kafka: kafka)

@@ -341,4 +341,19 @@ final class CountingKafkaAdmin: KafkaAdminClient, @unchecked Sendable {
         count("logDirReplicaCounts")
         return try await client.logDirReplicaCounts(broker: broker)
     }
+
+    func createAcls(_ bindings: [AclBinding]) async throws {
+        count("createAcls")
+        try await client.createAcls(bindings)
+    }
+
+    func describeAcls(_ filter: AclBindingFilter) async throws -> [AclBinding] {
+        count("describeAcls")
+        return try await client.describeAcls(filter)
+    }
+
+    func deleteAcls(_ filters: [AclBindingFilter]) async throws -> [AclBinding] {
+        count("deleteAcls")
+        return try await client.deleteAcls(filters)
+    }
 }
