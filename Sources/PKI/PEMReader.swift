@@ -1,6 +1,12 @@
 import SwiftASN1
 import X509
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// Reading PEM text into certificates and keys; every failure becomes a `PKIError` that names
 /// the item (`"the CA certificate"`), so a message says which Secret key to fix.
 enum PEMReader {
@@ -9,13 +15,7 @@ enum PEMReader {
     /// Every `CERTIFICATE` block of `pem`, in order. Other blocks (a key kept beside the chain, as
     /// in Kafka's PEM keystore file) are skipped; no certificate at all is an error.
     static func certificates(_ pem: String, item: String) throws(PKIError) -> [Certificate] {
-        let documents: [PEMDocument]
-        do {
-            documents = try PEMDocument.parseMultiple(pemString: pem)
-        } catch {
-            throw .unreadable(item: item, reason: readable(error))
-        }
-        let blocks = documents.filter { $0.discriminator == certificateLabel }
+        let blocks = try documents(pem, item: item).filter { $0.discriminator == certificateLabel }
         guard !blocks.isEmpty else { throw .missing(item: item, expected: certificateLabel) }
         var certificates: [Certificate] = []
         for block in blocks {
@@ -31,13 +31,7 @@ enum PEMReader {
     /// The one private key in `pem`: PKCS#8 (`PRIVATE KEY`), SEC1 (`EC PRIVATE KEY`) or PKCS#1
     /// (`RSA PRIVATE KEY`), the forms swift-certificates reads.
     static func privateKey(_ pem: String, item: String) throws(PKIError) -> Certificate.PrivateKey {
-        let documents: [PEMDocument]
-        do {
-            documents = try PEMDocument.parseMultiple(pemString: pem)
-        } catch {
-            throw .unreadable(item: item, reason: readable(error))
-        }
-        let keys = documents.filter { $0.discriminator.hasSuffix("PRIVATE KEY") }
+        let keys = try documents(pem, item: item).filter { $0.discriminator.hasSuffix("PRIVATE KEY") }
         guard let key = keys.first else { throw .missing(item: item, expected: "PRIVATE KEY") }
         guard keys.count == 1 else {
             throw .unreadable(item: item, reason: "it holds \(keys.count) private keys; one is expected")
@@ -50,6 +44,38 @@ enum PEMReader {
         } catch {
             throw .unreadable(item: item, reason: readable(error))
         }
+    }
+
+    /// The PEM blocks of `text`, read leniently where RFC 7468 allows it: any text between
+    /// blocks, CRLF or LF, and base64 lines of any length (swift-asn1's own reader insists on
+    /// 64 characters, which some tools do not write). Headers (legacy encrypted PEM) are refused.
+    static func documents(_ text: String, item: String) throws(PKIError) -> [PEMDocument] {
+        var documents: [PEMDocument] = []
+        var rest = Substring(text)
+        while let begin = rest.firstRange(of: "-----BEGIN ") {
+            let afterBegin = rest[begin.upperBound...]
+            guard let labelEnd = afterBegin.firstRange(of: "-----"),
+                !afterBegin[..<labelEnd.lowerBound].contains(where: \.isNewline)
+            else {
+                throw .unreadable(item: item, reason: "a BEGIN line does not end in '-----'")
+            }
+            let label = afterBegin[..<labelEnd.lowerBound]
+            let body = afterBegin[labelEnd.upperBound...]
+            guard let end = body.firstRange(of: "-----END \(label)-----") else {
+                throw .unreadable(item: item, reason: "'-----BEGIN \(label)-----' has no matching END line")
+            }
+            let encoded = body[..<end.lowerBound]
+            guard !encoded.contains(":") else {
+                throw .unreadable(item: item, reason: "PEM headers (legacy encrypted PEM) are not supported")
+            }
+            guard let der = Data(base64Encoded: String(encoded.filter { !$0.isWhitespace })), !der.isEmpty
+            else {
+                throw .unreadable(item: item, reason: "the body of '\(label)' is not base64")
+            }
+            documents.append(PEMDocument(type: String(label), derBytes: Array(der)))
+            rest = body[end.upperBound...]
+        }
+        return documents
     }
 
     /// The error's message without the source location swift-asn1 and swift-certificates append.
