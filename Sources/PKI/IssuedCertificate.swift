@@ -18,6 +18,9 @@ public struct IssuedCertificate: Sendable {
     /// The leaf, then the CA: `ssl.keystore.certificate.chain`, or the certificates of a PEM
     /// keystore file.
     public var chainPEM: String { certificate.pem + authority.pem }
+    /// The key, then the chain, in one text: a PEM keystore file (`ssl.keystore.location` with
+    /// `ssl.keystore.type=PEM`), from which Kafka reads both the key and the chain.
+    public var keystorePEM: String { privateKeyPEM + chainPEM }
     public var caPEM: String { authority.pem }
     public var notValidAfter: Date { certificate.notValidAfter }
 }

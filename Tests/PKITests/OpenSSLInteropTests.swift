@@ -6,7 +6,8 @@ import Testing
 
 /// What the operator issues, checked by OpenSSL: the chain verifies for the intended purposes,
 /// the extensions read as intended, the key loads, and mutual TLS works between a broker
-/// certificate and a client certificate, and fails with a certificate of another CA.
+/// certificate (served from its one-file PEM keystore) and a client certificate, and fails with a
+/// certificate of another CA.
 @Suite(.enabled(if: Peer.available("openssl"), "needs the openssl CLI"))
 struct OpenSSLInteropTests {
     static let brokerHost = "kafka-0.kafka-headless.kafka.svc.cluster.local"
@@ -35,6 +36,7 @@ struct OpenSSLInteropTests {
             try files.write("\(name).pem", issued.certificatePEM)
             try files.write("\(name)-chain.pem", issued.chainPEM)
             try files.write("\(name).key", issued.privateKeyPEM)
+            try files.write("\(name)-keystore.pem", issued.keystorePEM)
         }
     }
 
@@ -117,10 +119,9 @@ struct OpenSSLInteropTests {
         let server = try BackgroundProcess(
             "openssl",
             [
-                "s_server", "-accept", "127.0.0.1:\(port)", "-cert", files.path("broker.pem"), "-cert_chain",
-                files.path("ca.pem"), "-key", files.path("broker.key"), "-CAfile", files.path("ca.pem"),
-                "-Verify",
-                "1", "-verify_return_error", "-www",
+                "s_server", "-accept", "127.0.0.1:\(port)", "-cert", files.path("broker-keystore.pem"),
+                "-key", files.path("broker-keystore.pem"),
+                "-CAfile", files.path("ca.pem"), "-Verify", "1", "-verify_return_error", "-www",
             ],
             logFile: files.directory.file("s_server.log"))
         // SIGKILL: s_server can inherit a blocked SIGTERM from the test runner's threads.
