@@ -78,12 +78,20 @@ enum PEMReader {
         return documents
     }
 
-    /// The error's message without the source location swift-asn1 and swift-certificates append.
+    /// The error's message without the source location swift-asn1 and swift-certificates append,
+    /// and with their `Type.code: reason` turned into `reason (code)`, or, when they give no
+    /// reason, a sentence around the code.
     static func readable(_ error: any Error) -> String {
-        let text = "\(error)"
-        guard let lastSpace = text.lastIndex(of: " "),
-            text[text.index(after: lastSpace)...].contains(".swift:")
+        var text = "\(error)"
+        if let lastSpace = text.lastIndex(of: " "), text[text.index(after: lastSpace)...].contains(".swift:")
+        {
+            text = String(text[..<lastSpace])
+        }
+        guard text.hasPrefix("ASN1Error.") || text.hasPrefix("CertificateError."),
+            let dot = text.firstIndex(of: "."), let colon = text.firstRange(of: ":")
         else { return text }
-        return String(text[..<lastSpace])
+        let code = text[text.index(after: dot)..<colon.lowerBound]
+        let reason = text[colon.upperBound...].drop { $0 == " " }
+        return reason.isEmpty ? "the DER encoding is malformed (\(code))" : "\(reason) (\(code))"
     }
 }

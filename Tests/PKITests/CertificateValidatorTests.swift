@@ -61,6 +61,10 @@ import Testing
         #expect(
             authority.count == 1 && Self.isUnreadable(authority[0], item: "the CA certificate"),
             "\(authority)")
+        let message = authority.first?.description ?? ""
+        #expect(
+            !message.contains(".swift:") && !message.contains("Error.") && !message.hasSuffix(" "),
+            "\(message)")
         let key = Self.validator.validateAuthority(
             certificatePEM: material.ca.certificatePEM, privateKeyPEM: row.text)
         #expect(key.count == 1 && Self.isUnreadable(key[0], item: "the CA private key"), "\(key)")
