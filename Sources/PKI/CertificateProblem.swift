@@ -11,6 +11,9 @@ public enum CertificateProblem: Equatable, Sendable, CustomStringConvertible {
     case unreadable(PKIError)
     case keyDoesNotMatchCertificate(subject: String)
     case notACertificateAuthority(subject: String)
+    /// A CA whose keyUsage leaves out keyCertSign: RFC 5280 verifiers, Java's among them, refuse
+    /// every certificate it signs.
+    case cannotSignCertificates(subject: String)
     /// No chain from the certificate to the trusted CA verifies; `reason` is the verifier's.
     case chainDoesNotVerify(subject: String, reason: String)
     case expired(subject: String, notAfter: Date)
@@ -28,6 +31,9 @@ public enum CertificateProblem: Equatable, Sendable, CustomStringConvertible {
             return "the private key does not belong to the certificate '\(subject)'"
         case .notACertificateAuthority(let subject):
             return "the certificate '\(subject)' is not a CA (basicConstraints CA:TRUE is missing)"
+        case .cannotSignCertificates(let subject):
+            return
+                "the CA certificate '\(subject)' has a keyUsage without keyCertSign, so nothing it signs verifies"
         case .chainDoesNotVerify(let subject, let reason):
             return "the certificate '\(subject)' does not verify against the trusted CA: \(reason)"
         case .expired(let subject, let notAfter):

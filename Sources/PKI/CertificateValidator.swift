@@ -20,7 +20,7 @@ public struct CertificateValidator: Sendable {
     public init(now: Date) { self.now = now }
 
     /// The CA Secret: both texts parse, the key is the certificate's, the certificate is a CA
-    /// and it is valid now.
+    /// that may sign certificates, and it is valid now.
     public func validateAuthority(certificatePEM: String, privateKeyPEM: String) -> [CertificateProblem] {
         var problems: [CertificateProblem] = []
         let certificate = reading { () throws(PKIError) in
@@ -36,6 +36,10 @@ public struct CertificateValidator: Sendable {
         }
         if !certificate.isCertificateAuthority {
             problems.append(.notACertificateAuthority(subject: certificate.subject))
+        } else if let usage = try? certificate.certificate.extensions.keyUsage, !usage.keyCertSign {
+            // An absent keyUsage is tolerated (OpenSSL's `req -x509` writes none); one that
+            // leaves signing out is not.
+            problems.append(.cannotSignCertificates(subject: certificate.subject))
         }
         problems += datesProblems(certificate)
         return problems

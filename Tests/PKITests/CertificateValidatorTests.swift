@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+import X509
 
 @testable import PKI
 
@@ -167,6 +168,23 @@ import Testing
         let problems = Self.validator.validateAuthority(
             certificatePEM: material.client.certificatePEM, privateKeyPEM: material.client.privateKeyPEM)
         #expect(problems == [.notACertificateAuthority(subject: "CN=kafka-controller")])
+    }
+
+    @Test func aCAWhoseKeyUsageLeavesOutSigningCannotSign() throws {
+        let key = P256.Signing.PrivateKey()
+        let privateKey = Certificate.PrivateKey(key)
+        let name = try DistinguishedName { CommonName("crippled-ca") }
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: privateKey.publicKey,
+            notValidBefore: Self.now, notValidAfter: Self.now.addingTimeInterval(Self.day), issuer: name,
+            subject: name,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
+                Critical(KeyUsage(digitalSignature: true))
+            }, issuerPrivateKey: privateKey)
+        let problems = Self.validator.validateAuthority(
+            certificatePEM: try certificate.serializeAsPEM().pemString, privateKeyPEM: key.pemRepresentation)
+        #expect(problems == [.cannotSignCertificates(subject: "CN=crippled-ca")])
     }
 
     @Test func datesAreCheckedAgainstNow() throws {

@@ -151,6 +151,43 @@ struct OpenSSLInteropTests {
         #expect(anonymous.status != 0 && !anonymous.stdout.contains("200 ok"), "\(anonymous)")
     }
 
+    /// Bring-your-own CAs as OpenSSL makes them, with keys in the three PEM forms: RSA as PKCS#8,
+    /// RSA as traditional PKCS#1 and P-384 as SEC1. Loaded, checked and used to sign a broker
+    /// certificate that OpenSSL then verifies.
+    @Test(arguments: [
+        ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"], ["genrsa", "-traditional"],
+        ["ecparam", "-name", "secp384r1", "-genkey", "-noout"],
+    ])
+    func aCAMadeByOpenSSLSignsWhatOpenSSLVerifies(_ keyGeneration: [String]) async throws {
+        defer { files.remove() }
+        let key = try await files.openssl(keyGeneration + ["-out", files.path("byo.key")])
+        try #require(key.status == 0, "\(key.stderr)")
+        let made = try await files.openssl([
+            "req", "-x509", "-key", files.path("byo.key"), "-subj", "/CN=byo-ca", "-days", "2", "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign", "-out", files.path("byo.pem"),
+        ])
+        try #require(made.status == 0, "\(made.stderr)")
+        let certificatePEM = try String(contentsOfFile: files.path("byo.pem"), encoding: .utf8)
+        let keyPEM = try String(contentsOfFile: files.path("byo.key"), encoding: .utf8)
+        #expect(
+            CertificateValidator(now: Date()).validateAuthority(
+                certificatePEM: certificatePEM, privateKeyPEM: keyPEM) == [])
+        let byo = try CertificateAuthority(certificatePEM: certificatePEM, privateKeyPEM: keyPEM)
+        let issued = try byo.issue(
+            CertificateRequest(commonName: "kafka-0", usage: .server, dnsNames: [Self.brokerHost]),
+            now: Date())
+        try files.write("byo-broker.pem", issued.certificatePEM)
+        let verified = try await files.openssl([
+            "verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", files.path("byo.pem"),
+            files.path("byo-broker.pem"),
+        ])
+        #expect(verified.status == 0, "\(verified)")
+        let problems = await CertificateValidator(now: Date()).validateLeaf(
+            certificatePEM: issued.chainPEM, privateKeyPEM: issued.privateKeyPEM, trustedPEM: certificatePEM,
+            usage: .server, requiredHostNames: [Self.brokerHost])
+        #expect(problems == [])
+    }
+
     /// Issues a CA and 100 broker certificates, prints how long that took, and has OpenSSL
     /// verify all of them.
     @Test func aHundredBrokerCertificatesAllVerify() async throws {
