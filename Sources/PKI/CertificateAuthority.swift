@@ -102,9 +102,7 @@ public struct CertificateAuthority: Sendable {
         try request.validated()
         let notAfter = min(now.addingTimeInterval(request.validity.timeInterval), certificate.notValidAfter)
         guard notAfter > now else {
-            throw .invalidRequest(
-                field: "validity", value: "\(request.validity)",
-                reason: "the CA '\(certificate.subject)' expired at \(certificate.notValidAfter)")
+            throw .authorityExpired(subject: certificate.subject, notAfter: certificate.notValidAfter)
         }
         let key = P256.Signing.PrivateKey()
         let publicKey = Certificate.PublicKey(key.publicKey)

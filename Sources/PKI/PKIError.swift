@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// Why certificate material could not be read or a certificate could not be issued.
 ///
 /// Every case is terminal: the same PEM or request fails the same way until a person or the
@@ -11,6 +17,8 @@ public enum PKIError: Error, Equatable, Sendable, CustomStringConvertible {
     case keyDoesNotMatchCertificate(subject: String)
     /// A certificate used to sign others lacks `basicConstraints` CA:TRUE.
     case notACertificateAuthority(subject: String)
+    /// The CA's own validity is over, so nothing it signs would verify.
+    case authorityExpired(subject: String, notAfter: Date)
     /// A field of a `CertificateRequest` or of a CA's parameters is unusable.
     case invalidRequest(field: String, value: String, reason: String)
     /// The library could not build or sign the certificate (an unsupported key, for example).
@@ -26,6 +34,8 @@ public enum PKIError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the private key does not belong to the certificate '\(subject)'"
         case .notACertificateAuthority(let subject):
             return "the certificate '\(subject)' is not a CA (basicConstraints CA:TRUE is missing)"
+        case .authorityExpired(let subject, let notAfter):
+            return "the CA '\(subject)' expired at \(notAfter.formatted(.iso8601)); renew it before issuing"
         case .invalidRequest(let field, let value, let reason):
             return "\(field) '\(value)' is invalid: \(reason)"
         case .signingFailed(let reason):

@@ -48,7 +48,9 @@ public struct ParsedCertificate: Hashable, Sendable {
         keyFingerprint = KeyFingerprint(of: certificate)
     }
 
-    /// The subject as a distinguished name string (`CN=kafka-ca`).
+    /// The subject as a distinguished name string (`CN=kafka-controller`); for a subject of one
+    /// common name, as the operator issues, this is the name Kafka's SSL principal builder gives
+    /// (`User:CN=kafka-controller` in `super.users`).
     public var subject: String { certificate.subject.description }
 
     public var commonName: String? {

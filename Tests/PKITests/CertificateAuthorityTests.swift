@@ -109,7 +109,9 @@ import X509
 
     @Test func anExpiredCAIssuesNothing() throws {
         let ca = try CertificateAuthority.create(commonName: "kafka-ca", validity: .days(1), now: Self.now)
-        #expect(throws: PKIError.self) {
+        let expired = PKIError.authorityExpired(
+            subject: "CN=kafka-ca", notAfter: ca.certificate.notValidAfter)
+        #expect(throws: expired) {
             _ = try ca.issue(
                 CertificateRequest(commonName: "u", usage: .client),
                 now: Self.now.addingTimeInterval(2 * 86_400))
