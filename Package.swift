@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.1.0"),
     ],
     targets: [
         // OpenSSL from Debian's libssl-dev, for TLS termination.
@@ -92,6 +95,15 @@ let package = Package(
         ),
         // The Kubernetes-backed ClusterStore: the KafkaCluster object is the store.
         .target(name: "KubernetesClusterStore", dependencies: ["ClusterModel", "Kubernetes", "JSON"]),
+        // The operator's certificate authority: cluster CA, broker and client certificates, checks of
+        // bring-your-own material and the renewal decisions. Pure: no Kubernetes, no files.
+        .target(
+            name: "PKI",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]),
         .target(
             name: "LocalCluster",
             dependencies: [
@@ -202,6 +214,12 @@ let package = Package(
                 "KafkaAdmin", "KafkaProtocol", "LocalKafka", "CruiseControl", "HTTPServer",
             ]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "TestSupport"]),
+        .testTarget(
+            name: "PKITests",
+            dependencies: [
+                "PKI", "TestSupport", .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(
             name: "KafkaAdminTests",
             dependencies: ["KafkaAdmin", "KafkaProtocol", "ClusterModel", "AddressResolution", "TestSupport"]),
