@@ -124,7 +124,7 @@ let package = Package(
             name: "Reconciler",
             dependencies: [
                 "ClusterModel", "Kubernetes", "KafkaAdmin", "KafkaProtocol", "JSON", "ResourceQuantity",
-                "CruiseControl",
+                "CruiseControl", "PKI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -211,7 +211,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // The metrics topic step and the graceful tasks, held to the simulated brokers and
                 // Cruise Control through the real clients.
-                "KafkaAdmin", "KafkaProtocol", "LocalKafka", "CruiseControl", "HTTPServer",
+                "KafkaAdmin", "KafkaProtocol", "LocalKafka", "CruiseControl", "HTTPServer", "PKI",
             ]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "TestSupport"]),
         .testTarget(

@@ -46,6 +46,16 @@ public enum ClusterValidator {
             )
         }
 
+        if spec.listenersConfig?.sslSecrets != nil || spec.needsClusterCA,
+            SSLSecrets(spec.listenersConfig?.sslSecrets) == nil
+        {
+            report(
+                "spec.listenersConfig.sslSecrets.tlsSecretName",
+                spec.needsClusterCA
+                    ? "an ssl listener needs the name of the Secret holding the cluster's CA"
+                    : "must name the Secret holding the cluster's CA")
+        }
+
         if let envoy = spec.envoyConfig {
             for (field, value) in [
                 ("connectTimeout", envoy.connectTimeout), ("idleTimeout", envoy.idleTimeout),

@@ -220,6 +220,8 @@ public struct ExternalListener: Codable, Equatable, Sendable {
     public var serviceType: String?
     /// Per-listener ingress configurations (Koperator's `config`), kept as written.
     public var config: JSONValue?
+    /// A Secret holding this listener's server certificate, kept as written.
+    public var serverSSLCertSecret: JSONValue?
 
     public init(name: String, type: String, containerPort: Int, externalStartingPort: Int? = nil) {
         self.name = name

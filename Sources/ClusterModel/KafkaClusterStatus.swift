@@ -6,7 +6,7 @@ import JSON
 /// Each field has one writer. The reconciler: `state`, `brokerCount`, `rollingUpgradeStatus`, `unsupported`,
 /// `unresizedClaims`, `announcedActionsThrough`, `cruiseControlTopicStatus`,
 /// `clusterWideConfigKeys`, `dynamicConfigErrors`, `listenerStatuses` (its external listeners),
-/// `pendingExternalAddresses`, and per broker `configurationState`,
+/// `pendingExternalAddresses`, `certificateExpiry`, `certificateProblems`, and per broker `configurationState`,
 /// `perBrokerConfigurationState`, `dynamicConfigKeys`, `readiness` and the progress of its Cruise Control tasks in
 /// `gracefulActionState` (and the removal of a broker's entry once it is gone). Actions:
 /// `actionLog`, `processedAlerts`, `alertCount`, `rollingUpgradeAlerts`, and the start of a graceful change (a leaving
@@ -61,6 +61,12 @@ public struct KafkaClusterStatus: Codable, Equatable, Sendable {
     /// External listeners whose load balancer has no address yet, each as `listener: reason`;
     /// brokers advertising such a listener are not created or replaced meanwhile.
     public var pendingExternalAddresses: [String]?
+    /// When each TLS certificate the cluster uses expires (RFC 3339), by Secret name: the CA,
+    /// the brokers' and the operator's.
+    public var certificateExpiry: [String: String]?
+    /// What is wrong with the cluster's TLS material (a CA Secret the user brings that is
+    /// missing or invalid), one sentence each; no broker pod is created or replaced meanwhile.
+    public var certificateProblems: [String]?
 
     public init() {}
 }

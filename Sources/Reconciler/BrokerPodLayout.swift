@@ -11,6 +11,8 @@ enum BrokerPodLayout {
     static let extensionsVolume = "extensions"
     static let extensionsPath = "/opt/kafka/libs/extensions"
     static let jmxVolume = "jmx-jar-data"
+    /// The broker certificate Secret, for SSL listeners.
+    static let sslVolume = "server-ssl-certificates"
     static let jmxPath = "/opt/jmx-exporter"
     static let reporterJarSource =
         "/opt/cruise-control/cruise-control/build/dependant-libs/cruise-control-metrics-reporter.jar"

@@ -1,5 +1,6 @@
 import ClusterModel
 import CruiseControl
+import Foundation
 import JSON
 import KafkaAdmin
 import Kubernetes
@@ -55,6 +56,7 @@ public struct ClusterReconciler: Sendable {
         /// keeps waiting).
         public var rollingUpgradePauseLimit: Duration
         public var rollingUpgradeMetrics: RollingUpgradeMetrics
+        public var certificateMetrics: CertificateMetrics
 
         public init(
             defaultImage: String = ResourceConventions.defaultImage, recordEvents: Bool = true,
@@ -69,8 +71,10 @@ public struct ClusterReconciler: Sendable {
             dynamicConfig: (any KafkaAdminClient)? = nil,
             component: String = "kafka-operator", maxConcurrentWrites: Int = 8,
             clusterHealth: ClusterHealthReader? = nil, rollingUpgradePauseLimit: Duration = .seconds(600),
-            rollingUpgradeMetrics: RollingUpgradeMetrics = RollingUpgradeMetrics()
+            rollingUpgradeMetrics: RollingUpgradeMetrics = RollingUpgradeMetrics(),
+            certificateMetrics: CertificateMetrics = CertificateMetrics()
         ) {
+            self.certificateMetrics = certificateMetrics
             self.dynamicConfig = dynamicConfig
             self.clusterHealth = clusterHealth
             self.rollingUpgradePauseLimit = rollingUpgradePauseLimit
@@ -134,6 +138,9 @@ public struct ClusterReconciler: Sendable {
         let externalHosts = ExternalAccess.hosts(
             spec.spec, cluster: name, services: actual[Kubernetes.Service.self])
         let nodePorts = await nodePortAssignments(spec, actual: actual, cluster: name)
+        let certificates = try await syncCertificates(
+            spec, uid: cluster.uid, externalHosts: Array(externalHosts.values), events: events,
+            result: &result)
         let claimSizes = Self.claimSizes(actual)
         var desired = renderer.render(
             spec, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes,
@@ -174,7 +181,7 @@ public struct ClusterReconciler: Sendable {
         // A broker advertising a load balancer with no address yet would advertise the wrong
         // one and be replaced once it has one: it waits for the address instead.
         let pendingAddresses = ExternalAccess.pending(spec.spec, cluster: name, hosts: externalHosts)
-        if !refusals.isEmpty || !pendingAddresses.isEmpty {
+        if !refusals.isEmpty || !pendingAddresses.isEmpty || !certificates.problems.isEmpty {
             steps = ReconcilePlan.holdingBrokerPods(steps, staying: desired.brokerIDs)
         }
         if !refusals.isEmpty {
@@ -186,7 +193,7 @@ public struct ClusterReconciler: Sendable {
         // While part of the spec cannot be rendered, or a load balancer's address is awaited, no
         // broker pod is replaced, so none is rolled.
         let upgrade =
-            refusals.isEmpty && pendingAddresses.isEmpty
+            refusals.isEmpty && pendingAddresses.isEmpty && certificates.problems.isEmpty
             ? await rollingUpgrade(
                 spec, scope: scope, desired: desired, taskUnderWay: removal.taskUnderWay, events: events,
                 result: &result) : nil
@@ -236,6 +243,13 @@ public struct ClusterReconciler: Sendable {
             + ExternalAccess.nodePortPending(
                 spec.spec, cluster: name, namespace: namespace, assigned: nodePorts)
         updated.pendingExternalAddresses = pending.isEmpty ? nil : pending
+        updated.certificateExpiry =
+            certificates.expiries.isEmpty
+            ? nil
+            : certificates.expiries.mapValues {
+                UTCTimestamp.format(milliseconds: Int64($0.timeIntervalSince1970 * 1_000))
+            }
+        updated.certificateProblems = certificates.problems.isEmpty ? nil : certificates.problems
         if let upgrade {
             updated.rollingUpgradeStatus = upgrade.status
             if upgrade.isActive { updated.state = .rollingUpgrading }
@@ -498,6 +512,64 @@ public struct ClusterReconciler: Sendable {
             if let error, failure == nil || error.isConflict { failure = error }
         }
         if let failure { throw failure }
+    }
+
+    /// Brings the cluster's TLS Secrets to what `ClusterCertificates` decides: each read, the
+    /// ones issued written (created, or replaced at the version read, so a concurrent writer
+    /// gets a conflict rather than lost keys). Problems are reported once per generation.
+    private func syncCertificates(
+        _ cluster: KafkaCluster, uid: String, externalHosts: [String], events: EventRecorder,
+        result: inout ReconcileResult
+    ) async throws(ReconcileError) -> ClusterCertificates.Outcome {
+        guard let ssl = SSLSecrets(cluster.spec.listenersConfig?.sslSecrets) else { return .init() }
+        let name = cluster.metadata.name
+        let namespace = cluster.metadata.namespace ?? "default"
+        let planner = ClusterCertificates(
+            cluster: name, namespace: namespace, spec: cluster.spec,
+            owner: ResourceConventions.ownerReference(cluster: name, uid: uid),
+            externalHosts: externalHosts.sorted())
+        var live: [String: Secret] = [:]
+        for secret in [ssl.tlsSecretName, planner.serverSecretName, planner.controllerSecretName] {
+            do {
+                live[secret] = try await api.get(Secret.self, namespace: namespace, name: secret)
+            } catch .notFound {
+                continue
+            } catch {
+                throw .api(error, during: "reading Secret \(secret)")
+            }
+        }
+        let now = configuration.now()
+        let outcome = await planner.plan(live: live, now: Date(timeIntervalSince1970: Double(now) / 1_000))
+        for var secret in outcome.writes {
+            do throws(KubernetesError) {
+                if let current = live[secret.name] {
+                    secret.metadata.resourceVersion = current.metadata.resourceVersion
+                    // A user's CA Secret keeps its owner: the operator does not adopt it.
+                    secret.metadata.ownerReferences =
+                        current.metadata.ownerReferences ?? secret.metadata.ownerReferences
+                    _ = try await api.update(secret)
+                    result.updated += 1
+                } else {
+                    _ = try await api.create(secret)
+                    result.created += 1
+                }
+            } catch {
+                throw .api(error, during: "writing Secret \(secret.name)")
+            }
+        }
+        if !outcome.issued.isEmpty {
+            result.eventsRecorded += await events.record(issuedCertificates: outcome.issued)
+        }
+        if !outcome.problems.isEmpty {
+            result.eventsRecorded += await events.record(
+                certificateProblems: outcome.problems, generation: cluster.metadata.generation ?? 0)
+        }
+        for (secret, expiry) in outcome.expiries {
+            configuration.certificateMetrics.expiresIn(
+                Int64(expiry.timeIntervalSince1970) - now / 1_000, cluster: "\(namespace)/\(name)",
+                secret: secret)
+        }
+        return outcome
     }
 
     /// What Kubernetes assigned that the cluster's NodePort listeners advertise; each node a

@@ -159,6 +159,18 @@ public struct DesiredStateRenderer: Sendable {
             Volume(name: layout.extensionsVolume, emptyDir: Volume.EmptyDirSource()),
             Volume(name: layout.jmxVolume, emptyDir: Volume.EmptyDirSource()),
         ]
+        if spec.hasSSLListener {
+            // The keys stay in the Secret: server.properties names the mounted files.
+            podVolumes.append(
+                Volume(
+                    name: layout.sslVolume,
+                    secret: Volume.SecretSource(
+                        secretName: ResourceConventions.serverCertificateSecretName(cluster: context.name),
+                        defaultMode: 0o400)))
+            mounts.append(
+                VolumeMount(
+                    name: layout.sslVolume, mountPath: ResourceConventions.sslMountPath, readOnly: true))
+        }
         podVolumes += PassThrough.decode(config.volumes, as: Volume.self).items
         mounts += [
             VolumeMount(name: layout.configVolume, mountPath: ResourceConventions.configMountPath),

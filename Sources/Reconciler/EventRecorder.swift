@@ -63,6 +63,23 @@ struct EventRecorder: Sendable {
             name: "\(cluster.metadata.name).claim-not-expandable.\(generation)", type: "Warning")
     }
 
+    /// Says what is wrong with the cluster's TLS material, once per generation of the spec.
+    func record(certificateProblems problems: [String], generation: Int) async -> Int {
+        await record(
+            reason: "CertificatesInvalid",
+            message: "No broker pod is created or replaced until the TLS material is fixed: "
+                + problems.joined(separator: "; "),
+            name: "\(cluster.metadata.name).certificates-invalid.\(generation)", type: "Warning")
+    }
+
+    /// Says which certificates were issued (a new CA, a new or renewed leaf).
+    func record(issuedCertificates secrets: [String]) async -> Int {
+        await record(
+            reason: "CertificateIssued",
+            message:
+                "Issued the certificates in Secret \(secrets.joined(separator: ", ")) from the cluster CA")
+    }
+
     /// Says why a downScale's broker could not be chosen, once per generation of the spec.
     func record(brokerChoiceFailed failure: BrokerChoiceFailure, generation: Int) async -> Int {
         await record(

@@ -30,33 +30,18 @@ public enum RenderRefusals {
         let listenersPath = "spec.listenersConfig"
 
         for (index, listener) in (spec.listenersConfig?.internalListeners ?? []).enumerated() {
-            let path = "\(listenersPath).internalListeners[\(index)].type"
-            switch listener.type.lowercased() {
-            case "plaintext": break
-            case "ssl", "sasl_ssl":
-                refuse(
-                    path,
-                    "\(listener.type) listeners need broker certificates, which the operator does not manage yet"
-                )
-            case "sasl_plaintext":
-                let unconfigured = spec.brokers.filter { !hasJAASConfig(spec, $0, listener: listener.name) }
-                if !unconfigured.isEmpty {
-                    refuse(
-                        path,
-                        "a SASL listener needs a JAAS configuration (listener.name.\(listener.name.lowercased())."
-                            + "<mechanism>.sasl.jaas.config) in the broker configuration; brokers "
-                            + unconfigured.map { String($0.id) }.joined(separator: ", ") + " have none")
-                }
-            default:
-                refuse(
-                    path,
-                    "'\(listener.type)' is not a listener type (plaintext, ssl, sasl_plaintext, sasl_ssl)")
+            checkType(
+                spec, name: listener.name, type: listener.type,
+                path: "\(listenersPath).internalListeners[\(index)].type", refuse)
+            if listener.serverSSLCertSecret != nil {
+                refuse("\(listenersPath).internalListeners[\(index)].serverSSLCertSecret", ownCertificate)
             }
         }
-        checkExternal(spec, refuse)
-        if spec.listenersConfig?.sslSecrets != nil {
-            refuse("\(listenersPath).sslSecrets", "the operator does not manage certificates yet")
+        for (index, listener) in (spec.listenersConfig?.externalListeners ?? []).enumerated()
+        where listener.serverSSLCertSecret != nil {
+            refuse("\(listenersPath).externalListeners[\(index)].serverSSLCertSecret", ownCertificate)
         }
+        checkExternal(spec, refuse)
         if spec.clientSSLCertSecret != nil {
             refuse("spec.clientSSLCertSecret", "the operator does not use TLS client certificates yet")
         }
@@ -75,6 +60,31 @@ public enum RenderRefusals {
         checkPorts(spec, refuse)
         checkPassThrough(spec, refuse)
         return refusals
+    }
+
+    static let ownCertificate =
+        "a listener's own certificate Secret is not used yet: the operator issues the brokers' "
+        + "certificate from the cluster CA (sslSecrets)"
+
+    /// A listener's type: plaintext and ssl (certificates from the cluster CA) are rendered;
+    /// a SASL one needs its JAAS configuration in every broker's configuration.
+    private static func checkType(
+        _ spec: KafkaClusterSpec, name: String, type: String, path: String, _ refuse: (String, String) -> Void
+    ) {
+        switch type.lowercased() {
+        case "plaintext", "ssl": break
+        case "sasl_plaintext", "sasl_ssl":
+            let unconfigured = spec.brokers.filter { !hasJAASConfig(spec, $0, listener: name) }
+            if !unconfigured.isEmpty {
+                refuse(
+                    path,
+                    "a SASL listener needs a JAAS configuration (listener.name.\(name.lowercased())."
+                        + "<mechanism>.sasl.jaas.config) in the broker configuration; brokers "
+                        + unconfigured.map { String($0.id) }.joined(separator: ", ") + " have none")
+            }
+        default:
+            refuse(path, "'\(type)' is not a listener type (plaintext, ssl, sasl_plaintext, sasl_ssl)")
+        }
     }
 
     private static func checkKRaft(_ spec: KafkaClusterSpec, _ refuse: (String, String) -> Void) {
@@ -148,12 +158,7 @@ public enum RenderRefusals {
                 refuse("\(path).config", "per-listener ingress configurations are not rendered yet")
                 continue
             }
-            if listener.type.lowercased() != "plaintext" {
-                refuse(
-                    "\(path).type",
-                    "\(listener.type) external listeners need certificates, which the operator does not manage yet"
-                )
-            }
+            checkType(spec, name: listener.name, type: listener.type, path: "\(path).type", refuse)
             guard let start = listener.externalStartingPort, start > 0 else {
                 refuse("\(path).externalStartingPort", "an Envoy listener needs a starting port above 0")
                 continue
@@ -186,12 +191,7 @@ public enum RenderRefusals {
         _ spec: KafkaClusterSpec, _ listener: ExternalListener, path: String,
         _ refuse: (String, String) -> Void
     ) {
-        if listener.type.lowercased() != "plaintext" {
-            refuse(
-                "\(path).type",
-                "\(listener.type) external listeners need certificates, which the operator does not manage yet"
-            )
-        }
+        checkType(spec, name: listener.name, type: listener.type, path: "\(path).type", refuse)
         if let start = listener.externalStartingPort, start > 0 {
             for broker in spec.brokers {
                 let port = listener.externalPort(of: broker.id)

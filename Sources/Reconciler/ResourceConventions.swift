@@ -30,6 +30,18 @@ public enum ResourceConventions {
     public static let configMountPath = "/config"
     public static let defaultImage = "ghcr.io/banzaicloud/kafka:2.13-3.4.1"
 
+    /// The brokers' certificate, signed by the cluster CA (Koperator's name).
+    public static func serverCertificateSecretName(cluster: String) -> String {
+        "\(cluster)-server-certificate"
+    }
+    /// The operator's client certificate, a super user (Koperator's name).
+    public static func controllerCertificateSecretName(cluster: String) -> String { "\(cluster)-controller" }
+    /// Where a broker pod mounts its certificate Secret.
+    public static let sslMountPath = "/var/run/secrets/kafka/ssl"
+    /// In the broker certificate Secret: the private key and certificate chain in one PEM file,
+    /// the form Kafka's `ssl.keystore.type=PEM` reads from `ssl.keystore.location`.
+    public static let keystorePEMKey = "keystore.pem"
+
     public static func configMapName(cluster: String, broker: Int32) -> String {
         "\(cluster)-config-\(broker)"
     }

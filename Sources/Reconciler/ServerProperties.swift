@@ -1,4 +1,5 @@
 import ClusterModel
+import PKI
 
 /// One broker's `server.properties`: what the operator derives from the spec (ids, listeners,
 /// disks, ZooKeeper or KRaft, the Cruise Control metrics reporter: the cluster's bootstrap and,
@@ -59,6 +60,13 @@ public struct ServerProperties: Equatable, Sendable {
         merged["listener.security.protocol.map"] =
             listeners.all.map { "\($0.listenerName):\($0.securityProtocol)" }.joined(separator: ",")
         merged["inter.broker.listener.name"] = listeners.interBroker.listenerName
+        for (key, value) in Self.sslSettings(listeners, clusterName: clusterName) {
+            // The user's super users stay; the operator's is added to them.
+            let users = merged[key].map { $0.split(separator: ";").map(String.init) } ?? []
+            merged[key] =
+                key == "super.users" && !users.isEmpty
+                ? (users.contains(value) ? users : users + [value]).joined(separator: ";") : value
+        }
         let disks = spec.effectiveStorage(of: broker).map(\.mountPath) + keptMountPaths
         if !disks.isEmpty {
             merged["log.dirs"] = disks.map { Self.logDir(mountPath: $0) }.joined(separator: ",")
@@ -195,6 +203,30 @@ public struct ServerProperties: Equatable, Sendable {
     }
 }
 
+extension ServerProperties {
+    /// Per SSL listener, Kafka's PEM keystore and truststore (KIP-651) read from the mounted
+    /// broker certificate Secret, and the listener's client authentication (`required` unless
+    /// it says otherwise); and the operator's certificate as a super user, so its admin client
+    /// is never denied by ACLs. Nothing for a cluster without SSL listeners.
+    static func sslSettings(_ listeners: BrokerListeners, clusterName: String) -> [String: String] {
+        let secured = listeners.all.filter { ["SSL", "SASL_SSL"].contains($0.securityProtocol) }
+        guard !secured.isEmpty else { return [:] }
+        let directory = ResourceConventions.sslMountPath
+        var settings: [String: String] = [:]
+        for listener in secured {
+            let prefix = "listener.name.\(listener.name.lowercased())."
+            settings[prefix + "ssl.keystore.type"] = "PEM"
+            settings[prefix + "ssl.keystore.location"] = "\(directory)/\(ResourceConventions.keystorePEMKey)"
+            settings[prefix + "ssl.truststore.type"] = "PEM"
+            settings[prefix + "ssl.truststore.location"] = "\(directory)/\(KoperatorSecretKey.caBundle)"
+            settings[prefix + "ssl.client.auth"] = listener.sslClientAuth ?? "required"
+        }
+        settings["super.users"] =
+            "User:CN=\(ResourceConventions.controllerCertificateSecretName(cluster: clusterName))"
+        return settings
+    }
+}
+
 /// The spec's listeners in the forms the broker and its objects need. A spec without
 /// listeners gets one plaintext internal listener on Kafka's default port.
 struct BrokerListeners {
@@ -203,6 +235,8 @@ struct BrokerListeners {
         let type: String
         let port: Int
         let external: Bool
+        /// `required`, `requested` or `none` (Kafka's `ssl.client.auth`), for an SSL listener.
+        var sslClientAuth: String? = nil
         /// The name Kafka knows it by: upper case, as Koperator writes it.
         var listenerName: String { name.uppercased() }
         /// `plaintext`, `ssl`, `sasl_plaintext`, `sasl_ssl` → Kafka's security protocol names.
@@ -225,7 +259,9 @@ struct BrokerListeners {
             configured.isEmpty
             ? [InternalListener(name: "internal", type: "plaintext", containerPort: 9092)] : configured
         let internals = internalListeners.map {
-            Listener(name: $0.name, type: $0.type, port: $0.containerPort, external: false)
+            Listener(
+                name: $0.name, type: $0.type, port: $0.containerPort, external: false,
+                sslClientAuth: $0.sslClientAuth.flatMap { $0.isEmpty ? nil : $0 })
         }
         let externals = (spec.listenersConfig?.externalListeners ?? []).map {
             Listener(name: $0.name, type: $0.type, port: $0.containerPort, external: true)

@@ -13,6 +13,8 @@ enum MetricCatalog {
             "Seconds from a Cruise Control task's start to its end (completed or failed), by operation.",
         "rolling_upgrade_broker_restarts_total": "Broker pods replaced by rolling upgrades, by cluster.",
         "rolling_upgrade_paused": "1 while a cluster's rolling upgrade waits at a closed gate, else 0.",
+        "certificate_expiry_seconds":
+            "Seconds until each TLS certificate a cluster uses expires, by cluster and Secret (negative once expired).",
         "rolling_upgrade_long_pauses_total":
             "Rolling upgrade pauses that outlasted the operator's limit (each also a Warning Event), by cluster.",
     ]

@@ -32,7 +32,7 @@ import Testing
         "core pods get", "core configmaps get", "core persistentvolumeclaims get", "core services get",
         "policy poddisruptionbudgets get", "policy poddisruptionbudgets delete", "apps deployments get",
         "apps deployments delete", "storage.k8s.io storageclasses get", "coordination.k8s.io leases list",
-        "coordination.k8s.io leases watch",
+        "coordination.k8s.io leases watch", "core secrets update",
     ]
 
     @Test(.enabled(if: Peer.available("curl") && Peer.available("python3"), "needs curl and python3"))
@@ -151,6 +151,18 @@ import Testing
             return statuses?["external"]?.contains { $0["address"]?.hasPrefix("127.0.0.1:") == true } == true
         }
         #expect(advertised, "\(operatorProcess.process.log)")
+
+        // TLS material: the cluster CA and the certificates it signs are kept in Secrets.
+        try mergePatch(
+            "/apis/kafka.banzaicloud.io/v1beta1/namespaces/kafka/kafkaclusters/kafka",
+            #"{"spec":{"listenersConfig":{"sslSecrets":{"tlsSecretName":"kafka-ca","create":true}}}}"#)
+        let issued = await waitUntil(timeout: .seconds(30)) {
+            let cluster = try? operatorProcess.api(
+                "/apis/kafka.banzaicloud.io/v1beta1/namespaces/kafka/kafkaclusters/kafka")
+            let expiry = (cluster?["status"] as? [String: Any])?["certificateExpiry"] as? [String: String]
+            return expiry?.count == 3
+        }
+        #expect(issued, "\(operatorProcess.process.log)")
 
         // A KafkaTopic, created and deleted: without a Kafka client it waits (pending), with
         // the finalizer on; its delete takes the finalizer off again.

@@ -125,21 +125,16 @@ import Testing
 /// Warning Event once per generation, the fields named in `status.unsupported`, and no broker
 /// pod until the spec is changed.
 @Suite struct RefusedFeatureTests {
-    @Test func aNodePortListenerHoldsThePodsUntilItIsTakenOut() async throws {
+    @Test func rackAwarenessHoldsThePodsUntilItIsTakenOut() async throws {
         let api = try await ReconcilerCluster.start(brokers: [0, 1])
         defer { Task { await api.stop() } }
-        try await api.modify {
-            var listener = ExternalListener(
-                name: "external", type: "plaintext", containerPort: 9094, externalStartingPort: 32000)
-            listener.accessMethod = "NodePort"
-            $0.spec.listenersConfig?.externalListeners = [listener]
-        }
+        try await api.modify { $0.spec.rackAwareness = .object([("labels", .array([.string("zone")]))]) }
         let first = try await api.reconcile()
         #expect(try await api.objects(.pods).isEmpty)
         #expect(try await api.objects(.configMaps).count == 2, "what is not a pod is still kept as rendered")
         let status = try #require(try await api.document().cluster.status)
         #expect(status.unsupported?.count == 1)
-        #expect(status.unsupported?.first?.hasPrefix("spec.listenersConfig.externalListeners[0]") == true)
+        #expect(status.unsupported?.first?.hasPrefix("spec.rackAwareness") == true)
         #expect(status.state == .reconciling)
         #expect(try await api.eventReasons().filter { $0 == "UnsupportedFeature" }.count == 1)
         #expect(first.steps.allSatisfy { $0.description.contains("Pod") == false })
@@ -148,7 +143,7 @@ import Testing
         _ = try await api.reconcile()
         #expect(try await api.eventReasons().filter { $0 == "UnsupportedFeature" }.count == 1)
 
-        try await api.modify { $0.spec.listenersConfig?.externalListeners = [] }
+        try await api.modify { $0.spec.rackAwareness = .null }
         _ = try await api.reconcile()
         #expect(try await api.objects(.pods).count == 2)
         #expect(try await api.document().cluster.status?.unsupported == nil)

@@ -254,7 +254,7 @@ import Testing
     /// (what is changed, the refused path): what is not rendered yet stays refused by name.
     @Test(arguments: [
         ("istio", "spec.listenersConfig.externalListeners[0]"),
-        ("ssl", "spec.listenersConfig.externalListeners[0].type"),
+        ("sasl without JAAS", "spec.listenersConfig.externalListeners[0].type"),
         ("no starting port", "spec.listenersConfig.externalListeners[0].externalStartingPort"),
         ("port clash", "spec.listenersConfig.externalListeners[0].externalStartingPort"),
         ("port beyond range", "spec.listenersConfig.externalListeners[0].externalStartingPort"),
@@ -264,7 +264,7 @@ import Testing
         var listener = try #require(cluster.spec.listenersConfig?.externalListeners?.first)
         switch change {
         case "istio": cluster.spec.ingressController = "istioingress"
-        case "ssl": listener.type = "ssl"
+        case "sasl without JAAS": listener.type = "sasl_ssl"
         case "no starting port": listener.externalStartingPort = nil
         case "port clash": listener.externalStartingPort = 8080 - Int(cluster.spec.brokers[0].id)
         default: listener.externalStartingPort = 65535

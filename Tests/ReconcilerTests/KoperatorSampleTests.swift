@@ -12,31 +12,21 @@ import Testing
     /// The refusal paths each sample must get; a sample not listed must render cleanly.
     static let expectedRefusals: [String: [String]] = [
         "banzaicloud_v1beta1_kafkacluster.yaml": [
-            "spec.listenersConfig.internalListeners[0].type",
-            "spec.listenersConfig.externalListeners[0].config",
-            "spec.listenersConfig.sslSecrets", "spec.rackAwareness",
+            "spec.listenersConfig.externalListeners[0].config", "spec.rackAwareness",
         ],
         "kafkacluster-with-istio.yaml": ["spec.listenersConfig.externalListeners[0]"],
-        "kafkacluster_with_external_ssl.yaml": [
-            "spec.listenersConfig.externalListeners[0].type", "spec.listenersConfig.sslSecrets",
+        "kafkacluster_with_external_ssl_customcert.yaml": [
+            "spec.listenersConfig.externalListeners[0].serverSSLCertSecret"
         ],
-        "kafkacluster_with_external_ssl_customcert.yaml": ["spec.listenersConfig.externalListeners[0].type"],
-        "kafkacluster_with_ssl_groups.yaml": [
-            "spec.listenersConfig.internalListeners[0].type",
-            "spec.listenersConfig.internalListeners[1].type",
-            "spec.listenersConfig.sslSecrets", "spec.rackAwareness",
-        ],
+        "kafkacluster_with_ssl_groups.yaml": ["spec.rackAwareness"],
         "kafkacluster_with_ssl_groups_customcert.yaml": [
-            "spec.listenersConfig.internalListeners[0].type",
-            "spec.listenersConfig.internalListeners[1].type",
+            "spec.listenersConfig.internalListeners[0].serverSSLCertSecret",
+            "spec.listenersConfig.internalListeners[1].serverSSLCertSecret",
             "spec.clientSSLCertSecret", "spec.rackAwareness",
         ],
         "kafkacluster_with_ssl_hybrid_customcert.yaml": [
-            "spec.listenersConfig.internalListeners[0].type",
-            "spec.listenersConfig.internalListeners[1].type",
-            "spec.listenersConfig.internalListeners[2].type",
-            "spec.listenersConfig.externalListeners[0].type",
-            "spec.listenersConfig.sslSecrets", "spec.rackAwareness",
+            "spec.listenersConfig.internalListeners[0].serverSSLCertSecret",
+            "spec.listenersConfig.externalListeners[0].serverSSLCertSecret", "spec.rackAwareness",
         ],
         "simplekafkacluster-with-brokerbindings.yaml": ["spec.listenersConfig.externalListeners[0].config"],
         // Its nodePortExternalIP values are placeholders ("<public ip>").
@@ -46,12 +36,6 @@ import Testing
             "spec.brokers[2].brokerConfig.nodePortExternalIP.external",
         ],
         "simplekafkacluster_ebs_csi.yaml": ["spec.rackAwareness"],
-        "simplekafkacluster_ssl.yaml": [
-            "spec.listenersConfig.internalListeners[0].type",
-            "spec.listenersConfig.internalListeners[1].type",
-            "spec.listenersConfig.sslSecrets",
-        ],
-        "simplekafkacluster_with_sasl.yaml": ["spec.listenersConfig.externalListeners[0].type"],
     ]
 
     @Test func theSamplesAreAllThere() {
@@ -61,9 +45,10 @@ import Testing
         let rendered = KoperatorSamples.names.filter { Self.expectedRefusals[$0] == nil }
         #expect(
             rendered == [
-                "kafkacluster_without_ssl.yaml", "kafkacluster_without_ssl_groups.yaml",
-                "kraft-simplekafkacluster_kraft.yaml", "simplekafkacluster.yaml",
-                "simplekafkacluster_affinity.yaml", "simplekafkacluster_with_k8s_provided_nodeport.yaml",
+                "kafkacluster_with_external_ssl.yaml", "kafkacluster_without_ssl.yaml",
+                "kafkacluster_without_ssl_groups.yaml", "kraft-simplekafkacluster_kraft.yaml",
+                "simplekafkacluster.yaml", "simplekafkacluster_affinity.yaml", "simplekafkacluster_ssl.yaml",
+                "simplekafkacluster_with_k8s_provided_nodeport.yaml", "simplekafkacluster_with_sasl.yaml",
             ])
     }
 

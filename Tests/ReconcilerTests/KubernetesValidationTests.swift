@@ -88,9 +88,15 @@ struct KubernetesValidationTests {
             config.nodePortExternalIP = ["external": "198.51.100.\(index + 1)"]
             nodePort.spec.brokers[index].brokerConfig = config
         }
+        var ssl = try ClusterFixtures.withExternalListener()
+        ssl.spec.listenersConfig?.internalListeners?[0].type = "ssl"
+        ssl.spec.listenersConfig?.externalListeners?[0].type = "ssl"
+        ssl.spec.listenersConfig?.sslSecrets = .object([
+            ("tlsSecretName", .string("kafka-ca")), ("create", .bool(true)),
+        ])
         return [
             ("example", example), ("all-broker", allBroker), ("bare", bare), ("external", external),
-            ("node-port", nodePort),
+            ("node-port", nodePort), ("ssl", ssl),
             ("cruise-control", cruiseControl),
             ("kraft-cruise-control", kraft),
         ]

@@ -18,12 +18,11 @@ import Testing
     /// One row per feature not rendered yet: the change and the path the refusal must name.
     @Test(
         arguments: [
-            ("tls internal listener", "spec.listenersConfig.internalListeners[0].type"),
+            ("listener's own certificate", "spec.listenersConfig.internalListeners[0].serverSSLCertSecret"),
             ("sasl_ssl internal listener", "spec.listenersConfig.internalListeners[0].type"),
             ("sasl listener without JAAS", "spec.listenersConfig.internalListeners[0].type"),
             ("unknown listener type", "spec.listenersConfig.internalListeners[0].type"),
             ("NodePort node address type", "spec.brokers[0].brokerConfig.nodePortNodeAddressType"),
-            ("ssl secrets", "spec.listenersConfig.sslSecrets"),
             ("client certificate", "spec.clientSSLCertSecret"),
             ("rack awareness", "spec.rackAwareness"),
             ("no zookeeper", "spec.zkAddresses"),
@@ -46,7 +45,11 @@ import Testing
             }
         }
         switch change {
-        case "tls internal listener": spec.listenersConfig?.internalListeners?[0].type = "ssl"
+        case "listener's own certificate":
+            spec.listenersConfig?.internalListeners?[0].type = "ssl"
+            spec.listenersConfig?.internalListeners?[0].serverSSLCertSecret = .object([
+                ("name", .string("own"))
+            ])
         case "sasl_ssl internal listener": spec.listenersConfig?.internalListeners?[0].type = "sasl_ssl"
         case "sasl listener without JAAS": spec.listenersConfig?.internalListeners?[0].type = "sasl_plaintext"
         case "unknown listener type": spec.listenersConfig?.internalListeners?[0].type = "quic"
@@ -58,7 +61,6 @@ import Testing
             var config = spec.brokers[0].brokerConfig ?? BrokerConfig()
             config.nodePortNodeAddressType = "PublicIP"
             spec.brokers[0].brokerConfig = config
-        case "ssl secrets": spec.listenersConfig?.sslSecrets = .object([("create", .bool(true))])
         case "client certificate": spec.clientSSLCertSecret = .object([("name", .string("client"))])
         case "rack awareness": spec.rackAwareness = .object([("labels", .array([.string("zone")]))])
         case "no zookeeper": spec.zkAddresses = nil

@@ -1,0 +1,240 @@
+import ClusterModel
+import Foundation
+import Kubernetes
+import PKI
+
+/// The TLS material of a cluster whose listeners speak SSL, decided from the live Secrets: the
+/// cluster CA (`sslSecrets.tlsSecretName`, keys `caCert` and `caKey`), the brokers' certificate
+/// (`C-server-certificate`) and the operator's client certificate (`C-controller`), each signed
+/// by that CA.
+///
+/// - With `create: true` a missing CA is created; with `create: false` the user's Secret is
+///   used and checked (its CA and key match, it may sign, it is valid), and when it also holds
+///   Koperator's `peerCert`/`peerKey` or `clientCert`/`clientKey` those are used instead of
+///   issuing, once checked (chain, dates, the names the brokers are reached by).
+/// - A leaf is kept while it is signed by the CA, covers the names it must and is outside its
+///   renewal window (`RenewalPolicy`); otherwise it is issued again. So a pass with nothing due
+///   writes nothing.
+/// - Anything the user must fix is a problem, and then nothing is written.
+///
+/// Pure apart from the keys it generates: the reconciler reads and writes the Secrets.
+struct ClusterCertificates {
+    let cluster: String
+    let namespace: String
+    let spec: KafkaClusterSpec
+    let owner: OwnerReference
+    /// The hosts external listeners advertise (load balancer addresses, `hostnameOverride`s).
+    let externalHosts: [String]
+    var renewal = RenewalPolicy()
+    /// The CA this operator creates lives five years; the certificates it signs one.
+    static let authorityValidity: Duration = .days(5 * 365)
+    static let leafValidity: Duration = .days(365)
+
+    /// What one pass decided.
+    struct Outcome: Equatable {
+        /// Secrets to create or replace, whole.
+        var writes: [Secret] = []
+        /// What the user must fix, one sentence each; nothing is written while any stands.
+        var problems: [String] = []
+        /// Each certificate's expiry, by Secret name.
+        var expiries: [String: Date] = [:]
+        /// The Secrets whose certificates were issued this pass.
+        var issued: [String] = []
+    }
+
+    var serverSecretName: String { ResourceConventions.serverCertificateSecretName(cluster: cluster) }
+    var controllerSecretName: String { ResourceConventions.controllerCertificateSecretName(cluster: cluster) }
+    /// The operator's principal as Kafka derives it from its certificate's subject.
+    var controllerCommonName: String { "\(cluster)-controller" }
+
+    /// The names a client must be able to check a broker's certificate against: every broker's
+    /// address, the cluster Service, and what external listeners advertise.
+    var requiredHostNames: [String] {
+        let brokers = spec.brokers.map {
+            ResourceConventions.brokerHost(cluster: cluster, broker: $0.id, namespace: namespace, spec: spec)
+        }
+        return brokers + [
+            ResourceConventions.clusterServiceHost(cluster: cluster, namespace: namespace, spec: spec)
+        ]
+            + externalHosts
+    }
+
+    /// The brokers' certificate request: wildcards over the brokers' domains (so adding a broker
+    /// needs no new certificate), the cluster Service and the external hosts.
+    var serverRequest: CertificateRequest {
+        var dnsNames: [String] = []
+        var ipAddresses: [String] = []
+        for host in requiredHostNames {
+            if Self.isIPAddress(host) {
+                ipAddresses.append(host)
+                continue
+            }
+            dnsNames.append(host)
+            if let dot = host.firstIndex(of: "."), host[host.index(after: dot)...].contains(".") {
+                dnsNames.append("*" + host[dot...])
+            }
+        }
+        return CertificateRequest(
+            commonName: "\(cluster).\(namespace)", usage: .server, dnsNames: Self.unique(dnsNames),
+            ipAddresses: Self.unique(ipAddresses), validity: Self.leafValidity)
+    }
+
+    func plan(live: [String: Secret], now: Date) async -> Outcome {
+        var outcome = Outcome()
+        guard let ssl = SSLSecrets(spec.listenersConfig?.sslSecrets) else { return outcome }
+        let caSecret = live[ssl.tlsSecretName]
+        let authority: CertificateAuthority
+        if let caSecret {
+            let certificate = caSecret.text(KoperatorSecretKey.caCertificate) ?? ""
+            let key = caSecret.text(KoperatorSecretKey.caPrivateKey) ?? ""
+            let problems = CertificateValidator(now: now).validateAuthority(
+                certificatePEM: certificate, privateKeyPEM: key)
+            guard problems.isEmpty else {
+                outcome.problems = problems.map { "Secret \(ssl.tlsSecretName): \($0)" }
+                return outcome
+            }
+            do {
+                authority = try CertificateAuthority(certificatePEM: certificate, privateKeyPEM: key)
+            } catch {
+                outcome.problems = ["Secret \(ssl.tlsSecretName): \(error)"]
+                return outcome
+            }
+        } else if ssl.create {
+            do {
+                authority = try CertificateAuthority.create(
+                    commonName: "\(cluster).\(namespace) Kafka CA", validity: Self.authorityValidity, now: now
+                )
+            } catch {
+                outcome.problems = ["the cluster CA could not be created: \(error)"]
+                return outcome
+            }
+            outcome.writes.append(
+                secret(
+                    ssl.tlsSecretName, type: "Opaque",
+                    [
+                        KoperatorSecretKey.caCertificate: authority.certificatePEM,
+                        KoperatorSecretKey.caPrivateKey: authority.privateKeyPEM,
+                        KoperatorSecretKey.caBundle: authority.certificatePEM,
+                    ]))
+            outcome.issued.append(ssl.tlsSecretName)
+        } else {
+            outcome.problems = [
+                "Secret \(ssl.tlsSecretName) does not exist: create it with the CA's caCert and caKey, or set "
+                    + "spec.listenersConfig.sslSecrets.create: true"
+            ]
+            return outcome
+        }
+        outcome.expiries[ssl.tlsSecretName] = authority.certificate.notValidAfter
+
+        let leaves: [(name: String, request: CertificateRequest, own: (String, String))] = [
+            (
+                serverSecretName, serverRequest,
+                (KoperatorSecretKey.peerCertificate, KoperatorSecretKey.peerPrivateKey)
+            ),
+            (
+                controllerSecretName,
+                CertificateRequest(
+                    commonName: controllerCommonName, usage: .client, validity: Self.leafValidity),
+                (KoperatorSecretKey.clientCertificate, KoperatorSecretKey.clientPrivateKey)
+            ),
+        ]
+        for leaf in leaves {
+            let required = leaf.request.usage == .server ? requiredHostNames : []
+            // The user's own certificate for this role, in the CA Secret (Koperator's keys).
+            if !ssl.create, let caSecret, let certificate = caSecret.text(leaf.own.0),
+                let key = caSecret.text(leaf.own.1)
+            {
+                let problems = await CertificateValidator(now: now).validateLeaf(
+                    certificatePEM: certificate, privateKeyPEM: key, trustedPEM: authority.certificatePEM,
+                    usage: leaf.request.usage, requiredHostNames: required)
+                guard problems.isEmpty, let parsed = try? ParsedCertificate(pem: certificate) else {
+                    outcome.problems += problems.map { "Secret \(ssl.tlsSecretName) \(leaf.own.0): \($0)" }
+                    continue
+                }
+                let chain =
+                    certificate.contains(authority.certificatePEM)
+                    ? certificate : certificate + authority.certificatePEM
+                let wanted = leafSecret(leaf.name, chain: chain, key: key, authority: authority)
+                if live[leaf.name]?.data != wanted.data { outcome.writes.append(wanted) }
+                outcome.expiries[leaf.name] = parsed.notValidAfter
+                continue
+            }
+            if let current = live[leaf.name],
+                let kept = await keep(current, authority: authority, leaf.request, required, now)
+            {
+                outcome.expiries[leaf.name] = kept
+                continue
+            }
+            do {
+                let issued = try authority.issue(leaf.request, now: now)
+                outcome.writes.append(
+                    leafSecret(
+                        leaf.name, chain: issued.chainPEM, key: issued.privateKeyPEM, authority: authority))
+                outcome.issued.append(leaf.name)
+                outcome.expiries[leaf.name] = issued.notValidAfter
+            } catch {
+                outcome.problems.append("\(leaf.name) could not be issued: \(error)")
+            }
+        }
+        if !outcome.problems.isEmpty { outcome.writes = [] }
+        return outcome
+    }
+
+    /// The live leaf's expiry when it can stay: signed by `authority`, covering `required`,
+    /// with its own key, and not due for renewal.
+    private func keep(
+        _ secret: Secret, authority: CertificateAuthority, _ request: CertificateRequest,
+        _ required: [String],
+        _ now: Date
+    ) async -> Date? {
+        guard let chain = secret.text(KoperatorSecretKey.tlsCertificate),
+            let key = secret.text(KoperatorSecretKey.tlsPrivateKey),
+            secret.text(KoperatorSecretKey.caBundle) == authority.certificatePEM,
+            let leaf = try? ParsedCertificate(pem: chain)
+        else { return nil }
+        let problems = await CertificateValidator(now: now).validateLeaf(
+            certificatePEM: chain, privateKeyPEM: key, trustedPEM: authority.certificatePEM,
+            usage: request.usage,
+            requiredHostNames: required)
+        guard problems.isEmpty, !renewal.decision(for: leaf, now: now).mustRenew else { return nil }
+        return leaf.notValidAfter
+    }
+
+    private func leafSecret(_ name: String, chain: String, key: String, authority: CertificateAuthority)
+        -> Secret
+    {
+        secret(
+            name, type: "kubernetes.io/tls",
+            [
+                KoperatorSecretKey.tlsCertificate: chain, KoperatorSecretKey.tlsPrivateKey: key,
+                KoperatorSecretKey.caBundle: authority.certificatePEM,
+                ResourceConventions.keystorePEMKey: key + chain,
+            ])
+    }
+
+    private func secret(_ name: String, type: String, _ texts: [String: String]) -> Secret {
+        Secret(
+            metadata: ObjectMeta(
+                name: name, namespace: namespace, labels: ResourceConventions.clusterLabels(cluster: cluster),
+                ownerReferences: [owner]),
+            type: type, data: texts.mapValues { Data($0.utf8).base64EncodedString() })
+    }
+
+    private static func isIPAddress(_ host: String) -> Bool {
+        host.contains(":")
+            || (host.split(separator: ".").count == 4 && host.allSatisfy { $0.isNumber || $0 == "." })
+    }
+
+    private static func unique(_ names: [String]) -> [String] {
+        var seen: Set<String> = []
+        return names.filter { seen.insert($0).inserted }
+    }
+}
+
+extension Secret {
+    /// The text `data[key]` decodes to; nil when absent or not base64 of UTF-8.
+    func text(_ key: String) -> String? {
+        guard let encoded = data?[key], let bytes = Data(base64Encoded: encoded) else { return nil }
+        return String(data: bytes, encoding: .utf8)
+    }
+}

@@ -1,0 +1,236 @@
+import ClusterModel
+import Foundation
+import JSON
+import Kubernetes
+import PKI
+import TestSupport
+import Testing
+
+@testable import Reconciler
+
+/// The cluster's TLS material against the local cluster, every certificate checked by the
+/// openssl CLI: the operator's own CA and the certificates it signs, a CA the user brings, and
+/// renewal ahead of expiry without a broker restart.
+@Suite(.enabled(if: Peer.available("openssl"), "needs the openssl CLI"))
+struct ClusterCertificatesTests {
+    /// The example with its inter-broker listener on TLS and the cluster CA in `ca`.
+    static func withSSL(_ api: ReconcilerCluster, ca: String = "kafka-ca", create: Bool = true) async throws {
+        try await api.modify {
+            $0.spec.listenersConfig?.internalListeners?[0].type = "ssl"
+            $0.spec.listenersConfig?.sslSecrets = .object([
+                ("tlsSecretName", .string(ca)), ("create", .bool(create)),
+            ])
+        }
+    }
+
+    static func secret(_ api: ReconcilerCluster, _ name: String) async throws -> Secret? {
+        try await api.client.list(Secret.self, namespace: api.namespace).items.first { $0.name == name }
+    }
+
+    /// `openssl` on `inputs` written to files in `directory` (named by their keys).
+    static func openssl(_ arguments: [String], files: [String: String], in directory: TemporaryDirectory)
+        throws -> ProcessOutput
+    {
+        for (name, text) in files { try Data(text.utf8).write(to: directory.file(name)) }
+        return try runProcess(
+            "openssl", arguments.map { files[$0] != nil ? directory.file($0).path : $0 })
+    }
+
+    @Test func theOperatorsCASignsTheBrokersAndItsOwnCertificateOnce() async throws {
+        let api = try await ReconcilerCluster.start(brokers: [0, 1])
+        defer { Task { await api.stop() } }
+        let directory = try TemporaryDirectory(prefix: "certificates")
+        defer { directory.remove() }
+        try await Self.withSSL(api)
+        let first = try await api.reconcile()
+        #expect(try await api.eventReasons().contains("CertificateIssued"))
+        let ca = try #require(try await Self.secret(api, "kafka-ca"))
+        let server = try #require(try await Self.secret(api, "kafka-server-certificate"))
+        let controller = try #require(try await Self.secret(api, "kafka-controller"))
+        #expect(server.type == "kubernetes.io/tls")
+        #expect(Set(server.data?.keys ?? [:].keys) == ["tls.crt", "tls.key", "ca.crt", "keystore.pem"])
+        #expect(
+            ca.metadata.ownerReferences?.first?.kind == "KafkaCluster",
+            "the CA it created goes with the cluster")
+        let files = [
+            "ca.pem": try #require(ca.text("caCert")), "server.pem": try #require(server.text("tls.crt")),
+            "controller.pem": try #require(controller.text("tls.crt")),
+            "keystore.pem": try #require(server.text("keystore.pem")),
+        ]
+        for leaf in ["server.pem", "controller.pem"] {
+            let verified = try Self.openssl(
+                ["verify", "-CAfile", "ca.pem", leaf], files: files, in: directory)
+            #expect(verified.status == 0, "\(leaf): \(verified.stdout) \(verified.stderr)")
+        }
+        let text = try Self.openssl(
+            ["x509", "-in", "server.pem", "-noout", "-text"], files: files, in: directory
+        )
+        .stdout
+        for name in [
+            "DNS:kafka-0.kafka-headless.kafka.svc.cluster.local",
+            "DNS:*.kafka-headless.kafka.svc.cluster.local",
+            "TLS Web Server Authentication", "TLS Web Client Authentication",
+        ] {
+            #expect(text.contains(name), "\(name) missing: \(text)")
+        }
+        let subject = try Self.openssl(
+            ["x509", "-in", "controller.pem", "-noout", "-subject"], files: files, in: directory
+        ).stdout
+        #expect(
+            subject.contains("CN=kafka-controller") || subject.contains("CN = kafka-controller"), "\(subject)"
+        )
+        // The keystore Kafka reads holds the key and the chain, and openssl reads both.
+        let key = try Self.openssl(["pkey", "-in", "keystore.pem", "-noout"], files: files, in: directory)
+        #expect(key.status == 0, "\(key.stderr)")
+
+        // The brokers read it from the mounted Secret; the operator is a super user.
+        for configMap in try await api.objects(.configMaps) {
+            guard configMap["metadata"]?["labels"]?["brokerId"] != nil,
+                let text = configMap["data"]?[ResourceConventions.brokerConfigKey]?.text
+            else { continue }
+            let properties = BrokerProperties.parse(text)
+            #expect(properties["listener.security.protocol.map"]?.contains("INTERNAL:SSL") == true)
+            #expect(properties["listener.name.internal.ssl.keystore.type"] == "PEM")
+            #expect(
+                properties["listener.name.internal.ssl.keystore.location"]
+                    == "/var/run/secrets/kafka/ssl/keystore.pem")
+            #expect(
+                properties["listener.name.internal.ssl.truststore.location"]
+                    == "/var/run/secrets/kafka/ssl/ca.crt")
+            #expect(properties["listener.name.internal.ssl.client.auth"] == "required")
+            #expect(properties["super.users"] == "User:CN=kafka-controller")
+            #expect(!text.contains("PRIVATE KEY"), "no key is inlined into the ConfigMap")
+        }
+        let pods = try await api.client.list(Pod.self, namespace: api.namespace).items
+        #expect(pods.count == 2)
+        #expect(
+            pods.allSatisfy { pod in
+                pod.spec?.volumes?.contains { $0.secret?.secretName == "kafka-server-certificate" } == true
+            })
+        let status = try #require(try await api.document().cluster.status)
+        #expect(
+            Set(status.certificateExpiry?.keys ?? [:].keys) == [
+                "kafka-ca", "kafka-server-certificate", "kafka-controller",
+            ])
+        #expect(status.certificateProblems == nil)
+        #expect(first.created >= 3)
+
+        // Nothing is due: no certificate is issued again.
+        let versions = try await [ca, server, controller].asyncMap {
+            try await Self.secret(api, $0.name)?.metadata.resourceVersion
+        }
+        try await api.waitUntilSettled()
+        _ = try await api.reconcile()
+        let again = try await api.reconcile()
+        #expect(again.created + again.updated + again.deleted == 0, "\(again.steps)")
+        #expect(
+            try await [ca, server, controller].asyncMap {
+                try await Self.secret(api, $0.name)?.metadata.resourceVersion
+            }
+                == versions)
+    }
+
+    @Test func aCATheUserBringsIsCheckedThenUsed() async throws {
+        let api = try await ReconcilerCluster.start(brokers: [0, 1])
+        defer { Task { await api.stop() } }
+        let directory = try TemporaryDirectory(prefix: "byo-ca")
+        defer { directory.remove() }
+        try await Self.withSSL(api, ca: "our-ca", create: false)
+        _ = try await api.reconcile()
+        let missing = try #require(try await api.document().cluster.status)
+        #expect(missing.certificateProblems?.first?.hasPrefix("Secret our-ca does not exist") == true)
+        #expect(try await api.objects(.pods).isEmpty, "no broker starts without its certificate")
+        #expect(try await api.eventReasons().contains("CertificatesInvalid"))
+        #expect(try await Self.secret(api, "kafka-server-certificate") == nil)
+
+        // A CA made with openssl, but the key of another: refused, by name.
+        let made = try runProcess(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=our-ca",
+                "-keyout", directory.file("ca.key").path, "-out", directory.file("ca.crt").path,
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ])
+        #expect(made.status == 0, "\(made.stderr)")
+        let other = try runProcess(
+            "openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"])
+        let certificate = try String(contentsOf: directory.file("ca.crt"), encoding: .utf8)
+        let key = try String(contentsOf: directory.file("ca.key"), encoding: .utf8)
+        func write(key: String) async throws {
+            var secret = Secret(
+                metadata: ObjectMeta(name: "our-ca", namespace: api.namespace), type: "Opaque",
+                data: [
+                    "caCert": Data(certificate.utf8).base64EncodedString(),
+                    "caKey": Data(key.utf8).base64EncodedString(),
+                ])
+            if let current = try await Self.secret(api, "our-ca") {
+                secret.metadata.resourceVersion = current.metadata.resourceVersion
+                _ = try await api.client.update(secret)
+            } else {
+                _ = try await api.client.create(secret)
+            }
+        }
+        try await write(key: other.stdout)
+        _ = try await api.reconcile()
+        let mismatched = try #require(try await api.document().cluster.status?.certificateProblems)
+        #expect(mismatched.contains { $0.contains("our-ca") && $0.contains("key") }, "\(mismatched)")
+        #expect(try await api.objects(.pods).isEmpty)
+
+        try await write(key: key)
+        _ = try await api.reconcile()
+        #expect(try await api.document().cluster.status?.certificateProblems == nil)
+        let server = try #require(try await Self.secret(api, "kafka-server-certificate"))
+        let files = ["ca.pem": certificate, "server.pem": try #require(server.text("tls.crt"))]
+        let verified = try Self.openssl(
+            ["verify", "-CAfile", "ca.pem", "server.pem"], files: files, in: directory)
+        #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
+        #expect(try await api.objects(.pods).count == 2)
+        #expect(
+            try await Self.secret(api, "our-ca")?.metadata.ownerReferences == nil,
+            "the user's Secret stays theirs")
+    }
+
+    /// A certificate inside its renewal window (30 days) is issued again from the same CA; the
+    /// brokers' pods stay, since the Secret's name, all their spec names, is unchanged.
+    @Test func aCertificateDueForRenewalIsReissuedWithoutARestart() async throws {
+        let api = try await ReconcilerCluster.start(brokers: [0, 1])
+        defer { Task { await api.stop() } }
+        try await Self.withSSL(api)
+        _ = try await api.reconcile()
+        try await api.waitUntilSettled()
+        _ = try await api.reconcile()
+        let pods = Set(try await api.names(.pods))
+        let ca = try #require(try await Self.secret(api, "kafka-ca"))
+        let authority = try CertificateAuthority(
+            certificatePEM: try #require(ca.text("caCert")), privateKeyPEM: try #require(ca.text("caKey")))
+        var server = try #require(try await Self.secret(api, "kafka-server-certificate"))
+        let planner = ClusterCertificates(
+            cluster: "kafka", namespace: api.namespace, spec: try await api.document().cluster.spec,
+            owner: ResourceConventions.ownerReference(cluster: "kafka", uid: "unused"), externalHosts: [])
+        let aging = try authority.issue(planner.serverRequest, now: Date().addingTimeInterval(-340 * 86_400))
+        server.data?["tls.crt"] = Data(aging.chainPEM.utf8).base64EncodedString()
+        server.data?["tls.key"] = Data(aging.privateKeyPEM.utf8).base64EncodedString()
+        _ = try await api.client.update(server)
+
+        _ = try await api.reconcile()
+        let renewed = try #require(try await Self.secret(api, "kafka-server-certificate"))
+        let leaf = try ParsedCertificate(pem: try #require(renewed.text("tls.crt")))
+        #expect(leaf.notValidAfter > Date().addingTimeInterval(300 * 86_400), "\(leaf.notValidAfter)")
+        #expect(leaf.notValidAfter != aging.notValidAfter)
+        #expect(Set(try await api.names(.pods)) == pods, "no broker restarted for a renewed certificate")
+        let expiry = try #require(
+            try await api.document().cluster.status?.certificateExpiry?["kafka-server-certificate"])
+        #expect(
+            UTCTimestamp.milliseconds(of: expiry).map { $0 / 1_000 }
+                == Int64(leaf.notValidAfter.timeIntervalSince1970))
+    }
+}
+
+extension Array {
+    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async throws -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
+}
