@@ -35,16 +35,7 @@ struct EnvoySimulatedClusterTests {
         let directory = try TemporaryDirectory(prefix: "envoy-simulated")
         defer { directory.remove() }
         let base = Int(freeLoopbackPortBlock(count: 3))
-        var cluster = try ClusterFixtures.withExternalListener()
-        cluster.spec.listenersConfig?.externalListeners?[0].externalStartingPort = base
-        cluster.spec.listenersConfig?.externalListeners?[0].ingressControllerTargetPort = Int(
-            freeLoopbackPort())
-        var envoyConfig = EnvoyConfig()
-        envoyConfig.adminPort = Int32(freeLoopbackPort())
-        envoyConfig.healthCheckPort = Int32(freeLoopbackPort())
-        cluster.spec.envoyConfig = envoyConfig
-        let anyCast = try #require(
-            cluster.spec.listenersConfig?.externalListeners?[0].ingressControllerTargetPort)
+        let (cluster, anyCast) = try EnvoyTrafficTests.onLoopback(brokers: [0, 1, 2], startingPort: base)
         let desired = DesiredStateRenderer().render(
             cluster, uid: ClusterFixtures.uid, externalHosts: ["external": "127.0.0.1"])
         #expect(desired.brokers.map(\.brokerID) == [0, 1, 2])

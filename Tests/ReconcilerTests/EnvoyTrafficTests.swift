@@ -53,17 +53,8 @@ struct EnvoyTrafficTests {
         let directory = try TemporaryDirectory(prefix: "envoy-traffic")
         defer { directory.remove() }
         let base = Int(freeLoopbackPortBlock(count: 2))
-        var cluster = try ClusterFixtures.withExternalListener()
-        cluster.spec.brokers = [0, 1].map { Broker(id: $0, brokerConfigGroup: "default") }
-        cluster.spec.listenersConfig?.externalListeners?[0].externalStartingPort = base
-        cluster.spec.listenersConfig?.externalListeners?[0].ingressControllerTargetPort = Int(
-            freeLoopbackPort())
-        var envoyConfig = EnvoyConfig()
-        envoyConfig.adminPort = Int32(freeLoopbackPort())
-        envoyConfig.healthCheckPort = Int32(freeLoopbackPort())
-        cluster.spec.envoyConfig = envoyConfig
-        let anyCast = try #require(
-            cluster.spec.listenersConfig?.externalListeners?[0].ingressControllerTargetPort)
+        let (cluster, anyCast) = try Self.onLoopback(brokers: [0, 1], startingPort: base)
+        let envoyConfig = try #require(cluster.spec.envoyConfig)
         let desired = DesiredStateRenderer().render(
             cluster, uid: ClusterFixtures.uid, externalHosts: ["external": "127.0.0.1"])
 
@@ -132,6 +123,21 @@ struct EnvoyTrafficTests {
                 "http://127.0.0.1:\(envoyConfig.healthCheckPort ?? 0)/healthcheck",
             ])
         #expect(["200", "503"].contains(health.stdout), "the health listener answers: \(health.stdout)")
+    }
+
+    /// The example with an external listener whose brokers' ports start at `startingPort` and
+    /// whose any-cast, admin and health ports are free loopback ports; and the any-cast port.
+    static func onLoopback(brokers: [Int32], startingPort: Int) throws -> (KafkaCluster, Int) {
+        var cluster = try ClusterFixtures.withExternalListener()
+        cluster.spec.brokers = brokers.map { Broker(id: $0, brokerConfigGroup: "default") }
+        let anyCast = Int(freeLoopbackPort())
+        cluster.spec.listenersConfig?.externalListeners?[0].externalStartingPort = startingPort
+        cluster.spec.listenersConfig?.externalListeners?[0].ingressControllerTargetPort = anyCast
+        var envoyConfig = EnvoyConfig()
+        envoyConfig.adminPort = Int32(freeLoopbackPort())
+        envoyConfig.healthCheckPort = Int32(freeLoopbackPort())
+        cluster.spec.envoyConfig = envoyConfig
+        return (cluster, anyCast)
     }
 
     /// The bootstrap with every upstream of cluster `name` at `127.0.0.1:upstreams[name]`, as a
