@@ -6,7 +6,7 @@ import JSON
 /// Each field has one writer. The reconciler: `state`, `brokerCount`, `rollingUpgradeStatus`, `unsupported`,
 /// `unresizedClaims`, `announcedActionsThrough`, `cruiseControlTopicStatus`,
 /// `clusterWideConfigKeys`, `dynamicConfigErrors`, `listenerStatuses` (its external listeners),
-/// `pendingExternalAddresses`, `certificateExpiry`, `certificateProblems`, and per broker `configurationState`,
+/// `pendingExternalAddresses`, `certificateExpiry`, `certificateProblems`, `keystoreReloadUntil`, and per broker `configurationState`,
 /// `perBrokerConfigurationState`, `dynamicConfigKeys`, `readiness` and the progress of its Cruise Control tasks in
 /// `gracefulActionState` (and the removal of a broker's entry once it is gone). Actions:
 /// `actionLog`, `processedAlerts`, `alertCount`, `rollingUpgradeAlerts`, and the start of a graceful change (a leaving
@@ -67,6 +67,10 @@ public struct KafkaClusterStatus: Codable, Equatable, Sendable {
     /// What is wrong with the cluster's TLS material (a CA Secret the user brings that is
     /// missing or invalid), one sentence each; no broker pod is created or replaced meanwhile.
     public var certificateProblems: [String]?
+    /// After the brokers' certificate was renewed: until when (RFC 3339) the operator asks each
+    /// broker to reload its keystore, since the kubelet updates a mounted Secret only within
+    /// its sync period.
+    public var keystoreReloadUntil: String?
 
     public init() {}
 }

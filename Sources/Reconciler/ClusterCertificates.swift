@@ -40,6 +40,8 @@ struct ClusterCertificates {
         var expiries: [String: Date] = [:]
         /// The Secrets whose certificates were issued this pass.
         var issued: [String] = []
+        /// The brokers' certificate replaced one they may be serving: they must reload it.
+        var brokersMustReload = false
     }
 
     var serverSecretName: String { ResourceConventions.serverCertificateSecretName(cluster: cluster) }
@@ -167,6 +169,7 @@ struct ClusterCertificates {
             }
             do {
                 let issued = try authority.issue(leaf.request, now: now)
+                if leaf.name == serverSecretName, live[leaf.name] != nil { outcome.brokersMustReload = true }
                 outcome.writes.append(
                     leafSecret(
                         leaf.name, chain: issued.chainPEM, key: issued.privateKeyPEM, authority: authority))

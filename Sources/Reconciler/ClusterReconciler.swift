@@ -268,6 +268,9 @@ public struct ClusterReconciler: Sendable {
         updated.cruiseControlTopicStatus = topic.status
         let configRetry = await syncDynamicConfig(
             spec, desired: desired, status: &updated, events: events, result: &result)
+        let reloading = await reloadKeystores(
+            spec, renewed: certificates.brokersMustReload, status: &updated,
+            brokers: desired.brokerIDs.sorted())
         switch try await writeStatus(status.mergePatch(to: updated), of: spec) {
         case .written: result.statusWritten = true
         case .unchanged: break
@@ -280,7 +283,7 @@ public struct ClusterReconciler: Sendable {
         }
         let waits = steps.contains { if case .waitForBroker = $0 { true } else { false } }
         if let next = removal.requeueAfter { result.requeueAfter = next }
-        if waits || !pendingAddresses.isEmpty || claims.waiting || topic.retry || configRetry
+        if waits || !pendingAddresses.isEmpty || claims.waiting || topic.retry || configRetry || reloading
             || upgrade?.isActive == true
             || result.created + result.updated + result.deleted > 0
         {
@@ -512,6 +515,36 @@ public struct ClusterReconciler: Sendable {
             if let error, failure == nil || error.isConflict { failure = error }
         }
         if let failure { throw failure }
+    }
+
+    /// Within `KeystoreReload.windowMilliseconds` of a renewal of the brokers' certificate (`renewed` this
+    /// pass, or recorded in the status), asks every broker to reload its keystore; whether the
+    /// window is still open (look again soon). Without a Kafka client the brokers load the
+    /// renewed certificate at their next start.
+    private func reloadKeystores(
+        _ cluster: KafkaCluster, renewed: Bool, status: inout KafkaClusterStatus, brokers: [Int32]
+    ) async -> Bool {
+        let now = configuration.now()
+        let until =
+            renewed
+            ? now + KeystoreReload.windowMilliseconds
+            : status.keystoreReloadUntil.flatMap(UTCTimestamp.milliseconds(of:)) ?? 0
+        guard until > now else {
+            status.keystoreReloadUntil = nil
+            return false
+        }
+        status.keystoreReloadUntil = UTCTimestamp.format(milliseconds: until)
+        guard let kafka = configuration.dynamicConfig else { return false }
+        let failed = await KeystoreReload(kafka: kafka).run(
+            cluster.spec, clusterName: cluster.metadata.name, brokers: brokers)
+        for (broker, reason) in failed.sorted(by: { $0.key < $1.key }) {
+            logger.info(
+                "a broker was not asked to reload its keystore; asking again next pass",
+                metadata: [
+                    "cluster": "\(cluster.metadata.name)", "broker": "\(broker)", "error": "\(reason)",
+                ])
+        }
+        return true
     }
 
     /// Brings the cluster's TLS Secrets to what `ClusterCertificates` decides: each read, the

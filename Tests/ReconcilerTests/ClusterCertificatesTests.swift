@@ -1,6 +1,7 @@
 import ClusterModel
 import Foundation
 import JSON
+import KafkaProtocol
 import Kubernetes
 import PKI
 import TestSupport
@@ -201,17 +202,7 @@ struct ClusterCertificatesTests {
         try await api.waitUntilSettled()
         _ = try await api.reconcile()
         let pods = Set(try await api.names(.pods))
-        let ca = try #require(try await Self.secret(api, "kafka-ca"))
-        let authority = try CertificateAuthority(
-            certificatePEM: try #require(ca.text("caCert")), privateKeyPEM: try #require(ca.text("caKey")))
-        var server = try #require(try await Self.secret(api, "kafka-server-certificate"))
-        let planner = ClusterCertificates(
-            cluster: "kafka", namespace: api.namespace, spec: try await api.document().cluster.spec,
-            owner: ResourceConventions.ownerReference(cluster: "kafka", uid: "unused"), externalHosts: [])
-        let aging = try authority.issue(planner.serverRequest, now: Date().addingTimeInterval(-340 * 86_400))
-        server.data?["tls.crt"] = Data(aging.chainPEM.utf8).base64EncodedString()
-        server.data?["tls.key"] = Data(aging.privateKeyPEM.utf8).base64EncodedString()
-        _ = try await api.client.update(server)
+        let aging = try await Self.ageServerCertificate(api)
 
         _ = try await api.reconcile()
         let renewed = try #require(try await Self.secret(api, "kafka-server-certificate"))
@@ -224,6 +215,57 @@ struct ClusterCertificatesTests {
         #expect(
             UTCTimestamp.milliseconds(of: expiry).map { $0 / 1_000 }
                 == Int64(leaf.notValidAfter.timeIntervalSince1970))
+    }
+}
+
+extension ClusterCertificatesTests {
+    /// Replaces the brokers' certificate with one from the same CA that expires in 25 days.
+    static func ageServerCertificate(_ api: ReconcilerCluster) async throws -> IssuedCertificate {
+        let ca = try #require(try await secret(api, "kafka-ca"))
+        let authority = try CertificateAuthority(
+            certificatePEM: try #require(ca.text("caCert")), privateKeyPEM: try #require(ca.text("caKey")))
+        var server = try #require(try await secret(api, "kafka-server-certificate"))
+        let planner = ClusterCertificates(
+            cluster: "kafka", namespace: api.namespace, spec: try await api.document().cluster.spec,
+            owner: ResourceConventions.ownerReference(cluster: "kafka", uid: "unused"), externalHosts: [])
+        let aging = try authority.issue(planner.serverRequest, now: Date().addingTimeInterval(-340 * 86_400))
+        server.data?["tls.crt"] = Data(aging.chainPEM.utf8).base64EncodedString()
+        server.data?["tls.key"] = Data(aging.privateKeyPEM.utf8).base64EncodedString()
+        _ = try await api.client.update(server)
+        return aging
+    }
+}
+
+/// A renewed brokers' certificate is loaded without a restart: each broker is asked to reload
+/// its keystore (IncrementalAlterConfigs on the listener's `ssl.keystore.location`, the same
+/// path), here the simulated brokers through the operator's own Kafka client.
+@Suite(.enabled(if: Peer.available("openssl"), "needs the openssl CLI"))
+struct KeystoreReloadTests {
+    @Test func everyBrokerIsAskedToReloadAfterARenewal() async throws {
+        try await GracefulHarness.run(cruiseControl: false) { harness in
+            try await ClusterCertificatesTests.withSSL(harness.api)
+            try await harness.configuringPasses(harness.kafka)
+            try await harness.api.waitUntilSettled()
+            try await harness.configuringPasses(harness.kafka)
+            let key = "listener.name.internal.ssl.keystore.location"
+            func dynamic(_ broker: Int32) async throws -> String? {
+                try await harness.kafka.describeConfigs(broker: broker).first {
+                    $0.name == key && $0.sourceCode == ConfigEntry.Source.dynamicBroker.rawValue
+                }?.value
+            }
+            #expect(try await dynamic(0) == nil, "nothing is reloaded before a renewal")
+            #expect(try await harness.api.document().cluster.status?.keystoreReloadUntil == nil)
+
+            _ = try await ClusterCertificatesTests.ageServerCertificate(harness.api)
+            try await harness.configuringPass(harness.kafka)
+            let until = try #require(try await harness.api.document().cluster.status?.keystoreReloadUntil)
+            #expect(UTCTimestamp.milliseconds(of: until).map { $0 > UTCTimestamp.nowMilliseconds() } == true)
+            for broker in await harness.simulation.snapshot().brokerIDs {
+                #expect(
+                    try await dynamic(broker) == "/var/run/secrets/kafka/ssl/keystore.pem", "broker \(broker)"
+                )
+            }
+        }
     }
 }
 

@@ -1,0 +1,38 @@
+import ClusterModel
+import KafkaAdmin
+import KafkaProtocol
+
+/// After the brokers' certificate is renewed, each broker is asked to reload its keystore
+/// without a restart: an IncrementalAlterConfigs setting every SSL listener's
+/// `ssl.keystore.location` to the path it already has, which Kafka (KIP-226) takes as "read
+/// the file again if it changed". The kubelet writes a renewed Secret into the pods within
+/// its sync period, not at once, so the request is repeated each pass after the renewal
+/// (`windowMilliseconds`, five minutes); a request while the file is unchanged costs
+/// Kafka nothing.
+struct KeystoreReload {
+    let kafka: any KafkaAdminClient
+    static let windowMilliseconds: Int64 = 5 * 60 * 1_000
+
+    /// The listener settings each broker is sent: the keystore locations the operator renders.
+    static func operations(_ spec: KafkaClusterSpec, clusterName: String) -> [ConfigOperation] {
+        ServerProperties.sslSettings(BrokerListeners(spec), clusterName: clusterName)
+            .filter { $0.key.hasSuffix(".ssl.keystore.location") }
+            .sorted { $0.key < $1.key }
+            .map { .set(key: $0.key, value: $0.value) }
+    }
+
+    /// Asks each of `brokers` to reload; the brokers that could not be asked, with why.
+    func run(_ spec: KafkaClusterSpec, clusterName: String, brokers: [Int32]) async -> [Int32: String] {
+        let operations = Self.operations(spec, clusterName: clusterName)
+        guard !operations.isEmpty else { return [:] }
+        var failed: [Int32: String] = [:]
+        for broker in brokers {
+            do {
+                try await kafka.incrementalAlterConfigs(.broker(broker), operations: operations)
+            } catch {
+                failed[broker] = "\(error)"
+            }
+        }
+        return failed
+    }
+}
