@@ -124,6 +124,7 @@ let package = Package(
             name: "Reconciler",
             dependencies: [
                 "ClusterModel", "Kubernetes", "KafkaAdmin", "KafkaProtocol", "JSON", "ResourceQuantity",
+                "PKI",
                 "CruiseControl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -207,7 +208,7 @@ let package = Package(
             name: "ReconcilerTests",
             dependencies: [
                 "Reconciler", "ClusterModel", "Kubernetes", "HTTPClient", "KubernetesClusterStore",
-                "LocalCluster", "JSON", "TestSupport", "ClusterTestSupport",
+                "LocalCluster", "JSON", "TestSupport", "ClusterTestSupport", "PKI",
                 .product(name: "Logging", package: "swift-log"),
                 // The metrics topic step and the graceful tasks, held to the simulated brokers and
                 // Cruise Control through the real clients.
