@@ -132,7 +132,7 @@ struct UserReconcilePass {
             let kept = held.keptCertificate(
                 authority: authority, commonName: current.name, policy: configuration.renewal, now: now)
         {
-            if held.trustPEM != trust.pem || existing?.type != UserSecret.type {
+            if held.trustPEM != trust.pem {
                 var updated = held
                 updated.trustPEM = trust.pem
                 try await write(updated, over: existing, for: current)
@@ -209,15 +209,10 @@ struct UserReconcilePass {
             metadata: ObjectMeta(name: user.spec.secretName, namespace: namespace, ownerReferences: [owner]),
             type: UserSecret.type, data: content.data)
         do {
-            switch existing {
-            case var secret? where secret.type == UserSecret.type:
+            if var secret = existing {
                 secret.data = content.data
                 _ = try await api.update(secret)
-            case .some:
-                // A Secret's type cannot change in place.
-                try await api.delete(.secrets, namespace: namespace, name: user.spec.secretName)
-                _ = try await api.create(fresh)
-            case nil:
+            } else {
                 _ = try await api.create(fresh)
             }
         } catch {
