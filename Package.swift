@@ -207,7 +207,7 @@ let package = Package(
             name: "ReconcilerTests",
             dependencies: [
                 "Reconciler", "ClusterModel", "Kubernetes", "HTTPClient", "KubernetesClusterStore",
-                "LocalCluster", "JSON", "TestSupport", "ClusterTestSupport",
+                "LocalCluster", "JSON", "TestSupport", "ClusterTestSupport", "PKI",
                 .product(name: "Logging", package: "swift-log"),
                 // The metrics topic step and the graceful tasks, held to the simulated brokers and
                 // Cruise Control through the real clients.

@@ -151,3 +151,18 @@ public struct TopicState: StatusWord {
     /// until the spec is fixed.
     public static let refused: TopicState = "refused"
 }
+
+/// A KafkaUser's `status.state`: `created` is Koperator's word; the others say why the user's
+/// certificate or ACLs are not (yet) as specified, with `status.message` giving the details.
+public struct UserState: StatusWord {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// The user's Secret holds a valid certificate (when asked for) and its ACLs are Kafka's.
+    public static let created: UserState = "created"
+    /// Not there yet: the cluster, its CA or Kafka cannot be reached; the operator retries.
+    public static let pending: UserState = "pending"
+    /// The spec or Kafka refuses what is asked (a bad grant, a Secret of the same name that is
+    /// not the user's, no authorizer); nothing is changed until something is fixed.
+    public static let refused: UserState = "refused"
+}

@@ -2,7 +2,7 @@ import KafkaProtocol
 
 /// The Kafka administration the operator needs, as a seam: the real client speaks the wire
 /// protocol (`KafkaProtocolAdminClient`); tests of other modules can put a faithful fake here.
-public protocol KafkaAdminClient: Sendable {
+public protocol KafkaAdminClient: KafkaAclAdminClient {
     /// Brokers, controller and the given topics (nil: all topics, []: none).
     func metadata(topics: [String]?) async throws -> MetadataResponse
     func describeCluster() async throws -> DescribeClusterResponse
@@ -18,15 +18,6 @@ public protocol KafkaAdminClient: Sendable {
     /// How many partition replicas each log directory of broker `broker` holds (asked of that
     /// broker with DescribeLogDirs); a directory holding none is listed with 0.
     func logDirReplicaCounts(broker: Int32) async throws -> [String: Int]
-    /// Creates ACL bindings; one that exists already counts as created. Kafka validates each
-    /// binding on its own: the refused ones are listed in `KafkaAdminError.aclsRefused`, the
-    /// others are created.
-    func createAcls(_ bindings: [AclBinding]) async throws
-    /// The ACL bindings `filter` selects.
-    func describeAcls(_ filter: AclBindingFilter) async throws -> [AclBinding]
-    /// Deletes every binding one of `filters` selects and returns them, each once. A refused
-    /// filter is listed in `KafkaAdminError.aclsRefused`; what the others selected is deleted.
-    func deleteAcls(_ filters: [AclBindingFilter]) async throws -> [AclBinding]
 }
 
 extension KafkaAdminClient {

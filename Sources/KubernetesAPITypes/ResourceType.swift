@@ -80,6 +80,8 @@ public struct ResourceType: Hashable, Sendable, CustomStringConvertible {
         plural: "cruisecontroloperations")
     public static let kafkaTopics = ResourceType(
         group: "kafka.banzaicloud.io", version: "v1alpha1", kind: "KafkaTopic", plural: "kafkatopics")
+    public static let kafkaUsers = ResourceType(
+        group: "kafka.banzaicloud.io", version: "v1alpha1", kind: "KafkaUser", plural: "kafkausers")
     public static let leases = ResourceType(
         group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases")
     public static let serviceAccounts = ResourceType(

@@ -3,9 +3,9 @@ import KubernetesAPITypes
 
 /// CustomResourceDefinitions as the local cluster keeps them: stored with the API server's
 /// checks on names, and answered with the conditions the real server sets. The kinds served are
-/// the local cluster's own (the operator's KafkaCluster, CruiseControlOperation and KafkaTopic,
-/// with their schemas); a CRD for one of them is `Established`, and a CRD for any other kind is
-/// stored but says, in its `Established` condition, that nothing serves it here.
+/// the local cluster's own (the operator's KafkaCluster, CruiseControlOperation, KafkaTopic and
+/// KafkaUser, with their schemas); a CRD for one of them is `Established`, and a CRD for any
+/// other kind is stored but says, in its `Established` condition, that nothing serves it here.
 enum CustomResourceDefinitions {
     static func admit(
         _ crd: inout JSONValue, _ resource: ResourceDefinition, name: String, served: ResourceRegistry

@@ -452,7 +452,7 @@ actor ObjectStore {
     /// a status subresource (only that subresource writes it).
     private static func initialStatus(_ resource: ResourceDefinition) -> JSONValue? {
         switch resource.plural {
-        case "cruisecontroloperations", "kafkatopics": return nil
+        case "cruisecontroloperations", "kafkatopics", "kafkausers": return nil
         case "pods": return .object([("phase", .string("Pending")), ("qosClass", .string("BestEffort"))])
         case "persistentvolumeclaims": return .object([("phase", .string("Pending"))])
         case "namespaces": return .object([("phase", .string("Active"))])
@@ -471,6 +471,8 @@ actor ObjectStore {
             try CruiseControlOperationSchema.admit(&object, resource, name: name)
         } else if resource.type == .kafkaTopics {
             try KafkaTopicSchema.admit(&object, resource, name: name)
+        } else if resource.type == .kafkaUsers {
+            try KafkaUserSchema.admit(&object, resource, name: name)
         } else if resource.type == .customResourceDefinitions {
             try CustomResourceDefinitions.admit(&object, resource, name: name, served: registry)
         }

@@ -100,6 +100,19 @@ struct ResourceRegistry: Sendable {
                 .init(name: "Message", type: "string", jsonPath: ".status.message", priority: 1),
                 .init(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp"),
             ]),
+        ResourceDefinition(
+            // Koperator's user resource, as deploy/crd-kafkauser.yaml declares it.
+            type: .kafkaUsers, singularName: "kafkauser", shortNames: ["ku"], categories: [],
+            hasStatus: true,
+            nameRule: .subdomain, allowsUnconditionalUpdate: false,
+            printerColumns: [
+                .init(name: "Cluster", type: "string", jsonPath: ".spec.clusterRef.name"),
+                .init(name: "Secret", type: "string", jsonPath: ".spec.secretName"),
+                .init(name: "State", type: "string", jsonPath: ".status.state"),
+                .init(name: "Expires", type: "string", jsonPath: ".status.certificateNotAfter", priority: 1),
+                .init(name: "Message", type: "string", jsonPath: ".status.message", priority: 1),
+                .init(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp"),
+            ]),
     ])
 
     func find(group: String, version: String, plural: String) -> ResourceDefinition? {

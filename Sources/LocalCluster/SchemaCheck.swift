@@ -5,7 +5,7 @@ import KubernetesAPITypes
 /// field it refuses, shared by the custom resources the local cluster validates.
 enum SchemaCheck {
     enum JSONType: String {
-        case object, string, integer, array
+        case object, string, integer, array, boolean
     }
 
     /// The value at `key`, or a Required cause when it is missing.
@@ -24,7 +24,7 @@ enum SchemaCheck {
     ) -> Bool {
         let matches: Bool
         switch (type, value) {
-        case (.object, .object), (.string, .string), (.array, .array): matches = true
+        case (.object, .object), (.string, .string), (.array, .array), (.boolean, .bool): matches = true
         case (.integer, .number(let text)): matches = Int(text) != nil
         default: matches = false
         }
@@ -61,6 +61,22 @@ enum SchemaCheck {
                         "Invalid value: \(number): \(path) in body should be less than or equal to \(range.upperBound)",
                     field: path))
         }
+    }
+
+    /// A string among `allowed` (`enum:`), with the server's NotSupported cause.
+    static func oneOf(
+        _ value: JSONValue, _ allowed: [String], at path: String, _ causes: inout [Status.Cause]
+    ) {
+        guard expect(value, .string, at: path, &causes), case .string(let text) = value,
+            !allowed.contains(text)
+        else { return }
+        causes.append(
+            Status.Cause(
+                reason: "FieldValueNotSupported",
+                message:
+                    "Unsupported value: \"\(text)\": supported values: "
+                    + allowed.map { "\"\($0)\"" }.joined(separator: ", "),
+                field: path))
     }
 
     /// An object whose every member is a string (`additionalProperties: {type: string}`).

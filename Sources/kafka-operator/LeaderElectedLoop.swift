@@ -2,7 +2,7 @@ import CoreMetrics
 import Reconciler
 import ServiceLifecycle
 
-/// The reconcile loops (KafkaClusters, KafkaTopics) run only while this replica holds the
+/// The reconcile loops (KafkaClusters, KafkaTopics, KafkaUsers) run only while this replica holds the
 /// Lease; every replica serves HTTP regardless. Graceful shutdown ends the campaign: a leader finishes its reconcile, then hands
 /// the Lease back so another replica takes over at once.
 struct LeaderElectedLoop: Service {

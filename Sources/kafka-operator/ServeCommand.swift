@@ -215,12 +215,21 @@ struct ServeCommand: AsyncParsableCommand {
         let topicLoop = TopicLoop(
             reconciler: TopicReconciler(
                 api: reconcilerAPI,
-                kafka: topicAdminClients(configured: configured, local: peers, kafka: kafka),
+                kafka: kafkaAdminClients(configured: configured, local: peers, kafka: kafka),
                 logger: Logger(label: "kafka-operator.topics")),
             configuration: .init(
                 namespace: clusterOptions.namespace, resyncInterval: .seconds(clusterOptions.resync),
                 maxConcurrentReconciles: clusterOptions.maxConcurrentReconciles),
             logger: Logger(label: "kafka-operator.topic-loop"))
+        let userLoop = UserLoop(
+            reconciler: UserReconciler(
+                api: reconcilerAPI,
+                kafka: kafkaAdminClients(configured: configured, local: peers, kafka: kafka),
+                logger: Logger(label: "kafka-operator.users")),
+            configuration: .init(
+                namespace: clusterOptions.namespace, resyncInterval: .seconds(clusterOptions.resync),
+                maxConcurrentReconciles: clusterOptions.maxConcurrentReconciles),
+            logger: Logger(label: "kafka-operator.user-loop"))
         AlertWebhookEndpoint(runner: runner, logger: logger, credentials: credentials, claims: store)
             .register(
                 on: &router)
@@ -241,9 +250,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let elector {
             services.append(
-                .init(service: LeaderElectedLoop(elector: elector, loops: [reconcileLoop, topicLoop])))
+                .init(
+                    service: LeaderElectedLoop(elector: elector, loops: [reconcileLoop, topicLoop, userLoop]))
+            )
         } else {
-            services += [.init(service: reconcileLoop), .init(service: topicLoop)]
+            services += [.init(service: reconcileLoop), .init(service: topicLoop), .init(service: userLoop)]
         }
         services.append(.init(service: server))
         let group = ServiceGroup(
@@ -298,12 +309,12 @@ struct ServeCommand: AsyncParsableCommand {
             logger: Logger(label: "kafka-operator.local-kafka"))
     }
 
-    /// The admin client for a KafkaTopic's cluster: a configured bootstrap list serves every
-    /// cluster; local mode's simulated brokers serve only the cluster they simulate, reached
-    /// through its bootstrap Service name as on Kubernetes.
-    private func topicAdminClients(
+    /// The admin client for a KafkaTopic's or KafkaUser's cluster: a configured bootstrap list
+    /// serves every cluster; local mode's simulated brokers serve only the cluster they
+    /// simulate, reached through its bootstrap Service name as on Kubernetes.
+    private func kafkaAdminClients(
         configured: KafkaProtocolAdminClient?, local peers: SimulatedPeers?, kafka: KafkaProtocolAdminClient?
-    ) -> TopicReconciler.AdminClients {
+    ) -> @Sendable (ClusterKey) -> KafkaProtocolAdminClient? {
         if let configured { return { _ in configured } }
         guard let peers, let kafka else { return { _ in nil } }
         let simulated = ClusterKey(namespace: peers.namespace, name: peers.cluster)

@@ -10,7 +10,7 @@ import Yams
 struct CRDColumnsTests {
     @Test(arguments: [
         ("crd.yaml", "kafkaclusters"), ("crd-cruisecontroloperation.yaml", "cruisecontroloperations"),
-        ("crd-kafkatopic.yaml", "kafkatopics"),
+        ("crd-kafkatopic.yaml", "kafkatopics"), ("crd-kafkauser.yaml", "kafkausers"),
     ])
     func columnsAndCategoriesAreTheCRDs(file: String, plural: String) throws {
         let text = try String(

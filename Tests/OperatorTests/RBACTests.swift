@@ -27,15 +27,40 @@ import Testing
     /// deleting the disruption budget or Cruise Control of a cluster that stops asking for one,
     /// and reading a claim's StorageClass before growing the claim (the story grows no disk); and
     /// watching the Lease, which only a replica waiting to lead does (the story's one replica
-    /// leads at once, and a leader does not watch).
+    /// leads at once, and a leader does not watch); and a KafkaUser's finalizer, which goes on
+    /// only in a pass that reaches Kafka (the story's operator has no Kafka client).
     static let grantedForRarePaths: Set<String> = [
         "core pods get", "core configmaps get", "core persistentvolumeclaims get", "core services get",
         "policy poddisruptionbudgets get", "policy poddisruptionbudgets delete", "apps deployments get",
         "apps deployments delete", "storage.k8s.io storageclasses get", "coordination.k8s.io leases list",
-        "coordination.k8s.io leases watch", "core secrets update",
+        "coordination.k8s.io leases watch", "core secrets update", "kafka.banzaicloud.io kafkausers update",
     ]
 
-    @Test(.enabled(if: Peer.available("curl") && Peer.available("python3"), "needs curl and python3"))
+    /// A CA as OpenSSL makes one: its certificate and PKCS#8 key, PEM.
+    static func openSSLCA(_ name: String, in directory: TemporaryDirectory) throws -> (
+        certificate: String, key: String
+    ) {
+        let certificate = directory.file("\(name).crt").path
+        let key = directory.file("\(name).key").path
+        let made = try runProcess(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                key,
+                "-out", certificate, "-subj", "/CN=\(name)", "-days", "30", "-addext",
+                "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            ])
+        #expect(made.status == 0, "\(made.stderr)")
+        return (
+            try String(contentsOfFile: certificate, encoding: .utf8),
+            try String(contentsOfFile: key, encoding: .utf8)
+        )
+    }
+
+    @Test(
+        .enabled(
+            if: Peer.available("curl") && Peer.available("python3") && Peer.available("openssl"),
+            "needs curl, python3 and openssl"))
     func theClusterRoleGrantsExactlyTheVerbsTheOperatorUses() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -152,18 +177,6 @@ import Testing
         }
         #expect(advertised, "\(operatorProcess.process.log)")
 
-        // TLS material: the cluster CA and the certificates it signs are kept in Secrets.
-        try mergePatch(
-            "/apis/kafka.banzaicloud.io/v1beta1/namespaces/kafka/kafkaclusters/kafka",
-            #"{"spec":{"listenersConfig":{"sslSecrets":{"tlsSecretName":"kafka-ca","create":true}}}}"#)
-        let issued = await waitUntil(timeout: .seconds(30)) {
-            let cluster = try? operatorProcess.api(
-                "/apis/kafka.banzaicloud.io/v1beta1/namespaces/kafka/kafkaclusters/kafka")
-            let expiry = (cluster?["status"] as? [String: Any])?["certificateExpiry"] as? [String: String]
-            return expiry?.count == 3
-        }
-        #expect(issued, "\(operatorProcess.process.log)")
-
         // A KafkaTopic, created and deleted: without a Kafka client it waits (pending), with
         // the finalizer on; its delete takes the finalizer off again.
         let topics = server + "/apis/kafka.banzaicloud.io/v1alpha1/namespaces/kafka/kafkatopics"
@@ -189,6 +202,56 @@ import Testing
                     .stdout
                     == "404"
             }, "\(operatorProcess.process.log)")
+
+        // A KafkaUser of a cluster that names its CA: the CA Secret is read, the user's Secret
+        // created, and updated when the CA Secret's trust bundle changes. Without a Kafka client
+        // the user then waits (pending).
+        let ca = try Self.openSSLCA("rbac-ca", in: directory)
+        let next = try Self.openSSLCA("rbac-ca-next", in: directory)
+        func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+        let secrets = server + "/api/v1/namespaces/kafka/secrets"
+        let caSecret = try runProcess(
+            "curl",
+            [
+                "-sS", "-H", "Content-Type: application/json", "--data",
+                #"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"kafka-ca"},"data":{"caCert":"\#(base64(ca.certificate))","caKey":"\#(base64(ca.key))"}}"#,
+                secrets,
+            ])
+        #expect(caSecret.stdout.contains("resourceVersion"), "\(caSecret.stdout)")
+        try mergePatch(
+            "/apis/kafka.banzaicloud.io/v1beta1/namespaces/kafka/kafkaclusters/kafka",
+            #"{"spec":{"listenersConfig":{"sslSecrets":{"tlsSecretName":"kafka-ca","create":false}}}}"#)
+        // The cluster's own certificates, signed by that CA, are kept in Secrets too.
+        let issued = await waitUntil(timeout: .seconds(30)) {
+            let cluster = try? operatorProcess.api(
+                "/apis/kafka.banzaicloud.io/v1beta1/namespaces/kafka/kafkaclusters/kafka")
+            let expiry = (cluster?["status"] as? [String: Any])?["certificateExpiry"] as? [String: String]
+            return expiry?.count == 3
+        }
+        #expect(issued, "\(operatorProcess.process.log)")
+        let user = try runProcess(
+            "curl",
+            [
+                "-sS", "-H", "Content-Type: application/json", "--data",
+                #"{"apiVersion":"kafka.banzaicloud.io/v1alpha1","kind":"KafkaUser","metadata":{"name":"alice"},"spec":{"clusterRef":{"name":"kafka"},"secretName":"alice-tls","topicGrants":[{"topicName":"orders","accessType":"read"}]}}"#,
+                server + "/apis/kafka.banzaicloud.io/v1alpha1/namespaces/kafka/kafkausers",
+            ])
+        #expect(user.stdout.contains("resourceVersion"), "\(user.stdout)")
+        func trustedCAs() -> Int? {
+            let secret = try? operatorProcess.api("/api/v1/namespaces/kafka/secrets/alice-tls")
+            return ((secret?["data"] as? [String: String])?["ca.crt"])
+                .flatMap { Data(base64Encoded: $0) }
+                .map {
+                    String(decoding: $0, as: UTF8.self).components(separatedBy: "BEGIN CERTIFICATE").count - 1
+                }
+        }
+        #expect(
+            await waitUntil(timeout: .seconds(30)) { trustedCAs() == 1 }, "\(operatorProcess.process.log)")
+        try mergePatch(
+            "/api/v1/namespaces/kafka/secrets/kafka-ca",
+            #"{"data":{"ca.crt":"\#(base64(next.certificate + ca.certificate))"}}"#)
+        #expect(
+            await waitUntil(timeout: .seconds(30)) { trustedCAs() == 2 }, "\(operatorProcess.process.log)")
         operatorProcess.process.stop()
 
         let used = Set(
