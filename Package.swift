@@ -227,7 +227,7 @@ let package = Package(
             name: "LocalKafkaTests",
             dependencies: [
                 "LocalKafka", "HTTPServer", "JSON", "KafkaProtocol", "KafkaAdmin", "AddressResolution",
-                "TestSupport",
+                "TestSupport", "PKI",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
