@@ -8,7 +8,9 @@ import COpenSSL
 
 /// The server side of TLS on one accepted socket, for a thread that serves that connection
 /// alone: every step waits in poll(), so a silent peer costs no CPU. The caller keeps owning
-/// the socket and closes it after `close()`.
+/// the socket and closes it after `close()`. OpenSSL writes with write(2), which raises
+/// SIGPIPE towards a peer that has gone; `accept` blocks SIGPIPE on the calling thread so that
+/// such a write fails instead of ending the process.
 public final class TLSServerSession {
     private let ssl: OpaquePointer
     private let fd: Int32
@@ -22,6 +24,10 @@ public final class TLSServerSession {
         throws(TLSSessionError) -> TLSServerSession
     {
         let deadline = ContinuousClock.now + timeout
+        var pipe = sigset_t()
+        sigemptyset(&pipe)
+        sigaddset(&pipe, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipe, nil)
         let flags = fcntl(fd, F_GETFL)
         guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else { throw .socket(errno) }
         guard let ssl = SSL_new(context.context) else { throw .handshakeFailed(TLSContext.lastError()) }
