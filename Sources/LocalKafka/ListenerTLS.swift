@@ -46,13 +46,13 @@ public struct ListenerTLS: Equatable, Sendable {
             chain = try text(path)
             key = chain
         case .inline(let certificateChain, let privateKey):
-            chain = certificateChain
-            key = privateKey
+            chain = PEMText.normalized(certificateChain)
+            key = PEMText.normalized(privateKey)
         }
         let trusted: String
         switch truststore {
         case .file(let path): trusted = try text(path)
-        case .inline(let certificates): trusted = certificates
+        case .inline(let certificates): trusted = PEMText.normalized(certificates)
         case nil: trusted = ""
         }
         do {

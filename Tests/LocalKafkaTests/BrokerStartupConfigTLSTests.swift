@@ -1,5 +1,7 @@
+import Foundation
 import HTTPServer
 import LocalKafka
+import PKI
 import Testing
 
 /// What `server.properties` says of SSL listeners, as Kafka reads it: the protocol map picks
@@ -99,5 +101,31 @@ import Testing
     ])
     func anSSLListenerKafkaCouldNotStartIsRefused(properties: String, error: BrokerStartupConfigError) {
         #expect(throws: error) { try BrokerStartupConfig(parsing: Self.head + properties) }
+    }
+
+    /// Inline PEM as a properties file carries it: over continued lines (which Java joins with
+    /// spaces) or with `\n` escapes. Both give key material OpenSSL serves with.
+    @Test(arguments: [" \\\n    ", "\\n"])
+    func inlinePEMOverContinuedLinesOrEscapedNewlinesServes(separator: String) throws {
+        let now = Date()
+        let ca = try CertificateAuthority.create(commonName: "cluster-ca", now: now)
+        let broker = try ca.issue(CertificateRequest(commonName: "kafka-1", usage: .server), now: now)
+        func value(_ pem: String) -> String {
+            pem.split(separator: "\n").joined(separator: separator)
+        }
+        let properties = """
+            ssl.keystore.type=PEM
+            ssl.keystore.certificate.chain=\(value(broker.chainPEM))
+            ssl.keystore.key=\(value(broker.privateKeyPEM))
+            ssl.truststore.certificates=\(value(ca.certificatePEM))
+            ssl.client.auth=required
+            """
+        let tls = try #require(try Self.tls(properties))
+        guard case .inline(let chain, _) = tls.keystore else {
+            Issue.record("the keystore is not inline: \(tls.keystore)")
+            return
+        }
+        #expect(!chain.contains("\n"), "the properties file gives the PEM as one line")
+        _ = try tls.context { _ in nil }
     }
 }
