@@ -181,7 +181,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/ClusterTestSupport"),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport", "PKI"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(
             name: "ClusterModelTests",
@@ -227,7 +227,7 @@ let package = Package(
             name: "LocalKafkaTests",
             dependencies: [
                 "LocalKafka", "HTTPServer", "JSON", "KafkaProtocol", "KafkaAdmin", "AddressResolution",
-                "TestSupport",
+                "TestSupport", "PKI",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

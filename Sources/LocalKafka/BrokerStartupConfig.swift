@@ -1,3 +1,5 @@
+import HTTPServer
+
 /// What a simulated broker reads from its `server.properties` when its pod starts: its id,
 /// the address it advertises, its log directories, and every static setting as written.
 public struct BrokerStartupConfig: Equatable, Sendable {
@@ -26,12 +28,19 @@ public struct BrokerStartupConfig: Equatable, Sendable {
         self.advertisedHost = advertised.first.flatMap {
             $0.host.isEmpty || $0.host == "0.0.0.0" ? nil : $0.host
         }
-        self.advertisedListeners = advertised.compactMap { endpoint in
-            guard !endpoint.host.isEmpty, endpoint.host != "0.0.0.0" else { return nil }
+        let protocols = Self.securityProtocols(properties["listener.security.protocol.map"])
+        var listeners: [BrokerListenerEndpoint] = []
+        for endpoint in advertised where !endpoint.host.isEmpty && endpoint.host != "0.0.0.0" {
             let port = bound.first { $0.name == endpoint.name }?.port ?? endpoint.port
-            return BrokerListenerEndpoint(
-                name: endpoint.name, port: port, advertisedHost: endpoint.host, advertisedPort: endpoint.port)
+            // Without a map Kafka takes a listener's name as its protocol.
+            let isSSL = (protocols?[endpoint.name] ?? endpoint.name) == "SSL"
+            listeners.append(
+                BrokerListenerEndpoint(
+                    name: endpoint.name, port: port, advertisedHost: endpoint.host,
+                    advertisedPort: endpoint.port,
+                    tls: isSSL ? try Self.tls(listener: endpoint.name, properties) : nil))
         }
+        self.advertisedListeners = listeners
         self.logDirs = dirs
         self.properties = properties
     }
@@ -63,6 +72,58 @@ public struct BrokerStartupConfig: Equatable, Sendable {
         return result
     }
 
+    /// `NAME:PROTOCOL,...`, nil when the key is not set.
+    private static func securityProtocols(_ map: String?) -> [String: String]? {
+        guard let map else { return nil }
+        var protocols: [String: String] = [:]
+        for entry in map.split(separator: ",") {
+            let parts = entry.split(separator: ":", maxSplits: 1).map { $0.trimmed }
+            if parts.count == 2 { protocols[parts[0]] = parts[1].uppercased() }
+        }
+        return protocols
+    }
+
+    /// An SSL listener's settings; `listener.name.<name>.ssl.*` wins over `ssl.*`, as in Kafka.
+    private static func tls(listener: String, _ properties: [String: String]) throws(BrokerStartupConfigError)
+        -> ListenerTLS
+    {
+        func setting(_ key: String) -> String? {
+            (properties["listener.name.\(listener.lowercased()).\(key)"] ?? properties[key]).flatMap {
+                $0.isEmpty ? nil : $0
+            }
+        }
+        // Kafka's default store type is JKS, which only the JVM reads.
+        for key in ["ssl.keystore.type", "ssl.truststore.type"] {
+            let type = setting(key) ?? "JKS"
+            let used = key == "ssl.keystore.type" ? true : setting("ssl.truststore.location") != nil
+            guard type.uppercased() == "PEM" || !used else {
+                throw .unsupportedStoreType(listener: listener, key: key, type: type)
+            }
+        }
+        let keystore: ListenerTLS.Keystore
+        if let location = setting("ssl.keystore.location") {
+            keystore = .file(location)
+        } else if let chain = setting("ssl.keystore.certificate.chain"), let key = setting("ssl.keystore.key")
+        {
+            keystore = .inline(certificateChain: chain, privateKey: key)
+        } else {
+            throw .missingKeystore(listener: listener)
+        }
+        let truststore: ListenerTLS.PEMSource? =
+            if let location = setting("ssl.truststore.location") {
+                .file(location)
+            } else if let certificates = setting("ssl.truststore.certificates") {
+                .inline(certificates)
+            } else {
+                nil
+            }
+        let clientAuth = setting("ssl.client.auth") ?? "none"
+        guard let authentication = TLSClientAuthentication(rawValue: clientAuth.lowercased()) else {
+            throw .invalidClientAuth(listener: listener, value: clientAuth)
+        }
+        return ListenerTLS(keystore: keystore, truststore: truststore, clientAuthentication: authentication)
+    }
+
     /// `NAME://host:port,...` → each entry's name, host (empty for `NAME://:port`) and port;
     /// an entry that is not of that form is left out, as Kafka would refuse to start on it.
     private static func endpoints(_ listeners: String) -> [(name: String, host: String, port: Int32)] {
@@ -89,12 +150,17 @@ public struct BrokerListenerEndpoint: Equatable, Sendable {
     public var port: Int32
     public var advertisedHost: String
     public var advertisedPort: Int32
+    /// Set when the listener's security protocol is SSL.
+    public var tls: ListenerTLS?
 
-    public init(name: String, port: Int32, advertisedHost: String, advertisedPort: Int32) {
+    public init(
+        name: String, port: Int32, advertisedHost: String, advertisedPort: Int32, tls: ListenerTLS? = nil
+    ) {
         self.name = name
         self.port = port
         self.advertisedHost = advertisedHost
         self.advertisedPort = advertisedPort
+        self.tls = tls
     }
 }
 
@@ -103,6 +169,9 @@ public enum BrokerStartupConfigError: Error, Equatable, Sendable, CustomStringCo
     case missingBrokerID
     case invalidBrokerID(String)
     case noLogDirs
+    case missingKeystore(listener: String)
+    case unsupportedStoreType(listener: String, key: String, type: String)
+    case invalidClientAuth(listener: String, value: String)
 
     public var description: String {
         switch self {
@@ -110,6 +179,12 @@ public enum BrokerStartupConfigError: Error, Equatable, Sendable, CustomStringCo
         case .invalidBrokerID(let text):
             "server.properties has broker id \"\(text)\", not a non-negative integer"
         case .noLogDirs: "server.properties names no log directory in log.dirs"
+        case .missingKeystore(let listener):
+            "SSL listener \(listener) has neither ssl.keystore.location nor ssl.keystore.certificate.chain and ssl.keystore.key"
+        case .unsupportedStoreType(let listener, let key, let type):
+            "SSL listener \(listener) has \(key)=\(type); the simulated broker reads PEM only"
+        case .invalidClientAuth(let listener, let value):
+            "SSL listener \(listener) has ssl.client.auth=\(value), not required, requested or none"
         }
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import HTTPServer
 import KafkaProtocol
 import Synchronization
 
@@ -16,16 +17,23 @@ import Synchronization
 /// Each connection has its own thread that reads a size-prefixed frame, waits for the
 /// answer and writes it: requests on a connection are answered in order, as Kafka does, and
 /// the cooperative pool never blocks on a socket. A frame over `maximumRequestSize` or an
-/// answer of nil closes the connection.
+/// answer of nil closes the connection. On an SSL listener the connection's thread first runs
+/// the TLS handshake, bounded by `handshakeTimeout`, and answers as the client certificate's
+/// principal.
 public final class SimulatedBrokerServer: Sendable {
     public static let maximumRequestSize = 16 * 1024 * 1024
 
     public let kafka: SimulatedKafka
+    /// How long a client on an SSL listener has to complete the TLS handshake.
+    public let handshakeTimeout: Duration
     /// The sockets by broker and listener name; nil names the broker's own socket.
     private let listeners = Mutex<[Socket: (fd: Int32, port: UInt16)]>([:])
     private let connections = Mutex<Set<Int32>>([])
 
-    public init(kafka: SimulatedKafka) { self.kafka = kafka }
+    public init(kafka: SimulatedKafka, handshakeTimeout: Duration = .seconds(10)) {
+        self.kafka = kafka
+        self.handshakeTimeout = handshakeTimeout
+    }
 
     /// Starts `broker`'s socket on 127.0.0.1 (port 0 lets the kernel choose) and records the
     /// address it advertises; returns the port.
@@ -35,25 +43,33 @@ public final class SimulatedBrokerServer: Sendable {
         let socket = Socket(broker: broker, listener: nil)
         listeners.withLock { $0[socket] = (fd, bound) }
         await kafka.setAddress(broker: broker, host: "127.0.0.1", port: Int32(bound))
-        Self.detach { [self] in acceptLoop(fd, socket) }
+        Self.detach { [self] in acceptLoop(fd, socket, tls: nil) }
         return bound
     }
 
     /// Opens a socket (a kernel-chosen loopback port) for `broker`'s `listener`: clients that
     /// connect through it are told the listener's advertised address for every broker that
-    /// has that listener, as a client outside a cluster is told its external addresses.
+    /// has that listener, as a client outside a cluster is told its external addresses. An
+    /// SSL listener (`listener.tls` set) serves TLS with its key material; `readFile` gives
+    /// the text of a file its settings name.
     @discardableResult
-    public func start(broker: Int32, listener: BrokerListenerEndpoint)
+    public func start(
+        broker: Int32, listener: BrokerListenerEndpoint, readFile: (String) -> String? = { _ in nil }
+    )
         async throws(SimulatedBrokerServerError)
         -> UInt16
     {
+        let tls: TLSServerContext?
+        do { tls = try listener.tls?.context(readingFile: readFile) } catch {
+            throw .tls(listener: listener.name, error)
+        }
         let (fd, bound) = try Self.listen(port: 0)
         let socket = Socket(broker: broker, listener: listener.name)
         listeners.withLock { $0[socket] = (fd, bound) }
         await kafka.setAddress(
             broker: broker, listener: listener.name, host: listener.advertisedHost,
             port: listener.advertisedPort)
-        Self.detach { [self] in acceptLoop(fd, socket) }
+        Self.detach { [self] in acceptLoop(fd, socket, tls: tls) }
         return bound
     }
 
@@ -122,7 +138,7 @@ public final class SimulatedBrokerServer: Sendable {
         return (fd, UInt16(bigEndian: address.sin_port))
     }
 
-    private func acceptLoop(_ listener: Int32, _ socket: Socket) {
+    private func acceptLoop(_ listener: Int32, _ socket: Socket, tls: TLSServerContext?) {
         while true {
             let client = accept(listener, nil, nil)
             guard client >= 0 else {
@@ -132,27 +148,32 @@ public final class SimulatedBrokerServer: Sendable {
             }
             connections.withLock { _ = $0.insert(client) }
             Self.detach { [self] in
-                serve(client, socket)
+                if let stream = ClientStream.open(client, tls: tls, handshakeTimeout: handshakeTimeout) {
+                    serve(stream, socket)
+                    stream.close()
+                }
                 connections.withLock { _ = $0.remove(client) }
                 close(client)
             }
         }
     }
 
-    private func serve(_ client: Int32, _ socket: Socket) {
-        while let prefix = Self.read(client, 4),
+    private func serve(_ client: ClientStream, _ socket: Socket) {
+        let principal = client.principal
+        while let prefix = client.read(4),
             let size = try? KafkaFrame.requestSize(prefix: prefix, limit: Self.maximumRequestSize),
-            let payload = Self.read(client, size)
+            let payload = client.read(size)
         {
             let answer = Mutex<[UInt8]?>(nil)
             let done = DispatchSemaphore(value: 0)
             Task { [kafka] in
-                let frame = await kafka.answer(payload, broker: socket.broker, listener: socket.listener)
+                let frame = await kafka.answer(
+                    payload, broker: socket.broker, listener: socket.listener, principal: principal)
                 answer.withLock { $0 = frame }
                 done.signal()
             }
             done.wait()
-            guard let frame = answer.withLock({ $0 }), Self.write(client, frame) else { return }
+            guard let frame = answer.withLock({ $0 }), client.write(frame) else { return }
         }
     }
 
@@ -176,42 +197,19 @@ public final class SimulatedBrokerServer: Sendable {
             Unmanaged<Body>.fromOpaque(context).release()
         }
     }
-
-    private static func read(_ fd: Int32, _ count: Int) -> [UInt8]? {
-        var buffer = [UInt8](repeating: 0, count: count)
-        var have = 0
-        while have < count {
-            let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + have, count - have, 0) }
-            if got < 0, errno == EINTR { continue }
-            if got <= 0 { return nil }
-            have += got
-        }
-        return buffer
-    }
-
-    private static func write(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var sent = 0
-        while sent < bytes.count {
-            let wrote = bytes.withUnsafeBytes {
-                send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
-            }
-            if wrote < 0, errno == EINTR { continue }
-            if wrote <= 0 { return false }
-            sent += wrote
-        }
-        return true
-    }
 }
 
 /// Why a simulated broker's socket could not be opened.
 public enum SimulatedBrokerServerError: Error, Equatable, Sendable, CustomStringConvertible {
     case socket(Int32)
     case bind(port: UInt16, errno: Int32)
+    case tls(listener: String, ListenerTLSError)
 
     public var description: String {
         switch self {
         case .socket(let code): "could not create a socket (errno \(code))"
         case .bind(let port, let code): "could not listen on 127.0.0.1:\(port) (errno \(code))"
+        case .tls(let listener, let error): "listener \(listener): \(error)"
         }
     }
 }

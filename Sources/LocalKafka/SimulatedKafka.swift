@@ -32,8 +32,13 @@ public actor SimulatedKafka {
         brokerConfigs.setStatic(broker: broker, serverProperties: text)
     }
 
-    /// `listener` is the listener the request came in through (nil: the broker's own socket).
-    public func answer(_ payload: [UInt8], broker: Int32, listener: String? = nil) async -> [UInt8]? {
+    /// `listener` is the listener the request came in through (nil: the broker's own socket);
+    /// `principal` is who sent it, as Kafka names the connection's authenticated client
+    /// (`User:CN=alice`, `User:ANONYMOUS`). No API consults it yet: the ACLs are stored, not enforced.
+    public func answer(
+        _ payload: [UInt8], broker: Int32, listener: String? = nil,
+        principal: String = KafkaPrincipal.anonymous
+    ) async -> [UInt8]? {
         guard let (header, body) = try? KafkaFrame.decodeRequestHeader(payload: payload) else { return nil }
         do {
             return try await answer(header, body, broker: broker, listener: listener)

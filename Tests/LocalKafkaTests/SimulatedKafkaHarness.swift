@@ -5,6 +5,7 @@ import LocalKafka
 /// ends every broker's `server.properties` (an authorizer, say).
 func withSimulatedKafka<T>(
     clock: ManualClock = ManualClock(), extraProperties: String = "",
+    handshakeTimeout: Duration = .seconds(10),
     _ body: (SimulatedKafka, SimulatedBrokerServer, ClusterSimulation) async throws -> T
 ) async throws -> T {
     let cluster = try ExampleCluster.cluster(now: clock.nowMilliseconds())
@@ -22,7 +23,7 @@ func withSimulatedKafka<T>(
             \(extraProperties)
             """)
     }
-    let server = SimulatedBrokerServer(kafka: kafka)
+    let server = SimulatedBrokerServer(kafka: kafka, handshakeTimeout: handshakeTimeout)
     for id in cluster.brokerIDs { try await server.start(broker: id) }
     do {
         let result = try await body(kafka, server, simulation)
