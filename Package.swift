@@ -251,7 +251,7 @@ let package = Package(
             dependencies: [
                 "kafka-operator", "TestSupport", "ClusterTestSupport", "Kubernetes", "JSON", "LocalCluster",
                 "LocalKafka", "HTTPServer",
-                "AddressResolution", "ClusterModel",
+                "AddressResolution", "ClusterModel", "PKI",
                 .product(name: "Logging", package: "swift-log"),
             ]),
     ],

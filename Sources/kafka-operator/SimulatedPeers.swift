@@ -149,8 +149,9 @@ final class SimulatedPeers: Service, Sendable {
 
     /// Follows the cluster's pods and ConfigMaps until shutdown or the local cluster stops.
     func run() async throws {
-        let changes = try await localCluster.objectChanges(of: ["pods", "configmaps"])
-        let events = Self.followerEvents(changes)
+        let changes = try await localCluster.objectChanges(of: ["pods", "configmaps", "secrets"])
+        let mounted = MountedSecrets(namespace: namespace, cluster: cluster)
+        let events = Self.followerEvents(changes, secrets: mounted)
         let clientPort = Int32(clamping: ResourceConventions.brokerClientPort(spec: spec))
         let follower = Task { [cluster, namespace, simulation, logger, brokers, metrics, configuration] in
             var follower = PodFollower(cluster: cluster, namespace: namespace)
@@ -164,7 +165,7 @@ final class SimulatedPeers: Service, Sendable {
                 applied: { change in
                     await Self.openOrClose(
                         change, brokers: brokers, metrics: metrics, configuration: configuration,
-                        clientPort: clientPort, logger: logger)
+                        clientPort: clientPort, secrets: mounted, logger: logger)
                 })
             await brokers.stopAll()
             await metrics.stopAll()
@@ -187,7 +188,7 @@ final class SimulatedPeers: Service, Sendable {
     /// container port of the listener the operator reaches, served by the configured port.
     static func openOrClose(
         _ change: PodFollower.Change, brokers: SimulatedBrokerServer, metrics: BrokerMetricsServer,
-        configuration: LocalKafkaConfiguration, clientPort: Int32, logger: Logger
+        configuration: LocalKafkaConfiguration, clientPort: Int32, secrets: MountedSecrets, logger: Logger
     ) async {
         switch change {
         case .start(let config):
@@ -208,7 +209,7 @@ final class SimulatedPeers: Service, Sendable {
             for listener in config.advertisedListeners
             where listener.port != clientPort && brokers.port(of: id, listener: listener.name) == nil {
                 do {
-                    let port = try await brokers.start(broker: id, listener: listener)
+                    let port = try await brokers.start(broker: id, listener: listener, readFile: secrets.read)
                     logger.info(
                         "simulated broker listener",
                         metadata: [
@@ -239,11 +240,18 @@ final class SimulatedPeers: Service, Sendable {
         }
     }
 
-    /// The local cluster's changes as the follower reads them.
-    static func followerEvents(_ changes: AsyncStream<ObjectChange>) -> AsyncStream<PodFollower.Event> {
+    /// The local cluster's pod and ConfigMap changes as the follower reads them; Secrets go to
+    /// `secrets`, which the brokers' TLS listeners read their mounted files from.
+    static func followerEvents(_ changes: AsyncStream<ObjectChange>, secrets: MountedSecrets)
+        -> AsyncStream<PodFollower.Event>
+    {
         let (stream, continuation) = AsyncStream.makeStream(of: PodFollower.Event.self)
         let forward = Task {
             for await change in changes {
+                if change.resource == "secrets" {
+                    secrets.apply(change)
+                    continue
+                }
                 let resource: PodFollower.Event.Resource = change.resource == "pods" ? .pod : .configMap
                 continuation.yield(
                     .init(resource: resource, deleted: change.kind == .deleted, object: change.object))

@@ -6,6 +6,7 @@ import JSON
 import Kubernetes
 import LocalKafka
 import Logging
+import PKI
 import TestSupport
 import Testing
 
@@ -93,6 +94,81 @@ import Testing
         #expect(!shared.value.isr.contains(1))
         clock.advance(milliseconds: returned.timing.catchUpDelayMilliseconds)
         #expect(await cluster().partitions[shared.key]?.isr.contains(1) == true)
+
+        following.cancel()
+        _ = try? await following.value
+        await fixture.stop()
+    }
+
+    /// A broker whose external listener is SSL serves it with the certificate of the Secret its
+    /// pod mounts, as the kubelet would have written it, and a client certificate from the same
+    /// CA completes the handshake.
+    @Test(.enabled(if: Peer.available("openssl")))
+    func anSSLListenerServesTheMountedBrokerCertificate() async throws {
+        let fixture = try await LocalClusterFixture.start()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var logger = Logger(label: "local-kafka-test")
+        logger.logLevel = .critical
+        let document = try ClusterDocument(yaml: String(contentsOfFile: Self.example, encoding: .utf8))
+        let peers = try SimulatedPeers(
+            localCluster: fixture.cluster, document: document,
+            configuration: LocalKafkaConfiguration(cruiseControlPort: 0), logger: logger)
+        let following = Task { try await peers.run() }
+        let api = fixture.client
+
+        let authority = try CertificateAuthority.create(commonName: "local-ca", now: Date())
+        let broker = try authority.issue(
+            CertificateRequest(commonName: "kafka", usage: .server, ipAddresses: ["127.0.0.1"]), now: Date())
+        let client = try authority.issue(CertificateRequest(commonName: "alice", usage: .client), now: Date())
+        func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+        _ = try await api.create(
+            Secret(
+                metadata: ObjectMeta(name: "kafka-server-certificate", namespace: "kafka"),
+                type: "kubernetes.io/tls",
+                data: [
+                    "keystore.pem": base64(broker.keystorePEM), "ca.crt": base64(authority.certificatePEM),
+                ]))
+        _ = try await api.create(
+            ConfigMap(
+                metadata: ObjectMeta(name: "kafka-config-0", namespace: "kafka"),
+                data: [
+                    "broker-config": """
+                    broker.id=0
+                    listeners=INTERNAL://:29092,EXTERNAL://:9094
+                    advertised.listeners=INTERNAL://kafka-0.kafka.svc.cluster.local:29092,EXTERNAL://127.0.0.1:19090
+                    listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:SSL
+                    listener.name.external.ssl.keystore.type=PEM
+                    listener.name.external.ssl.keystore.location=/var/run/secrets/kafka/ssl/keystore.pem
+                    listener.name.external.ssl.truststore.type=PEM
+                    listener.name.external.ssl.truststore.location=/var/run/secrets/kafka/ssl/ca.crt
+                    listener.name.external.ssl.client.auth=required
+                    log.dirs=/kafka-logs/kafka
+                    """
+                ]))
+        _ = try await api.create(Self.brokerPod("kafka-0-a", broker: 0))
+        let listening = await waitUntil { peers.brokers.port(of: 0, listener: "EXTERNAL") != nil }
+        #expect(listening, "broker 0 opened no EXTERNAL listener")
+        let port = try #require(peers.brokers.port(of: 0, listener: "EXTERNAL"))
+        for (name, text) in [
+            ("ca.pem", authority.certificatePEM), ("client.pem", client.chainPEM),
+            ("client.key", client.privateKeyPEM),
+        ] {
+            try Data(text.utf8).write(to: directory.file(name))
+        }
+        let handshake = try runProcess(
+            "openssl",
+            [
+                "s_client", "-connect", "127.0.0.1:\(port)", "-CAfile", directory.file("ca.pem").path,
+                "-verify_return_error", "-cert", directory.file("client.pem").path, "-key",
+                directory.file("client.key").path,
+            ], input: Data("Q\n".utf8))
+        #expect(
+            handshake.stdout.contains("Verify return code: 0 (ok)"), "\(handshake.stdout) \(handshake.stderr)"
+        )
+        #expect(
+            handshake.stdout.contains("subject=CN=kafka") || handshake.stdout.contains("subject=CN = kafka"),
+            "the broker presents the mounted certificate: \(handshake.stdout)")
 
         following.cancel()
         _ = try? await following.value
