@@ -42,6 +42,9 @@ struct ClusterCertificates {
         var issued: [String] = []
         /// The brokers' certificate replaced one they may be serving: they must reload it.
         var brokersMustReload = false
+        /// Certificates the user brought that are inside their renewal window, which the
+        /// operator cannot renew: Secret name (and key) → expiry.
+        var expiringUserCertificates: [String: Date] = [:]
     }
 
     var serverSecretName: String { ResourceConventions.serverCertificateSecretName(cluster: cluster) }
@@ -127,6 +130,9 @@ struct ClusterCertificates {
             return outcome
         }
         outcome.expiries[ssl.tlsSecretName] = authority.certificate.notValidAfter
+        if !ssl.create, renewal.decision(for: authority.certificate, now: now).mustRenew {
+            outcome.expiringUserCertificates[ssl.tlsSecretName] = authority.certificate.notValidAfter
+        }
 
         let leaves: [(name: String, request: CertificateRequest, own: (String, String))] = [
             (
@@ -159,6 +165,10 @@ struct ClusterCertificates {
                 let wanted = leafSecret(leaf.name, chain: chain, key: key, authority: authority)
                 if live[leaf.name]?.data != wanted.data { outcome.writes.append(wanted) }
                 outcome.expiries[leaf.name] = parsed.notValidAfter
+                if renewal.decision(for: parsed, now: now).mustRenew {
+                    outcome.expiringUserCertificates["\(ssl.tlsSecretName) \(leaf.own.0)"] =
+                        parsed.notValidAfter
+                }
                 continue
             }
             if let current = live[leaf.name],

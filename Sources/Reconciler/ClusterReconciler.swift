@@ -597,6 +597,11 @@ public struct ClusterReconciler: Sendable {
             result.eventsRecorded += await events.record(
                 certificateProblems: outcome.problems, generation: cluster.metadata.generation ?? 0)
         }
+        for (secret, expiry) in outcome.expiringUserCertificates.sorted(by: { $0.key < $1.key }) {
+            result.eventsRecorded += await events.record(
+                expiringCertificate: secret,
+                notAfter: UTCTimestamp.format(milliseconds: Int64(expiry.timeIntervalSince1970 * 1_000)))
+        }
         for (secret, expiry) in outcome.expiries {
             configuration.certificateMetrics.expiresIn(
                 Int64(expiry.timeIntervalSince1970) - now / 1_000, cluster: "\(namespace)/\(name)",

@@ -72,6 +72,16 @@ struct EventRecorder: Sendable {
             name: "\(cluster.metadata.name).certificates-invalid.\(generation)", type: "Warning")
     }
 
+    /// Warns that a certificate the user brought expires soon (the operator cannot renew it),
+    /// once per certificate: the Event is named after the Secret and the expiry.
+    func record(expiringCertificate secret: String, notAfter: String) async -> Int {
+        await record(
+            reason: "CertificateExpiring",
+            message: "The certificate in Secret \(secret) expires at \(notAfter); replace it before then",
+            name: "\(cluster.metadata.name).certificate-expiring.\(StableHash(secret + notAfter).short)",
+            type: "Warning")
+    }
+
     /// Says which certificates were issued (a new CA, a new or renewed leaf).
     func record(issuedCertificates secrets: [String]) async -> Int {
         await record(

@@ -19,9 +19,11 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let audit = directory.file("audit.log")
+        // One block for both, so the brokers' Kafka and metrics ports can never overlap.
+        let ports = freeLoopbackPortBlock(count: 16)
         let arguments = [
-            "--cluster", Self.example, "--local-broker-base-port", String(freeLoopbackPortBlock(count: 8)),
-            "--local-broker-metrics-base-port", String(freeLoopbackPortBlock(count: 8)),
+            "--cluster", Self.example, "--local-broker-base-port", String(ports),
+            "--local-broker-metrics-base-port", String(ports + 8),
             "--local-cluster-audit-log", audit.path,
         ]
         let first = try await OperatorProcess(

@@ -192,6 +192,29 @@ struct ClusterCertificatesTests {
             "the user's Secret stays theirs")
     }
 
+    /// A CA the user brings that expires within 30 days is still used, and a Warning says when
+    /// it must be replaced (the operator renews only what it issued), once.
+    @Test func aUsersCAThatExpiresSoonIsUsedAndWarnedAbout() async throws {
+        let api = try await ReconcilerCluster.start(brokers: [0, 1])
+        defer { Task { await api.stop() } }
+        let authority = try CertificateAuthority.create(
+            commonName: "short-lived", validity: .seconds(365 * 86_400),
+            now: Date().addingTimeInterval(-340 * 86_400))
+        _ = try await api.client.create(
+            Secret(
+                metadata: ObjectMeta(name: "our-ca", namespace: api.namespace), type: "Opaque",
+                data: [
+                    "caCert": Data(authority.certificatePEM.utf8).base64EncodedString(),
+                    "caKey": Data(authority.privateKeyPEM.utf8).base64EncodedString(),
+                ]))
+        try await Self.withSSL(api, ca: "our-ca", create: false)
+        _ = try await api.reconcile()
+        _ = try await api.reconcile()
+        #expect(try await api.document().cluster.status?.certificateProblems == nil)
+        #expect(try await Self.secret(api, "kafka-server-certificate") != nil)
+        #expect(try await api.eventReasons().filter { $0 == "CertificateExpiring" }.count == 1)
+    }
+
     /// A certificate inside its renewal window (30 days) is issued again from the same CA; the
     /// brokers' pods stay, since the Secret's name, all their spec names, is unchanged.
     @Test func aCertificateDueForRenewalIsReissuedWithoutARestart() async throws {
