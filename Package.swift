@@ -211,7 +211,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // The metrics topic step and the graceful tasks, held to the simulated brokers and
                 // Cruise Control through the real clients.
-                "KafkaAdmin", "KafkaProtocol", "LocalKafka", "CruiseControl", "HTTPServer", "PKI",
+                "KafkaAdmin", "KafkaProtocol", "LocalKafka", "CruiseControl", "HTTPServer",
             ]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "TestSupport"]),
         .testTarget(
