@@ -1,170 +1,21 @@
 import Kubernetes
 import Logging
-import ServiceLifecycle
 
-/// The KafkaTopic control loop: watches KafkaTopics and reconciles each one that changed,
-/// every known one once per resync interval, and one whose pass asked to look again.
-///
-/// As with `ReconcileLoop`, events only say which object to look at; the reconciler reads it
-/// afresh. Keys go through a `WorkQueue`: one pass per topic at a time, failures retried with
-/// per-topic backoff.
-public struct TopicLoop: ServiceLifecycle.Service {
-    public struct Configuration: Sendable {
-        /// The namespace to watch; nil watches all.
-        public var namespace: String?
-        public var resyncInterval: Duration
-        public var maxConcurrentReconciles: Int
-        public var initialBackoff: Duration
-        public var maximumBackoff: Duration
-        public var watchTimeoutSeconds: Int
-        /// Called after every pass, for metrics and tests.
-        public var onReconcile: @Sendable (TopicKey, Result<TopicReconcileResult, ReconcileError>) -> Void
+/// The KafkaTopic control loop.
+public typealias TopicLoop = ObjectLoop<TopicReconciler>
+/// Names one KafkaTopic object.
+public typealias TopicKey = NamespacedKey
 
-        public init(
-            namespace: String? = nil, resyncInterval: Duration = .seconds(300),
-            maxConcurrentReconciles: Int = 2,
-            initialBackoff: Duration = .milliseconds(200), maximumBackoff: Duration = .seconds(60),
-            watchTimeoutSeconds: Int = 300,
-            onReconcile:
-                @escaping @Sendable (TopicKey, Result<TopicReconcileResult, ReconcileError>) -> Void = {
-                    _, _ in
-                }
-        ) {
-            self.namespace = namespace
-            self.resyncInterval = resyncInterval
-            self.maxConcurrentReconciles = max(1, maxConcurrentReconciles)
-            self.initialBackoff = initialBackoff
-            self.maximumBackoff = maximumBackoff
-            self.watchTimeoutSeconds = watchTimeoutSeconds
-            self.onReconcile = onReconcile
-        }
-    }
-
-    public let reconciler: TopicReconciler
-    public let configuration: Configuration
-    let logger: Logger
-
-    public init(
-        reconciler: TopicReconciler, configuration: Configuration = Configuration(),
-        logger: Logger = Logger(label: "kafka-operator.topic-loop")
-    ) {
-        self.reconciler = reconciler
-        self.configuration = configuration
-        self.logger = logger
-    }
-
-    /// Runs until cancelled or until graceful shutdown; a pass under way finishes first.
-    public func run() async throws {
-        let queue = WorkQueue<TopicKey>(
-            initialBackoff: configuration.initialBackoff, maximumBackoff: configuration.maximumBackoff)
-        let known = KnownTopics()
-        await cancelWhenGracefulShutdown {
-            await withTaskCancellationHandler {
-                await withDiscardingTaskGroup { group in
-                    group.addTask { await watch(queue, known) }
-                    group.addTask { await resync(queue, known) }
-                    for _ in 0..<configuration.maxConcurrentReconciles {
-                        group.addTask { await work(queue) }
-                    }
-                }
-            } onCancel: {
-                Task { await queue.shutDown() }
-            }
-        }
-    }
-
-    private func watch(_ queue: WorkQueue<TopicKey>, _ known: KnownTopics) async {
-        let watcher = ResourceWatcher(
-            api: reconciler.api, WatchedKafkaTopic.self, namespace: configuration.namespace,
-            options: .init(
-                watchTimeoutSeconds: configuration.watchTimeoutSeconds,
-                initialBackoff: configuration.initialBackoff,
-                maximumBackoff: configuration.maximumBackoff),
-            onError: { [logger] in logger.warning("watching KafkaTopics failed: \($0)") })
-        for await event in watcher {
-            switch event {
-            case .listed(let topics):
-                let keys = topics.compactMap { TopicKey($0.metadata) }
-                await known.replace(with: keys)
-                for key in keys { await queue.add(key) }
-            case .changed(let change):
-                guard let key = TopicKey(change.object.metadata) else { continue }
-                if change.type == .deleted { await known.remove(key) } else { await known.insert(key) }
-                await queue.add(key)
-            }
-        }
-    }
-
-    private func resync(_ queue: WorkQueue<TopicKey>, _ known: KnownTopics) async {
-        while !Task.isCancelled {
-            do { try await Task.sleep(for: configuration.resyncInterval) } catch { return }
-            for key in await known.all { await queue.add(key) }
-        }
-    }
-
-    private func work(_ queue: WorkQueue<TopicKey>) async {
-        while let key = await queue.next() {
-            do {
-                let result = try await reconciler.reconcile(namespace: key.namespace, name: key.name)
-                await queue.succeeded(key)
-                if result.kafkaChanges > 0 || result.statusWritten {
-                    logger.info(
-                        "reconciled topic",
-                        metadata: [
-                            "topic": "\(key)", "kafka_changes": "\(result.kafkaChanges)",
-                            "events": "\(result.eventsRecorded)", "status": "\(result.statusWritten)",
-                        ])
-                }
-                if let after = result.requeueAfter { await queue.add(key, after: after) }
-                configuration.onReconcile(key, .success(result))
-            } catch {
-                if error.isRetryable {
-                    let delay = await queue.failed(key)
-                    logger.warning("reconciling KafkaTopic \(key) failed, retrying in \(delay): \(error)")
-                    await queue.add(key, after: delay)
-                } else {
-                    logger.error("reconciling KafkaTopic \(key) failed: \(error)")
-                }
-                configuration.onReconcile(key, .failure(error))
-            }
-            await queue.done(key)
-        }
-    }
+extension TopicReconciler: ObjectReconciler {
+    public static var kind: String { "KafkaTopic" }
+    public static var resourceType: ResourceType { .kafkaTopics }
 }
 
-/// Names one KafkaTopic object: the unit of work of the topic loop.
-public struct TopicKey: Hashable, Sendable, CustomStringConvertible {
-    public let namespace: String
-    public let name: String
-
-    public init(namespace: String, name: String) {
-        self.namespace = namespace
-        self.name = name
+extension TopicReconcileResult: ObjectReconcileOutcome {
+    public var writes: Logger.Metadata? {
+        guard kafkaChanges > 0 || statusWritten else { return nil }
+        return [
+            "kafka_changes": "\(kafkaChanges)", "events": "\(eventsRecorded)", "status": "\(statusWritten)",
+        ]
     }
-
-    init?(_ metadata: Kubernetes.ObjectMeta) {
-        guard let namespace = metadata.namespace, let name = metadata.name else { return nil }
-        self.init(namespace: namespace, name: name)
-    }
-
-    public var description: String { "\(namespace)/\(name)" }
-}
-
-/// A KafkaTopic as the loop watches it: only its metadata, so an object the reconciler
-/// cannot read still names its work (and gets its status saying why).
-struct WatchedKafkaTopic: KubernetesObject {
-    static let resourceType = ResourceType.kafkaTopics
-    var apiVersion: String?
-    var kind: String?
-    var metadata: Kubernetes.ObjectMeta
-}
-
-/// The topics the loop knows of, for the periodic resync.
-actor KnownTopics {
-    private var keys: Set<TopicKey> = []
-
-    var all: [TopicKey] { Array(keys) }
-    func replace(with keys: [TopicKey]) { self.keys = Set(keys) }
-    func insert(_ key: TopicKey) { keys.insert(key) }
-    func remove(_ key: TopicKey) { keys.remove(key) }
 }
