@@ -123,13 +123,24 @@ import Testing
         defer { Task { await fixture.stop() } }
         let api = fixture.client
         fixture.cluster.faults.neverReady(podNamePrefix: "held")
-        var pod = try await api.create(
+        _ = try await api.create(
             Pod(
                 metadata: ObjectMeta(name: "held-0", namespace: "kafka"),
                 spec: PodSpec(containers: [Container(name: "kafka", image: "kafka:1")])))
-        pod.status = PodStatus(phase: "Failed")
-        pod.spec?.containers[0].image = "changed"
-        let written = try await api.updateStatus(pod)
+        // The simulated kubelet schedules the pod meanwhile: read, change and write again on a
+        // conflict, as any client of a status another writer also updates does.
+        var answer: Pod?
+        for _ in 0..<10 where answer == nil {
+            var pod = try await api.get(Pod.self, namespace: "kafka", name: "held-0")
+            pod.status = PodStatus(phase: "Failed")
+            pod.spec?.containers[0].image = "changed"
+            do {
+                answer = try await api.updateStatus(pod)
+            } catch .conflict {
+                continue
+            }
+        }
+        let written = try #require(answer)
         #expect(written.status?.phase == "Failed")
         #expect(written.spec?.containers.first?.image == "kafka:1", "a status write changed the spec")
     }
