@@ -5,7 +5,11 @@
 #endif
 
 /// IPv4 and IPv6 addresses as the bytes an `iPAddress` subject alternative name holds.
-enum IPAddress {
+public enum IPAddress {
+    /// Whether `text` is a textual IPv4 or IPv6 address (which goes in an `iPAddress` SAN, not a
+    /// DNS one).
+    public static func isAddress(_ text: String) -> Bool { bytes(text) != nil }
+
     /// The 4 or 16 bytes of a textual address, or nil when `text` is not one.
     static func bytes(_ text: String) -> [UInt8]? {
         var v4 = in_addr()

@@ -70,7 +70,7 @@ struct ClusterCertificates {
         var dnsNames: [String] = []
         var ipAddresses: [String] = []
         for host in requiredHostNames {
-            if Self.isIPAddress(host) {
+            if IPAddress.isAddress(host) {
                 ipAddresses.append(host)
                 continue
             }
@@ -231,11 +231,6 @@ struct ClusterCertificates {
                 name: name, namespace: namespace, labels: ResourceConventions.clusterLabels(cluster: cluster),
                 ownerReferences: [owner]),
             type: type, data: texts.mapValues { Data($0.utf8).base64EncodedString() })
-    }
-
-    private static func isIPAddress(_ host: String) -> Bool {
-        host.contains(":")
-            || (host.split(separator: ".").count == 4 && host.allSatisfy { $0.isNumber || $0 == "." })
     }
 
     private static func unique(_ names: [String]) -> [String] {
