@@ -230,19 +230,11 @@ struct ClusterCertificates {
             metadata: ObjectMeta(
                 name: name, namespace: namespace, labels: ResourceConventions.clusterLabels(cluster: cluster),
                 ownerReferences: [owner]),
-            type: type, data: texts.mapValues { Data($0.utf8).base64EncodedString() })
+            type: type, data: texts.mapValues(Secret.base64))
     }
 
     private static func unique(_ names: [String]) -> [String] {
         var seen: Set<String> = []
         return names.filter { seen.insert($0).inserted }
-    }
-}
-
-extension Secret {
-    /// The text `data[key]` decodes to; nil when absent or not base64 of UTF-8.
-    func text(_ key: String) -> String? {
-        guard let encoded = data?[key], let bytes = Data(base64Encoded: encoded) else { return nil }
-        return String(data: bytes, encoding: .utf8)
     }
 }

@@ -170,17 +170,16 @@ struct UserReconcilePass {
     static func authority(from secret: Secret) throws(CAProblem) -> (
         authority: CertificateAuthority, trust: TrustBundle
     ) {
-        let data = secret.data ?? [:]
-        guard let certificate = data[KoperatorSecretKey.caCertificate].flatMap(UserSecret.text) else {
+        guard let certificate = secret.text(KoperatorSecretKey.caCertificate) else {
             throw CAProblem(reason: "it has no \(KoperatorSecretKey.caCertificate)")
         }
-        guard let key = data[KoperatorSecretKey.caPrivateKey].flatMap(UserSecret.text) else {
+        guard let key = secret.text(KoperatorSecretKey.caPrivateKey) else {
             throw CAProblem(reason: "it has no \(KoperatorSecretKey.caPrivateKey)")
         }
         do throws(PKIError) {
             let authority = try CertificateAuthority(certificatePEM: certificate, privateKeyPEM: key)
             var trust = TrustBundle([authority.certificate])
-            if let bundle = data[KoperatorSecretKey.caBundle].flatMap(UserSecret.text) {
+            if let bundle = secret.text(KoperatorSecretKey.caBundle) {
                 trust = try TrustBundle(pem: bundle, item: KoperatorSecretKey.caBundle)
                 trust.insert(authority.certificate)
             }

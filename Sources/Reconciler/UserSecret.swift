@@ -20,21 +20,20 @@ struct UserSecret: Equatable, Sendable {
     /// The Secret's `data`, base64 as on the wire.
     var data: [String: String] {
         [
-            KoperatorSecretKey.tlsCertificate: Self.base64(certificateChainPEM),
-            KoperatorSecretKey.tlsPrivateKey: Self.base64(privateKeyPEM),
-            KoperatorSecretKey.caBundle: Self.base64(trustPEM),
+            KoperatorSecretKey.tlsCertificate: Secret.base64(certificateChainPEM),
+            KoperatorSecretKey.tlsPrivateKey: Secret.base64(privateKeyPEM),
+            KoperatorSecretKey.caBundle: Secret.base64(trustPEM),
         ]
     }
 
     /// What `secret` holds, or nil when it lacks a key or a value is not base64 text.
     init?(_ secret: Secret) {
-        guard let data = secret.data,
-            let chain = data[KoperatorSecretKey.tlsCertificate].flatMap(Self.text),
-            let key = data[KoperatorSecretKey.tlsPrivateKey].flatMap(Self.text)
+        guard let chain = secret.text(KoperatorSecretKey.tlsCertificate),
+            let key = secret.text(KoperatorSecretKey.tlsPrivateKey)
         else { return nil }
         certificateChainPEM = chain
         privateKeyPEM = key
-        trustPEM = data[KoperatorSecretKey.caBundle].flatMap(Self.text) ?? ""
+        trustPEM = secret.text(KoperatorSecretKey.caBundle) ?? ""
     }
 
     init(issued: IssuedCertificate, trustPEM: String) {
@@ -70,11 +69,5 @@ struct UserSecret: Equatable, Sendable {
             return alphanumeric(first) && alphanumeric(last)
                 && label.utf8.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") }
         }
-    }
-
-    static func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
-
-    static func text(_ base64: String) -> String? {
-        Data(base64Encoded: base64).flatMap { String(data: $0, encoding: .utf8) }
     }
 }

@@ -49,10 +49,10 @@ import Testing
             ])
         }
         var data = [
-            KoperatorSecretKey.caCertificate: UserSecret.base64(authority.certificatePEM),
-            KoperatorSecretKey.caPrivateKey: UserSecret.base64(authority.privateKeyPEM),
+            KoperatorSecretKey.caCertificate: Secret.base64(authority.certificatePEM),
+            KoperatorSecretKey.caPrivateKey: Secret.base64(authority.privateKeyPEM),
         ]
-        if let bundle { data[KoperatorSecretKey.caBundle] = UserSecret.base64(bundle) }
+        if let bundle { data[KoperatorSecretKey.caBundle] = Secret.base64(bundle) }
         _ = try await api.client.create(
             Secret(metadata: ObjectMeta(name: caSecret, namespace: "kafka"), data: data))
     }
@@ -199,7 +199,7 @@ import Testing
             _ = try await api.client.create(Self.user("bob"))
             _ = try await Self.reconciler(api, client).reconcile(namespace: "kafka", name: "bob")
             let issued = try #require(try await Self.secret(api, "bob-tls")?.data)
-            #expect(UserSecret.text(issued["ca.crt"] ?? "") == authority.certificatePEM)
+            #expect(Secret.text(base64: issued["ca.crt"] ?? "") == authority.certificatePEM)
 
             // 59 days into the 90: kept. 61 days in, 29 before expiry: renewed.
             let kept = try await Self.reconciler(api, client, now: { start.addingTimeInterval(59 * 86_400) })
