@@ -119,7 +119,7 @@ public final class HTTPServer: Service, Sendable {
         }
 
         draining.store(true, ordering: .relaxed)
-        for acceptor in acceptors { acceptor.stop() }
+        for acceptor in acceptors { await acceptor.stop() }
         let open = context.openConnections
         context.logger.info("http server draining", metadata: ["connections": "\(open.count)"])
         for connection in open { connection.beginShutdown() }
@@ -202,10 +202,14 @@ private final class Acceptor: @unchecked Sendable {
     // `source` is set once in init and only cancelled afterwards; Dispatch sources are thread-safe.
     private let source: any DispatchSourceRead
     private let socket: ListeningSocket
+    private let queue: DispatchQueue
+    /// Left when the cancel handler has closed the listening socket.
+    private let closed = DispatchGroup()
 
     init(socket: ListeningSocket, tls: TLSContext?, server: HTTPServer) {
         self.socket = socket
         let queue = DispatchQueue(label: "http.accept")
+        self.queue = queue
         source = DispatchSource.makeReadSource(fileDescriptor: socket.fd, queue: queue)
         let fd = socket.fd
         source.setEventHandler { [weak server] in
@@ -227,9 +231,21 @@ private final class Acceptor: @unchecked Sendable {
                 server.accepted(fd: client, remoteAddress: SocketAddressText.describe(storage), tls: tls)
             }
         }
-        source.setCancelHandler { close(fd) }
+        closed.enter()
+        source.setCancelHandler { [closed] in
+            close(fd)
+            closed.leave()
+        }
     }
 
     func start() { source.resume() }
-    func stop() { source.cancel() }
+
+    /// Cancels accepting and returns once the listening socket is closed, so the port is free
+    /// when the server's `run()` returns (the cancel handler runs later, on the accept queue).
+    func stop() async {
+        source.cancel()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            closed.notify(queue: queue) { continuation.resume() }
+        }
+    }
 }
