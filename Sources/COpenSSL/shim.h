@@ -11,6 +11,47 @@ static inline long kafka_ssl_set_sni_host(SSL *ssl, const char *host) {
 static inline long kafka_ssl_ctx_set_min_tls12(SSL_CTX *ctx) {
     return SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 }
+/* PEM text held in memory (a Secret's keys) as the client's trust and identity. */
+static inline long kafka_ssl_ctx_trust_pem(SSL_CTX *ctx, const char *pem, int length) {
+    BIO *bio = BIO_new_mem_buf(pem, length);
+    if (bio == NULL) return -1;
+    X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+    long added = 0;
+    X509 *certificate;
+    while ((certificate = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+        if (X509_STORE_add_cert(store, certificate) == 1) added++;
+        X509_free(certificate);
+    }
+    ERR_clear_error(); /* the end of the text reads as an error */
+    BIO_free(bio);
+    return added;
+}
+/* The first certificate is the client's, the rest its intermediates; 1 on success. */
+static inline int kafka_ssl_ctx_use_chain_pem(SSL_CTX *ctx, const char *pem, int length) {
+    BIO *bio = BIO_new_mem_buf(pem, length);
+    if (bio == NULL) return 0;
+    X509 *leaf = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+    int ok = leaf != NULL && SSL_CTX_use_certificate(ctx, leaf) == 1;
+    X509_free(leaf);
+    X509 *intermediate;
+    while (ok && (intermediate = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+        ok = SSL_CTX_add1_chain_cert(ctx, intermediate) == 1;
+        X509_free(intermediate);
+    }
+    if (ok) ERR_clear_error();
+    BIO_free(bio);
+    return ok;
+}
+/* An unencrypted PEM key matching the certificate already in use; 1 on success. */
+static inline int kafka_ssl_ctx_use_key_pem(SSL_CTX *ctx, const char *pem, int length) {
+    BIO *bio = BIO_new_mem_buf(pem, length);
+    if (bio == NULL) return 0;
+    EVP_PKEY *key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    int ok = key != NULL && SSL_CTX_use_PrivateKey(ctx, key) == 1 && SSL_CTX_check_private_key(ctx) == 1;
+    EVP_PKEY_free(key);
+    BIO_free(bio);
+    return ok;
+}
 /* HTTP server helpers, for the same reason. */
 static inline long http_ssl_ctx_set_server_modes(SSL_CTX *ctx) {
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);

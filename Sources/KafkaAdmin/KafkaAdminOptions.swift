@@ -54,13 +54,21 @@ public struct KafkaAdminOptions: Sendable {
     }
 }
 
-/// TLS towards the brokers.
+/// TLS towards the brokers. Key material comes from files (`--kafka-ca-file` and the like)
+/// or, for certificates the operator holds in a Secret, as PEM text that never touches disk;
+/// text wins over a file given for the same part.
 public struct KafkaTLSOptions: Sendable, Equatable {
     /// PEM file of CAs to trust; nil uses the system's trust store.
     public var caFile: String?
     /// PEM client certificate and key, for brokers that require mutual TLS.
     public var certificateFile: String?
     public var privateKeyFile: String?
+    /// PEM text of CAs to trust, in place of `caFile`.
+    public var caPEM: String?
+    /// PEM text of the client certificate (then its intermediates) and its unencrypted key, in
+    /// place of `certificateFile` and `privateKeyFile`.
+    public var certificatePEM: String?
+    public var privateKeyPEM: String?
     /// Checks that the certificate names the host we connected to. Turn off only for tests.
     public var verifyHostname: Bool
 
@@ -71,6 +79,14 @@ public struct KafkaTLSOptions: Sendable, Equatable {
         self.caFile = caFile
         self.certificateFile = certificateFile
         self.privateKeyFile = privateKeyFile
+        self.verifyHostname = verifyHostname
+    }
+
+    /// Mutual TLS with PEM text: the CAs to trust, the client certificate chain and its key.
+    public init(caPEM: String, certificatePEM: String, privateKeyPEM: String, verifyHostname: Bool = true) {
+        self.caPEM = caPEM
+        self.certificatePEM = certificatePEM
+        self.privateKeyPEM = privateKeyPEM
         self.verifyHostname = verifyHostname
     }
 }

@@ -42,7 +42,9 @@ final class TLSStream: ByteStream {
         }
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
         let trusted: Int32
-        if let caFile = options.caFile {
+        if let caPEM = options.caPEM {
+            trusted = Self.withText(caPEM) { kafka_ssl_ctx_trust_pem(context, $0, $1) > 0 ? 1 : 0 }
+        } else if let caFile = options.caFile {
             trusted = SSL_CTX_load_verify_locations(context, caFile, nil)
         } else {
             trusted = SSL_CTX_set_default_verify_paths(context)
@@ -51,13 +53,21 @@ final class TLSStream: ByteStream {
             SSL_CTX_free(context)
             throw failure("loading trusted certificates")
         }
-        if let certificate = options.certificateFile, let key = options.privateKeyFile {
-            guard SSL_CTX_use_certificate_chain_file(context, certificate) == 1,
-                SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) == 1
-            else {
-                SSL_CTX_free(context)
-                throw failure("loading the client certificate")
-            }
+        let identity: Int32?
+        if let certificate = options.certificatePEM, let key = options.privateKeyPEM {
+            identity =
+                Self.withText(certificate) { kafka_ssl_ctx_use_chain_pem(context, $0, $1) } == 1
+                    && Self.withText(key) { kafka_ssl_ctx_use_key_pem(context, $0, $1) } == 1 ? 1 : 0
+        } else if let certificate = options.certificateFile, let key = options.privateKeyFile {
+            identity =
+                SSL_CTX_use_certificate_chain_file(context, certificate) == 1
+                    && SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) == 1 ? 1 : 0
+        } else {
+            identity = nil
+        }
+        if identity == 0 {
+            SSL_CTX_free(context)
+            throw failure("loading the client certificate")
         }
         guard let connection = SSL_new(context) else {
             SSL_CTX_free(context)
@@ -139,6 +149,14 @@ final class TLSStream: ByteStream {
             throw KafkaAdminError.connectionClosed(broker: address)
         default:
             throw failure()
+        }
+    }
+
+    /// Runs `body` with `text`'s UTF-8 bytes and their count, as the PEM helpers take them.
+    private static func withText(_ text: String, _ body: (UnsafePointer<CChar>, Int32) -> Int32) -> Int32 {
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { body($0.baseAddress!, Int32(clamping: $0.count)) }
         }
     }
 

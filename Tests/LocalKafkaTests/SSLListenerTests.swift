@@ -128,6 +128,39 @@ import Testing
         }
     }
 
+    /// The operator's own certificate comes from a Secret as PEM text, never written to disk:
+    /// the cluster CA's certificate gets in, another CA's is refused, and a key that is not the
+    /// certificate's fails before any connection is made.
+    @Test func theAdminClientTakesItsCertificateAsPEMText() async throws {
+        try await withSSLListeners { _, ports, fixture in
+            func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+            func client(certificate: String, key: String) throws -> KafkaProtocolAdminClient {
+                try KafkaProtocolAdminClient(
+                    bootstrap: "127.0.0.1:\(ports[0]!)",
+                    options: KafkaAdminOptions(
+                        callTimeout: .seconds(5), attempts: 1,
+                        tls: KafkaTLSOptions(
+                            caPEM: try read(fixture.caFile), certificatePEM: certificate, privateKeyPEM: key,
+                            verifyHostname: false)))
+            }
+            let alice = try client(
+                certificate: try read(fixture.aliceCertificateFile), key: try read(fixture.aliceKeyFile))
+            #expect(try await alice.metadata(topics: nil).brokers.count == ports.count)
+
+            let stranger = try client(
+                certificate: try read(fixture.strangerCertificateFile), key: try read(fixture.strangerKeyFile)
+            )
+            await #expect(throws: KafkaAdminError.self) { try await stranger.metadata(topics: nil) }
+
+            let mismatched = try client(
+                certificate: try read(fixture.aliceCertificateFile), key: try read(fixture.strangerKeyFile))
+            let error = await #expect(throws: KafkaAdminError.self) {
+                try await mismatched.metadata(topics: nil)
+            }
+            #expect("\(error.map { "\($0)" } ?? "")".contains("loading the client certificate"))
+        }
+    }
+
     /// A client that stays silent, stops halfway through its ClientHello or sends something
     /// that is not TLS is closed (at the handshake deadline, or at once), while a real client
     /// is served meanwhile and after.
