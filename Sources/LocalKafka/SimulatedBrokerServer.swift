@@ -36,14 +36,20 @@ public final class SimulatedBrokerServer: Sendable {
     }
 
     /// Starts `broker`'s socket on 127.0.0.1 (port 0 lets the kernel choose) and records the
-    /// address it advertises; returns the port.
+    /// address it advertises (its own, unless `advertised` names another); returns the port.
+    /// With `tls` it serves TLS, as the broker's client-facing listener does when that
+    /// listener is SSL; a client then verifies the advertised name against the certificate.
     @discardableResult
-    public func start(broker: Int32, port: UInt16 = 0) async throws(SimulatedBrokerServerError) -> UInt16 {
+    public func start(
+        broker: Int32, port: UInt16 = 0, tls: TLSServerContext? = nil,
+        advertised: (host: String, port: Int32)? = nil
+    ) async throws(SimulatedBrokerServerError) -> UInt16 {
         let (fd, bound) = try Self.listen(port: port)
         let socket = Socket(broker: broker, listener: nil)
         listeners.withLock { $0[socket] = (fd, bound) }
-        await kafka.setAddress(broker: broker, host: "127.0.0.1", port: Int32(bound))
-        Self.detach { [self] in acceptLoop(fd, socket, tls: nil) }
+        await kafka.setAddress(
+            broker: broker, host: advertised?.host ?? "127.0.0.1", port: advertised?.port ?? Int32(bound))
+        Self.detach { [self] in acceptLoop(fd, socket, tls: tls) }
         return bound
     }
 

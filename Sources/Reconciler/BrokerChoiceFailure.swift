@@ -26,11 +26,18 @@ public typealias BrokerChooser = @Sendable (KafkaCluster) async throws(BrokerCho
 /// highest id); nil without a Kafka client. A failure to ask is thrown with its reason, never
 /// answered with a guess.
 public func fewestReplicasChooser(kafka: (any KafkaAdminClient)?) -> BrokerChooser {
+    guard let kafka else { return fewestReplicasChooser(clients: nil) }
+    return fewestReplicasChooser(clients: { @Sendable _ in kafka })
+}
+
+/// The same, asking each cluster's own client; a client that cannot be had is a retryable
+/// failure to ask.
+public func fewestReplicasChooser(clients: KafkaClientProvider?) -> BrokerChooser {
     { cluster throws(BrokerChoiceFailure) in
-        guard let kafka else { return nil }
+        guard let clients else { return nil }
         let metadata: MetadataResponse
         do {
-            metadata = try await kafka.metadata(topics: nil)
+            metadata = try await clients(cluster).metadata(topics: nil)
         } catch {
             throw BrokerChoiceFailure(
                 reason: "\(error)", isRetryable: (error as? KafkaAdminError)?.isRetryable ?? true)
@@ -44,7 +51,12 @@ public typealias ReplicaCounter = @Sendable (KafkaCluster) async throws -> [Int3
 
 /// `kafka`'s answer for every cluster (the operator's one Kafka client).
 public func replicaCounter(kafka: any KafkaAdminClient) -> ReplicaCounter {
-    { _ in replicaCounts(metadata: try await kafka.metadata(topics: nil)) }
+    replicaCounter(clients: { _ in kafka })
+}
+
+/// Each cluster's own client's answer.
+public func replicaCounter(clients: @escaping KafkaClientProvider) -> ReplicaCounter {
+    { cluster in replicaCounts(metadata: try await clients(cluster).metadata(topics: nil)) }
 }
 
 /// How many partition replicas each log directory of a cluster's broker holds.
@@ -52,5 +64,16 @@ public typealias LogDirReplicaCounter = @Sendable (KafkaCluster, Int32) async th
 
 /// `kafka`'s answer for every cluster, asked of the broker itself.
 public func logDirReplicaCounter(kafka: any KafkaAdminClient) -> LogDirReplicaCounter {
-    { _, broker in try await kafka.logDirReplicaCounts(broker: broker) }
+    logDirReplicaCounter(clients: { _ in kafka })
 }
+
+/// Each cluster's own client's answer.
+public func logDirReplicaCounter(clients: @escaping KafkaClientProvider) -> LogDirReplicaCounter {
+    { cluster, broker in try await clients(cluster).logDirReplicaCounts(broker: broker) }
+}
+
+/// The Kafka admin client the operator reaches a cluster's brokers with: the cluster's own
+/// (its bootstrap and, on an SSL listener, the operator's certificate for that cluster), or
+/// the one configured for every cluster. Throws when the cluster cannot be reached yet (its
+/// client certificate is not issued).
+public typealias KafkaClientProvider = @Sendable (KafkaCluster) async throws -> any KafkaAdminClient

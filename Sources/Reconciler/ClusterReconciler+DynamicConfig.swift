@@ -1,4 +1,5 @@
 import ClusterModel
+import KafkaAdmin
 
 extension ClusterReconciler {
     /// Brings Kafka's dynamic configuration to the spec (`DynamicConfigSync`) and records the
@@ -9,10 +10,17 @@ extension ClusterReconciler {
         events: EventRecorder,
         result: inout ReconcileResult
     ) async -> Bool {
-        guard let kafka = configuration.dynamicConfig else { return false }
+        guard let clients = configuration.dynamicConfig else { return false }
+        let key = "\(cluster.metadata.namespace ?? "")/\(cluster.metadata.name)"
+        let kafka: any KafkaAdminClient
+        do { kafka = try await clients(cluster) } catch {
+            logger.warning(
+                "dynamic configuration not applied: no Kafka client for the cluster; retrying",
+                metadata: ["cluster": "\(key)", "error": "\(error)"])
+            return true
+        }
         let outcome = await DynamicConfigSync(kafka: kafka).run(
             spec: cluster.spec, desired: desired, status: status)
-        let key = "\(cluster.metadata.namespace ?? "")/\(cluster.metadata.name)"
         if let reason = outcome.unreachable {
             logger.warning(
                 "dynamic configuration not applied: Kafka could not be asked; retrying",

@@ -6,7 +6,12 @@ public typealias ClusterHealthReader = @Sendable (KafkaCluster) async throws -> 
 
 /// `kafka`'s answer for every cluster (the operator's one Kafka client).
 public func clusterHealthReader(kafka: any KafkaAdminClient) -> ClusterHealthReader {
-    { cluster in try await kafka.healthReport(expectedBrokers: cluster.spec.brokers.map(\.id)) }
+    clusterHealthReader(clients: { _ in kafka })
+}
+
+/// Each cluster's own client's answer.
+public func clusterHealthReader(clients: @escaping KafkaClientProvider) -> ClusterHealthReader {
+    { cluster in try await clients(cluster).healthReport(expectedBrokers: cluster.spec.brokers.map(\.id)) }
 }
 
 extension ClusterReconciler {

@@ -41,10 +41,10 @@ public struct ClusterReconciler: Sendable {
         /// Creates Cruise Control's metrics topic once the brokers run; nil without a Kafka
         /// client (the brokers' metrics reporter may then create it).
         public var createTopic: TopicCreator?
-        /// The Kafka admin client dynamic broker configuration is read and set through
-        /// (`DynamicConfigSync`); nil without a Kafka client (then only server.properties
-        /// carries the configuration).
-        public var dynamicConfig: (any KafkaAdminClient)?
+        /// Each cluster's Kafka admin client, which dynamic broker configuration is read and set
+        /// through (`DynamicConfigSync`) and renewed keystores are reloaded through; nil without
+        /// a Kafka client (then only server.properties carries the configuration).
+        public var dynamicConfig: KafkaClientProvider?
         /// Names the operator in Events.
         public var component: String
         /// How many brokers' writes run at once.
@@ -68,7 +68,7 @@ public struct ClusterReconciler: Sendable {
             now: @escaping @Sendable () -> Int64 = UTCTimestamp.nowMilliseconds,
             metrics: GracefulMetrics = GracefulMetrics(),
             chooseBroker: @escaping BrokerChooser = { _ in nil }, createTopic: TopicCreator? = nil,
-            dynamicConfig: (any KafkaAdminClient)? = nil,
+            dynamicConfig: KafkaClientProvider? = nil,
             component: String = "kafka-operator", maxConcurrentWrites: Int = 8,
             clusterHealth: ClusterHealthReader? = nil, rollingUpgradePauseLimit: Duration = .seconds(600),
             rollingUpgradeMetrics: RollingUpgradeMetrics = RollingUpgradeMetrics(),
@@ -397,7 +397,7 @@ public struct ClusterReconciler: Sendable {
         case .create(let topic):
             guard let createTopic = configuration.createTopic else { return (recorded, false) }
             do {
-                if try await createTopic(topic) == .created {
+                if try await createTopic(cluster, topic) == .created {
                     result.eventsRecorded += await events.record(createdTopic: topic)
                 }
                 return (.ready, false)
@@ -534,7 +534,14 @@ public struct ClusterReconciler: Sendable {
             return false
         }
         status.keystoreReloadUntil = UTCTimestamp.format(milliseconds: until)
-        guard let kafka = configuration.dynamicConfig else { return false }
+        guard let clients = configuration.dynamicConfig else { return false }
+        let kafka: any KafkaAdminClient
+        do { kafka = try await clients(cluster) } catch {
+            logger.info(
+                "no Kafka client to reload keystores through; asking again next pass",
+                metadata: ["cluster": "\(cluster.metadata.name)", "error": "\(error)"])
+            return true
+        }
         let failed = await KeystoreReload(kafka: kafka).run(
             cluster.spec, clusterName: cluster.metadata.name, brokers: brokers)
         for (broker, reason) in failed.sorted(by: { $0.key < $1.key }) {

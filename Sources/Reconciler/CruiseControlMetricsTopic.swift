@@ -3,12 +3,19 @@ import KafkaAdmin
 import KafkaProtocol
 
 /// Creates a topic through Kafka's admin API: `created`, or `alreadyExists` when it was there.
-public typealias TopicCreator = @Sendable (CreateTopicsRequest.Topic) async throws -> CreateTopicOutcome
+public typealias TopicCreator =
+    @Sendable (KafkaCluster, CreateTopicsRequest.Topic) async throws -> CreateTopicOutcome
 
 /// The topic creator of `kafka`; nil without a Kafka client.
 public func topicCreator(kafka: (any KafkaAdminClient)?) -> TopicCreator? {
     guard let kafka else { return nil }
-    return { topic in try await kafka.createTopic(topic) }
+    return topicCreator(clients: { @Sendable _ in kafka })
+}
+
+/// Creates the topic through each cluster's own client; nil without clients.
+public func topicCreator(clients: KafkaClientProvider?) -> TopicCreator? {
+    guard let clients else { return nil }
+    return { cluster, topic in try await clients(cluster).createTopic(topic) }
 }
 
 /// Cruise Control's metrics topic, which the operator creates once the brokers run, as

@@ -19,7 +19,7 @@ public struct TopicReconciler: Sendable {
     public static let managedByOperator = "koperator"
 
     /// The admin client of a cluster's brokers; nil when the operator cannot reach them.
-    public typealias AdminClients = @Sendable (ClusterKey) -> (any KafkaTopicAdminClient)?
+    public typealias AdminClients = @Sendable (ClusterKey) async -> (any KafkaTopicAdminClient)?
 
     public struct Configuration: Sendable {
         /// Records Kubernetes Events on the KafkaTopic.
@@ -79,7 +79,7 @@ public struct TopicReconciler: Sendable {
             return try await wait(topic, "KafkaCluster \(cluster) does not exist")
         }
         let current = try await addingFinalizer(topic)
-        guard let kafka = kafka(cluster) else {
+        guard let kafka = await kafka(cluster) else {
             return try await wait(current, "the operator has no Kafka client for KafkaCluster \(cluster)")
         }
         let managed = current.status?.managedBy == Self.managedByOperator
@@ -199,7 +199,7 @@ public struct TopicReconciler: Sendable {
         var result = TopicReconcileResult()
         // A cluster already gone took its topics with it (Koperator lets the object go then too).
         if topic.status?.managedBy == Self.managedByOperator, try await clusterExists(cluster) {
-            guard let kafka = kafka(cluster) else {
+            guard let kafka = await kafka(cluster) else {
                 return try await wait(
                     topic, "the operator has no Kafka client for KafkaCluster \(cluster) to delete the topic")
             }

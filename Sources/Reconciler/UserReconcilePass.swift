@@ -52,7 +52,7 @@ struct UserReconcilePass {
             case .stopped(let stopped): return stopped
             }
         }
-        guard let kafka = reconciler.kafka(cluster) else {
+        guard let kafka = await reconciler.kafka(cluster) else {
             return try await wait(
                 "the operator has no Kafka client for KafkaCluster \(cluster)", notAfter: notAfter)
         }
@@ -256,7 +256,7 @@ struct UserReconcilePass {
         guard (user.metadata.finalizers ?? []).contains(UserReconciler.finalizer) else { return result }
         // A cluster already gone took its ACLs with it.
         if try await readCluster() != nil {
-            guard let kafka = reconciler.kafka(cluster) else {
+            guard let kafka = await reconciler.kafka(cluster) else {
                 return try await wait(
                     "the operator has no Kafka client for KafkaCluster \(cluster) to delete the user's ACLs")
             }

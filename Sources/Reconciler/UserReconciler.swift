@@ -24,7 +24,7 @@ public struct UserReconciler: Sendable {
     public static let finalizer = "finalizer.kafkausers.kafka.banzaicloud.io"
 
     /// The ACL client of a cluster's brokers; nil when the operator cannot reach them.
-    public typealias AdminClients = @Sendable (ClusterKey) -> (any KafkaAclAdminClient)?
+    public typealias AdminClients = @Sendable (ClusterKey) async -> (any KafkaAclAdminClient)?
 
     public struct Configuration: Sendable {
         public var recordEvents: Bool

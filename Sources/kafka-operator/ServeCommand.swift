@@ -165,7 +165,9 @@ struct ServeCommand: AsyncParsableCommand {
         let store = KubernetesClusterStore(api: connection.api, namespace: clusterOptions.namespace)
         try await actionOptions.loadManifests(into: store, connection: connection, logger: logger)
         let peers = try await simulatedPeers(connection: connection, store: store)
-        let kafka = try configured ?? peers.map(localKafkaClient)
+        let kafka = try await kafkaClients(configured: configured, local: peers, api: connection.api)
+        let kafkaProvider: KafkaClientProvider? =
+            kafka.reachesAnyCluster ? { @Sendable cluster in try await kafka.client(for: cluster) } : nil
         let runner = actionOptions.makeRunner(store: store)
         // With leader election the reconciler writes only within the leader's term; alerts and
         // the action API write on every replica (their writes are optimistic).
@@ -197,13 +199,13 @@ struct ServeCommand: AsyncParsableCommand {
                 api: reconcilerAPI,
                 configuration: .init(
                     cruiseControl: { await cruiseControl.client(for: $0) },
-                    replicaCounts: kafka.map { replicaCounter(kafka: $0) },
-                    logDirReplicas: kafka.map { logDirReplicaCounter(kafka: $0) },
+                    replicaCounts: kafkaProvider.map { replicaCounter(clients: $0) },
+                    logDirReplicas: kafkaProvider.map { logDirReplicaCounter(clients: $0) },
                     polling: clusterOptions.cruiseControlPolling,
-                    chooseBroker: fewestReplicasChooser(kafka: kafka),
-                    createTopic: topicCreator(kafka: kafka),
-                    dynamicConfig: kafka,
-                    clusterHealth: kafka.map { clusterHealthReader(kafka: $0) },
+                    chooseBroker: fewestReplicasChooser(clients: kafkaProvider),
+                    createTopic: topicCreator(clients: kafkaProvider),
+                    dynamicConfig: kafkaProvider,
+                    clusterHealth: kafkaProvider.map { clusterHealthReader(clients: $0) },
                     rollingUpgradePauseLimit: .milliseconds(
                         Int64(clusterOptions.rollingUpgradePauseLimit * 1000))
                 ),
@@ -215,8 +217,7 @@ struct ServeCommand: AsyncParsableCommand {
         let topicLoop = TopicLoop(
             reconciler: TopicReconciler(
                 api: reconcilerAPI,
-                kafka: kafkaAdminClients(configured: configured, local: peers, kafka: kafka),
-                logger: Logger(label: "kafka-operator.topics")),
+                kafka: { await kafka.client(for: $0) }, logger: Logger(label: "kafka-operator.topics")),
             configuration: .init(
                 namespace: clusterOptions.namespace, resyncInterval: .seconds(clusterOptions.resync),
                 maxConcurrentReconciles: clusterOptions.maxConcurrentReconciles),
@@ -224,8 +225,7 @@ struct ServeCommand: AsyncParsableCommand {
         let userLoop = UserLoop(
             reconciler: UserReconciler(
                 api: reconcilerAPI,
-                kafka: kafkaAdminClients(configured: configured, local: peers, kafka: kafka),
-                logger: Logger(label: "kafka-operator.users")),
+                kafka: { await kafka.client(for: $0) }, logger: Logger(label: "kafka-operator.users")),
             configuration: .init(
                 namespace: clusterOptions.namespace, resyncInterval: .seconds(clusterOptions.resync),
                 maxConcurrentReconciles: clusterOptions.maxConcurrentReconciles),
@@ -309,26 +309,19 @@ struct ServeCommand: AsyncParsableCommand {
             logger: Logger(label: "kafka-operator.local-kafka"))
     }
 
-    /// The admin client for a KafkaTopic's or KafkaUser's cluster: a configured bootstrap list
-    /// serves every cluster; local mode's simulated brokers serve only the cluster they
-    /// simulate, reached through its bootstrap Service name as on Kubernetes.
-    private func kafkaAdminClients(
-        configured: KafkaProtocolAdminClient?, local peers: SimulatedPeers?, kafka: KafkaProtocolAdminClient?
-    ) -> @Sendable (ClusterKey) -> KafkaProtocolAdminClient? {
-        if let configured { return { _ in configured } }
-        guard let peers, let kafka else { return { _ in nil } }
-        let simulated = ClusterKey(namespace: peers.namespace, name: peers.cluster)
-        return { key in key == simulated ? kafka : nil }
-    }
-
-    /// Without a bootstrap list, local mode reaches the simulated brokers by the names it would
-    /// use on Kubernetes, mapped to their loopback sockets.
-    private func localKafkaClient(_ peers: SimulatedPeers) throws -> KafkaProtocolAdminClient {
+    /// Each cluster's admin client: a configured bootstrap list serves every cluster; without
+    /// one, local mode's simulated brokers serve the cluster they simulate, reached by the
+    /// names the operator would use on Kubernetes (mapped to their loopback sockets) and with
+    /// the operator's certificate for that cluster when its listener is SSL.
+    private func kafkaClients(
+        configured: KafkaProtocolAdminClient?, local peers: SimulatedPeers?, api: any KubernetesAPI
+    ) async throws -> KafkaClients {
         var options = try kafkaOptions.options()
-        options.addressResolver = peers.addresses(cruiseControlPort: nil)
-        return try KafkaProtocolAdminClient(
-            bootstrap: [BrokerAddress(host: peers.bootstrap.host, port: peers.bootstrap.port)],
-            options: options)
+        if let peers { options.addressResolver = peers.addresses(cruiseControlPort: nil) }
+        return KafkaClients(
+            configured: configured,
+            reachableCluster: peers.map { ClusterKey(namespace: $0.namespace, name: $0.cluster) }, api: api,
+            options: options, logger: Logger(label: "kafka-operator.kafka-clients"))
     }
 
     private func alertCredentials() throws -> WebhookCredentials {

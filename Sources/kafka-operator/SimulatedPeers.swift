@@ -199,7 +199,15 @@ final class SimulatedPeers: Service, Sendable {
                     .joined(separator: "\n"))
             if brokers.port(of: id) == nil, let port = configuration.brokerPort(id) {
                 do {
-                    try await brokers.start(broker: id, port: port)
+                    // The operator's own socket speaks as the client-facing listener: TLS
+                    // with the broker's keystore when that listener is SSL, advertising the
+                    // listener's name (the one its certificate carries), which the operator
+                    // maps back to this socket.
+                    let clientFacing = config.advertisedListeners.first { $0.port == clientPort }
+                    let tls = try clientFacing?.tls?.context(readingFile: secrets.read)
+                    let advertised =
+                        tls == nil ? nil : clientFacing.map { ($0.advertisedHost, $0.advertisedPort) }
+                    try await brokers.start(broker: id, port: port, tls: tls, advertised: advertised)
                 } catch {
                     logger.warning(
                         "a simulated broker cannot listen",

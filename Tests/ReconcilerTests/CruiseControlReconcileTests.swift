@@ -138,7 +138,7 @@ import Testing
     {
         let client = try KafkaProtocolAdminClient(bootstrap: server.bootstrap)
         return api.reconciler(
-            .init(createTopic: { topic in
+            .init(createTopic: { _, topic in
                 await calls.add()
                 return try await client.createTopic(topic)
             }))

@@ -280,7 +280,7 @@ extension GracefulHarness {
     @discardableResult
     func configuringPass(_ kafka: any KafkaAdminClient) async throws -> ReconcileResult {
         let reconciler = api.reconciler(
-            .init(replicaCounts: replicaCounter(kafka: kafka), dynamicConfig: kafka))
+            .init(replicaCounts: replicaCounter(kafka: kafka), dynamicConfig: { _ in kafka }))
         var result = try await reconciler.reconcile(namespace: api.namespace, name: api.name)
         for _ in 0..<5 where result.requeueAfter == .zero {
             result = try await reconciler.reconcile(namespace: api.namespace, name: api.name)

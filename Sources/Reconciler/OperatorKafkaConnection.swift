@@ -1,0 +1,105 @@
+import ClusterModel
+import Foundation
+import KafkaAdmin
+import Kubernetes
+import PKI
+
+/// How the operator's own admin client reaches a cluster's brokers, as Koperator's does: the
+/// cluster Service on the client-facing listener's port, and on an SSL listener mutual TLS
+/// with the operator's certificate for that cluster (`<cluster>-controller`, a super user),
+/// trusting the CAs in that Secret's `ca.crt`.
+public struct OperatorKafkaConnection: Equatable, Sendable {
+    public var bootstrap: BrokerAddress
+    /// nil on a plaintext listener.
+    public var tls: KafkaTLSOptions?
+
+    public init(bootstrap: BrokerAddress, tls: KafkaTLSOptions? = nil) {
+        self.bootstrap = bootstrap
+        self.tls = tls
+    }
+
+    /// The connection to the cluster `key` names, read afresh.
+    public static func read(_ key: ClusterKey, api: any KubernetesAPI)
+        async throws(OperatorKafkaConnectionError) -> OperatorKafkaConnection
+    {
+        let bytes: [UInt8]
+        do {
+            bytes = try await api.send(
+                APIRequest(
+                    method: "GET",
+                    path: ResourceType.kafkaClusters.path(namespace: key.namespace, name: key.name)))
+        } catch .notFound {
+            throw .clusterNotFound(key)
+        } catch {
+            throw .unreadable("KafkaCluster \(key): \(error)")
+        }
+        var cluster: KafkaCluster
+        do { cluster = try ClusterDocument(json: bytes).cluster } catch {
+            throw .unreadable("KafkaCluster \(key): \(error.description)")
+        }
+        cluster.metadata.namespace = cluster.metadata.namespace ?? key.namespace
+        return try await read(cluster, api: api)
+    }
+
+    /// The connection to `cluster`; on an SSL listener it reads the operator's certificate
+    /// Secret, and throws while that Secret is not issued yet.
+    public static func read(_ cluster: KafkaCluster, api: any KubernetesAPI)
+        async throws(OperatorKafkaConnectionError) -> OperatorKafkaConnection
+    {
+        let name = cluster.metadata.name
+        let namespace = cluster.metadata.namespace ?? "default"
+        let (host, port) = ResourceConventions.clientBootstrap(
+            cluster: name, namespace: namespace, spec: cluster.spec)
+        let bootstrap = BrokerAddress(host: host, port: UInt16(clamping: port))
+        let listener = BrokerListeners(cluster.spec).clientFacing
+        switch listener.securityProtocol {
+        case "PLAINTEXT": return OperatorKafkaConnection(bootstrap: bootstrap)
+        case "SSL": break
+        default: throw .unsupportedListener(name: listener.name, type: listener.type)
+        }
+        let secretName = ResourceConventions.controllerCertificateSecretName(cluster: name)
+        let secret: Secret
+        do {
+            secret = try await api.get(Secret.self, namespace: namespace, name: secretName)
+        } catch .notFound {
+            throw .certificateNotIssued(secret: "\(namespace)/\(secretName)")
+        } catch {
+            throw .unreadable("Secret \(namespace)/\(secretName): \(error)")
+        }
+        guard let ca = secret.text(KoperatorSecretKey.caBundle),
+            let certificate = secret.text(KoperatorSecretKey.tlsCertificate),
+            let key = secret.text(KoperatorSecretKey.tlsPrivateKey)
+        else {
+            throw .certificateNotIssued(secret: "\(namespace)/\(secretName)")
+        }
+        return OperatorKafkaConnection(
+            bootstrap: bootstrap,
+            tls: KafkaTLSOptions(caPEM: ca, certificatePEM: certificate, privateKeyPEM: key))
+    }
+}
+
+/// Why the operator cannot reach a cluster's brokers (yet).
+public enum OperatorKafkaConnectionError: Error, Equatable, CustomStringConvertible {
+    case clusterNotFound(ClusterKey)
+    /// The client-facing listener is SSL and the operator's certificate is not in its Secret
+    /// yet (the reconciler issues it).
+    case certificateNotIssued(secret: String)
+    /// A SASL listener: the operator holds no SASL credentials of its own for a cluster.
+    case unsupportedListener(name: String, type: String)
+    /// The cluster is not one this operator's Kafka connection reaches.
+    case notReachable(ClusterKey)
+    case unreadable(String)
+
+    public var description: String {
+        switch self {
+        case .clusterNotFound(let key): "KafkaCluster \(key) does not exist"
+        case .certificateNotIssued(let secret):
+            "the operator's client certificate \(secret) is not issued yet"
+        case .unsupportedListener(let name, let type):
+            "the client-facing listener \(name) is \(type); the operator reaches brokers over plaintext or "
+                + "ssl only, or through the --kafka-* options"
+        case .notReachable(let key): "no Kafka connection reaches KafkaCluster \(key)"
+        case .unreadable(let reason): "cannot be read: \(reason)"
+        }
+    }
+}
