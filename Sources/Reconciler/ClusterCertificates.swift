@@ -5,8 +5,9 @@ import PKI
 
 /// The TLS material of a cluster whose listeners speak SSL, decided from the live Secrets: the
 /// cluster CA (`sslSecrets.tlsSecretName`, keys `caCert` and `caKey`), the brokers' certificate
-/// (`C-server-certificate`) and the operator's client certificate (`C-controller`), each signed
-/// by that CA.
+/// (`C-server-certificate`), the operator's client certificate (`C-controller`) and, when
+/// Cruise Control runs, its client certificate (`C-cruisecontrol-certificate`), each signed by
+/// that CA.
 ///
 /// - With `create: true` a missing CA is created; with `create: false` the user's Secret is
 ///   used and checked (its CA and key match, it may sign, it is valid), and when it also holds
@@ -51,6 +52,14 @@ struct ClusterCertificates {
     var controllerSecretName: String { ResourceConventions.controllerCertificateSecretName(cluster: cluster) }
     /// The operator's principal as Kafka derives it from its certificate's subject.
     var controllerCommonName: String { "\(cluster)-controller" }
+    var cruiseControlSecretName: String {
+        ResourceConventions.cruiseControlCertificateSecretName(cluster: cluster)
+    }
+    /// The Secrets this planner reads and may write.
+    func secretNames(caSecret: String) -> [String] {
+        [caSecret, serverSecretName, controllerSecretName]
+            + (spec.runsCruiseControl ? [cruiseControlSecretName] : [])
+    }
 
     /// The names a client must be able to check a broker's certificate against: every broker's
     /// address, the cluster Service, and what external listeners advertise.
@@ -80,7 +89,9 @@ struct ClusterCertificates {
             }
         }
         return CertificateRequest(
-            commonName: "\(cluster).\(namespace)", usage: .server, dnsNames: Self.unique(dnsNames),
+            commonName: ResourceConventions.brokerCertificateCommonName(
+                cluster: cluster, namespace: namespace),
+            usage: .server, dnsNames: Self.unique(dnsNames),
             ipAddresses: Self.unique(ipAddresses), validity: Self.leafValidity)
     }
 
@@ -134,7 +145,7 @@ struct ClusterCertificates {
             outcome.expiringUserCertificates[ssl.tlsSecretName] = authority.certificate.notValidAfter
         }
 
-        let leaves: [(name: String, request: CertificateRequest, own: (String, String))] = [
+        var leaves: [(name: String, request: CertificateRequest, own: (String, String)?)] = [
             (
                 serverSecretName, serverRequest,
                 (KoperatorSecretKey.peerCertificate, KoperatorSecretKey.peerPrivateKey)
@@ -146,17 +157,29 @@ struct ClusterCertificates {
                 (KoperatorSecretKey.clientCertificate, KoperatorSecretKey.clientPrivateKey)
             ),
         ]
+        if spec.runsCruiseControl {
+            // Koperator's CA Secret has no keys for it: always issued by the operator.
+            leaves.append(
+                (
+                    cruiseControlSecretName,
+                    CertificateRequest(
+                        commonName: ResourceConventions.cruiseControlCommonName(cluster: cluster),
+                        usage: .client,
+                        validity: Self.leafValidity),
+                    nil
+                ))
+        }
         for leaf in leaves {
             let required = leaf.request.usage == .server ? requiredHostNames : []
             // The user's own certificate for this role, in the CA Secret (Koperator's keys).
-            if !ssl.create, let caSecret, let certificate = caSecret.text(leaf.own.0),
-                let key = caSecret.text(leaf.own.1)
+            if !ssl.create, let caSecret, let own = leaf.own, let certificate = caSecret.text(own.0),
+                let key = caSecret.text(own.1)
             {
                 let problems = await CertificateValidator(now: now).validateLeaf(
                     certificatePEM: certificate, privateKeyPEM: key, trustedPEM: authority.certificatePEM,
                     usage: leaf.request.usage, requiredHostNames: required)
                 guard problems.isEmpty, let parsed = try? ParsedCertificate(pem: certificate) else {
-                    outcome.problems += problems.map { "Secret \(ssl.tlsSecretName) \(leaf.own.0): \($0)" }
+                    outcome.problems += problems.map { "Secret \(ssl.tlsSecretName) \(own.0): \($0)" }
                     continue
                 }
                 let chain =
@@ -166,7 +189,7 @@ struct ClusterCertificates {
                 if live[leaf.name]?.data != wanted.data { outcome.writes.append(wanted) }
                 outcome.expiries[leaf.name] = parsed.notValidAfter
                 if renewal.decision(for: parsed, now: now).mustRenew {
-                    outcome.expiringUserCertificates["\(ssl.tlsSecretName) \(leaf.own.0)"] =
+                    outcome.expiringUserCertificates["\(ssl.tlsSecretName) \(own.0)"] =
                         parsed.notValidAfter
                 }
                 continue

@@ -542,8 +542,7 @@ public struct ClusterReconciler: Sendable {
                 metadata: ["cluster": "\(cluster.metadata.name)", "error": "\(error)"])
             return true
         }
-        let failed = await KeystoreReload(kafka: kafka).run(
-            cluster.spec, clusterName: cluster.metadata.name, brokers: brokers)
+        let failed = await KeystoreReload(kafka: kafka).run(cluster.spec, brokers: brokers)
         for (broker, reason) in failed.sorted(by: { $0.key < $1.key }) {
             logger.info(
                 "a broker was not asked to reload its keystore; asking again next pass",
@@ -569,7 +568,7 @@ public struct ClusterReconciler: Sendable {
             owner: ResourceConventions.ownerReference(cluster: name, uid: uid),
             externalHosts: externalHosts.sorted())
         var live: [String: Secret] = [:]
-        for secret in [ssl.tlsSecretName, planner.serverSecretName, planner.controllerSecretName] {
+        for secret in planner.secretNames(caSecret: ssl.tlsSecretName) {
             do {
                 live[secret] = try await api.get(Secret.self, namespace: namespace, name: secret)
             } catch .notFound {

@@ -23,6 +23,7 @@ struct CruiseControlComponent: ClusterComponent {
     static let container = "cruisecontrol"
     static let configVolume = "cruisecontrol-config"
     static let jmxConfigVolume = "jmx-config"
+    static let sslVolume = "cruisecontrol-ssl-certificate"
     static let jmxConfigPath = "/etc/jmx-exporter"
     static let capacityAnnotation = "cruise-control.banzaicloud.com/broker-capacity-config"
     static let metricsPortName = "metrics"
@@ -172,6 +173,20 @@ struct CruiseControlComponent: ClusterComponent {
                 VolumeMount(name: layout.jmxVolume, mountPath: layout.jmxPath),
                 VolumeMount(name: Self.jmxConfigVolume, mountPath: Self.jmxConfigPath),
             ]
+        var certificateVolumes: [Volume] = []
+        if CruiseControlProperties.usesTLS(context.spec) {
+            // The keys stay in the Secret: cruisecontrol.properties names the mounted files.
+            container.volumeMounts?.append(
+                VolumeMount(
+                    name: Self.sslVolume, mountPath: ResourceConventions.cruiseControlSSLMountPath,
+                    readOnly: true))
+            certificateVolumes.append(
+                Volume(
+                    name: Self.sslVolume,
+                    secret: Volume.SecretSource(
+                        secretName: ResourceConventions.cruiseControlCertificateSecretName(cluster: name),
+                        defaultMode: 0o400)))
+        }
 
         var pod = PodSpec(
             containers: [container],
@@ -187,7 +202,7 @@ struct CruiseControlComponent: ClusterComponent {
                         name: ResourceConventions.cruiseControlJMXConfigMapName(cluster: name),
                         defaultMode: 0o644)),
                 Volume(name: layout.jmxVolume, emptyDir: Volume.EmptyDirSource()),
-            ])
+            ] + certificateVolumes)
         pod.initContainers = PassThrough.decode(config.initContainers, as: Container.self).items + [exporter]
         pod.securityContext = config.podSecurityContext
         pod.serviceAccountName =

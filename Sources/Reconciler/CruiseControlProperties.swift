@@ -59,7 +59,22 @@ public struct CruiseControlProperties: Equatable, Sendable {
         merged["capacity.config.file"] = "\(directory)/\(CruiseControlComponent.capacityKey)"
         merged["cluster.configs.file"] = "\(directory)/\(CruiseControlComponent.clusterConfigsKey)"
         merged["webserver.http.port"] = String(ResourceConventions.cruiseControlPort)
+        if Self.usesTLS(spec) {
+            // Its Kafka clients show Cruise Control's own certificate, from the mounted Secret.
+            merged["security.protocol"] = "SSL"
+            merged.merge(ServerProperties.pemStores(directory: ResourceConventions.cruiseControlSSLMountPath))
+            {
+                _, own in own
+            }
+        }
         properties = merged
+    }
+
+    /// Whether Cruise Control reaches the brokers over SSL: their client-facing listener is SSL,
+    /// and the cluster's certificates (its own among them) are the operator's to issue.
+    static func usesTLS(_ spec: KafkaClusterSpec) -> Bool {
+        BrokerListeners(spec).clientFacing.securityProtocol == "SSL"
+            && spec.listenersConfig?.sslSecrets != nil
     }
 
     /// The file's text, as `ServerProperties` writes its own.

@@ -14,16 +14,16 @@ struct KeystoreReload {
     static let windowMilliseconds: Int64 = 5 * 60 * 1_000
 
     /// The listener settings each broker is sent: the keystore locations the operator renders.
-    static func operations(_ spec: KafkaClusterSpec, clusterName: String) -> [ConfigOperation] {
-        ServerProperties.sslSettings(BrokerListeners(spec), clusterName: clusterName)
+    static func operations(_ spec: KafkaClusterSpec) -> [ConfigOperation] {
+        ServerProperties.sslSettings(BrokerListeners(spec))
             .filter { $0.key.hasSuffix(".ssl.keystore.location") }
             .sorted { $0.key < $1.key }
             .map { .set(key: $0.key, value: $0.value) }
     }
 
     /// Asks each of `brokers` to reload; the brokers that could not be asked, with why.
-    func run(_ spec: KafkaClusterSpec, clusterName: String, brokers: [Int32]) async -> [Int32: String] {
-        let operations = Self.operations(spec, clusterName: clusterName)
+    func run(_ spec: KafkaClusterSpec, brokers: [Int32]) async -> [Int32: String] {
+        let operations = Self.operations(spec)
         guard !operations.isEmpty else { return [:] }
         var failed: [Int32: String] = [:]
         for broker in brokers {

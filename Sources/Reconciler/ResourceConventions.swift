@@ -36,6 +36,27 @@ public enum ResourceConventions {
     }
     /// The operator's client certificate, a super user (Koperator's name).
     public static func controllerCertificateSecretName(cluster: String) -> String { "\(cluster)-controller" }
+    /// Cruise Control's client certificate, a super user, for its Kafka clients on an SSL
+    /// client-facing listener.
+    public static func cruiseControlCertificateSecretName(cluster: String) -> String {
+        "\(cluster)-cruisecontrol-certificate"
+    }
+    /// Where Cruise Control's pod mounts its certificate Secret.
+    public static let cruiseControlSSLMountPath = "/var/run/secrets/cruisecontrol/ssl"
+    /// The principals the certificates the operator issues give (Kafka's `User:` and the
+    /// subject), super users of a cluster with SSL listeners, so ACLs never deny them: the
+    /// operator's, the brokers' own (they replicate to each other and report metrics), and
+    /// Cruise Control's when it runs.
+    static func superUserPrincipals(cluster: String, namespace: String, spec: KafkaClusterSpec) -> [String] {
+        [
+            "User:CN=\(controllerCertificateSecretName(cluster: cluster))",
+            "User:CN=\(brokerCertificateCommonName(cluster: cluster, namespace: namespace))",
+        ] + (spec.runsCruiseControl ? ["User:CN=\(cruiseControlCommonName(cluster: cluster))"] : [])
+    }
+    static func brokerCertificateCommonName(cluster: String, namespace: String) -> String {
+        "\(cluster).\(namespace)"
+    }
+    static func cruiseControlCommonName(cluster: String) -> String { "\(cluster)-cruisecontrol" }
     /// Where a broker pod mounts its certificate Secret.
     public static let sslMountPath = "/var/run/secrets/kafka/ssl"
     /// In the broker certificate Secret: the private key and certificate chain in one PEM file,

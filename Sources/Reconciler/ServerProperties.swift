@@ -60,12 +60,17 @@ public struct ServerProperties: Equatable, Sendable {
         merged["listener.security.protocol.map"] =
             listeners.all.map { "\($0.listenerName):\($0.securityProtocol)" }.joined(separator: ",")
         merged["inter.broker.listener.name"] = listeners.interBroker.listenerName
-        for (key, value) in Self.sslSettings(listeners, clusterName: clusterName) {
-            // The user's super users stay; the operator's is added to them.
-            let users = merged[key].map { $0.split(separator: ";").map(String.init) } ?? []
-            merged[key] =
-                key == "super.users" && !users.isEmpty
-                ? (users.contains(value) ? users : users + [value]).joined(separator: ";") : value
+        let ssl = Self.sslSettings(listeners)
+        merged.merge(ssl) { _, own in own }
+        if !ssl.isEmpty {
+            // The user's super users stay; the operator's principals are added to them.
+            var users = merged["super.users"].map { $0.split(separator: ";").map(String.init) } ?? []
+            for principal in ResourceConventions.superUserPrincipals(
+                cluster: clusterName, namespace: namespace, spec: spec) where !users.contains(principal)
+            {
+                users.append(principal)
+            }
+            merged["super.users"] = users.joined(separator: ";")
         }
         let disks = spec.effectiveStorage(of: broker).map(\.mountPath) + keptMountPaths
         if !disks.isEmpty {
@@ -82,6 +87,14 @@ public struct ServerProperties: Equatable, Sendable {
             "\(ResourceConventions.clusterServiceHost(cluster: clusterName, namespace: namespace, spec: spec)):"
             + "\(listeners.clientFacing.port)"
         merged["cruise.control.metrics.reporter.kubernetes.mode"] = "true"
+        if listeners.clientFacing.securityProtocol == "SSL" {
+            // The reporter is a client of that listener: it shows the broker's certificate.
+            let reporter = "cruise.control.metrics.reporter."
+            merged[reporter + "security.protocol"] = "SSL"
+            for (key, value) in Self.pemStores(directory: ResourceConventions.sslMountPath) {
+                merged[reporter + key] = value
+            }
+        }
         if let cruiseControl = spec.cruiseControlConfig {
             // The topic Cruise Control reads. Unless the reporter is to create it (with the
             // user's shape), the operator does, and the reporter's settings say the same shape.
@@ -206,24 +219,29 @@ public struct ServerProperties: Equatable, Sendable {
 extension ServerProperties {
     /// Per SSL listener, Kafka's PEM keystore and truststore (KIP-651) read from the mounted
     /// broker certificate Secret, and the listener's client authentication (`required` unless
-    /// it says otherwise); and the operator's certificate as a super user, so its admin client
-    /// is never denied by ACLs. Nothing for a cluster without SSL listeners.
-    static func sslSettings(_ listeners: BrokerListeners, clusterName: String) -> [String: String] {
+    /// it says otherwise). Nothing for a cluster without SSL listeners.
+    static func sslSettings(_ listeners: BrokerListeners) -> [String: String] {
         let secured = listeners.all.filter { ["SSL", "SASL_SSL"].contains($0.securityProtocol) }
-        guard !secured.isEmpty else { return [:] }
-        let directory = ResourceConventions.sslMountPath
         var settings: [String: String] = [:]
         for listener in secured {
             let prefix = "listener.name.\(listener.name.lowercased())."
-            settings[prefix + "ssl.keystore.type"] = "PEM"
-            settings[prefix + "ssl.keystore.location"] = "\(directory)/\(ResourceConventions.keystorePEMKey)"
-            settings[prefix + "ssl.truststore.type"] = "PEM"
-            settings[prefix + "ssl.truststore.location"] = "\(directory)/\(KoperatorSecretKey.caBundle)"
+            for (key, value) in pemStores(directory: ResourceConventions.sslMountPath) {
+                settings[prefix + key] = value
+            }
             settings[prefix + "ssl.client.auth"] = listener.sslClientAuth ?? "required"
         }
-        settings["super.users"] =
-            "User:CN=\(ResourceConventions.controllerCertificateSecretName(cluster: clusterName))"
         return settings
+    }
+
+    /// A Kafka client's or listener's PEM keystore and truststore, read from a mounted
+    /// certificate Secret in `directory` (`keystore.pem` and `ca.crt`).
+    static func pemStores(directory: String) -> [String: String] {
+        [
+            "ssl.keystore.type": "PEM",
+            "ssl.keystore.location": "\(directory)/\(ResourceConventions.keystorePEMKey)",
+            "ssl.truststore.type": "PEM",
+            "ssl.truststore.location": "\(directory)/\(KoperatorSecretKey.caBundle)",
+        ]
     }
 }
 

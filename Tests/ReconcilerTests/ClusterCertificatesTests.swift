@@ -99,7 +99,7 @@ struct ClusterCertificatesTests {
                 properties["listener.name.internal.ssl.truststore.location"]
                     == "/var/run/secrets/kafka/ssl/ca.crt")
             #expect(properties["listener.name.internal.ssl.client.auth"] == "required")
-            #expect(properties["super.users"] == "User:CN=kafka-controller")
+            #expect(properties["super.users"] == "User:CN=kafka-controller;User:CN=kafka.kafka")
             #expect(!text.contains("PRIVATE KEY"), "no key is inlined into the ConfigMap")
         }
         let pods = try await api.client.list(Pod.self, namespace: api.namespace).items
@@ -129,6 +129,75 @@ struct ClusterCertificatesTests {
                 try await Self.secret(api, $0.name)?.metadata.resourceVersion
             }
                 == versions)
+    }
+
+    /// With Cruise Control beside SSL brokers: its own client certificate, mounted into its pod
+    /// and named by its properties; the brokers' metrics reporter shows the broker certificate;
+    /// the operator's, the brokers' and Cruise Control's principals are super users beside the
+    /// user's own.
+    @Test func cruiseControlGetsItsOwnCertificateAndTheReporterSpeaksSSL() async throws {
+        let api = try await ReconcilerCluster.start(brokers: [0, 1], cruiseControl: true)
+        defer { Task { await api.stop() } }
+        let directory = try TemporaryDirectory(prefix: "certificates")
+        defer { directory.remove() }
+        try await Self.withSSL(api)
+        try await api.modify { $0.spec.readOnlyConfig = "super.users=User:CN=admin\n" }
+        _ = try await api.reconcile()
+        let ca = try #require(try await Self.secret(api, "kafka-ca"))
+        let cruiseControl = try #require(try await Self.secret(api, "kafka-cruisecontrol-certificate"))
+        #expect(
+            Set(cruiseControl.data?.keys ?? [:].keys) == ["tls.crt", "tls.key", "ca.crt", "keystore.pem"])
+        let files = [
+            "ca.pem": try #require(ca.text("caCert")), "cc.pem": try #require(cruiseControl.text("tls.crt")),
+        ]
+        let verified = try Self.openssl(
+            ["verify", "-CAfile", "ca.pem", "cc.pem"], files: files, in: directory)
+        #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
+        let text = try Self.openssl(
+            ["x509", "-in", "cc.pem", "-noout", "-text"], files: files, in: directory
+        )
+        .stdout
+        #expect(
+            text.contains("CN=kafka-cruisecontrol") || text.contains("CN = kafka-cruisecontrol"), "\(text)")
+        #expect(text.contains("TLS Web Client Authentication") && !text.contains("TLS Web Server"), "\(text)")
+
+        let configMaps = try await api.objects(.configMaps)
+        let ccText = try #require(
+            configMaps.first { $0["metadata"]?["name"]?.text == "kafka-cruisecontrol-config" }?["data"]?[
+                "cruisecontrol.properties"]?.text)
+        let ccProperties = BrokerProperties.parse(ccText)
+        #expect(ccProperties["security.protocol"] == "SSL")
+        #expect(ccProperties["ssl.keystore.type"] == "PEM")
+        #expect(ccProperties["ssl.keystore.location"] == "/var/run/secrets/cruisecontrol/ssl/keystore.pem")
+        #expect(ccProperties["ssl.truststore.location"] == "/var/run/secrets/cruisecontrol/ssl/ca.crt")
+        let deployment = try #require(
+            try await api.client.list(Deployment.self, namespace: api.namespace).items.first {
+                $0.name == "kafka-cruisecontrol"
+            })
+        let pod = try #require(deployment.spec?.template.spec)
+        let volume = try #require(
+            pod.volumes?.first { $0.secret?.secretName == "kafka-cruisecontrol-certificate" })
+        #expect(
+            pod.containers.first?.volumeMounts?.contains {
+                $0.name == volume.name && $0.mountPath == "/var/run/secrets/cruisecontrol/ssl"
+                    && $0.readOnly == true
+            } == true)
+
+        for configMap in configMaps where configMap["metadata"]?["labels"]?["brokerId"] != nil {
+            let properties = BrokerProperties.parse(
+                try #require(configMap["data"]?[ResourceConventions.brokerConfigKey]?.text))
+            #expect(
+                properties["super.users"]
+                    == "User:CN=admin;User:CN=kafka-controller;User:CN=kafka.kafka;User:CN=kafka-cruisecontrol"
+            )
+            #expect(properties["cruise.control.metrics.reporter.security.protocol"] == "SSL")
+            #expect(
+                properties["cruise.control.metrics.reporter.ssl.keystore.location"]
+                    == "/var/run/secrets/kafka/ssl/keystore.pem")
+            #expect(
+                properties["cruise.control.metrics.reporter.ssl.truststore.location"]
+                    == "/var/run/secrets/kafka/ssl/ca.crt")
+        }
     }
 
     @Test func aCATheUserBringsIsCheckedThenUsed() async throws {
