@@ -18,6 +18,24 @@ struct ClientAccess: Sendable {
         authorizer?.allows(principal, host: host, operation, on: resource, acls: acls) ?? true
     }
 
+    /// The operations of `resource`'s type that Kafka reports in Metadata and DescribeCluster
+    /// (`AclEntry.supportedOperations`) which the client may perform, one bit per operation
+    /// code; every one of them without an authorizer.
+    func authorizedOperations(on resource: Authorizer.Resource) -> Int32 {
+        let supported: [AclOperation] =
+            switch resource.type {
+            case .topic:
+                [.read, .write, .create, .describe, .delete, .alter, .describeConfigs, .alterConfigs]
+            case .cluster:
+                [
+                    .create, .clusterAction, .describeConfigs, .alterConfigs, .idempotentWrite, .alter,
+                    .describe,
+                ]
+            default: []
+            }
+        return supported.filter { allows($0, on: resource) }.reduce(0) { $0 | Int32(1) << $1.rawValue }
+    }
+
     /// Kafka's refusal of a cluster-level request (`authorizeClusterOperation`), whose message
     /// names the request; Kafka prints its whole internal description of it there.
     func clusterRefusal(_ api: ApiKey) -> KafkaRefusal {

@@ -74,8 +74,8 @@ public actor SimulatedKafka {
                 await metadata($0, listener: listener, access: access)
             }
         case .describeCluster:
-            return try await reply(DescribeClusterRequest.self) { _ in
-                await describeCluster(listener: listener)
+            return try await reply(DescribeClusterRequest.self) {
+                await describeCluster($0, listener: listener, access: access)
             }
         case .createTopics:
             return try await reply(CreateTopicsRequest.self) { await createTopics($0, access: access) }
@@ -129,6 +129,8 @@ public actor SimulatedKafka {
 
     /// All topics leaves out those the client may not DESCRIBE; a topic asked for by name is
     /// answered TOPIC_AUTHORIZATION_FAILED, whether it exists or not, as Kafka does not disclose it.
+    /// The authorized operations asked for are reported for the topics described, and for the
+    /// cluster (v8–v10) only to a client that may DESCRIBE it (0 to others).
     func metadata(_ request: MetadataRequest, listener: String? = nil, access: ClientAccess = .unrestricted)
         async -> MetadataResponse
     {
@@ -157,18 +159,32 @@ public actor SimulatedKafka {
                         partitionIndex: index, leaderId: partition.leader ?? -1, leaderEpoch: 0,
                         replicaNodes: partition.replicas, isrNodes: partition.isr,
                         offlineReplicas: partition.replicas.filter { cluster.brokers[$0]?.isAlive != true })
-                })
+                },
+                topicAuthorizedOperations: request.includeTopicAuthorizedOperations
+                    ? access.authorizedOperations(on: .topic(name)) : Int32.min)
         }
         return MetadataResponse(
             brokers: advertised(cluster, listener: listener), clusterId: clusterID,
-            controllerId: cluster.controller ?? -1, topics: topics)
+            controllerId: cluster.controller ?? -1, topics: topics,
+            clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
+                ? clusterAuthorizedOperations(access) : Int32.min)
     }
 
-    func describeCluster(listener: String? = nil) async -> DescribeClusterResponse {
+    /// Answered to anyone; the cluster's authorized operations, when asked for, as in Metadata.
+    func describeCluster(
+        _ request: DescribeClusterRequest = DescribeClusterRequest(), listener: String? = nil,
+        access: ClientAccess = .unrestricted
+    ) async -> DescribeClusterResponse {
         let cluster = await simulation.snapshot()
         return DescribeClusterResponse(
             clusterId: clusterID, controllerId: cluster.controller ?? -1,
-            brokers: advertised(cluster, listener: listener))
+            brokers: advertised(cluster, listener: listener),
+            clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
+                ? clusterAuthorizedOperations(access) : Int32.min)
+    }
+
+    private func clusterAuthorizedOperations(_ access: ClientAccess) -> Int32 {
+        access.allows(.describe, on: .cluster) ? access.authorizedOperations(on: .cluster) : 0
     }
 
     private func topicID(_ name: String) -> [UInt8] {

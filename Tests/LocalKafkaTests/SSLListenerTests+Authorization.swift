@@ -33,11 +33,27 @@ extension SSLListenerTests {
         print(json.dumps(seen))
         """
 
-    func alice(_ fixture: SSLListenerFixture, port: UInt16, producingTo topic: String? = nil) async throws
-        -> JSONValue
-    {
+    /// The operations confluent-kafka reports as authorized on topic `orders` and on the cluster.
+    static let authorizedOperations = """
+        import json, sys
+        from confluent_kafka import TopicCollection
+        from confluent_kafka.admin import AdminClient
+        bootstrap, ca, cert, key = sys.argv[1:5]
+        admin = AdminClient({'bootstrap.servers': bootstrap, 'security.protocol': 'SSL', 'ssl.ca.location': ca,
+                             'ssl.certificate.location': cert, 'ssl.key.location': key})
+        topic = admin.describe_topics(TopicCollection(['orders']), include_authorized_operations=True)['orders']
+        cluster = admin.describe_cluster(include_authorized_operations=True)
+        names = lambda operations: sorted(o.name for o in operations or [])
+        print(json.dumps({'topic': names(topic.result(timeout=10).authorized_operations),
+                          'cluster': names(cluster.result(timeout=10).authorized_operations)}))
+        """
+
+    func alice(
+        _ fixture: SSLListenerFixture, port: UInt16, script: String = listAndProduce,
+        producingTo topic: String? = nil
+    ) async throws -> JSONValue {
         let arguments = [
-            "-c", Self.listAndProduce, "127.0.0.1:\(port)", fixture.caFile, fixture.aliceCertificateFile,
+            "-c", script, "127.0.0.1:\(port)", fixture.caFile, fixture.aliceCertificateFile,
             fixture.aliceKeyFile,
         ]
         let output = try await runOffPool("python3", arguments + (topic.map { [$0] } ?? []))
@@ -65,6 +81,8 @@ extension SSLListenerTests {
             ])
             let granted = try await alice(fixture, port: ports[1]!)
             #expect(granted["topics"] == ["orders"])
+            let operations = try await alice(fixture, port: ports[1]!, script: Self.authorizedOperations)
+            #expect(operations == ["topic": ["DESCRIBE", "READ"], "cluster": []])
         }
     }
 
@@ -74,6 +92,18 @@ extension SSLListenerTests {
         try await withSSLListeners(extraProperties: properties) { _, ports, fixture in
             let seen = try await alice(fixture, port: ports[0]!)
             #expect(seen["topics"] == Self.allTopics)
+            let operations = try await alice(fixture, port: ports[0]!, script: Self.authorizedOperations)
+            #expect(
+                operations == [
+                    "topic": [
+                        "ALTER", "ALTER_CONFIGS", "CREATE", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS", "READ",
+                        "WRITE",
+                    ],
+                    "cluster": [
+                        "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION", "CREATE", "DESCRIBE", "DESCRIBE_CONFIGS",
+                        "IDEMPOTENT_WRITE",
+                    ],
+                ])
         }
     }
 }
