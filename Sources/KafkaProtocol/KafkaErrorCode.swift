@@ -13,6 +13,7 @@ public enum KafkaErrorCode {
     public static let invalidReplicationFactor: Int16 = 38
     public static let invalidConfig: Int16 = 40
     public static let policyViolation: Int16 = 44
+    public static let topicAuthorizationFailed: Int16 = 29
     public static let clusterAuthorizationFailed: Int16 = 31
     public static let unsupportedSaslMechanism: Int16 = 33
     public static let illegalSaslState: Int16 = 34
@@ -31,6 +32,7 @@ public enum KafkaErrorCode {
         case notLeaderOrFollower: return "NOT_LEADER_OR_FOLLOWER"
         case requestTimedOut: return "REQUEST_TIMED_OUT"
         case coordinatorNotAvailable: return "COORDINATOR_NOT_AVAILABLE"
+        case topicAuthorizationFailed: return "TOPIC_AUTHORIZATION_FAILED"
         case clusterAuthorizationFailed: return "CLUSTER_AUTHORIZATION_FAILED"
         case unsupportedSaslMechanism: return "UNSUPPORTED_SASL_MECHANISM"
         case illegalSaslState: return "ILLEGAL_SASL_STATE"

@@ -19,7 +19,7 @@ import Synchronization
 /// the cooperative pool never blocks on a socket. A frame over `maximumRequestSize` or an
 /// answer of nil closes the connection. On an SSL listener the connection's thread first runs
 /// the TLS handshake, bounded by `handshakeTimeout`, and answers as the client certificate's
-/// principal.
+/// principal. Each request is answered with the client's address, which ACLs may name.
 public final class SimulatedBrokerServer: Sendable {
     public static let maximumRequestSize = 16 * 1024 * 1024
 
@@ -146,16 +146,21 @@ public final class SimulatedBrokerServer: Sendable {
 
     private func acceptLoop(_ listener: Int32, _ socket: Socket, tls: TLSServerContext?) {
         while true {
-            let client = accept(listener, nil, nil)
+            var peer = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let client = withUnsafeMutablePointer(to: &peer) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(listener, $0, &length) }
+            }
             guard client >= 0 else {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 close(listener)
                 return
             }
             connections.withLock { _ = $0.insert(client) }
+            let host = Self.host(of: peer)
             Self.detach { [self] in
                 if let stream = ClientStream.open(client, tls: tls, handshakeTimeout: handshakeTimeout) {
-                    serve(stream, socket)
+                    serve(stream, socket, host: host)
                     stream.close()
                 }
                 connections.withLock { _ = $0.remove(client) }
@@ -164,7 +169,15 @@ public final class SimulatedBrokerServer: Sendable {
         }
     }
 
-    private func serve(_ client: ClientStream, _ socket: Socket) {
+    /// The dotted address of an IPv4 peer, as Java's `getHostAddress` prints it.
+    private static func host(of peer: sockaddr_in) -> String {
+        var address = peer.sin_addr
+        var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+        guard inet_ntop(AF_INET, &address, &text, socklen_t(text.count)) != nil else { return "" }
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    private func serve(_ client: ClientStream, _ socket: Socket, host: String) {
         let principal = client.principal
         while let prefix = client.read(4),
             let size = try? KafkaFrame.requestSize(prefix: prefix, limit: Self.maximumRequestSize),
@@ -174,7 +187,8 @@ public final class SimulatedBrokerServer: Sendable {
             let done = DispatchSemaphore(value: 0)
             Task { [kafka] in
                 let frame = await kafka.answer(
-                    payload, broker: socket.broker, listener: socket.listener, principal: principal)
+                    payload, broker: socket.broker, listener: socket.listener, principal: principal,
+                    host: host)
                 answer.withLock { $0 = frame }
                 done.signal()
             }

@@ -34,14 +34,17 @@ public actor SimulatedKafka {
 
     /// `listener` is the listener the request came in through (nil: the broker's own socket);
     /// `principal` is who sent it, as Kafka names the connection's authenticated client
-    /// (`User:CN=alice`, `User:ANONYMOUS`). No API consults it yet: the ACLs are stored, not enforced.
+    /// (`User:CN=alice`, `User:ANONYMOUS`), and `host` the client's address. When `broker` has an
+    /// authorizer, they decide what the request may see and change (see `Authorizer`).
     public func answer(
         _ payload: [UInt8], broker: Int32, listener: String? = nil,
-        principal: String = KafkaPrincipal.anonymous
+        principal: String = KafkaPrincipal.anonymous, host: String = "127.0.0.1"
     ) async -> [UInt8]? {
         guard let (header, body) = try? KafkaFrame.decodeRequestHeader(payload: payload) else { return nil }
+        let access = ClientAccess(
+            authorizer: authorizer(of: broker), principal: principal, host: host, acls: acls)
         do {
-            return try await answer(header, body, broker: broker, listener: listener)
+            return try await answer(header, body, broker: broker, listener: listener, access: access)
         } catch KafkaCodecError.unsupportedVersion where header.apiKey == .apiVersions {
             // KIP-511: a version the broker does not know is answered in v0 with its ranges.
             var refusal = ApiVersionsResponse.offeredByThisCodec
@@ -53,9 +56,9 @@ public actor SimulatedKafka {
         }
     }
 
-    private func answer(_ header: RequestHeader, _ body: WireReader, broker: Int32, listener: String?)
-        async throws -> [UInt8]
-    {
+    private func answer(
+        _ header: RequestHeader, _ body: WireReader, broker: Int32, listener: String?, access: ClientAccess
+    ) async throws -> [UInt8] {
         func reply<R: KafkaRequest>(_ type: R.Type, _ make: (R) async throws -> R.Response) async throws
             -> [UInt8]
         {
@@ -67,28 +70,47 @@ public actor SimulatedKafka {
         switch header.apiKey {
         case .apiVersions: return try await reply(ApiVersionsRequest.self) { _ in .offeredByThisCodec }
         case .metadata:
-            return try await reply(MetadataRequest.self) { await metadata($0, listener: listener) }
-        case .describeCluster:
-            return try await reply(DescribeClusterRequest.self) { _ in
-                await describeCluster(listener: listener)
+            return try await reply(MetadataRequest.self) {
+                await metadata($0, listener: listener, access: access)
             }
-        case .createTopics: return try await reply(CreateTopicsRequest.self) { await createTopics($0) }
-        case .deleteTopics: return try await reply(DeleteTopicsRequest.self) { await deleteTopics($0) }
+        case .describeCluster:
+            return try await reply(DescribeClusterRequest.self) {
+                await describeCluster($0, listener: listener, access: access)
+            }
+        case .createTopics:
+            return try await reply(CreateTopicsRequest.self) { await createTopics($0, access: access) }
+        case .deleteTopics:
+            return try await reply(DeleteTopicsRequest.self) { await deleteTopics($0, access: access) }
         case .createPartitions:
-            return try await reply(CreatePartitionsRequest.self) { await createPartitions($0) }
+            return try await reply(CreatePartitionsRequest.self) {
+                await createPartitions($0, access: access)
+            }
         case .describeConfigs:
-            return try await reply(DescribeConfigsRequest.self) { await describeConfigs($0, broker: broker) }
+            return try await reply(DescribeConfigsRequest.self) {
+                await describeConfigs($0, broker: broker, access: access)
+            }
         case .incrementalAlterConfigs:
-            return try await reply(IncrementalAlterConfigsRequest.self) { await incrementalAlterConfigs($0) }
-        case .alterConfigs: return try await reply(AlterConfigsRequest.self) { await alterConfigs($0) }
+            return try await reply(IncrementalAlterConfigsRequest.self) {
+                await incrementalAlterConfigs($0, access: access)
+            }
+        case .alterConfigs:
+            return try await reply(AlterConfigsRequest.self) { await alterConfigs($0, access: access) }
         case .describeLogDirs:
-            return try await reply(DescribeLogDirsRequest.self) { await describeLogDirs($0, broker: broker) }
+            return try await reply(DescribeLogDirsRequest.self) {
+                await describeLogDirs($0, broker: broker, access: access)
+            }
         case .describeAcls:
-            return try await reply(DescribeAclsRequest.self) { describeAcls($0, broker: broker) }
+            return try await reply(DescribeAclsRequest.self) {
+                describeAcls($0, broker: broker, access: access)
+            }
         case .createAcls:
-            return try await reply(CreateAclsRequest.self) { await createAcls($0, broker: broker) }
+            return try await reply(CreateAclsRequest.self) {
+                await createAcls($0, broker: broker, access: access)
+            }
         case .deleteAcls:
-            return try await reply(DeleteAclsRequest.self) { await deleteAcls($0, broker: broker) }
+            return try await reply(DeleteAclsRequest.self) {
+                await deleteAcls($0, broker: broker, access: access)
+            }
         case .saslHandshake, .saslAuthenticate:
             throw KafkaCodecError.unknownApiKey(header.apiKey.rawValue)
         }
@@ -105,14 +127,25 @@ public actor SimulatedKafka {
         }
     }
 
-    func metadata(_ request: MetadataRequest, listener: String? = nil) async -> MetadataResponse {
+    /// All topics leaves out those the client may not DESCRIBE; a topic asked for by name is
+    /// answered TOPIC_AUTHORIZATION_FAILED, whether it exists or not, as Kafka does not disclose it.
+    /// The authorized operations asked for are reported for the topics described, and for the
+    /// cluster (v8–v10) only to a client that may DESCRIBE it (0 to others).
+    func metadata(_ request: MetadataRequest, listener: String? = nil, access: ClientAccess = .unrestricted)
+        async -> MetadataResponse
+    {
         let cluster = await simulation.snapshot()
         // One pass over the partition keys, grouped by topic: a large cluster's answer costs time
         // in proportion to its partitions, not partitions times topics.
         var byTopic: [String: [Int32]] = [:]
         for key in cluster.partitions.keys { byTopic[key.topic, default: []].append(key.partition) }
-        let names = request.topics.map { $0.compactMap(\.name) } ?? byTopic.keys.sorted()
+        let names =
+            request.topics.map { $0.compactMap(\.name) }
+            ?? byTopic.keys.sorted().filter { access.allows(.describe, on: .topic($0)) }
         let topics = names.map { name -> MetadataResponse.Topic in
+            guard access.allows(.describe, on: .topic(name)) else {
+                return .init(errorCode: KafkaErrorCode.topicAuthorizationFailed, name: name, partitions: [])
+            }
             guard let indices = byTopic[name] else {
                 return .init(errorCode: KafkaErrorCode.unknownTopicOrPartition, name: name, partitions: [])
             }
@@ -126,18 +159,32 @@ public actor SimulatedKafka {
                         partitionIndex: index, leaderId: partition.leader ?? -1, leaderEpoch: 0,
                         replicaNodes: partition.replicas, isrNodes: partition.isr,
                         offlineReplicas: partition.replicas.filter { cluster.brokers[$0]?.isAlive != true })
-                })
+                },
+                topicAuthorizedOperations: request.includeTopicAuthorizedOperations
+                    ? access.authorizedOperations(on: .topic(name)) : Int32.min)
         }
         return MetadataResponse(
             brokers: advertised(cluster, listener: listener), clusterId: clusterID,
-            controllerId: cluster.controller ?? -1, topics: topics)
+            controllerId: cluster.controller ?? -1, topics: topics,
+            clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
+                ? clusterAuthorizedOperations(access) : Int32.min)
     }
 
-    func describeCluster(listener: String? = nil) async -> DescribeClusterResponse {
+    /// Answered to anyone; the cluster's authorized operations, when asked for, as in Metadata.
+    func describeCluster(
+        _ request: DescribeClusterRequest = DescribeClusterRequest(), listener: String? = nil,
+        access: ClientAccess = .unrestricted
+    ) async -> DescribeClusterResponse {
         let cluster = await simulation.snapshot()
         return DescribeClusterResponse(
             clusterId: clusterID, controllerId: cluster.controller ?? -1,
-            brokers: advertised(cluster, listener: listener))
+            brokers: advertised(cluster, listener: listener),
+            clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
+                ? clusterAuthorizedOperations(access) : Int32.min)
+    }
+
+    private func clusterAuthorizedOperations(_ access: ClientAccess) -> Int32 {
+        access.allows(.describe, on: .cluster) ? access.authorizedOperations(on: .cluster) : 0
     }
 
     private func topicID(_ name: String) -> [UInt8] {
@@ -152,9 +199,20 @@ public actor SimulatedKafka {
 
     // MARK: - Topics
 
-    func createTopics(_ request: CreateTopicsRequest) async -> CreateTopicsResponse {
+    /// A topic needs CREATE on itself or on the cluster.
+    func createTopics(_ request: CreateTopicsRequest, access: ClientAccess = .unrestricted) async
+        -> CreateTopicsResponse
+    {
+        let mayCreateAny = access.allows(.create, on: .cluster)
         var results: [CreateTopicsResponse.Result] = []
         for topic in request.topics {
+            guard mayCreateAny || access.allows(.create, on: .topic(topic.name)) else {
+                results.append(
+                    .init(
+                        name: topic.name, errorCode: KafkaErrorCode.topicAuthorizationFailed,
+                        errorMessage: "Authorization failed."))
+                continue
+            }
             do {
                 let (partitions, factor) = try await createTopic(topic, validateOnly: request.validateOnly)
                 results.append(
@@ -248,10 +306,24 @@ public actor SimulatedKafka {
             }
     }
 
-    func deleteTopics(_ request: DeleteTopicsRequest) async -> DeleteTopicsResponse {
+    /// A topic needs DELETE on itself or on the cluster. One named by id that the client may
+    /// not DESCRIBE either is answered without its name.
+    func deleteTopics(_ request: DeleteTopicsRequest, access: ClientAccess = .unrestricted) async
+        -> DeleteTopicsResponse
+    {
+        let mayDeleteAny = access.allows(.delete, on: .cluster)
         var results: [DeleteTopicsResponse.Result] = []
         for topic in request.topics {
             let name = topic.name ?? topicIDs.first { $0.value == topic.topicId }?.key
+            if let name, !mayDeleteAny, !access.allows(.delete, on: .topic(name)) {
+                let shown = topic.name != nil || access.allows(.describe, on: .topic(name))
+                results.append(
+                    .init(
+                        name: shown ? name : nil, topicId: topic.topicId,
+                        errorCode: KafkaErrorCode.topicAuthorizationFailed,
+                        errorMessage: "Topic authorization failed."))
+                continue
+            }
             guard let name, await deleted(name) else {
                 results.append(
                     .init(
@@ -279,9 +351,16 @@ public actor SimulatedKafka {
         }
     }
 
-    func createPartitions(_ request: CreatePartitionsRequest) async -> CreatePartitionsResponse {
+    /// A topic grows with ALTER on it.
+    func createPartitions(_ request: CreatePartitionsRequest, access: ClientAccess = .unrestricted) async
+        -> CreatePartitionsResponse
+    {
         var results: [CreatePartitionsResponse.Result] = []
         for topic in request.topics {
+            guard access.allows(.alter, on: .topic(topic.name)) else {
+                results.append(.init(name: topic.name, errorCode: KafkaErrorCode.topicAuthorizationFailed))
+                continue
+            }
             do {
                 try await createPartitions(topic, validateOnly: request.validateOnly)
                 results.append(.init(name: topic.name, errorCode: KafkaErrorCode.none))
@@ -337,7 +416,10 @@ public actor SimulatedKafka {
 
     // MARK: - Configuration
 
-    func describeConfigs(_ request: DescribeConfigsRequest, broker: Int32) async -> DescribeConfigsResponse {
+    /// A broker's configuration needs DESCRIBE_CONFIGS on the cluster, a topic's on the topic.
+    func describeConfigs(
+        _ request: DescribeConfigsRequest, broker: Int32, access: ClientAccess = .unrestricted
+    ) async -> DescribeConfigsResponse {
         let cluster = await simulation.snapshot()
         let results = request.resources.map { resource -> DescribeConfigsResponse.Result in
             func result(_ configs: [ConfigEntry]) -> DescribeConfigsResponse.Result {
@@ -347,6 +429,9 @@ public actor SimulatedKafka {
                 .init(
                     errorCode: code, errorMessage: message, resourceType: resource.type.rawValue,
                     resourceName: resource.name, configs: [])
+            }
+            if let denied = Self.configRefusal(resource.type, resource.name, .describeConfigs, access) {
+                return refusal(denied.code, denied.message)
             }
             switch resource.type {
             case .broker:
@@ -386,13 +471,13 @@ public actor SimulatedKafka {
         return DescribeConfigsResponse(results: results)
     }
 
-    func incrementalAlterConfigs(_ request: IncrementalAlterConfigsRequest) async
-        -> IncrementalAlterConfigsResponse
-    {
+    func incrementalAlterConfigs(
+        _ request: IncrementalAlterConfigsRequest, access: ClientAccess = .unrestricted
+    ) async -> IncrementalAlterConfigsResponse {
         var results: [ConfigResourceResult] = []
         for resource in request.resources {
             results.append(
-                await alterResult(resource.type, resource.name) { () throws(KafkaRefusal) in
+                await alterResult(resource.type, resource.name, access) { () throws(KafkaRefusal) in
                     switch resource.type {
                     case .broker:
                         try brokerConfigs.incrementalAlter(
@@ -419,13 +504,15 @@ public actor SimulatedKafka {
         return IncrementalAlterConfigsResponse(results: results)
     }
 
-    func alterConfigs(_ request: AlterConfigsRequest) async -> AlterConfigsResponse {
+    func alterConfigs(_ request: AlterConfigsRequest, access: ClientAccess = .unrestricted) async
+        -> AlterConfigsResponse
+    {
         var results: [ConfigResourceResult] = []
         for resource in request.resources {
             var configs: [String: String] = [:]
             for config in resource.configs { configs[config.name] = config.value }
             results.append(
-                await alterResult(resource.type, resource.name) { () throws(KafkaRefusal) in
+                await alterResult(resource.type, resource.name, access) { () throws(KafkaRefusal) in
                     switch resource.type {
                     case .broker:
                         try brokerConfigs.alter(
@@ -439,11 +526,15 @@ public actor SimulatedKafka {
         return AlterConfigsResponse(results: results)
     }
 
-    /// One resource's outcome: topics must exist, only broker and topic resources are alterable.
+    /// One resource's outcome: a broker's needs ALTER_CONFIGS on the cluster, a topic's on the
+    /// topic (checked before the topic's existence); topics must exist, only broker and topic
+    /// resources are alterable.
     private func alterResult(
-        _ type: ConfigResourceType, _ name: String, _ change: () throws(KafkaRefusal) -> Void
+        _ type: ConfigResourceType, _ name: String, _ access: ClientAccess,
+        _ change: () throws(KafkaRefusal) -> Void
     ) async -> ConfigResourceResult {
         do throws(KafkaRefusal) {
+            if let denied = Self.configRefusal(type, name, .alterConfigs, access) { throw denied }
             switch type {
             case .broker: break
             case .topic:
@@ -464,9 +555,31 @@ public actor SimulatedKafka {
         }
     }
 
+    /// Kafka's refusal of `operation` (DESCRIBE_CONFIGS or ALTER_CONFIGS) on a broker's or a
+    /// topic's configuration; nil when allowed, or for other resource types, which are refused
+    /// on their own.
+    private static func configRefusal(
+        _ type: ConfigResourceType, _ name: String, _ operation: AclOperation, _ access: ClientAccess
+    ) -> KafkaRefusal? {
+        switch type {
+        case .broker where !access.allows(operation, on: .cluster):
+            KafkaRefusal(KafkaErrorCode.clusterAuthorizationFailed, "Cluster authorization failed.")
+        case .topic where !access.allows(operation, on: .topic(name)):
+            KafkaRefusal(KafkaErrorCode.topicAuthorizationFailed, "Topic authorization failed.")
+        default: nil
+        }
+    }
+
     // MARK: - Log directories
 
-    func describeLogDirs(_ request: DescribeLogDirsRequest, broker: Int32) async -> DescribeLogDirsResponse {
+    /// Needs DESCRIBE on the cluster; refused with the whole request's error code (v3+; an
+    /// older client sees no log directories).
+    func describeLogDirs(
+        _ request: DescribeLogDirsRequest, broker: Int32, access: ClientAccess = .unrestricted
+    ) async -> DescribeLogDirsResponse {
+        guard access.allows(.describe, on: .cluster) else {
+            return DescribeLogDirsResponse(errorCode: KafkaErrorCode.clusterAuthorizationFailed, results: [])
+        }
         let cluster = await simulation.snapshot()
         guard let owner = cluster.brokers[broker] else { return DescribeLogDirsResponse(results: []) }
         let wanted = request.topics.map { topics in

@@ -7,7 +7,12 @@ import Testing
 /// without an authorizer, as Kafka refuses; with one, the bindings it creates are the
 /// cluster's, seen through any broker and kept across a broker's restart.
 @Suite struct AdminClientAclTests {
-    static let authorizer = "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+    /// The standard authorizer, with the plaintext sockets' client (`User:ANONYMOUS`) as a super
+    /// user: as on Kafka, an admin client on a plaintext listener may manage ACLs only so.
+    static let authorizer = """
+        authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+        super.users=User:ANONYMOUS
+        """
     static let read = AclBinding(
         resourceType: .topic, resourceName: "orders", principal: "User:alice", operation: .read)
     static let write = AclBinding(

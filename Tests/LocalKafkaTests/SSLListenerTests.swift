@@ -10,14 +10,17 @@ import Testing
 /// confluent-kafka and the operator's own admin client, with certificates from the operator's
 /// PKI; and hostile clients that never finish a handshake.
 @Suite struct SSLListenerTests {
-    /// Runs `body` with an SSL listener on every alive broker of the example cluster.
+    /// Runs `body` with an SSL listener on every alive broker of the example cluster;
+    /// `extraProperties` ends every broker's `server.properties`.
     func withSSLListeners(
         clientAuthentication: TLSClientAuthentication = .required, handshakeTimeout: Duration = .seconds(10),
+        extraProperties: String = "",
         _ body: (SimulatedBrokerServer, [Int32: UInt16], SSLListenerFixture) async throws -> Void
     ) async throws {
         let fixture = try SSLListenerFixture()
         defer { fixture.remove() }
-        try await withSimulatedKafka(handshakeTimeout: handshakeTimeout) { _, server, simulation in
+        try await withSimulatedKafka(extraProperties: extraProperties, handshakeTimeout: handshakeTimeout) {
+            _, server, simulation in
             let brokers = await simulation.snapshot().aliveBrokerIDs
             let ports = try await fixture.startListeners(
                 on: server, brokers: brokers, clientAuthentication: clientAuthentication)

@@ -354,7 +354,8 @@ import Testing
 }
 
 /// The simulated brokers with the standard authorizer in their `server.properties`, so they
-/// answer the ACL APIs.
+/// answer the ACL APIs; the operator's plaintext client (`User:ANONYMOUS`) is a super user, as
+/// Kafka needs it to be to manage ACLs over a plaintext listener.
 func withAuthorizingBrokers<T>(_ body: (SimulatedBrokerServer) async throws -> T) async throws -> T {
     let cluster = try ExampleCluster.cluster(now: WallClock().nowMilliseconds())
     let simulation = ClusterSimulation(cluster: cluster, clock: WallClock())
@@ -366,6 +367,7 @@ func withAuthorizingBrokers<T>(_ body: (SimulatedBrokerServer) async throws -> T
             node.id=\(id)
             log.dirs=\(cluster.brokers[id]?.logDirs.joined(separator: ",") ?? "/kafka-logs")
             \(UserReconcilerTests.authorizer)
+            super.users=User:ANONYMOUS
             """)
     }
     let server = SimulatedBrokerServer(kafka: kafka)
