@@ -1,11 +1,14 @@
+import AddressResolution
 import Foundation
+import KafkaAdmin
 import TestSupport
 import Testing
 
 /// A cluster whose brokers' client-facing listener is SSL, in local mode: the operator issues
 /// its own CA and certificates, the simulated brokers serve that listener with TLS only, and
 /// the operator still reaches Kafka, with its own client certificate for the cluster. A
-/// KafkaUser gets its ACL through that client, and its Secret lets a real TLS client in.
+/// KafkaUser gets its ACL through that client, and its Secret lets the user in to see what
+/// the ACL grants.
 @Suite(.serialized) struct OperatorTLSTests {
     static let example = repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml").path
 
@@ -82,19 +85,35 @@ import Testing
             files[key] = path
         }
 
-        // The brokers' client-facing socket (local mode's broker 0 port) takes TLS with the
-        // user's certificate and refuses a client without one. (TLS 1.2 for the refusal: in 1.3
-        // the server judges the client's certificate after the client has finished its side.)
-        func sClient(_ arguments: [String]) async throws -> ProcessOutput {
-            try await runOffPool(
-                "openssl",
-                ["s_client", "-connect", "127.0.0.1:19092", "-brief", "-CAfile", files["ca.crt"]!]
-                    + arguments,
-                input: Data())
+        // As Alice, through the brokers' names (mapped to local mode's sockets, as the operator
+        // maps them), Kafka shows exactly the topic her grant names: its authorizer holds the
+        // ACL the operator created.
+        let pem = try files.mapValues { try String(contentsOfFile: $0, encoding: .utf8) }
+        var names = AddressMap()
+        let domain = "kafka-headless.kafka.svc.cluster.local"
+        names.map(
+            ServiceAddress(host: domain, port: 29092), to: ServiceAddress(host: "127.0.0.1", port: 19092))
+        for id: UInt16 in 0...2 {
+            names.map(
+                ServiceAddress(host: "kafka-\(id).\(domain)", port: 29092),
+                to: ServiceAddress(host: "127.0.0.1", port: 19092 + id))
         }
-        let alice = try await sClient(["-cert", files["tls.crt"]!, "-key", files["tls.key"]!])
-        #expect(alice.stderr.contains("CONNECTION ESTABLISHED"), "\(alice.stderr)")
-        let anonymous = try await sClient(["-tls1_2"])
+        let alice = try KafkaProtocolAdminClient(
+            bootstrap: [BrokerAddress(host: domain, port: 29092)],
+            options: KafkaAdminOptions(
+                callTimeout: .seconds(10),
+                tls: KafkaTLSOptions(
+                    caPEM: pem["ca.crt"]!, certificatePEM: pem["tls.crt"]!, privateKeyPEM: pem["tls.key"]!),
+                addressResolver: names))
+        #expect(try await alice.metadata(topics: nil).topics.map(\.name) == ["orders"])
+
+        // The brokers' client-facing socket (local mode's broker 0 port) refuses a client
+        // without a certificate. (TLS 1.2: in 1.3 the server judges the client's certificate
+        // after the client has finished its side.)
+        let anonymous = try await runOffPool(
+            "openssl",
+            ["s_client", "-connect", "127.0.0.1:19092", "-brief", "-CAfile", files["ca.crt"]!, "-tls1_2"],
+            input: Data())
         #expect(
             anonymous.status != 0 && !anonymous.stderr.contains("CONNECTION ESTABLISHED"),
             "\(anonymous.stderr)")
