@@ -46,6 +46,8 @@ struct ClusterCertificates {
         /// Certificates the user brought that are inside their renewal window, which the
         /// operator cannot renew: Secret name (and key) → expiry.
         var expiringUserCertificates: [String: Date] = [:]
+        /// A CA rollover is under way: look again soon.
+        var rolloverUnderWay = false
     }
 
     var serverSecretName: String { ResourceConventions.serverCertificateSecretName(cluster: cluster) }
@@ -95,7 +97,39 @@ struct ClusterCertificates {
             ipAddresses: Self.unique(ipAddresses), validity: Self.leafValidity)
     }
 
-    func plan(live: [String: Secret], now: Date) async -> Outcome {
+    /// The certificates signed by the cluster CA, with the keys of the CA Secret that may hold
+    /// the user's own instead (Koperator's), when there are such keys.
+    var leaves: [(name: String, request: CertificateRequest, own: (String, String)?)] {
+        var leaves: [(name: String, request: CertificateRequest, own: (String, String)?)] = [
+            (
+                serverSecretName, serverRequest,
+                (KoperatorSecretKey.peerCertificate, KoperatorSecretKey.peerPrivateKey)
+            ),
+            (
+                controllerSecretName,
+                CertificateRequest(
+                    commonName: controllerCommonName, usage: .client, validity: Self.leafValidity),
+                (KoperatorSecretKey.clientCertificate, KoperatorSecretKey.clientPrivateKey)
+            ),
+        ]
+        if spec.runsCruiseControl {
+            // Koperator's CA Secret has no keys for it: always issued by the operator.
+            leaves.append(
+                (
+                    cruiseControlSecretName,
+                    CertificateRequest(
+                        commonName: ResourceConventions.cruiseControlCommonName(cluster: cluster),
+                        usage: .client,
+                        validity: Self.leafValidity),
+                    nil
+                ))
+        }
+        return leaves
+    }
+
+    /// - Parameter users: the Secrets of the cluster's KafkaUsers, read only while
+    ///   `rolloverDue` says a CA rollover may need them.
+    func plan(live: [String: Secret], users: [Secret] = [], now: Date) async -> Outcome {
         var outcome = Outcome()
         guard let ssl = SSLSecrets(spec.listenersConfig?.sslSecrets) else { return outcome }
         let caSecret = live[ssl.tlsSecretName]
@@ -145,29 +179,17 @@ struct ClusterCertificates {
             outcome.expiringUserCertificates[ssl.tlsSecretName] = authority.certificate.notValidAfter
         }
 
-        var leaves: [(name: String, request: CertificateRequest, own: (String, String)?)] = [
-            (
-                serverSecretName, serverRequest,
-                (KoperatorSecretKey.peerCertificate, KoperatorSecretKey.peerPrivateKey)
-            ),
-            (
-                controllerSecretName,
-                CertificateRequest(
-                    commonName: controllerCommonName, usage: .client, validity: Self.leafValidity),
-                (KoperatorSecretKey.clientCertificate, KoperatorSecretKey.clientPrivateKey)
-            ),
-        ]
-        if spec.runsCruiseControl {
-            // Koperator's CA Secret has no keys for it: always issued by the operator.
-            leaves.append(
-                (
-                    cruiseControlSecretName,
-                    CertificateRequest(
-                        commonName: ResourceConventions.cruiseControlCommonName(cluster: cluster),
-                        usage: .client,
-                        validity: Self.leafValidity),
-                    nil
-                ))
+        if ssl.create, let caSecret {
+            let rollover = ClusterCARollover(
+                caSecret: caSecret, signing: authority, renewal: renewal,
+                newAuthority: { now throws(PKIError) in
+                    try CertificateAuthority.create(
+                        commonName: "\(cluster).\(namespace) Kafka CA \(Self.day(now))",
+                        validity: Self.authorityValidity, now: now)
+                })
+            if let state = rollover.state(now: now) {
+                return roll(rollover, state, live: live, users: users, outcome: outcome, now: now)
+            }
         }
         for leaf in leaves {
             let required = leaf.request.usage == .server ? requiredHostNames : []
@@ -239,13 +261,79 @@ struct ClusterCertificates {
     private func leafSecret(_ name: String, chain: String, key: String, authority: CertificateAuthority)
         -> Secret
     {
-        secret(
-            name, type: "kubernetes.io/tls",
-            [
-                KoperatorSecretKey.tlsCertificate: chain, KoperatorSecretKey.tlsPrivateKey: key,
-                KoperatorSecretKey.caBundle: authority.certificatePEM,
-                ResourceConventions.keystorePEMKey: key + chain,
-            ])
+        var leaf = secret(name, type: "kubernetes.io/tls", [:])
+        Self.fill(&leaf, chain: chain, key: key, trust: authority.certificatePEM)
+        return leaf
+    }
+
+    /// A leaf Secret's keys: the chain, the key, the CAs its holder trusts, and the keystore
+    /// Kafka reads (key and chain in one file).
+    static func fill(_ secret: inout Secret, chain: String, key: String, trust: String) {
+        secret.setText(chain, for: KoperatorSecretKey.tlsCertificate)
+        secret.setText(key, for: KoperatorSecretKey.tlsPrivateKey)
+        secret.setText(trust, for: KoperatorSecretKey.caBundle)
+        secret.setText(key + chain, for: ResourceConventions.keystorePEMKey)
+    }
+
+    /// Whether a pass must read the KafkaUsers' Secrets for a CA rollover: one is under way,
+    /// or the operator's own CA is inside its renewal window.
+    func rolloverDue(caSecret: Secret?, now: Date) -> Bool {
+        guard let caSecret, SSLSecrets(spec.listenersConfig?.sslSecrets)?.create == true else { return false }
+        if caSecret.metadata.annotations?[ClusterCARollover.stateAnnotation] != nil { return true }
+        guard let certificate = caSecret.text(KoperatorSecretKey.caCertificate),
+            let parsed = try? ParsedCertificate(pem: certificate)
+        else { return false }
+        return renewal.decision(for: parsed, now: now).mustRenew
+    }
+
+    /// A pass during a CA rollover: one rollover step over the existing leaves; a leaf that
+    /// does not exist yet is issued by the CA that signs now, trusting what is published.
+    private func roll(
+        _ rollover: ClusterCARollover, _ state: CARollover, live: [String: Secret], users: [Secret],
+        outcome: Outcome, now: Date
+    ) -> Outcome {
+        var outcome = outcome
+        outcome.rolloverUnderWay = true
+        var watched: [String: ClusterCARollover.Leaf] = [:]
+        for leaf in leaves {
+            guard let current = live[leaf.name] else {
+                do {
+                    let issued = try rollover.signing.issue(leaf.request, now: now)
+                    var created = secret(leaf.name, type: "kubernetes.io/tls", [:])
+                    Self.fill(
+                        &created, chain: issued.chainPEM, key: issued.privateKeyPEM,
+                        trust: rollover.caSecret.text(KoperatorSecretKey.caBundle)
+                            ?? rollover.signing.certificatePEM)
+                    outcome.writes.append(created)
+                    outcome.issued.append(leaf.name)
+                } catch {
+                    outcome.problems.append("\(leaf.name) could not be issued: \(error)")
+                }
+                continue
+            }
+            watched[leaf.name] = .init(secret: current, request: leaf.request)
+            if let expiry = current.text(KoperatorSecretKey.tlsCertificate).flatMap({
+                try? ParsedCertificate(pem: $0)
+            })?.notValidAfter {
+                outcome.expiries[leaf.name] = expiry
+            }
+        }
+        for user in users {
+            watched["\(user.metadata.namespace ?? namespace)/\(user.name)"] = .init(
+                secret: user, request: nil)
+        }
+        let step = rollover.step(state, leaves: watched, now: now)
+        outcome.writes = step.writes + outcome.writes
+        outcome.issued += step.issued
+        outcome.brokersMustReload = step.brokersMustReload
+        if let problem = step.problem { outcome.problems.append(problem) }
+        if !outcome.problems.isEmpty { outcome.writes = [] }
+        return outcome
+    }
+
+    /// `2026-12-03`: names a CA by the day it was made, so old and new differ in subject.
+    private static func day(_ date: Date) -> String {
+        String(ISO8601DateFormatter().string(from: date).prefix(10))
     }
 
     private func secret(_ name: String, type: String, _ texts: [String: String]) -> Secret {

@@ -284,6 +284,7 @@ public struct ClusterReconciler: Sendable {
         let waits = steps.contains { if case .waitForBroker = $0 { true } else { false } }
         if let next = removal.requeueAfter { result.requeueAfter = next }
         if waits || !pendingAddresses.isEmpty || claims.waiting || topic.retry || configRetry || reloading
+            || certificates.rolloverUnderWay
             || upgrade?.isActive == true
             || result.created + result.updated + result.deleted > 0
         {
@@ -578,7 +579,11 @@ public struct ClusterReconciler: Sendable {
             }
         }
         let now = configuration.now()
-        let outcome = await planner.plan(live: live, now: Date(timeIntervalSince1970: Double(now) / 1_000))
+        let date = Date(timeIntervalSince1970: Double(now) / 1_000)
+        let users =
+            planner.rolloverDue(caSecret: live[ssl.tlsSecretName], now: date)
+            ? try await userSecrets(of: ClusterKey(namespace: namespace, name: name)) : []
+        let outcome = await planner.plan(live: live, users: users, now: date)
         for var secret in outcome.writes {
             do throws(KubernetesError) {
                 if let current = live[secret.name] {
@@ -614,6 +619,32 @@ public struct ClusterReconciler: Sendable {
                 secret: secret)
         }
         return outcome
+    }
+
+    /// The certificate Secrets of the KafkaUsers of `cluster` (in any namespace) that exist:
+    /// the peers a CA rollover must see trust the new CA before the old one goes.
+    private func userSecrets(of cluster: ClusterKey) async throws(ReconcileError) -> [Secret] {
+        let users: [KafkaUser]
+        do { users = try await api.list(KafkaUser.self, namespace: nil).items } catch {
+            throw .api(error, during: "listing KafkaUsers")
+        }
+        var secrets: [Secret] = []
+        for user in users where user.spec.issuesCertificate {
+            let namespace = user.metadata.namespace ?? cluster.namespace
+            let reference = ClusterKey(
+                namespace: user.spec.clusterRef.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? namespace,
+                name: user.spec.clusterRef.name)
+            guard reference == cluster else { continue }
+            do {
+                secrets.append(
+                    try await api.get(Secret.self, namespace: namespace, name: user.spec.secretName))
+            } catch .notFound {
+                continue
+            } catch {
+                throw .api(error, during: "reading Secret \(namespace)/\(user.spec.secretName)")
+            }
+        }
+        return secrets
     }
 
     /// What Kubernetes assigned that the cluster's NodePort listeners advertise; each node a

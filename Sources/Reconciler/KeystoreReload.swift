@@ -2,10 +2,11 @@ import ClusterModel
 import KafkaAdmin
 import KafkaProtocol
 
-/// After the brokers' certificate is renewed, each broker is asked to reload its keystore
-/// without a restart: an IncrementalAlterConfigs setting every SSL listener's
-/// `ssl.keystore.location` to the path it already has, which Kafka (KIP-226) takes as "read
-/// the file again if it changed". The kubelet writes a renewed Secret into the pods within
+/// After the brokers' certificate or trust bundle changes (a renewal, a CA rollover step), each
+/// broker is asked to reload its keystore and truststore without a restart: an
+/// IncrementalAlterConfigs setting every SSL listener's `ssl.keystore.location` and
+/// `ssl.truststore.location` to the paths they already have, which Kafka (KIP-226) takes as
+/// "read the files again if they changed". The kubelet writes a renewed Secret into the pods within
 /// its sync period, not at once, so the request is repeated each pass after the renewal
 /// (`windowMilliseconds`, five minutes); a request while the file is unchanged costs
 /// Kafka nothing.
@@ -16,7 +17,9 @@ struct KeystoreReload {
     /// The listener settings each broker is sent: the keystore locations the operator renders.
     static func operations(_ spec: KafkaClusterSpec) -> [ConfigOperation] {
         ServerProperties.sslSettings(BrokerListeners(spec))
-            .filter { $0.key.hasSuffix(".ssl.keystore.location") }
+            .filter {
+                $0.key.hasSuffix(".ssl.keystore.location") || $0.key.hasSuffix(".ssl.truststore.location")
+            }
             .sorted { $0.key < $1.key }
             .map { .set(key: $0.key, value: $0.value) }
     }

@@ -12,4 +12,9 @@ extension Secret {
 
     /// The text `data[key]` decodes to; nil when absent or not base64 of UTF-8.
     func text(_ key: String) -> String? { data?[key].flatMap(Self.text(base64:)) }
+
+    /// Sets `data[key]` to `text`.
+    mutating func setText(_ text: String, for key: String) {
+        data = (data ?? [:]).merging([key: Self.base64(text)]) { _, new in new }
+    }
 }
