@@ -1,3 +1,4 @@
+import ArgumentParser
 import ClusterModel
 import Foundation
 import KafkaAdmin
@@ -7,19 +8,35 @@ import Reconciler
 import Synchronization
 
 /// The operator's Kafka admin client for each cluster. A client configured with the `--kafka-*`
-/// options serves every cluster. Otherwise the cluster the operator can reach (local mode's
-/// simulated one) gets a client of its own, made from its spec (`OperatorKafkaConnection`): its Service on the client-facing
+/// options serves every cluster. Otherwise each cluster the operator can reach (every one on
+/// Kubernetes; local mode's simulated one) gets a client of its own, made from its spec (`OperatorKafkaConnection`): its Service on the client-facing
 /// listener, with the operator's certificate for that cluster when the listener is SSL. The
 /// connection is read again after `refreshInterval`, so a renewed certificate is picked up;
 /// a client whose connection did not change is kept, with its pooled broker connections.
 final class KafkaClients: Sendable {
     private let configured: KafkaProtocolAdminClient?
-    private let reachableCluster: ClusterKey?
+    private let reach: Reach
     private let api: any KubernetesAPI
     private let options: KafkaAdminOptions
     private let refreshInterval: Duration
     private let logger: Logger
     private let clients = Mutex<[ClusterKey: Entry]>([:])
+
+    /// The clusters a client is made for when none is configured.
+    enum Reach: Sendable {
+        case everyCluster
+        case only(ClusterKey)
+        /// `--kafka-connection off`: the operator works without Kafka.
+        case none
+
+        func includes(_ key: ClusterKey) -> Bool {
+            switch self {
+            case .everyCluster: true
+            case .only(let reachable): key == reachable
+            case .none: false
+            }
+        }
+    }
 
     private struct Entry {
         var connection: OperatorKafkaConnection
@@ -28,15 +45,14 @@ final class KafkaClients: Sendable {
     }
 
     /// - Parameters:
-    ///   - reachableCluster: the cluster a client is made for when none is configured.
     ///   - options: timeouts, address resolution and the like; TLS comes from each cluster.
     init(
-        configured: KafkaProtocolAdminClient?, reachableCluster: ClusterKey?,
+        configured: KafkaProtocolAdminClient?, reach: Reach,
         api: any KubernetesAPI, options: KafkaAdminOptions, refreshInterval: Duration = .seconds(30),
         logger: Logger
     ) {
         self.configured = configured
-        self.reachableCluster = reachableCluster
+        self.reach = reach
         self.api = api
         self.options = options
         self.refreshInterval = refreshInterval
@@ -44,7 +60,11 @@ final class KafkaClients: Sendable {
     }
 
     /// Whether any cluster can have a client: without, the reconciler works without Kafka.
-    var reachesAnyCluster: Bool { configured != nil || reachableCluster != nil }
+    var reachesAnyCluster: Bool {
+        if configured != nil { return true }
+        if case .none = reach { return false }
+        return true
+    }
 
     /// The client for `cluster`, whose spec the caller has just read.
     func client(for cluster: KafkaCluster) async throws(OperatorKafkaConnectionError)
@@ -74,7 +94,7 @@ final class KafkaClients: Sendable {
         reading read: () async throws(OperatorKafkaConnectionError) -> OperatorKafkaConnection
     ) async throws(OperatorKafkaConnectionError) -> KafkaProtocolAdminClient {
         if let configured { return configured }
-        guard key == reachableCluster else { throw .notReachable(key) }
+        guard reach.includes(key) else { throw .notReachable(key) }
         let now = ContinuousClock.now
         if let fresh = clients.withLock({ $0[key] }), now - fresh.readAt < refreshInterval {
             return fresh.client
@@ -97,4 +117,10 @@ final class KafkaClients: Sendable {
             return client
         }
     }
+}
+
+/// `serve --kafka-connection`: whether the operator reaches each cluster's brokers by its spec.
+enum KafkaConnectionMode: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case spec
+    case off
 }

@@ -113,6 +113,14 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Kafka (downScale without brokerId removes the broker with the fewest replicas)")
     var kafkaOptions: KafkaConnectionOptions<ServeSpelling>
 
+    @Option(
+        help:
+            "How the operator reaches each cluster's brokers without --kafka-bootstrap: spec (its Service on the client-facing listener, with the operator's certificate when that listener is SSL) or off (no Kafka client: removals go on Cruise Control's word). Env: KAFKA_OPERATOR_KAFKA_CONNECTION."
+    )
+    var kafkaConnection: KafkaConnectionMode =
+        KafkaConnectionMode(rawValue: EnvironmentDefault.string("KAFKA_OPERATOR_KAFKA_CONNECTION", "spec"))
+        ?? .spec
+
     func validate() throws {
         if !tlsListeners.isEmpty && (tlsCert.isEmpty || tlsKey.isEmpty) {
             throw ValidationError("--tls-listen needs both --tls-cert and --tls-key.")
@@ -310,9 +318,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Each cluster's admin client: a configured bootstrap list serves every cluster; without
-    /// one, local mode's simulated brokers serve the cluster they simulate, reached by the
-    /// names the operator would use on Kubernetes (mapped to their loopback sockets) and with
-    /// the operator's certificate for that cluster when its listener is SSL.
+    /// one, each cluster is reached at its own Service, with the operator's certificate for
+    /// that cluster when its listener is SSL (unless `--kafka-connection off`). In local mode
+    /// that is the cluster the simulated brokers simulate, by the same names, mapped to their
+    /// loopback sockets.
     private func kafkaClients(
         configured: KafkaProtocolAdminClient?, local peers: SimulatedPeers?, api: any KubernetesAPI
     ) async throws -> KafkaClients {
@@ -320,7 +329,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let peers { options.addressResolver = peers.addresses(cruiseControlPort: nil) }
         return KafkaClients(
             configured: configured,
-            reachableCluster: peers.map { ClusterKey(namespace: $0.namespace, name: $0.cluster) }, api: api,
+            reach: kafkaConnection == .off
+                ? .none
+                : peers.map { .only(ClusterKey(namespace: $0.namespace, name: $0.cluster)) } ?? .everyCluster,
+            api: api,
             options: options, logger: Logger(label: "kafka-operator.kafka-clients"))
     }
 

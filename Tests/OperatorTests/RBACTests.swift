@@ -77,7 +77,8 @@ import Testing
         let manifest = try cruiseControl.exampleManifest(at: directory.file("kafkacluster.yaml").path, ttl: 0)
         let operatorProcess = try await OperatorProcess(
             arguments: [
-                "--cluster", manifest, "--cooldown", "0", "--api-token", "ops",
+                // No Kafka runs beside this cluster.
+                "--kafka-connection", "off", "--cluster", manifest, "--cooldown", "0", "--api-token", "ops",
                 "--cruise-control-poll-interval", "0.2", "--cruise-control-max-poll-interval", "0.5",
             ],
             environment: ["KUBECONFIG": kubeconfig], logDirectory: directory, apiServer: server)
@@ -221,12 +222,13 @@ import Testing
         try mergePatch(
             "/apis/kafka.banzaicloud.io/v1beta1/namespaces/kafka/kafkaclusters/kafka",
             #"{"spec":{"listenersConfig":{"sslSecrets":{"tlsSecretName":"kafka-ca","create":false}}}}"#)
-        // The cluster's own certificates, signed by that CA, are kept in Secrets too.
+        // The cluster's own certificates (brokers, operator, Cruise Control), signed by that CA,
+        // are kept in Secrets too.
         let issued = await waitUntil(timeout: .seconds(30)) {
             let cluster = try? operatorProcess.api(
                 "/apis/kafka.banzaicloud.io/v1beta1/namespaces/kafka/kafkaclusters/kafka")
             let expiry = (cluster?["status"] as? [String: Any])?["certificateExpiry"] as? [String: String]
-            return expiry?.count == 3
+            return expiry?.count == 4
         }
         #expect(issued, "\(operatorProcess.process.log)")
         let user = try runProcess(
