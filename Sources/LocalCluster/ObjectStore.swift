@@ -291,8 +291,19 @@ actor ObjectStore {
     func create(_ resource: ResourceDefinition, namespace: String?, body: JSONValue) throws(APIError)
         -> JSONValue
     {
+        var warnings: [String] = []
+        return try create(resource, namespace: namespace, body: body, fields: .ignore, warnings: &warnings)
+    }
+
+    /// Creates an object, first pruned as `fields` asks (see `prune`); `warnings` gets what a
+    /// `Warn` write says of the fields it dropped.
+    func create(
+        _ resource: ResourceDefinition, namespace: String?, body: JSONValue, fields: FieldValidation,
+        warnings: inout [String]
+    ) throws(APIError) -> JSONValue {
         var object = body
         guard object.members != nil else { throw .badRequest("the request body must be a JSON object") }
+        warnings += try prune(&object, resource, fields, decoding: true)
         try checkTypeMeta(&object, resource)
         var name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
         if name.isEmpty, let prefix = object.value(at: ["metadata", "generateName"])?.stringValue,
@@ -461,6 +472,32 @@ actor ObjectStore {
         }
     }
 
+    /// Drops what the schema of the resource's stored CustomResourceDefinition does not
+    /// describe, and returns the warnings `fields` asks for (or refuses the write under
+    /// `Strict`). A create or update refusal names the object's kind and version, as a decoding
+    /// failure does; a patch's does not. A kind with no stored CRD is kept as sent: the local
+    /// cluster serves its own custom resources even before their CRDs are applied.
+    private func prune(
+        _ object: inout JSONValue, _ resource: ResourceDefinition, _ fields: FieldValidation, decoding: Bool
+    ) throws(APIError) -> [String] {
+        guard let pruning = fieldPruning(for: resource) else { return [] }
+        let dropped = pruning.prune(&object)
+        return try fields.judge(unknown: dropped, decoding: decoding ? resource : nil)
+    }
+
+    /// The structural schema of the served version in the stored CRD for `resource`, if any.
+    private func fieldPruning(for resource: ResourceDefinition) -> FieldPruning? {
+        guard !resource.group.isEmpty,
+            let definitions = registry.definition(for: .customResourceDefinitions),
+            let crd = objects[definitions]?["/\(resource.qualifiedName)"],
+            let version = crd.value(at: ["spec", "versions"])?.items?.first(where: {
+                $0["name"] == .string(resource.type.version)
+            }),
+            let schema = version.value(at: ["schema", "openAPIV3Schema"])
+        else { return nil }
+        return FieldPruning(schema: schema)
+    }
+
     /// A custom resource's structural schema: defaults, then validation.
     private func admitCustomResource(
         _ object: inout JSONValue, _ resource: ResourceDefinition, _ name: String
@@ -524,10 +561,23 @@ actor ObjectStore {
     func update(
         _ resource: ResourceDefinition, namespace: String?, name: String, body: JSONValue, status: Bool
     ) throws(APIError) -> JSONValue {
+        var warnings: [String] = []
+        return try update(
+            resource, namespace: namespace, name: name, body: body, status: status, fields: .ignore,
+            warnings: &warnings)
+    }
+
+    /// Replaces an object, or its status, with the body pruned as `fields` asks.
+    func update(
+        _ resource: ResourceDefinition, namespace: String?, name: String, body: JSONValue, status: Bool,
+        fields: FieldValidation, warnings: inout [String]
+    ) throws(APIError) -> JSONValue {
         let reference = Reference(resource: resource, namespace: namespace ?? "", name: name)
-        guard let existing = objects[resource]?[reference.key] else { throw .notFound(resource, name) }
         var object = body
         guard object.members != nil else { throw .badRequest("the request body must be a JSON object") }
+        // The body is decoded, and so pruned, before the object is looked up.
+        warnings += try prune(&object, resource, fields, decoding: true)
+        guard let existing = objects[resource]?[reference.key] else { throw .notFound(resource, name) }
         try checkTypeMeta(&object, resource)
         let bodyName = object.value(at: ["metadata", "name"])?.stringValue ?? ""
         if bodyName != name {
@@ -570,6 +620,17 @@ actor ObjectStore {
         _ resource: ResourceDefinition, namespace: String?, name: String, patch: JSONValue, kind: PatchKind,
         status: Bool
     ) throws(APIError) -> JSONValue {
+        var warnings: [String] = []
+        return try self.patch(
+            resource, namespace: namespace, name: name, patch: patch, kind: kind, status: status,
+            fields: .ignore, warnings: &warnings)
+    }
+
+    /// Patches an object, or its status; the patched object is pruned as `fields` asks.
+    func patch(
+        _ resource: ResourceDefinition, namespace: String?, name: String, patch: JSONValue, kind: PatchKind,
+        status: Bool, fields: FieldValidation, warnings: inout [String]
+    ) throws(APIError) -> JSONValue {
         let reference = Reference(resource: resource, namespace: namespace ?? "", name: name)
         guard let existing = objects[resource]?[reference.key] else { throw .notFound(resource, name) }
         var object: JSONValue
@@ -592,6 +653,7 @@ actor ObjectStore {
                 throw .badRequest(error.description)
             }
         }
+        warnings += try prune(&object, resource, fields, decoding: false)
         try checkTypeMeta(&object, resource)
         if object.value(at: ["metadata", "name"])?.stringValue != name {
             throw .badRequest("a patch may not change metadata.name")
