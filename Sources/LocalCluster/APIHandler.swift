@@ -213,23 +213,24 @@ struct APIHandler: Sendable {
         case (.post, nil):
             let dryRun = try dryRun(request, options: "CreateOptions")
             let fields = try fieldValidation(request, options: "CreateOptions")
-            let body = try jsonBody(request)
+            let (body, duplicates) = try jsonBodyReportingDuplicates(request)
             let (created, warnings) = try await write(dryRun: dryRun) { store throws(APIError) in
                 var warnings: [String] = []
                 let created = try store.create(
-                    resource, namespace: namespace, body: body, fields: fields, warnings: &warnings)
+                    resource, namespace: namespace, body: body, fields: fields,
+                    duplicates: FieldValidation.duplicates(duplicates), warnings: &warnings)
                 return (created, warnings)
             }
             return Self.json(.created, created, warnings: warnings)
         case (.put, let name?):
             let dryRun = try dryRun(request, options: "UpdateOptions")
             let fields = try fieldValidation(request, options: "UpdateOptions")
-            let body = try jsonBody(request)
+            let (body, duplicates) = try jsonBodyReportingDuplicates(request)
             let (updated, warnings) = try await write(dryRun: dryRun) { store throws(APIError) in
                 var warnings: [String] = []
                 let updated = try store.update(
                     resource, namespace: namespace, name: name, body: body, status: status, fields: fields,
-                    warnings: &warnings)
+                    duplicates: FieldValidation.duplicates(duplicates), warnings: &warnings)
                 return (updated, warnings)
             }
             return Self.json(.ok, updated, warnings: warnings)
@@ -237,12 +238,14 @@ struct APIHandler: Sendable {
             let dryRun = try dryRun(request, options: "PatchOptions")
             let fields = try fieldValidation(request, options: "PatchOptions")
             let kind = try patchKind(resource, request)
-            let patch = try parse(request.body)
-            let (patched, warnings) = try await write(dryRun: dryRun) { store throws(APIError) in
+            let (patch, repeated) = try parseReportingDuplicates(request.body)
+            var duplicates = FieldValidation.duplicates(repeated)
+            if case .json = kind { duplicates = FieldValidation.duplicates(repeated, inJSONPatch: true) }
+            let (patched, warnings) = try await write(dryRun: dryRun) { [duplicates] store throws(APIError) in
                 var warnings: [String] = []
                 let patched = try store.patch(
                     resource, namespace: namespace, name: name, patch: patch, kind: kind, status: status,
-                    fields: fields, warnings: &warnings)
+                    fields: fields, duplicates: duplicates, warnings: &warnings)
                 return (patched, warnings)
             }
             return Self.json(.ok, patched, warnings: warnings)
@@ -468,6 +471,31 @@ struct APIHandler: Sendable {
         var accepted = ["application/json-patch+json", "application/merge-patch+json"]
         if strategic != nil { accepted.append("application/strategic-merge-patch+json") }
         throw .unsupportedMediaType(accepted: accepted)
+    }
+
+    /// A create's or update's body, which may repeat a key (see `parseReportingDuplicates`).
+    private func jsonBodyReportingDuplicates(_ request: HTTPRequest) throws(APIError) -> (
+        JSONValue, duplicates: [String]
+    ) {
+        let type = Self.mediaType(request) ?? "application/json"
+        guard type == "application/json" || type.isEmpty else {
+            throw .unsupportedMediaType(accepted: ["application/json"])
+        }
+        return try parseReportingDuplicates(request.body)
+    }
+
+    /// A write's body as the server decodes it: a repeated key is not malformed JSON but a
+    /// problem `fieldValidation` judges, and its last value is the one read.
+    private func parseReportingDuplicates(_ body: [UInt8]) throws(APIError) -> (
+        JSONValue, duplicates: [String]
+    ) {
+        guard !body.isEmpty else { throw .badRequest("the request has no body") }
+        do {
+            let read = try JSONReader.parseReportingDuplicateKeys(body)
+            return (read.value, read.duplicates)
+        } catch {
+            throw .badRequest("the request body is not valid JSON: \(error)")
+        }
     }
 
     private func parse(_ body: [UInt8]) throws(APIError) -> JSONValue {

@@ -1,8 +1,9 @@
 import KubernetesAPITypes
 
 /// A write's `fieldValidation`: what the server does with fields the object's schema does not
-/// know. `Strict` refuses the write, `Warn` stores the object without them and says so in a
-/// `Warning` header per field, `Ignore` drops them silently. A write that names none is
+/// know and with keys its body repeats. `Strict` refuses the write, `Warn` stores the object
+/// without the unknown fields (and with a repeated key's last value) and says so in a `Warning`
+/// header per problem, `Ignore` does the same silently. A write that names none is
 /// answered as `Warn`, the API server's default; kubectl sends `Strict` unless told otherwise.
 enum FieldValidation: String, Sendable {
     case strict = "Strict"
@@ -25,15 +26,22 @@ enum FieldValidation: String, Sendable {
             message: "\(kind).meta.k8s.io \"\" is invalid: fieldValidation: \(message)", details: details)
     }
 
-    /// What the directive makes of the unknown fields a write had: nothing, warnings for the
-    /// answer, or the refusal. `decoding` names the object as a create or update refusal does
+    /// The problems a body's repeated keys make, as the decoder names them; a JSON patch's
+    /// own operations are named as such.
+    static func duplicates(_ paths: [String], inJSONPatch: Bool = false) -> [String] {
+        paths.map { "\(inJSONPatch ? "json patch " : "")duplicate field \"\($0)\"" }
+    }
+
+    /// What the directive makes of a write's repeated keys (`duplicates`, as `duplicates(_:)`
+    /// names them) and of the fields pruning dropped: nothing, warnings for the answer, or the
+    /// refusal, repeats first. `decoding` names the object as a create or update refusal does
     /// (`KafkaUser in version "v1alpha1" cannot be handled as a KafkaUser`); a patch's refusal
     /// has no such prefix.
-    func judge(unknown fields: [String], decoding resource: ResourceDefinition?) throws(APIError)
-        -> [String]
+    func judge(duplicates: [String], unknown fields: [String], decoding resource: ResourceDefinition?)
+        throws(APIError) -> [String]
     {
-        guard !fields.isEmpty else { return [] }
-        let problems = fields.map { "unknown field \"\($0)\"" }
+        let problems = duplicates + fields.map { "unknown field \"\($0)\"" }
+        guard !problems.isEmpty else { return [] }
         switch self {
         case .ignore: return []
         case .warn: return problems

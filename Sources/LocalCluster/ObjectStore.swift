@@ -292,18 +292,20 @@ actor ObjectStore {
         -> JSONValue
     {
         var warnings: [String] = []
-        return try create(resource, namespace: namespace, body: body, fields: .ignore, warnings: &warnings)
+        return try create(
+            resource, namespace: namespace, body: body, fields: .ignore, duplicates: [], warnings: &warnings)
     }
 
-    /// Creates an object, first pruned as `fields` asks (see `prune`); `warnings` gets what a
-    /// `Warn` write says of the fields it dropped.
+    /// Creates an object, first pruned as `fields` asks (see `checkFields`); `duplicates` are the
+    /// body's repeated keys, and `warnings` gets what a `Warn` write says of them and of the
+    /// fields it dropped.
     func create(
         _ resource: ResourceDefinition, namespace: String?, body: JSONValue, fields: FieldValidation,
-        warnings: inout [String]
+        duplicates: [String], warnings: inout [String]
     ) throws(APIError) -> JSONValue {
         var object = body
         guard object.members != nil else { throw .badRequest("the request body must be a JSON object") }
-        warnings += try prune(&object, resource, fields, decoding: true)
+        warnings += try checkFields(&object, resource, fields, duplicates, decoding: true)
         try checkTypeMeta(&object, resource)
         var name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
         if name.isEmpty, let prefix = object.value(at: ["metadata", "generateName"])?.stringValue,
@@ -473,16 +475,17 @@ actor ObjectStore {
     }
 
     /// Drops what the schema of the resource's stored CustomResourceDefinition does not
-    /// describe, and returns the warnings `fields` asks for (or refuses the write under
-    /// `Strict`). A create or update refusal names the object's kind and version, as a decoding
-    /// failure does; a patch's does not. A kind with no stored CRD is kept as sent: the local
-    /// cluster serves its own custom resources even before their CRDs are applied.
-    private func prune(
-        _ object: inout JSONValue, _ resource: ResourceDefinition, _ fields: FieldValidation, decoding: Bool
+    /// describe, and returns the warnings `fields` asks for about that and the body's repeated
+    /// keys (or refuses the write under `Strict`). A create or update refusal names the object's
+    /// kind and version, as a decoding failure does; a patch's does not. A kind with no stored
+    /// CRD is kept as sent: the local cluster serves its own custom resources even before their
+    /// CRDs are applied, and has no schema of the built-in kinds to prune against.
+    private func checkFields(
+        _ object: inout JSONValue, _ resource: ResourceDefinition, _ fields: FieldValidation,
+        _ duplicates: [String], decoding: Bool
     ) throws(APIError) -> [String] {
-        guard let pruning = fieldPruning(for: resource) else { return [] }
-        let dropped = pruning.prune(&object)
-        return try fields.judge(unknown: dropped, decoding: decoding ? resource : nil)
+        let dropped = fieldPruning(for: resource)?.prune(&object) ?? []
+        return try fields.judge(duplicates: duplicates, unknown: dropped, decoding: decoding ? resource : nil)
     }
 
     /// The structural schema of the served version in the stored CRD for `resource`, if any.
@@ -564,19 +567,19 @@ actor ObjectStore {
         var warnings: [String] = []
         return try update(
             resource, namespace: namespace, name: name, body: body, status: status, fields: .ignore,
-            warnings: &warnings)
+            duplicates: [], warnings: &warnings)
     }
 
     /// Replaces an object, or its status, with the body pruned as `fields` asks.
     func update(
         _ resource: ResourceDefinition, namespace: String?, name: String, body: JSONValue, status: Bool,
-        fields: FieldValidation, warnings: inout [String]
+        fields: FieldValidation, duplicates: [String], warnings: inout [String]
     ) throws(APIError) -> JSONValue {
         let reference = Reference(resource: resource, namespace: namespace ?? "", name: name)
         var object = body
         guard object.members != nil else { throw .badRequest("the request body must be a JSON object") }
         // The body is decoded, and so pruned, before the object is looked up.
-        warnings += try prune(&object, resource, fields, decoding: true)
+        warnings += try checkFields(&object, resource, fields, duplicates, decoding: true)
         guard let existing = objects[resource]?[reference.key] else { throw .notFound(resource, name) }
         try checkTypeMeta(&object, resource)
         let bodyName = object.value(at: ["metadata", "name"])?.stringValue ?? ""
@@ -623,13 +626,13 @@ actor ObjectStore {
         var warnings: [String] = []
         return try self.patch(
             resource, namespace: namespace, name: name, patch: patch, kind: kind, status: status,
-            fields: .ignore, warnings: &warnings)
+            fields: .ignore, duplicates: [], warnings: &warnings)
     }
 
     /// Patches an object, or its status; the patched object is pruned as `fields` asks.
     func patch(
         _ resource: ResourceDefinition, namespace: String?, name: String, patch: JSONValue, kind: PatchKind,
-        status: Bool, fields: FieldValidation, warnings: inout [String]
+        status: Bool, fields: FieldValidation, duplicates: [String], warnings: inout [String]
     ) throws(APIError) -> JSONValue {
         let reference = Reference(resource: resource, namespace: namespace ?? "", name: name)
         guard let existing = objects[resource]?[reference.key] else { throw .notFound(resource, name) }
@@ -653,7 +656,7 @@ actor ObjectStore {
                 throw .badRequest(error.description)
             }
         }
-        warnings += try prune(&object, resource, fields, decoding: false)
+        warnings += try checkFields(&object, resource, fields, duplicates, decoding: false)
         try checkTypeMeta(&object, resource)
         if object.value(at: ["metadata", "name"])?.stringValue != name {
             throw .badRequest("a patch may not change metadata.name")

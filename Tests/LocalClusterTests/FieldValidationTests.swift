@@ -162,4 +162,55 @@ import Testing
             #expect(patch.status == 422 && patch.text.contains("PatchOptions.meta.k8s.io"), "\(patch.text)")
         }
     }
+
+    /// A repeated key is a problem of the write, before the unknown fields: refused under
+    /// Strict, its last value stored with a warning under Warn.
+    @Test(.enabled(if: Peer.available("curl")))
+    func repeatedKeysAreJudgedWithTheUnknownFields() async throws {
+        try await TestCluster.with { cluster in
+            try await Self.applyUserCRD(cluster)
+            let body = Self.user("alice", extra: Self.unknown).replacing(
+                #""secretName":"s""#, with: #""secretName":"first","secretName":"s""#)
+            let refused = try await cluster.post("\(Self.users)?fieldValidation=Strict", body)
+            #expect(refused.status == 400, "\(refused.text)")
+            #expect(
+                refused.string("message")?.hasSuffix(
+                    #"strict decoding error: duplicate field "spec.secretName", unknown field "metadata.colour", unknown field "spec.foo", unknown field "spec.topicGrants[0].foo""#
+                ) == true, "\(refused.text)")
+            let created = try await cluster.request("POST", Self.users, body: body, includeHeaders: true)
+            #expect(created.status == 201, "\(created.text)")
+            #expect(created.warnings.first == #"duplicate field "spec.secretName""#, "\(created.headerLines)")
+            #expect(created.warnings.count == 4)
+            #expect(created.string("spec.secretName") == "s")
+
+            let patch = #"[{"op":"replace","path":"/spec/clusterRef","path":"/spec/secretName","value":"t"}]"#
+            let patched = try await cluster.request(
+                "PATCH", "\(Self.users)/alice", body: patch, contentType: "application/json-patch+json",
+                includeHeaders: true)
+            #expect(patched.status == 200, "\(patched.text)")
+            #expect(patched.warnings == [#"json patch duplicate field "[0].path""#])
+            #expect(patched.string("spec.secretName") == "t")
+        }
+    }
+
+    /// Every kind's body is decoded so, schema or not.
+    @Test(.enabled(if: Peer.available("curl")))
+    func aBuiltInKindsRepeatedKeyIsJudgedToo() async throws {
+        try await TestCluster.with { cluster in
+            let body = TestCluster.configMap("settings", data: #"{"a":"1","a":"2"}"#)
+            let refused = try await cluster.post(
+                "/api/v1/namespaces/default/configmaps?fieldValidation=Strict", body)
+            #expect(refused.status == 400, "\(refused.text)")
+            #expect(
+                refused.string("message")
+                    == #"ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: duplicate field "data.a""#,
+                "\(refused.text)")
+            let ignored = try await cluster.request(
+                "POST", "/api/v1/namespaces/default/configmaps?fieldValidation=Ignore", body: body,
+                includeHeaders: true)
+            #expect(ignored.status == 201, "\(ignored.text)")
+            #expect(ignored.warnings.isEmpty)
+            #expect(ignored.string("data.a") == "2")
+        }
+    }
 }
