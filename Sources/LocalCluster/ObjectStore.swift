@@ -636,13 +636,17 @@ actor ObjectStore {
     ) throws(APIError) -> JSONValue {
         let reference = Reference(resource: resource, namespace: namespace ?? "", name: name)
         guard let existing = objects[resource]?[reference.key] else { throw .notFound(resource, name) }
+        // The patch applies to the object as the server reads it: an object stored before its
+        // CRD is pruned on the way, so only what the patch itself brings counts against it.
+        var base = existing
+        _ = fieldPruning(for: resource)?.prune(&base)
         var object: JSONValue
         switch kind {
         case .merge:
             guard patch.members != nil else { throw .badRequest("a merge patch must be a JSON object") }
-            object = existing.applyingMergePatch(patch)
+            object = base.applyingMergePatch(patch)
         case .json:
-            do { object = try existing.applyingJSONPatch(patch) } catch {
+            do { object = try base.applyingJSONPatch(patch) } catch {
                 if case .malformed(let why) = error { throw .badRequest(why) }
                 throw .invalid(
                     resource, name,
@@ -652,7 +656,7 @@ actor ObjectStore {
                     ])
             }
         case .strategic(let schema):
-            do { object = try schema.apply(patch, to: existing) } catch {
+            do { object = try schema.apply(patch, to: base) } catch {
                 throw .badRequest(error.description)
             }
         }

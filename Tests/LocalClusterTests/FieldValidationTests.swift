@@ -144,6 +144,24 @@ import Testing
         }
     }
 
+    /// An object stored before its CRD is patched as the server reads it, pruned: a strict
+    /// patch is judged by what it brings, not by what the object held before.
+    @Test(.enabled(if: Peer.available("curl")))
+    func anObjectStoredBeforeItsCRDIsPatchedPruned() async throws {
+        try await TestCluster.with { cluster in
+            let created = try await cluster.post(Self.users, Self.user("alice", extra: Self.unknown))
+            #expect(created.string("spec.foo") == "bar")
+            try await Self.applyUserCRD(cluster)
+            let patched = try await cluster.request(
+                "PATCH", "\(Self.users)/alice?fieldValidation=Strict", body: #"{"spec":{"secretName":"t"}}"#,
+                contentType: "application/merge-patch+json", includeHeaders: true)
+            #expect(patched.status == 200, "\(patched.text)")
+            #expect(patched.warnings.isEmpty)
+            #expect(patched.string("spec.secretName") == "t")
+            #expect(patched.json["spec"]?["foo"] == nil, "\(patched.text)")
+        }
+    }
+
     /// An unknown directive is an invalid CreateOptions, PatchOptions or UpdateOptions, checked
     /// before the body is read.
     @Test(.enabled(if: Peer.available("curl")))
