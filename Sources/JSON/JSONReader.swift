@@ -11,6 +11,51 @@ public enum JSONReader {
     public static func parse(_ input: [UInt8]) throws(JSONReaderError) -> JSONValue {
         try JSONScanner.scan(input) { scanner throws(JSONReaderError) in try scanner.readValue() }
     }
+
+    /// Reads a document that may repeat a key within one object, as a lenient decoder does:
+    /// the last value wins (in the place of the first), and `duplicates` lists each repeat by
+    /// its path, `spec.ports[0].name`, in document order. In every other way as strict as
+    /// `parse`, and as linear.
+    public static func parseReportingDuplicateKeys(_ input: [UInt8]) throws(JSONReaderError) -> (
+        value: JSONValue, duplicates: [String]
+    ) {
+        try JSONScanner.scan(input) { scanner throws(JSONReaderError) in
+            scanner.allowsDuplicateKeys = true
+            var duplicates: [String] = []
+            let value = try readKeepingLast(&scanner, path: "", &duplicates)
+            return (value, duplicates)
+        }
+    }
+
+    private static func readKeepingLast(
+        _ scanner: inout JSONScanner, path: String, _ duplicates: inout [String]
+    ) throws(JSONReaderError) -> JSONValue {
+        switch try scanner.kind() {
+        case .object:
+            var members: [(key: String, value: JSONValue)] = []
+            var positions: [String: Int] = [:]
+            try scanner.readObject { scanner, key throws(JSONReaderError) in
+                let memberPath = path.isEmpty ? key : "\(path).\(key)"
+                let value = try readKeepingLast(&scanner, path: memberPath, &duplicates)
+                if let position = positions[key] {
+                    members[position].value = value
+                    duplicates.append(memberPath)
+                } else {
+                    positions[key] = members.count
+                    members.append((key, value))
+                }
+            }
+            return .object(members)
+        case .array:
+            var elements: [JSONValue] = []
+            try scanner.readArray { scanner, index throws(JSONReaderError) in
+                elements.append(try readKeepingLast(&scanner, path: "\(path)[\(index)]", &duplicates))
+            }
+            return .array(elements)
+        default:
+            return try scanner.readValue()
+        }
+    }
 }
 
 /// Why a body is not JSON; offsets count bytes from the start of the body.

@@ -13,6 +13,9 @@ public struct JSONScanner {
     private var depth = 0
     /// The keys of every object being read, for `ObjectKeys`; one buffer for the document.
     private var keyStack: [String] = []
+    /// Whether `readObject` passes a repeated key to its reader instead of refusing it; only
+    /// `JSONReader.parseReportingDuplicateKeys` sets it, and says where each repeat was.
+    var allowsDuplicateKeys = false
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -64,7 +67,7 @@ public struct JSONScanner {
             skipWhitespace()
             guard try peek() == UInt8(ascii: "\"") else { throw .unexpectedByte(offset: index) }
             let key = try readString()
-            guard keys.isNew(key, on: &keyStack) else { throw .duplicateKey(key) }
+            guard keys.isNew(key, on: &keyStack) || allowsDuplicateKeys else { throw .duplicateKey(key) }
             skipWhitespace()
             guard try peek() == UInt8(ascii: ":") else { throw .unexpectedByte(offset: index) }
             index += 1

@@ -211,28 +211,44 @@ struct APIHandler: Sendable {
             }
             return Self.json(.ok, object)
         case (.post, nil):
-            let body = try jsonBody(request)
-            let created = try await write(dryRun: try dryRun(request, options: "CreateOptions")) {
-                store throws(APIError) in
-                try store.create(resource, namespace: namespace, body: body)
+            let dryRun = try dryRun(request, options: "CreateOptions")
+            let fields = try fieldValidation(request, options: "CreateOptions")
+            let (body, duplicates) = try jsonBodyReportingDuplicates(request)
+            let (created, warnings) = try await write(dryRun: dryRun) { store throws(APIError) in
+                var warnings: [String] = []
+                let created = try store.create(
+                    resource, namespace: namespace, body: body, fields: fields,
+                    duplicates: FieldValidation.duplicates(duplicates), warnings: &warnings)
+                return (created, warnings)
             }
-            return Self.json(.created, created)
+            return Self.json(.created, created, warnings: warnings)
         case (.put, let name?):
-            let body = try jsonBody(request)
-            let updated = try await write(dryRun: try dryRun(request, options: "UpdateOptions")) {
-                store throws(APIError) in
-                try store.update(resource, namespace: namespace, name: name, body: body, status: status)
+            let dryRun = try dryRun(request, options: "UpdateOptions")
+            let fields = try fieldValidation(request, options: "UpdateOptions")
+            let (body, duplicates) = try jsonBodyReportingDuplicates(request)
+            let (updated, warnings) = try await write(dryRun: dryRun) { store throws(APIError) in
+                var warnings: [String] = []
+                let updated = try store.update(
+                    resource, namespace: namespace, name: name, body: body, status: status, fields: fields,
+                    duplicates: FieldValidation.duplicates(duplicates), warnings: &warnings)
+                return (updated, warnings)
             }
-            return Self.json(.ok, updated)
+            return Self.json(.ok, updated, warnings: warnings)
         case (.patch, let name?):
+            let dryRun = try dryRun(request, options: "PatchOptions")
+            let fields = try fieldValidation(request, options: "PatchOptions")
             let kind = try patchKind(resource, request)
-            let patch = try parse(request.body)
-            let patched = try await write(dryRun: try dryRun(request, options: "PatchOptions")) {
-                store throws(APIError) in
-                try store.patch(
-                    resource, namespace: namespace, name: name, patch: patch, kind: kind, status: status)
+            let (patch, repeated) = try parseReportingDuplicates(request.body)
+            var duplicates = FieldValidation.duplicates(repeated)
+            if case .json = kind { duplicates = FieldValidation.duplicates(repeated, inJSONPatch: true) }
+            let (patched, warnings) = try await write(dryRun: dryRun) { [duplicates] store throws(APIError) in
+                var warnings: [String] = []
+                let patched = try store.patch(
+                    resource, namespace: namespace, name: name, patch: patch, kind: kind, status: status,
+                    fields: fields, duplicates: duplicates, warnings: &warnings)
+                return (patched, warnings)
             }
-            return Self.json(.ok, patched)
+            return Self.json(.ok, patched, warnings: warnings)
         case (.delete, let name?):
             let options = try deleteRequest(request)
             let (object, gone) = try await write(dryRun: options.dryRun) { store throws(APIError) in
@@ -277,6 +293,14 @@ struct APIHandler: Sendable {
     /// value is refused as the real server refuses it, before anything is done.
     private func dryRun(_ request: HTTPRequest, options kind: String) throws(APIError) -> Bool {
         try Self.dryRun(request.query.filter { $0.name == "dryRun" }.map(\.value), options: kind)
+    }
+
+    /// The write's `fieldValidation`, checked as the write's options are, before its body.
+    private func fieldValidation(_ request: HTTPRequest, options kind: String) throws(APIError)
+        -> FieldValidation
+    {
+        try FieldValidation.parse(
+            request.query.filter { $0.name == "fieldValidation" }.map(\.value), options: kind)
     }
 
     static func dryRun(_ values: [String], options kind: String) throws(APIError) -> Bool {
@@ -449,6 +473,31 @@ struct APIHandler: Sendable {
         throw .unsupportedMediaType(accepted: accepted)
     }
 
+    /// A create's or update's body, which may repeat a key (see `parseReportingDuplicates`).
+    private func jsonBodyReportingDuplicates(_ request: HTTPRequest) throws(APIError) -> (
+        JSONValue, duplicates: [String]
+    ) {
+        let type = Self.mediaType(request) ?? "application/json"
+        guard type == "application/json" || type.isEmpty else {
+            throw .unsupportedMediaType(accepted: ["application/json"])
+        }
+        return try parseReportingDuplicates(request.body)
+    }
+
+    /// A write's body as the server decodes it: a repeated key is not malformed JSON but a
+    /// problem `fieldValidation` judges, and its last value is the one read.
+    private func parseReportingDuplicates(_ body: [UInt8]) throws(APIError) -> (
+        JSONValue, duplicates: [String]
+    ) {
+        guard !body.isEmpty else { throw .badRequest("the request has no body") }
+        do {
+            let read = try JSONReader.parseReportingDuplicateKeys(body)
+            return (read.value, read.duplicates)
+        } catch {
+            throw .badRequest("the request body is not valid JSON: \(error)")
+        }
+    }
+
     private func parse(_ body: [UInt8]) throws(APIError) -> JSONValue {
         guard !body.isEmpty else { throw .badRequest("the request has no body") }
         do { return try JSONReader.parse(body) } catch {
@@ -495,6 +544,17 @@ struct APIHandler: Sendable {
 
     static func json(_ status: HTTPStatus, _ value: JSONValue) -> HTTPResponse {
         HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: value.encoded())
+    }
+
+    /// An answer with one `Warning` header per warning, in the form RFC 7234 gives them and
+    /// the API server uses: code 299, no agent, the text quoted.
+    static func json(_ status: HTTPStatus, _ value: JSONValue, warnings: [String]) -> HTTPResponse {
+        var response = json(status, value)
+        for warning in warnings {
+            let quoted = warning.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+            response.headers.add(name: "Warning", value: "299 - \"\(quoted)\"")
+        }
+        return response
     }
 
     static func failure(_ error: APIError) -> HTTPResponse {

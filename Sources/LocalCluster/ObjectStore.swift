@@ -291,8 +291,21 @@ actor ObjectStore {
     func create(_ resource: ResourceDefinition, namespace: String?, body: JSONValue) throws(APIError)
         -> JSONValue
     {
+        var warnings: [String] = []
+        return try create(
+            resource, namespace: namespace, body: body, fields: .ignore, duplicates: [], warnings: &warnings)
+    }
+
+    /// Creates an object, first pruned as `fields` asks (see `checkFields`); `duplicates` are the
+    /// body's repeated keys, and `warnings` gets what a `Warn` write says of them and of the
+    /// fields it dropped.
+    func create(
+        _ resource: ResourceDefinition, namespace: String?, body: JSONValue, fields: FieldValidation,
+        duplicates: [String], warnings: inout [String]
+    ) throws(APIError) -> JSONValue {
         var object = body
         guard object.members != nil else { throw .badRequest("the request body must be a JSON object") }
+        warnings += try checkFields(&object, resource, fields, duplicates, decoding: true)
         try checkTypeMeta(&object, resource)
         var name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
         if name.isEmpty, let prefix = object.value(at: ["metadata", "generateName"])?.stringValue,
@@ -461,6 +474,33 @@ actor ObjectStore {
         }
     }
 
+    /// Drops what the schema of the resource's stored CustomResourceDefinition does not
+    /// describe, and returns the warnings `fields` asks for about that and the body's repeated
+    /// keys (or refuses the write under `Strict`). A create or update refusal names the object's
+    /// kind and version, as a decoding failure does; a patch's does not. A kind with no stored
+    /// CRD is kept as sent: the local cluster serves its own custom resources even before their
+    /// CRDs are applied, and has no schema of the built-in kinds to prune against.
+    private func checkFields(
+        _ object: inout JSONValue, _ resource: ResourceDefinition, _ fields: FieldValidation,
+        _ duplicates: [String], decoding: Bool
+    ) throws(APIError) -> [String] {
+        let dropped = fieldPruning(for: resource)?.prune(&object) ?? []
+        return try fields.judge(duplicates: duplicates, unknown: dropped, decoding: decoding ? resource : nil)
+    }
+
+    /// The structural schema of the served version in the stored CRD for `resource`, if any.
+    private func fieldPruning(for resource: ResourceDefinition) -> FieldPruning? {
+        guard !resource.group.isEmpty,
+            let definitions = registry.definition(for: .customResourceDefinitions),
+            let crd = objects[definitions]?["/\(resource.qualifiedName)"],
+            let version = crd.value(at: ["spec", "versions"])?.items?.first(where: {
+                $0["name"] == .string(resource.type.version)
+            }),
+            let schema = version.value(at: ["schema", "openAPIV3Schema"])
+        else { return nil }
+        return FieldPruning(schema: schema)
+    }
+
     /// A custom resource's structural schema: defaults, then validation.
     private func admitCustomResource(
         _ object: inout JSONValue, _ resource: ResourceDefinition, _ name: String
@@ -524,10 +564,23 @@ actor ObjectStore {
     func update(
         _ resource: ResourceDefinition, namespace: String?, name: String, body: JSONValue, status: Bool
     ) throws(APIError) -> JSONValue {
+        var warnings: [String] = []
+        return try update(
+            resource, namespace: namespace, name: name, body: body, status: status, fields: .ignore,
+            duplicates: [], warnings: &warnings)
+    }
+
+    /// Replaces an object, or its status, with the body pruned as `fields` asks.
+    func update(
+        _ resource: ResourceDefinition, namespace: String?, name: String, body: JSONValue, status: Bool,
+        fields: FieldValidation, duplicates: [String], warnings: inout [String]
+    ) throws(APIError) -> JSONValue {
         let reference = Reference(resource: resource, namespace: namespace ?? "", name: name)
-        guard let existing = objects[resource]?[reference.key] else { throw .notFound(resource, name) }
         var object = body
         guard object.members != nil else { throw .badRequest("the request body must be a JSON object") }
+        // The body is decoded, and so pruned, before the object is looked up.
+        warnings += try checkFields(&object, resource, fields, duplicates, decoding: true)
+        guard let existing = objects[resource]?[reference.key] else { throw .notFound(resource, name) }
         try checkTypeMeta(&object, resource)
         let bodyName = object.value(at: ["metadata", "name"])?.stringValue ?? ""
         if bodyName != name {
@@ -570,15 +623,30 @@ actor ObjectStore {
         _ resource: ResourceDefinition, namespace: String?, name: String, patch: JSONValue, kind: PatchKind,
         status: Bool
     ) throws(APIError) -> JSONValue {
+        var warnings: [String] = []
+        return try self.patch(
+            resource, namespace: namespace, name: name, patch: patch, kind: kind, status: status,
+            fields: .ignore, duplicates: [], warnings: &warnings)
+    }
+
+    /// Patches an object, or its status; the patched object is pruned as `fields` asks.
+    func patch(
+        _ resource: ResourceDefinition, namespace: String?, name: String, patch: JSONValue, kind: PatchKind,
+        status: Bool, fields: FieldValidation, duplicates: [String], warnings: inout [String]
+    ) throws(APIError) -> JSONValue {
         let reference = Reference(resource: resource, namespace: namespace ?? "", name: name)
         guard let existing = objects[resource]?[reference.key] else { throw .notFound(resource, name) }
+        // The patch applies to the object as the server reads it: an object stored before its
+        // CRD is pruned on the way, so only what the patch itself brings counts against it.
+        var base = existing
+        _ = fieldPruning(for: resource)?.prune(&base)
         var object: JSONValue
         switch kind {
         case .merge:
             guard patch.members != nil else { throw .badRequest("a merge patch must be a JSON object") }
-            object = existing.applyingMergePatch(patch)
+            object = base.applyingMergePatch(patch)
         case .json:
-            do { object = try existing.applyingJSONPatch(patch) } catch {
+            do { object = try base.applyingJSONPatch(patch) } catch {
                 if case .malformed(let why) = error { throw .badRequest(why) }
                 throw .invalid(
                     resource, name,
@@ -588,10 +656,11 @@ actor ObjectStore {
                     ])
             }
         case .strategic(let schema):
-            do { object = try schema.apply(patch, to: existing) } catch {
+            do { object = try schema.apply(patch, to: base) } catch {
                 throw .badRequest(error.description)
             }
         }
+        warnings += try checkFields(&object, resource, fields, duplicates, decoding: false)
         try checkTypeMeta(&object, resource)
         if object.value(at: ["metadata", "name"])?.stringValue != name {
             throw .badRequest("a patch may not change metadata.name")

@@ -85,3 +85,38 @@ import Testing
         }
     }
 }
+
+/// The lenient read of a document with repeated keys: the last value wins in the first one's
+/// place, each repeat is reported by its path, and everything else is refused as strictly.
+@Suite struct DuplicateKeyReadingTests {
+    static let rows: [(json: String, value: String, duplicates: [String])] = [
+        (#"{"a":1}"#, #"{"a":1}"#, []),
+        (#"{"a":1,"b":2,"a":3}"#, #"{"a":3,"b":2}"#, ["a"]),
+        (
+            #"{"metadata":{"name":"x","name":"y"},"spec":{"ports":[{"p":1,"p":2}],"k":1,"k":2,"k":3}}"#,
+            #"{"metadata":{"name":"y"},"spec":{"ports":[{"p":2}],"k":3}}"#,
+            ["metadata.name", "spec.ports[0].p", "spec.k", "spec.k"]
+        ),
+        (#"[{"op":"add","path":"/a","path":"/b"}]"#, #"[{"op":"add","path":"/b"}]"#, ["[0].path"]),
+        // A repeat's value is itself read leniently, and a repeated object replaces the first.
+        (#"{"o":{"x":1},"o":{"y":1,"y":2}}"#, #"{"o":{"y":2}}"#, ["o.y", "o"]),
+    ]
+
+    @Test(arguments: rows)
+    func keepsTheLastValueAndReportsEachRepeat(_ row: (json: String, value: String, duplicates: [String]))
+        throws
+    {
+        let read = try JSONReader.parseReportingDuplicateKeys(Array(row.json.utf8))
+        #expect(read.value == (try JSONReader.parse(Array(row.value.utf8))))
+        #expect(read.duplicates == row.duplicates)
+    }
+
+    @Test func otherFaultsAreStillRefused() {
+        #expect(throws: JSONReaderError.trailingBytes(offset: 8)) {
+            try JSONReader.parseReportingDuplicateKeys(Array(#"{"a":1} x"#.utf8))
+        }
+        #expect(throws: JSONReaderError.unexpectedEnd) {
+            try JSONReader.parseReportingDuplicateKeys(Array(#"{"a":1,"a""#.utf8))
+        }
+    }
+}

@@ -34,9 +34,35 @@ final class TestCluster: Sendable {
 
     func stop() async { await cluster.stop() }
 
+    /// Runs `body` against a fresh cluster and stops the cluster when it returns or throws.
+    static func with<Result>(_ body: (TestCluster) async throws -> Result) async throws -> Result {
+        let cluster = try await start()
+        do {
+            let result = try await body(cluster)
+            await cluster.stop()
+            return result
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+    }
+
     struct Answer {
         let status: Int
         let text: String
+        /// The response's header lines, when the request asked for them.
+        var headerLines: [String] = []
+
+        /// The texts of the `Warning` headers (`299 - "text"`), unquoted.
+        var warnings: [String] {
+            headerLines.compactMap { line in
+                guard line.lowercased().hasPrefix("warning: 299 - \""), line.hasSuffix("\"") else {
+                    return nil
+                }
+                return String(line.dropFirst("warning: 299 - \"".count).dropLast())
+                    .replacing("\\\"", with: "\"").replacing("\\\\", with: "\\")
+            }
+        }
         var json: JSONValue { (try? JSONReader.parse(Array(text.utf8))) ?? .null }
 
         /// The string at a dotted path of the JSON body.
@@ -65,9 +91,10 @@ final class TestCluster: Sendable {
     /// thread: blocking one of the few cooperative threads would starve the server's handlers.
     func request(
         _ method: String, _ path: String, body: String? = nil, contentType: String = "application/json",
-        headers: [String] = [], extra: [String] = []
+        headers: [String] = [], extra: [String] = [], includeHeaders: Bool = false
     ) async throws -> Answer {
         var arguments = ["-sS", "--path-as-is", "-X", method, "-w", "\n%{http_code}"]
+        if includeHeaders { arguments += ["-D", "/dev/stderr"] }
         for header in headers { arguments += ["-H", header] }
         if let body { arguments += ["-H", "Content-Type: \(contentType)", "--data-binary", "@-"] }
         arguments += extra
@@ -78,7 +105,11 @@ final class TestCluster: Sendable {
         else {
             return Answer(status: -1, text: output.stderr)
         }
-        return Answer(status: status, text: String(output.stdout[..<newline]))
+        var answer = Answer(status: status, text: String(output.stdout[..<newline]))
+        if includeHeaders {
+            answer.headerLines = output.stderr.split(separator: "\r\n").map(String.init)
+        }
+        return answer
     }
 
     func get(_ path: String) async throws -> Answer { try await request("GET", path) }
