@@ -93,7 +93,8 @@ struct ClusterCARollover {
             for leaf in leaves.values where leaf.request != nil {
                 var secret = leaf.secret
                 secret.setText(bundle, for: KoperatorSecretKey.caBundle)
-                step.writes.append(secret)
+                // While the users' passes catch up this step repeats: only changes are written.
+                if secret != leaf.secret { step.writes.append(secret) }
             }
             step.brokersMustReload = true
         case .reissueLeaves(let names, let signer):
@@ -142,7 +143,7 @@ struct ClusterCARollover {
                 [Self.stateAnnotation: String(decoding: encoded, as: UTF8.self)]
             ) { _, new in new }
         }
-        step.writes.insert(ca, at: 0)
+        if ca != caSecret { step.writes.insert(ca, at: 0) }
         return step
     }
 
