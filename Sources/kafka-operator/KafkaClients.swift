@@ -9,10 +9,11 @@ import Synchronization
 
 /// The operator's Kafka admin client for each cluster. A client configured with the `--kafka-*`
 /// options serves every cluster. Otherwise each cluster the operator can reach (every one on
-/// Kubernetes; local mode's simulated one) gets a client of its own, made from its spec (`OperatorKafkaConnection`): its Service on the client-facing
-/// listener, with the operator's certificate for that cluster when the listener is SSL. The
-/// connection is read again after `refreshInterval`, so a renewed certificate is picked up;
-/// a client whose connection did not change is kept, with its pooled broker connections.
+/// Kubernetes; local mode's simulated one) gets a client of its own, made from its spec
+/// (`OperatorKafkaConnection`): its Service on the client-facing listener, with the operator's
+/// certificate for that cluster when the listener is SSL. The connection is read again after
+/// `refreshInterval`, so a renewed certificate is picked up; a client whose connection did not
+/// change is kept, with its pooled broker connections.
 final class KafkaClients: Sendable {
     private let configured: KafkaProtocolAdminClient?
     private let reach: Reach
