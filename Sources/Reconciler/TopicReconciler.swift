@@ -65,7 +65,7 @@ public struct TopicReconciler: Sendable {
             throw .api(error, during: "reading KafkaTopic \(namespace)/\(name)")
         }
         let events = TopicEventRecorder(
-            api: api, topic: topic, component: configuration.component, enabled: configuration.recordEvents)
+            api: api, object: topic, component: configuration.component, enabled: configuration.recordEvents)
         let cluster = ClusterKey(
             namespace: topic.spec.clusterRef.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? namespace,
             name: topic.spec.clusterRef.name)

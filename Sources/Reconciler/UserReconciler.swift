@@ -77,7 +77,8 @@ public struct UserReconciler: Sendable {
         var pass = UserReconcilePass(
             reconciler: self, user: user,
             events: UserEventRecorder(
-                api: api, user: user, component: configuration.component, enabled: configuration.recordEvents),
+                api: api, object: user, component: configuration.component,
+                enabled: configuration.recordEvents),
             cluster: ClusterKey(
                 namespace: user.spec.clusterRef.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? namespace,
                 name: user.spec.clusterRef.name))
