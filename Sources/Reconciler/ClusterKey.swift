@@ -12,6 +12,14 @@ public struct ClusterKey: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(namespace)/\(name)" }
 
+    /// The cluster a KafkaTopic's or KafkaUser's `clusterRef` names: in the referring object's
+    /// `namespace` unless the reference names one (an empty one names none).
+    public init(_ reference: KafkaTopic.ClusterReference, from namespace: String) {
+        self.init(
+            namespace: reference.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? namespace,
+            name: reference.name)
+    }
+
     /// The cluster an owned object belongs to: its controlling KafkaCluster owner, else its
     /// `kafka_cr` label.
     public init?(owning metadata: Kubernetes.ObjectMeta) {

@@ -631,10 +631,7 @@ public struct ClusterReconciler: Sendable {
         var secrets: [Secret] = []
         for user in users where user.spec.issuesCertificate {
             let namespace = user.metadata.namespace ?? cluster.namespace
-            let reference = ClusterKey(
-                namespace: user.spec.clusterRef.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? namespace,
-                name: user.spec.clusterRef.name)
-            guard reference == cluster else { continue }
+            guard ClusterKey(user.spec.clusterRef, from: namespace) == cluster else { continue }
             do {
                 secrets.append(
                     try await api.get(Secret.self, namespace: namespace, name: user.spec.secretName))

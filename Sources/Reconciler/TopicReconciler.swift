@@ -66,9 +66,7 @@ public struct TopicReconciler: Sendable {
         }
         let events = TopicEventRecorder(
             api: api, object: topic, component: configuration.component, enabled: configuration.recordEvents)
-        let cluster = ClusterKey(
-            namespace: topic.spec.clusterRef.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? namespace,
-            name: topic.spec.clusterRef.name)
+        let cluster = ClusterKey(topic.spec.clusterRef, from: namespace)
         if topic.metadata.deletionTimestamp != nil {
             return try await finalize(topic, cluster: cluster, events: events)
         }

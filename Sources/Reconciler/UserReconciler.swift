@@ -79,9 +79,7 @@ public struct UserReconciler: Sendable {
             events: UserEventRecorder(
                 api: api, object: user, component: configuration.component,
                 enabled: configuration.recordEvents),
-            cluster: ClusterKey(
-                namespace: user.spec.clusterRef.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? namespace,
-                name: user.spec.clusterRef.name))
+            cluster: ClusterKey(user.spec.clusterRef, from: namespace))
         return try await pass.run()
     }
 }
