@@ -207,7 +207,7 @@ struct ClusterCertificates {
                 let chain =
                     certificate.contains(authority.certificatePEM)
                     ? certificate : certificate + authority.certificatePEM
-                let wanted = leafSecret(leaf.name, chain: chain, key: key, authority: authority)
+                let wanted = leafSecret(leaf.name, chain: chain, key: key, trust: authority.certificatePEM)
                 if live[leaf.name]?.data != wanted.data { outcome.writes.append(wanted) }
                 outcome.expiries[leaf.name] = parsed.notValidAfter
                 if renewal.decision(for: parsed, now: now).mustRenew {
@@ -227,7 +227,8 @@ struct ClusterCertificates {
                 if leaf.name == serverSecretName, live[leaf.name] != nil { outcome.brokersMustReload = true }
                 outcome.writes.append(
                     leafSecret(
-                        leaf.name, chain: issued.chainPEM, key: issued.privateKeyPEM, authority: authority))
+                        leaf.name, chain: issued.chainPEM, key: issued.privateKeyPEM,
+                        trust: authority.certificatePEM))
                 outcome.issued.append(leaf.name)
                 outcome.expiries[leaf.name] = issued.notValidAfter
             } catch {
@@ -258,11 +259,10 @@ struct ClusterCertificates {
         return leaf.notValidAfter
     }
 
-    private func leafSecret(_ name: String, chain: String, key: String, authority: CertificateAuthority)
-        -> Secret
-    {
+    /// A new leaf Secret (`fill`'s keys), trusting the CAs in `trust`.
+    private func leafSecret(_ name: String, chain: String, key: String, trust: String) -> Secret {
         var leaf = secret(name, type: "kubernetes.io/tls", [:])
-        Self.fill(&leaf, chain: chain, key: key, trust: authority.certificatePEM)
+        Self.fill(&leaf, chain: chain, key: key, trust: trust)
         return leaf
     }
 
@@ -299,12 +299,11 @@ struct ClusterCertificates {
             guard let current = live[leaf.name] else {
                 do {
                     let issued = try rollover.signing.issue(leaf.request, now: now)
-                    var created = secret(leaf.name, type: "kubernetes.io/tls", [:])
-                    Self.fill(
-                        &created, chain: issued.chainPEM, key: issued.privateKeyPEM,
-                        trust: rollover.caSecret.text(KoperatorSecretKey.caBundle)
-                            ?? rollover.signing.certificatePEM)
-                    outcome.writes.append(created)
+                    outcome.writes.append(
+                        leafSecret(
+                            leaf.name, chain: issued.chainPEM, key: issued.privateKeyPEM,
+                            trust: rollover.caSecret.text(KoperatorSecretKey.caBundle)
+                                ?? rollover.signing.certificatePEM))
                     outcome.issued.append(leaf.name)
                 } catch {
                     outcome.problems.append("\(leaf.name) could not be issued: \(error)")
