@@ -299,28 +299,24 @@ public struct ClusterReconciler: Sendable {
     /// The cluster as stored, with the uid its objects' owner references name; nil when it
     /// does not exist (the garbage collector removes what it owned).
     private func read(namespace: String, name: String) async throws(ReconcileError) -> ReadCluster? {
-        let bytes: [UInt8]
-        do {
-            bytes = try await api.send(
-                APIRequest(
-                    method: "GET", path: ResourceType.kafkaClusters.path(namespace: namespace, name: name)))
-        } catch .notFound {
-            return nil
-        } catch {
-            throw .api(error, during: "reading KafkaCluster \(namespace)/\(name)")
-        }
         let document: ClusterDocument
-        do { document = try ClusterDocument(json: bytes) } catch {
-            throw .unreadableCluster(namespace: namespace, name: name, reason: error.description)
+        do {
+            guard
+                let stored = try await ClusterDocument.read(
+                    ClusterKey(namespace: namespace, name: name), api: api)
+            else { return nil }
+            document = stored
+        } catch {
+            switch error {
+            case .api(let error): throw .api(error, during: "reading KafkaCluster \(namespace)/\(name)")
+            case .unreadable(let reason):
+                throw .unreadableCluster(namespace: namespace, name: name, reason: reason)
+            }
         }
-        var cluster = document.cluster
-        cluster.metadata.namespace = cluster.metadata.namespace ?? namespace
-        guard let uid = cluster.metadata.uid, !uid.isEmpty else {
+        guard let uid = document.cluster.metadata.uid, !uid.isEmpty else {
             throw .clusterWithoutUID(namespace: namespace, name: name)
         }
-        var read = document
-        read.cluster = cluster
-        return ReadCluster(document: read, uid: uid)
+        return ReadCluster(document: document, uid: uid)
     }
 
     private struct ReadCluster {

@@ -22,22 +22,11 @@ public struct OperatorKafkaConnection: Equatable, Sendable {
     public static func read(_ key: ClusterKey, api: any KubernetesAPI)
         async throws(OperatorKafkaConnectionError) -> OperatorKafkaConnection
     {
-        let bytes: [UInt8]
-        do {
-            bytes = try await api.send(
-                APIRequest(
-                    method: "GET",
-                    path: ResourceType.kafkaClusters.path(namespace: key.namespace, name: key.name)))
-        } catch .notFound {
-            throw .clusterNotFound(key)
-        } catch {
+        let stored: ClusterDocument?
+        do { stored = try await ClusterDocument.read(key, api: api) } catch {
             throw .unreadable("KafkaCluster \(key): \(error)")
         }
-        var cluster: KafkaCluster
-        do { cluster = try ClusterDocument(json: bytes).cluster } catch {
-            throw .unreadable("KafkaCluster \(key): \(error.description)")
-        }
-        cluster.metadata.namespace = cluster.metadata.namespace ?? key.namespace
+        guard let cluster = stored?.cluster else { throw .clusterNotFound(key) }
         return try await read(cluster, api: api)
     }
 
