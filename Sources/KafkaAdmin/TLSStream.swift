@@ -152,11 +152,15 @@ final class TLSStream: ByteStream {
         }
     }
 
-    /// Runs `body` with `text`'s UTF-8 bytes and their count, as the PEM helpers take them.
+    /// Runs `body` with `text`'s UTF-8 bytes and their count, as the PEM helpers take them;
+    /// empty text (an emptied Secret key) holds nothing to load and answers 0, a failure.
     private static func withText(_ text: String, _ body: (UnsafePointer<CChar>, Int32) -> Int32) -> Int32 {
         var text = text
         return text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { body($0.baseAddress!, Int32(clamping: $0.count)) }
+            bytes.withMemoryRebound(to: CChar.self) { characters in
+                guard let start = characters.baseAddress, !characters.isEmpty else { return 0 }
+                return body(start, Int32(clamping: characters.count))
+            }
         }
     }
 

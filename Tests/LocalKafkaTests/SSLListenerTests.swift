@@ -161,6 +161,13 @@ import Testing
                 try await mismatched.metadata(topics: nil)
             }
             #expect("\(error.map { "\($0)" } ?? "")".contains("loading the client certificate"))
+
+            // An emptied Secret key is a clear failure, not a crash.
+            let emptied = try client(certificate: try read(fixture.aliceCertificateFile), key: "")
+            let refusal = await #expect(throws: KafkaAdminError.self) {
+                try await emptied.metadata(topics: nil)
+            }
+            #expect("\(refusal.map { "\($0)" } ?? "")".contains("loading the client certificate"))
         }
     }
 
