@@ -3,6 +3,7 @@
 
 #include <openssl/ssl.h>
 #include <openssl/err.h>
+#include <openssl/x509v3.h>
 
 /* Kafka client helpers: these OpenSSL entry points are macros, which Swift cannot call. */
 static inline long kafka_ssl_set_sni_host(SSL *ssl, const char *host) {
@@ -73,6 +74,22 @@ static inline long http_x509_subject_rfc2253(X509 *certificate, char *out, long 
     unsigned long flags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
     long length = -1;
     if (X509_NAME_print_ex(bio, X509_get_subject_name(certificate), 0, flags) >= 0) {
+        length = BIO_read(bio, out, (int)capacity);
+        if (length < 0) length = 0;
+    }
+    BIO_free(bio);
+    return length;
+}
+
+/* The subjectAltName extension as OpenSSL prints it ("DNS:a, IP Address:127.0.0.1"); writes at
+   most capacity bytes and returns the length, 0 without the extension, -1 on failure. */
+static inline long http_x509_subject_alt_names(X509 *certificate, char *out, long capacity) {
+    int index = X509_get_ext_by_NID(certificate, NID_subject_alt_name, -1);
+    if (index < 0) return 0;
+    BIO *bio = BIO_new(BIO_s_mem());
+    if (bio == NULL) return -1;
+    long length = -1;
+    if (X509V3_EXT_print(bio, X509_get_ext(certificate, index), 0, 0) == 1) {
         length = BIO_read(bio, out, (int)capacity);
         if (length < 0) length = 0;
     }

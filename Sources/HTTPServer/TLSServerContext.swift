@@ -16,6 +16,8 @@ public final class TLSServerContext: @unchecked Sendable {
     // SSL_CTX is reference counted and safe to share across threads once configured; nothing
     // changes it after init.
     let context: OpaquePointer
+    /// The server certificate's subject and alternative names.
+    public let certificateIdentity: TLSCertificateIdentity?
 
     /// - Parameters:
     ///   - certificateChainPEM: the server certificate first, then its intermediates.
@@ -36,6 +38,7 @@ public final class TLSServerContext: @unchecked Sendable {
         // The context takes references of its own; these are ours to release.
         defer { for certificate in chain { X509_free(certificate) } }
         guard let leaf = chain.first else { throw .tls("the certificate chain holds no PEM certificate") }
+        certificateIdentity = TLSCertificateIdentity(leaf)
         guard SSL_CTX_use_certificate(context, leaf) == 1 else {
             throw .tls("cannot use the server certificate: \(TLSContext.lastError())")
         }

@@ -144,10 +144,7 @@ public final class TLSServerSession {
 
     private static func subject(_ ssl: OpaquePointer) -> String? {
         guard let certificate = SSL_get0_peer_certificate(ssl) else { return nil }
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let length = http_x509_subject_rfc2253(certificate, &buffer, buffer.count)
-        guard length >= 0 else { return nil }
-        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return TLSCertificateIdentity.text(certificate, http_x509_subject_rfc2253)
     }
 }
 

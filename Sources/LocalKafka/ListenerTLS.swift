@@ -30,11 +30,17 @@ public struct ListenerTLS: Equatable, Sendable {
         self.clientAuthentication = clientAuthentication
     }
 
-    /// The OpenSSL context the listener serves with; `readFile` gives a named file's text, or
-    /// nil when there is no such file.
-    public func context(readingFile readFile: (String) -> String?) throws(ListenerTLSError)
-        -> TLSServerContext
-    {
+    /// The PEM text a listener serves with, as read from its settings and files.
+    public struct Material: Equatable, Sendable {
+        public var certificateChain: String
+        public var privateKey: String
+        /// Empty when the listener names no truststore.
+        public var trustedCertificates: String
+    }
+
+    /// The listener's key material; `readFile` gives a named file's text, or nil when there is
+    /// no such file.
+    public func material(readingFile readFile: (String) -> String?) throws(ListenerTLSError) -> Material {
         func text(_ path: String) throws(ListenerTLSError) -> String {
             guard let text = readFile(path) else { throw .missingFile(path) }
             return text
@@ -55,13 +61,26 @@ public struct ListenerTLS: Equatable, Sendable {
         case .inline(let certificates): trusted = PEMText.normalized(certificates)
         case nil: trusted = ""
         }
+        return Material(certificateChain: chain, privateKey: key, trustedCertificates: trusted)
+    }
+
+    /// The OpenSSL context the listener serves `material` with.
+    public func context(_ material: Material) throws(ListenerTLSError) -> TLSServerContext {
         do {
             return try TLSServerContext(
-                certificateChainPEM: chain, privateKeyPEM: key, trustedCertificatesPEM: trusted,
+                certificateChainPEM: material.certificateChain, privateKeyPEM: material.privateKey,
+                trustedCertificatesPEM: material.trustedCertificates,
                 clientAuthentication: clientAuthentication)
         } catch {
             throw .unusable(error.description)
         }
+    }
+
+    /// The OpenSSL context the listener serves with, its files read through `readFile`.
+    public func context(readingFile readFile: (String) -> String?) throws(ListenerTLSError)
+        -> TLSServerContext
+    {
+        try context(material(readingFile: readFile))
     }
 }
 
@@ -69,11 +88,20 @@ public struct ListenerTLS: Equatable, Sendable {
 public enum ListenerTLSError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingFile(String)
     case unusable(String)
+    /// A reloaded certificate names another subject, which the listener does not allow.
+    case subjectChanged(from: TLSCertificateIdentity, to: TLSCertificateIdentity)
+    /// A reloaded certificate has other alternative names, which the listener does not allow.
+    case alternativeNamesChanged(from: TLSCertificateIdentity, to: TLSCertificateIdentity)
 
     public var description: String {
         switch self {
         case .missingFile(let path): "the SSL listener's file \(path) does not exist"
         case .unusable(let reason): "the SSL listener's key material cannot be used: \(reason)"
+        // Kafka's words (CertificateEntries.ensureCompatible).
+        case .subjectChanged(let old, let new):
+            "Keystore DistinguishedName does not match: existing={\(old)}, new={\(new)}"
+        case .alternativeNamesChanged(let old, let new):
+            "Keystore SubjectAltNames do not match: existing={\(old)}, new={\(new)}"
         }
     }
 }

@@ -39,14 +39,16 @@ public final class SimulatedBrokerServer: Sendable {
     /// address it advertises (its own, unless `advertised` names another); returns the port.
     /// With `tls` it serves TLS, as the broker's client-facing listener does when that
     /// listener is SSL; a client then verifies the advertised name against the certificate.
+    /// An alter of that listener's keystore settings reloads it.
     @discardableResult
     public func start(
-        broker: Int32, port: UInt16 = 0, tls: TLSServerContext? = nil,
+        broker: Int32, port: UInt16 = 0, tls: ReloadableListenerTLS? = nil,
         advertised: (host: String, port: Int32)? = nil
     ) async throws(SimulatedBrokerServerError) -> UInt16 {
         let (fd, bound) = try Self.listen(port: port)
         let socket = Socket(broker: broker, listener: nil)
         listeners.withLock { $0[socket] = (fd, bound) }
+        if let tls { kafka.listenerTLS.register(broker: broker, tls) }
         await kafka.setAddress(
             broker: broker, host: advertised?.host ?? "127.0.0.1", port: advertised?.port ?? Int32(bound))
         Self.detach { [self] in acceptLoop(fd, socket, tls: tls) }
@@ -56,20 +58,28 @@ public final class SimulatedBrokerServer: Sendable {
     /// Opens a socket (a kernel-chosen loopback port) for `broker`'s `listener`: clients that
     /// connect through it are told the listener's advertised address for every broker that
     /// has that listener, as a client outside a cluster is told its external addresses. An
-    /// SSL listener (`listener.tls` set) serves TLS with its key material; `readFile` gives
-    /// the text of a file its settings name.
+    /// SSL listener (`listener.tls` set) serves TLS with its key material, which an alter of
+    /// its keystore settings reloads; `readFile` gives the text of a file its settings name.
     @discardableResult
     public func start(
-        broker: Int32, listener: BrokerListenerEndpoint, readFile: (String) -> String? = { _ in nil }
+        broker: Int32, listener: BrokerListenerEndpoint,
+        readFile: @escaping @Sendable (String) -> String? = { _ in nil }
     )
         async throws(SimulatedBrokerServerError)
         -> UInt16
     {
-        let tls: TLSServerContext?
-        do { tls = try listener.tls?.context(readingFile: readFile) } catch {
-            throw .tls(listener: listener.name, error)
+        var reloadable: ReloadableListenerTLS?
+        if let settings = listener.tls {
+            do {
+                reloadable = try ReloadableListenerTLS(
+                    listener: listener.name, tls: settings, readFile: readFile)
+            } catch {
+                throw .tls(listener: listener.name, error)
+            }
         }
+        let tls = reloadable
         let (fd, bound) = try Self.listen(port: 0)
+        if let tls { kafka.listenerTLS.register(broker: broker, tls) }
         let socket = Socket(broker: broker, listener: listener.name)
         listeners.withLock { $0[socket] = (fd, bound) }
         await kafka.setAddress(
@@ -105,6 +115,7 @@ public final class SimulatedBrokerServer: Sendable {
             return Array(sockets.values)
         }
         for listener in closing { shutdown(listener.fd, Int32(SHUT_RDWR)) }
+        kafka.listenerTLS.remove(broker: broker)
         await kafka.removeAddress(broker: broker)
     }
 
@@ -144,7 +155,7 @@ public final class SimulatedBrokerServer: Sendable {
         return (fd, UInt16(bigEndian: address.sin_port))
     }
 
-    private func acceptLoop(_ listener: Int32, _ socket: Socket, tls: TLSServerContext?) {
+    private func acceptLoop(_ listener: Int32, _ socket: Socket, tls: ReloadableListenerTLS?) {
         while true {
             var peer = sockaddr_in()
             var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -159,7 +170,9 @@ public final class SimulatedBrokerServer: Sendable {
             connections.withLock { _ = $0.insert(client) }
             let host = Self.host(of: peer)
             Self.detach { [self] in
-                if let stream = ClientStream.open(client, tls: tls, handshakeTimeout: handshakeTimeout) {
+                if let stream = ClientStream.open(
+                    client, tls: tls?.context, handshakeTimeout: handshakeTimeout)
+                {
                     serve(stream, socket, host: host)
                     stream.close()
                 }

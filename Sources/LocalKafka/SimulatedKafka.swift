@@ -9,6 +9,8 @@ public actor SimulatedKafka {
     public let simulation: ClusterSimulation
     public private(set) var brokerConfigs = BrokerConfigs()
     public private(set) var topicConfigs = TopicConfigs()
+    /// The running brokers' SSL listeners, which an alter of their keystore settings reloads.
+    public nonisolated let listenerTLS = ListenerTLSRegistry()
     /// The cluster's ACLs, kept across broker restarts as Kafka's metadata keeps them.
     public internal(set) var acls = AclStore()
     /// What each broker advertises, by listener: its own socket (listener nil), or the
@@ -481,8 +483,17 @@ public actor SimulatedKafka {
                     switch resource.type {
                     case .broker:
                         try brokerConfigs.incrementalAlter(
-                            resourceName: resource.name, operations: resource.operations,
-                            validateOnly: request.validateOnly)
+                            resourceName: resource.name, operations: resource.operations, validateOnly: true)
+                        var pending: [String: String] = [:]
+                        for case .set(let key, let value) in resource.operations { pending[key] = value }
+                        try reloadListenerTLS(
+                            resource.name, keys: resource.operations.map(\.key), pending: pending,
+                            commit: !request.validateOnly)
+                        if !request.validateOnly {
+                            try brokerConfigs.incrementalAlter(
+                                resourceName: resource.name, operations: resource.operations,
+                                validateOnly: false)
+                        }
                     default:
                         var updated = topicConfigs.overrides[resource.name] ?? [:]
                         for operation in resource.operations {
@@ -516,7 +527,14 @@ public actor SimulatedKafka {
                     switch resource.type {
                     case .broker:
                         try brokerConfigs.alter(
-                            resourceName: resource.name, configs: configs, validateOnly: request.validateOnly)
+                            resourceName: resource.name, configs: configs, validateOnly: true)
+                        try reloadListenerTLS(
+                            resource.name, keys: configs.keys, pending: configs, commit: !request.validateOnly
+                        )
+                        if !request.validateOnly {
+                            try brokerConfigs.alter(
+                                resourceName: resource.name, configs: configs, validateOnly: false)
+                        }
                     default:
                         try TopicConfigs.validate(configs)
                         if !request.validateOnly { topicConfigs.set(resource.name, configs) }
@@ -524,6 +542,26 @@ public actor SimulatedKafka {
                 })
         }
         return AlterConfigsResponse(results: results)
+    }
+
+    /// Reloads the SSL listeners that an alter of `keys` on broker resource `name` names, before
+    /// the alter is stored: Kafka validates a listener's new key material first and refuses the
+    /// whole alter when it cannot take it. `pending` holds the alter's own values.
+    private func reloadListenerTLS(
+        _ name: String, keys: some Sequence<String>, pending: [String: String], commit: Bool
+    ) throws(KafkaRefusal) {
+        guard let broker = Int32(name) else { return }
+        do {
+            try listenerTLS.reload(
+                broker: broker, keys: keys,
+                settings: { pending[$0] ?? brokerConfigs.resolve($0, broker: broker).first?.value },
+                commit: commit)
+        } catch {
+            throw KafkaRefusal(
+                KafkaErrorCode.invalidRequest,
+                "Invalid config value for resource ConfigResource(type=BROKER, name='\(name)'): "
+                    + "Validation of dynamic config update of SSLFactory failed: \(error)")
+        }
     }
 
     /// One resource's outcome: a broker's needs ALTER_CONFIGS on the cluster, a topic's on the
