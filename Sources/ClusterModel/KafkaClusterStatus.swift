@@ -120,6 +120,10 @@ public struct BrokerState: Codable, Equatable, Sendable {
     public var readiness: BrokerReadiness?
     public var gracefulActionState: GracefulActionState?
     public var rollingUpgradeState: String?
+    /// Set when the broker refused to reload its renewed keystore or truststore (Kafka cannot
+    /// take every change without a restart): the `keystoreReloadUntil` of that renewal. Its pod
+    /// carries the value, so the broker restarts, health-gated, to load the files.
+    public var keystoreRestart: String?
 
     public init() {}
 }

@@ -270,7 +270,7 @@ public struct ClusterReconciler: Sendable {
             spec, desired: desired, status: &updated, events: events, result: &result)
         let reloading = await reloadKeystores(
             spec, renewed: certificates.brokersMustReload, status: &updated,
-            brokers: desired.brokerIDs.sorted())
+            brokers: desired.brokerIDs.sorted(), events: events, result: &result)
         switch try await writeStatus(status.mergePatch(to: updated), of: spec) {
         case .written: result.statusWritten = true
         case .unchanged: break
@@ -517,9 +517,11 @@ public struct ClusterReconciler: Sendable {
     /// Within `KeystoreReload.windowMilliseconds` of a renewal of the brokers' certificate (`renewed` this
     /// pass, or recorded in the status), asks every broker to reload its keystore; whether the
     /// window is still open (look again soon). Without a Kafka client the brokers load the
-    /// renewed certificate at their next start.
+    /// renewed certificate at their next start. A broker that refuses is marked for a restart
+    /// (`BrokerState.keystoreRestart`), which the rolling upgrade carries out health-gated.
     private func reloadKeystores(
-        _ cluster: KafkaCluster, renewed: Bool, status: inout KafkaClusterStatus, brokers: [Int32]
+        _ cluster: KafkaCluster, renewed: Bool, status: inout KafkaClusterStatus, brokers: [Int32],
+        events: EventRecorder, result: inout ReconcileResult
     ) async -> Bool {
         let now = configuration.now()
         let until =
@@ -540,12 +542,23 @@ public struct ClusterReconciler: Sendable {
             return true
         }
         let failed = await KeystoreReload(kafka: kafka).run(cluster.spec, brokers: brokers)
-        for (broker, reason) in failed.sorted(by: { $0.key < $1.key }) {
-            logger.info(
-                "a broker was not asked to reload its keystore; asking again next pass",
-                metadata: [
-                    "cluster": "\(cluster.metadata.name)", "broker": "\(broker)", "error": "\(reason)",
-                ])
+        let renewal = UTCTimestamp.format(milliseconds: until)
+        for (broker, failure) in failed.sorted(by: { $0.key < $1.key }) {
+            switch failure {
+            case .unreachable(let reason):
+                logger.info(
+                    "a broker was not asked to reload its keystore; asking again next pass",
+                    metadata: [
+                        "cluster": "\(cluster.metadata.name)", "broker": "\(broker)", "error": "\(reason)",
+                    ])
+            case .refused(let reason):
+                let key = String(broker)
+                guard status.brokersState?[key] != nil,
+                    status.brokersState?[key]?.keystoreRestart != renewal
+                else { continue }
+                status.brokersState?[key]?.keystoreRestart = renewal
+                result.eventsRecorded += await events.record(keystoreReloadRefused: broker, reason: reason)
+            }
         }
         return true
     }

@@ -242,6 +242,9 @@ public struct DesiredStateRenderer: Sendable {
         ]
         annotations.merge(config.brokerAnnotations ?? [:]) { _, own in own }
         annotations[ResourceConventions.configHashAnnotation] = configHash.description
+        if let renewal = context.cluster.status?.brokersState?[String(id)]?.keystoreRestart {
+            annotations[ResourceConventions.keystoreRestartAnnotation] = renewal
+        }
         // The operator's labels select the pod: a broker label never replaces them.
         let podLabels = (config.brokerLabels ?? [:]).merging(labels) { _, ours in ours }
         var pod = Pod(

@@ -90,6 +90,15 @@ struct EventRecorder: Sendable {
                 "Issued the certificates in Secret \(secrets.joined(separator: ", ")) from the cluster CA")
     }
 
+    /// Warns that a broker refused to reload its renewed keystore, so it restarts to load it.
+    func record(keystoreReloadRefused broker: Int32, reason: String) async -> Int {
+        await record(
+            reason: "KeystoreReloadRefused",
+            message:
+                "Broker \(broker) cannot reload its renewed keystore without a restart (\(reason)); it restarts, health-gated, to load it",
+            type: "Warning")
+    }
+
     /// Says why a downScale's broker could not be chosen, once per generation of the spec.
     func record(brokerChoiceFailed failure: BrokerChoiceFailure, generation: Int) async -> Int {
         await record(

@@ -9,7 +9,8 @@ import KafkaProtocol
 /// "read the files again if they changed". The kubelet writes a renewed Secret into the pods within
 /// its sync period, not at once, so the request is repeated each pass after the renewal
 /// (`windowMilliseconds`, five minutes); a request while the file is unchanged costs
-/// Kafka nothing.
+/// Kafka nothing. A broker that refuses (a certificate with other names, on a Kafka that does not
+/// allow it) is restarted instead: see `BrokerState.keystoreRestart`.
 struct KeystoreReload {
     let kafka: any KafkaAdminClient
     static let windowMilliseconds: Int64 = 5 * 60 * 1_000
@@ -24,16 +25,30 @@ struct KeystoreReload {
             .map { .set(key: $0.key, value: $0.value) }
     }
 
-    /// Asks each of `brokers` to reload; the brokers that could not be asked, with why.
-    func run(_ spec: KafkaClusterSpec, brokers: [Int32]) async -> [Int32: String] {
+    /// Why a broker did not reload.
+    enum Failure: Equatable {
+        /// The broker answered that it cannot take the files: only a restart loads them.
+        case refused(String)
+        /// The broker was not reached; asking again may work.
+        case unreachable(String)
+    }
+
+    /// Asks each of `brokers` to reload; the brokers that did not, with why.
+    func run(_ spec: KafkaClusterSpec, brokers: [Int32]) async -> [Int32: Failure] {
         let operations = Self.operations(spec)
         guard !operations.isEmpty else { return [:] }
-        var failed: [Int32: String] = [:]
+        var failed: [Int32: Failure] = [:]
         for broker in brokers {
             do {
                 try await kafka.incrementalAlterConfigs(.broker(broker), operations: operations)
+            } catch let error as KafkaAdminError {
+                if case .brokerError = error {
+                    failed[broker] = .refused("\(error)")
+                } else {
+                    failed[broker] = .unreachable("\(error)")
+                }
             } catch {
-                failed[broker] = "\(error)"
+                failed[broker] = .unreachable("\(error)")
             }
         }
         return failed

@@ -21,6 +21,8 @@ public enum ResourceConventions {
     public static let specHashAnnotation = "kafka-operator.io/spec-hash"
     /// On a pod: the hash of the broker configuration that needs a restart to change.
     public static let configHashAnnotation = "kafka-operator.io/config-hash"
+    /// On a pod: the renewal whose keystore the broker refused to reload, so it restarts.
+    public static let keystoreRestartAnnotation = "kafka-operator.io/keystore-restart"
     /// On a PVC: the path the disk is mounted at (Koperator's annotation name).
     public static let mountPathAnnotation = ObjectLabels.mountPath
 

@@ -219,7 +219,10 @@ public struct ServerProperties: Equatable, Sendable {
 extension ServerProperties {
     /// Per SSL listener, Kafka's PEM keystore and truststore (KIP-651) read from the mounted
     /// broker certificate Secret, and the listener's client authentication (`required` unless
-    /// it says otherwise). Nothing for a cluster without SSL listeners.
+    /// it says otherwise). The brokers' certificate gains names when an external listener's
+    /// address appears, so a reload may take other SANs (KIP-978, Kafka 3.7; an older Kafka
+    /// refuses such a reload and the broker restarts instead). Nothing for a cluster without
+    /// SSL listeners.
     static func sslSettings(_ listeners: BrokerListeners) -> [String: String] {
         let secured = listeners.all.filter { ["SSL", "SASL_SSL"].contains($0.securityProtocol) }
         var settings: [String: String] = [:]
@@ -229,6 +232,7 @@ extension ServerProperties {
                 settings[prefix + key] = value
             }
             settings[prefix + "ssl.client.auth"] = listener.sslClientAuth ?? "required"
+            settings[prefix + "ssl.allow.san.changes"] = "true"
         }
         return settings
     }

@@ -3,7 +3,9 @@ import Foundation
 import JSON
 import KafkaProtocol
 import Kubernetes
+import LocalKafka
 import PKI
+import Synchronization
 import TestSupport
 import Testing
 
@@ -358,6 +360,91 @@ struct KeystoreReloadTests {
                 )
             }
         }
+    }
+}
+
+/// Where Kafka cannot take a renewed keystore live (a certificate naming another subject, or
+/// other SANs on a Kafka before 3.7), the broker that refuses the reload is restarted instead,
+/// through the health-gated rolling upgrade, and no other broker is.
+@Suite(.enabled(if: Peer.available("openssl"), "needs the openssl CLI"))
+struct KeystoreRestartTests {
+    /// A broker's mounted certificate files, which the test rewrites as the kubelet would.
+    final class MountedFiles: Sendable {
+        private let files: Mutex<[String: String]>
+        init(_ files: [String: String]) { self.files = Mutex(files) }
+        func read(_ path: String) -> String? { files.withLock { $0[path] } }
+        func write(_ path: String, _ text: String) { files.withLock { $0[path] = text } }
+    }
+
+    @Test func aBrokerThatRefusesTheReloadRestartsAndNoOtherDoes() async throws {
+        try await GracefulHarness.run(cruiseControl: false) { harness in
+            try await ClusterCertificatesTests.withSSL(harness.api)
+            try await harness.configuringPasses(harness.kafka)
+            try await harness.api.waitUntilSettled()
+            try await harness.configuringPasses(harness.kafka)
+
+            // Broker 1 serves its internal listener from files whose next certificate names
+            // another subject: Kafka refuses to reload such a keystore.
+            let keystore = "/var/run/secrets/kafka/ssl/keystore.pem"
+            let ca = try CertificateAuthority.create(commonName: "cluster-ca", now: Date())
+            let served = try ca.issue(
+                CertificateRequest(commonName: "kafka.kafka", usage: .server), now: Date())
+            let files = MountedFiles([keystore: served.keystorePEM])
+            harness.brokers.kafka.listenerTLS.register(
+                broker: 1,
+                try ReloadableListenerTLS(
+                    listener: "internal",
+                    tls: ListenerTLS(keystore: .file(keystore), truststore: nil, clientAuthentication: .none),
+                    readFile: files.read))
+            let renamed = try ca.issue(
+                CertificateRequest(commonName: "someone-else", usage: .server), now: Date())
+            files.write(keystore, renamed.keystorePEM)
+            let before = try await Self.podNames(harness.api)
+
+            _ = try await ClusterCertificatesTests.ageServerCertificate(harness.api)
+            try await harness.configuringPass(harness.kafka)
+            let status = try #require(try await harness.api.document().cluster.status)
+            let renewal = try #require(status.keystoreReloadUntil)
+            #expect(status.brokersState?["1"]?.keystoreRestart == renewal)
+            #expect(status.brokersState?["0"]?.keystoreRestart == nil)
+            #expect(status.brokersState?["2"]?.keystoreRestart == nil)
+            let warning = try await harness.api.events().first {
+                $0["reason"]?.text == "KeystoreReloadRefused"
+            }
+            #expect(warning?["type"]?.text == "Warning")
+            #expect(
+                warning?["message"]?.text?.contains("Broker 1 ") == true, "\(String(describing: warning))")
+
+            // The rolling upgrade replaces broker 1's pod, carrying the renewal it restarts for.
+            var after = before
+            for _ in 0..<10 where after[1] == before[1] {
+                try await harness.configuringPass(harness.kafka)
+                try await harness.api.waitUntilSettled()
+                after = try await Self.podNames(harness.api)
+            }
+            #expect(after[1] != before[1])
+            #expect(after[0] == before[0] && after[2] == before[2], "\(before) → \(after)")
+            let pod = try #require(
+                try await harness.api.client.list(Pod.self, namespace: harness.api.namespace).items.first {
+                    $0.name == after[1]
+                })
+            #expect(pod.metadata.annotations?[ResourceConventions.keystoreRestartAnnotation] == renewal)
+            #expect(
+                try await harness.api.eventReasons().filter { $0 == "KeystoreReloadRefused" }.count == 1,
+                "one Warning per renewal, however many passes ask again")
+        }
+    }
+
+    /// Each broker's pod name (they change when a pod is replaced).
+    static func podNames(_ api: ReconcilerCluster) async throws -> [Int32: String] {
+        var names: [Int32: String] = [:]
+        for pod in try await api.client.list(Pod.self, namespace: api.namespace).items
+        where pod.metadata.deletionTimestamp == nil {
+            if let id = pod.metadata.labels?[ResourceConventions.brokerLabel].flatMap(Int32.init) {
+                names[id] = pod.name
+            }
+        }
+        return names
     }
 }
 
