@@ -1,6 +1,7 @@
 import AddressResolution
 import Foundation
 import KafkaAdmin
+import PKI
 import TestSupport
 import Testing
 
@@ -117,5 +118,92 @@ import Testing
         #expect(
             anonymous.status != 0 && !anonymous.stderr.contains("CONNECTION ESTABLISHED"),
             "\(anonymous.stderr)")
+
+        try await renewedCertificateIsServedWithoutARestart(server, alice: alice, files: files)
+    }
+
+    /// The brokers' certificate is replaced by one that no longer covers their names: the
+    /// operator issues it again and asks every broker to reload it. The simulated brokers serve
+    /// the reissued certificate from the Secret, no pod is replaced, and a client connected
+    /// before the switch keeps working.
+    func renewedCertificateIsServedWithoutARestart(
+        _ server: OperatorProcess, alice: KafkaProtocolAdminClient, files: [String: String]
+    ) async throws {
+        let secretPath = "/api/v1/namespaces/kafka/secrets/kafka-server-certificate"
+        func leaf() throws -> String? {
+            let data = try server.api(secretPath)["data"] as? [String: String]
+            return data?["tls.crt"].flatMap { Data(base64Encoded: $0) }.map {
+                String(decoding: $0, as: UTF8.self)
+            }
+        }
+        func podNames() throws -> [String] {
+            let pods = try server.api("/api/v1/namespaces/kafka/pods")["items"] as? [[String: Any]] ?? []
+            return pods.compactMap { ($0["metadata"] as? [String: Any])?["name"] as? String }.sorted()
+        }
+        let pods = try podNames()
+        let served = try #require(try await Self.servedSerial(port: 19092, files: files))
+        #expect(
+            try Self.serial(of: try #require(try leaf())) == served,
+            "the brokers serve the Secret's certificate")
+
+        let caSecret = try #require(
+            try server.api("/api/v1/namespaces/kafka/secrets/kafka-ca")["data"] as? [String: String])
+        func text(_ key: String) throws -> String {
+            String(decoding: try #require(caSecret[key].flatMap { Data(base64Encoded: $0) }), as: UTF8.self)
+        }
+        let ca = try CertificateAuthority(
+            certificatePEM: try text("caCert"), privateKeyPEM: try text("caKey"))
+        let stale = try ca.issue(CertificateRequest(commonName: "kafka.kafka", usage: .server), now: Date())
+        let patch = """
+            {"data":{"tls.crt":"\(Data(stale.chainPEM.utf8).base64EncodedString())",
+             "tls.key":"\(Data(stale.privateKeyPEM.utf8).base64EncodedString())",
+             "keystore.pem":"\(Data(stale.keystorePEM.utf8).base64EncodedString())"}}
+            """
+        let patched = try runProcess(
+            "curl",
+            [
+                "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PATCH", "-H",
+                "Content-Type: application/merge-patch+json", "--data-binary", patch,
+                server.localCluster + secretPath,
+            ])
+        #expect(patched.stdout == "200", "\(patched.stdout) \(patched.stderr)")
+
+        // Reissued (the stale one does not name the brokers), then served.
+        var renewed: String?
+        let reissued = await waitUntil(timeout: .seconds(30)) {
+            guard let current = try? leaf(), let serial = try? Self.serial(of: current),
+                serial != served, serial != (try? Self.serial(of: stale.chainPEM))
+            else { return false }
+            renewed = serial
+            return true
+        }
+        #expect(reissued, "\(server.process.log)")
+        let switched = await waitUntil(timeout: .seconds(30)) {
+            (try? await Self.servedSerial(port: 19092, files: files)) == renewed
+        }
+        #expect(switched, "the brokers serve the reissued certificate: \(server.process.log)")
+        #expect(try podNames() == pods, "no broker restarted")
+        #expect(try await alice.metadata(topics: nil).topics.map(\.name) == ["orders"])
+    }
+
+    /// The serial of the first certificate in `pem`, as openssl prints it.
+    static func serial(of pem: String) throws -> String {
+        try runProcess("openssl", ["x509", "-noout", "-serial"], input: Data(pem.utf8)).stdout
+    }
+
+    /// The serial of the certificate served on loopback `port`, shown with Alice's certificate.
+    static func servedSerial(port: Int, files: [String: String]) async throws -> String? {
+        let session = try await runOffPool(
+            "openssl",
+            [
+                "s_client", "-connect", "127.0.0.1:\(port)", "-CAfile", files["ca.crt"]!, "-cert",
+                files["tls.crt"]!,
+                "-key", files["tls.key"]!,
+            ],
+            input: Data())
+        guard let begin = session.stdout.range(of: "-----BEGIN CERTIFICATE-----"),
+            let end = session.stdout.range(of: "-----END CERTIFICATE-----")
+        else { return nil }
+        return try serial(of: String(session.stdout[begin.lowerBound..<end.upperBound]))
     }
 }
