@@ -1,5 +1,7 @@
 import AddressResolution
+import ClusterTestSupport
 import Foundation
+import JSON
 import KafkaAdmin
 import PKI
 import TestSupport
@@ -40,6 +42,153 @@ import Testing
          "spec":{"clusterRef":{"name":"kafka"},"secretName":"alice-tls",
                  "topicGrants":[{"topicName":"orders","accessType":"read"}]}}
         """
+
+    /// Prints the topics Metadata shows a client through `bootstrap` over SSL (CA file, then an
+    /// optional certificate and key), as JSON; an error ends it with status 1.
+    static let listTopics = """
+        import json, sys
+        from confluent_kafka.admin import AdminClient
+        config = {'bootstrap.servers': sys.argv[1], 'security.protocol': 'SSL',
+                  'ssl.ca.location': sys.argv[2], 'socket.timeout.ms': 5000}
+        if len(sys.argv) > 3:
+            config.update({'ssl.certificate.location': sys.argv[3], 'ssl.key.location': sys.argv[4]})
+        try:
+            metadata = AdminClient(config).list_topics(timeout=8)
+        except Exception as error:
+            print(json.dumps({'error': str(error)}))
+            sys.exit(1)
+        print(json.dumps({
+            'topics': sorted(metadata.topics),
+            'brokers': sorted('%s:%d' % (b.host, b.port) for b in metadata.brokers.values()),
+        }))
+        """
+
+    /// A client outside the cluster: the SSL cluster with an SSL external listener behind Envoy.
+    /// The operator renders Envoy's configuration and the local cluster gives its LoadBalancer
+    /// a loopback address; real Envoy runs that configuration in front of the simulated
+    /// brokers' external sockets. confluent-kafka with a KafkaUser's Secret sees exactly the
+    /// topic its grant names, at the addresses Envoy serves; without a certificate it is refused.
+    @Test(
+        .enabled(if: Peer.available("curl") && Peer.available("envoy") && Peer.available("python3")))
+    func aKafkaUsersSecretLetsConfluentKafkaInThroughEnvoy() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let base = Int(freeLoopbackPortBlock(count: 3))
+        let anyCast = Int(freeLoopbackPort())
+        var text = try Self.sslManifest()
+        text = text.replacingOccurrences(
+            of: "    # External listeners (externalListeners)",
+            with: """
+                    externalListeners:
+                      - type: ssl
+                        name: external
+                        containerPort: 9094
+                        externalStartingPort: \(base)
+                        ingressControllerTargetPort: \(anyCast)
+                    # External listeners (externalListeners)
+                """)
+        text = text.replacingOccurrences(
+            of: "  envoyConfig:\n",
+            with:
+                "  envoyConfig:\n    adminPort: \(freeLoopbackPort())\n    healthCheckPort: \(freeLoopbackPort())\n"
+        )
+        let manifest = directory.file("ssl-external.yaml")
+        try text.write(to: manifest, atomically: true, encoding: .utf8)
+        let server = try await OperatorProcess(
+            arguments: ["--cluster", manifest.path], logDirectory: directory)
+        defer { server.process.stop() }
+        #expect(await server.waitUntilClusterRunning(timeout: .seconds(60)), "\(server.process.log)")
+
+        // Each simulated broker's external listener socket, as the log names it.
+        var sockets: [String: Int] = [:]
+        let listening = await waitUntil(timeout: .seconds(30)) {
+            sockets = Self.externalSockets(in: server.process.log)
+            return sockets.count == 3
+        }
+        try #require(listening, "\(server.process.log)")
+        sockets["all-brokers"] = sockets["broker-0"]
+
+        let posted = try runProcess(
+            "curl",
+            [
+                "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H",
+                "Content-Type: application/json", "--data-binary", Self.aliceUser,
+                server.localCluster + "/apis/kafka.banzaicloud.io/v1alpha1/namespaces/kafka/kafkausers",
+            ])
+        #expect(posted.stdout == "201", "\(posted.stdout) \(posted.stderr)")
+        var files: [String: String] = [:]
+        let issued = await waitUntil(timeout: .seconds(30)) {
+            guard let secret = try? server.api("/api/v1/namespaces/kafka/secrets/alice-tls"),
+                let data = secret["data"] as? [String: String]
+            else { return false }
+            for key in ["ca.crt", "tls.crt", "tls.key"] {
+                guard let text = data[key].flatMap({ Data(base64Encoded: $0) }) else { return false }
+                let path = directory.file(key).path
+                guard (try? text.write(to: URL(fileURLWithPath: path))) != nil else { return false }
+                files[key] = path
+            }
+            return true
+        }
+        try #require(issued, "\(server.process.log)")
+
+        let configMap = try server.api("/api/v1/namespaces/kafka/configmaps/envoy-config-external-kafka")
+        let data = try #require(configMap["data"] as? [String: String])
+        let bootstrap = try JSONReader.parse(Array(try #require(data["envoy.yaml"]).utf8))
+        let file = directory.file("envoy.json")
+        try Data(EnvoyBootstrapOnLoopback.resolved(bootstrap, upstreams: sockets).encoded()).write(to: file)
+        let envoy = try BackgroundProcess(
+            "envoy", ["-c", file.path, "--disable-hot-restart", "--concurrency", "1", "-l", "warning"],
+            logFile: directory.file("envoy.log"))
+        defer { _ = envoy.stop(signal: SIGKILL) }
+        let envoyUp = await waitUntil {
+            isListening(port: UInt16(anyCast)) && isListening(port: UInt16(base + 2)) || !envoy.isRunning
+        }
+        try #require(envoyUp && envoy.isRunning, "envoy did not start: \(envoy.log)")
+
+        // The user's ACL reaches Kafka through the operator a moment after the Secret.
+        let expectedBrokers = (0..<3).map { "127.0.0.1:\(base + $0)" }
+        var answer = ""
+        let seen = await waitUntil(timeout: .seconds(30)) {
+            let output = try? await runOffPool(
+                "python3",
+                [
+                    "-c", Self.listTopics, "127.0.0.1:\(anyCast)", files["ca.crt"]!, files["tls.crt"]!,
+                    files["tls.key"]!,
+                ])
+            answer = output?.stdout ?? ""
+            return answer.contains("\"topics\": [\"orders\"]")
+        }
+        #expect(seen, "\(answer) \(server.process.log)")
+        let result = try JSONReader.parse(Array(answer.utf8))
+        #expect(result["brokers"] == .array(expectedBrokers.map { .string($0) }), "\(answer)")
+        for port in base..<(base + 3) {
+            let direct = try await runOffPool(
+                "python3",
+                [
+                    "-c", Self.listTopics, "127.0.0.1:\(port)", files["ca.crt"]!, files["tls.crt"]!,
+                    files["tls.key"]!,
+                ])
+            #expect(direct.stdout.contains("\"topics\": [\"orders\"]"), "port \(port): \(direct.stdout)")
+        }
+
+        let anonymous = try await runOffPool(
+            "python3", ["-c", Self.listTopics, "127.0.0.1:\(anyCast)", files["ca.crt"]!])
+        #expect(anonymous.status == 1 && !anonymous.stdout.contains("topics"), "\(anonymous.stdout)")
+    }
+
+    /// Broker name (`broker-<id>`, Envoy's upstream cluster names) → the loopback port of its
+    /// EXTERNAL listener socket, from the operator's "simulated broker listener" log lines.
+    static func externalSockets(in log: String) -> [String: Int] {
+        var sockets: [String: Int] = [:]
+        for line in log.split(separator: "\n") where line.contains("simulated broker listener") {
+            guard line.contains("listener=EXTERNAL") || line.contains("listener=\"EXTERNAL\""),
+                let broker = line.firstMatch(of: /broker="?(\d+)/)?.1,
+                let port = line.firstMatch(of: /socket="?127\.0\.0\.1:(\d+)/).flatMap({ Int($0.1) })
+            else { continue }
+            sockets["broker-\(broker)"] = port
+        }
+        return sockets
+    }
 
     @Test(.enabled(if: Peer.available("curl") && Peer.available("openssl")))
     func theOperatorReachesAnSSLClusterWithItsOwnCertificateAndAUserGetsIn() async throws {

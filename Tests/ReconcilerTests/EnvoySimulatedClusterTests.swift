@@ -1,4 +1,5 @@
 import ClusterModel
+import ClusterTestSupport
 import Foundation
 import JSON
 import KafkaAdmin
@@ -65,7 +66,7 @@ struct EnvoySimulatedClusterTests {
         let rendered = try JSONReader.parse(
             Array(try #require(configMap.data?[EnvoyComponent.configKey]).utf8))
         let file = directory.file("envoy.yaml")
-        try Data(EnvoyTrafficTests.resolvedToLoopback(rendered, upstreams: upstreams).encoded()).write(
+        try Data(EnvoyBootstrapOnLoopback.resolved(rendered, upstreams: upstreams).encoded()).write(
             to: file)
         let envoy = try BackgroundProcess(
             "envoy", ["-c", file.path, "--disable-hot-restart", "--concurrency", "1", "-l", "warning"],

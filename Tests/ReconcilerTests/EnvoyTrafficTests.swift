@@ -1,4 +1,5 @@
 import ClusterModel
+import ClusterTestSupport
 import Foundation
 import JSON
 import Kubernetes
@@ -81,7 +82,7 @@ struct EnvoyTrafficTests {
             "all-brokers": Int(brokers[0].port),
         ]
         let file = directory.file("envoy.yaml")
-        try Data(Self.resolvedToLoopback(rendered, upstreams: upstreams).encoded()).write(to: file)
+        try Data(EnvoyBootstrapOnLoopback.resolved(rendered, upstreams: upstreams).encoded()).write(to: file)
         let envoy = try BackgroundProcess(
             "envoy", ["-c", file.path, "--disable-hot-restart", "--concurrency", "1", "-l", "warning"],
             logFile: directory.file("envoy.log"))
@@ -138,49 +139,5 @@ struct EnvoyTrafficTests {
         envoyConfig.healthCheckPort = Int32(freeLoopbackPort())
         cluster.spec.envoyConfig = envoyConfig
         return (cluster, anyCast)
-    }
-
-    /// The bootstrap with every upstream of cluster `name` at `127.0.0.1:upstreams[name]`, as a
-    /// resolver mapping the brokers' in-cluster names to loopback would give.
-    static func resolvedToLoopback(_ bootstrap: JSONValue, upstreams: [String: Int]) -> JSONValue {
-        func rewrite(_ value: JSONValue, port: Int) -> JSONValue {
-            switch value {
-            case .object(let members):
-                return .object(
-                    members.map { key, member in
-                        switch key {
-                        case "socket_address":
-                            return (
-                                key,
-                                .object([
-                                    ("address", .string("127.0.0.1")), ("port_value", .number(String(port))),
-                                ])
-                            )
-                        case "health_check_config":
-                            return (key, .object([("port_value", .number(String(port)))]))
-                        default: return (key, rewrite(member, port: port))
-                        }
-                    })
-            case .array(let items): return .array(items.map { rewrite($0, port: port) })
-            default: return value
-            }
-        }
-        guard case .object(var top) = bootstrap,
-            let index = top.firstIndex(where: { $0.key == "static_resources" }),
-            case .object(var resources) = top[index].value,
-            let clustersIndex = resources.firstIndex(where: { $0.key == "clusters" }),
-            case .array(let clusters) = resources[clustersIndex].value
-        else { return bootstrap }
-        resources[clustersIndex].value = .array(
-            clusters.map { cluster in
-                guard let name = cluster["name"]?.text, let port = upstreams[name],
-                    case .object(var fields) = cluster,
-                    let assignment = fields.firstIndex(where: { $0.key == "load_assignment" })
-                else { return cluster }
-                fields[assignment].value = rewrite(fields[assignment].value, port: port)
-                return .object(fields)
-            })
-        top[index].value = .object(resources)
-        return .object(top)
     }
 }
