@@ -42,7 +42,12 @@ struct KeystoreReload {
             do {
                 try await kafka.incrementalAlterConfigs(.broker(broker), operations: operations)
             } catch let error as KafkaAdminError {
-                if case .brokerError = error {
+                // Kafka answers a keystore it cannot take live with INVALID_REQUEST ("Invalid
+                // config value for resource ..."), a value it refuses with INVALID_CONFIG; any
+                // other error may pass, so the broker is asked again.
+                if case .brokerError(_, let code, _, _) = error,
+                    [KafkaErrorCode.invalidRequest, KafkaErrorCode.invalidConfig].contains(code)
+                {
                     failed[broker] = .refused("\(error)")
                 } else {
                     failed[broker] = .unreachable("\(error)")
