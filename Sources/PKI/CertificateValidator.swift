@@ -77,7 +77,7 @@ public struct CertificateValidator: Sendable {
             problems.append(.chainDoesNotVerify(subject: leaf.subject, reason: failure))
         }
         if let usage { problems += usageProblems(leaf, usage: usage) }
-        let uncovered = requiredHostNames.filter { !leaf.covers(hostName: $0) }
+        let uncovered = leaf.uncovered(requiredHostNames)
         if !uncovered.isEmpty {
             problems.append(.hostNamesNotCovered(subject: leaf.subject, hostNames: uncovered))
         }

@@ -8,16 +8,7 @@ enum HostName {
 
     /// Whether `hostName` is covered by the DNS name `pattern` from a certificate.
     static func matches(pattern: String, hostName: String) -> Bool {
-        let pattern = normalized(pattern)
-        let host = normalized(hostName)
-        guard !host.isEmpty, !pattern.isEmpty else { return false }
-        guard pattern.hasPrefix("*.") else { return pattern == host }
-        let parent = pattern.dropFirst(2)
-        guard parent.split(separator: ".", omittingEmptySubsequences: false).count >= 2,
-            !parent.contains("*"),
-            let dot = host.firstIndex(of: ".")
-        else { return false }
-        return dot != host.startIndex && host[host.index(after: dot)...] == parent
+        Patterns([pattern]).match(hostName)
     }
 
     /// Whether `pattern` may go into a certificate we issue: LDH labels of 1 to 63 characters,
@@ -43,7 +34,38 @@ enum HostName {
         }
     }
 
-    private static func normalized(_ name: String) -> String {
+    /// A certificate's DNS names, read once for many `matches` questions: exact names in a set,
+    /// and the parents that wildcard names cover.
+    struct Patterns {
+        private var exact: Set<String> = []
+        private var wildcardParents: Set<Substring> = []
+
+        init(_ patterns: [String]) {
+            for pattern in patterns.map(HostName.normalized) where !pattern.isEmpty {
+                guard pattern.hasPrefix("*.") else {
+                    exact.insert(pattern)
+                    continue
+                }
+                let parent = pattern.dropFirst(2)
+                if parent.split(separator: ".", omittingEmptySubsequences: false).count >= 2,
+                    !parent.contains("*")
+                {
+                    wildcardParents.insert(parent)
+                }
+            }
+        }
+
+        /// Whether any of the names covers `hostName` (the rules above).
+        func match(_ hostName: String) -> Bool {
+            let host = HostName.normalized(hostName)
+            guard !host.isEmpty else { return false }
+            if exact.contains(host) { return true }
+            guard let dot = host.firstIndex(of: "."), dot != host.startIndex else { return false }
+            return wildcardParents.contains(host[host.index(after: dot)...])
+        }
+    }
+
+    fileprivate static func normalized(_ name: String) -> String {
         let lowered = name.lowercased()
         return lowered.hasSuffix(".") ? String(lowered.dropLast()) : lowered
     }

@@ -70,10 +70,18 @@ extension ParsedCertificate {
     /// Whether a client connecting to `hostName` accepts this certificate's names: an IP address
     /// against the `iPAddress` names only, a DNS name against the DNS names (wildcards as
     /// RFC 6125 allows). The common name is not consulted, as RFC 6125 deprecates it.
-    public func covers(hostName: String) -> Bool {
-        if let address = IPAddress.bytes(hostName) {
-            return ipAddresses.contains { IPAddress.bytes($0) == address }
+    public func covers(hostName: String) -> Bool { uncovered([hostName]).isEmpty }
+
+    /// Those of `hostNames` that `covers(hostName:)` refuses. The certificate's names are read
+    /// once, so checking every broker's names against a certificate that lists them all stays
+    /// linear.
+    public func uncovered(_ hostNames: [String]) -> [String] {
+        let names = HostName.Patterns(dnsNames)
+        return hostNames.filter { hostName in
+            if let address = IPAddress.bytes(hostName) {
+                return !ipAddresses.contains { IPAddress.bytes($0) == address }
+            }
+            return !names.match(hostName)
         }
-        return dnsNames.contains { HostName.matches(pattern: $0, hostName: hostName) }
     }
 }
