@@ -162,6 +162,8 @@ let package = Package(
             ],
             path: "Benchmarks/ReconcileBenchmark"
         ),
+        // Measures issuing and watching the cluster's certificates: bench/certificates drives it.
+        .executableTarget(name: "pki-benchmark", dependencies: ["PKI"], path: "Benchmarks/PKIBenchmark"),
         // Measures the simulated Kafka cluster and Cruise Control at scale: bench/local-kafka drives it.
         .executableTarget(
             name: "local-kafka-benchmark",
