@@ -1,4 +1,6 @@
+import Foundation
 import JSON
+import TestSupport
 
 /// Envoy bootstraps as the operator renders them, pointed at loopback: in a test the upstreams'
 /// in-cluster names resolve nowhere, so each cluster's endpoints are rewritten to a local port.
@@ -46,4 +48,31 @@ public enum EnvoyBootstrapOnLoopback {
         top[index].value = .object(resources)
         return .object(top)
     }
+
+    /// Real Envoy (one worker) running `bootstrap` resolved to `upstreams`, its files in
+    /// `directory`, once it listens on every one of `ports`; nil with Envoy's log when it does
+    /// not start. The caller stops it.
+    public static func run(
+        _ bootstrap: JSONValue, upstreams: [String: Int], in directory: TemporaryDirectory, ports: [Int]
+    ) async throws -> Result<BackgroundProcess, EnvoyDidNotStart> {
+        let file = directory.file("envoy.json")
+        try Data(resolved(bootstrap, upstreams: upstreams).encoded()).write(to: file)
+        let envoy = try BackgroundProcess(
+            "envoy", ["-c", file.path, "--disable-hot-restart", "--concurrency", "1", "-l", "warning"],
+            logFile: directory.file("envoy.log"))
+        let listening = await waitUntil {
+            ports.allSatisfy { isListening(port: UInt16($0)) } || !envoy.isRunning
+        }
+        guard listening && envoy.isRunning else {
+            _ = envoy.stop(signal: SIGKILL)
+            return .failure(EnvoyDidNotStart(log: envoy.log))
+        }
+        return .success(envoy)
+    }
+}
+
+/// Envoy exited or never listened; its log says why.
+public struct EnvoyDidNotStart: Error, CustomStringConvertible {
+    public let log: String
+    public var description: String { "envoy did not start: \(log)" }
 }

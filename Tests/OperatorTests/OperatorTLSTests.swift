@@ -43,6 +43,18 @@ import Testing
                  "topicGrants":[{"topicName":"orders","accessType":"read"}]}}
         """
 
+    /// Creates the KafkaUser `alice` through the local cluster's API.
+    static func createAlice(_ server: OperatorProcess) throws {
+        let posted = try runProcess(
+            "curl",
+            [
+                "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H",
+                "Content-Type: application/json", "--data-binary", aliceUser,
+                server.localCluster + "/apis/kafka.banzaicloud.io/v1alpha1/namespaces/kafka/kafkausers",
+            ])
+        #expect(posted.stdout == "201", "\(posted.stdout) \(posted.stderr)")
+    }
+
     /// Prints the topics Metadata shows a client through `bootstrap` over SSL (CA file, then an
     /// optional certificate and key), as JSON; an error ends it with status 1.
     static let listTopics = """
@@ -108,14 +120,7 @@ import Testing
         try #require(listening, "\(server.process.log)")
         sockets["all-brokers"] = sockets["broker-0"]
 
-        let posted = try runProcess(
-            "curl",
-            [
-                "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H",
-                "Content-Type: application/json", "--data-binary", Self.aliceUser,
-                server.localCluster + "/apis/kafka.banzaicloud.io/v1alpha1/namespaces/kafka/kafkausers",
-            ])
-        #expect(posted.stdout == "201", "\(posted.stdout) \(posted.stderr)")
+        try Self.createAlice(server)
         var files: [String: String] = [:]
         let issued = await waitUntil(timeout: .seconds(30)) {
             guard let secret = try? server.api("/api/v1/namespaces/kafka/secrets/alice-tls"),
@@ -134,16 +139,10 @@ import Testing
         let configMap = try server.api("/api/v1/namespaces/kafka/configmaps/envoy-config-external-kafka")
         let data = try #require(configMap["data"] as? [String: String])
         let bootstrap = try JSONReader.parse(Array(try #require(data["envoy.yaml"]).utf8))
-        let file = directory.file("envoy.json")
-        try Data(EnvoyBootstrapOnLoopback.resolved(bootstrap, upstreams: sockets).encoded()).write(to: file)
-        let envoy = try BackgroundProcess(
-            "envoy", ["-c", file.path, "--disable-hot-restart", "--concurrency", "1", "-l", "warning"],
-            logFile: directory.file("envoy.log"))
+        let envoy = try await EnvoyBootstrapOnLoopback.run(
+            bootstrap, upstreams: sockets, in: directory, ports: [anyCast, base, base + 1, base + 2]
+        ).get()
         defer { _ = envoy.stop(signal: SIGKILL) }
-        let envoyUp = await waitUntil {
-            isListening(port: UInt16(anyCast)) && isListening(port: UInt16(base + 2)) || !envoy.isRunning
-        }
-        try #require(envoyUp && envoy.isRunning, "envoy did not start: \(envoy.log)")
 
         // The user's ACL reaches Kafka through the operator a moment after the Secret.
         let expectedBrokers = (0..<3).map { "127.0.0.1:\(base + $0)" }
@@ -210,14 +209,7 @@ import Testing
         #expect(created, "\(server.process.log)")
 
         // The user's Secret holds a certificate from the cluster CA, and its ACL reached Kafka.
-        let posted = try runProcess(
-            "curl",
-            [
-                "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H",
-                "Content-Type: application/json", "--data-binary", Self.aliceUser,
-                server.localCluster + "/apis/kafka.banzaicloud.io/v1alpha1/namespaces/kafka/kafkausers",
-            ])
-        #expect(posted.stdout == "201", "\(posted.stdout) \(posted.stderr)")
+        try Self.createAlice(server)
         let userCreated = await waitUntil(timeout: .seconds(30)) {
             let user = try? server.api(
                 "/apis/kafka.banzaicloud.io/v1alpha1/namespaces/kafka/kafkausers/alice")

@@ -65,17 +65,10 @@ struct EnvoySimulatedClusterTests {
             })
         let rendered = try JSONReader.parse(
             Array(try #require(configMap.data?[EnvoyComponent.configKey]).utf8))
-        let file = directory.file("envoy.yaml")
-        try Data(EnvoyBootstrapOnLoopback.resolved(rendered, upstreams: upstreams).encoded()).write(
-            to: file)
-        let envoy = try BackgroundProcess(
-            "envoy", ["-c", file.path, "--disable-hot-restart", "--concurrency", "1", "-l", "warning"],
-            logFile: directory.file("envoy.log"))
+        let envoy = try await EnvoyBootstrapOnLoopback.run(
+            rendered, upstreams: upstreams, in: directory, ports: [anyCast, base, base + 1, base + 2]
+        ).get()
         defer { _ = envoy.stop(signal: SIGKILL) }
-        let listening = await waitUntil {
-            isListening(port: UInt16(anyCast)) && isListening(port: UInt16(base + 2)) || !envoy.isRunning
-        }
-        try #require(listening && envoy.isRunning, "envoy did not start: \(envoy.log)")
 
         let expectedBrokers = (0..<3).map { JSONValue.string("127.0.0.1:\(base + $0)") }
         let topics = await simulation.snapshot().partitions.keys.map(\.topic)

@@ -81,17 +81,10 @@ struct EnvoyTrafficTests {
             "broker-0": Int(brokers[0].port), "broker-1": Int(brokers[1].port),
             "all-brokers": Int(brokers[0].port),
         ]
-        let file = directory.file("envoy.yaml")
-        try Data(EnvoyBootstrapOnLoopback.resolved(rendered, upstreams: upstreams).encoded()).write(to: file)
-        let envoy = try BackgroundProcess(
-            "envoy", ["-c", file.path, "--disable-hot-restart", "--concurrency", "1", "-l", "warning"],
-            logFile: directory.file("envoy.log"))
+        let envoy = try await EnvoyBootstrapOnLoopback.run(
+            rendered, upstreams: upstreams, in: directory, ports: [anyCast, base, base + 1]
+        ).get()
         defer { _ = envoy.stop(signal: SIGKILL) }
-        let listening = await waitUntil {
-            isListening(port: UInt16(anyCast)) && isListening(port: UInt16(base + 1)) || !envoy.isRunning
-        }
-        #expect(listening && envoy.isRunning, "envoy did not start: \(envoy.log)")
-        guard listening && envoy.isRunning else { return }
 
         for (name, port, brokerSeen) in [
             ("anycast", anyCast, base), ("broker0", base, base), ("broker1", base + 1, base + 1),
