@@ -19,14 +19,20 @@ struct PKCS12KeystoreTests {
             now: now)
     }
 
+    /// A keystore of a fresh certificate written as `keystore.p12`; the certificate.
+    static func writeKeystore(password: String, in files: OpenSSLFiles) throws -> IssuedCertificate {
+        let issued = try issued()
+        let keystore = try PKCS12Keystore.encode(
+            privateKeyPEM: issued.privateKeyPEM, chainPEM: issued.chainPEM, alias: "cruise-control",
+            password: password)
+        try Data(keystore).write(to: files.directory.file("keystore.p12"))
+        return issued
+    }
+
     @Test func openSSLReadsTheKeyAndChainBackWithThePassword() async throws {
         let files = try OpenSSLFiles()
         defer { files.remove() }
-        let issued = try Self.issued()
-        let keystore = try PKCS12Keystore.encode(
-            privateKeyPEM: issued.privateKeyPEM, chainPEM: issued.chainPEM, alias: "cruise-control",
-            password: "s3cret-ü")
-        try Data(keystore).write(to: files.directory.file("keystore.p12"))
+        let issued = try Self.writeKeystore(password: "s3cret-ü", in: files)
 
         let read = try await files.openssl([
             "pkcs12", "-in", files.path("keystore.p12"), "-passin", "pass:s3cret-ü", "-nodes",
@@ -70,11 +76,7 @@ struct PKCS12KeystoreTests {
     @Test func aWrongPasswordFailsTheMAC() async throws {
         let files = try OpenSSLFiles()
         defer { files.remove() }
-        let issued = try Self.issued()
-        let keystore = try PKCS12Keystore.encode(
-            privateKeyPEM: issued.privateKeyPEM, chainPEM: issued.chainPEM, alias: "cruise-control",
-            password: "right")
-        try Data(keystore).write(to: files.directory.file("keystore.p12"))
+        _ = try Self.writeKeystore(password: "right", in: files)
         let read = try await files.openssl([
             "pkcs12", "-in", files.path("keystore.p12"), "-passin", "pass:wrong", "-nodes",
         ])
