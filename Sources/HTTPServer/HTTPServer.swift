@@ -84,7 +84,8 @@ public final class HTTPServer: Service, Sendable {
                     }
                     let socket = try ListeningSocket.open(listener)
                     opened.append(socket)
-                    made.append(Acceptor(socket: socket, tls: tls, server: self))
+                    made.append(
+                        Acceptor(socket: socket, tls: tls, switchable: listener.switchableTLS, server: self))
                 }
             } catch {
                 for socket in opened { close(socket.fd) }
@@ -168,7 +169,8 @@ public final class HTTPServer: Service, Sendable {
     }
 
     /// Takes a freshly accepted socket: admits it under the connection cap, or answers 503.
-    fileprivate func accepted(fd: Int32, remoteAddress: String, tls: TLSContext?) {
+    /// `tls` is the `SSL_CTX` of a TLS listener's connection, nil for plain HTTP.
+    fileprivate func accepted(fd: Int32, remoteAddress: String, tls: OpaquePointer?) {
         let transport: any Transport
         if let tls {
             guard let tlsTransport = TLSTransport(fd: fd, context: tls) else {
@@ -206,7 +208,7 @@ private final class Acceptor: @unchecked Sendable {
     /// Left when the cancel handler has closed the listening socket.
     private let closed = DispatchGroup()
 
-    init(socket: ListeningSocket, tls: TLSContext?, server: HTTPServer) {
+    init(socket: ListeningSocket, tls: TLSContext?, switchable: SwitchableTLS?, server: HTTPServer) {
         self.socket = socket
         let queue = DispatchQueue(label: "http.accept")
         self.queue = queue
@@ -228,7 +230,20 @@ private final class Acceptor: @unchecked Sendable {
                 _ = fcntl(client, F_SETFD, FD_CLOEXEC)
                 var on: Int32 = 1
                 setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
-                server.accepted(fd: client, remoteAddress: SocketAddressText.describe(storage), tls: tls)
+                let context: OpaquePointer?
+                switch switchable?.mode {
+                case .tls(let current): context = current.context
+                case .refusing:
+                    close(client)
+                    continue
+                case .plain, nil: context = tls?.context
+                }
+                // `tls` and a switched-away context stay alive while their connections use them:
+                // SSL_new takes a reference to the SSL_CTX.
+                withExtendedLifetime(switchable?.mode) {
+                    server.accepted(
+                        fd: client, remoteAddress: SocketAddressText.describe(storage), tls: context)
+                }
             }
         }
         closed.enter()

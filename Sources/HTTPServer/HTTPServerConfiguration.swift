@@ -15,11 +15,14 @@ public struct HTTPListener: Sendable, Equatable {
     public var host: String
     public var port: UInt16
     public var tls: TLSFiles?
+    /// Instead of `tls`: TLS that may change while the listener runs.
+    public var switchableTLS: SwitchableTLS?
 
-    public init(host: String, port: UInt16, tls: TLSFiles? = nil) {
+    public init(host: String, port: UInt16, tls: TLSFiles? = nil, switchableTLS: SwitchableTLS? = nil) {
         self.host = host
         self.port = port
         self.tls = tls
+        self.switchableTLS = switchableTLS
     }
 }
 

@@ -40,8 +40,9 @@ final class TLSTransport: Transport {
     private(set) var readWaitsForWritable = false
     private(set) var writeWaitsForReadable = false
 
-    init?(fd: Int32, context: TLSContext) {
-        guard let ssl = SSL_new(context.context) else { return nil }
+    /// - Parameter context: an `SSL_CTX`, which the transport's `SSL` holds a reference to.
+    init?(fd: Int32, context: OpaquePointer) {
+        guard let ssl = SSL_new(context) else { return nil }
         self.ssl = ssl
         SSL_set_fd(ssl, fd)
         SSL_set_accept_state(ssl)
