@@ -148,6 +148,7 @@ let package = Package(
                 "AddressResolution",
                 "LocalKafka",
                 "CruiseControl",
+                "HTTPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

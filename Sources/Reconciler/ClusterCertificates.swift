@@ -97,32 +97,50 @@ struct ClusterCertificates {
             ipAddresses: Self.unique(ipAddresses), validity: Self.leafValidity)
     }
 
-    /// The certificates signed by the cluster CA, with the keys of the CA Secret that may hold
-    /// the user's own instead (Koperator's), when there are such keys.
-    var leaves: [(name: String, request: CertificateRequest, own: (String, String)?)] {
-        var leaves: [(name: String, request: CertificateRequest, own: (String, String)?)] = [
-            (
-                serverSecretName, serverRequest,
-                (KoperatorSecretKey.peerCertificate, KoperatorSecretKey.peerPrivateKey)
-            ),
-            (
-                controllerSecretName,
-                CertificateRequest(
+    /// A certificate signed by the cluster CA.
+    struct Leaf {
+        let name: String
+        let request: CertificateRequest
+        /// The keys of the CA Secret that may hold the user's own instead (Koperator's).
+        var own: (certificate: String, key: String)? = nil
+        /// The names a client checks it against.
+        var required: [String] = []
+        /// Its Secret also holds it as a PKCS#12 keystore with a password, for a Java server.
+        var javaKeystore = false
+    }
+
+    /// The certificates signed by the cluster CA.
+    var leaves: [Leaf] {
+        var leaves = [
+            Leaf(
+                name: serverSecretName, request: serverRequest,
+                own: (KoperatorSecretKey.peerCertificate, KoperatorSecretKey.peerPrivateKey),
+                required: requiredHostNames),
+            Leaf(
+                name: controllerSecretName,
+                request: CertificateRequest(
                     commonName: controllerCommonName, usage: .client, validity: Self.leafValidity),
-                (KoperatorSecretKey.clientCertificate, KoperatorSecretKey.clientPrivateKey)
-            ),
+                own: (KoperatorSecretKey.clientCertificate, KoperatorSecretKey.clientPrivateKey)),
         ]
         if spec.runsCruiseControl {
-            // Koperator's CA Secret has no keys for it: always issued by the operator.
+            // Koperator's CA Secret has no keys for it: always issued by the operator. With
+            // HTTPS on, it is also the web server's certificate, named as clients reach it.
+            let https = CruiseControlProperties.servesHTTPS(spec)
+            let service = ResourceConventions.cruiseControlServiceName(cluster: cluster)
+            let names =
+                https
+                ? [
+                    service, "\(service).\(namespace)", "\(service).\(namespace).svc",
+                    "\(service).\(namespace).svc.\(spec.clusterDomain)",
+                ]
+                : []
             leaves.append(
-                (
-                    cruiseControlSecretName,
-                    CertificateRequest(
+                Leaf(
+                    name: cruiseControlSecretName,
+                    request: CertificateRequest(
                         commonName: ResourceConventions.cruiseControlCommonName(cluster: cluster),
-                        usage: .client,
-                        validity: Self.leafValidity),
-                    nil
-                ))
+                        usage: https ? .server : .client, dnsNames: names, validity: Self.leafValidity),
+                    required: names, javaKeystore: https))
         }
         return leaves
     }
@@ -192,16 +210,19 @@ struct ClusterCertificates {
             }
         }
         for leaf in leaves {
-            let required = leaf.request.usage == .server ? requiredHostNames : []
+            let required = leaf.required
             // The user's own certificate for this role, in the CA Secret (Koperator's keys).
-            if !ssl.create, let caSecret, let own = leaf.own, let certificate = caSecret.text(own.0),
-                let key = caSecret.text(own.1)
+            if !ssl.create, let caSecret, let own = leaf.own,
+                let certificate = caSecret.text(own.certificate),
+                let key = caSecret.text(own.key)
             {
                 let problems = await CertificateValidator(now: now).validateLeaf(
                     certificatePEM: certificate, privateKeyPEM: key, trustedPEM: authority.certificatePEM,
                     usage: leaf.request.usage, requiredHostNames: required)
                 guard problems.isEmpty, let parsed = try? ParsedCertificate(pem: certificate) else {
-                    outcome.problems += problems.map { "Secret \(ssl.tlsSecretName) \(own.0): \($0)" }
+                    outcome.problems += problems.map {
+                        "Secret \(ssl.tlsSecretName) \(own.certificate): \($0)"
+                    }
                     continue
                 }
                 let chain =
@@ -211,13 +232,13 @@ struct ClusterCertificates {
                 if live[leaf.name]?.data != wanted.data { outcome.writes.append(wanted) }
                 outcome.expiries[leaf.name] = parsed.notValidAfter
                 if renewal.decision(for: parsed, now: now).mustRenew {
-                    outcome.expiringUserCertificates["\(ssl.tlsSecretName) \(own.0)"] =
+                    outcome.expiringUserCertificates["\(ssl.tlsSecretName) \(own.certificate)"] =
                         parsed.notValidAfter
                 }
                 continue
             }
             if let current = live[leaf.name],
-                let kept = await keep(current, authority: authority, leaf.request, required, now)
+                let kept = await keep(current, authority: authority, leaf, now)
             {
                 outcome.expiries[leaf.name] = kept
                 continue
@@ -228,7 +249,7 @@ struct ClusterCertificates {
                 outcome.writes.append(
                     leafSecret(
                         leaf.name, chain: issued.chainPEM, key: issued.privateKeyPEM,
-                        trust: authority.certificatePEM))
+                        trust: authority.certificatePEM, javaKeystore: leaf.javaKeystore))
                 outcome.issued.append(leaf.name)
                 outcome.expiries[leaf.name] = issued.notValidAfter
             } catch {
@@ -239,40 +260,64 @@ struct ClusterCertificates {
         return outcome
     }
 
-    /// The live leaf's expiry when it can stay: signed by `authority`, covering `required`,
-    /// with its own key, and not due for renewal.
-    private func keep(
-        _ secret: Secret, authority: CertificateAuthority, _ request: CertificateRequest,
-        _ required: [String],
-        _ now: Date
-    ) async -> Date? {
+    /// The live leaf's expiry when it can stay: signed by `authority`, covering the names it
+    /// must, with its own key (and its keystore, when it has one), and not due for renewal.
+    private func keep(_ secret: Secret, authority: CertificateAuthority, _ wanted: Leaf, _ now: Date) async
+        -> Date?
+    {
         guard let chain = secret.text(KoperatorSecretKey.tlsCertificate),
             let key = secret.text(KoperatorSecretKey.tlsPrivateKey),
             secret.text(KoperatorSecretKey.caBundle) == authority.certificatePEM,
+            !wanted.javaKeystore || secret.data?[ResourceConventions.keystorePKCS12Key] != nil,
             let leaf = try? ParsedCertificate(pem: chain)
         else { return nil }
         let problems = await CertificateValidator(now: now).validateLeaf(
             certificatePEM: chain, privateKeyPEM: key, trustedPEM: authority.certificatePEM,
-            usage: request.usage,
-            requiredHostNames: required)
+            usage: wanted.request.usage,
+            requiredHostNames: wanted.required)
         guard problems.isEmpty, !renewal.decision(for: leaf, now: now).mustRenew else { return nil }
         return leaf.notValidAfter
     }
 
     /// A new leaf Secret (`fill`'s keys), trusting the CAs in `trust`.
-    private func leafSecret(_ name: String, chain: String, key: String, trust: String) -> Secret {
+    private func leafSecret(
+        _ name: String, chain: String, key: String, trust: String, javaKeystore: Bool = false
+    )
+        -> Secret
+    {
         var leaf = secret(name, type: "kubernetes.io/tls", [:])
-        Self.fill(&leaf, chain: chain, key: key, trust: trust)
+        Self.fill(&leaf, chain: chain, key: key, trust: trust, javaKeystore: javaKeystore)
         return leaf
     }
 
     /// A leaf Secret's keys: the chain, the key, the CAs its holder trusts, and the keystore
-    /// Kafka reads (key and chain in one file).
-    static func fill(_ secret: inout Secret, chain: String, key: String, trust: String) {
+    /// Kafka reads (key and chain in one file). With `javaKeystore`, or when the Secret holds
+    /// one already, also a PKCS#12 keystore and its password: kept while the key and chain are
+    /// unchanged (the bytes of a new one differ each time, its salts being random), the
+    /// password kept always, since Cruise Control's running pod holds it.
+    static func fill(
+        _ secret: inout Secret, chain: String, key: String, trust: String, javaKeystore: Bool = false
+    ) {
+        let unchanged =
+            secret.text(KoperatorSecretKey.tlsCertificate) == chain
+            && secret.text(KoperatorSecretKey.tlsPrivateKey) == key
         secret.setText(chain, for: KoperatorSecretKey.tlsCertificate)
         secret.setText(key, for: KoperatorSecretKey.tlsPrivateKey)
         secret.setText(trust, for: KoperatorSecretKey.caBundle)
         secret.setText(key + chain, for: ResourceConventions.keystorePEMKey)
+        let p12 = ResourceConventions.keystorePKCS12Key
+        guard javaKeystore || secret.data?[p12] != nil, !(unchanged && secret.data?[p12] != nil) else {
+            return
+        }
+        let password =
+            secret.text(ResourceConventions.keystorePasswordKey)
+            ?? String(UInt128.random(in: .min ... .max), radix: 36)
+        guard
+            let keystore = try? PKCS12Keystore.encode(
+                privateKeyPEM: key, chainPEM: chain, alias: "cruise-control", password: password)
+        else { return }
+        secret.setText(password, for: ResourceConventions.keystorePasswordKey)
+        secret.data?[p12] = Data(keystore).base64EncodedString()
     }
 
     /// Whether a pass must read the KafkaUsers' Secrets for a CA rollover: one is under way,

@@ -15,7 +15,7 @@ import Kubernetes
 /// for a Cruise Control that reloads it. The Deployment replaces its pod rather than rolling a
 /// second one in beside it: two Cruise Controls must never execute proposals at once.
 struct CruiseControlComponent: ClusterComponent {
-    static let propertiesKey = "cruisecontrol.properties"
+    static let propertiesKey = ResourceConventions.cruiseControlPropertiesKey
     static let capacityKey = "capacity.json"
     static let clusterConfigsKey = "clusterConfigs.json"
     static let log4jKey = "log4j.properties"
@@ -24,6 +24,8 @@ struct CruiseControlComponent: ClusterComponent {
     static let configVolume = "cruisecontrol-config"
     static let jmxConfigVolume = "jmx-config"
     static let sslVolume = "cruisecontrol-ssl-certificate"
+    /// On Cruise Control's pods: the expiry of the certificate its web server was started with.
+    static let keystoreExpiryAnnotation = "kafka-operator.io/keystore-expiry"
     static let jmxConfigPath = "/etc/jmx-exporter"
     static let capacityAnnotation = "cruise-control.banzaicloud.com/broker-capacity-config"
     static let metricsPortName = "metrics"
@@ -174,7 +176,23 @@ struct CruiseControlComponent: ClusterComponent {
                 VolumeMount(name: Self.jmxConfigVolume, mountPath: Self.jmxConfigPath),
             ]
         var certificateVolumes: [Volume] = []
-        if CruiseControlProperties.usesTLS(context.spec) {
+        let secretName = ResourceConventions.cruiseControlCertificateSecretName(cluster: name)
+        if CruiseControlProperties.servesHTTPS(context.spec) {
+            container.env?.append(
+                EnvVar(
+                    name: ResourceConventions.cruiseControlKeystorePasswordVariable,
+                    valueFrom: .object([
+                        (
+                            "secretKeyRef",
+                            .object([
+                                ("name", .string(secretName)),
+                                ("key", .string(ResourceConventions.keystorePasswordKey)),
+                            ])
+                        )
+                    ])))
+        }
+        if CruiseControlProperties.usesTLS(context.spec) || CruiseControlProperties.servesHTTPS(context.spec)
+        {
             // The keys stay in the Secret: cruisecontrol.properties names the mounted files.
             container.volumeMounts?.append(
                 VolumeMount(
@@ -183,9 +201,7 @@ struct CruiseControlComponent: ClusterComponent {
             certificateVolumes.append(
                 Volume(
                     name: Self.sslVolume,
-                    secret: Volume.SecretSource(
-                        secretName: ResourceConventions.cruiseControlCertificateSecretName(cluster: name),
-                        defaultMode: 0o400)))
+                    secret: Volume.SecretSource(secretName: secretName, defaultMode: 0o400)))
         }
 
         var pod = PodSpec(
@@ -217,6 +233,13 @@ struct CruiseControlComponent: ClusterComponent {
 
         var annotations = config.cruiseControlAnnotations ?? [:]
         annotations[ResourceConventions.configHashAnnotation] = configHash.description
+        // Jetty reads its keystore once, at start: a reissued certificate restarts Cruise
+        // Control, named by its expiry.
+        if CruiseControlProperties.servesHTTPS(context.spec),
+            let expiry = context.cluster.status?.certificateExpiry?[secretName]
+        {
+            annotations[Self.keystoreExpiryAnnotation] = expiry
+        }
         var spec = Deployment.Spec(
             replicas: 1, selector: LabelSelector(matchLabels: labels),
             template: PodTemplateSpec(

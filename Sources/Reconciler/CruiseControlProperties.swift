@@ -59,6 +59,18 @@ public struct CruiseControlProperties: Equatable, Sendable {
         merged["capacity.config.file"] = "\(directory)/\(CruiseControlComponent.capacityKey)"
         merged["cluster.configs.file"] = "\(directory)/\(CruiseControlComponent.clusterConfigsKey)"
         merged["webserver.http.port"] = String(ResourceConventions.cruiseControlPort)
+        if Self.servesHTTPS(spec) {
+            // Jetty serves the REST API with Cruise Control's certificate as a PKCS#12
+            // keystore; its password comes from the Secret through the environment, which
+            // Cruise Control's built-in `env` config provider reads.
+            let password = "${env:\(ResourceConventions.cruiseControlKeystorePasswordVariable)}"
+            merged["webserver.ssl.enable"] = "true"
+            merged["webserver.ssl.keystore.location"] =
+                "\(ResourceConventions.cruiseControlSSLMountPath)/\(ResourceConventions.keystorePKCS12Key)"
+            merged["webserver.ssl.keystore.type"] = "PKCS12"
+            merged["webserver.ssl.keystore.password"] = password
+            merged["webserver.ssl.key.password"] = password
+        }
         if Self.usesTLS(spec) {
             // Its Kafka clients show Cruise Control's own certificate, from the mounted Secret.
             merged["security.protocol"] = "SSL"
@@ -68,6 +80,22 @@ public struct CruiseControlProperties: Equatable, Sendable {
             }
         }
         properties = merged
+    }
+
+    /// Whether Cruise Control serves its REST API over HTTPS with the certificate the operator
+    /// issues it: whenever the cluster's certificates are the operator's to issue, unless the
+    /// spec's `cruiseControlConfig.config` says `webserver.ssl.enable=false`.
+    public static func servesHTTPS(_ spec: KafkaClusterSpec) -> Bool {
+        spec.runsCruiseControl && spec.listenersConfig?.sslSecrets != nil
+            && BrokerProperties.parse(spec.cruiseControlConfig?.config)["webserver.ssl.enable"]?
+                .lowercased() != "false"
+    }
+
+    /// How the REST API is reached: `https` when Cruise Control's web server has TLS on (the
+    /// operator's keystore, or one the spec configures itself), else `http`.
+    public var scheme: String {
+        properties["webserver.ssl.enable"]?.lowercased() == "true"
+            ? "https" : "http"
     }
 
     /// Whether Cruise Control reaches the brokers over SSL: their client-facing listener is SSL,

@@ -46,7 +46,28 @@ public struct OperatorKafkaConnection: Equatable, Sendable {
         case "SSL": break
         default: throw .unsupportedListener(name: listener.name, type: listener.type)
         }
-        let secretName = ResourceConventions.controllerCertificateSecretName(cluster: name)
+        let identity = try await OperatorCertificate.read(cluster, api: api)
+        return OperatorKafkaConnection(
+            bootstrap: bootstrap,
+            tls: KafkaTLSOptions(
+                caPEM: identity.caPEM, certificatePEM: identity.certificatePEM,
+                privateKeyPEM: identity.privateKeyPEM))
+    }
+}
+
+/// The operator's client certificate for a cluster (`<cluster>-controller`, a super user) and
+/// the CAs it trusts (that Secret's `ca.crt`), as PEM text.
+public struct OperatorCertificate: Hashable, Sendable {
+    public var caPEM: String
+    public var certificatePEM: String
+    public var privateKeyPEM: String
+
+    /// Read from its Secret; throws while the reconciler has not issued it yet.
+    public static func read(_ cluster: KafkaCluster, api: any KubernetesAPI)
+        async throws(OperatorKafkaConnectionError) -> OperatorCertificate
+    {
+        let namespace = cluster.metadata.namespace ?? "default"
+        let secretName = ResourceConventions.controllerCertificateSecretName(cluster: cluster.metadata.name)
         let secret: Secret
         do {
             secret = try await api.get(Secret.self, namespace: namespace, name: secretName)
@@ -61,9 +82,36 @@ public struct OperatorKafkaConnection: Equatable, Sendable {
         else {
             throw .certificateNotIssued(secret: "\(namespace)/\(secretName)")
         }
-        return OperatorKafkaConnection(
-            bootstrap: bootstrap,
-            tls: KafkaTLSOptions(caPEM: ca, certificatePEM: certificate, privateKeyPEM: key))
+        return OperatorCertificate(caPEM: ca, certificatePEM: certificate, privateKeyPEM: key)
+    }
+}
+
+/// How the operator reaches a cluster's Cruise Control: at its endpoint or Service, over HTTPS
+/// when Cruise Control's web server has TLS on, then trusting the CAs of the operator's
+/// certificate Secret and showing that certificate (Cruise Control's Jetty asks for none; a
+/// proxy in front of it may).
+public struct OperatorCruiseControlConnection: Hashable, Sendable {
+    public var url: String
+    /// nil over plain HTTP, or over HTTPS trusting the system's CAs (a keystore the spec
+    /// configures itself, on a cluster whose certificates are not the operator's).
+    public var tls: OperatorCertificate?
+
+    public static func read(_ cluster: KafkaCluster, api: any KubernetesAPI)
+        async throws(OperatorKafkaConnectionError) -> OperatorCruiseControlConnection
+    {
+        let namespace = cluster.metadata.namespace ?? "default"
+        let (host, port) = ResourceConventions.cruiseControlAddress(
+            cluster: cluster.metadata.name, namespace: namespace, spec: cluster.spec)
+        guard cluster.spec.runsCruiseControl,
+            CruiseControlProperties(
+                cluster: cluster.spec, clusterName: cluster.metadata.name, namespace: namespace
+            )
+            .scheme == "https"
+        else { return OperatorCruiseControlConnection(url: "http://\(host):\(port)") }
+        let trust: OperatorCertificate? =
+            cluster.spec.listenersConfig?.sslSecrets == nil
+            ? nil : try await OperatorCertificate.read(cluster, api: api)
+        return OperatorCruiseControlConnection(url: "https://\(host):\(port)", tls: trust)
     }
 }
 

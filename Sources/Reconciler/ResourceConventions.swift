@@ -64,6 +64,11 @@ public enum ResourceConventions {
     /// In the broker certificate Secret: the private key and certificate chain in one PEM file,
     /// the form Kafka's `ssl.keystore.type=PEM` reads from `ssl.keystore.location`.
     public static let keystorePEMKey = "keystore.pem"
+    /// Cruise Control's Secret keys for its web server: a PKCS#12 keystore (Jetty reads no
+    /// PEM) and its password, which reaches Cruise Control through this environment variable.
+    public static let keystorePKCS12Key = "keystore.p12"
+    public static let keystorePasswordKey = "keystore.password"
+    public static let cruiseControlKeystorePasswordVariable = "CRUISE_CONTROL_KEYSTORE_PASSWORD"
 
     public static func configMapName(cluster: String, broker: Int32) -> String {
         "\(cluster)-config-\(broker)"
@@ -146,6 +151,8 @@ public enum ResourceConventions {
     public static let cruiseControlPort = 8090
     /// Cruise Control's Deployment, and its container (Koperator's names).
     public static func cruiseControlName(cluster: String) -> String { "\(cluster)-cruisecontrol" }
+    /// The ConfigMap key holding `cruisecontrol.properties`.
+    public static let cruiseControlPropertiesKey = "cruisecontrol.properties"
     /// Cruise Control's configuration files, mounted at `cruiseControlConfigPath`.
     public static func cruiseControlConfigMapName(cluster: String) -> String {
         "\(cluster)-cruisecontrol-config"

@@ -201,7 +201,7 @@ struct ServeCommand: AsyncParsableCommand {
             resolver: { () async -> any AddressResolver in
                 guard let peers else { return IdentityAddressResolver() }
                 return peers.addresses(cruiseControlPort: try? await peers.cruiseControlPort())
-            }, logger: Logger(label: "kafka-operator.cruise-control"))
+            }, api: connection.api, logger: Logger(label: "kafka-operator.cruise-control"))
         let reconcileLoop = ReconcileLoop(
             reconciler: ClusterReconciler(
                 api: reconcilerAPI,

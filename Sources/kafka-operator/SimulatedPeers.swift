@@ -23,6 +23,8 @@ final class SimulatedPeers: Service, Sendable {
     let brokers: SimulatedBrokerServer
     /// The simulated Cruise Control's REST server; run it in the service group.
     let cruiseControlServer: HTTPServer
+    /// HTTP or HTTPS on Cruise Control's port, as its Deployment and configuration say.
+    let cruiseControlTLS: SimulatedCruiseControlTLS
     /// Each running broker's `GET /metrics`, on its configured port.
     let metrics: BrokerMetricsServer
     /// The simulator's control endpoint (`SimulatorControl`); run it in the service group.
@@ -67,9 +69,15 @@ final class SimulatedPeers: Service, Sendable {
         self.brokers = SimulatedBrokerServer(kafka: SimulatedKafka(simulation: simulation))
         var limits = HTTPLimits()
         limits.shutdownGracePeriod = .seconds(2)
+        cruiseControlTLS = SimulatedCruiseControlTLS(
+            namespace: document.namespace, cluster: document.name, logger: logger)
         cruiseControlServer = HTTPServer(
             configuration: HTTPServerConfiguration(
-                listeners: [HTTPListener(host: configuration.host, port: configuration.cruiseControlPort)],
+                listeners: [
+                    HTTPListener(
+                        host: configuration.host, port: configuration.cruiseControlPort,
+                        switchableTLS: cruiseControlTLS.switchable)
+                ],
                 limits: limits),
             router: cruiseControl.routes(), logger: logger)
         // One line per broker start would drown the simulator's own account of it.
@@ -150,6 +158,13 @@ final class SimulatedPeers: Service, Sendable {
     /// Follows the cluster's pods and ConfigMaps until shutdown or the local cluster stops.
     func run() async throws {
         let changes = try await localCluster.objectChanges(of: ["pods", "configmaps", "secrets"])
+        let cruiseControlChanges = try await localCluster.objectChanges(of: [
+            "deployments", "configmaps", "secrets",
+        ])
+        let web = Task { [cruiseControlTLS] in
+            for await change in cruiseControlChanges { cruiseControlTLS.apply(change) }
+        }
+        defer { web.cancel() }
         let mounted = MountedSecrets(namespace: namespace, cluster: cluster)
         let events = Self.followerEvents(changes, secrets: mounted)
         let clientPort = Int32(clamping: ResourceConventions.brokerClientPort(spec: spec))

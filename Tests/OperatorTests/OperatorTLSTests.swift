@@ -175,6 +175,64 @@ import Testing
         #expect(anonymous.status == 1 && !anonymous.stdout.contains("topics"), "\(anonymous.stdout)")
     }
 
+    /// Cruise Control on an SSL cluster serves its REST API over HTTPS with the certificate the
+    /// operator issues it (a PKCS#12 keystore, the password through its environment), which
+    /// curl verifies against the cluster CA under the Service's name; plain HTTP gets no
+    /// answer; and the operator drives an upscale's add_broker through it with its own client.
+    @Test(.enabled(if: Peer.available("curl")))
+    func cruiseControlServesHTTPSAndTheOperatorScalesThroughIt() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let manifest = directory.file("ssl-cluster.yaml")
+        try Self.sslManifest().write(to: manifest, atomically: true, encoding: .utf8)
+        let server = try await OperatorProcess(
+            arguments: ["--cluster", manifest.path, "--cooldown", "0"], logDirectory: directory)
+        defer { server.process.stop() }
+        #expect(await server.waitUntilClusterRunning(timeout: .seconds(60)), "\(server.process.log)")
+        let port = try #require(Self.cruiseControlPort(in: server.process.log), "\(server.process.log)")
+        let controller = try #require(
+            try server.api("/api/v1/namespaces/kafka/secrets/kafka-controller")["data"] as? [String: String])
+        let caFile = directory.file("ca.crt")
+        try #require(controller["ca.crt"].flatMap { Data(base64Encoded: $0) }).write(to: caFile)
+
+        let host = "kafka-cruisecontrol-svc.kafka.svc.cluster.local"
+        let curl = ["-sS", "--max-time", "5", "--resolve", "\(host):\(port):127.0.0.1"]
+        var answer: ProcessOutput?
+        let secure = await waitUntil(timeout: .seconds(30)) {
+            answer = try? runProcess(
+                "curl",
+                curl + [
+                    "--cacert", caFile.path, "https://\(host):\(port)/kafkacruisecontrol/state?json=true",
+                ])
+            return answer?.status == 0 && answer?.stdout.contains("MonitorState") == true
+        }
+        #expect(secure, "\(String(describing: answer))\n\(server.process.log)")
+        let plain = try runProcess(
+            "curl", curl + ["http://\(host):\(port)/kafkacruisecontrol/state?json=true"])
+        #expect(plain.status != 0 && !plain.stdout.contains("MonitorState"), "\(plain.stdout)")
+        #expect(server.process.log.contains("scheme=https"), "the simulator says it serves HTTPS")
+
+        let added = try server.curl("/alerts", ["--data-binary", ReconcileFlowTests.upScaleAlert])
+        #expect(added.body.contains("added broker 3"), "\(added.body)")
+        let succeeded = await waitUntil(timeout: .seconds(60)) {
+            let status = (try? server.kafkaCluster())?["status"] as? [String: Any]
+            let broker = (status?["brokersState"] as? [String: Any])?["3"] as? [String: Any]
+            return (broker?["gracefulActionState"] as? [String: Any])?["cruiseControlState"] as? String
+                == "GracefulUpscaleSucceeded"
+        }
+        #expect(succeeded, "\(server.process.log)")
+    }
+
+    /// The simulated Cruise Control's port, from the line that announces it.
+    static func cruiseControlPort(in log: String) -> Int? {
+        for line in log.split(separator: "\n") where line.contains("simulated Kafka and Cruise Control") {
+            if let match = line.firstMatch(of: /cruise_control="?https?:\/\/127\.0\.0\.1:(\d+)/) {
+                return Int(match.1)
+            }
+        }
+        return nil
+    }
+
     /// Broker name (`broker-<id>`, Envoy's upstream cluster names) → the loopback port of its
     /// EXTERNAL listener socket, from the operator's "simulated broker listener" log lines.
     static func externalSockets(in log: String) -> [String: Int] {

@@ -148,7 +148,9 @@ struct ClusterCertificatesTests {
         let ca = try #require(try await Self.secret(api, "kafka-ca"))
         let cruiseControl = try #require(try await Self.secret(api, "kafka-cruisecontrol-certificate"))
         #expect(
-            Set(cruiseControl.data?.keys ?? [:].keys) == ["tls.crt", "tls.key", "ca.crt", "keystore.pem"])
+            Set(cruiseControl.data?.keys ?? [:].keys) == [
+                "tls.crt", "tls.key", "ca.crt", "keystore.pem", "keystore.p12", "keystore.password",
+            ])
         let files = [
             "ca.pem": try #require(ca.text("caCert")), "cc.pem": try #require(cruiseControl.text("tls.crt")),
         ]
@@ -161,7 +163,21 @@ struct ClusterCertificatesTests {
         .stdout
         #expect(
             text.contains("CN=kafka-cruisecontrol") || text.contains("CN = kafka-cruisecontrol"), "\(text)")
-        #expect(text.contains("TLS Web Client Authentication") && !text.contains("TLS Web Server"), "\(text)")
+        // A client of the brokers, and the server of the REST API under its Service's names.
+        #expect(text.contains("TLS Web Client Authentication") && text.contains("TLS Web Server"), "\(text)")
+        #expect(text.contains("DNS:kafka-cruisecontrol-svc.kafka.svc.cluster.local"), "\(text)")
+        // Jetty's keystore: the same key and certificate, under the Secret's password.
+        let password = try #require(cruiseControl.text("keystore.password"))
+        try Data(base64Encoded: try #require(cruiseControl.data?["keystore.p12"]))?.write(
+            to: directory.file("cc.p12"))
+        let opened = try runProcess(
+            "openssl",
+            ["pkcs12", "-in", directory.file("cc.p12").path, "-passin", "pass:\(password)", "-nokeys"])
+        #expect(opened.status == 0, "\(opened.stderr)")
+        #expect(
+            opened.stdout.filter { !$0.isWhitespace }.contains(
+                try #require(cruiseControl.text("tls.crt")).components(separatedBy: "-----END")[0]
+                    .filter { !$0.isWhitespace }))
 
         let configMaps = try await api.objects(.configMaps)
         let ccText = try #require(
@@ -172,6 +188,12 @@ struct ClusterCertificatesTests {
         #expect(ccProperties["ssl.keystore.type"] == "PEM")
         #expect(ccProperties["ssl.keystore.location"] == "/var/run/secrets/cruisecontrol/ssl/keystore.pem")
         #expect(ccProperties["ssl.truststore.location"] == "/var/run/secrets/cruisecontrol/ssl/ca.crt")
+        #expect(ccProperties["webserver.ssl.enable"] == "true")
+        #expect(ccProperties["webserver.ssl.keystore.type"] == "PKCS12")
+        #expect(
+            ccProperties["webserver.ssl.keystore.location"]
+                == "/var/run/secrets/cruisecontrol/ssl/keystore.p12")
+        #expect(ccProperties["webserver.ssl.keystore.password"] == "${env:CRUISE_CONTROL_KEYSTORE_PASSWORD}")
         let deployment = try #require(
             try await api.client.list(Deployment.self, namespace: api.namespace).items.first {
                 $0.name == "kafka-cruisecontrol"
@@ -184,6 +206,10 @@ struct ClusterCertificatesTests {
                 $0.name == volume.name && $0.mountPath == "/var/run/secrets/cruisecontrol/ssl"
                     && $0.readOnly == true
             } == true)
+        let variable = pod.containers.first?.env?.first { $0.name == "CRUISE_CONTROL_KEYSTORE_PASSWORD" }
+        #expect(variable?.valueFrom?["secretKeyRef"]?["name"]?.text == "kafka-cruisecontrol-certificate")
+        #expect(variable?.valueFrom?["secretKeyRef"]?["key"]?.text == "keystore.password")
+        #expect(variable?.value == nil, "the password is never written into the Deployment")
 
         for configMap in configMaps where configMap["metadata"]?["labels"]?["brokerId"] != nil {
             let properties = BrokerProperties.parse(
@@ -200,6 +226,45 @@ struct ClusterCertificatesTests {
                 properties["cruise.control.metrics.reporter.ssl.truststore.location"]
                     == "/var/run/secrets/kafka/ssl/ca.crt")
         }
+    }
+
+    /// Cruise Control's keystore is written once: a pass with nothing changed leaves its Secret
+    /// alone (a new keystore's bytes would differ, its salts being random). A spec that turns
+    /// HTTPS off gets plain HTTP, and the operator reaches it so.
+    @Test func cruiseControlsKeystoreIsStableAndHTTPSCanBeTurnedOff() async throws {
+        let api = try await ReconcilerCluster.start(brokers: [0, 1], cruiseControl: true)
+        defer { Task { await api.stop() } }
+        try await Self.withSSL(api)
+        _ = try await api.reconcile()
+        let first = try #require(try await Self.secret(api, "kafka-cruisecontrol-certificate"))
+        let cluster = try await api.document().cluster
+        #expect(
+            try await OperatorCruiseControlConnection.read(cluster, api: api.client).url
+                == "https://kafka-cruisecontrol-svc.kafka.svc.cluster.local:8090")
+        _ = try await api.reconcile()
+        let second = try #require(try await Self.secret(api, "kafka-cruisecontrol-certificate"))
+        #expect(second.metadata.resourceVersion == first.metadata.resourceVersion)
+
+        try await api.modify { cluster in
+            let config = cluster.spec.cruiseControlConfig?.config ?? ""
+            cluster.spec.cruiseControlConfig?.config = config + "\nwebserver.ssl.enable=false\n"
+        }
+        _ = try await api.reconcile()
+        let properties = CruiseControlProperties(
+            cluster: try await api.document().cluster.spec, clusterName: "kafka", namespace: api.namespace)
+        #expect(properties.properties["webserver.ssl.enable"] == "false")
+        #expect(properties.properties["webserver.ssl.keystore.location"] == nil)
+        let plain = try await api.document().cluster
+        #expect(
+            try await OperatorCruiseControlConnection.read(plain, api: api.client).url.hasPrefix("http://"))
+        let deployment = try #require(
+            try await api.client.list(Deployment.self, namespace: api.namespace).items.first {
+                $0.name == "kafka-cruisecontrol"
+            })
+        #expect(
+            deployment.spec?.template.spec?.containers.first?.env?.contains {
+                $0.name == "CRUISE_CONTROL_KEYSTORE_PASSWORD"
+            } == false)
     }
 
     @Test func aCATheUserBringsIsCheckedThenUsed() async throws {
