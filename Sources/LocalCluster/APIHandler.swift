@@ -45,7 +45,7 @@ struct APIHandler: Sendable {
             return Self.failure(.unauthorized())
         }
         if request.path.hasPrefix("/openapi/v3") {
-            return openAPI(request)
+            return await openAPI(request)
         }
         if ["/healthz", "/livez", "/readyz"].contains(request.path) {
             // The probes of a real API server: "ok" while it serves.
@@ -63,12 +63,18 @@ struct APIHandler: Sendable {
         }
     }
 
-    private func openAPI(_ request: HTTPRequest) -> HTTPResponse {
-        let documents = OpenAPIDocuments(registry: registry)
+    private func openAPI(_ request: HTTPRequest) async -> HTTPResponse {
         guard request.method == .get else { return Self.failure(.methodNotAllowed(request.method.rawValue)) }
+        var crds: [String: JSONValue] = [:]
+        if let definition = registry.definition(for: .customResourceDefinitions) {
+            for crd in await store.all(definition) {
+                crds[ObjectStore.name(of: crd)] = crd
+            }
+        }
+        let documents = OpenAPIDocuments(registry: registry, crds: crds)
         if request.path == "/openapi/v3" { return Self.json(.ok, documents.root) }
         let parts = request.path.split(separator: "/").map(String.init)
-        let document: JSONValue?
+        let document: OpenAPIDocuments.Document?
         if parts.count == 4, parts[2] == "api" {
             document = documents.document(group: "", version: parts[3])
         } else if parts.count == 5, parts[2] == "apis" {
@@ -77,7 +83,7 @@ struct APIHandler: Sendable {
             document = nil
         }
         guard let document else { return Self.failure(.unknownPath(request.path)) }
-        return Self.json(.ok, document)
+        return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: document.bytes)
     }
 
     private func serve(_ path: APIPath, _ request: HTTPRequest) async throws(APIError) -> HTTPResponse {
