@@ -249,7 +249,11 @@ struct APIHandler: Sendable {
             let kind = try patchKind(resource, request)
             let (patch, repeated) = try parseReportingDuplicates(request.body)
             var duplicates = FieldValidation.duplicates(repeated)
-            if case .json = kind { duplicates = FieldValidation.duplicates(repeated, inJSONPatch: true) }
+            if case .json = kind {
+                duplicates =
+                    FieldValidation.duplicates(repeated, inJSONPatch: true)
+                    + FieldValidation.unknownMembers(ofJSONPatch: patch)
+            }
             let (patched, warnings) = try await write(dryRun: dryRun) { [duplicates] store throws(APIError) in
                 var warnings: [String] = []
                 let patched = try store.patch(

@@ -474,18 +474,25 @@ actor ObjectStore {
         }
     }
 
-    /// Drops what the schema of the resource's stored CustomResourceDefinition does not
-    /// describe, and returns the warnings `fields` asks for about that and the body's repeated
-    /// keys (or refuses the write under `Strict`). A create or update refusal names the object's
-    /// kind and version, as a decoding failure does; a patch's does not. A kind with no stored
-    /// CRD is kept as sent: the local cluster serves its own custom resources even before their
-    /// CRDs are applied, and has no schema of the built-in kinds to prune against.
+    /// Drops what the kind does not have — a built-in kind's fields are its official schema's, a
+    /// custom resource's those of its stored CustomResourceDefinition's schema — and returns the
+    /// warnings `fields` asks for about that and the body's repeated keys (or refuses the write
+    /// under `Strict`). A create or update refusal names the object's kind and version, as a
+    /// decoding failure does; a patch's does not. A custom resource with no stored CRD is kept
+    /// as sent: the local cluster serves its own custom resources even before their CRDs are
+    /// applied.
     private func checkFields(
         _ object: inout JSONValue, _ resource: ResourceDefinition, _ fields: FieldValidation,
         _ duplicates: [String], decoding: Bool
     ) throws(APIError) -> [String] {
-        let dropped = fieldPruning(for: resource)?.prune(&object) ?? []
+        let dropped = prune(&object, resource)
         return try fields.judge(duplicates: duplicates, unknown: dropped, decoding: decoding ? resource : nil)
+    }
+
+    /// Prunes an object as its kind's schema says (see `checkFields`); returns what went.
+    private func prune(_ object: inout JSONValue, _ resource: ResourceDefinition) -> [String] {
+        if let pruning = BuiltInFieldPruning(resource) { return pruning.prune(&object) }
+        return fieldPruning(for: resource)?.prune(&object) ?? []
     }
 
     /// The structural schema of the served version in the stored CRD for `resource`, if any.
@@ -639,7 +646,7 @@ actor ObjectStore {
         // The patch applies to the object as the server reads it: an object stored before its
         // CRD is pruned on the way, so only what the patch itself brings counts against it.
         var base = existing
-        _ = fieldPruning(for: resource)?.prune(&base)
+        _ = prune(&base, resource)
         var object: JSONValue
         switch kind {
         case .merge:
