@@ -29,14 +29,16 @@ struct BenchmarkRun {
     /// The manifest, as JSON, with `spec.brokers` replaced by brokers 0..<brokers.
     let manifest: JSONValue
     let persistent: Bool
+    /// Whether the local cluster checks writes as the API server does.
+    var validation = true
     let logger: Logger
 
     func run() async throws(BenchmarkError) -> RunFigures {
         let directory = persistent ? try Self.makeTemporaryDirectory() : nil
         defer { if let directory { try? FileManager.default.removeItem(atPath: directory) } }
-        let cluster = LocalCluster(
-            configuration: LocalClusterConfiguration(dataDirectory: directory, kubelet: Self.fastKubelet),
-            logger: logger)
+        var configuration = LocalClusterConfiguration(dataDirectory: directory, kubelet: Self.fastKubelet)
+        configuration.validation = validation
+        let cluster = LocalCluster(configuration: configuration, logger: logger)
         do { try await cluster.start() } catch {
             throw .setupFailed(step: "starting the local cluster", reason: "\(error)")
         }

@@ -68,12 +68,15 @@ actor ObjectStore {
     private var rehearsing = false
     private let persistence: Persistence?
     private let bookmarkInterval: Duration
+    /// See `LocalClusterConfiguration.validation`.
+    private let validating: Bool
 
     init(
         registry: ResourceRegistry, persistence: Persistence?, historyCapacity: Int,
-        bookmarkInterval: Duration
+        bookmarkInterval: Duration, validating: Bool = true
     ) async throws(LocalClusterError) {
         self.registry = registry
+        self.validating = validating
         self.persistence = persistence
         self.bookmarkInterval = bookmarkInterval
         var loaded = Persistence.Loaded()
@@ -344,7 +347,7 @@ actor ObjectStore {
         object.set(["metadata", "deletionTimestamp"], nil)
         object.set(["metadata", "deletionGracePeriodSeconds"], nil)
         object.set(["metadata", "selfLink"], nil)
-        if resource.type == .deployments {
+        if validating, resource.type == .deployments {
             try DeploymentRules.check(resource, name: name, old: nil, new: object)
         }
         if resource.hasStatus { object.set(["status"], Self.initialStatus(resource)) }
@@ -352,7 +355,7 @@ actor ObjectStore {
         Defaulting.apply(
             &object, kind: resource.kind, name: name, creating: true,
             defaultStorageClass: defaultStorageClassName)
-        try PodSpecRules.check(resource, name: name, old: nil, new: object)
+        if validating { try PodSpecRules.check(resource, name: name, old: nil, new: object) }
         try admitCustomResource(&object, resource, name)
         if resource.type == .services {
             try nodePorts.assign(&object, old: nil, resource: resource, name: name)
@@ -485,6 +488,7 @@ actor ObjectStore {
         _ object: inout JSONValue, _ resource: ResourceDefinition, _ fields: FieldValidation,
         _ duplicates: [String], decoding: Bool
     ) throws(APIError) -> [String] {
+        guard validating else { return [] }
         let dropped = prune(&object, resource)
         return try fields.judge(duplicates: duplicates, unknown: dropped, decoding: decoding ? resource : nil)
     }
@@ -646,7 +650,7 @@ actor ObjectStore {
         // The patch applies to the object as the server reads it: an object stored before its
         // CRD is pruned on the way, so only what the patch itself brings counts against it.
         var base = existing
-        _ = prune(&base, resource)
+        if validating { _ = prune(&base, resource) }
         var object: JSONValue
         switch kind {
         case .merge:
@@ -718,11 +722,13 @@ actor ObjectStore {
             }
             Defaulting.apply(
                 &object, kind: resource.kind, name: reference.name, creating: false, defaultStorageClass: nil)
-            try PodSpecRules.check(resource, name: reference.name, old: existing, new: object)
-            if resource.type == .deployments {
+            if validating {
+                try PodSpecRules.check(resource, name: reference.name, old: existing, new: object)
+            }
+            if validating, resource.type == .deployments {
                 try DeploymentRules.check(resource, name: reference.name, old: existing, new: object)
             }
-            if resource.type == .persistentVolumeClaims {
+            if validating, resource.type == .persistentVolumeClaims {
                 try ClaimUpdateRules.check(
                     resource, name: reference.name, old: existing, new: object,
                     storageClass: storageClass(named:))

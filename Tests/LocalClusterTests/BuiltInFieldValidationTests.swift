@@ -212,6 +212,21 @@ import Testing
         }
     }
 
+    /// With validation off (only to measure what it costs) a write is stored as sent: unknown
+    /// fields kept, a pod without containers accepted.
+    @Test(.enabled(if: Peer.available("curl")))
+    func validationOffStoresWritesAsSent() async throws {
+        let cluster = try await TestCluster.start(validation: false)
+        let created = try await cluster.post("\(Self.pods)?fieldValidation=Strict", Self.pod)
+        let empty = try await cluster.post(
+            Self.pods,
+            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"empty"},"spec":{"containers":[]}}"#)
+        await cluster.stop()
+        #expect(created.status == 201, "\(created.text)")
+        #expect(created.json["extra"] == .bool(true))
+        #expect(empty.status == 201, "\(empty.text)")
+    }
+
     /// deploy/ applies under kubectl's default strict validation without a warning: every field
     /// of its Namespace, RBAC objects, operator Deployment and Service and CRDs is a real one.
     @Test(.enabled(if: Kubectl.available))

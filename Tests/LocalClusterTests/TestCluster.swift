@@ -14,15 +14,15 @@ final class TestCluster: Sendable {
         kubelet: LocalClusterConfiguration.KubeletTiming = .init(
             scheduleDelay: .milliseconds(10), startDelay: .milliseconds(20), readyDelay: .milliseconds(20),
             bindDelay: .milliseconds(10)),
-        requireToken: Bool = false
+        requireToken: Bool = false, validation: Bool = true
     ) async throws -> TestCluster {
         var logger = Logger(label: "local-cluster-test")
         logger.logLevel = .critical
-        let cluster = LocalCluster(
-            configuration: LocalClusterConfiguration(
-                dataDirectory: dataDirectory, kubelet: kubelet, watchHistory: watchHistory,
-                bookmarkInterval: .milliseconds(200), requireToken: requireToken),
-            logger: logger)
+        var configuration = LocalClusterConfiguration(
+            dataDirectory: dataDirectory, kubelet: kubelet, watchHistory: watchHistory,
+            bookmarkInterval: .milliseconds(200), requireToken: requireToken)
+        configuration.validation = validation
+        let cluster = LocalCluster(configuration: configuration, logger: logger)
         try await cluster.start()
         return TestCluster(cluster: cluster, base: try cluster.baseURL)
     }
