@@ -139,6 +139,28 @@ import Testing
         #expect(decoded.object.value(at: ["metadata", "labels"])?.members?.map(\.key) == ["app", "tier"])
     }
 
+    /// Bodies exactly as kubectl 1.37 sent them read as the JSON kubectl prints for the same
+    /// object (`--dry-run=client -o json`, Go's JSON of the same struct), members in the same order.
+    @Test(arguments: ["namespace", "configmap", "secret", "deployment", "service"])
+    func kubectlsBodiesReadAsItsJSON(_ name: String) throws {
+        let body = try Fixtures.bytes("kubectl-protobuf/\(name).pb")
+        let expected = try JSONReader.parse(try Fixtures.bytes("kubectl-protobuf/\(name).json"))
+        let decoded = try Self.decode(body)
+        #expect(decoded.object == expected, "\(String(decoding: decoded.object.encoded(), as: UTF8.self))")
+        #expect(decoded.object.encoded() == expected.encoded(), "member order")
+        #expect(decoded.unknownFields.isEmpty)
+    }
+
+    @Test func kubectlsAccessReviewReadsWithItsSpec() throws {
+        let decoded = try Self.decode(try Fixtures.bytes("kubectl-protobuf/selfsubjectaccessreview.pb"))
+        #expect(decoded.object["kind"] == .string("SelfSubjectAccessReview"))
+        #expect(
+            decoded.object.value(at: ["spec", "resourceAttributes"])
+                == .object([
+                    ("namespace", .string("demo")), ("verb", .string("get")), ("resource", .string("pods")),
+                ]), "\(String(decoding: decoded.object.encoded(), as: UTF8.self))")
+    }
+
     /// Scalars, times, bytes and IntOrStrings, one row each: the message's bytes and the JSON
     /// value of the field they set.
     static let values: [(String, @Sendable (inout ProtobufWriter) -> Void, String, [String])] = [
