@@ -80,22 +80,22 @@ struct ResultTable: Sendable {
     }
 
     /// What checking writes as the API server does costs, size by size: the times with the
-    /// checks against those without.
+    /// checks against those without, wall and the process's CPU (the steadier figure when other
+    /// work shares the machine).
     static func validationCost(off: ResultTable, on: ResultTable) -> String {
-        var text = "validation cost (times with the local cluster's checks on against off):\n"
+        var text = "validation cost (medians with the local cluster's checks on against off):\n"
         for (without, with) in zip(off.rows, on.rows) {
             func change(_ value: (RunFigures) -> Double) -> String {
                 let base = value(without)
                 guard base > 0 else { return "n/a" }
                 let percent = (value(with) - base) / base * 100
-                return (percent >= 0 ? "+" : "") + off.fixed(percent, 1) + "%"
+                return "\(off.fixed(base, 1)) -> \(off.fixed(value(with), 1)) ms ("
+                    + (percent >= 0 ? "+" : "") + off.fixed(percent, 1) + "%)"
             }
             text +=
-                "  \(off.pad("\(with.brokers)", 5)) brokers: scratch \(off.fixed(without.scratchMilliseconds, 1))"
-            text += " -> \(off.fixed(with.scratchMilliseconds, 1)) ms (\(change { $0.scratchMilliseconds })),"
-            text +=
-                " no-op \(off.fixed(without.noOpMilliseconds, 1)) -> \(off.fixed(with.noOpMilliseconds, 1)) ms"
-            text += " (\(change { $0.noOpMilliseconds }))\n"
+                "  \(off.pad("\(with.brokers)", 5)) brokers: scratch \(change { $0.scratchMilliseconds }),"
+            text += " CPU \(change { $0.scratchCPUMilliseconds });"
+            text += " no-op \(change { $0.noOpMilliseconds }), CPU \(change { $0.noOpCPUMilliseconds })\n"
         }
         return text
     }

@@ -40,24 +40,44 @@ struct BuiltInFieldPruning: Sendable {
     /// Prunes a whole object; returns the paths dropped, in document order.
     func prune(_ object: inout JSONValue) -> [String] {
         var dropped: [String] = []
-        Self.prune(&object, Self.graph.nodes, root, path: "", &dropped)
+        var path = Path()
+        Self.prune(&object, Self.graph.nodes, root, &path, &dropped)
         return dropped
     }
 
+    /// Where the walk is: a member's path is written out only when the member is dropped, so a
+    /// write whose fields are all known costs no strings.
+    private struct Path {
+        enum Step {
+            case member(String)
+            case item(Int)
+        }
+        var steps: [Step] = []
+
+        func text(adding key: String) -> String {
+            var text = ""
+            for step in steps {
+                switch step {
+                case .member(let name): text += text.isEmpty ? name : ".\(name)"
+                case .item(let index): text += "[\(index)]"
+                }
+            }
+            return text.isEmpty ? key : "\(text).\(key)"
+        }
+    }
+
     private static func prune(
-        _ value: inout JSONValue, _ nodes: [Node], _ index: Int, path: String, _ dropped: inout [String]
+        _ value: inout JSONValue, _ nodes: [Node], _ index: Int, _ path: inout Path, _ dropped: inout [String]
     ) {
-        let node = nodes[index]
         switch value {
         case .object(var members):
-            if node.open { return }
+            if nodes[index].open { return }
             var changed = false
             var position = 0
             while position < members.count {
                 let key = members[position].key
-                let memberPath = path.isEmpty ? key : "\(path).\(key)"
-                guard let child = node.values ?? node.properties[key] else {
-                    dropped.append(memberPath)
+                guard let child = nodes[index].values ?? nodes[index].properties[key] else {
+                    dropped.append(path.text(adding: key))
                     members.remove(at: position)
                     changed = true
                     continue
@@ -65,7 +85,9 @@ struct BuiltInFieldPruning: Sendable {
                 if needsPruning(members[position].value, nodes[child]) {
                     var member = members[position].value
                     let before = dropped.count
-                    prune(&member, nodes, child, path: memberPath, &dropped)
+                    path.steps.append(.member(key))
+                    prune(&member, nodes, child, &path, &dropped)
+                    path.steps.removeLast()
                     if dropped.count != before {
                         members[position].value = member
                         changed = true
@@ -75,12 +97,19 @@ struct BuiltInFieldPruning: Sendable {
             }
             if changed { value = .object(members) }
         case .array(var items):
-            guard let child = node.items, needsPruning(value, node) else { return }
+            guard let child = nodes[index].items, needsPruning(value, nodes[index]) else { return }
             var changed = false
             for position in items.indices where needsPruning(items[position], nodes[child]) {
+                // Pruned apart, so an item with nothing to drop does not copy the array.
+                var item = items[position]
                 let before = dropped.count
-                prune(&items[position], nodes, child, path: "\(path)[\(position)]", &dropped)
-                changed = changed || dropped.count != before
+                path.steps.append(.item(position))
+                prune(&item, nodes, child, &path, &dropped)
+                path.steps.removeLast()
+                if dropped.count != before {
+                    items[position] = item
+                    changed = true
+                }
             }
             if changed { value = .array(items) }
         default:
