@@ -1,7 +1,7 @@
 /// What to measure, from the command line:
 ///
 ///     reconcile-benchmark [--brokers 10,100,500] [--repetitions 1] [--cluster examples/kafkacluster.yaml]
-///                         [--data-dir] [--clusters 1,50 [--concurrency 4]]
+///                         [--data-dir] [--validation on|off|both] [--clusters 1,50 [--concurrency 4]]
 struct BenchmarkOptions: Sendable {
     /// The cluster sizes, in order.
     var brokerCounts: [Int] = [10, 100, 500]
@@ -17,6 +17,9 @@ struct BenchmarkOptions: Sendable {
     var concurrency = 4
     /// Set: render Envoy's bootstrap for each broker count instead, writing it into this folder.
     var envoyDirectory: String?
+    /// Whether the local cluster checks writes as the API server does: on, off, or both, each
+    /// size then measured both ways, the runs interleaved, and the difference printed.
+    var validation: [Bool] = [true]
 
     static let usage = """
         usage: reconcile-benchmark [--brokers N,N,...] [--repetitions R] [--cluster FILE] [--data-dir]
@@ -25,6 +28,9 @@ struct BenchmarkOptions: Sendable {
           --cluster      the KafkaCluster manifest whose shape is used (default examples/kafkacluster.yaml)
           --data-dir     let the local cluster persist its objects in a temporary directory
                          (default: in memory, so the figures are the reconciler's and the API's)
+          --validation   on (default), off, or both: whether the local cluster checks writes as
+                         the API server does; both measures each size both ways and prints what
+                         the checks cost
           --clusters     instead: that many clusters at once (of the first --brokers size each),
                          reconciled by the reconcile loop, e.g. 1,50
           --concurrency  reconciles at once in --clusters runs (default 4)
@@ -59,6 +65,14 @@ struct BenchmarkOptions: Sendable {
                 persistent = true
             case "--envoy":
                 envoyDirectory = try value(of: argument)
+            case "--validation":
+                let text = try value(of: argument)
+                switch text {
+                case "on": validation = [true]
+                case "off": validation = [false]
+                case "both": validation = [false, true]
+                default: throw .invalidValue(option: argument, value: text)
+                }
             case "--clusters", "--concurrency":
                 let text = try value(of: argument)
                 let counts = text.split(separator: ",").map { Int($0.trimmingPrefixSpaces()) }

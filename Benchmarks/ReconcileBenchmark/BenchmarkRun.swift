@@ -5,6 +5,9 @@ import LocalCluster
 import Logging
 import Reconciler
 
+#if canImport(Glibc)
+    import Glibc
+#endif
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -29,14 +32,16 @@ struct BenchmarkRun {
     /// The manifest, as JSON, with `spec.brokers` replaced by brokers 0..<brokers.
     let manifest: JSONValue
     let persistent: Bool
+    /// Whether the local cluster checks writes as the API server does.
+    var validation = true
     let logger: Logger
 
     func run() async throws(BenchmarkError) -> RunFigures {
         let directory = persistent ? try Self.makeTemporaryDirectory() : nil
         defer { if let directory { try? FileManager.default.removeItem(atPath: directory) } }
-        let cluster = LocalCluster(
-            configuration: LocalClusterConfiguration(dataDirectory: directory, kubelet: Self.fastKubelet),
-            logger: logger)
+        var configuration = LocalClusterConfiguration(dataDirectory: directory, kubelet: Self.fastKubelet)
+        configuration.validation = validation
+        let cluster = LocalCluster(configuration: configuration, logger: logger)
         do { try await cluster.start() } catch {
             throw .setupFailed(step: "starting the local cluster", reason: "\(error)")
         }
@@ -75,13 +80,14 @@ struct BenchmarkRun {
                 throw .notConverged(brokers: brokers, passes: figures.scratchPasses)
             }
             figures.scratchPasses += 1
-            let (result, counts, milliseconds) = try await pass(
+            let (result, counts, milliseconds, cpu) = try await pass(
                 reconciler, counting, number: figures.scratchPasses)
             figures.scratchRequests += counts.requests
             for (method, count) in counts.byMethod where method != "GET" {
                 figures.scratchWrites[method, default: 0] += count
             }
             figures.scratchMilliseconds += milliseconds
+            figures.scratchCPUMilliseconds += cpu
             if result.requeueAfter == .zero { continue }  // a conflict: plan again at once
             let objectWrites = result.created + result.updated + result.deleted
             if objectWrites == 0, try await isRunning(client) {
@@ -91,8 +97,9 @@ struct BenchmarkRun {
             }
         }
 
-        let (result, counts, milliseconds) = try await pass(
+        let (result, counts, milliseconds, cpu) = try await pass(
             reconciler, counting, number: figures.scratchPasses + 1)
+        figures.noOpCPUMilliseconds = cpu
         figures.noOpRequests = counts.requests
         figures.noOpWrites = counts.byMethod.filter { $0.key != "GET" }
         if result.writes > 0 && figures.noOpWrites.isEmpty {
@@ -131,12 +138,15 @@ struct BenchmarkRun {
         }
     }
 
+    /// One pass: its result, its requests, its wall time and the process's CPU time during it
+    /// (the reconciler, the client and the local cluster all run in this process), in ms.
     private func pass(_ reconciler: ClusterReconciler, _ counting: CountingKubernetesAPI, number: Int)
-        async throws(BenchmarkError) -> (ReconcileResult, CountingKubernetesAPI.Counts, Double)
+        async throws(BenchmarkError) -> (ReconcileResult, CountingKubernetesAPI.Counts, Double, Double)
     {
         counting.reset()
         let clock = ContinuousClock()
         let started = clock.now
+        let cpuStarted = Self.cpuMilliseconds()
         let result: ReconcileResult
         do {
             result = try await reconciler.reconcile(namespace: Self.namespace, name: Self.clusterName)
@@ -144,7 +154,20 @@ struct BenchmarkRun {
             throw .reconcileFailed(brokers: brokers, pass: number, reason: error.description)
         }
         let elapsed = clock.now - started
-        return (result, counting.reset(), elapsed.milliseconds)
+        return (result, counting.reset(), elapsed.milliseconds, Self.cpuMilliseconds() - cpuStarted)
+    }
+
+    /// User and system CPU time of this process so far, in ms: on a machine shared with other
+    /// work it moves far less than wall time does.
+    static func cpuMilliseconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+            getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func ms(_ time: timeval) -> Double { Double(time.tv_sec) * 1000 + Double(time.tv_usec) / 1000 }
+        return ms(usage.ru_utime) + ms(usage.ru_stime)
     }
 
     private func create(_ body: some Sequence<UInt8>, at path: String, client: KubernetesClient)

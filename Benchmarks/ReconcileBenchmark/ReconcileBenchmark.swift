@@ -38,20 +38,32 @@ import Logging
                 )
                 exit(rows.allSatisfy { $0.noOpWrites == 0 } ? 0 : 1)
             }
-            var table = ResultTable(persistent: options.persistent, repetitions: options.repetitions)
-            for brokers in options.brokerCounts {
-                var runs: [RunFigures] = []
-                for _ in 0..<options.repetitions {
-                    let run = BenchmarkRun(
-                        brokers: brokers, manifest: manifest.withBrokers(brokers),
-                        persistent: options.persistent,
-                        logger: logger)
-                    runs.append(try await run.run())
-                }
-                table.rows.append(RunFigures.median(of: runs))
+            var tables = options.validation.map { validation in
+                ResultTable(
+                    persistent: options.persistent, repetitions: options.repetitions,
+                    validation: options.validation.count > 1 ? validation : nil)
             }
-            print(table.rendered(), terminator: "")
-            exit(table.rows.allSatisfy { $0.noOpWriteCount == 0 } ? 0 : 1)
+            for brokers in options.brokerCounts {
+                var runs = Array(repeating: [RunFigures](), count: options.validation.count)
+                // The ways are interleaved, run by run, so a drift in the machine's speed
+                // falls on both alike.
+                for _ in 0..<options.repetitions {
+                    for (index, validation) in options.validation.enumerated() {
+                        var run = BenchmarkRun(
+                            brokers: brokers, manifest: manifest.withBrokers(brokers),
+                            persistent: options.persistent,
+                            logger: logger)
+                        run.validation = validation
+                        runs[index].append(try await run.run())
+                    }
+                }
+                for index in tables.indices { tables[index].rows.append(RunFigures.median(of: runs[index])) }
+            }
+            for table in tables { print(table.rendered(), terminator: "\n") }
+            if tables.count == 2 {
+                print(ResultTable.validationCost(off: tables[0], on: tables[1]), terminator: "")
+            }
+            exit(tables.allSatisfy { $0.rows.allSatisfy { $0.noOpWriteCount == 0 } } ? 0 : 1)
         } catch {
             print("reconcile-benchmark: \(error.description)")
             exit(2)

@@ -3,6 +3,8 @@
 struct ResultTable: Sendable {
     let persistent: Bool
     let repetitions: Int
+    /// Said in the title when the benchmark measures both ways.
+    var validation: Bool?
     var rows: [RunFigures] = []
 
     private static let columns: [(title: String, width: Int)] = [
@@ -16,7 +18,9 @@ struct ResultTable: Sendable {
             text += zip(cells, Self.columns).map { pad($0, $1.width) }.joined(separator: "  ") + "\n"
         }
         let storage = persistent ? "objects persisted in a temporary data directory" : "objects in memory"
-        text += "reconcile from scratch until converged, then once more with nothing changed\n"
+        text += "reconcile from scratch until converged, then once more with nothing changed"
+        if let validation { text += ", validation \(validation ? "on" : "off")" }
+        text += "\n"
         text +=
             "(local cluster over loopback HTTP, \(storage); times are the median of \(repetitions) run(s))\n\n"
         line(Self.columns.map(\.title))
@@ -75,6 +79,27 @@ struct ResultTable: Sendable {
         return text
     }
 
+    /// What checking writes as the API server does costs, size by size: the times with the
+    /// checks against those without, wall and the process's CPU (the steadier figure when other
+    /// work shares the machine).
+    static func validationCost(off: ResultTable, on: ResultTable) -> String {
+        var text = "validation cost (medians with the local cluster's checks on against off):\n"
+        for (without, with) in zip(off.rows, on.rows) {
+            func change(_ value: (RunFigures) -> Double) -> String {
+                let base = value(without)
+                guard base > 0 else { return "n/a" }
+                let percent = (value(with) - base) / base * 100
+                return "\(off.fixed(base, 1)) -> \(off.fixed(value(with), 1)) ms ("
+                    + (percent >= 0 ? "+" : "") + off.fixed(percent, 1) + "%)"
+            }
+            text +=
+                "  \(off.pad("\(with.brokers)", 5)) brokers: scratch \(change { $0.scratchMilliseconds }),"
+            text += " CPU \(change { $0.scratchCPUMilliseconds });"
+            text += " no-op \(change { $0.noOpMilliseconds }), CPU \(change { $0.noOpCPUMilliseconds })\n"
+        }
+        return text
+    }
+
     private func ratioLine(
         _ label: String, _ first: RunFigures, _ last: RunFigures, _ value: (RunFigures) -> Double
     )
@@ -87,12 +112,12 @@ struct ResultTable: Sendable {
             "  \(label + String(repeating: " ", count: max(0, 26 - label.count))) \(fixed(small, 4)) -> \(fixed(large, 4))  ratio \(ratio)\n"
     }
 
-    private func pad(_ text: String, _ width: Int) -> String {
+    func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
 
     /// `value` with `digits` decimals, without Foundation's formatting.
-    private func fixed(_ value: Double, _ digits: Int) -> String {
+    func fixed(_ value: Double, _ digits: Int) -> String {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let scaled = (abs(value) * scale).rounded()

@@ -16,6 +16,9 @@ struct RunFigures: Sendable {
     /// Writes of the pass with nothing changed, by HTTP method; must be empty.
     var noOpWrites: [String: Int] = [:]
     var noOpMilliseconds = 0.0
+    /// The process's CPU time during the scratch passes and the no-op pass.
+    var scratchCPUMilliseconds = 0.0
+    var noOpCPUMilliseconds = 0.0
     /// Apart from any pass, for where a no-op pass spends its time: rendering the desired state,
     /// and listing the cluster's objects (the four typed lists a pass makes, over HTTP and decoded).
     var renderMilliseconds = 0.0
@@ -37,6 +40,8 @@ struct RunFigures: Sendable {
         result.scratchMilliseconds = middle(runs.map(\.scratchMilliseconds))
         result.kubeletWaitMilliseconds = middle(runs.map(\.kubeletWaitMilliseconds))
         result.noOpMilliseconds = middle(runs.map(\.noOpMilliseconds))
+        result.scratchCPUMilliseconds = middle(runs.map(\.scratchCPUMilliseconds))
+        result.noOpCPUMilliseconds = middle(runs.map(\.noOpCPUMilliseconds))
         result.renderMilliseconds = middle(runs.map(\.renderMilliseconds))
         result.listMilliseconds = middle(runs.map(\.listMilliseconds))
         // A write in any run's no-op pass counts: it is the figure that must be zero.

@@ -45,7 +45,7 @@ struct APIHandler: Sendable {
             return Self.failure(.unauthorized())
         }
         if request.path.hasPrefix("/openapi/v3") {
-            return openAPI(request)
+            return await openAPI(request)
         }
         if ["/healthz", "/livez", "/readyz"].contains(request.path) {
             // The probes of a real API server: "ok" while it serves.
@@ -63,12 +63,18 @@ struct APIHandler: Sendable {
         }
     }
 
-    private func openAPI(_ request: HTTPRequest) -> HTTPResponse {
-        let documents = OpenAPIDocuments(registry: registry)
+    private func openAPI(_ request: HTTPRequest) async -> HTTPResponse {
         guard request.method == .get else { return Self.failure(.methodNotAllowed(request.method.rawValue)) }
+        var crds: [String: JSONValue] = [:]
+        if let definition = registry.definition(for: .customResourceDefinitions) {
+            for crd in await store.all(definition) {
+                crds[ObjectStore.name(of: crd)] = crd
+            }
+        }
+        let documents = OpenAPIDocuments(registry: registry, crds: crds)
         if request.path == "/openapi/v3" { return Self.json(.ok, documents.root) }
         let parts = request.path.split(separator: "/").map(String.init)
-        let document: JSONValue?
+        let document: OpenAPIDocuments.Document?
         if parts.count == 4, parts[2] == "api" {
             document = documents.document(group: "", version: parts[3])
         } else if parts.count == 5, parts[2] == "apis" {
@@ -77,7 +83,7 @@ struct APIHandler: Sendable {
             document = nil
         }
         guard let document else { return Self.failure(.unknownPath(request.path)) }
-        return Self.json(.ok, document)
+        return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: document.bytes)
     }
 
     private func serve(_ path: APIPath, _ request: HTTPRequest) async throws(APIError) -> HTTPResponse {
@@ -99,9 +105,12 @@ struct APIHandler: Sendable {
                     namespace == nil, name == nil
                 {
                     guard request.method == .post else { throw .methodNotAllowed(request.method.rawValue) }
-                    // kubectl sends reviews as protobuf, which the local cluster does not read; the
-                    // answer does not depend on the body, and a JSON one is echoed.
-                    let body = (try? jsonBody(request)) ?? .object([])
+                    // The answer does not depend on the body; its spec (JSON, or protobuf as
+                    // kubectl sends reviews) is echoed.
+                    let apiVersion = "\(review.group)/\(review.version)"
+                    let body =
+                        (try? objectBody(request, apiVersion: apiVersion, kind: review.kind, protobuf: true).0)
+                        ?? .object([])
                     return Self.json(.created, ReviewResources.answer(review, body: body))
                 }
                 throw .unknownPath(request.path)
@@ -165,7 +174,7 @@ struct APIHandler: Sendable {
         case .get:
             return Self.json(.ok, Subresources.scale(of: current))
         case .put:
-            scale = try jsonBody(request)
+            scale = try objectBody(request, apiVersion: "autoscaling/v1", kind: "Scale", protobuf: true).0
         case .patch:
             let patch = try parse(request.body)
             let existing = Subresources.scale(of: current)
@@ -213,7 +222,7 @@ struct APIHandler: Sendable {
         case (.post, nil):
             let dryRun = try dryRun(request, options: "CreateOptions")
             let fields = try fieldValidation(request, options: "CreateOptions")
-            let (body, duplicates) = try jsonBodyReportingDuplicates(request)
+            let (body, duplicates) = try objectBody(resource, request)
             let (created, warnings) = try await write(dryRun: dryRun) { store throws(APIError) in
                 var warnings: [String] = []
                 let created = try store.create(
@@ -225,7 +234,7 @@ struct APIHandler: Sendable {
         case (.put, let name?):
             let dryRun = try dryRun(request, options: "UpdateOptions")
             let fields = try fieldValidation(request, options: "UpdateOptions")
-            let (body, duplicates) = try jsonBodyReportingDuplicates(request)
+            let (body, duplicates) = try objectBody(resource, request)
             let (updated, warnings) = try await write(dryRun: dryRun) { store throws(APIError) in
                 var warnings: [String] = []
                 let updated = try store.update(
@@ -240,7 +249,11 @@ struct APIHandler: Sendable {
             let kind = try patchKind(resource, request)
             let (patch, repeated) = try parseReportingDuplicates(request.body)
             var duplicates = FieldValidation.duplicates(repeated)
-            if case .json = kind { duplicates = FieldValidation.duplicates(repeated, inJSONPatch: true) }
+            if case .json = kind {
+                duplicates =
+                    FieldValidation.duplicates(repeated, inJSONPatch: true)
+                    + FieldValidation.unknownMembers(ofJSONPatch: patch)
+            }
             let (patched, warnings) = try await write(dryRun: dryRun) { [duplicates] store throws(APIError) in
                 var warnings: [String] = []
                 let patched = try store.patch(
@@ -446,14 +459,6 @@ struct APIHandler: Sendable {
         }
     }
 
-    private func jsonBody(_ request: HTTPRequest) throws(APIError) -> JSONValue {
-        let type = Self.mediaType(request) ?? "application/json"
-        guard type == "application/json" || type.isEmpty else {
-            throw .unsupportedMediaType(accepted: ["application/json"])
-        }
-        return try parse(request.body)
-    }
-
     /// The patch type the Content-Type names: JSON patch and merge patch on every resource,
     /// strategic merge patch only on the built-in kinds, whose schema says how lists merge.
     private func patchKind(_ resource: ResourceDefinition, _ request: HTTPRequest) throws(APIError)
@@ -473,15 +478,53 @@ struct APIHandler: Sendable {
         throw .unsupportedMediaType(accepted: accepted)
     }
 
-    /// A create's or update's body, which may repeat a key (see `parseReportingDuplicates`).
-    private func jsonBodyReportingDuplicates(_ request: HTTPRequest) throws(APIError) -> (
+    /// A create's or update's body: JSON, which may repeat a key (see
+    /// `parseReportingDuplicates`), or, for the built-in kinds, Kubernetes protobuf, as
+    /// client-go's typed clients (kubectl's `create` generators among them) send it. Custom
+    /// resources have no protobuf form: 415, as on a real server.
+    private func objectBody(_ resource: ResourceDefinition, _ request: HTTPRequest) throws(APIError) -> (
         JSONValue, duplicates: [String]
     ) {
+        let protobuf =
+            ProtobufSchema.builtIn.message(apiVersion: resource.apiVersion, kind: resource.kind) != nil
+        return try objectBody(
+            request, apiVersion: resource.apiVersion, kind: resource.kind, protobuf: protobuf)
+    }
+
+    private func objectBody(_ request: HTTPRequest, apiVersion: String, kind: String, protobuf: Bool)
+        throws(APIError) -> (JSONValue, duplicates: [String])
+    {
         let type = Self.mediaType(request) ?? "application/json"
+        if type == Self.protobufMediaType && protobuf {
+            return (try Self.protobufObject(request.body, apiVersion: apiVersion, kind: kind), [])
+        }
         guard type == "application/json" || type.isEmpty else {
-            throw .unsupportedMediaType(accepted: ["application/json"])
+            throw .unsupportedMediaType(
+                accepted: ["application/json"] + (protobuf ? [Self.protobufMediaType] : []))
         }
         return try parseReportingDuplicates(request.body)
+    }
+
+    private static let protobufMediaType = "application/vnd.kubernetes.protobuf"
+
+    /// A protobuf body as the JSON object it carries; its envelope's apiVersion and kind default
+    /// to the request's, as the server's decoder defaults them. A body that does not read is
+    /// the decoder's 400, worded as the server words it.
+    private static func protobufObject(_ body: [UInt8], apiVersion: String, kind: String) throws(APIError)
+        -> JSONValue
+    {
+        let decoder = ProtobufObjectDecoder()
+        var envelope: ProtobufObjectDecoder.Envelope
+        do { envelope = try decoder.envelope(body) } catch {
+            throw .badRequest("the object provided is unrecognized (must be of type \(kind)): \(error)")
+        }
+        if envelope.apiVersion.isEmpty { envelope.apiVersion = apiVersion }
+        if envelope.kind.isEmpty { envelope.kind = kind }
+        do { return try decoder.object(body, envelope).object } catch {
+            let version = envelope.apiVersion.split(separator: "/").last.map(String.init) ?? ""
+            throw .badRequest(
+                "\(envelope.kind) in version \"\(version)\" cannot be handled as a \(kind): \(error)")
+        }
     }
 
     /// A write's body as the server decodes it: a repeated key is not malformed JSON but a

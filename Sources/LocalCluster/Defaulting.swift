@@ -192,16 +192,15 @@ enum Defaulting {
         setIfMissing(&object, ["spec", "replicas"], .integer(1))
         setIfMissing(&object, ["spec", "revisionHistoryLimit"], .integer(10))
         setIfMissing(&object, ["spec", "progressDeadlineSeconds"], .integer(600))
-        if object.value(at: ["spec", "strategy"]) == nil {
-            object.set(
-                ["spec", "strategy"],
-                .object([
-                    ("type", .string("RollingUpdate")),
-                    (
-                        "rollingUpdate",
-                        .object([("maxUnavailable", .string("25%")), ("maxSurge", .string("25%"))])
-                    ),
-                ]))
+        // Field by field, as the server defaults it: an empty strategy (which kubectl's
+        // `create deployment` sends) is a rolling update of 25% both ways.
+        let type = object.value(at: ["spec", "strategy", "type"])
+        if type == nil || type == .string("") {
+            object.set(["spec", "strategy", "type"], .string("RollingUpdate"))
+        }
+        if object.value(at: ["spec", "strategy", "type"]) == .string("RollingUpdate") {
+            setIfMissing(&object, ["spec", "strategy", "rollingUpdate", "maxUnavailable"], .string("25%"))
+            setIfMissing(&object, ["spec", "strategy", "rollingUpdate", "maxSurge"], .string("25%"))
         }
         podSpec(&object, at: ["spec", "template", "spec"])
     }

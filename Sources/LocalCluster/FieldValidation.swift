@@ -1,3 +1,4 @@
+import JSON
 import KubernetesAPITypes
 
 /// A write's `fieldValidation`: what the server does with fields the object's schema does not
@@ -30,6 +31,21 @@ enum FieldValidation: String, Sendable {
     /// own operations are named as such.
     static func duplicates(_ paths: [String], inJSONPatch: Bool = false) -> [String] {
         paths.map { "\(inJSONPatch ? "json patch " : "")duplicate field \"\($0)\"" }
+    }
+
+    /// The members of a JSON patch's operations that an operation does not have (it has `op`,
+    /// `path`, `from` and `value`), as the server's strict reading of the operations names them:
+    /// `json patch unknown field "[0].vaule"`.
+    static func unknownMembers(ofJSONPatch patch: JSONValue) -> [String] {
+        guard case .array(let operations) = patch else { return [] }
+        var problems: [String] = []
+        for (index, operation) in operations.enumerated() {
+            guard case .object(let members) = operation else { continue }
+            for member in members where !["op", "path", "from", "value"].contains(member.key) {
+                problems.append("json patch unknown field \"[\(index)].\(member.key)\"")
+            }
+        }
+        return problems
     }
 
     /// What the directive makes of a write's repeated keys (`duplicates`, as `duplicates(_:)`

@@ -70,7 +70,8 @@ public final class LocalCluster: Service, Sendable {
         let registry = ResourceRegistry.standard
         let store = try await ObjectStore(
             registry: registry, persistence: configuration.dataDirectory.map(Persistence.init(directory:)),
-            historyCapacity: configuration.watchHistory, bookmarkInterval: configuration.bookmarkInterval)
+            historyCapacity: configuration.watchHistory, bookmarkInterval: configuration.bookmarkInterval,
+            validating: configuration.validation)
         faults.onDropWatches { await store.dropWatches() }
         if let path = configuration.auditLogPath { try audit.writeAlso(to: path) }
         var limits = HTTPLimits()

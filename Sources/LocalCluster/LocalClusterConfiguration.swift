@@ -49,6 +49,11 @@ public struct LocalClusterConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// A file that gets one line per request served (verb, group, resource, user agent).
     public var auditLogPath: String?
+    /// Whether writes are checked as the API server checks them: the fields a kind has (with
+    /// `fieldValidation`), and the rules of pods, Deployments, claims, ConfigMaps and Secrets.
+    /// Off only to measure what the checks cost (the reconcile benchmark's `--validation both`):
+    /// without them the cluster accepts what a real one refuses.
+    public var validation = true
 
     public init(
         dataDirectory: String? = nil, host: String = "127.0.0.1", port: UInt16 = 0,

@@ -68,12 +68,15 @@ actor ObjectStore {
     private var rehearsing = false
     private let persistence: Persistence?
     private let bookmarkInterval: Duration
+    /// See `LocalClusterConfiguration.validation`.
+    private let validating: Bool
 
     init(
         registry: ResourceRegistry, persistence: Persistence?, historyCapacity: Int,
-        bookmarkInterval: Duration
+        bookmarkInterval: Duration, validating: Bool = true
     ) async throws(LocalClusterError) {
         self.registry = registry
+        self.validating = validating
         self.persistence = persistence
         self.bookmarkInterval = bookmarkInterval
         var loaded = Persistence.Loaded()
@@ -344,7 +347,7 @@ actor ObjectStore {
         object.set(["metadata", "deletionTimestamp"], nil)
         object.set(["metadata", "deletionGracePeriodSeconds"], nil)
         object.set(["metadata", "selfLink"], nil)
-        if resource.type == .deployments {
+        if validating, resource.type == .deployments {
             try DeploymentRules.check(resource, name: name, old: nil, new: object)
         }
         if resource.hasStatus { object.set(["status"], Self.initialStatus(resource)) }
@@ -352,7 +355,7 @@ actor ObjectStore {
         Defaulting.apply(
             &object, kind: resource.kind, name: name, creating: true,
             defaultStorageClass: defaultStorageClassName)
-        try PodSpecRules.check(resource, name: name, old: nil, new: object)
+        if validating { try PodSpecRules.check(resource, name: name, old: nil, new: object) }
         try admitCustomResource(&object, resource, name)
         if resource.type == .services {
             try nodePorts.assign(&object, old: nil, resource: resource, name: name)
@@ -474,18 +477,26 @@ actor ObjectStore {
         }
     }
 
-    /// Drops what the schema of the resource's stored CustomResourceDefinition does not
-    /// describe, and returns the warnings `fields` asks for about that and the body's repeated
-    /// keys (or refuses the write under `Strict`). A create or update refusal names the object's
-    /// kind and version, as a decoding failure does; a patch's does not. A kind with no stored
-    /// CRD is kept as sent: the local cluster serves its own custom resources even before their
-    /// CRDs are applied, and has no schema of the built-in kinds to prune against.
+    /// Drops what the kind does not have — a built-in kind's fields are its official schema's, a
+    /// custom resource's those of its stored CustomResourceDefinition's schema — and returns the
+    /// warnings `fields` asks for about that and the body's repeated keys (or refuses the write
+    /// under `Strict`). A create or update refusal names the object's kind and version, as a
+    /// decoding failure does; a patch's does not. A custom resource with no stored CRD is kept
+    /// as sent: the local cluster serves its own custom resources even before their CRDs are
+    /// applied.
     private func checkFields(
         _ object: inout JSONValue, _ resource: ResourceDefinition, _ fields: FieldValidation,
         _ duplicates: [String], decoding: Bool
     ) throws(APIError) -> [String] {
-        let dropped = fieldPruning(for: resource)?.prune(&object) ?? []
+        guard validating else { return [] }
+        let dropped = prune(&object, resource)
         return try fields.judge(duplicates: duplicates, unknown: dropped, decoding: decoding ? resource : nil)
+    }
+
+    /// Prunes an object as its kind's schema says (see `checkFields`); returns what went.
+    private func prune(_ object: inout JSONValue, _ resource: ResourceDefinition) -> [String] {
+        if let pruning = BuiltInFieldPruning(resource) { return pruning.prune(&object) }
+        return fieldPruning(for: resource)?.prune(&object) ?? []
     }
 
     /// The structural schema of the served version in the stored CRD for `resource`, if any.
@@ -639,7 +650,7 @@ actor ObjectStore {
         // The patch applies to the object as the server reads it: an object stored before its
         // CRD is pruned on the way, so only what the patch itself brings counts against it.
         var base = existing
-        _ = fieldPruning(for: resource)?.prune(&base)
+        if validating { _ = prune(&base, resource) }
         var object: JSONValue
         switch kind {
         case .merge:
@@ -711,11 +722,13 @@ actor ObjectStore {
             }
             Defaulting.apply(
                 &object, kind: resource.kind, name: reference.name, creating: false, defaultStorageClass: nil)
-            try PodSpecRules.check(resource, name: reference.name, old: existing, new: object)
-            if resource.type == .deployments {
+            if validating {
+                try PodSpecRules.check(resource, name: reference.name, old: existing, new: object)
+            }
+            if validating, resource.type == .deployments {
                 try DeploymentRules.check(resource, name: reference.name, old: existing, new: object)
             }
-            if resource.type == .persistentVolumeClaims {
+            if validating, resource.type == .persistentVolumeClaims {
                 try ClaimUpdateRules.check(
                     resource, name: reference.name, old: existing, new: object,
                     storageClass: storageClass(named:))

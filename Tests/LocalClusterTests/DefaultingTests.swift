@@ -98,6 +98,23 @@ import Testing
         #expect(deployment.string("spec.template.spec.schedulerName") == "default-scheduler")
     }
 
+    /// A Deployment's strategy is defaulted field by field, as the server's SetDefaults_Deployment
+    /// does it: an empty one (kubectl's `create deployment` sends `strategy: {}`) is a rolling
+    /// update of 25% both ways, a partial one is completed, and Recreate gets no rolling update.
+    @Test(arguments: [
+        (#"{}"#, #"{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":"25%","maxSurge":"25%"}}"#),
+        (
+            #"{"rollingUpdate":{"maxSurge":1}}"#,
+            #"{"rollingUpdate":{"maxSurge":1,"maxUnavailable":"25%"},"type":"RollingUpdate"}"#
+        ),
+        (#"{"type":"Recreate"}"#, #"{"type":"Recreate"}"#),
+    ])
+    func deploymentStrategiesAreDefaultedFieldByField(_ sent: String, _ stored: String) throws {
+        var object = try JSONReader.parse(Array(#"{"spec":{"strategy":\#(sent)}}"#.utf8))
+        Defaulting.apply(&object, kind: "Deployment", name: "d", creating: true, defaultStorageClass: nil)
+        #expect(object.value(at: ["spec", "strategy"]) == (try JSONReader.parse(Array(stored.utf8))))
+    }
+
     /// NodePort and LoadBalancer Services get node ports from 30000-32767; a requested one must
     /// be in the range and free; an update that leaves it out keeps it; a delete frees it.
     /// (Service reference: `spec.ports[].nodePort`, `allocateLoadBalancerNodePorts`.)

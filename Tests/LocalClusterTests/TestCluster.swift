@@ -14,15 +14,15 @@ final class TestCluster: Sendable {
         kubelet: LocalClusterConfiguration.KubeletTiming = .init(
             scheduleDelay: .milliseconds(10), startDelay: .milliseconds(20), readyDelay: .milliseconds(20),
             bindDelay: .milliseconds(10)),
-        requireToken: Bool = false
+        requireToken: Bool = false, validation: Bool = true
     ) async throws -> TestCluster {
         var logger = Logger(label: "local-cluster-test")
         logger.logLevel = .critical
-        let cluster = LocalCluster(
-            configuration: LocalClusterConfiguration(
-                dataDirectory: dataDirectory, kubelet: kubelet, watchHistory: watchHistory,
-                bookmarkInterval: .milliseconds(200), requireToken: requireToken),
-            logger: logger)
+        var configuration = LocalClusterConfiguration(
+            dataDirectory: dataDirectory, kubelet: kubelet, watchHistory: watchHistory,
+            bookmarkInterval: .milliseconds(200), requireToken: requireToken)
+        configuration.validation = validation
+        let cluster = LocalCluster(configuration: configuration, logger: logger)
         try await cluster.start()
         return TestCluster(cluster: cluster, base: try cluster.baseURL)
     }
@@ -93,13 +93,23 @@ final class TestCluster: Sendable {
         _ method: String, _ path: String, body: String? = nil, contentType: String = "application/json",
         headers: [String] = [], extra: [String] = [], includeHeaders: Bool = false
     ) async throws -> Answer {
+        try await request(
+            method, path, bytes: body.map { Array($0.utf8) }, contentType: contentType, headers: headers,
+            extra: extra, includeHeaders: includeHeaders)
+    }
+
+    /// Sends a body of any bytes (a protobuf one, say).
+    func request(
+        _ method: String, _ path: String, bytes body: [UInt8]?, contentType: String,
+        headers: [String] = [], extra: [String] = [], includeHeaders: Bool = false
+    ) async throws -> Answer {
         var arguments = ["-sS", "--path-as-is", "-X", method, "-w", "\n%{http_code}"]
         if includeHeaders { arguments += ["-D", "/dev/stderr"] }
         for header in headers { arguments += ["-H", header] }
-        if let body { arguments += ["-H", "Content-Type: \(contentType)", "--data-binary", "@-"] }
+        if body != nil { arguments += ["-H", "Content-Type: \(contentType)", "--data-binary", "@-"] }
         arguments += extra
         arguments.append(base + path)
-        let output = try await runOffPool("curl", arguments, input: body.map { Data($0.utf8) })
+        let output = try await runOffPool("curl", arguments, input: body.map { Data($0) })
         guard let newline = output.stdout.lastIndex(of: "\n"),
             let status = Int(output.stdout[output.stdout.index(after: newline)...])
         else {
