@@ -142,8 +142,13 @@ public struct ClusterReconciler: Sendable {
             spec, uid: cluster.uid, externalHosts: Array(externalHosts.values), events: events,
             result: &result)
         let claimSizes = Self.claimSizes(actual)
+        // Rendered with this pass's certificate expiries, which Cruise Control's pod template
+        // names: a certificate issued now restarts nothing on the next pass.
+        var rendering = spec
+        rendering.status = rendering.status ?? KafkaClusterStatus()
+        rendering.status?.certificateExpiry = Self.expiryTimestamps(certificates.expiries)
         var desired = renderer.render(
-            spec, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes,
+            rendering, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes,
             externalHosts: externalHosts, nodePorts: nodePorts)
         // A rolling upgrade and a Cruise Control task never run at once: no task starts while
         // brokers wait for a restart, and no broker restarts while a task runs.
@@ -165,7 +170,7 @@ public struct ClusterReconciler: Sendable {
             return nil
         }
         if !forgotten.isEmpty {
-            var after = spec
+            var after = rendering
             for id in forgotten { after.status?.brokersState?[String(id)] = nil }
             desired = renderer.render(
                 after, uid: cluster.uid, existingClaims: claimsInUse, claimSizes: claimSizes,
@@ -243,12 +248,7 @@ public struct ClusterReconciler: Sendable {
             + ExternalAccess.nodePortPending(
                 spec.spec, cluster: name, namespace: namespace, assigned: nodePorts)
         updated.pendingExternalAddresses = pending.isEmpty ? nil : pending
-        updated.certificateExpiry =
-            certificates.expiries.isEmpty
-            ? nil
-            : certificates.expiries.mapValues {
-                UTCTimestamp.format(milliseconds: Int64($0.timeIntervalSince1970 * 1_000))
-            }
+        updated.certificateExpiry = Self.expiryTimestamps(certificates.expiries)
         updated.certificateProblems = certificates.problems.isEmpty ? nil : certificates.problems
         if let upgrade {
             updated.rollingUpgradeStatus = upgrade.status
@@ -512,6 +512,15 @@ public struct ClusterReconciler: Sendable {
             if let error, failure == nil || error.isConflict { failure = error }
         }
         if let failure { throw failure }
+    }
+
+    /// Certificate expiries as the status writes them; nil when there are none.
+    static func expiryTimestamps(_ expiries: [String: Date]) -> [String: String]? {
+        expiries.isEmpty
+            ? nil
+            : expiries.mapValues {
+                UTCTimestamp.format(milliseconds: Int64($0.timeIntervalSince1970 * 1_000))
+            }
     }
 
     /// Within `KeystoreReload.windowMilliseconds` of a renewal of the brokers' certificate (`renewed` this
