@@ -75,13 +75,6 @@ public struct ListenerTLS: Equatable, Sendable {
             throw .unusable(error.description)
         }
     }
-
-    /// The OpenSSL context the listener serves with, its files read through `readFile`.
-    public func context(readingFile readFile: (String) -> String?) throws(ListenerTLSError)
-        -> TLSServerContext
-    {
-        try context(material(readingFile: readFile))
-    }
 }
 
 /// Why an SSL listener's key material cannot be used.

@@ -10,7 +10,7 @@ public final class ReloadableListenerTLS: Sendable {
     public let listener: String
     private let tls: ListenerTLS
     private let readFile: @Sendable (String) -> String?
-    private let loaded: Mutex<(material: ListenerTLS.Material, context: TLSServerContext)>
+    fileprivate let loaded: Mutex<(material: ListenerTLS.Material, context: TLSServerContext)>
 
     public init(
         listener: String, tls: ListenerTLS, readFile: @escaping @Sendable (String) -> String? = { _ in nil }
@@ -22,20 +22,38 @@ public final class ReloadableListenerTLS: Sendable {
         loaded = Mutex((material, try tls.context(material)))
     }
 
+    /// What `endpoint` serves when it is an SSL listener; nil for any other.
+    public static func serving(
+        _ endpoint: BrokerListenerEndpoint, readFile: @escaping @Sendable (String) -> String?
+    ) throws(ListenerTLSError) -> ReloadableListenerTLS? {
+        guard let tls = endpoint.tls else { return nil }
+        return try ReloadableListenerTLS(listener: endpoint.name, tls: tls, readFile: readFile)
+    }
+
     /// The context a connection accepted now is served with.
     public var context: TLSServerContext { loaded.withLock { $0.context } }
 
-    /// Reads the listener's files again. Unchanged text changes nothing; changed text must load,
-    /// and its certificate must name the same subject (unless `allowSubjectChanges`,
-    /// `ssl.allow.dn.changes`) and the same alternative names (unless
+    /// Key material read again from the listener's files, checked and ready to serve.
+    public struct Reloaded: Sendable {
+        fileprivate let listener: ReloadableListenerTLS
+        fileprivate let material: ListenerTLS.Material
+        fileprivate let context: TLSServerContext
+
+        /// New connections are served with it from now on.
+        public func commit() { listener.loaded.withLock { $0 = (material, context) } }
+    }
+
+    /// Reads the listener's files again: nil when their text is unchanged; else the new
+    /// material, which must load, and whose certificate must name the same subject (unless
+    /// `allowSubjectChanges`, `ssl.allow.dn.changes`) and the same alternative names (unless
     /// `allowAlternativeNameChanges`, `ssl.allow.san.changes`), as Kafka requires (KIP-978).
-    /// With `commit` false it only checks, as a `validateOnly` alter does.
-    public func reload(allowSubjectChanges: Bool, allowAlternativeNameChanges: Bool, commit: Bool)
-        throws(ListenerTLSError)
+    /// Nothing is served until it is committed.
+    public func reload(allowSubjectChanges: Bool, allowAlternativeNameChanges: Bool)
+        throws(ListenerTLSError) -> Reloaded?
     {
         let material = try tls.material(readingFile: readFile)
         let current = loaded.withLock { $0 }
-        guard material != current.material else { return }
+        guard material != current.material else { return nil }
         let context = try tls.context(material)
         if let old = current.context.certificateIdentity, let new = context.certificateIdentity {
             if !allowSubjectChanges && old.subject != new.subject {
@@ -45,7 +63,7 @@ public final class ReloadableListenerTLS: Sendable {
                 throw .alternativeNamesChanged(from: old, to: new)
             }
         }
-        if commit { loaded.withLock { $0 = (material, context) } }
+        return Reloaded(listener: self, material: material, context: context)
     }
 }
 
@@ -77,8 +95,9 @@ public final class ListenerTLSRegistry: Sendable {
     }
 
     /// Reloads `broker`'s listeners that an update of `keys` names; `settings` gives the
-    /// broker's configuration value of a key. Every listener is checked before any is switched,
-    /// so a refusal changes nothing.
+    /// broker's configuration value of a key. Every listener is read and checked before any is
+    /// switched, so a refusal changes nothing; with `commit` false nothing is switched, as a
+    /// `validateOnly` alter.
     func reload(broker: Int32, keys: some Sequence<String>, settings: (String) -> String?, commit: Bool)
         throws(ListenerTLSError)
     {
@@ -89,13 +108,13 @@ public final class ListenerTLSRegistry: Sendable {
         func allowed(_ listener: String, _ key: String) -> Bool {
             (settings("listener.name.\(listener).\(key)") ?? settings(key))?.lowercased() == "true"
         }
-        for pass in commit ? [false, true] : [false] {
-            for tls in reloading {
-                try tls.reload(
-                    allowSubjectChanges: allowed(tls.listener, "ssl.allow.dn.changes"),
-                    allowAlternativeNameChanges: allowed(tls.listener, "ssl.allow.san.changes"),
-                    commit: pass)
-            }
+        var reloaded: [ReloadableListenerTLS.Reloaded] = []
+        for tls in reloading {
+            let next = try tls.reload(
+                allowSubjectChanges: allowed(tls.listener, "ssl.allow.dn.changes"),
+                allowAlternativeNameChanges: allowed(tls.listener, "ssl.allow.san.changes"))
+            if let next { reloaded.append(next) }
         }
+        if commit { for next in reloaded { next.commit() } }
     }
 }

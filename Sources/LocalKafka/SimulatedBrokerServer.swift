@@ -68,16 +68,10 @@ public final class SimulatedBrokerServer: Sendable {
         async throws(SimulatedBrokerServerError)
         -> UInt16
     {
-        var reloadable: ReloadableListenerTLS?
-        if let settings = listener.tls {
-            do {
-                reloadable = try ReloadableListenerTLS(
-                    listener: listener.name, tls: settings, readFile: readFile)
-            } catch {
-                throw .tls(listener: listener.name, error)
-            }
+        let tls: ReloadableListenerTLS?
+        do { tls = try ReloadableListenerTLS.serving(listener, readFile: readFile) } catch {
+            throw .tls(listener: listener.name, error)
         }
-        let tls = reloadable
         let (fd, bound) = try Self.listen(port: 0)
         if let tls { kafka.listenerTLS.register(broker: broker, tls) }
         let socket = Socket(broker: broker, listener: listener.name)

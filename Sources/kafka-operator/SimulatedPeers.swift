@@ -219,11 +219,8 @@ final class SimulatedPeers: Service, Sendable {
                     // listener's name (the one its certificate carries), which the operator
                     // maps back to this socket.
                     let clientFacing = config.advertisedListeners.first { $0.port == clientPort }
-                    let tls = try clientFacing.flatMap { listener in
-                        try listener.tls.map {
-                            try ReloadableListenerTLS(
-                                listener: listener.name, tls: $0, readFile: secrets.read)
-                        }
+                    let tls = try clientFacing.flatMap {
+                        try ReloadableListenerTLS.serving($0, readFile: secrets.read)
                     }
                     let advertised =
                         tls == nil ? nil : clientFacing.map { ($0.advertisedHost, $0.advertisedPort) }

@@ -126,6 +126,6 @@ import Testing
             return
         }
         #expect(!chain.contains("\n"), "the properties file gives the PEM as one line")
-        _ = try tls.context { _ in nil }
+        _ = try tls.context(tls.material { _ in nil })
     }
 }
