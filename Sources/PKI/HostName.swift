@@ -6,11 +6,6 @@ enum HostName {
     static let labelLimit = 63
     static let nameLimit = 253
 
-    /// Whether `hostName` is covered by the DNS name `pattern` from a certificate.
-    static func matches(pattern: String, hostName: String) -> Bool {
-        Patterns([pattern]).match(hostName)
-    }
-
     /// Whether `pattern` may go into a certificate we issue: LDH labels of 1 to 63 characters,
     /// at most 253 in all, a `*` only as the whole leftmost label with two labels beneath it.
     static func isValidPattern(_ pattern: String) -> Bool {
@@ -34,7 +29,7 @@ enum HostName {
         }
     }
 
-    /// A certificate's DNS names, read once for many `matches` questions: exact names in a set,
+    /// A certificate's DNS names, read once for many hosts: exact names in a set,
     /// and the parents that wildcard names cover.
     struct Patterns {
         private var exact: Set<String> = []

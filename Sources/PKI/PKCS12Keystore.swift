@@ -44,8 +44,8 @@ public enum PKCS12Keystore {
             }
             let authenticatedSafe = try der { coder in
                 try coder.appendConstructedNode(identifier: .sequence) { coder in
-                    try dataContentInfo(try der { try sequence(of: certificateBags, &$0) }, &coder)
-                    try dataContentInfo(try der { try sequence(of: [keyBag], &$0) }, &coder)
+                    try dataContentInfo(try der { sequence(of: certificateBags, &$0) }, &coder)
+                    try dataContentInfo(try der { sequence(of: [keyBag], &$0) }, &coder)
                 }
             }
             let macData = try mac(authenticatedSafe, password: password)
@@ -82,7 +82,7 @@ public enum PKCS12Keystore {
         return serializer.serializedBytes
     }
 
-    private static func sequence(of encoded: [[UInt8]], _ coder: inout DER.Serializer) throws {
+    private static func sequence(of encoded: [[UInt8]], _ coder: inout DER.Serializer) {
         coder.appendConstructedNode(identifier: .sequence) { coder in
             for element in encoded { coder.serializeRawBytes(element) }
         }
@@ -100,8 +100,7 @@ public enum PKCS12Keystore {
 
     /// The bag attributes that name the entry and pair the key with its certificate.
     private static func attributes(alias: String, localKeyID id: [UInt8]) throws -> [UInt8] {
-        var name: [UInt8] = []
-        for unit in alias.utf16 { name += [UInt8(unit >> 8), UInt8(unit & 0xff)] }
+        let name = bmpString(alias)
         return try der { coder in
             try coder.appendConstructedNode(identifier: .set) { coder in
                 try coder.appendConstructedNode(identifier: .sequence) { coder in
@@ -201,6 +200,11 @@ public enum PKCS12Keystore {
         }
     }
 
+    /// A BMPString's content bytes: UTF-16, big-endian, as PKCS#12 writes names and passwords.
+    static func bmpString(_ text: String) -> [UInt8] {
+        text.utf16.flatMap { [UInt8(truncatingIfNeeded: $0 >> 8), UInt8(truncatingIfNeeded: $0)] }
+    }
+
     private static func random(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
@@ -211,9 +215,7 @@ public enum PKCS12Keystore {
 /// password as a BMPString with its two terminating zero bytes.
 enum PKCS12KeyDerivation {
     static func macKey(password: String, salt: [UInt8], iterations: Int) -> [UInt8] {
-        var bmp: [UInt8] = []
-        for unit in password.utf16 { bmp += [UInt8(unit >> 8), UInt8(unit & 0xff)] }
-        bmp += [0, 0]
+        let bmp = PKCS12Keystore.bmpString(password) + [0, 0]
         return derive(id: 3, password: bmp, salt: salt, iterations: iterations, count: 32)
     }
 

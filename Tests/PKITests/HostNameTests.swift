@@ -27,12 +27,12 @@ import Testing
 
     @Test(arguments: matching)
     func coveredNames(_ row: (pattern: String, host: String)) {
-        #expect(HostName.matches(pattern: row.pattern, hostName: row.host))
+        #expect(HostName.Patterns([row.pattern]).match(row.host))
     }
 
     @Test(arguments: notMatching)
     func uncoveredNames(_ row: (pattern: String, host: String)) {
-        #expect(!HostName.matches(pattern: row.pattern, hostName: row.host))
+        #expect(!HostName.Patterns([row.pattern]).match(row.host))
     }
 
     @Test func anIPAddressIsCoveredOnlyByAnIPName() throws {
