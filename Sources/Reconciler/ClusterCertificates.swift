@@ -306,9 +306,8 @@ struct ClusterCertificates {
         secret.setText(trust, for: KoperatorSecretKey.caBundle)
         secret.setText(key + chain, for: ResourceConventions.keystorePEMKey)
         let p12 = ResourceConventions.keystorePKCS12Key
-        guard javaKeystore || secret.data?[p12] != nil, !(unchanged && secret.data?[p12] != nil) else {
-            return
-        }
+        let holdsKeystore = secret.data?[p12] != nil
+        guard javaKeystore || holdsKeystore, !(unchanged && holdsKeystore) else { return }
         let password =
             secret.text(ResourceConventions.keystorePasswordKey)
             ?? String(UInt128.random(in: .min ... .max), radix: 36)

@@ -177,7 +177,8 @@ struct CruiseControlComponent: ClusterComponent {
             ]
         var certificateVolumes: [Volume] = []
         let secretName = ResourceConventions.cruiseControlCertificateSecretName(cluster: name)
-        if CruiseControlProperties.servesHTTPS(context.spec) {
+        let https = CruiseControlProperties.servesHTTPS(context.spec)
+        if https {
             container.env?.append(
                 EnvVar(
                     name: ResourceConventions.cruiseControlKeystorePasswordVariable,
@@ -191,8 +192,7 @@ struct CruiseControlComponent: ClusterComponent {
                         )
                     ])))
         }
-        if CruiseControlProperties.usesTLS(context.spec) || CruiseControlProperties.servesHTTPS(context.spec)
-        {
+        if https || CruiseControlProperties.usesTLS(context.spec) {
             // The keys stay in the Secret: cruisecontrol.properties names the mounted files.
             container.volumeMounts?.append(
                 VolumeMount(
@@ -235,9 +235,7 @@ struct CruiseControlComponent: ClusterComponent {
         annotations[ResourceConventions.configHashAnnotation] = configHash.description
         // Jetty reads its keystore once, at start: a reissued certificate restarts Cruise
         // Control, named by its expiry.
-        if CruiseControlProperties.servesHTTPS(context.spec),
-            let expiry = context.cluster.status?.certificateExpiry?[secretName]
-        {
+        if https, let expiry = context.cluster.status?.certificateExpiry?[secretName] {
             annotations[Self.keystoreExpiryAnnotation] = expiry
         }
         var spec = Deployment.Spec(

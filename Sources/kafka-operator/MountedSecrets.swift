@@ -25,11 +25,17 @@ final class MountedSecrets: Sendable {
             case .string(namespace)? = change.object["metadata"]?["namespace"],
             case .string(let name)? = change.object["metadata"]?["name"]
         else { return }
+        let data = Self.data(ofSecret: change.object)
+        secrets.withLock { $0[name] = change.kind == .deleted ? nil : data }
+    }
+
+    /// A Secret object's `data`: key → base64 value.
+    static func data(ofSecret secret: JSONValue) -> [String: String] {
         var data: [String: String] = [:]
-        if case .object(let members)? = change.object["data"] {
+        if case .object(let members)? = secret["data"] {
             for member in members { if case .string(let value) = member.value { data[member.key] = value } }
         }
-        secrets.withLock { $0[name] = change.kind == .deleted ? nil : data }
+        return data
     }
 
     /// The text of the mounted file at `path`; nil when nothing is mounted there.

@@ -27,7 +27,8 @@ final class SimulatedCruiseControlTLS: Sendable {
         var deployment: JSONValue?
         /// Secret name → key → base64 value.
         var secrets: [String: [String: String]] = [:]
-        var mode = "http"
+        /// What was last said of the web server, so a change is logged once.
+        var reported = "http"
     }
 
     init(namespace: String, cluster: String, logger: Logger) {
@@ -55,13 +56,7 @@ final class SimulatedCruiseControlTLS: Sendable {
                 }
             case ("deployments", deployment): seen.deployment = gone ? nil : change.object
             case ("secrets", _):
-                var data: [String: String] = [:]
-                if case .object(let members)? = change.object["data"] {
-                    for member in members {
-                        if case .string(let value) = member.value { data[member.key] = value }
-                    }
-                }
-                seen.secrets[name] = gone ? nil : data
+                seen.secrets[name] = gone ? nil : MountedSecrets.data(ofSecret: change.object)
             default: return false
             }
             return true
@@ -70,10 +65,10 @@ final class SimulatedCruiseControlTLS: Sendable {
     }
 
     private func update() {
-        let (mode, description) = seen.withLock { seen in Self.mode(seen) }
-        let changed = seen.withLock { seen -> Bool in
-            defer { seen.mode = description }
-            return seen.mode != description
+        let (mode, description, changed) = seen.withLock { seen in
+            let (mode, description) = Self.mode(seen)
+            defer { seen.reported = description }
+            return (mode, description, seen.reported != description)
         }
         switchable.set(mode)
         guard changed else { return }
