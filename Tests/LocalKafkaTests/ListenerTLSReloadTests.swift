@@ -3,7 +3,6 @@ import HTTPServer
 import KafkaAdmin
 import KafkaProtocol
 import PKI
-import Synchronization
 import TestSupport
 import Testing
 
@@ -21,14 +20,6 @@ struct ListenerTLSReloadTests {
     static let reload: [ConfigOperation] = [
         .set(key: "listener.name.ssl.ssl.keystore.location", value: keystorePath)
     ]
-
-    /// A mounted Secret whose files the kubelet may rewrite.
-    final class MountedFiles: Sendable {
-        private let files: Mutex<[String: String]>
-        init(_ files: [String: String]) { self.files = Mutex(files) }
-        func read(_ path: String) -> String? { files.withLock { $0[path] } }
-        func write(_ path: String, _ text: String) { files.withLock { $0[path] = text } }
-    }
 
     /// A CA, the broker's first certificate, and a client certificate on disk for s_client.
     struct PKIFixture {

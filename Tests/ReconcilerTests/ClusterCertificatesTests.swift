@@ -5,7 +5,6 @@ import KafkaProtocol
 import Kubernetes
 import LocalKafka
 import PKI
-import Synchronization
 import TestSupport
 import Testing
 
@@ -444,14 +443,6 @@ struct KeystoreReloadTests {
 /// through the health-gated rolling upgrade, and no other broker is.
 @Suite(.enabled(if: Peer.available("openssl"), "needs the openssl CLI"))
 struct KeystoreRestartTests {
-    /// A broker's mounted certificate files, which the test rewrites as the kubelet would.
-    final class MountedFiles: Sendable {
-        private let files: Mutex<[String: String]>
-        init(_ files: [String: String]) { self.files = Mutex(files) }
-        func read(_ path: String) -> String? { files.withLock { $0[path] } }
-        func write(_ path: String, _ text: String) { files.withLock { $0[path] = text } }
-    }
-
     @Test func aBrokerThatRefusesTheReloadRestartsAndNoOtherDoes() async throws {
         try await GracefulHarness.run(cruiseControl: false) { harness in
             try await ClusterCertificatesTests.withSSL(harness.api)
