@@ -88,6 +88,32 @@ public enum ClusterValidator {
                     $0.element.containerPort
                 )
             }
+        let certificateSecrets =
+            (spec.listenersConfig?.internalListeners ?? []).enumerated().map {
+                (
+                    "spec.listenersConfig.internalListeners[\($0.offset)]", $0.element.type,
+                    $0.element.serverSSLCertSecret
+                )
+            }
+            + (spec.listenersConfig?.externalListeners ?? []).enumerated().map {
+                (
+                    "spec.listenersConfig.externalListeners[\($0.offset)]", $0.element.type,
+                    $0.element.serverSSLCertSecret
+                )
+            }
+        for (path, type, reference) in certificateSecrets where reference != nil {
+            if secretReferenceName(reference) == nil {
+                report(
+                    "\(path).serverSSLCertSecret.name", "must name the Secret holding the listener's keystore"
+                )
+            }
+            if !["ssl", "sasl_ssl"].contains(type.lowercased()) {
+                report("\(path).serverSSLCertSecret", "a \(type) listener uses no certificate")
+            }
+        }
+        if spec.clientSSLCertSecret != nil && spec.clientCertificateSecret == nil {
+            report("spec.clientSSLCertSecret.name", "must name the Secret holding the client keystore")
+        }
         for (path, name, port) in listeners {
             if name.isEmpty { report("\(path).name", "must not be empty") }
             if !listenerNames.insert(name).inserted {

@@ -21,7 +21,31 @@ public struct SSLSecrets: Equatable, Sendable {
     }
 }
 
+/// The name in a Koperator Secret reference (`{name: ...}`, a `LocalObjectReference`); nil when
+/// the reference is absent or names nothing.
+func secretReferenceName(_ reference: JSONValue?) -> String? {
+    guard case .string(let name)? = reference?["name"], !name.isEmpty else { return nil }
+    return name
+}
+
+extension InternalListener {
+    /// The Secret with this listener's own keystore (`serverSSLCertSecret`): Koperator's
+    /// `keystore.jks`, `truststore.jks` and `password`. nil when the cluster CA issues it.
+    public var serverCertificateSecret: String? { secretReferenceName(serverSSLCertSecret) }
+}
+
+extension ExternalListener {
+    /// The Secret with this listener's own keystore (`serverSSLCertSecret`): Koperator's
+    /// `keystore.jks`, `truststore.jks` and `password`. nil when the cluster CA issues it.
+    public var serverCertificateSecret: String? { secretReferenceName(serverSSLCertSecret) }
+}
+
 extension KafkaClusterSpec {
+    /// The Secret with the client keystore (`clientSSLCertSecret`, Koperator's `keystore.jks`,
+    /// `truststore.jks` and `password`) the operator, Cruise Control and the brokers' metrics
+    /// reporter show the client-facing listener instead of certificates from the cluster CA.
+    public var clientCertificateSecret: String? { secretReferenceName(clientSSLCertSecret) }
+
     /// Each listener's type and whether it names its own certificate Secret.
     private var listenerTLS: [(type: String, ownCertificate: Bool)] {
         (listenersConfig?.internalListeners ?? []).map { ($0.type, $0.serverSSLCertSecret != nil) }

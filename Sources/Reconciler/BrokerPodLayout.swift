@@ -13,6 +13,8 @@ enum BrokerPodLayout {
     static let jmxVolume = "jmx-jar-data"
     /// The broker certificate Secret, for SSL listeners.
     static let sslVolume = "server-ssl-certificates"
+    /// The client keystore Secret (`clientSSLCertSecret`), for the metrics reporter.
+    static let clientKeystoreVolume = "client-ssl-keystore"
     static let jmxPath = "/opt/jmx-exporter"
     static let reporterJarSource =
         "/opt/cruise-control/cruise-control/build/dependant-libs/cruise-control-metrics-reporter.jar"
@@ -26,6 +28,33 @@ enum BrokerPodLayout {
         ("requests", .object([("cpu", .string("100m")), ("memory", .string("100Mi"))])),
         ("limits", .object([("cpu", .string("100m")), ("memory", .string("100Mi"))])),
     ])
+
+    /// The certificate Secrets a broker pod mounts, as (volume, Secret, mount path): the
+    /// brokers' certificate from the cluster CA when a listener uses it, each listener's own
+    /// keystore (`serverSSLCertSecret`), and the client keystore (`clientSSLCertSecret`) when
+    /// the metrics reporter reaches an SSL client-facing listener with it.
+    static func keystoreMounts(_ spec: KafkaClusterSpec, cluster: String)
+        -> [(volume: String, secret: String, path: String)]
+    {
+        var mounts: [(volume: String, secret: String, path: String)] = []
+        if spec.needsClusterCA {
+            mounts.append(
+                (
+                    sslVolume, ResourceConventions.serverCertificateSecretName(cluster: cluster),
+                    ResourceConventions.sslMountPath
+                ))
+        }
+        let listeners = BrokerListeners(spec)
+        for listener in listeners.all where ["SSL", "SASL_SSL"].contains(listener.securityProtocol) {
+            guard let secret = listener.certificateSecret else { continue }
+            let mount = ResourceConventions.listenerKeystoreMount(listener: listener.name)
+            mounts.append((mount.volume, secret, mount.path))
+        }
+        if listeners.clientFacing.securityProtocol == "SSL", let secret = spec.clientCertificateSecret {
+            mounts.append((clientKeystoreVolume, secret, ResourceConventions.clientKeystoreMountPath))
+        }
+        return mounts
+    }
 
     /// ZooKeeper mode starts Kafka directly. KRaft mode first formats every log dir with the
     /// cluster id (a formatted dir is left alone) and drops the quorum state Kafka keeps, which

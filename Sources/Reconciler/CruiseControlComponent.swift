@@ -1,6 +1,7 @@
 import ClusterModel
 import JSON
 import Kubernetes
+import PKI
 
 /// Cruise Control beside the brokers, when the spec has a `cruiseControlConfig` that names no
 /// Cruise Control running elsewhere, laid out as Koperator lays it out: the ConfigMap
@@ -24,6 +25,13 @@ struct CruiseControlComponent: ClusterComponent {
     static let configVolume = "cruisecontrol-config"
     static let jmxConfigVolume = "jmx-config"
     static let sslVolume = "cruisecontrol-ssl-certificate"
+    /// The client keystore Secret (`clientSSLCertSecret`) its Kafka clients show.
+    static let clientKeystoreVolume = "cruisecontrol-client-keystore"
+
+    /// An environment variable's source: `key` of the Secret `secret`.
+    static func secretKey(_ secret: String, _ key: String) -> JSONValue {
+        .object([("secretKeyRef", .object([("name", .string(secret)), ("key", .string(key))]))])
+    }
     /// On Cruise Control's pods: the expiry of the certificate its web server was started with.
     static let keystoreExpiryAnnotation = "kafka-operator.io/keystore-expiry"
     static let jmxConfigPath = "/etc/jmx-exporter"
@@ -182,17 +190,25 @@ struct CruiseControlComponent: ClusterComponent {
             container.env?.append(
                 EnvVar(
                     name: ResourceConventions.cruiseControlKeystorePasswordVariable,
-                    valueFrom: .object([
-                        (
-                            "secretKeyRef",
-                            .object([
-                                ("name", .string(secretName)),
-                                ("key", .string(ResourceConventions.keystorePasswordKey)),
-                            ])
-                        )
-                    ])))
+                    valueFrom: Self.secretKey(secretName, ResourceConventions.keystorePasswordKey)))
         }
-        if https || CruiseControlProperties.usesTLS(context.spec) {
+        let clientKeystore = context.spec.clientCertificateSecret
+        let usesTLS = CruiseControlProperties.usesTLS(context.spec)
+        if usesTLS, let clientKeystore {
+            container.env?.append(
+                EnvVar(
+                    name: ResourceConventions.cruiseControlClientKeystorePasswordVariable,
+                    valueFrom: Self.secretKey(clientKeystore, KoperatorSecretKey.jksPassword)))
+            container.volumeMounts?.append(
+                VolumeMount(
+                    name: Self.clientKeystoreVolume,
+                    mountPath: ResourceConventions.cruiseControlClientKeystoreMountPath, readOnly: true))
+            certificateVolumes.append(
+                Volume(
+                    name: Self.clientKeystoreVolume,
+                    secret: Volume.SecretSource(secretName: clientKeystore, defaultMode: 0o400)))
+        }
+        if https || (usesTLS && clientKeystore == nil) {
             // The keys stay in the Secret: cruisecontrol.properties names the mounted files.
             container.volumeMounts?.append(
                 VolumeMount(

@@ -72,12 +72,17 @@ public struct CruiseControlProperties: Equatable, Sendable {
             merged["webserver.ssl.key.password"] = password
         }
         if Self.usesTLS(spec) {
-            // Its Kafka clients show Cruise Control's own certificate, from the mounted Secret.
+            // Its Kafka clients show the client keystore when the spec has one, else Cruise
+            // Control's own certificate, from the mounted Secret.
             merged["security.protocol"] = "SSL"
-            merged.merge(ServerProperties.pemStores(directory: ResourceConventions.cruiseControlSSLMountPath))
-            {
-                _, own in own
-            }
+            let stores =
+                spec.clientCertificateSecret == nil
+                ? ServerProperties.pemStores(directory: ResourceConventions.cruiseControlSSLMountPath)
+                : MountedJavaKeystore(
+                    directory: ResourceConventions.cruiseControlClientKeystoreMountPath,
+                    password: "${env:\(ResourceConventions.cruiseControlClientKeystorePasswordVariable)}"
+                ).settings
+            merged.merge(stores) { _, own in own }
         }
         properties = merged
     }
@@ -99,10 +104,11 @@ public struct CruiseControlProperties: Equatable, Sendable {
     }
 
     /// Whether Cruise Control reaches the brokers over SSL: their client-facing listener is SSL,
-    /// and the cluster's certificates (its own among them) are the operator's to issue.
+    /// and the spec has a client keystore or the cluster's certificates (its own among them)
+    /// are the operator's to issue.
     static func usesTLS(_ spec: KafkaClusterSpec) -> Bool {
         BrokerListeners(spec).clientFacing.securityProtocol == "SSL"
-            && spec.listenersConfig?.sslSecrets != nil
+            && (spec.clientCertificateSecret != nil || spec.listenersConfig?.sslSecrets != nil)
     }
 
     /// The file's text, as `ServerProperties` writes its own.

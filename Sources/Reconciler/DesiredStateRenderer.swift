@@ -159,17 +159,11 @@ public struct DesiredStateRenderer: Sendable {
             Volume(name: layout.extensionsVolume, emptyDir: Volume.EmptyDirSource()),
             Volume(name: layout.jmxVolume, emptyDir: Volume.EmptyDirSource()),
         ]
-        if spec.hasSSLListener {
-            // The keys stay in the Secret: server.properties names the mounted files.
+        // The keys stay in their Secrets: server.properties names the mounted files.
+        for (volume, secret, path) in layout.keystoreMounts(spec, cluster: context.name) {
             podVolumes.append(
-                Volume(
-                    name: layout.sslVolume,
-                    secret: Volume.SecretSource(
-                        secretName: ResourceConventions.serverCertificateSecretName(cluster: context.name),
-                        defaultMode: 0o400)))
-            mounts.append(
-                VolumeMount(
-                    name: layout.sslVolume, mountPath: ResourceConventions.sslMountPath, readOnly: true))
+                Volume(name: volume, secret: Volume.SecretSource(secretName: secret, defaultMode: 0o400)))
+            mounts.append(VolumeMount(name: volume, mountPath: path, readOnly: true))
         }
         podVolumes += PassThrough.decode(config.volumes, as: Volume.self).items
         mounts += [

@@ -33,17 +33,15 @@ public enum RenderRefusals {
             checkType(
                 spec, name: listener.name, type: listener.type,
                 path: "\(listenersPath).internalListeners[\(index)].type", refuse)
-            if listener.serverSSLCertSecret != nil {
-                refuse("\(listenersPath).internalListeners[\(index)].serverSSLCertSecret", ownCertificate)
-            }
-        }
-        for (index, listener) in (spec.listenersConfig?.externalListeners ?? []).enumerated()
-        where listener.serverSSLCertSecret != nil {
-            refuse("\(listenersPath).externalListeners[\(index)].serverSSLCertSecret", ownCertificate)
         }
         checkExternal(spec, refuse)
-        if spec.clientSSLCertSecret != nil {
-            refuse("spec.clientSSLCertSecret", "the operator does not use TLS client certificates yet")
+        let clientFacing = BrokerListeners(spec).clientFacing
+        if clientFacing.certificateSecret != nil && spec.clientCertificateSecret == nil {
+            refuse(
+                "spec.clientSSLCertSecret",
+                "the listener '\(clientFacing.name)' that the operator, Cruise Control and the metrics "
+                    + "reporter reach has its own certificate: they need a client keystore its truststore "
+                    + "trusts (clientSSLCertSecret)")
         }
         if spec.rackAwareness != nil {
             refuse("spec.rackAwareness", "broker.rack from node labels is not set yet")
@@ -61,10 +59,6 @@ public enum RenderRefusals {
         checkPassThrough(spec, refuse)
         return refusals
     }
-
-    static let ownCertificate =
-        "a listener's own certificate Secret is not used yet: the operator issues the brokers' "
-        + "certificate from the cluster CA (sslSecrets)"
 
     /// A listener's type: plaintext and ssl (certificates from the cluster CA) are rendered;
     /// a SASL one needs its JAAS configuration in every broker's configuration.

@@ -45,6 +45,25 @@ public enum ResourceConventions {
     }
     /// Where Cruise Control's pod mounts its certificate Secret.
     public static let cruiseControlSSLMountPath = "/var/run/secrets/cruisecontrol/ssl"
+    /// Where Cruise Control mounts the client keystore Secret (`clientSSLCertSecret`).
+    public static let cruiseControlClientKeystoreMountPath = "/var/run/secrets/cruisecontrol/client"
+    /// The client keystore's password reaches Cruise Control through this environment variable.
+    public static let cruiseControlClientKeystorePasswordVariable = "CRUISE_CONTROL_CLIENT_KEYSTORE_PASSWORD"
+    /// Where a broker pod mounts the client keystore Secret (`clientSSLCertSecret`) its metrics
+    /// reporter shows the client-facing listener.
+    public static let clientKeystoreMountPath = "/var/run/secrets/kafka/client"
+
+    /// Where a broker pod mounts the keystore Secret of a listener with its own certificate
+    /// (`serverSSLCertSecret`), and the volume's name: the listener's name when it is a DNS label,
+    /// else its hash, so neither path nor volume name can be broken by the name.
+    public static func listenerKeystoreMount(listener: String) -> (volume: String, path: String) {
+        let name = listener.lowercased()
+        let isLabel =
+            !name.isEmpty && name.count <= 40 && name.first != "-" && name.last != "-"
+            && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+        let safe = isLabel ? name : StableHash(listener).short
+        return ("listener-\(safe)-ssl", "/var/run/secrets/kafka/listeners/\(safe)")
+    }
     /// The principals the certificates the operator issues give (Kafka's `User:` and the
     /// subject), super users of a cluster with SSL listeners, so ACLs never deny them: the
     /// operator's, the brokers' own (they replicate to each other and report metrics), and

@@ -62,8 +62,10 @@ public struct ServerProperties: Equatable, Sendable {
         merged["inter.broker.listener.name"] = listeners.interBroker.listenerName
         let ssl = Self.sslSettings(listeners)
         merged.merge(ssl) { _, own in own }
-        if !ssl.isEmpty {
-            // The user's super users stay; the operator's principals are added to them.
+        if spec.needsClusterCA {
+            // The user's super users stay; the principals of the certificates the cluster CA
+            // issues the operator, the brokers and Cruise Control are added to them. A client
+            // keystore of the user's (`clientSSLCertSecret`) is authorized by the user.
             var users = merged["super.users"].map { $0.split(separator: ";").map(String.init) } ?? []
             for principal in ResourceConventions.superUserPrincipals(
                 cluster: clusterName, namespace: namespace, spec: spec) where !users.contains(principal)
@@ -88,10 +90,16 @@ public struct ServerProperties: Equatable, Sendable {
             + "\(listeners.clientFacing.port)"
         merged["cruise.control.metrics.reporter.kubernetes.mode"] = "true"
         if listeners.clientFacing.securityProtocol == "SSL" {
-            // The reporter is a client of that listener: it shows the broker's certificate.
+            // The reporter is a client of that listener: it shows the client keystore when the
+            // spec has one, else the broker's certificate.
             let reporter = "cruise.control.metrics.reporter."
             merged[reporter + "security.protocol"] = "SSL"
-            for (key, value) in Self.pemStores(directory: ResourceConventions.sslMountPath) {
+            let stores =
+                spec.clientCertificateSecret == nil
+                ? Self.pemStores(directory: ResourceConventions.sslMountPath)
+                : MountedJavaKeystore.readByKafka(directory: ResourceConventions.clientKeystoreMountPath)
+                    .settings
+            for (key, value) in stores {
                 merged[reporter + key] = value
             }
         }
@@ -105,6 +113,8 @@ public struct ServerProperties: Equatable, Sendable {
                 merged["cruise.control.metrics.topic.replication.factor"] = String(topic.replicationFactor)
             }
         }
+
+        KafkaConfigProviders.registerDirectoryProvider(in: &merged)
 
         if spec.usesKRaft {
             let roles = spec.effectiveConfig(of: broker).processRoles ?? []
@@ -218,8 +228,8 @@ public struct ServerProperties: Equatable, Sendable {
 
 extension ServerProperties {
     /// Per SSL listener, Kafka's PEM keystore and truststore (KIP-651) read from the mounted
-    /// broker certificate Secret, and the listener's client authentication (`required` unless
-    /// it says otherwise). The brokers' certificate gains names when an external listener's
+    /// broker certificate Secret, or the listener's own JKS stores (`serverSSLCertSecret`), and
+    /// the listener's client authentication (`required` unless it says otherwise). The brokers' certificate gains names when an external listener's
     /// address appears, so a reload may take other SANs (KIP-978, Kafka 3.7; an older Kafka
     /// refuses such a reload and the broker restarts instead). Nothing for a cluster without
     /// SSL listeners.
@@ -228,7 +238,13 @@ extension ServerProperties {
         var settings: [String: String] = [:]
         for listener in secured {
             let prefix = "listener.name.\(listener.name.lowercased())."
-            for (key, value) in pemStores(directory: ResourceConventions.sslMountPath) {
+            let stores =
+                listener.certificateSecret == nil
+                ? pemStores(directory: ResourceConventions.sslMountPath)
+                : MountedJavaKeystore.readByKafka(
+                    directory: ResourceConventions.listenerKeystoreMount(listener: listener.name).path
+                ).settings
+            for (key, value) in stores {
                 settings[prefix + key] = value
             }
             settings[prefix + "ssl.client.auth"] = listener.sslClientAuth ?? "required"
@@ -259,6 +275,8 @@ struct BrokerListeners {
         let external: Bool
         /// `required`, `requested` or `none` (Kafka's `ssl.client.auth`), for an SSL listener.
         var sslClientAuth: String? = nil
+        /// The Secret with the listener's own keystore; nil when the cluster CA issues it.
+        var certificateSecret: String? = nil
         /// The name Kafka knows it by: upper case, as Koperator writes it.
         var listenerName: String { name.uppercased() }
         /// `plaintext`, `ssl`, `sasl_plaintext`, `sasl_ssl` → Kafka's security protocol names.
@@ -283,10 +301,13 @@ struct BrokerListeners {
         let internals = internalListeners.map {
             Listener(
                 name: $0.name, type: $0.type, port: $0.containerPort, external: false,
-                sslClientAuth: $0.sslClientAuth.flatMap { $0.isEmpty ? nil : $0 })
+                sslClientAuth: $0.sslClientAuth.flatMap { $0.isEmpty ? nil : $0 },
+                certificateSecret: $0.serverCertificateSecret)
         }
         let externals = (spec.listenersConfig?.externalListeners ?? []).map {
-            Listener(name: $0.name, type: $0.type, port: $0.containerPort, external: true)
+            Listener(
+                name: $0.name, type: $0.type, port: $0.containerPort, external: true,
+                certificateSecret: $0.serverCertificateSecret)
         }
         all = internals + externals
         // `internals` is never empty: a default listener stands in when the spec has none.

@@ -13,10 +13,13 @@ public enum ServerPropertiesCheck {
     static let securityProtocols: Set<String> = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 
     /// `disks` are the mount paths of the broker's data volumes; `containerPorts` the ports
-    /// its container declares, which must be distinct and include every listener's.
-    public static func problems(_ properties: [String: String], disks: [String], containerPorts: [Int32])
-        -> [Problem]
-    {
+    /// its container declares, which must be distinct and include every listener's;
+    /// `secretMounts`, when given, where its container mounts Secrets: every keystore and
+    /// truststore file the settings name must be under one.
+    public static func problems(
+        _ properties: [String: String], disks: [String], containerPorts: [Int32],
+        secretMounts: [String]? = nil
+    ) -> [Problem] {
         var problems: [Problem] = []
         func report(_ key: String, _ reason: String) { problems.append(Problem(key: key, reason: reason)) }
         func list(_ key: String) -> [String] {
@@ -36,6 +39,7 @@ public enum ServerPropertiesCheck {
                 report("listener.security.protocol.map", "\(parts[0]) is mapped twice")
             }
         }
+        problems += sslProblems(properties, protocols: protocols, secretMounts: secretMounts)
         func endpoints(_ key: String) -> [(name: String, host: String, port: Int)] {
             list(key).compactMap { entry in
                 guard let separator = entry.range(of: "://"),
@@ -193,5 +197,66 @@ public enum ServerPropertiesCheck {
                 report("inter.broker.listener.name", "\(interBroker) is not advertised")
             }
         }
+    }
+
+    /// What Kafka needs to start an SSL listener, and its metrics reporter an SSL client: a
+    /// keystore (a file, or PEM inline), a password for a JKS or PKCS#12 store, files where a
+    /// Secret is mounted, and every `${provider:...}` value naming a registered config provider.
+    /// Kafka falls back from `listener.name.<l>.ssl.*` to the unprefixed key, and so does this.
+    static func sslProblems(
+        _ properties: [String: String], protocols: [String: String], secretMounts: [String]?
+    )
+        -> [Problem]
+    {
+        var problems: [Problem] = []
+        func report(_ key: String, _ reason: String) { problems.append(Problem(key: key, reason: reason)) }
+        var prefixes = protocols.filter { $0.value.uppercased().hasSuffix("SSL") }.keys.sorted().map {
+            "listener.name.\($0.lowercased())."
+        }
+        let reporter = "cruise.control.metrics.reporter."
+        if properties[reporter + "security.protocol"]?.uppercased().hasSuffix("SSL") == true {
+            prefixes.append(reporter)
+        }
+        for prefix in prefixes {
+            // The reporter is a client: it has no listener to fall back to.
+            func setting(_ key: String) -> (key: String, value: String)? {
+                if let value = properties[prefix + key] { return (prefix + key, value) }
+                if prefix == reporter { return nil }
+                return properties[key].map { (key, $0) }
+            }
+            let type = setting("ssl.keystore.type")?.value.uppercased() ?? "JKS"
+            guard let location = setting("ssl.keystore.location") else {
+                if type != "PEM" || setting("ssl.keystore.certificate.chain") == nil
+                    || setting("ssl.keystore.key") == nil
+                {
+                    report(prefix + "ssl.keystore.location", "an SSL endpoint needs a keystore")
+                }
+                continue
+            }
+            if type != "PEM" && setting("ssl.keystore.password") == nil {
+                report(prefix + "ssl.keystore.password", "a \(type) keystore needs its password")
+            }
+            for file in [location, setting("ssl.truststore.location")].compactMap({ $0 }) {
+                if let secretMounts, !secretMounts.contains(where: { file.value.hasPrefix($0 + "/") }) {
+                    report(file.key, "\(file.value) is in no mounted Secret")
+                }
+            }
+        }
+        let providers = Set(
+            (properties["config.providers"] ?? "").split(separator: ",").map {
+                String($0.filter { !$0.isWhitespace })
+            })
+        for (key, value) in properties.sorted(by: { $0.key < $1.key }) {
+            var rest = value[...]
+            while let start = rest.range(of: "${") {
+                rest = rest[start.upperBound...]
+                guard let colon = rest.firstIndex(of: ":") else { break }
+                let provider = String(rest[..<colon])
+                if !providers.contains(provider) || properties["config.providers.\(provider).class"] == nil {
+                    report(key, "refers to the config provider '\(provider)', which is not registered")
+                }
+            }
+        }
+        return problems
     }
 }

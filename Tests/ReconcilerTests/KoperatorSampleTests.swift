@@ -15,19 +15,9 @@ import Testing
             "spec.listenersConfig.externalListeners[0].config", "spec.rackAwareness",
         ],
         "kafkacluster-with-istio.yaml": ["spec.listenersConfig.externalListeners[0]"],
-        "kafkacluster_with_external_ssl_customcert.yaml": [
-            "spec.listenersConfig.externalListeners[0].serverSSLCertSecret"
-        ],
         "kafkacluster_with_ssl_groups.yaml": ["spec.rackAwareness"],
-        "kafkacluster_with_ssl_groups_customcert.yaml": [
-            "spec.listenersConfig.internalListeners[0].serverSSLCertSecret",
-            "spec.listenersConfig.internalListeners[1].serverSSLCertSecret",
-            "spec.clientSSLCertSecret", "spec.rackAwareness",
-        ],
-        "kafkacluster_with_ssl_hybrid_customcert.yaml": [
-            "spec.listenersConfig.internalListeners[0].serverSSLCertSecret",
-            "spec.listenersConfig.externalListeners[0].serverSSLCertSecret", "spec.rackAwareness",
-        ],
+        "kafkacluster_with_ssl_groups_customcert.yaml": ["spec.rackAwareness"],
+        "kafkacluster_with_ssl_hybrid_customcert.yaml": ["spec.rackAwareness"],
         "simplekafkacluster-with-brokerbindings.yaml": ["spec.listenersConfig.externalListeners[0].config"],
         // Its nodePortExternalIP values are placeholders ("<public ip>").
         "simplekafkacluster-with-nodeport-external.yaml": [
@@ -45,7 +35,8 @@ import Testing
         let rendered = KoperatorSamples.names.filter { Self.expectedRefusals[$0] == nil }
         #expect(
             rendered == [
-                "kafkacluster_with_external_ssl.yaml", "kafkacluster_without_ssl.yaml",
+                "kafkacluster_with_external_ssl.yaml", "kafkacluster_with_external_ssl_customcert.yaml",
+                "kafkacluster_without_ssl.yaml",
                 "kafkacluster_without_ssl_groups.yaml", "kraft-simplekafkacluster_kraft.yaml",
                 "simplekafkacluster.yaml", "simplekafkacluster_affinity.yaml", "simplekafkacluster_ssl.yaml",
                 "simplekafkacluster_with_k8s_provided_nodeport.yaml", "simplekafkacluster_with_sasl.yaml",
@@ -71,7 +62,8 @@ import Testing
                 disks: broker.volumes.compactMap {
                     $0.metadata.annotations?[ResourceConventions.mountPathAnnotation]
                 },
-                containerPorts: container.ports?.map(\.containerPort) ?? [])
+                containerPorts: container.ports?.map(\.containerPort) ?? [],
+                secretMounts: Self.secretMounts(broker.pod, container))
             #expect(problems.isEmpty, "broker \(broker.brokerID): \(problems)")
             // Every volume the kafka container mounts exists in the pod.
             let volumes = Set(broker.pod.spec?.volumes?.map(\.name) ?? [])
@@ -79,6 +71,12 @@ import Testing
                 #expect(volumes.contains(mount.name), "\(mount.name)")
             }
         }
+    }
+
+    /// Where `container` mounts the pod's Secret volumes.
+    static func secretMounts(_ pod: Pod, _ container: Container) -> [String] {
+        let secrets = Set((pod.spec?.volumes ?? []).filter { $0.secret != nil }.map(\.name))
+        return (container.volumeMounts ?? []).filter { secrets.contains($0.name) }.map(\.mountPath)
     }
 
     @Test func theKRaftSampleRendersItsControllersAndBrokers() throws {

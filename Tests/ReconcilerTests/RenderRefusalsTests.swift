@@ -18,12 +18,11 @@ import Testing
     /// One row per feature not rendered yet: the change and the path the refusal must name.
     @Test(
         arguments: [
-            ("listener's own certificate", "spec.listenersConfig.internalListeners[0].serverSSLCertSecret"),
+            ("own certificate on the client-facing listener", "spec.clientSSLCertSecret"),
             ("sasl_ssl internal listener", "spec.listenersConfig.internalListeners[0].type"),
             ("sasl listener without JAAS", "spec.listenersConfig.internalListeners[0].type"),
             ("unknown listener type", "spec.listenersConfig.internalListeners[0].type"),
             ("NodePort node address type", "spec.brokers[0].brokerConfig.nodePortNodeAddressType"),
-            ("client certificate", "spec.clientSSLCertSecret"),
             ("rack awareness", "spec.rackAwareness"),
             ("no zookeeper", "spec.zkAddresses"),
             ("listener on the metrics port", "spec.listenersConfig"),
@@ -45,7 +44,7 @@ import Testing
             }
         }
         switch change {
-        case "listener's own certificate":
+        case "own certificate on the client-facing listener":
             spec.listenersConfig?.internalListeners?[0].type = "ssl"
             spec.listenersConfig?.internalListeners?[0].serverSSLCertSecret = .object([
                 ("name", .string("own"))
@@ -61,7 +60,6 @@ import Testing
             var config = spec.brokers[0].brokerConfig ?? BrokerConfig()
             config.nodePortNodeAddressType = "PublicIP"
             spec.brokers[0].brokerConfig = config
-        case "client certificate": spec.clientSSLCertSecret = .object([("name", .string("client"))])
         case "rack awareness": spec.rackAwareness = .object([("labels", .array([.string("zone")]))])
         case "no zookeeper": spec.zkAddresses = nil
         case "listener on the metrics port": spec.listenersConfig?.internalListeners?[1].containerPort = 9020

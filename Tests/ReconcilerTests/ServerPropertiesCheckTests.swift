@@ -129,4 +129,60 @@ import Testing
             Self.zooKeeper, disks: Self.disks, containerPorts: [29092, 29093, 9020, 9020])
         #expect(problems.map(\.key) == ["listeners"])
     }
+
+    static let sslListener: [String: String] = {
+        var properties = zooKeeper
+        properties["listener.security.protocol.map"] = "INTERNAL:SSL,CONTROLLER:PLAINTEXT"
+        properties["listener.name.internal.ssl.keystore.type"] = "JKS"
+        properties["listener.name.internal.ssl.keystore.location"] = "/secrets/internal/keystore.jks"
+        properties["listener.name.internal.ssl.keystore.password"] = "${directory:/secrets/internal:password}"
+        properties["config.providers"] = "directory"
+        properties["config.providers.directory.class"] = KafkaConfigProviders.directoryClass
+        return properties
+    }()
+
+    /// One row per way to leave an SSL listener or the reporter unable to start.
+    @Test(
+        arguments: [
+            (
+                ["listener.name.internal.ssl.keystore.location": nil],
+                "listener.name.internal.ssl.keystore.location"
+            ),
+            (
+                ["listener.name.internal.ssl.keystore.password": nil],
+                "listener.name.internal.ssl.keystore.password"
+            ),
+            (["config.providers": "env"], "listener.name.internal.ssl.keystore.password"),
+            (["config.providers.directory.class": nil], "listener.name.internal.ssl.keystore.password"),
+            (
+                ["listener.name.internal.ssl.keystore.location": "/etc/keystore.jks"],
+                "listener.name.internal.ssl.keystore.location"
+            ),
+            (
+                ["cruise.control.metrics.reporter.security.protocol": "SSL"],
+                "cruise.control.metrics.reporter.ssl.keystore.location"
+            ),
+        ] as [([String: String?], String)])
+    func anIncompleteSSLListenerIsNamed(change: [String: String?], key: String) {
+        var properties = Self.sslListener
+        for (name, value) in change { properties[name] = value }
+        let problems = ServerPropertiesCheck.problems(
+            properties, disks: Self.disks, containerPorts: Self.ports, secretMounts: ["/secrets/internal"])
+        #expect(problems.contains { $0.key == key }, "\(problems)")
+        let complete = ServerPropertiesCheck.problems(
+            Self.sslListener, disks: Self.disks, containerPorts: Self.ports,
+            secretMounts: ["/secrets/internal"])
+        #expect(complete.isEmpty, "\(complete)")
+    }
+
+    @Test func anUnprefixedKeystoreServesEveryListenerAsInKafka() {
+        var properties = Self.sslListener
+        for key in ["type", "location", "password"] {
+            properties["ssl.keystore.\(key)"] = properties.removeValue(
+                forKey: "listener.name.internal.ssl.keystore.\(key)")
+        }
+        let problems = ServerPropertiesCheck.problems(
+            properties, disks: Self.disks, containerPorts: Self.ports, secretMounts: ["/secrets/internal"])
+        #expect(problems.isEmpty, "\(problems)")
+    }
 }
