@@ -5,6 +5,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <openssl/pkcs12.h>
+#include <openssl/provider.h>
 
 /* Kafka client helpers: these OpenSSL entry points are macros, which Swift cannot call. */
 static inline long kafka_ssl_set_sni_host(SSL *ssl, const char *host) {
@@ -135,6 +136,18 @@ static inline long http_pkcs12_to_pem(const unsigned char *der, long length, con
     X509_free(certificate);
     sk_X509_pop_free(others, X509_free);
     return written;
+}
+
+/* Keystores: PKCS#12 lists its other certificates in a STACK_OF(X509), whose accessors are
+   macros. */
+static inline int keystores_x509_count(const STACK_OF(X509) *certificates) {
+    return sk_X509_num(certificates);
+}
+static inline X509 *keystores_x509_at(const STACK_OF(X509) *certificates, int index) {
+    return sk_X509_value(certificates, index);
+}
+static inline void keystores_x509_stack_free(STACK_OF(X509) *certificates) {
+    sk_X509_pop_free(certificates, X509_free);
 }
 
 #endif
