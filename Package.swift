@@ -152,6 +152,7 @@ let package = Package(
                 "LocalKafka",
                 "CruiseControl",
                 "HTTPClient",
+                "Keystores",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
