@@ -80,6 +80,9 @@ let package = Package(
             dependencies: [
                 "HTTPClient", "JSON", "AddressResolution", .product(name: "Logging", package: "swift-log"),
             ]),
+        // Java keystores (JKS, or PKCS#12 under any file name) as PEM: the `keystore.jks` and
+        // `truststore.jks` of Koperator-style Secrets, and Cruise Control's keystore.
+        .target(name: "Keystores", dependencies: ["COpenSSL"]),
         .target(
             name: "KafkaAdmin",
             dependencies: ["KafkaProtocol", "ClusterModel", "COpenSSL", "AddressResolution"]),
@@ -149,6 +152,7 @@ let package = Package(
                 "LocalKafka",
                 "CruiseControl",
                 "HTTPClient",
+                "Keystores",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -219,6 +223,7 @@ let package = Package(
                 "KafkaAdmin", "KafkaProtocol", "LocalKafka", "CruiseControl", "HTTPServer",
             ]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", "TestSupport"]),
+        .testTarget(name: "KeystoresTests", dependencies: ["Keystores", "TestSupport", "PKI", "COpenSSL"]),
         .testTarget(
             name: "PKITests",
             dependencies: [

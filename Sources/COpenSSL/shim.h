@@ -5,6 +5,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <openssl/pkcs12.h>
+#include <openssl/provider.h>
 
 /* Kafka client helpers: these OpenSSL entry points are macros, which Swift cannot call. */
 static inline long kafka_ssl_set_sni_host(SSL *ssl, const char *host) {
@@ -98,43 +99,16 @@ static inline long http_x509_subject_alt_names(X509 *certificate, char *out, lon
     return length;
 }
 
-/* A DER PKCS#12 keystore opened with password, as PEM text: the private key, the certificate,
-   then the other certificates it holds. Writes at most capacity bytes and returns the length;
-   -1 when the keystore cannot be read or opened with that password, -2 when out is too small. */
-static inline long http_pkcs12_to_pem(const unsigned char *der, long length, const char *password,
-                                      char *out, long capacity) {
-    BIO *in = BIO_new_mem_buf(der, (int)length);
-    if (in == NULL) return -1;
-    PKCS12 *p12 = d2i_PKCS12_bio(in, NULL);
-    BIO_free(in);
-    if (p12 == NULL) return -1;
-    EVP_PKEY *key = NULL;
-    X509 *certificate = NULL;
-    STACK_OF(X509) *others = NULL;
-    int parsed = PKCS12_parse(p12, password, &key, &certificate, &others);
-    PKCS12_free(p12);
-    if (parsed != 1 || key == NULL || certificate == NULL) {
-        EVP_PKEY_free(key);
-        X509_free(certificate);
-        sk_X509_pop_free(others, X509_free);
-        return -1;
-    }
-    BIO *pem = BIO_new(BIO_s_mem());
-    long written = -1;
-    if (pem != NULL && PEM_write_bio_PrivateKey(pem, key, NULL, NULL, 0, NULL, NULL) == 1
-        && PEM_write_bio_X509(pem, certificate) == 1) {
-        int ok = 1;
-        for (int i = 0; ok && i < sk_X509_num(others); i++) ok = PEM_write_bio_X509(pem, sk_X509_value(others, i));
-        if (ok) {
-            long pending = (long)BIO_ctrl_pending(pem);
-            written = pending > capacity ? -2 : BIO_read(pem, out, (int)pending);
-        }
-    }
-    BIO_free(pem);
-    EVP_PKEY_free(key);
-    X509_free(certificate);
-    sk_X509_pop_free(others, X509_free);
-    return written;
+/* Keystores: PKCS#12 lists its other certificates in a STACK_OF(X509), whose accessors are
+   macros. */
+static inline int keystores_x509_count(const STACK_OF(X509) *certificates) {
+    return sk_X509_num(certificates);
+}
+static inline X509 *keystores_x509_at(const STACK_OF(X509) *certificates, int index) {
+    return sk_X509_value(certificates, index);
+}
+static inline void keystores_x509_stack_free(STACK_OF(X509) *certificates) {
+    sk_X509_pop_free(certificates, X509_free);
 }
 
 #endif

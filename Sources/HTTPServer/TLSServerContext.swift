@@ -74,33 +74,6 @@ public final class TLSServerContext: @unchecked Sendable {
         ERR_clear_error()
     }
 
-    /// A context from a PKCS#12 keystore (the key, its certificate and the chain under one
-    /// password), as Java servers are given theirs.
-    public convenience init(
-        pkcs12 der: [UInt8], password: String, trustedCertificatesPEM: String = "",
-        clientAuthentication: TLSClientAuthentication = .none
-    ) throws(HTTPServerError) {
-        let keystore = try Self.pem(pkcs12: der, password: password)
-        try self.init(
-            certificateChainPEM: keystore, privateKeyPEM: keystore,
-            trustedCertificatesPEM: trustedCertificatesPEM,
-            clientAuthentication: clientAuthentication)
-    }
-
-    /// A PKCS#12 keystore as PEM text: the key, then the certificate and the others it holds.
-    public static func pem(pkcs12 der: [UInt8], password: String) throws(HTTPServerError) -> String {
-        var buffer = [CChar](repeating: 0, count: 256 * 1024)
-        let length = der.withUnsafeBufferPointer { bytes in
-            http_pkcs12_to_pem(bytes.baseAddress, bytes.count, password, &buffer, buffer.count)
-        }
-        ERR_clear_error()
-        switch length {
-        case -2: throw .tls("the PKCS#12 keystore holds more than 256 KiB of PEM")
-        case ..<0: throw .tls("the PKCS#12 keystore cannot be opened with this password, or is not one")
-        default: return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
-    }
-
     deinit { SSL_CTX_free(context) }
 
     /// Every certificate in `pem`, skipping other blocks (a keystore file holds the key too).

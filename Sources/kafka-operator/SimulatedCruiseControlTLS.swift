@@ -2,6 +2,7 @@ import ClusterModel
 import Foundation
 import HTTPServer
 import JSON
+import Keystores
 import LocalCluster
 import Logging
 import Reconciler
@@ -131,7 +132,13 @@ final class SimulatedCruiseControlTLS: Sendable {
             }
         }
         do {
-            return (.tls(try TLSServerContext(pkcs12: Array(keystore), password: password)), "https")
+            let contents = try JavaKeystore.read(Array(keystore), password: password)
+            guard let entry = contents.keyEntries.first else {
+                return (.refusing, "the keystore holds no private key")
+            }
+            let context = try TLSServerContext(
+                certificateChainPEM: entry.certificateChainPEM, privateKeyPEM: entry.privateKeyPEM)
+            return (.tls(context), "https")
         } catch {
             return (.refusing, "\(error)")
         }

@@ -5,9 +5,8 @@ import TestSupport
 import Testing
 
 /// A listener whose TLS changes while it runs (the simulated Cruise Control's, whose keystore
-/// comes with its Deployment), checked with curl: plain HTTP, then HTTPS from a PKCS#12
-/// keystore with the certificate a client verifies by name, then refusing, each for the
-/// connections accepted after the switch.
+/// comes with its Deployment), checked with curl: plain HTTP, then HTTPS with the certificate a
+/// client verifies by name, then refusing, each for the connections accepted after the switch.
 @Suite(.enabled(if: Peer.available("curl"), "curl is not installed"))
 struct SwitchableTLSTests {
     @Test func eachNewConnectionIsServedAsTheListenerIsSwitched() async throws {
@@ -17,8 +16,6 @@ struct SwitchableTLSTests {
         let issued = try ca.issue(
             CertificateRequest(commonName: "cruise-control", usage: .server, dnsNames: ["cc.kafka.svc"]),
             now: Date())
-        let keystore = try PKCS12Keystore.encode(
-            privateKeyPEM: issued.privateKeyPEM, chainPEM: issued.chainPEM, alias: "cc", password: "pw")
         let caFile = directory.file("ca.crt")
         try ca.certificatePEM.write(to: caFile, atomically: true, encoding: .utf8)
 
@@ -35,7 +32,10 @@ struct SwitchableTLSTests {
 
         #expect(try get("http").stdout == "hello\n")
 
-        switchable.set(.tls(try TLSServerContext(pkcs12: keystore, password: "pw")))
+        switchable.set(
+            .tls(
+                try TLSServerContext(
+                    certificateChainPEM: issued.chainPEM, privateKeyPEM: issued.privateKeyPEM)))
         let secure = try get("https", ["--cacert", caFile.path])
         #expect(secure.stdout == "hello\n", "\(secure.stderr)")
         #expect(try get("http").status != 0, "plain HTTP gets no answer from a TLS listener")
@@ -45,21 +45,5 @@ struct SwitchableTLSTests {
         #expect(try get("https", ["--cacert", caFile.path]).status != 0)
         switchable.set(.plain)
         #expect(try get("http").stdout == "hello\n")
-    }
-
-    @Test func aKeystoreOpensOnlyWithItsPassword() throws {
-        let ca = try CertificateAuthority.create(commonName: "cluster-ca", now: Date())
-        let issued = try ca.issue(CertificateRequest(commonName: "cc", usage: .server), now: Date())
-        let keystore = try PKCS12Keystore.encode(
-            privateKeyPEM: issued.privateKeyPEM, chainPEM: issued.chainPEM, alias: "cc", password: "right")
-        let pem = try TLSServerContext.pem(pkcs12: keystore, password: "right")
-        #expect(pem.hasPrefix("-----BEGIN PRIVATE KEY-----"))
-        #expect(pem.components(separatedBy: "-----BEGIN CERTIFICATE-----").count == 3)
-        #expect(throws: HTTPServerError.self) {
-            try TLSServerContext.pem(pkcs12: keystore, password: "wrong")
-        }
-        #expect(throws: HTTPServerError.self) {
-            try TLSServerContext.pem(pkcs12: [0x30, 0x03, 1, 2], password: "x")
-        }
     }
 }

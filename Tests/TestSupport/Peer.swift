@@ -26,4 +26,13 @@ public enum Peer {
         precondition(!isCI, "required test peer '\(name)' is not installed (CI=true)")
         return false
     }
+
+    /// Whether `python3` can import `module` (from a PyPI package the test scripts install).
+    /// Outside CI an absent module skips the test; under CI the test runs and its failure to
+    /// import is recorded against it.
+    public static func availablePythonModule(_ module: String) -> Bool {
+        guard find("python3") != nil else { return isCI }
+        let imported = try? runProcess("python3", ["-c", "import \(module)"])
+        return imported?.status == 0 || isCI
+    }
 }
