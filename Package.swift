@@ -121,7 +121,7 @@ let package = Package(
         .target(
             name: "LocalKafka",
             dependencies: [
-                "HTTPServer", "JSON", "KafkaProtocol", "KafkaConfigKeys",
+                "HTTPServer", "JSON", "KafkaProtocol", "KafkaConfigKeys", "Keystores",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -129,7 +129,7 @@ let package = Package(
             name: "Reconciler",
             dependencies: [
                 "ClusterModel", "Kubernetes", "KafkaAdmin", "KafkaProtocol", "JSON", "ResourceQuantity",
-                "CruiseControl", "PKI",
+                "CruiseControl", "PKI", "Keystores",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -92,36 +92,47 @@ public struct BrokerStartupConfig: Equatable, Sendable {
                 $0.isEmpty ? nil : $0
             }
         }
-        // Kafka's default store type is JKS, which only the JVM reads.
-        for key in ["ssl.keystore.type", "ssl.truststore.type"] {
-            let type = setting(key) ?? "JKS"
-            let used = key == "ssl.keystore.type" ? true : setting("ssl.truststore.location") != nil
-            guard type.uppercased() == "PEM" || !used else {
+        // Kafka's default store type is JKS; Java's JKS keystore also reads PKCS#12 files.
+        func storeType(_ key: String) throws(BrokerStartupConfigError) -> String {
+            let type = (setting(key) ?? "JKS").uppercased()
+            guard ["PEM", "JKS", "PKCS12"].contains(type) else {
                 throw .unsupportedStoreType(listener: listener, key: key, type: type)
             }
+            return type
         }
         let keystore: ListenerTLS.Keystore
         if let location = setting("ssl.keystore.location") {
-            keystore = .file(location)
-        } else if let chain = setting("ssl.keystore.certificate.chain"), let key = setting("ssl.keystore.key")
+            if try storeType("ssl.keystore.type") == "PEM" {
+                keystore = .file(location)
+            } else {
+                keystore = .java(location: location, password: setting("ssl.keystore.password") ?? "")
+            }
+        } else if try storeType("ssl.keystore.type") == "PEM",
+            let chain = setting("ssl.keystore.certificate.chain"),
+            let key = setting("ssl.keystore.key")
         {
             keystore = .inline(certificateChain: chain, privateKey: key)
         } else {
             throw .missingKeystore(listener: listener)
         }
-        let truststore: ListenerTLS.PEMSource? =
-            if let location = setting("ssl.truststore.location") {
-                .file(location)
-            } else if let certificates = setting("ssl.truststore.certificates") {
-                .inline(certificates)
-            } else {
-                nil
-            }
+        let truststore: ListenerTLS.Truststore?
+        if let location = setting("ssl.truststore.location") {
+            truststore =
+                try storeType("ssl.truststore.type") == "PEM"
+                ? .file(location)
+                : .java(location: location, password: setting("ssl.truststore.password") ?? "")
+        } else if let certificates = setting("ssl.truststore.certificates") {
+            truststore = .inline(certificates)
+        } else {
+            truststore = nil
+        }
         let clientAuth = setting("ssl.client.auth") ?? "none"
         guard let authentication = TLSClientAuthentication(rawValue: clientAuth.lowercased()) else {
             throw .invalidClientAuth(listener: listener, value: clientAuth)
         }
-        return ListenerTLS(keystore: keystore, truststore: truststore, clientAuthentication: authentication)
+        return ListenerTLS(
+            keystore: keystore, truststore: truststore, clientAuthentication: authentication,
+            variables: KafkaConfigVariables(properties))
     }
 
     /// `NAME://host:port,...` → each entry's name, host (empty for `NAME://:port`) and port;
@@ -182,7 +193,7 @@ public enum BrokerStartupConfigError: Error, Equatable, Sendable, CustomStringCo
         case .missingKeystore(let listener):
             "SSL listener \(listener) has neither ssl.keystore.location nor ssl.keystore.certificate.chain and ssl.keystore.key"
         case .unsupportedStoreType(let listener, let key, let type):
-            "SSL listener \(listener) has \(key)=\(type); the simulated broker reads PEM only"
+            "SSL listener \(listener) has \(key)=\(type), not PEM, JKS or PKCS12"
         case .invalidClientAuth(let listener, let value):
             "SSL listener \(listener) has ssl.client.auth=\(value), not required, requested or none"
         }

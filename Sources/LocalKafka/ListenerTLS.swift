@@ -1,33 +1,52 @@
 import HTTPServer
+import Keystores
+
+/// Gives the bytes of a file a broker's settings name, or nil when there is no such file: a
+/// pod's mounted Secret in local mode.
+public typealias MountedFileReader = @Sendable (String) -> [UInt8]?
 
 /// What a broker's `server.properties` says of an SSL listener's key material and client
 /// authentication: PEM keystores and truststores, as files (`ssl.keystore.location`, which
 /// holds the key and the chain) or inline (`ssl.keystore.certificate.chain`, `ssl.keystore.key`,
-/// `ssl.truststore.certificates`). Files are named, not read: the caller maps a path to its
-/// contents (a pod's mounted Secret in local mode).
+/// `ssl.truststore.certificates`), or Java keystores (JKS or PKCS#12) with their passwords.
+/// Files are named, not read: the caller maps a path to its contents.
 public struct ListenerTLS: Equatable, Sendable {
-    /// PEM text, or the path of a file that holds it.
-    public enum PEMSource: Equatable, Sendable {
-        case file(String)
-        case inline(String)
-    }
-
     /// The server's certificate chain and private key.
     public enum Keystore: Equatable, Sendable {
         /// One PEM file with the private key and the certificate chain.
         case file(String)
         case inline(certificateChain: String, privateKey: String)
+        /// A JKS or PKCS#12 file with one private key entry, and its password as written
+        /// (a config provider variable is resolved when the file is read).
+        case java(location: String, password: String)
+    }
+
+    /// The CAs client certificates must chain to.
+    public enum Truststore: Equatable, Sendable {
+        /// A PEM file.
+        case file(String)
+        /// PEM text.
+        case inline(String)
+        /// A JKS or PKCS#12 file of trusted certificates and its password as written. A store
+        /// without a password is refused (Java would read a JKS one unchecked).
+        case java(location: String, password: String)
     }
 
     public var keystore: Keystore
-    /// The CAs client certificates must chain to; nil when the listener names none.
-    public var truststore: PEMSource?
+    /// nil when the listener names none.
+    public var truststore: Truststore?
     public var clientAuthentication: TLSClientAuthentication
+    /// How `${provider:path:key}` passwords are resolved.
+    public var variables: KafkaConfigVariables
 
-    public init(keystore: Keystore, truststore: PEMSource?, clientAuthentication: TLSClientAuthentication) {
+    public init(
+        keystore: Keystore, truststore: Truststore?, clientAuthentication: TLSClientAuthentication,
+        variables: KafkaConfigVariables = KafkaConfigVariables()
+    ) {
         self.keystore = keystore
         self.truststore = truststore
         self.clientAuthentication = clientAuthentication
+        self.variables = variables
     }
 
     /// The PEM text a listener serves with, as read from its settings and files.
@@ -38,12 +57,22 @@ public struct ListenerTLS: Equatable, Sendable {
         public var trustedCertificates: String
     }
 
-    /// The listener's key material; `readFile` gives a named file's text, or nil when there is
-    /// no such file.
-    public func material(readingFile readFile: (String) -> String?) throws(ListenerTLSError) -> Material {
+    /// The listener's key material, read through `readFile`.
+    public func material(readingFile readFile: MountedFileReader) throws(ListenerTLSError) -> Material {
+        func bytes(_ path: String) throws(ListenerTLSError) -> [UInt8] {
+            guard let bytes = readFile(path) else { throw .missingFile(path) }
+            return bytes
+        }
         func text(_ path: String) throws(ListenerTLSError) -> String {
-            guard let text = readFile(path) else { throw .missingFile(path) }
-            return text
+            String(decoding: try bytes(path), as: UTF8.self)
+        }
+        func javaStore(_ path: String, _ password: String) throws(ListenerTLSError) -> KeystoreContents {
+            let file = try bytes(path)
+            do {
+                return try JavaKeystore.read(file, password: variables.resolve(password, readFile: readFile))
+            } catch {
+                throw .unusable("\(path): \(error)")
+            }
         }
         let chain: String
         let key: String
@@ -54,11 +83,19 @@ public struct ListenerTLS: Equatable, Sendable {
         case .inline(let certificateChain, let privateKey):
             chain = PEMText.normalized(certificateChain)
             key = PEMText.normalized(privateKey)
+        case .java(let location, let password):
+            guard let entry = try javaStore(location, password).keyEntries.first else {
+                throw .unusable("\(location) holds no private key entry")
+            }
+            chain = entry.certificateChainPEM
+            key = entry.privateKeyPEM
         }
         let trusted: String
         switch truststore {
         case .file(let path): trusted = try text(path)
         case .inline(let certificates): trusted = PEMText.normalized(certificates)
+        case .java(let location, let password):
+            trusted = try javaStore(location, password).trustedCertificatesPEM
         case nil: trusted = ""
         }
         return Material(certificateChain: chain, privateKey: key, trustedCertificates: trusted)

@@ -9,11 +9,11 @@ public final class ReloadableListenerTLS: Sendable {
     /// The listener's name in lower case, as `listener.name.<name>.` keys write it.
     public let listener: String
     private let tls: ListenerTLS
-    private let readFile: @Sendable (String) -> String?
+    private let readFile: MountedFileReader
     fileprivate let loaded: Mutex<(material: ListenerTLS.Material, context: TLSServerContext)>
 
     public init(
-        listener: String, tls: ListenerTLS, readFile: @escaping @Sendable (String) -> String? = { _ in nil }
+        listener: String, tls: ListenerTLS, readFile: @escaping MountedFileReader = { _ in nil }
     ) throws(ListenerTLSError) {
         self.listener = listener.lowercased()
         self.tls = tls
@@ -24,7 +24,7 @@ public final class ReloadableListenerTLS: Sendable {
 
     /// What `endpoint` serves when it is an SSL listener; nil for any other.
     public static func serving(
-        _ endpoint: BrokerListenerEndpoint, readFile: @escaping @Sendable (String) -> String?
+        _ endpoint: BrokerListenerEndpoint, readFile: @escaping MountedFileReader
     ) throws(ListenerTLSError) -> ReloadableListenerTLS? {
         guard let tls = endpoint.tls else { return nil }
         return try ReloadableListenerTLS(listener: endpoint.name, tls: tls, readFile: readFile)

@@ -63,7 +63,7 @@ public final class SimulatedBrokerServer: Sendable {
     @discardableResult
     public func start(
         broker: Int32, listener: BrokerListenerEndpoint,
-        readFile: @escaping @Sendable (String) -> String? = { _ in nil }
+        readFile: @escaping MountedFileReader = { _ in nil }
     )
         async throws(SimulatedBrokerServerError)
         -> UInt16

@@ -139,8 +139,7 @@ public struct ClusterReconciler: Sendable {
             spec.spec, cluster: name, services: actual[Kubernetes.Service.self])
         let nodePorts = await nodePortAssignments(spec, actual: actual, cluster: name)
         let certificates = try await syncCertificates(
-            spec, uid: cluster.uid, externalHosts: Array(externalHosts.values), events: events,
-            result: &result)
+            spec, uid: cluster.uid, externalHosts: externalHosts, events: events, result: &result)
         let claimSizes = Self.claimSizes(actual)
         // Rendered with this pass's certificate expiries, which Cruise Control's pod template
         // names: a certificate issued now restarts nothing on the next pass.
@@ -574,20 +573,28 @@ public struct ClusterReconciler: Sendable {
 
     /// Brings the cluster's TLS Secrets to what `ClusterCertificates` decides: each read, the
     /// ones issued written (created, or replaced at the version read, so a concurrent writer
-    /// gets a conflict rather than lost keys). Problems are reported once per generation.
+    /// gets a conflict rather than lost keys). The keystores the spec brings are checked
+    /// (`UserKeystores`) beside them. Problems are reported once per generation.
     private func syncCertificates(
-        _ cluster: KafkaCluster, uid: String, externalHosts: [String], events: EventRecorder,
+        _ cluster: KafkaCluster, uid: String, externalHosts: [String: String], events: EventRecorder,
         result: inout ReconcileResult
     ) async throws(ReconcileError) -> ClusterCertificates.Outcome {
-        guard let ssl = SSLSecrets(cluster.spec.listenersConfig?.sslSecrets) else { return .init() }
         let name = cluster.metadata.name
         let namespace = cluster.metadata.namespace ?? "default"
+        let now = configuration.now()
+        let date = Date(timeIntervalSince1970: Double(now) / 1_000)
         let planner = ClusterCertificates(
             cluster: name, namespace: namespace, spec: cluster.spec,
             owner: ResourceConventions.ownerReference(cluster: name, uid: uid),
-            externalHosts: externalHosts.sorted())
+            externalHosts: externalHosts.values.sorted())
+        let keystores = UserKeystores(
+            spec: cluster.spec, cluster: name, namespace: namespace, externalHosts: externalHosts)
+        let ssl = SSLSecrets(cluster.spec.listenersConfig?.sslSecrets)
+        let names =
+            (ssl.map { planner.secretNames(caSecret: $0.tlsSecretName) } ?? []) + keystores.uses.map(\.secret)
+        guard !names.isEmpty else { return .init() }
         var live: [String: Secret] = [:]
-        for secret in planner.secretNames(caSecret: ssl.tlsSecretName) {
+        for secret in Set(names).sorted() {
             do {
                 live[secret] = try await api.get(Secret.self, namespace: namespace, name: secret)
             } catch .notFound {
@@ -596,12 +603,17 @@ public struct ClusterReconciler: Sendable {
                 throw .api(error, during: "reading Secret \(secret)")
             }
         }
-        let now = configuration.now()
-        let date = Date(timeIntervalSince1970: Double(now) / 1_000)
-        let users =
-            planner.rolloverDue(caSecret: live[ssl.tlsSecretName], now: date)
-            ? try await userSecrets(of: ClusterKey(namespace: namespace, name: name)) : []
-        let outcome = await planner.plan(live: live, users: users, now: date)
+        var outcome = ClusterCertificates.Outcome()
+        if let ssl {
+            let users =
+                planner.rolloverDue(caSecret: live[ssl.tlsSecretName], now: date)
+                ? try await userSecrets(of: ClusterKey(namespace: namespace, name: name)) : []
+            outcome = await planner.plan(live: live, users: users, now: date)
+        }
+        let checked = keystores.check(live: live, now: date)
+        outcome.problems += checked.problems
+        outcome.expiries.merge(checked.expiries) { planned, _ in planned }
+        outcome.expiringUserCertificates.merge(checked.expiring) { planned, _ in planned }
         for var secret in outcome.writes {
             do throws(KubernetesError) {
                 if let current = live[secret.name] {

@@ -7,7 +7,8 @@ import PKI
 /// How the operator's own admin client reaches a cluster's brokers, as Koperator's does: the
 /// cluster Service on the client-facing listener's port, and on an SSL listener mutual TLS
 /// with the operator's certificate for that cluster (`<cluster>-controller`, a super user),
-/// trusting the CAs in that Secret's `ca.crt`.
+/// trusting the CAs in that Secret's `ca.crt`, or with the client keystore the spec brings
+/// (`clientSSLCertSecret`), trusting its truststore.
 public struct OperatorKafkaConnection: Equatable, Sendable {
     public var bootstrap: BrokerAddress
     /// nil on a plaintext listener.
@@ -46,7 +47,12 @@ public struct OperatorKafkaConnection: Equatable, Sendable {
         case "SSL": break
         default: throw .unsupportedListener(name: listener.name, type: listener.type)
         }
-        let identity = try await OperatorCertificate.read(cluster, api: api)
+        let identity =
+            if let keystore = cluster.spec.clientCertificateSecret {
+                try await OperatorCertificate.read(keystore: keystore, of: cluster, api: api)
+            } else {
+                try await OperatorCertificate.read(cluster, api: api)
+            }
         return OperatorKafkaConnection(
             bootstrap: bootstrap,
             tls: KafkaTLSOptions(
@@ -83,6 +89,30 @@ public struct OperatorCertificate: Hashable, Sendable {
             throw .certificateNotIssued(secret: "\(namespace)/\(secretName)")
         }
         return OperatorCertificate(caPEM: ca, certificatePEM: certificate, privateKeyPEM: key)
+    }
+
+    /// Read from the client keystore Secret the spec brings (`clientSSLCertSecret`): its key
+    /// entry's key and chain, trusting its truststore's certificates.
+    public static func read(keystore secretName: String, of cluster: KafkaCluster, api: any KubernetesAPI)
+        async throws(OperatorKafkaConnectionError) -> OperatorCertificate
+    {
+        let namespace = cluster.metadata.namespace ?? "default"
+        let secret: Secret
+        do {
+            secret = try await api.get(Secret.self, namespace: namespace, name: secretName)
+        } catch .notFound {
+            throw .unusableKeystore("the keystore Secret \(namespace)/\(secretName) does not exist")
+        } catch {
+            throw .unreadable("Secret \(namespace)/\(secretName): \(error)")
+        }
+        do {
+            let keystore = try KeystoreSecret(secret)
+            return OperatorCertificate(
+                caPEM: keystore.trustedCertificatesPEM, certificatePEM: keystore.identity.certificateChainPEM,
+                privateKeyPEM: keystore.identity.privateKeyPEM)
+        } catch {
+            throw .unusableKeystore(error.description)
+        }
     }
 }
 
@@ -125,6 +155,8 @@ public enum OperatorKafkaConnectionError: Error, Equatable, CustomStringConverti
     case unsupportedListener(name: String, type: String)
     /// The cluster is not one this operator's Kafka connection reaches.
     case notReachable(ClusterKey)
+    /// The client keystore Secret (`clientSSLCertSecret`) is missing or cannot be opened.
+    case unusableKeystore(String)
     case unreadable(String)
 
     public var description: String {
@@ -136,6 +168,7 @@ public enum OperatorKafkaConnectionError: Error, Equatable, CustomStringConverti
             "the client-facing listener \(name) is \(type); the operator reaches brokers over plaintext or "
                 + "ssl only, or through the --kafka-* options"
         case .notReachable(let key): "no Kafka connection reaches KafkaCluster \(key)"
+        case .unusableKeystore(let reason): "the operator's client keystore cannot be used: \(reason)"
         case .unreadable(let reason): "cannot be read: \(reason)"
         }
     }

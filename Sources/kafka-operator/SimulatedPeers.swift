@@ -265,18 +265,17 @@ final class SimulatedPeers: Service, Sendable {
         }
     }
 
-    /// The local cluster's pod and ConfigMap changes as the follower reads them; Secrets go to
-    /// `secrets`, which the brokers' TLS listeners read their mounted files from.
+    /// The local cluster's pod and ConfigMap changes as the follower reads them; Secrets and
+    /// the pods' Secret mounts go to `secrets`, which the brokers' TLS listeners read their
+    /// mounted files from.
     static func followerEvents(_ changes: AsyncStream<ObjectChange>, secrets: MountedSecrets)
         -> AsyncStream<PodFollower.Event>
     {
         let (stream, continuation) = AsyncStream.makeStream(of: PodFollower.Event.self)
         let forward = Task {
             for await change in changes {
-                if change.resource == "secrets" {
-                    secrets.apply(change)
-                    continue
-                }
+                secrets.apply(change)
+                if change.resource == "secrets" { continue }
                 let resource: PodFollower.Event.Resource = change.resource == "pods" ? .pod : .configMap
                 continuation.yield(
                     .init(resource: resource, deleted: change.kind == .deleted, object: change.object))

@@ -5,7 +5,7 @@ import PKI
 import Testing
 
 /// What `server.properties` says of SSL listeners, as Kafka reads it: the protocol map picks
-/// them, `listener.name.<name>.` settings win over plain `ssl.` ones, PEM stores only.
+/// them, `listener.name.<name>.` settings win over plain `ssl.` ones, PEM, JKS and PKCS#12 stores.
 @Suite struct BrokerStartupConfigTLSTests {
     static let head = """
         node.id=1
@@ -62,6 +62,32 @@ import Testing
                     clientAuthentication: TLSClientAuthentication.none))
     }
 
+    /// Java stores (JKS is Kafka's default type) with their passwords as written, resolved
+    /// later through the config providers the file registers.
+    @Test func javaStoresKeepTheirPasswordsAndTheRegisteredProviders() throws {
+        let properties = """
+            config.providers=directory,env
+            config.providers.directory.class=org.apache.kafka.common.config.provider.DirectoryConfigProvider
+            config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider
+            listener.name.secure.ssl.keystore.location=/secure/keystore.jks
+            listener.name.secure.ssl.keystore.password=${directory:/secure:password}
+            listener.name.secure.ssl.truststore.type=PKCS12
+            listener.name.secure.ssl.truststore.location=/secure/truststore.p12
+            listener.name.secure.ssl.truststore.password=${directory:/secure:password}
+            listener.name.external.ssl.keystore.type=PEM
+            listener.name.external.ssl.keystore.location=/external.pem
+            """
+        #expect(
+            try Self.tls(properties)
+                == ListenerTLS(
+                    keystore: .java(
+                        location: "/secure/keystore.jks", password: "${directory:/secure:password}"),
+                    truststore: .java(
+                        location: "/secure/truststore.p12", password: "${directory:/secure:password}"),
+                    clientAuthentication: TLSClientAuthentication.none,
+                    variables: KafkaConfigVariables(directoryProviders: ["directory"])))
+    }
+
     /// Without a protocol map Kafka takes the listener's name as its protocol.
     @Test func aListenerNamedSSLIsSSLWithoutAMap() throws {
         let config = try BrokerStartupConfig(
@@ -76,14 +102,10 @@ import Testing
     }
 
     @Test(arguments: [
+        ("", BrokerStartupConfigError.missingKeystore(listener: "SECURE")),
         (
-            "",
-            BrokerStartupConfigError.unsupportedStoreType(
-                listener: "SECURE", key: "ssl.keystore.type", type: "JKS")
-        ),
-        (
-            "ssl.keystore.type=PKCS12\nssl.keystore.location=/k.p12",
-            .unsupportedStoreType(listener: "SECURE", key: "ssl.keystore.type", type: "PKCS12")
+            "ssl.keystore.type=BCFKS\nssl.keystore.location=/k.bcfks",
+            .unsupportedStoreType(listener: "SECURE", key: "ssl.keystore.type", type: "BCFKS")
         ),
         ("ssl.keystore.type=PEM", .missingKeystore(listener: "SECURE")),
         (
@@ -91,8 +113,8 @@ import Testing
             .missingKeystore(listener: "SECURE")
         ),
         (
-            "ssl.keystore.type=PEM\nssl.keystore.location=/k.pem\nssl.truststore.location=/t.jks",
-            .unsupportedStoreType(listener: "SECURE", key: "ssl.truststore.type", type: "JKS")
+            "ssl.keystore.type=PEM\nssl.keystore.location=/k.pem\nssl.truststore.type=BKS\nssl.truststore.location=/t.bks",
+            .unsupportedStoreType(listener: "SECURE", key: "ssl.truststore.type", type: "BKS")
         ),
         (
             "ssl.keystore.type=PEM\nssl.keystore.location=/k.pem\nssl.client.auth=always",

@@ -61,7 +61,9 @@ struct SSLListenerFixture {
                     truststore: .inline(broker.caPEM), clientAuthentication: clientAuthentication)
             let endpoint = BrokerListenerEndpoint(
                 name: "SSL", port: 9093, advertisedHost: "127.0.0.1", advertisedPort: 9093, tls: tls)
-            let port = try await server.start(broker: id, listener: endpoint) { secret[$0] }
+            let port = try await server.start(broker: id, listener: endpoint) {
+                secret[$0].map { Array($0.utf8) }
+            }
             await server.kafka.setAddress(broker: id, listener: "SSL", host: "127.0.0.1", port: Int32(port))
             ports[id] = port
         }

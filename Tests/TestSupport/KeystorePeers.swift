@@ -1,14 +1,13 @@
 import Foundation
-import TestSupport
 
 /// Keys and certificates made by the openssl CLI, and keystores made of them by real writers:
 /// pyjks for JKS, `openssl pkcs12 -export` for PKCS#12. Files live in one temporary directory.
-struct KeystorePeers {
-    enum KeyAlgorithm: String, CaseIterable, Sendable {
+public struct KeystorePeers {
+    public enum KeyAlgorithm: String, CaseIterable, Sendable {
         case ecP256 = "EC P-256"
         case rsa2048 = "RSA 2048"
 
-        var genpkeyOptions: [String] {
+        public var genpkeyOptions: [String] {
             switch self {
             case .ecP256: ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]
             case .rsa2048: ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]
@@ -17,21 +16,33 @@ struct KeystorePeers {
     }
 
     /// One entry of a JKS keystore pyjks writes; paths are of DER files.
-    struct JKSEntry: Encodable {
-        var alias: String
-        var key: String? = nil
-        var chain: [String]? = nil
-        var certificate: String? = nil
+    public struct JKSEntry: Encodable, Sendable {
+        public var alias: String
+        public var key: String? = nil
+        public var chain: [String]? = nil
+        public var certificate: String? = nil
         /// Protects the key with another password than the store's.
-        var keyPassword: String? = nil
+        public var keyPassword: String? = nil
         /// Stores a key entry whose EncryptedPrivateKeyInfo names this algorithm instead.
-        var keyProtectionOID: String? = nil
+        public var keyProtectionOID: String? = nil
 
-        static func key(_ alias: String, key: String, chain: [String]) -> JKSEntry {
+        public init(
+            alias: String, key: String? = nil, chain: [String]? = nil, certificate: String? = nil,
+            keyPassword: String? = nil, keyProtectionOID: String? = nil
+        ) {
+            self.alias = alias
+            self.key = key
+            self.chain = chain
+            self.certificate = certificate
+            self.keyPassword = keyPassword
+            self.keyProtectionOID = keyProtectionOID
+        }
+
+        public static func key(_ alias: String, key: String, chain: [String]) -> JKSEntry {
             JKSEntry(alias: alias, key: key, chain: chain)
         }
 
-        static func trusted(_ alias: String, certificate: String) -> JKSEntry {
+        public static func trusted(_ alias: String, certificate: String) -> JKSEntry {
             JKSEntry(alias: alias, certificate: certificate)
         }
     }
@@ -43,19 +54,19 @@ struct KeystorePeers {
         var entries: [JKSEntry]
     }
 
-    let directory: TemporaryDirectory
+    public let directory: TemporaryDirectory
 
-    init() throws { directory = try TemporaryDirectory(prefix: "keystores") }
+    public init() throws { directory = try TemporaryDirectory(prefix: "keystores") }
 
-    func path(_ name: String) -> String { directory.file(name).path }
+    public func path(_ name: String) -> String { directory.file(name).path }
 
-    func read(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: directory.file(name))) }
+    public func read(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: directory.file(name))) }
 
-    func remove() { directory.remove() }
+    public func remove() { directory.remove() }
 
     /// openssl's standard output; a failure throws with its standard error.
     @discardableResult
-    func openssl(_ arguments: [String], input: String? = nil) async throws -> String {
+    public func openssl(_ arguments: [String], input: String? = nil) async throws -> String {
         let output = try await runOffPool(
             "timeout", ["60", "openssl"] + arguments, input: input.map { Data($0.utf8) })
         guard output.status == 0 else {
@@ -65,7 +76,7 @@ struct KeystorePeers {
     }
 
     /// A self-signed CA as `name.pem` (and `name.der`) with its key in `name.key`.
-    func makeCA(_ name: String) async throws {
+    public func makeCA(_ name: String) async throws {
         try await openssl(["genpkey"] + KeyAlgorithm.ecP256.genpkeyOptions + ["-out", path("\(name).key")])
         try await openssl([
             "req", "-x509", "-new", "-key", path("\(name).key"), "-subj", "/CN=\(name)", "-days", "2",
@@ -78,7 +89,7 @@ struct KeystorePeers {
 
     /// A key (`name.key`, PKCS#8 PEM; `name.key.der`) and its certificate signed by `ca`
     /// (`name.pem`, `name.der`).
-    func makeLeaf(_ name: String, _ algorithm: KeyAlgorithm, signedBy ca: String) async throws {
+    public func makeLeaf(_ name: String, _ algorithm: KeyAlgorithm, signedBy ca: String) async throws {
         try await openssl(["genpkey"] + algorithm.genpkeyOptions + ["-out", path("\(name).key")])
         try await openssl([
             "pkcs8", "-topk8", "-nocrypt", "-in", path("\(name).key"), "-outform", "DER", "-out",
@@ -96,19 +107,33 @@ struct KeystorePeers {
         ])
     }
 
+    /// Writes a key and certificate made elsewhere (PEM) as `makeLeaf` leaves its own:
+    /// `name.key`, `name.key.der` (PKCS#8), `name.pem` and `name.der`.
+    public func writeLeaf(_ name: String, privateKeyPEM: String, certificatePEM: String) async throws {
+        try Data(privateKeyPEM.utf8).write(to: directory.file("\(name).key"))
+        try Data(certificatePEM.utf8).write(to: directory.file("\(name).pem"))
+        try await openssl([
+            "pkcs8", "-topk8", "-nocrypt", "-in", path("\(name).key"), "-outform", "DER", "-out",
+            path("\(name).key.der"),
+        ])
+        try await openssl([
+            "x509", "-in", path("\(name).pem"), "-outform", "DER", "-out", path("\(name).der"),
+        ])
+    }
+
     /// The certificate in `name.pem` as `openssl x509` prints it.
-    func certificatePEM(_ name: String) async throws -> String {
+    public func certificatePEM(_ name: String) async throws -> String {
         try await openssl(["x509", "-in", path("\(name).pem")])
     }
 
     /// The public key of a PEM private key, as `openssl pkey -pubout` prints it.
-    func publicKey(ofPrivateKeyPEM pem: String) async throws -> String {
+    public func publicKey(ofPrivateKeyPEM pem: String) async throws -> String {
         try await openssl(["pkey", "-pubout"], input: pem)
     }
 
     /// A JKS keystore written by pyjks as `name`; its bytes. Version 1 (which no writer still
     /// produces) is laid out by the script from pyjks's own entries and key protection.
-    func pyjks(
+    public func pyjks(
         _ name: String, password: String, version: Int = 2, entries: [JKSEntry]
     ) async throws -> [UInt8] {
         let spec = try JSONEncoder().encode(
@@ -119,16 +144,16 @@ struct KeystorePeers {
     }
 
     /// A PKCS#12 file written by `openssl pkcs12 -export` as `name`; its bytes.
-    func pkcs12(_ name: String, password: String, arguments: [String]) async throws -> [UInt8] {
+    public func pkcs12(_ name: String, password: String, arguments: [String]) async throws -> [UInt8] {
         try await openssl(
             ["pkcs12", "-export", "-out", path(name), "-passout", "pass:\(password)"] + arguments)
         return try read(name)
     }
 
-    struct PeerFailure: Error, CustomStringConvertible {
-        let command: String
-        let output: String
-        var description: String { "\(command) failed: \(output)" }
+    public struct PeerFailure: Error, CustomStringConvertible {
+        public let command: String
+        public let output: String
+        public var description: String { "\(command) failed: \(output)" }
     }
 
     private static let pyjksScript = """

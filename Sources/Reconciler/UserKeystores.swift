@@ -1,0 +1,84 @@
+import ClusterModel
+import Foundation
+import Kubernetes
+import PKI
+
+/// The keystore Secrets the spec brings (each listener's `serverSSLCertSecret`, the
+/// `clientSSLCertSecret`), checked before brokers and clients fail on them: each opens (see
+/// `KeystoreSecret`), its certificate is valid now, and an internal listener's certificate
+/// covers every broker's address and an external one the host it advertises, since Kafka's
+/// clients check the name (`ssl.endpoint.identification.algorithm=https`). The operator cannot
+/// renew them: one inside its renewal window is reported, as the CA a user brings is.
+struct UserKeystores {
+    struct Use: Equatable {
+        let secret: String
+        /// The names a client checks the certificate against; none for a client keystore.
+        let requiredHostNames: [String]
+    }
+
+    struct Outcome: Equatable {
+        var problems: [String] = []
+        /// Each Secret's certificate expiry.
+        var expiries: [String: Date] = [:]
+        /// Those inside their renewal window.
+        var expiring: [String: Date] = [:]
+    }
+
+    let uses: [Use]
+    var renewal = RenewalPolicy()
+
+    /// `externalHosts`: what each external listener advertises, by listener name.
+    init(spec: KafkaClusterSpec, cluster: String, namespace: String, externalHosts: [String: String]) {
+        let brokers = spec.brokers.map {
+            ResourceConventions.brokerHost(cluster: cluster, broker: $0.id, namespace: namespace, spec: spec)
+        }
+        var uses: [String: [String]] = [:]
+        for listener in spec.listenersConfig?.internalListeners ?? [] {
+            guard let secret = listener.serverCertificateSecret else { continue }
+            uses[secret, default: []] += brokers
+        }
+        for listener in spec.listenersConfig?.externalListeners ?? [] {
+            guard let secret = listener.serverCertificateSecret else { continue }
+            uses[secret, default: []] += externalHosts[listener.name].map { [$0] } ?? []
+        }
+        if let client = spec.clientCertificateSecret { uses[client, default: []] += [] }
+        self.uses = uses.keys.sorted().map {
+            Use(secret: $0, requiredHostNames: Array(Set(uses[$0] ?? [])).sorted())
+        }
+    }
+
+    /// Checks the live Secrets, by name; a missing one is a problem.
+    func check(live: [String: Secret], now: Date) -> Outcome {
+        var outcome = Outcome()
+        for use in uses {
+            do {
+                guard let secret = live[use.secret] else {
+                    throw KeystoreSecretError.missingSecret(use.secret)
+                }
+                let keystore = try KeystoreSecret(secret)
+                let certificate = try ParsedCertificate(
+                    pem: keystore.identity.certificateChainPEM,
+                    item: "the certificate in Secret \(use.secret)")
+                outcome.expiries[use.secret] = certificate.notValidAfter
+                switch renewal.decision(notAfter: certificate.notValidAfter, now: now) {
+                case .valid: break
+                case .renewSoon(let notAfter): outcome.expiring[use.secret] = notAfter
+                case .expired:
+                    outcome.problems.append("the certificate in Secret \(use.secret) has expired")
+                }
+                if now < certificate.notValidBefore {
+                    outcome.problems.append("the certificate in Secret \(use.secret) is not valid yet")
+                }
+                let uncovered = certificate.uncovered(use.requiredHostNames)
+                if !uncovered.isEmpty {
+                    outcome.problems.append(
+                        "the certificate in Secret \(use.secret) does not cover "
+                            + uncovered.joined(separator: ", "))
+                }
+            } catch {
+                outcome.problems.append("\(error)")
+            }
+        }
+        return outcome
+    }
+}
