@@ -27,6 +27,8 @@ struct UserKeystores {
     let uses: [Use]
     var renewal = RenewalPolicy()
 
+    init(uses: [Use]) { self.uses = uses }
+
     /// `externalHosts`: what each external listener advertises, by listener name.
     init(spec: KafkaClusterSpec, cluster: String, namespace: String, externalHosts: [String: String]) {
         let brokers = spec.brokers.map {
