@@ -614,6 +614,9 @@ public struct ClusterReconciler: Sendable {
         outcome.problems += checked.problems
         outcome.expiries.merge(checked.expiries) { planned, _ in planned }
         outcome.expiringUserCertificates.merge(checked.expiring) { planned, _ in planned }
+        if !keystores.renewed(checked, recorded: cluster.status?.certificateExpiry ?? [:]).isEmpty {
+            outcome.brokersMustReload = true
+        }
         for var secret in outcome.writes {
             do throws(KubernetesError) {
                 if let current = live[secret.name] {

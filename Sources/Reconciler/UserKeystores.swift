@@ -14,6 +14,8 @@ struct UserKeystores {
         let secret: String
         /// The names a client checks the certificate against; none for a client keystore.
         let requiredHostNames: [String]
+        /// Whether a listener serves it: a renewal then asks the brokers to reload.
+        var servesListener = true
     }
 
     struct Outcome: Equatable {
@@ -34,18 +36,29 @@ struct UserKeystores {
         let brokers = spec.brokers.map {
             ResourceConventions.brokerHost(cluster: cluster, broker: $0.id, namespace: namespace, spec: spec)
         }
-        var uses: [String: [String]] = [:]
+        var names: [String: Set<String>] = [:]
         for listener in spec.listenersConfig?.internalListeners ?? [] {
             guard let secret = listener.serverCertificateSecret else { continue }
-            uses[secret, default: []] += brokers
+            names[secret, default: []].formUnion(brokers)
         }
         for listener in spec.listenersConfig?.externalListeners ?? [] {
             guard let secret = listener.serverCertificateSecret else { continue }
-            uses[secret, default: []] += externalHosts[listener.name].map { [$0] } ?? []
+            names[secret, default: []].formUnion(externalHosts[listener.name].map { [$0] } ?? [])
         }
-        if let client = spec.clientCertificateSecret { uses[client, default: []] += [] }
-        self.uses = uses.keys.sorted().map {
-            Use(secret: $0, requiredHostNames: Array(Set(uses[$0] ?? [])).sorted())
+        var uses = names.map { Use(secret: $0.key, requiredHostNames: $0.value.sorted()) }
+        if let client = spec.clientCertificateSecret, names[client] == nil {
+            uses.append(Use(secret: client, requiredHostNames: [], servesListener: false))
+        }
+        self.uses = uses.sorted { $0.secret < $1.secret }
+    }
+
+    /// The listener keystores whose certificate is not the one `recorded` (the expiries the
+    /// status holds, by Secret) names: the user renewed them, and the brokers must reload.
+    /// A keystore seen for the first time is not a renewal.
+    func renewed(_ outcome: Outcome, recorded: [String: String]) -> [String] {
+        uses.filter(\.servesListener).map(\.secret).filter { secret in
+            guard let before = recorded[secret], let expiry = outcome.expiries[secret] else { return false }
+            return before != UTCTimestamp.format(milliseconds: Int64(expiry.timeIntervalSince1970 * 1_000))
         }
     }
 

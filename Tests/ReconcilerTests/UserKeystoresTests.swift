@@ -1,5 +1,6 @@
 import ClusterModel
 import Foundation
+import KafkaProtocol
 import Kubernetes
 import PKI
 import TestSupport
@@ -157,5 +158,75 @@ struct UserKeystoresTests {
             live: ["kafka-server": fixture.secret("kafka-server", files)], now: Date())
         #expect(outcome.problems == [])
         #expect(outcome.expiring.keys.sorted() == ["kafka-server"])
+    }
+}
+
+/// The user renews a listener's keystore Secret: the brokers are asked to reload it without a
+/// restart, as after a renewal of the operator's own; a new client keystore asks nothing of
+/// the brokers.
+@Suite(.enabled(if: Peer.available("openssl"), "openssl is not installed"))
+struct UserKeystoreRenewalTests {
+    @Test func onlyAListenersRenewedKeystoreIsARenewal() {
+        let checker = UserKeystores(uses: [
+            .init(secret: "server", requiredHostNames: []),
+            .init(secret: "client", requiredHostNames: [], servesListener: false),
+        ])
+        let old = Date(timeIntervalSince1970: 1_800_000_000)
+        let new = old.addingTimeInterval(86_400)
+        let recorded = ["server": "2027-01-15T08:00:00Z", "client": "2027-01-15T08:00:00Z"]
+        var outcome = UserKeystores.Outcome(expiries: ["server": old, "client": old])
+        #expect(checker.renewed(outcome, recorded: recorded) == [])
+        outcome.expiries = ["server": new, "client": new]
+        #expect(checker.renewed(outcome, recorded: recorded) == ["server"])
+        #expect(checker.renewed(outcome, recorded: [:]) == [], "a keystore seen first is no renewal")
+    }
+
+    @Test func aRenewedListenerKeystoreIsReloadedByEveryBroker() async throws {
+        let fixture = try await UserKeystoresTests.Fixture()
+        try await GracefulHarness.run(cruiseControl: false) { harness in
+            let namespace = harness.api.namespace
+            let names = [
+                "*.kafka-headless.\(namespace).svc.cluster.local", "*.\(namespace).svc.cluster.local",
+            ]
+            func secret(validity: Duration) throws -> Secret {
+                var secret = fixture.secret(
+                    "kafka-server",
+                    [
+                        "keystore.jks": try fixture.keystore(dnsNames: names, validity: validity),
+                        "truststore.jks": fixture.truststore, "password": Array("pw".utf8),
+                    ])
+                secret.metadata.namespace = namespace
+                return secret
+            }
+            try await harness.api.modify {
+                $0.spec.listenersConfig?.internalListeners?[1].type = "ssl"
+                $0.spec.listenersConfig?.internalListeners?[1].serverSSLCertSecret = .object([
+                    ("name", .string("kafka-server"))
+                ])
+            }
+            var live = try await harness.api.client.create(try secret(validity: .days(300)))
+            try await harness.configuringPasses(harness.kafka)
+            try await harness.api.waitUntilSettled()
+            try await harness.configuringPasses(harness.kafka)
+            let document = try await harness.api.document()
+            #expect(document.cluster.status?.certificateProblems == nil)
+            #expect(document.cluster.status?.certificateExpiry?["kafka-server"] != nil)
+            #expect(document.cluster.status?.keystoreReloadUntil == nil, "nothing to reload yet")
+
+            var renewed = try secret(validity: .days(360))
+            renewed.metadata.resourceVersion = live.metadata.resourceVersion
+            live = try await harness.api.client.update(renewed)
+            try await harness.configuringPass(harness.kafka)
+            #expect(try await harness.api.document().cluster.status?.keystoreReloadUntil != nil)
+            let key = "listener.name.controller.ssl.keystore.location"
+            for broker in await harness.simulation.snapshot().brokerIDs {
+                let dynamic = try await harness.kafka.describeConfigs(broker: broker).first {
+                    $0.name == key && $0.sourceCode == ConfigEntry.Source.dynamicBroker.rawValue
+                }
+                #expect(
+                    dynamic?.value == "/var/run/secrets/kafka/listeners/controller/keystore.jks",
+                    "broker \(broker)")
+            }
+        }
     }
 }
