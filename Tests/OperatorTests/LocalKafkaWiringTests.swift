@@ -17,10 +17,15 @@ import Testing
 @Suite(.serialized) struct LocalKafkaWiringTests {
     static let example = repositoryRoot.appendingPathComponent("examples/kafkacluster.yaml").path
 
-    static func brokerPod(_ name: String, broker: Int32) -> Pod {
-        var spec = PodSpec(containers: [
-            Container(name: "kafka", image: "ghcr.io/banzaicloud/kafka:2.13-3.4.1")
-        ])
+    /// A broker pod; `secrets` are the Secret volumes its kafka container mounts, by path.
+    static func brokerPod(_ name: String, broker: Int32, secrets: [String: String] = [:]) -> Pod {
+        var container = Container(name: "kafka", image: "ghcr.io/banzaicloud/kafka:2.13-3.4.1")
+        let mounted = secrets.sorted { $0.key < $1.key }.enumerated()
+        container.volumeMounts = mounted.map { VolumeMount(name: "secret-\($0.offset)", mountPath: $0.element.key) }
+        var spec = PodSpec(containers: [container])
+        spec.volumes = mounted.map {
+            Volume(name: "secret-\($0.offset)", secret: Volume.SecretSource(secretName: $0.element.value))
+        }
         spec.restartPolicy = "Never"
         return Pod(
             metadata: ObjectMeta(
@@ -146,7 +151,9 @@ import Testing
                     log.dirs=/kafka-logs/kafka
                     """
                 ]))
-        _ = try await api.create(Self.brokerPod("kafka-0-a", broker: 0))
+        _ = try await api.create(
+            Self.brokerPod(
+                "kafka-0-a", broker: 0, secrets: ["/var/run/secrets/kafka/ssl": "kafka-server-certificate"]))
         let listening = await waitUntil { peers.brokers.port(of: 0, listener: "EXTERNAL") != nil }
         #expect(listening, "broker 0 opened no EXTERNAL listener")
         let port = try #require(peers.brokers.port(of: 0, listener: "EXTERNAL"))
