@@ -21,7 +21,9 @@ import Testing
     static func brokerPod(_ name: String, broker: Int32, secrets: [String: String] = [:]) -> Pod {
         var container = Container(name: "kafka", image: "ghcr.io/banzaicloud/kafka:2.13-3.4.1")
         let mounted = secrets.sorted { $0.key < $1.key }.enumerated()
-        container.volumeMounts = mounted.map { VolumeMount(name: "secret-\($0.offset)", mountPath: $0.element.key) }
+        container.volumeMounts = mounted.map {
+            VolumeMount(name: "secret-\($0.offset)", mountPath: $0.element.key)
+        }
         var spec = PodSpec(containers: [container])
         spec.volumes = mounted.map {
             Volume(name: "secret-\($0.offset)", secret: Volume.SecretSource(secretName: $0.element.value))
