@@ -50,7 +50,11 @@ import Testing
         let refusals = RenderRefusals.check(cluster)
         let expected = Self.expectedRefusals[sample] ?? []
         #expect(Set(refusals.map(\.path)) == Set(expected), "\(refusals)")
-        guard refusals.isEmpty else { return }
+        // A sample refused for what is not about its listeners (rack awareness) still has its
+        // listeners, SSL ones included, checked as they would render.
+        guard
+            !refusals.contains(where: { $0.path.contains("listenersConfig") || $0.path.contains("SSLCert") })
+        else { return }
 
         let desired = ClusterFixtures.render(cluster)
         #expect(desired.brokers.count == cluster.spec.brokers.count)
