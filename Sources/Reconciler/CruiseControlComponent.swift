@@ -28,13 +28,10 @@ struct CruiseControlComponent: ClusterComponent {
     /// The client keystore Secret (`clientSSLCertSecret`) its Kafka clients show.
     static let clientKeystoreVolume = "cruisecontrol-client-keystore"
 
-    /// An environment variable's source: `key` of the Secret `secret`.
-    static func secretKey(_ secret: String, _ key: String) -> JSONValue {
-        .object([("secretKeyRef", .object([("name", .string(secret)), ("key", .string(key))]))])
-    }
     /// On Cruise Control's pods: the expiry of the certificate its web server was started with.
     static let keystoreExpiryAnnotation = "kafka-operator.io/keystore-expiry"
     static let jmxConfigPath = "/etc/jmx-exporter"
+
     static let capacityAnnotation = "cruise-control.banzaicloud.com/broker-capacity-config"
     static let metricsPortName = "metrics"
     static let restPortName = "cc"
@@ -260,5 +257,10 @@ struct CruiseControlComponent: ClusterComponent {
                 metadata: Kubernetes.ObjectMeta(labels: labels, annotations: annotations), spec: pod))
         spec.strategy = .object([("type", .string("Recreate"))])
         return spec
+    }
+
+    /// An environment variable's source: `key` of the Secret `secret`.
+    static func secretKey(_ secret: String, _ key: String) -> JSONValue {
+        .object([("secretKeyRef", .object([("name", .string(secret)), ("key", .string(key))]))])
     }
 }

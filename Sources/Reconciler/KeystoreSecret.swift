@@ -8,13 +8,11 @@ import PKI
 /// The keystore's first private key entry is the identity; the truststore's certificates are
 /// the CAs it trusts.
 struct KeystoreSecret: Equatable, Sendable {
-    let name: String
     let identity: KeystoreContents.KeyEntry
     let trustedCertificatesPEM: String
 
     /// Opens `secret`; the error says, in one sentence, what the user must fix.
     init(_ secret: Secret) throws(KeystoreSecretError) {
-        name = secret.name
         func bytes(_ key: String) throws(KeystoreSecretError) -> [UInt8] {
             guard let value = secret.data?[key], let data = Data(base64Encoded: value) else {
                 throw .missingKey(secret: secret.name, key: key)

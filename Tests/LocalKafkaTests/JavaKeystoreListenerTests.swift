@@ -52,25 +52,12 @@ struct JavaKeystoreListenerTests {
                 "broker", privateKeyPEM: broker.privateKeyPEM, certificatePEM: broker.certificatePEM)
             try await peers.writeLeaf(
                 "client", privateKeyPEM: client.privateKeyPEM, certificatePEM: client.certificatePEM)
-            try Data(ca.certificatePEM.utf8).write(to: peers.directory.file("ca.pem"))
-            try await peers.openssl([
-                "x509", "-in", peers.path("ca.pem"), "-outform", "DER", "-out", peers.path("ca.der"),
-            ])
-            let keystore = try await peers.pyjks(
-                "keystore.jks", password: password,
-                entries: [
-                    .key(
-                        "broker", key: peers.path("broker.key.der"),
-                        chain: [peers.path("broker.der"), peers.path("ca.der")])
-                ])
-            let truststore = try await peers.pyjks(
-                "truststore.jks", password: password,
-                entries: [.trusted("ca", certificate: peers.path("ca.der"))])
-            files = [
-                "\(JavaKeystoreListenerTests.directory)/keystore.jks": keystore,
-                "\(JavaKeystoreListenerTests.directory)/truststore.jks": truststore,
-                "\(JavaKeystoreListenerTests.directory)/password": Array(password.utf8),
-            ]
+            try await peers.writeAuthority("ca", certificatePEM: ca.certificatePEM)
+            let secret = try await peers.koperatorSecret(leaf: "broker", ca: "ca", password: password)
+            files = Dictionary(
+                uniqueKeysWithValues: secret.map {
+                    ("\(JavaKeystoreListenerTests.directory)/\($0.key)", $0.value)
+                })
         }
 
         static func issueBroker(_ ca: CertificateAuthority) throws -> IssuedCertificate {
@@ -90,30 +77,35 @@ struct JavaKeystoreListenerTests {
 
     /// The certificate a fresh s_client connection to `port` is served, after verifying it.
     func served(_ port: UInt16, _ fixture: Fixture) async throws -> String {
-        let output = try await runOffPool(
-            "openssl",
-            ["s_client", "-connect", "127.0.0.1:\(port)", "-verify_return_error"] + fixture.clientArguments,
-            input: Data())
-        #expect(output.status == 0, "\(output.stderr)")
-        guard let begin = output.stdout.range(of: "-----BEGIN CERTIFICATE-----"),
-            let end = output.stdout.range(
-                of: "-----END CERTIFICATE-----", range: begin.upperBound..<output.stdout.endIndex)
-        else { return "" }
-        return String(output.stdout[begin.lowerBound..<end.upperBound]) + "\n"
+        let served = try await ServedCertificate(
+            port: Int(port), arguments: ["-verify_return_error"] + fixture.clientArguments)
+        #expect(served.session.status == 0, "\(served.session.stderr)")
+        return served.certificatePEM ?? ""
     }
 
     func endpoint(_ properties: String) throws -> BrokerListenerEndpoint {
         try #require(try BrokerStartupConfig(parsing: properties).advertisedListeners.first)
     }
 
-    @Test func theListenerServesTheUsersJKSKeystoreWithThePasswordFromItsSecret() async throws {
-        let fixture = try await Fixture(password: "pässwort")
+    /// Runs `body` with broker 0 serving the listener from the fixture's Secret, once it has
+    /// been served the broker's certificate.
+    func withServingListener(
+        password: String = "changeit",
+        _ body: (Fixture, SimulatedBrokerServer, UInt16, MountedFiles) async throws -> Void
+    ) async throws {
+        let fixture = try await Fixture(password: password)
         defer { fixture.peers.remove() }
         let files = MountedFiles(bytes: fixture.files)
         try await withSimulatedKafka { _, server, _ in
             let port = try await server.start(
                 broker: 0, listener: try endpoint(Self.properties), readFile: files.read)
             #expect(try await served(port, fixture) == fixture.broker.certificatePEM)
+            try await body(fixture, server, port, files)
+        }
+    }
+
+    @Test func theListenerServesTheUsersJKSKeystoreWithThePasswordFromItsSecret() async throws {
+        try await withServingListener(password: "pässwort") { fixture, _, port, _ in
             // Our admin client, with the client's certificate, speaks Kafka through it.
             let client = try KafkaProtocolAdminClient(
                 bootstrap: "127.0.0.1:\(port)",
@@ -147,13 +139,7 @@ struct JavaKeystoreListenerTests {
     }
 
     @Test func aRenewedKeystoreIsServedOnceTheBrokerIsAsked() async throws {
-        let fixture = try await Fixture()
-        defer { fixture.peers.remove() }
-        let files = MountedFiles(bytes: fixture.files)
-        try await withSimulatedKafka { _, server, _ in
-            let port = try await server.start(
-                broker: 0, listener: try endpoint(Self.properties), readFile: files.read)
-            #expect(try await served(port, fixture) == fixture.broker.certificatePEM)
+        try await withServingListener { fixture, server, port, files in
             // The user renews: keytool's PKCS#12 written under the same name.
             let renewed = try Fixture.issueBroker(fixture.ca)
             try await fixture.peers.writeLeaf(

@@ -77,16 +77,10 @@ struct ListenerTLSReloadTests {
 
     /// The leaf certificate a new connection to `port` is served, as PEM.
     func served(_ port: UInt16, _ pki: PKIFixture) async throws -> String {
-        let output = try await runOffPool(
-            "openssl",
-            ["s_client", "-connect", "127.0.0.1:\(port)", "-verify_return_error"] + pki.clientArguments,
-            input: Data())
-        #expect(output.status == 0, "\(output.stderr)")
-        guard let begin = output.stdout.range(of: "-----BEGIN CERTIFICATE-----"),
-            let end = output.stdout.range(
-                of: "-----END CERTIFICATE-----", range: begin.upperBound..<output.stdout.endIndex)
-        else { return "" }
-        return String(output.stdout[begin.lowerBound..<end.upperBound]) + "\n"
+        let served = try await ServedCertificate(
+            port: Int(port), arguments: ["-verify_return_error"] + pki.clientArguments)
+        #expect(served.session.status == 0, "\(served.session.stderr)")
+        return served.certificatePEM ?? ""
     }
 
     @Test func aRenewedKeystoreIsServedAfterTheAlterAndOpenConnectionsKeepWorking() async throws {

@@ -56,24 +56,8 @@ struct OperatorKeystoreSecretTests {
                 "broker", privateKeyPEM: broker.privateKeyPEM, certificatePEM: broker.certificatePEM)
             try await peers.writeLeaf(
                 "client", privateKeyPEM: client.privateKeyPEM, certificatePEM: client.certificatePEM)
-            try Data(ca.certificatePEM.utf8).write(to: peers.directory.file("ca.pem"))
-            try await peers.openssl([
-                "x509", "-in", peers.path("ca.pem"), "-outform", "DER", "-out", peers.path("ca.der"),
-            ])
-            let truststore = try await peers.pyjks(
-                "truststore.jks", password: "server-secret",
-                entries: [.trusted("ca", certificate: peers.path("ca.der"))])
-            server = [
-                "keystore.jks": try await peers.pyjks(
-                    "keystore.jks", password: "server-secret",
-                    entries: [
-                        .key(
-                            "broker", key: peers.path("broker.key.der"),
-                            chain: [peers.path("broker.der"), peers.path("ca.der")])
-                    ]),
-                "truststore.jks": truststore,
-                "password": Array("server-secret".utf8),
-            ]
+            try await peers.writeAuthority("ca", certificatePEM: ca.certificatePEM)
+            server = try await peers.koperatorSecret(leaf: "broker", ca: "ca", password: "server-secret")
             clientSecret = [
                 "keystore.jks": try await peers.pkcs12(
                     "client.p12", password: "client-secret",

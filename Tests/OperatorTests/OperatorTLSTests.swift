@@ -392,17 +392,9 @@ import Testing
 
     /// The serial of the certificate served on loopback `port`, shown with Alice's certificate.
     static func servedSerial(port: Int, files: [String: String]) async throws -> String? {
-        let session = try await runOffPool(
-            "openssl",
-            [
-                "s_client", "-connect", "127.0.0.1:\(port)", "-CAfile", files["ca.crt"]!, "-cert",
-                files["tls.crt"]!,
-                "-key", files["tls.key"]!,
-            ],
-            input: Data())
-        guard let begin = session.stdout.range(of: "-----BEGIN CERTIFICATE-----"),
-            let end = session.stdout.range(of: "-----END CERTIFICATE-----")
-        else { return nil }
-        return try serial(of: String(session.stdout[begin.lowerBound..<end.upperBound]))
+        let served = try await ServedCertificate(
+            port: port,
+            arguments: ["-CAfile", files["ca.crt"]!, "-cert", files["tls.crt"]!, "-key", files["tls.key"]!])
+        return try served.certificatePEM.map(serial(of:))
     }
 }

@@ -121,6 +121,31 @@ public struct KeystorePeers {
         ])
     }
 
+    /// Writes a CA certificate made elsewhere (PEM) as `name.pem` and `name.der`.
+    public func writeAuthority(_ name: String, certificatePEM: String) async throws {
+        try Data(certificatePEM.utf8).write(to: directory.file("\(name).pem"))
+        try await openssl([
+            "x509", "-in", path("\(name).pem"), "-outform", "DER", "-out", path("\(name).der"),
+        ])
+    }
+
+    /// A Koperator keystore Secret's files, as pyjks writes them: `keystore.jks` with the key of
+    /// `leaf` and its chain to `ca`, `truststore.jks` trusting `ca`, and the `password` of both.
+    public func koperatorSecret(leaf: String, ca: String, password: String) async throws -> [String: [UInt8]]
+    {
+        [
+            "keystore.jks": try await pyjks(
+                "\(leaf)-keystore.jks", password: password,
+                entries: [
+                    .key(leaf, key: path("\(leaf).key.der"), chain: [path("\(leaf).der"), path("\(ca).der")])
+                ]),
+            "truststore.jks": try await pyjks(
+                "\(leaf)-truststore.jks", password: password,
+                entries: [.trusted(ca, certificate: path("\(ca).der"))]),
+            "password": Array(password.utf8),
+        ]
+    }
+
     /// The certificate in `name.pem` as `openssl x509` prints it.
     public func certificatePEM(_ name: String) async throws -> String {
         try await openssl(["x509", "-in", path("\(name).pem")])
