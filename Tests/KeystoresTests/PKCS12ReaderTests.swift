@@ -146,6 +146,52 @@ struct PKCS12ReaderTests {
         }
     }
 
+    /// scrypt's cost is memory as well as rounds (N = 1024, p = 20 000 takes seconds within
+    /// OpenSSL's memory bound), and Java does not read it: refused whatever its parameters.
+    @Test func aKeyBagEncryptedWithScryptIsRefused() async throws {
+        let peers = try KeystorePeers()
+        defer { peers.remove() }
+        try await peers.makeCA("ca")
+        try await peers.openssl([
+            "pkcs8", "-topk8", "-in", peers.path("ca.key"), "-scrypt", "-scrypt_N", "16", "-scrypt_r", "1",
+            "-scrypt_p", "1", "-passout", "pass:changeit", "-outform", "DER", "-out",
+            peers.path("ca.key.scrypt"),
+        ])
+        let keystore = try #require(
+            Self.pkcs12(shroudedKey: try peers.read("ca.key.scrypt"), password: "changeit"))
+
+        let error = #expect(throws: KeystoreError.self) {
+            try JavaKeystore.read(keystore, password: "changeit")
+        }
+        guard case .unreadablePKCS12(let reason)? = error else {
+            Issue.record("expected unreadablePKCS12, got \(String(describing: error))")
+            return
+        }
+        #expect(reason.contains("a key bag uses an algorithm other than PKCS#12 PBE or PBES2 with PBKDF2"))
+    }
+
+    /// A PKCS#12 file of one data safe holding `shroudedKey` (an EncryptedPrivateKeyInfo, DER) as
+    /// its only bag, with a MAC under `password`.
+    private static func pkcs12(shroudedKey: [UInt8], password: String) -> [UInt8]? {
+        defer { ERR_clear_error() }
+        let decoded = shroudedKey.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+            var cursor = buffer.baseAddress
+            return d2i_X509_SIG(nil, &cursor, buffer.count)
+        }
+        guard let encrypted = decoded, let bag = PKCS12_SAFEBAG_create0_pkcs8(encrypted) else { return nil }
+        guard let bags = OPENSSL_sk_new_null() else { return nil }
+        defer { keystores_safebag_stack_free(bags) }
+        guard OPENSSL_sk_push(bags, UnsafeRawPointer(bag)) > 0, let safe = PKCS12_pack_p7data(bags),
+            let safes = OPENSSL_sk_new_null()
+        else { return nil }
+        defer { keystores_pkcs7_stack_free(safes) }
+        guard OPENSSL_sk_push(safes, UnsafeRawPointer(safe)) > 0, let p12 = PKCS12_add_safes(safes, 0) else {
+            return nil
+        }
+        defer { PKCS12_free(p12) }
+        return der(of: p12, macPassword: password)
+    }
+
     private static func ranges(of pattern: [UInt8], in bytes: [UInt8]) -> [Range<Int>] {
         (0...(bytes.count - pattern.count)).filter { bytes[$0..<($0 + pattern.count)].elementsEqual(pattern) }
             .map { $0..<($0 + pattern.count) }
@@ -160,7 +206,12 @@ struct PKCS12ReaderTests {
         }
         guard let p12 = parsed else { return nil }
         defer { PKCS12_free(p12) }
-        guard PKCS12_set_mac(p12, password, -1, nil, 0, 1, nil) == 1 else { return nil }
+        return der(of: p12, macPassword: password)
+    }
+
+    /// The DER of `p12` after a MAC of one iteration under `macPassword` is set on it.
+    private static func der(of p12: OpaquePointer, macPassword: String) -> [UInt8]? {
+        guard PKCS12_set_mac(p12, macPassword, -1, nil, 0, 1, nil) == 1 else { return nil }
         let length = i2d_PKCS12(p12, nil)
         guard length > 0 else { return nil }
         var der = [UInt8](repeating: 0, count: Int(length))
