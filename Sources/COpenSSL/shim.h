@@ -110,5 +110,55 @@ static inline X509 *keystores_x509_at(const STACK_OF(X509) *certificates, int in
 static inline void keystores_x509_stack_free(STACK_OF(X509) *certificates) {
     sk_X509_pop_free(certificates, X509_free);
 }
+/* The authenticated safes and the bags in them, to count the rounds a file asks for before
+   PKCS12_parse spends them. */
+static inline int keystores_pkcs7_count(const STACK_OF(PKCS7) *safes) {
+    return sk_PKCS7_num(safes);
+}
+static inline PKCS7 *keystores_pkcs7_at(const STACK_OF(PKCS7) *safes, int index) {
+    return sk_PKCS7_value(safes, index);
+}
+static inline void keystores_pkcs7_stack_free(STACK_OF(PKCS7) *safes) {
+    sk_PKCS7_pop_free(safes, PKCS7_free);
+}
+static inline int keystores_safebag_count(const STACK_OF(PKCS12_SAFEBAG) *bags) {
+    return sk_PKCS12_SAFEBAG_num(bags);
+}
+static inline const PKCS12_SAFEBAG *keystores_safebag_at(const STACK_OF(PKCS12_SAFEBAG) *bags, int index) {
+    return sk_PKCS12_SAFEBAG_value(bags, index);
+}
+static inline void keystores_safebag_stack_free(STACK_OF(PKCS12_SAFEBAG) *bags) {
+    sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+}
+/* The algorithm an encrypted-data safe is encrypted with; NULL for other safes, or when the
+   content the type promises is absent. */
+static inline const X509_ALGOR *keystores_pkcs7_encryption(const PKCS7 *safe) {
+    if (OBJ_obj2nid(safe->type) != NID_pkcs7_encrypted || safe->d.encrypted == NULL
+        || safe->d.encrypted->enc_data == NULL) return NULL;
+    return safe->d.encrypted->enc_data->algorithm;
+}
+/* The iteration count of a password-based algorithm: PKCS#12's and PKCS#5 v1's PBEParameter,
+   or PBES2 with PBKDF2. -1 for anything else (scrypt, whose cost is also memory, or parameters
+   that do not decode), which OpenSSL would otherwise spend unbounded time on. */
+static inline long keystores_pbe_iterations(const X509_ALGOR *algorithm) {
+    if (algorithm == NULL || algorithm->parameter == NULL) return -1;
+    long iterations = -1;
+    if (OBJ_obj2nid(algorithm->algorithm) == NID_pbes2) {
+        PBE2PARAM *pbes2 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), algorithm->parameter);
+        if (pbes2 != NULL && pbes2->keyfunc != NULL && pbes2->keyfunc->parameter != NULL
+            && OBJ_obj2nid(pbes2->keyfunc->algorithm) == NID_id_pbkdf2) {
+            PBKDF2PARAM *pbkdf2 =
+                ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM), pbes2->keyfunc->parameter);
+            if (pbkdf2 != NULL) iterations = ASN1_INTEGER_get(pbkdf2->iter);
+            PBKDF2PARAM_free(pbkdf2);
+        }
+        PBE2PARAM_free(pbes2);
+    } else {
+        PBEPARAM *pbe = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBEPARAM), algorithm->parameter);
+        if (pbe != NULL) iterations = ASN1_INTEGER_get(pbe->iter);
+        PBEPARAM_free(pbe);
+    }
+    return iterations;
+}
 
 #endif

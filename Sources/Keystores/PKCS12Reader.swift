@@ -6,9 +6,10 @@ import COpenSSL
 /// `openssl pkcs12 -export` put the chain there); without one (a truststore) they are the
 /// trusted certificates.
 enum PKCS12Reader {
-    /// Java refuses PKCS#12 files whose iteration counts exceed this; checked for the MAC
-    /// before OpenSSL spends that many rounds on a hostile file.
-    static let maximumMACIterations = 5_000_000
+    /// Java refuses PKCS#12 files whose iteration counts exceed this. Here it bounds the MAC's
+    /// and every encrypted safe's and key bag's counts added up, checked before OpenSSL spends
+    /// them: the bags' counts are the user's too, and a file of many bags could add up to hours.
+    static let maximumIterations = 5_000_000
 
     static func read(_ bytes: [UInt8], password: String) throws(KeystoreError) -> KeystoreContents {
         let previous = LegacyCapableContext.shared.context.map { OSSL_LIB_CTX_set0_default($0) }
@@ -30,15 +31,15 @@ enum PKCS12Reader {
         guard consumed == bytes.count else {
             throw .trailingBytes(offset: consumed, count: bytes.count - consumed)
         }
-        var iterations: UnsafePointer<ASN1_INTEGER>?
-        PKCS12_get0_mac(nil, nil, nil, &iterations, p12)
-        if let iterations {
-            let count = ASN1_INTEGER_get(iterations)
-            guard (1...maximumMACIterations).contains(count) else {
-                throw .unreadablePKCS12(
-                    reason: "its MAC iteration count is \(count), outside 1...\(maximumMACIterations)")
-            }
+        var iterations = 0
+        var macIterations: UnsafePointer<ASN1_INTEGER>?
+        PKCS12_get0_mac(nil, nil, nil, &macIterations, p12)
+        if let macIterations {
+            let count = ASN1_INTEGER_get(macIterations)
+            guard count >= 1 else { throw .unreadablePKCS12(reason: "its MAC iteration count is \(count)") }
+            try spend(count, on: "its MAC", total: &iterations)
         }
+        try spendOnSafes(of: p12, password: password, total: &iterations)
 
         var key: OpaquePointer?
         var certificate: OpaquePointer?
@@ -84,6 +85,63 @@ enum PKCS12Reader {
                 alias: alias(of: certificate), privateKeyPEM: PEM.encode(der, label: "PRIVATE KEY"),
                 certificateChainPEM: chainPEM)
         ])
+    }
+
+    /// Adds the iterations of every encrypted safe and shrouded key bag to `total`, decrypting a
+    /// safe (to see the bags in it) only once its own count is added. What cannot be unpacked
+    /// is left for `PKCS12_parse` to report.
+    private static func spendOnSafes(
+        of p12: OpaquePointer, password: String, total: inout Int
+    ) throws(KeystoreError) {
+        guard let safes = PKCS12_unpack_authsafes(p12) else { return }
+        defer { keystores_pkcs7_stack_free(safes) }
+        for index in 0..<max(0, keystores_pkcs7_count(safes)) {
+            guard let safe = keystores_pkcs7_at(safes, index) else { continue }
+            let bags: OpaquePointer?
+            if let algorithm = keystores_pkcs7_encryption(safe) {
+                try spend(keystores_pbe_iterations(algorithm), on: "an encrypted safe", total: &total)
+                bags = PKCS12_unpack_p7encdata(safe, password, -1)
+            } else {
+                bags = PKCS12_unpack_p7data(safe)
+            }
+            guard let bags else { continue }
+            defer { keystores_safebag_stack_free(bags) }
+            try spendOnBags(bags, total: &total)
+        }
+    }
+
+    private static func spendOnBags(_ bags: OpaquePointer, total: inout Int) throws(KeystoreError) {
+        for index in 0..<max(0, keystores_safebag_count(bags)) {
+            guard let bag = keystores_safebag_at(bags, index) else { continue }
+            switch PKCS12_SAFEBAG_get_nid(bag) {
+            case NID_pkcs8ShroudedKeyBag:
+                guard let encrypted = PKCS12_SAFEBAG_get0_pkcs8(bag) else { continue }
+                var algorithm: UnsafePointer<X509_ALGOR>?
+                X509_SIG_get0(encrypted, &algorithm, nil)
+                try spend(keystores_pbe_iterations(algorithm), on: "a key bag", total: &total)
+            case NID_safeContentsBag:
+                // Bounded depth: OpenSSL's DER decoder refuses structures nested over 30 deep.
+                if let nested = PKCS12_SAFEBAG_get0_safes(bag) { try spendOnBags(nested, total: &total) }
+            default:
+                break
+            }
+        }
+    }
+
+    private static func spend(_ iterations: Int, on what: String, total: inout Int) throws(KeystoreError) {
+        guard iterations >= 0 else {
+            throw .unreadablePKCS12(
+                reason: "\(what) uses an algorithm other than PKCS#12 PBE or PBES2 with PBKDF2, "
+                    + "or parameters that do not decode")
+        }
+        // OpenSSL runs a count of 0 once; compared before adding, so no count can overflow.
+        let rounds = max(iterations, 1)
+        guard rounds <= maximumIterations - total else {
+            throw .unreadablePKCS12(
+                reason: "its MAC and encrypted bags ask for more than \(maximumIterations) iterations "
+                    + "in all (\(what) asks for \(iterations))")
+        }
+        total += rounds
     }
 
     /// The certificate's friendlyName, which Java uses as the entry's alias.
