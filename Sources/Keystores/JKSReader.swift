@@ -81,6 +81,10 @@ enum JKSReader {
         let chainLength = try reader.readUInt32()
         var chain: [Certificate] = []
         for _ in 0..<chainLength { chain.append(try certificate()) }
+        // Java's PrivateKeyEntry needs a chain: a key without its certificate serves nothing.
+        guard !chain.isEmpty else {
+            throw .malformedPrivateKey(alias: alias, reason: "it has no certificate chain")
+        }
         return .privateKey(alias: alias, protectedKey: protectedKey, chain: chain)
     }
 

@@ -114,6 +114,23 @@ struct JKSReaderTests {
         }
     }
 
+    /// A key entry without its certificate could serve no TLS: refused when read, as Java's
+    /// `PrivateKeyEntry` refuses an empty chain.
+    @Test func aKeyWithoutACertificateChainIsRefused() async throws {
+        let peers = try KeystorePeers()
+        defer { peers.remove() }
+        try await peers.makeCA("ca")
+        try await peers.makeLeaf("broker", .ecP256, signedBy: "ca")
+        let bytes = try await peers.pyjks(
+            "keystore.jks", password: "store",
+            entries: [.key("broker", key: peers.path("broker.key.der"), chain: [])])
+        #expect(
+            throws: KeystoreError.malformedPrivateKey(alias: "broker", reason: "it has no certificate chain")
+        ) {
+            try JavaKeystore.read(bytes, password: "store")
+        }
+    }
+
     @Test func aKeyProtectedByAnotherAlgorithmIsRefused() async throws {
         let peers = try KeystorePeers()
         defer { peers.remove() }
