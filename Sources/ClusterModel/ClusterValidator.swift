@@ -75,46 +75,37 @@ public enum ClusterValidator {
 
         var listenerNames: Set<String> = []
         var listenerPorts: Set<Int> = []
+        // Each listener with its path, and the fields both kinds have.
         let listeners =
             (spec.listenersConfig?.internalListeners ?? []).enumerated().map {
                 (
-                    "spec.listenersConfig.internalListeners[\($0.offset)]", $0.element.name,
-                    $0.element.containerPort
+                    path: "spec.listenersConfig.internalListeners[\($0.offset)]", name: $0.element.name,
+                    port: $0.element.containerPort, type: $0.element.type,
+                    certificate: $0.element.serverSSLCertSecret
                 )
             }
             + (spec.listenersConfig?.externalListeners ?? []).enumerated().map {
                 (
-                    "spec.listenersConfig.externalListeners[\($0.offset)]", $0.element.name,
-                    $0.element.containerPort
+                    path: "spec.listenersConfig.externalListeners[\($0.offset)]", name: $0.element.name,
+                    port: $0.element.containerPort, type: $0.element.type,
+                    certificate: $0.element.serverSSLCertSecret
                 )
             }
-        let certificateSecrets =
-            (spec.listenersConfig?.internalListeners ?? []).enumerated().map {
-                (
-                    "spec.listenersConfig.internalListeners[\($0.offset)]", $0.element.type,
-                    $0.element.serverSSLCertSecret
-                )
-            }
-            + (spec.listenersConfig?.externalListeners ?? []).enumerated().map {
-                (
-                    "spec.listenersConfig.externalListeners[\($0.offset)]", $0.element.type,
-                    $0.element.serverSSLCertSecret
-                )
-            }
-        for (path, type, reference) in certificateSecrets where reference != nil {
-            if secretReferenceName(reference) == nil {
+        for listener in listeners where listener.certificate != nil {
+            if secretReferenceName(listener.certificate) == nil {
                 report(
-                    "\(path).serverSSLCertSecret.name", "must name the Secret holding the listener's keystore"
-                )
+                    "\(listener.path).serverSSLCertSecret.name",
+                    "must name the Secret holding the listener's keystore")
             }
-            if !["ssl", "sasl_ssl"].contains(type.lowercased()) {
-                report("\(path).serverSSLCertSecret", "a \(type) listener uses no certificate")
+            if !["ssl", "sasl_ssl"].contains(listener.type.lowercased()) {
+                report(
+                    "\(listener.path).serverSSLCertSecret", "a \(listener.type) listener uses no certificate")
             }
         }
         if spec.clientSSLCertSecret != nil && spec.clientCertificateSecret == nil {
             report("spec.clientSSLCertSecret.name", "must name the Secret holding the client keystore")
         }
-        for (path, name, port) in listeners {
+        for (path, name, port, _, _) in listeners {
             if name.isEmpty { report("\(path).name", "must not be empty") }
             if !listenerNames.insert(name).inserted {
                 report("\(path).name", "listener name '\(name)' is used twice")
