@@ -133,6 +133,24 @@ import Testing
                 ]
             ),
             (
+                "keystore Secret references",
+                {
+                    $0.listenersConfig?.internalListeners?[0].serverSSLCertSecret = .object([
+                        ("name", .string(""))
+                    ])
+                    var external = ExternalListener(
+                        name: "external", type: "ssl", containerPort: 9094, externalStartingPort: 19090)
+                    external.serverSSLCertSecret = .object([("name", .string("kafka-server"))])
+                    $0.listenersConfig?.externalListeners = [external]
+                    $0.clientSSLCertSecret = .object([])
+                },
+                [
+                    "spec.listenersConfig.internalListeners[0].serverSSLCertSecret.name: must name the Secret holding the listener's keystore",
+                    "spec.listenersConfig.internalListeners[0].serverSSLCertSecret: a plaintext listener uses no certificate",
+                    "spec.clientSSLCertSecret.name: must name the Secret holding the client keystore",
+                ]
+            ),
+            (
                 "limits", { $0.alertManagerConfig = AlertManagerConfig(upScaleLimit: 1, downScaleLimit: 3) },
                 [
                     "spec.alertManagerConfig.upScaleLimit: is 1, below the 2 brokers the cluster already has",
